@@ -1,0 +1,203 @@
+// smmu_cmdq: command-queue consumer (IHI 0070 3.5, 4).
+//
+// Owns SMMU_CMDQ_CONS (RD and ERR) and CR0ACK.CMDQEN. One command at a time: fetch the
+// 16-byte entry at CONS (one 2-beat INCR read through the memory arbiter), decode, hand
+// it over, advance CONS. Fetching several entries per burst is a later optimisation.
+//
+// Hand-over:
+//   PREFETCH_*, CFGI_*, TLBI_*: inv_valid/inv_ready/inv_cmd ({dw1, dw0}); held until
+//     ready; ready means the receiver (TLB/config cache, issue 3) has taken it.
+//   CMD_SYNC: sync_valid is held until sync_ready (every earlier command's effect is
+//     complete, no transaction that used old state is in flight, every event of an
+//     earlier terminated transaction is in the event queue or dropped). Then CONS passes
+//     the CMD_SYNC, and the cycle after CONS is visible, irq_cmd_sync pulses if CS = IRQ
+//     (CMD_SYNC's interrupt is not gated by IRQ_CTRL; CS = SEV acts as CS = NONE since
+//     IDR0.SEV = 0).
+// Errors (4.1.3, 7.1): unknown opcode, CMD_SYNC.CS = 3, or a range TLBI with TG != 0 and
+// NUM = SCALE = TTL = 0 -> CERROR_ILL; an error response on the fetch -> CERROR_ABT.
+// CONS.RD stays on the failing command, CONS.ERR is written, gerr_req pulses
+// (GERROR.CMDQ_ERR), and nothing is fetched until CMDQ_ERR is no longer active; then
+// the entry at CONS is fetched again (software may have fixed it or moved PROD).
+// CMDQEN = 0: a fetch in flight is drained and its command dropped (CONS unchanged); a
+// command already handed over (inv/sync) completes; then the ack falls.
+module smmu_cmdq #(
+    parameter PA_W  = 48,
+    parameter CMDQS = 8
+) (
+    input  wire             clk,
+    input  wire             rst_n,
+
+    input  wire             en,            // CR0.CMDQEN
+    input  wire [63:0]      base,          // SMMU_CMDQ_BASE
+    input  wire [31:0]      prod_reg,      // SMMU_CMDQ_PROD
+    input  wire [1:0]       queue_ic,      // CR1.QUEUE_IC
+    input  wire [1:0]       queue_oc,      // CR1.QUEUE_OC
+    input  wire             err_active,    // GERROR.CMDQ_ERR != GERRORN.CMDQ_ERR
+    input  wire             cons_we,       // guarded software write of CMDQ_CONS
+    input  wire [31:0]      cons_wdata,
+
+    output reg              en_ack,        // CR0ACK.CMDQEN
+    output wire [31:0]      cons,          // SMMU_CMDQ_CONS as read
+    output reg              gerr_req,      // GERROR.CMDQ_ERR request (pulse)
+    output reg              irq_cmd_sync,
+
+    output wire             rd_req_valid,
+    input  wire             rd_req_ready,
+    output wire [PA_W-1:0]  rd_req_addr,
+    output wire [7:0]       rd_req_len,
+    output wire [3:0]       rd_req_cache,
+    input  wire             rd_valid,
+    input  wire [63:0]      rd_data,
+    input  wire             rd_last,
+    input  wire             rd_err,
+
+    output wire             inv_valid,
+    input  wire             inv_ready,
+    output wire [127:0]     inv_cmd,
+
+    output wire             sync_valid,
+    input  wire             sync_ready
+);
+    `include "smmu_regs.vh"
+
+    localparam IW = CMDQS + 1;             // index + wrap bit
+
+    localparam [2:0] S_IDLE = 3'd0, S_REQ = 3'd1, S_DATA = 3'd2, S_EXEC = 3'd3,
+                     S_INV = 3'd4, S_SYNC = 3'd5;
+
+    reg [2:0]    state;
+    reg [IW-1:0] rd;          // CONS.RD
+    reg [6:0]    err;         // CONS.ERR
+    reg          err_wait;    // error signalled, GERROR.CMDQ_ERR not yet seen active
+    reg [63:0]   dw0, dw1;
+    reg          beat;
+    reg          fetch_err;
+    reg          irq_pend;
+
+    // Effective size: min(LOG2SIZE, CMDQS)
+    wire [4:0] lg_cfg = base[SMMU_CMDQ_BASE_LOG2SIZE_LSB +: SMMU_CMDQ_BASE_LOG2SIZE_W];
+    localparam integer LG_MAX = CMDQS;
+    wire [4:0] lg_max = LG_MAX[4:0];
+    wire [4:0] lg     = (lg_cfg > lg_max) ? lg_max : lg_cfg;
+    wire [IW-1:0] qmask = {IW{1'b1}} >> (lg_max - lg);     // index and wrap bits
+    wire [IW-1:0] prod  = prod_reg[SMMU_CMDQ_PROD_WR_LSB +: IW] & qmask;
+    wire          empty = ((prod ^ rd) & qmask) == {IW{1'b0}};
+
+    // Entry address: base aligned to the queue size (at least 32 bytes) + index * 16
+    wire [PA_W-1:0] qbase = {base[PA_W-1:5], 5'b00000};
+    wire [PA_W-1:0] amask = ~(({{(PA_W-1){1'b0}}, 1'b1} << (lg + 5'd4)) - 1'b1);
+    wire [PA_W-1:0] idx   = {{(PA_W-IW){1'b0}}, rd & (qmask >> 1)};
+    assign rd_req_addr  = (qbase & amask) | (idx << 4);
+    assign rd_req_len   = 8'd1;
+    wire q_wb = (queue_ic == 2'd1) && (queue_oc == 2'd1);
+    assign rd_req_cache = !q_wb ? 4'b0011 :
+                          base[SMMU_CMDQ_BASE_RA_LSB] ? 4'b1111 : 4'b1011;
+    assign rd_req_valid = (state == S_REQ);
+
+    // Decode
+    wire [7:0] opc   = dw0[CMD_OPCODE_LSB +: CMD_OPCODE_W];
+    wire [1:0] cs    = dw0[CMD_CS_LSB +: CMD_CS_W];
+    wire [127:0] cmd = {dw1, dw0};
+    wire [1:0] tg    = cmd[CMD_TG_LSB +: CMD_TG_W];
+    wire range_bad   = (tg != 2'd0) && (cmd[CMD_NUM_LSB +: CMD_NUM_W] == 0) &&
+                       (cmd[CMD_SCALE_LSB +: CMD_SCALE_W] == 0) &&
+                       (cmd[CMD_TTL_LSB +: CMD_TTL_W] == 2'd0);
+    reg is_inv, is_range;
+    always @* begin
+        is_range = 1'b0;
+        case (opc)
+            CMD_OP_PREFETCH_CONFIG, CMD_OP_PREFETCH_ADDR, CMD_OP_CFGI_STE,
+            CMD_OP_CFGI_STE_RANGE, CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL,
+            CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_ASID, CMD_OP_TLBI_EL2_ALL,
+            CMD_OP_TLBI_EL2_ASID, CMD_OP_TLBI_S12_VMALL, CMD_OP_TLBI_NSNH_ALL:
+                is_inv = 1'b1;
+            CMD_OP_TLBI_NH_VA, CMD_OP_TLBI_NH_VAA, CMD_OP_TLBI_EL2_VA,
+            CMD_OP_TLBI_EL2_VAA, CMD_OP_TLBI_S2_IPA: begin
+                is_inv   = 1'b1;
+                is_range = 1'b1;
+            end
+            default:
+                is_inv = 1'b0;
+        endcase
+    end
+    wire is_sync = (opc == CMD_OP_CMD_SYNC);
+
+    assign inv_valid  = (state == S_INV);
+    assign inv_cmd    = cmd;
+    assign sync_valid = (state == S_SYNC);
+
+    wire [IW-1:0] rd_next = (rd + 1'b1) & qmask;
+    wire can_fetch = en_ack && en && !err_active && !err_wait && !empty;
+
+    assign cons = ({25'd0, err} << SMMU_CMDQ_CONS_ERR_LSB) |
+                  ({{(32-IW){1'b0}}, rd} << SMMU_CMDQ_CONS_RD_LSB);
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            state        <= S_IDLE;
+            en_ack       <= 1'b0;
+            rd           <= {IW{1'b0}};
+            err          <= 7'd0;
+            err_wait     <= 1'b0;
+            dw0          <= 64'd0;
+            dw1          <= 64'd0;
+            beat         <= 1'b0;
+            fetch_err    <= 1'b0;
+            gerr_req     <= 1'b0;
+            irq_pend     <= 1'b0;
+            irq_cmd_sync <= 1'b0;
+        end else begin
+            gerr_req     <= 1'b0;
+            irq_pend     <= 1'b0;
+            irq_cmd_sync <= irq_pend;
+            if (err_active) err_wait <= 1'b0;
+            if (cons_we) begin
+                rd  <= cons_wdata[SMMU_CMDQ_CONS_RD_LSB +: IW];
+                err <= cons_wdata[SMMU_CMDQ_CONS_ERR_LSB +: SMMU_CMDQ_CONS_ERR_W];
+            end
+            case (state)
+                S_IDLE: begin
+                    en_ack <= en;
+                    if (can_fetch) state <= S_REQ;
+                end
+                S_REQ: if (rd_req_ready) begin
+                    state     <= S_DATA;
+                    beat      <= 1'b0;
+                    fetch_err <= 1'b0;
+                end
+                S_DATA: if (rd_valid) begin
+                    if (!beat) dw0 <= rd_data;
+                    else       dw1 <= rd_data;
+                    beat <= 1'b1;
+                    if (rd_err) fetch_err <= 1'b1;
+                    if (rd_last) state <= S_EXEC;
+                end
+                S_EXEC: begin
+                    if (!en) begin
+                        state <= S_IDLE;                 // abandoned, CONS unchanged
+                    end else if (fetch_err || (!is_inv && !(is_sync && cs != 2'd3)) ||
+                                 (is_range && range_bad)) begin
+                        err      <= fetch_err ? CERROR_ABT[6:0] : CERROR_ILL[6:0];
+                        gerr_req <= 1'b1;
+                        err_wait <= 1'b1;
+                        state    <= S_IDLE;
+                    end else begin
+                        state <= is_sync ? S_SYNC : S_INV;
+                    end
+                end
+                S_INV: if (inv_ready) begin
+                    rd    <= rd_next;
+                    state <= S_IDLE;
+                end
+                S_SYNC: if (sync_ready) begin
+                    rd       <= rd_next;
+                    irq_pend <= (cs == 2'd1);
+                    state    <= S_IDLE;
+                end
+                default: state <= S_IDLE;
+            endcase
+        end
+    end
+
+    wire unused_ok = &{1'b0, base[63:PA_W], prod_reg, cons_wdata};
+endmodule

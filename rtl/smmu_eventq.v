@@ -1,0 +1,151 @@
+// smmu_eventq: event-queue producer (IHI 0070 3.5, 7.2, 7.4).
+//
+// Owns SMMU_EVENTQ_PROD (WR and OVFLG) and CR0ACK.EVENTQEN. Takes one 32-byte record
+// at a time (evt_rec[63:0] = dword 0) and either drops it or writes it:
+//   - EVENTQEN (its ack) = 0 or EVENTQ_ABT_ERR active: dropped, not an overflow;
+//   - queue full: dropped; OVFLG toggles if no overflow is pending (OVFLG == OVACKFLG);
+//   - else 4 beats at base + PROD.index * 32; PROD advances only after an OKAY B
+//     response (so PROD never covers a record that is not visible, 3.5.2), then
+//     irq_eventq pulses if the queue was empty (old PROD == CONS) and
+//     IRQ_CTRLACK.EVENTQ_IRQEN = 1. An error B response requests GERROR.EVENTQ_ABT_ERR
+//     and leaves PROD unchanged.
+// EVENTQEN = 0 takes effect (ack falls) once no record is in hand.
+module smmu_eventq #(
+    parameter PA_W    = 48,
+    parameter EVENTQS = 7
+) (
+    input  wire             clk,
+    input  wire             rst_n,
+
+    input  wire             en,            // CR0.EVENTQEN
+    input  wire [63:0]      base,          // SMMU_EVENTQ_BASE
+    input  wire [31:0]      cons_reg,      // SMMU_EVENTQ_CONS
+    input  wire [1:0]       queue_ic,
+    input  wire [1:0]       queue_oc,
+    input  wire             abt_active,    // GERROR.EVENTQ_ABT_ERR active
+    input  wire             irq_en,        // IRQ_CTRLACK.EVENTQ_IRQEN
+    input  wire             prod_we,       // guarded software write of EVENTQ_PROD
+    input  wire [31:0]      prod_wdata,
+
+    output reg              en_ack,        // CR0ACK.EVENTQEN
+    output wire [31:0]      prod,          // SMMU_EVENTQ_PROD as read
+    output reg              gerr_req,      // GERROR.EVENTQ_ABT_ERR request (pulse)
+    output reg              irq_eventq,
+    output wire             idle,          // no record in hand
+
+    input  wire             evt_valid,
+    output wire             evt_ready,
+    input  wire [255:0]     evt_rec,
+
+    output wire             aw_valid,
+    input  wire             aw_ready,
+    output wire [PA_W-1:0]  aw_addr,
+    output wire [7:0]       aw_len,
+    output wire [3:0]       aw_cache,
+    output wire             w_valid,
+    input  wire             w_ready,
+    output wire [63:0]      w_data,
+    output wire             w_last,
+    input  wire             b_valid,
+    input  wire             b_err
+);
+    `include "smmu_regs.vh"
+
+    localparam IW = EVENTQS + 1;
+
+    localparam [2:0] S_IDLE = 3'd0, S_DECIDE = 3'd1, S_AW = 3'd2, S_W = 3'd3, S_B = 3'd4;
+
+    reg [2:0]    state;
+    reg [IW-1:0] wr;          // PROD.WR
+    reg          ovflg;       // PROD.OVFLG
+    reg [255:0]  rec;
+    reg [1:0]    beat;
+
+    wire [4:0] lg_cfg = base[SMMU_EVENTQ_BASE_LOG2SIZE_LSB +: SMMU_EVENTQ_BASE_LOG2SIZE_W];
+    localparam integer LG_MAX = EVENTQS;
+    wire [4:0] lg_max = LG_MAX[4:0];
+    wire [4:0] lg     = (lg_cfg > lg_max) ? lg_max : lg_cfg;
+    wire [IW-1:0] qmask = {IW{1'b1}} >> (lg_max - lg);
+    wire [IW-1:0] cons  = cons_reg[SMMU_EVENTQ_CONS_RD_LSB +: IW] & qmask;
+    wire          ovack = cons_reg[SMMU_EVENTQ_CONS_OVACKFLG_LSB];
+    wire [IW-1:0] diff  = (wr ^ cons) & qmask;
+    wire          empty = (diff == {IW{1'b0}});
+    wire          full  = (diff == (qmask ^ (qmask >> 1)));   // wrap bits differ only
+
+    wire [PA_W-1:0] qbase = {base[PA_W-1:5], 5'b00000};
+    wire [PA_W-1:0] amask = ~(({{(PA_W-1){1'b0}}, 1'b1} << (lg + 5'd5)) - 1'b1);
+    wire [PA_W-1:0] idx   = {{(PA_W-IW){1'b0}}, wr & (qmask >> 1)};
+    assign aw_addr  = (qbase & amask) | (idx << 5);
+    assign aw_len   = 8'd3;
+    wire q_wb = (queue_ic == 2'd1) && (queue_oc == 2'd1);
+    assign aw_cache = !q_wb ? 4'b0011 :
+                      base[SMMU_EVENTQ_BASE_WA_LSB] ? 4'b1111 : 4'b0111;
+    assign aw_valid = (state == S_AW);
+    assign w_valid  = (state == S_W);
+    assign w_data   = rec[beat*64 +: 64];
+    assign w_last   = (beat == 2'd3);
+
+    assign evt_ready = (state == S_IDLE);
+    assign idle      = (state == S_IDLE);
+    assign prod = ({31'd0, ovflg} << SMMU_EVENTQ_PROD_OVFLG_LSB) |
+                  ({{(32-IW){1'b0}}, wr} << SMMU_EVENTQ_PROD_WR_LSB);
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            state      <= S_IDLE;
+            en_ack     <= 1'b0;
+            wr         <= {IW{1'b0}};
+            ovflg      <= 1'b0;
+            rec        <= 256'd0;
+            beat       <= 2'd0;
+            gerr_req   <= 1'b0;
+            irq_eventq <= 1'b0;
+        end else begin
+            gerr_req   <= 1'b0;
+            irq_eventq <= 1'b0;
+            if (prod_we) begin
+                wr    <= prod_wdata[SMMU_EVENTQ_PROD_WR_LSB +: IW];
+                ovflg <= prod_wdata[SMMU_EVENTQ_PROD_OVFLG_LSB];
+            end
+            case (state)
+                S_IDLE: begin
+                    en_ack <= en;
+                    if (evt_valid) begin
+                        rec   <= evt_rec;
+                        state <= S_DECIDE;
+                    end
+                end
+                S_DECIDE: begin
+                    if (!en_ack || abt_active) begin
+                        state <= S_IDLE;
+                    end else if (full) begin
+                        if (ovflg == ovack) ovflg <= !ovflg;
+                        state <= S_IDLE;
+                    end else begin
+                        state <= S_AW;
+                    end
+                end
+                S_AW: if (aw_ready) begin
+                    beat  <= 2'd0;
+                    state <= S_W;
+                end
+                S_W: if (w_ready) begin
+                    beat <= beat + 2'd1;
+                    if (w_last) state <= S_B;
+                end
+                S_B: if (b_valid) begin
+                    if (b_err) begin
+                        gerr_req <= 1'b1;
+                    end else begin
+                        wr <= (wr + 1'b1) & qmask;
+                        irq_eventq <= empty && irq_en;
+                    end
+                    state <= S_IDLE;
+                end
+                default: state <= S_IDLE;
+            endcase
+        end
+    end
+
+    wire unused_ok = &{1'b0, base[63:PA_W], cons_reg};
+endmodule

@@ -1,0 +1,346 @@
+// smmu_top: the SMMUv3 top level.
+//
+// Ports:
+//   s_reg_*  AXI4-Lite slave, the programming interface (page 0 and page 1, 128 KB window),
+//            64-bit data: 32-bit accesses use half the strobes, 64-bit accesses all eight.
+//   m_tbl_*  AXI4 master for the SMMU's own memory traffic: stream table, CDs, translation
+//            tables, command queue reads, event queue writes.
+//   s_up_*   AXI4 slave, client (upstream) transactions. AxUSER = {ssv, domain[1:0],
+//            nosnoop, streamid[SID_W-1:0]}.
+//   m_dn_*   AXI4 master towards memory (downstream): translated transactions, AxCACHE,
+//            AxDOMAIN and AxUSER = final MAIR-format attribute byte.
+//   irq_*    one-cycle pulses (IHI 0070 3.18.2: wired interrupts are edge-triggered).
+//   canwbs   integration tie-off: the upstream master is coherent whatever No_snoop says.
+module smmu_top #(
+    parameter SID_W            = 16,  // StreamID bits (IDR1.SIDSIZE)
+    parameter PA_W             = 48,  // physical/output address bits (IDR5.OAS): 32,36,40,42,44,48
+    parameter CMDQS            = 8,   // log2 of the maximum command-queue entries (IDR1.CMDQS)
+    parameter EVENTQS          = 7,   // log2 of the maximum event-queue entries (IDR1.EVENTQS)
+    parameter ST_LEVEL_2       = 1,   // 2-level stream tables (IDR0.ST_LEVEL)
+    parameter FWB              = 1,   // stage-2 forced write-back (IDR3.FWB)
+    parameter COHACC           = 1,   // coherent table/queue accesses (IDR0.COHACC)
+    parameter ATTR_OVR         = 1,   // STE/GBPA attribute overrides (IDR1.ATTR_*_OVR)
+    parameter GBPA_ABORT_RESET = 1,   // GBPA.ABORT after reset: 1 = abort until configured
+    parameter ID_W             = 4,   // upstream/downstream AXI ID bits
+    parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
+    parameter UP_USER_W        = SID_W + 4,
+    parameter DN_USER_W        = 8
+) (
+    input  wire                 clk,
+    input  wire                 rst_n,
+    input  wire                 canwbs,
+
+    // Registers: AXI4-Lite slave
+    input  wire                 s_reg_awvalid,
+    output wire                 s_reg_awready,
+    input  wire [16:0]          s_reg_awaddr,
+    input  wire [2:0]           s_reg_awprot,
+    input  wire                 s_reg_wvalid,
+    output wire                 s_reg_wready,
+    input  wire [63:0]          s_reg_wdata,
+    input  wire [7:0]           s_reg_wstrb,
+    output wire                 s_reg_bvalid,
+    input  wire                 s_reg_bready,
+    output wire [1:0]           s_reg_bresp,
+    input  wire                 s_reg_arvalid,
+    output wire                 s_reg_arready,
+    input  wire [16:0]          s_reg_araddr,
+    input  wire [2:0]           s_reg_arprot,
+    output wire                 s_reg_rvalid,
+    input  wire                 s_reg_rready,
+    output wire [63:0]          s_reg_rdata,
+    output wire [1:0]           s_reg_rresp,
+
+    // SMMU-originated traffic: AXI4 master
+    output wire                 m_tbl_awvalid,
+    input  wire                 m_tbl_awready,
+    output wire [TBL_ID_W-1:0]  m_tbl_awid,
+    output wire [PA_W-1:0]      m_tbl_awaddr,
+    output wire [7:0]           m_tbl_awlen,
+    output wire [2:0]           m_tbl_awsize,
+    output wire [1:0]           m_tbl_awburst,
+    output wire [3:0]           m_tbl_awcache,
+    output wire [2:0]           m_tbl_awprot,
+    output wire                 m_tbl_wvalid,
+    input  wire                 m_tbl_wready,
+    output wire [63:0]          m_tbl_wdata,
+    output wire [7:0]           m_tbl_wstrb,
+    output wire                 m_tbl_wlast,
+    input  wire                 m_tbl_bvalid,
+    output wire                 m_tbl_bready,
+    input  wire [TBL_ID_W-1:0]  m_tbl_bid,
+    input  wire [1:0]           m_tbl_bresp,
+    output wire                 m_tbl_arvalid,
+    input  wire                 m_tbl_arready,
+    output wire [TBL_ID_W-1:0]  m_tbl_arid,
+    output wire [PA_W-1:0]      m_tbl_araddr,
+    output wire [7:0]           m_tbl_arlen,
+    output wire [2:0]           m_tbl_arsize,
+    output wire [1:0]           m_tbl_arburst,
+    output wire [3:0]           m_tbl_arcache,
+    output wire [2:0]           m_tbl_arprot,
+    input  wire                 m_tbl_rvalid,
+    output wire                 m_tbl_rready,
+    input  wire [TBL_ID_W-1:0]  m_tbl_rid,
+    input  wire [63:0]          m_tbl_rdata,
+    input  wire [1:0]           m_tbl_rresp,
+    input  wire                 m_tbl_rlast,
+
+    // Client transactions: AXI4 slave (upstream)
+    input  wire                 s_up_awvalid,
+    output wire                 s_up_awready,
+    input  wire [ID_W-1:0]      s_up_awid,
+    input  wire [63:0]          s_up_awaddr,
+    input  wire [7:0]           s_up_awlen,
+    input  wire [2:0]           s_up_awsize,
+    input  wire [1:0]           s_up_awburst,
+    input  wire [3:0]           s_up_awcache,
+    input  wire [2:0]           s_up_awprot,
+    input  wire [UP_USER_W-1:0] s_up_awuser,
+    input  wire                 s_up_wvalid,
+    output wire                 s_up_wready,
+    input  wire [63:0]          s_up_wdata,
+    input  wire [7:0]           s_up_wstrb,
+    input  wire                 s_up_wlast,
+    output wire                 s_up_bvalid,
+    input  wire                 s_up_bready,
+    output wire [ID_W-1:0]      s_up_bid,
+    output wire [1:0]           s_up_bresp,
+    input  wire                 s_up_arvalid,
+    output wire                 s_up_arready,
+    input  wire [ID_W-1:0]      s_up_arid,
+    input  wire [63:0]          s_up_araddr,
+    input  wire [7:0]           s_up_arlen,
+    input  wire [2:0]           s_up_arsize,
+    input  wire [1:0]           s_up_arburst,
+    input  wire [3:0]           s_up_arcache,
+    input  wire [2:0]           s_up_arprot,
+    input  wire [UP_USER_W-1:0] s_up_aruser,
+    output wire                 s_up_rvalid,
+    input  wire                 s_up_rready,
+    output wire [ID_W-1:0]      s_up_rid,
+    output wire [63:0]          s_up_rdata,
+    output wire [1:0]           s_up_rresp,
+    output wire                 s_up_rlast,
+
+    // Translated transactions: AXI4 master (downstream)
+    output wire                 m_dn_awvalid,
+    input  wire                 m_dn_awready,
+    output wire [ID_W-1:0]      m_dn_awid,
+    output wire [PA_W-1:0]      m_dn_awaddr,
+    output wire [7:0]           m_dn_awlen,
+    output wire [2:0]           m_dn_awsize,
+    output wire [1:0]           m_dn_awburst,
+    output wire [3:0]           m_dn_awcache,
+    output wire [2:0]           m_dn_awprot,
+    output wire [1:0]           m_dn_awdomain,
+    output wire [DN_USER_W-1:0] m_dn_awuser,
+    output wire                 m_dn_wvalid,
+    input  wire                 m_dn_wready,
+    output wire [63:0]          m_dn_wdata,
+    output wire [7:0]           m_dn_wstrb,
+    output wire                 m_dn_wlast,
+    input  wire                 m_dn_bvalid,
+    output wire                 m_dn_bready,
+    input  wire [ID_W-1:0]      m_dn_bid,
+    input  wire [1:0]           m_dn_bresp,
+    output wire                 m_dn_arvalid,
+    input  wire                 m_dn_arready,
+    output wire [ID_W-1:0]      m_dn_arid,
+    output wire [PA_W-1:0]      m_dn_araddr,
+    output wire [7:0]           m_dn_arlen,
+    output wire [2:0]           m_dn_arsize,
+    output wire [1:0]           m_dn_arburst,
+    output wire [3:0]           m_dn_arcache,
+    output wire [2:0]           m_dn_arprot,
+    output wire [1:0]           m_dn_ardomain,
+    output wire [DN_USER_W-1:0] m_dn_aruser,
+    input  wire                 m_dn_rvalid,
+    output wire                 m_dn_rready,
+    input  wire [ID_W-1:0]      m_dn_rid,
+    input  wire [63:0]          m_dn_rdata,
+    input  wire [1:0]           m_dn_rresp,
+    input  wire                 m_dn_rlast,
+
+    // Interrupts: one-cycle pulses
+    output wire                 irq_eventq,
+    output wire                 irq_cmd_sync,
+    output wire                 irq_gerror
+);
+    `include "smmu_regs.vh"
+
+    // ---------------- register file ----------------
+    wire [31:0] cr0, cr1, cr2, gbpa, irq_ctrlack, strtab_base_cfg, cmdq_prod, eventq_cons;
+    wire [63:0] strtab_base, cmdq_base, eventq_base;
+    wire [31:0] gerror_active;
+    wire        cmdq_en_ack, eventq_en_ack, smmuen_ack, gbpa_taken;
+    wire [31:0] cmdq_cons, eventq_prod;
+    wire        cmdq_cons_we, eventq_prod_we;
+    wire [31:0] cmdq_cons_wdata, eventq_prod_wdata;
+    wire        gerr_cmdq, gerr_evtq;
+    wire [31:0] gerror_req = ({31'd0, gerr_cmdq} << SMMU_GERROR_CMDQ_ERR_LSB) |
+                             ({31'd0, gerr_evtq} << SMMU_GERROR_EVENTQ_ABT_ERR_LSB);
+
+    smmu_regs #(
+        .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS),
+        .ST_LEVEL_2(ST_LEVEL_2), .FWB(FWB), .COHACC(COHACC), .ATTR_OVR(ATTR_OVR),
+        .GBPA_ABORT_RESET(GBPA_ABORT_RESET)
+    ) u_regs (
+        .clk(clk), .rst_n(rst_n),
+        .s_reg_awvalid(s_reg_awvalid), .s_reg_awready(s_reg_awready),
+        .s_reg_awaddr(s_reg_awaddr), .s_reg_awprot(s_reg_awprot),
+        .s_reg_wvalid(s_reg_wvalid), .s_reg_wready(s_reg_wready),
+        .s_reg_wdata(s_reg_wdata), .s_reg_wstrb(s_reg_wstrb),
+        .s_reg_bvalid(s_reg_bvalid), .s_reg_bready(s_reg_bready), .s_reg_bresp(s_reg_bresp),
+        .s_reg_arvalid(s_reg_arvalid), .s_reg_arready(s_reg_arready),
+        .s_reg_araddr(s_reg_araddr), .s_reg_arprot(s_reg_arprot),
+        .s_reg_rvalid(s_reg_rvalid), .s_reg_rready(s_reg_rready),
+        .s_reg_rdata(s_reg_rdata), .s_reg_rresp(s_reg_rresp),
+        .cr0(cr0), .cr1(cr1), .cr2(cr2), .gbpa(gbpa), .irq_ctrlack(irq_ctrlack),
+        .strtab_base(strtab_base), .strtab_base_cfg(strtab_base_cfg),
+        .cmdq_base(cmdq_base), .cmdq_prod(cmdq_prod),
+        .eventq_base(eventq_base), .eventq_cons(eventq_cons),
+        .gerror_active(gerror_active),
+        .cmdq_en_ack(cmdq_en_ack), .eventq_en_ack(eventq_en_ack),
+        .smmuen_ack(smmuen_ack), .gbpa_taken(gbpa_taken),
+        .cmdq_cons(cmdq_cons), .cmdq_cons_we(cmdq_cons_we), .cmdq_cons_wdata(cmdq_cons_wdata),
+        .eventq_prod(eventq_prod), .eventq_prod_we(eventq_prod_we),
+        .eventq_prod_wdata(eventq_prod_wdata),
+        .gerror_req(gerror_req), .irq_gerror(irq_gerror)
+    );
+
+    // ---------------- SMMU memory master ----------------
+    // Read client 0: command queue. Write client 0: event queue. Issue 3 adds readers
+    // (STE/CD fetch, walker) by widening NR.
+    localparam NR = 1, NW = 1;
+    wire             cq_req_valid, cq_req_ready;
+    wire [PA_W-1:0]  cq_req_addr;
+    wire [7:0]       cq_req_len;
+    wire [3:0]       cq_req_cache;
+    wire [NR-1:0]    rd_valid;
+    wire [63:0]      rd_data;
+    wire             rd_last, rd_err;
+    wire             eq_aw_valid, eq_aw_ready;
+    wire [PA_W-1:0]  eq_aw_addr;
+    wire [7:0]       eq_aw_len;
+    wire [3:0]       eq_aw_cache;
+    wire             eq_w_valid, eq_w_ready, eq_w_last;
+    wire [63:0]      eq_w_data;
+    wire [NW-1:0]    wr_bvalid;
+    wire             wr_berr;
+
+    smmu_mem_arb #(.NR(NR), .NW(NW), .PA_W(PA_W), .ID_W(TBL_ID_W)) u_arb (
+        .clk(clk), .rst_n(rst_n),
+        .rd_req_valid(cq_req_valid), .rd_req_ready(cq_req_ready),
+        .rd_req_addr(cq_req_addr), .rd_req_len(cq_req_len), .rd_req_cache(cq_req_cache),
+        .rd_valid(rd_valid), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
+        .wr_req_valid(eq_aw_valid), .wr_req_ready(eq_aw_ready),
+        .wr_req_addr(eq_aw_addr), .wr_req_len(eq_aw_len), .wr_req_cache(eq_aw_cache),
+        .wr_dvalid(eq_w_valid), .wr_dready(eq_w_ready), .wr_data(eq_w_data),
+        .wr_dlast(eq_w_last), .wr_bvalid(wr_bvalid), .wr_berr(wr_berr),
+        .m_awvalid(m_tbl_awvalid), .m_awready(m_tbl_awready), .m_awid(m_tbl_awid),
+        .m_awaddr(m_tbl_awaddr), .m_awlen(m_tbl_awlen), .m_awsize(m_tbl_awsize),
+        .m_awburst(m_tbl_awburst), .m_awcache(m_tbl_awcache), .m_awprot(m_tbl_awprot),
+        .m_wvalid(m_tbl_wvalid), .m_wready(m_tbl_wready), .m_wdata(m_tbl_wdata),
+        .m_wstrb(m_tbl_wstrb), .m_wlast(m_tbl_wlast),
+        .m_bvalid(m_tbl_bvalid), .m_bready(m_tbl_bready), .m_bid(m_tbl_bid),
+        .m_bresp(m_tbl_bresp),
+        .m_arvalid(m_tbl_arvalid), .m_arready(m_tbl_arready), .m_arid(m_tbl_arid),
+        .m_araddr(m_tbl_araddr), .m_arlen(m_tbl_arlen), .m_arsize(m_tbl_arsize),
+        .m_arburst(m_tbl_arburst), .m_arcache(m_tbl_arcache), .m_arprot(m_tbl_arprot),
+        .m_rvalid(m_tbl_rvalid), .m_rready(m_tbl_rready), .m_rid(m_tbl_rid),
+        .m_rdata(m_tbl_rdata), .m_rresp(m_tbl_rresp), .m_rlast(m_tbl_rlast)
+    );
+
+    // ---------------- command queue ----------------
+    wire         inv_valid;
+    wire [127:0] inv_cmd;
+    wire         inv_ready = 1'b1;     // issue 3: TLB / configuration cache invalidation
+    wire         sync_valid, sync_ready;
+    wire         up_quiescent, evtq_idle;
+    // CMD_SYNC completes once the upstream port has drained (no transaction that used
+    // old state in flight, no event pending) and the event queue holds no record.
+    assign sync_ready = up_quiescent && evtq_idle;
+
+    smmu_cmdq #(.PA_W(PA_W), .CMDQS(CMDQS)) u_cmdq (
+        .clk(clk), .rst_n(rst_n),
+        .en(cr0[SMMU_CR0_CMDQEN_LSB]), .base(cmdq_base), .prod_reg(cmdq_prod),
+        .queue_ic(cr1[SMMU_CR1_QUEUE_IC_LSB +: SMMU_CR1_QUEUE_IC_W]),
+        .queue_oc(cr1[SMMU_CR1_QUEUE_OC_LSB +: SMMU_CR1_QUEUE_OC_W]),
+        .err_active(gerror_active[SMMU_GERROR_CMDQ_ERR_LSB]),
+        .cons_we(cmdq_cons_we), .cons_wdata(cmdq_cons_wdata),
+        .en_ack(cmdq_en_ack), .cons(cmdq_cons), .gerr_req(gerr_cmdq),
+        .irq_cmd_sync(irq_cmd_sync),
+        .rd_req_valid(cq_req_valid), .rd_req_ready(cq_req_ready),
+        .rd_req_addr(cq_req_addr), .rd_req_len(cq_req_len), .rd_req_cache(cq_req_cache),
+        .rd_valid(rd_valid[0]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
+        .inv_valid(inv_valid), .inv_ready(inv_ready), .inv_cmd(inv_cmd),
+        .sync_valid(sync_valid), .sync_ready(sync_ready)
+    );
+
+    // ---------------- event queue ----------------
+    wire         evt_valid, evt_ready;
+    wire [255:0] evt_rec;
+
+    smmu_eventq #(.PA_W(PA_W), .EVENTQS(EVENTQS)) u_eventq (
+        .clk(clk), .rst_n(rst_n),
+        .en(cr0[SMMU_CR0_EVENTQEN_LSB]), .base(eventq_base), .cons_reg(eventq_cons),
+        .queue_ic(cr1[SMMU_CR1_QUEUE_IC_LSB +: SMMU_CR1_QUEUE_IC_W]),
+        .queue_oc(cr1[SMMU_CR1_QUEUE_OC_LSB +: SMMU_CR1_QUEUE_OC_W]),
+        .abt_active(gerror_active[SMMU_GERROR_EVENTQ_ABT_ERR_LSB]),
+        .irq_en(irq_ctrlack[SMMU_IRQ_CTRLACK_EVENTQ_IRQEN_LSB]),
+        .prod_we(eventq_prod_we), .prod_wdata(eventq_prod_wdata),
+        .en_ack(eventq_en_ack), .prod(eventq_prod), .gerr_req(gerr_evtq),
+        .irq_eventq(irq_eventq), .idle(evtq_idle),
+        .evt_valid(evt_valid), .evt_ready(evt_ready), .evt_rec(evt_rec),
+        .aw_valid(eq_aw_valid), .aw_ready(eq_aw_ready), .aw_addr(eq_aw_addr),
+        .aw_len(eq_aw_len), .aw_cache(eq_aw_cache),
+        .w_valid(eq_w_valid), .w_ready(eq_w_ready), .w_data(eq_w_data), .w_last(eq_w_last),
+        .b_valid(wr_bvalid[0]), .b_err(wr_berr)
+    );
+
+    // ---------------- upstream port ----------------
+    smmu_upstream #(
+        .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
+        .DN_USER_W(DN_USER_W), .GBPA_ABORT_RESET(GBPA_ABORT_RESET)
+    ) u_up (
+        .clk(clk), .rst_n(rst_n), .canwbs(canwbs),
+        .cr0_smmuen(cr0[SMMU_CR0_SMMUEN_LSB]), .gbpa(gbpa),
+        .st_log2size(strtab_base_cfg[SMMU_STRTAB_BASE_CFG_LOG2SIZE_LSB +: SMMU_STRTAB_BASE_CFG_LOG2SIZE_W]),
+        .recinvsid(cr2[SMMU_CR2_RECINVSID_LSB]), .drain_req(sync_valid),
+        .smmuen_ack(smmuen_ack), .gbpa_taken(gbpa_taken), .quiescent(up_quiescent),
+        .evt_valid(evt_valid), .evt_ready(evt_ready), .evt_rec(evt_rec),
+        .s_up_awvalid(s_up_awvalid), .s_up_awready(s_up_awready), .s_up_awid(s_up_awid),
+        .s_up_awaddr(s_up_awaddr), .s_up_awlen(s_up_awlen), .s_up_awsize(s_up_awsize),
+        .s_up_awburst(s_up_awburst), .s_up_awcache(s_up_awcache), .s_up_awprot(s_up_awprot),
+        .s_up_awuser(s_up_awuser),
+        .s_up_wvalid(s_up_wvalid), .s_up_wready(s_up_wready), .s_up_wdata(s_up_wdata),
+        .s_up_wstrb(s_up_wstrb), .s_up_wlast(s_up_wlast),
+        .s_up_bvalid(s_up_bvalid), .s_up_bready(s_up_bready), .s_up_bid(s_up_bid),
+        .s_up_bresp(s_up_bresp),
+        .s_up_arvalid(s_up_arvalid), .s_up_arready(s_up_arready), .s_up_arid(s_up_arid),
+        .s_up_araddr(s_up_araddr), .s_up_arlen(s_up_arlen), .s_up_arsize(s_up_arsize),
+        .s_up_arburst(s_up_arburst), .s_up_arcache(s_up_arcache), .s_up_arprot(s_up_arprot),
+        .s_up_aruser(s_up_aruser),
+        .s_up_rvalid(s_up_rvalid), .s_up_rready(s_up_rready), .s_up_rid(s_up_rid),
+        .s_up_rdata(s_up_rdata), .s_up_rresp(s_up_rresp), .s_up_rlast(s_up_rlast),
+        .m_dn_awvalid(m_dn_awvalid), .m_dn_awready(m_dn_awready), .m_dn_awid(m_dn_awid),
+        .m_dn_awaddr(m_dn_awaddr), .m_dn_awlen(m_dn_awlen), .m_dn_awsize(m_dn_awsize),
+        .m_dn_awburst(m_dn_awburst), .m_dn_awcache(m_dn_awcache), .m_dn_awprot(m_dn_awprot),
+        .m_dn_awdomain(m_dn_awdomain), .m_dn_awuser(m_dn_awuser),
+        .m_dn_wvalid(m_dn_wvalid), .m_dn_wready(m_dn_wready), .m_dn_wdata(m_dn_wdata),
+        .m_dn_wstrb(m_dn_wstrb), .m_dn_wlast(m_dn_wlast),
+        .m_dn_bvalid(m_dn_bvalid), .m_dn_bready(m_dn_bready), .m_dn_bid(m_dn_bid),
+        .m_dn_bresp(m_dn_bresp),
+        .m_dn_arvalid(m_dn_arvalid), .m_dn_arready(m_dn_arready), .m_dn_arid(m_dn_arid),
+        .m_dn_araddr(m_dn_araddr), .m_dn_arlen(m_dn_arlen), .m_dn_arsize(m_dn_arsize),
+        .m_dn_arburst(m_dn_arburst), .m_dn_arcache(m_dn_arcache), .m_dn_arprot(m_dn_arprot),
+        .m_dn_ardomain(m_dn_ardomain), .m_dn_aruser(m_dn_aruser),
+        .m_dn_rvalid(m_dn_rvalid), .m_dn_rready(m_dn_rready), .m_dn_rid(m_dn_rid),
+        .m_dn_rdata(m_dn_rdata), .m_dn_rresp(m_dn_rresp), .m_dn_rlast(m_dn_rlast)
+    );
+
+    // Register values only the translation engine (issue 3) reads
+    wire unused_ok = &{1'b0, cr0, cr1, cr2, strtab_base, strtab_base_cfg, gerror_active,
+                       irq_ctrlack, inv_valid, inv_cmd};
+endmodule

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make test`: every check, each counted as a test, then one line `N passed, N failed`.
+#   - generated register files are current
+#   - Verilator lint -Wall, Yosys synthesis (every module)
+#   - the driver builds freestanding for rv32im
+#   - every harness/driver test against the RTL, each in its own process (so a model
+#     that aborts on a hang fails that test only)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+MAKE=${MAKE:-make}
+passed=0
+failed=0
+failures=()
+
+stage() { # stage NAME COMMAND... : run, count, keep the log
+  local name=$1; shift
+  local log="$BUILD/logs/$name.log" t0=$SECONDS
+  mkdir -p "$BUILD/logs"
+  if "$@" >"$log" 2>&1; then
+    passed=$((passed + 1)); echo "ok   $name ($((SECONDS - t0)) s)"
+  else
+    failed=$((failed + 1)); failures+=("$name"); echo "FAIL $name ($((SECONDS - t0)) s), log: $log"
+    tail -30 "$log" | sed 's/^/     /'
+  fi
+}
+
+stage regs-current python3 scripts/regtool.py --check
+stage lint bash scripts/lint.sh
+stage synth bash scripts/synth.sh
+stage rv32-driver-build $MAKE --no-print-directory rv32
+stage build-tests $MAKE --no-print-directory "$BUILD/tests/smmu_tests" "$BUILD/demo/smmu_demo"
+
+bin="$BUILD/tests/smmu_tests"
+if [ -x "$bin" ]; then
+  for t in $("$bin" --list); do
+    t0=$SECONDS
+    log="$BUILD/logs/test-$t.log"
+    if timeout 600 "$bin" "$t" >"$log" 2>&1; then
+      passed=$((passed + 1)); echo "$(grep -m1 -E "^(ok|FAIL) +$t " "$log" || echo "ok   $t") [$((SECONDS - t0)) s]"
+    else
+      failed=$((failed + 1)); failures+=("$t"); echo "FAIL $t [$((SECONDS - t0)) s], log: $log"
+      tail -20 "$log" | sed 's/^/     /'
+    fi
+  done
+  stage demo "$BUILD/demo/smmu_demo"
+fi
+
+if ((failed)); then echo "failed: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what the project needs, and only what is missing; says what it installs.
+# Idempotent: a second run installs nothing. Used by `make run` and `make test`.
+set -euo pipefail
+
+# Debian packages: simulator, synthesis, waves, RISC-V cross compiler and libc, host build.
+DEB_PKGS=(
+  verilator yosys iverilog gtkwave
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+  g++ make python3 zlib1g-dev
+)
+# Python packages (none yet: the register generator uses only the standard library).
+PY_PKGS=()
+
+missing=()
+for p in "${DEB_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    SUDO="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: Debian packages present"
+fi
+
+python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
+  echo "setup: python3 >= 3.11 is needed (tomllib)" >&2; exit 1; }
+
+for p in "${PY_PKGS[@]}"; do
+  python3 -c "import importlib.metadata as m; m.version('$p')" 2>/dev/null || {
+    echo "setup: installing Python package $p"
+    python3 -m pip install --quiet "$p"
+  }
+done
+
+verilator --version | sed 's/^/setup: /'
+yosys -V | sed 's/^/setup: /'
