@@ -130,7 +130,7 @@ module smmu_cmdq #(
     wire can_fetch = en_ack && en && !err_active && !err_wait && !empty;
 
     assign cons = ({25'd0, err} << SMMU_CMDQ_CONS_ERR_LSB) |
-                  ({{(32-IW){1'b0}}, rd} << SMMU_CMDQ_CONS_RD_LSB);
+                  ({{(32-IW){1'b0}}, rd & qmask} << SMMU_CMDQ_CONS_RD_LSB);
 
     always @(posedge clk) begin
         if (!rst_n) begin

@@ -88,7 +88,7 @@ module smmu_eventq #(
     assign evt_ready = (state == S_IDLE);
     assign idle      = (state == S_IDLE);
     assign prod = ({31'd0, ovflg} << SMMU_EVENTQ_PROD_OVFLG_LSB) |
-                  ({{(32-IW){1'b0}}, wr} << SMMU_EVENTQ_PROD_WR_LSB);
+                  ({{(32-IW){1'b0}}, wr & qmask} << SMMU_EVENTQ_PROD_WR_LSB);
 
     always @(posedge clk) begin
         if (!rst_n) begin
