@@ -1,0 +1,348 @@
+/*
+ * Harness internals shared by the sim_*.cpp files (not part of the C API).
+ *
+ * Only sim_core.cpp sees the Verilated model. Every bus model here works on plain
+ * per-channel structs: the core copies the model's outputs into them and their drive
+ * values into the model once per cycle, so the models do not depend on the generated
+ * header and do not recompile when the RTL changes.
+ *
+ * One cycle (Sim::tick):
+ *   1. every bus model `prepare()`s its outputs for this cycle from its own state only
+ *      (never combinationally from the DUT's outputs of the same cycle, so no loops);
+ *   2. the core applies them, evaluates the model with clk low and samples its outputs;
+ *   3. every bus model `commit()`s: a handshake is valid && ready as sampled in 2, which
+ *      is what the rising edge sees;
+ *   4. rising edge.
+ */
+#ifndef SMMU_SIM_PRIV_H
+#define SMMU_SIM_PRIV_H
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim.h"
+
+/* Model parameters: the Makefile passes -DSIM_PARAM_<name> from the same values as the
+ * Verilator -G flags. The defaults only let a file compile stand-alone. */
+#ifndef SIM_PARAM_SID_W
+#define SIM_PARAM_SID_W 16
+#endif
+#ifndef SIM_PARAM_PA_W
+#define SIM_PARAM_PA_W 48
+#endif
+#ifndef SIM_PARAM_CMDQS
+#define SIM_PARAM_CMDQS 8
+#endif
+#ifndef SIM_PARAM_EVENTQS
+#define SIM_PARAM_EVENTQS 7
+#endif
+#ifndef SIM_PARAM_ST_LEVEL_2
+#define SIM_PARAM_ST_LEVEL_2 1
+#endif
+#ifndef SIM_PARAM_FWB
+#define SIM_PARAM_FWB 1
+#endif
+#ifndef SIM_PARAM_COHACC
+#define SIM_PARAM_COHACC 1
+#endif
+#ifndef SIM_PARAM_ATTR_OVR
+#define SIM_PARAM_ATTR_OVR 1
+#endif
+#ifndef SIM_PARAM_GBPA_ABORT_RESET
+#define SIM_PARAM_GBPA_ABORT_RESET 1
+#endif
+
+namespace simh {
+
+constexpr unsigned kSidW = SIM_PARAM_SID_W;
+constexpr unsigned kPaW = SIM_PARAM_PA_W;
+constexpr unsigned kIdW = 4;     /* smmu_top ID_W default */
+constexpr unsigned kTblIdW = 4;  /* smmu_top TBL_ID_W default */
+constexpr uint64_t kDefaultTimeout = 100000;
+
+constexpr uint64_t mask_bits(unsigned w) { return w >= 64 ? ~0ull : ((1ull << w) - 1); }
+
+class Sim;
+
+/* Prints "sim: <message> (cycle N)", closes the trace so the waves up to the failure can
+ * be inspected, and aborts: a hang or a protocol violation is an RTL (or harness) bug,
+ * never a test result. */
+[[noreturn]] void fatal(Sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* splitmix64: small, seedable, identical on every host. */
+class Rng {
+public:
+    explicit Rng(uint64_t seed = 0) : st_(seed) {}
+    void seed(uint64_t s) { st_ = s; }
+    uint64_t next()
+    {
+        uint64_t z = (st_ += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    unsigned range(unsigned lo, unsigned hi) /* uniform in [lo, hi] */
+    {
+        return hi <= lo ? lo : lo + (unsigned)(next() % ((uint64_t)hi - lo + 1));
+    }
+    bool percent(unsigned pct) { return pct && (next() % 100) < pct; }
+
+private:
+    uint64_t st_;
+};
+
+/* ---- memory ------------------------------------------------------------------------ */
+
+/* Sparse byte store: 4 KB pages in a hash map, plus the DMA pool as one host buffer
+ * (mmap'ed on first use, so untouched parts cost nothing and read as zero). */
+class MemStore {
+public:
+    ~MemStore();
+    void read(uint64_t pa, void *buf, size_t len);
+    void write(uint64_t pa, const void *buf, size_t len);
+    /* Byte-masked 64-bit write of the aligned dword at pa & ~7 (AXI strobes). */
+    void write_strb(uint64_t pa, uint64_t data, uint8_t strb);
+    uint64_t read_dword(uint64_t pa);
+    uint8_t *pool();
+
+private:
+    static constexpr uint64_t kPage = 4096;
+    /* Host pointer for [pa, pa + n) inside one page or inside the pool; NULL when the
+     * sparse page does not exist and !create. *avail = bytes usable from the pointer. */
+    uint8_t *span(uint64_t pa, bool create, size_t *avail);
+    std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+    uint8_t *pool_ = nullptr;
+};
+
+struct ErrRange {
+    uint64_t base, size;
+    unsigned flags;
+};
+
+struct Timing {
+    unsigned lat_min = 2, lat_max = 2, stall_pct = 0;
+};
+
+/* AXI4 address channel payload. */
+struct AxiAddr {
+    bool valid;
+    unsigned id;
+    uint64_t addr;
+    unsigned len, size, burst, cache, prot, domain;
+    uint64_t user;
+};
+
+/* What a memory port sees from the DUT (AXI4 master outputs). */
+struct MemPortIn {
+    AxiAddr ar, aw;
+    bool wvalid;
+    uint64_t wdata;
+    unsigned wstrb;
+    bool wlast;
+    bool rready, bready;
+};
+
+/* What a memory port drives into the DUT. */
+struct MemPortOut {
+    bool arready, awready, wready;
+    bool rvalid;
+    unsigned rid;
+    uint64_t rdata;
+    unsigned rresp;
+    bool rlast;
+    bool bvalid;
+    unsigned bid, bresp;
+};
+
+struct PortCounters {
+    uint64_t ar = 0, aw = 0, r_beats = 0, w_beats = 0;
+};
+
+/* One AXI4 slave port of the memory (the DUT is the master): INCR/FIXED/WRAP bursts of
+ * up to 64-bit beats, several outstanding transactions per direction, responses in
+ * order per ID (different IDs may overtake each other when latencies differ; bursts
+ * are never interleaved), latency and random back-pressure from the shared Timing,
+ * error injection from the shared ranges. */
+class MemPort {
+public:
+    MemPort(Sim *sim, const char *name, unsigned id_w, unsigned addr_w)
+        : sim_(sim), name_(name), id_w_(id_w), addr_w_(addr_w)
+    {
+    }
+    void seed(uint64_t s) { rng_.seed(s); }
+    void reset();
+    const MemPortOut &prepare(uint64_t now);
+    void commit(const MemPortIn &in, uint64_t now);
+
+    PortCounters cnt;
+    /* Handshakes of the last commit(), for observers. */
+    bool ar_fired = false, aw_fired = false;
+    AxiAddr ar_last{}, aw_last{};
+
+private:
+    struct Burst {
+        AxiAddr a;
+        uint64_t ready_at; /* first beat / response not before this cycle */
+        unsigned beat;     /* beats done */
+        bool err;
+        std::vector<uint64_t> wdata; /* write: collected beats */
+        std::vector<uint8_t> wstrb;
+    };
+    struct WBeat {
+        uint64_t data;
+        uint8_t strb;
+        bool last;
+    };
+    uint64_t beat_addr(const AxiAddr &a, unsigned beat) const;
+    bool touches_error(const AxiAddr &a, unsigned flag) const;
+    void check_addr(const AxiAddr &a, const char *ch);
+    int pick(std::deque<Burst> &q, uint64_t now) const;
+    void absorb_w(uint64_t now);
+
+    Sim *sim_;
+    const char *name_;
+    unsigned id_w_, addr_w_;
+    Rng rng_;
+    std::deque<Burst> rq_;      /* accepted reads, arrival order */
+    int r_active_ = -1;         /* index in rq_ of the burst being returned */
+    std::deque<Burst> awq_;     /* accepted writes still collecting data */
+    std::deque<WBeat> wq_;      /* write beats not yet matched to an AW */
+    std::deque<Burst> bq_;      /* complete writes waiting for their response */
+    MemPortOut out_{};
+    /* DUT-side valid stability (AXI: once valid, hold it and the payload until ready). */
+    bool ar_hold_ = false, aw_hold_ = false, w_hold_ = false;
+    AxiAddr ar_prev_{}, aw_prev_{};
+    uint64_t w_prev_data_ = 0;
+    unsigned w_prev_strb_ = 0;
+    bool w_prev_last_ = false;
+    static constexpr size_t kMaxReads = 16, kMaxWrites = 16, kMaxWBeats = 1024;
+};
+
+/* ---- upstream DMA master (s_up_*) ---------------------------------------------------- */
+
+struct UpIn { /* DUT slave outputs */
+    bool arready, awready, wready;
+    bool rvalid;
+    unsigned rid;
+    uint64_t rdata;
+    unsigned rresp;
+    bool rlast;
+    bool bvalid;
+    unsigned bid, bresp;
+};
+
+struct UpOut { /* driven into the DUT */
+    AxiAddr ar, aw;
+    bool wvalid;
+    uint64_t wdata;
+    unsigned wstrb;
+    bool wlast;
+    bool rready, bready;
+};
+
+class DmaMaster {
+public:
+    explicit DmaMaster(Sim *sim) : sim_(sim) {}
+    void reset();
+    const UpOut &prepare();
+    void commit(const UpIn &in, uint64_t now);
+    /* Observers called by the core after the memory ports commit. */
+    void on_dn_addr(const AxiAddr &a, bool write);
+    void on_tbl_ar() { if (busy_) tbl_ar_++; }
+
+    dma_result_t run(const dma_txn_t *t, bool write, const void *wbuf, void *rbuf);
+
+private:
+    Sim *sim_;
+    bool busy_ = false, write_ = false, a_pending_ = false, done_ = false;
+    dma_txn_t t_{};
+    unsigned nbeats_ = 0, w_beat_ = 0, r_beat_ = 0;
+    std::vector<uint64_t> data_;
+    uint64_t a_cycle_ = 0, end_cycle_ = 0, tbl_ar_ = 0;
+    int worst_ = 0;
+    dn_obs_t dn_{};
+    UpOut out_{};
+};
+
+/* ---- register master (s_reg_*, AXI4-Lite) -------------------------------------------- */
+
+struct RegIn {
+    bool awready, wready, bvalid;
+    unsigned bresp;
+    bool arready, rvalid;
+    uint64_t rdata;
+    unsigned rresp;
+};
+
+struct RegOut {
+    bool awvalid;
+    uint32_t awaddr;
+    bool wvalid;
+    uint64_t wdata;
+    unsigned wstrb;
+    bool bready;
+    bool arvalid;
+    uint32_t araddr;
+    bool rready;
+};
+
+class RegMaster {
+public:
+    explicit RegMaster(Sim *sim) : sim_(sim) {}
+    void reset();
+    const RegOut &prepare();
+    void commit(const RegIn &in);
+    int read(uint32_t off, uint64_t *data);
+    int write(uint32_t off, uint64_t data, unsigned strb);
+
+private:
+    Sim *sim_;
+    enum { IDLE, READ, WRITE } op_ = IDLE;
+    bool a_pending_ = false, w_pending_ = false, done_ = false;
+    uint32_t addr_ = 0;
+    uint64_t data_ = 0;
+    unsigned strb_ = 0, resp_ = 0;
+    RegOut out_{};
+};
+
+/* ---- the simulation ------------------------------------------------------------------ */
+
+class Model; /* the Verilated model and its trace, sim_core.cpp only */
+
+class Sim {
+public:
+    explicit Sim(const sim_opts_t *opts);
+    ~Sim();
+    void tick();
+    void reset(unsigned cycles);
+    void close_trace();
+
+    uint64_t cycles = 0;
+    uint64_t timeout = kDefaultTimeout;
+    bool canwbs = false;
+    bool in_reset = false;
+    sim_params_t params{};
+    MemStore mem;
+    std::vector<ErrRange> err;
+    Timing timing;
+    MemPort tbl, dn;
+    DmaMaster dma;
+    RegMaster reg;
+    uint64_t irq[3] = {0, 0, 0};
+
+private:
+    std::unique_ptr<Model> model_;
+};
+
+} // namespace simh
+
+/* The C handle is the C++ object. */
+struct sim : simh::Sim {
+    using simh::Sim::Sim;
+};
+
+#endif /* SMMU_SIM_PRIV_H */
