@@ -1,0 +1,115 @@
+/* Driver-internal helpers shared by the files of sw/core (not a public interface). */
+#ifndef SMMU_INTERNAL_H
+#define SMMU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smmu/smmu.h"
+#include "smmu/smmu_regs.h"
+
+/* A field of a register value, from the generated _MASK/_SHIFT pair. */
+#define FIELD_GET(reg_field, v) (((v) & reg_field##_MASK) >> reg_field##_SHIFT)
+#define FIELD_PREP(reg_field, v) (((v) << reg_field##_SHIFT) & reg_field##_MASK)
+
+/* A field of a structure dword (STE_/CMD_/EVT_ prefixes). */
+#define DW_GET(s, f, words) (((words)[s##_##f##_DW] & s##_##f##_MASK) >> s##_##f##_SHIFT)
+#define DW_SET(s, f, words, v)                                                           \
+    ((words)[s##_##f##_DW] =                                                             \
+         ((words)[s##_##f##_DW] & ~(uint64_t)s##_##f##_MASK) |                          \
+         (((uint64_t)(v) << s##_##f##_SHIFT) & s##_##f##_MASK))
+
+/* Defaults of smmu_config_t. */
+#define SMMU_DEF_CMDQ_LOG2 8u
+#define SMMU_DEF_EVENTQ_LOG2 7u
+#define SMMU_DEF_LINEAR_MAX_LOG2 8u
+#define SMMU_DEF_SPLIT 8u
+#define SMMU_DEF_TIMEOUT_US 10000u
+
+/* ---- freestanding helpers ----------------------------------------------------------------
+ * rv32 has no 64-bit shifter: GCC -Os turns a variable 64-bit shift into a libgcc call
+ * (__lshrdi3/__ashldi3), and structure copies or clearing loops into memcpy/memset. The
+ * core must link without libc or libgcc, so it shifts through these and clears and
+ * copies through volatile byte loops the compiler cannot turn into library calls. */
+static inline uint64_t shr64(uint64_t v, unsigned n)
+{
+    uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+
+    if (n >= 64u)
+        return 0;
+    if (n >= 32u)
+        return hi >> (n - 32u);
+    if (n == 0u)
+        return v;
+    return ((uint64_t)(hi >> n) << 32) | ((lo >> n) | (hi << (32u - n)));
+}
+
+static inline uint64_t shl64(uint64_t v, unsigned n)
+{
+    uint32_t lo = (uint32_t)v, hi = (uint32_t)(v >> 32);
+
+    if (n >= 64u)
+        return 0;
+    if (n >= 32u)
+        return (uint64_t)(lo << (n - 32u)) << 32;
+    if (n == 0u)
+        return v;
+    return ((uint64_t)((hi << n) | (lo >> (32u - n))) << 32) | (uint32_t)(lo << n);
+}
+
+void smmu_bzero(void *p, size_t n);
+void smmu_bcopy(void *dst, const void *src, size_t n);
+
+/* ---- a tiny freestanding formatter ---------------------------------------------------- */
+typedef struct smmu_fmt {
+    char *buf;
+    size_t len; /* capacity including the NUL */
+    size_t pos; /* characters written (excluding the NUL) */
+} smmu_fmt_t;
+
+void smmu_fmt_init(smmu_fmt_t *f, char *buf, size_t len);
+void smmu_fmt_str(smmu_fmt_t *f, const char *s);
+void smmu_fmt_char(smmu_fmt_t *f, char c);
+void smmu_fmt_hex(smmu_fmt_t *f, uint64_t v);  /* "0x" and lower-case digits, no padding */
+void smmu_fmt_dec(smmu_fmt_t *f, uint32_t v);
+
+#define SMMU_LINE 192u
+
+/* Log a plain string. */
+void smmu_log(const smmu_t *smmu, int level, const char *msg);
+/* Log "<msg><key>0x<val>", the common case of one number. */
+void smmu_log_hex(const smmu_t *smmu, int level, const char *msg, uint64_t val);
+
+/* ---- register access ------------------------------------------------------------------ */
+static inline uint32_t rd32(const smmu_t *s, uint32_t off)
+{
+    return s->hal->read32(s->hal->ctx, off);
+}
+static inline void wr32(const smmu_t *s, uint32_t off, uint32_t v)
+{
+    s->hal->write32(s->hal->ctx, off, v);
+}
+uint64_t smmu_rd64(const smmu_t *s, uint32_t off);
+void smmu_wr64(const smmu_t *s, uint32_t off, uint64_t v);
+
+static inline uint64_t now_us(const smmu_t *s)
+{
+    return s->hal->now_us(s->hal->ctx);
+}
+static inline uint32_t timeout_us(const smmu_t *s)
+{
+    return s->cfg.timeout_us ? s->cfg.timeout_us : SMMU_DEF_TIMEOUT_US;
+}
+
+/* Poll register `off` until (value & mask) == want; 0 or SMMU_ETIMEDOUT (logged with
+ * `what`). */
+int smmu_poll32(const smmu_t *s, uint32_t off, uint32_t mask, uint32_t want, const char *what);
+
+/* Command-queue slot pointer. */
+static inline uint64_t *cmdq_slot(const smmu_t *s, uint32_t idx)
+{
+    return (uint64_t *)s->cmdq.cpu + (size_t)(idx & ((1u << s->cmdq_log2) - 1u)) * CMD_DWORDS;
+}
+
+#endif /* SMMU_INTERNAL_H */
