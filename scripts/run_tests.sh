@@ -29,7 +29,14 @@ stage regs-current python3 scripts/regtool.py --check
 stage lint bash scripts/lint.sh
 stage synth bash scripts/synth.sh
 stage rv32-driver-build $MAKE --no-print-directory rv32
-stage build-tests $MAKE --no-print-directory "$BUILD/tests/smmu_tests" "$BUILD/demo/smmu_demo"
+# unit benches of the pure RTL functions: one build, then each bench is a test
+unit_bins=$($MAKE --no-print-directory -s unit-list)
+stage build-unit-benches $MAKE -j2 --no-print-directory $unit_bins
+for b in $unit_bins; do
+  [ -x "$b" ] && stage "unit-$(basename "$(dirname "$b")")" "$b"
+done
+
+stage build-tests $MAKE -j2 --no-print-directory "$BUILD/tests/smmu_tests" "$BUILD/demo/smmu_demo"
 
 bin="$BUILD/tests/smmu_tests"
 if [ -x "$bin" ]; then
