@@ -1,0 +1,1685 @@
+/*
+ * Unit tests of the reference model (tb/model/smmu_model.c) with hand-computed
+ * expectations. The Verilator model the runner creates for each test (t->sim) is not
+ * used: these tests only exercise the C model against page tables built here in a host
+ * sparse memory. Every expected value is derived from the architecture rules in the
+ * comment next to it, never copied from the model's output.
+ *
+ * Common layout (unless a test says otherwise):
+ *   linear stream table at 0x100000, LOG2SIZE 8 (256 STEs), CR2.RECINVSID = 1
+ *   CD at 0x200000; stage-1 tables L0..L3 at 0x300000, 0x301000, 0x302000, 0x303000
+ *   VA_STD = 0x80_8060_4567: L0 index 1 (VA[47:39]), L1 index 2 (VA[38:30]),
+ *   L2 index 3 (VA[29:21]), L3 index 4 (VA[20:12]), offset 0x567.
+ *   MAIR: Attr0 0xFF, Attr1 0x04, Attr2 0x44, Attr3 0xBB, Attr4 0x77, Attr5 0xF4.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "../model/smmu_model.h"
+#include "../../sw/include/smmu/smmu_regs.h"
+
+/* ---- sparse memory ----------------------------------------------------------------- */
+
+#define MEM_CELLS 4096
+static struct {
+    struct { uint64_t a, v; } c[MEM_CELLS];
+    unsigned n;
+    struct { uint64_t lo, hi; } ab[8]; /* abort ranges [lo, hi] */
+    unsigned nab;
+    uint64_t pool; /* next free 4 KB page for builder tables */
+} g_mem;
+
+static int tmem_read(void *ctx, uint64_t pa, uint64_t *val)
+{
+    (void)ctx;
+    for (unsigned i = 0; i < g_mem.nab; i++)
+        if (pa >= g_mem.ab[i].lo && pa <= g_mem.ab[i].hi)
+            return -1;
+    for (unsigned i = 0; i < g_mem.n; i++)
+        if (g_mem.c[i].a == pa) {
+            *val = g_mem.c[i].v;
+            return 0;
+        }
+    *val = 0;
+    return 0;
+}
+
+/* Builder-side read: ignores the abort ranges. */
+static uint64_t r64(uint64_t a)
+{
+    for (unsigned i = 0; i < g_mem.n; i++)
+        if (g_mem.c[i].a == a)
+            return g_mem.c[i].v;
+    return 0;
+}
+
+static void w64(uint64_t a, uint64_t v)
+{
+    for (unsigned i = 0; i < g_mem.n; i++)
+        if (g_mem.c[i].a == a) {
+            g_mem.c[i].v = v;
+            return;
+        }
+    if (g_mem.n == MEM_CELLS) {
+        fprintf(stderr, "test_model: sparse memory full\n");
+        abort();
+    }
+    g_mem.c[g_mem.n].a = a;
+    g_mem.c[g_mem.n].v = v;
+    g_mem.n++;
+}
+
+static void abort_range(uint64_t lo, uint64_t hi)
+{
+    g_mem.ab[g_mem.nab].lo = lo;
+    g_mem.ab[g_mem.nab].hi = hi;
+    g_mem.nab++;
+}
+
+/* ---- structure builders -------------------------------------------------------------- */
+
+#define SET(arr, name, v)                                                              \
+    ((arr)[name##_DW] = ((arr)[name##_DW] & ~(uint64_t)(name##_MASK)) |               \
+                        (((uint64_t)(v) << (name##_SHIFT)) & (name##_MASK)))
+
+#define STRTAB 0x100000ULL
+#define CD_PA 0x200000ULL
+#define TL0 0x300000ULL
+#define TL1 0x301000ULL
+#define TL2 0x302000ULL
+#define TL3 0x303000ULL
+#define VA_STD 0x0000008080604567ULL
+#define MAIR_STD 0x0000F477BB4404FFULL
+
+#define D_AF (1ULL << 10)
+#define D_PXN (1ULL << 53)
+#define D_UXN (1ULL << 54)
+#define D_TABLE(a) ((uint64_t)(a) | 3)
+/* Stage-1 leaf: AttrIndx[4:2], AP[7:6], SH[9:8], AF. */
+#define S1_PAGE(oa, idx, ap, sh)                                                       \
+    ((uint64_t)(oa) | ((uint64_t)(idx) << 2) | ((uint64_t)(ap) << 6) |                \
+     ((uint64_t)(sh) << 8) | D_AF | 3)
+#define S1_BLOCK(oa, idx, ap, sh) (S1_PAGE(oa, idx, ap, sh) & ~2ULL)
+/* Stage-2 leaf: MemAttr[5:2], S2AP[7:6], SH[9:8], AF. */
+#define S2_PAGE(oa, ma, s2ap, sh)                                                      \
+    ((uint64_t)(oa) | ((uint64_t)(ma) << 2) | ((uint64_t)(s2ap) << 6) |               \
+     ((uint64_t)(sh) << 8) | D_AF | 3)
+#define S2_BLOCK(oa, ma, s2ap, sh) (S2_PAGE(oa, ma, s2ap, sh) & ~2ULL)
+
+/* Event dword builders (facts §8 positions, spelled out here on purpose). */
+#define EV0(type, sid) ((uint64_t)(type) | ((uint64_t)(sid) << 32))
+#define EV1(rnw, ind, pnu, s2, cls)                                                    \
+    (((uint64_t)(rnw) << 35) | ((uint64_t)(ind) << 34) | ((uint64_t)(pnu) << 33) |    \
+     ((uint64_t)(s2) << 39) | ((uint64_t)(cls) << 40))
+#define CLS_CD 0
+#define CLS_TT 1
+#define CLS_IN 2
+#define TTRNW (1ULL << 44)
+
+static smmu_model_t g_m;
+
+/* Fresh memory and a model with the default parameters (PA 48, SID 16, 2-level, FWB,
+ * ATTR_OVR), SMMUEN = 1, linear table of 256 STEs at STRTAB, RECINVSID = 1. */
+static smmu_model_t *env(void)
+{
+    memset(&g_mem, 0, sizeof g_mem);
+    g_mem.pool = 0x7000000;
+    smmu_model_init(&g_m, NULL);
+    g_m.read64 = tmem_read;
+    g_m.ctx = &g_mem;
+    g_m.smmuen = true;
+    g_m.gbpa = 0;
+    g_m.strtab_base = STRTAB;
+    g_m.strtab_base_cfg = 8;
+    g_m.cr2 = SMMU_CR2_RECINVSID_MASK;
+    return &g_m;
+}
+
+static void put_ste_at(uint64_t pa, const uint64_t *s)
+{
+    for (int i = 0; i < 8; i++)
+        w64(pa + 8 * (uint64_t)i, s[i]);
+}
+
+static void put_ste(unsigned sid, const uint64_t *s)
+{
+    put_ste_at(STRTAB + 64ULL * sid, s);
+}
+
+static void put_cd(uint64_t pa, const uint64_t *cd)
+{
+    for (int i = 0; i < 8; i++)
+        w64(pa + 8 * (uint64_t)i, cd[i]);
+}
+
+static void ste_bypass(uint64_t *s)
+{
+    memset(s, 0, 64);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 4);
+    SET(s, STE_SHCFG, 1); /* use incoming, as Linux writes it */
+}
+
+static void ste_s1(uint64_t *s, uint64_t cd)
+{
+    memset(s, 0, 64);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 5);
+    SET(s, STE_S1CONTEXTPTR, cd >> 6);
+    SET(s, STE_SHCFG, 1);
+}
+
+/* Stage 2 fields: VMSAv8-64, 4 KB, S2PS 48 bits, record faults. */
+static void ste_s2_fields(uint64_t *s, unsigned t0sz, unsigned sl0, uint64_t ttb)
+{
+    SET(s, STE_S2T0SZ, t0sz);
+    SET(s, STE_S2SL0, sl0);
+    SET(s, STE_S2PS, 5);
+    SET(s, STE_S2AA64, 1);
+    SET(s, STE_S2R, 1);
+    SET(s, STE_S2TTB, ttb >> 4);
+}
+
+static void cd_std(uint64_t *cd, uint64_t ttb0)
+{
+    memset(cd, 0, 64);
+    SET(cd, CD_V, 1);
+    SET(cd, CD_A, 1);
+    SET(cd, CD_R, 1);
+    SET(cd, CD_AA64, 1);
+    SET(cd, CD_T0SZ, 16);
+    SET(cd, CD_IPS, 5);
+    SET(cd, CD_EPD1, 1);
+    SET(cd, CD_T1SZ, 16);
+    SET(cd, CD_TG1, 2);
+    SET(cd, CD_TTB0, ttb0 >> 4);
+    SET(cd, CD_MAIR, MAIR_STD);
+}
+
+/* The standard stage-1 chain for VA_STD ending in `leaf` at L3 index 4. */
+static void s1_chain(uint64_t leaf)
+{
+    w64(TL0 + 1 * 8, D_TABLE(TL1));
+    w64(TL1 + 2 * 8, D_TABLE(TL2));
+    w64(TL2 + 3 * 8, D_TABLE(TL3));
+    w64(TL3 + 4 * 8, leaf);
+}
+
+/* sid 1: stage-1-only STE -> CD_PA -> standard CD (TTB0 = TL0). */
+static void s1_setup(void)
+{
+    uint64_t s[8], cd[8];
+    ste_s1(s, CD_PA);
+    put_ste(1, s);
+    cd_std(cd, TL0);
+    put_cd(CD_PA, cd);
+}
+
+static smmu_model_txn_t txn(uint32_t sid, uint64_t addr, bool write, uint8_t prot)
+{
+    smmu_model_txn_t x;
+    memset(&x, 0, sizeof x);
+    x.sid = sid;
+    x.addr = addr;
+    x.write = write;
+    x.prot = prot;
+    x.cache = 0xF;  /* WB, RA, WA */
+    x.domain = 3;   /* ISH */
+    return x;
+}
+
+static smmu_model_result_t run(const smmu_model_txn_t *t)
+{
+    smmu_model_result_t r;
+    smmu_model_translate(&g_m, t, &r);
+    return r;
+}
+
+/* Builder for 4 KB-page tables (4-level from level 0 when start = 0); tables come from
+ * g_mem.pool. Returns the address of the leaf descriptor written. */
+static uint64_t map_page(uint64_t root, unsigned start, uint64_t ia, uint64_t leaf)
+{
+    uint64_t tbl = root;
+    for (unsigned l = start; l < 3; l++) {
+        uint64_t da = tbl + (((ia >> (39 - 9 * l)) & 511) << 3);
+        uint64_t d = r64(da);
+        if (!(d & 1)) {
+            uint64_t nt = g_mem.pool;
+            g_mem.pool += 0x1000;
+            w64(da, D_TABLE(nt));
+            d = D_TABLE(nt);
+        }
+        tbl = d & 0x0000FFFFFFFFF000ULL;
+    }
+    w64(tbl + (((ia >> 12) & 511) << 3), leaf);
+    return tbl + (((ia >> 12) & 511) << 3);
+}
+
+#define EXPECT_OK(r)                                                                   \
+    CHECK((r).outcome == SMMU_MODEL_OK, "expected OK, got outcome %d fault 0x%x",       \
+          (int)(r).outcome, (unsigned)(r).fault)
+#define EXPECT_FAULT(r, type)                                                          \
+    CHECK((r).outcome == SMMU_MODEL_FAULT && (r).fault == (type),                      \
+          "expected fault 0x%x, got outcome %d fault 0x%x", (unsigned)(type),          \
+          (int)(r).outcome, (unsigned)(r).fault)
+#define EXPECT_EVT(r, d0, d1, d2, d3)                                                  \
+    do {                                                                               \
+        CHECK((r).evt_valid, "expected a recorded event");                             \
+        CHECK_EQ((r).evt[0], (d0));                                                    \
+        CHECK_EQ((r).evt[1], (d1));                                                    \
+        CHECK_EQ((r).evt[2], (d2));                                                    \
+        CHECK_EQ((r).evt[3], (d3));                                                    \
+    } while (0)
+
+/* ---- SMMUEN = 0 ------------------------------------------------------------------------ */
+
+TEST(model_gbpa)
+{
+    smmu_model_t *m = env();
+    smmu_model_txn_t x = txn(5, 0x12345678, false, 0);
+    smmu_model_result_t r;
+    m->smmuen = false;
+
+    /* GBPA.ABORT = 1: abort, no event, no table read. */
+    m->gbpa = SMMU_GBPA_ABORT_MASK;
+    r = run(&x);
+    CHECK(r.outcome == SMMU_MODEL_ABORT_NO_EVENT && !r.evt_valid, "GBPA abort");
+    CHECK_EQ(r.reads, 0);
+
+    /* Bypass, no overrides: PA = input; WB RA WA ISH in -> 0xFF ISH, AxCACHE 0xF,
+     * AxDOMAIN ISH = 1; AxPROT unprivileged data, NS = 1 -> 0b010. */
+    m->gbpa = 1u << SMMU_GBPA_SHCFG_SHIFT;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x12345678);
+    CHECK_EQ(r.attr, 0xFF);
+    CHECK_EQ(r.axcache, 0xF);
+    CHECK_EQ(r.axdomain, 1);
+    CHECK_EQ(r.axprot, 2);
+
+    /* Input at 2^OAS = 2^48: abort with no event (§3.4). Just below: passes. */
+    x.addr = 1ULL << 48;
+    r = run(&x);
+    CHECK(r.outcome == SMMU_MODEL_ABORT_NO_EVENT && !r.evt_valid, "GBPA >= OAS");
+    x.addr = (1ULL << 48) - 8;
+    r = run(&x);
+    EXPECT_OK(r);
+
+    /* Overrides: MTCFG with MemAttr 0b0001 = Device-nGnRE -> 0x04, OSH, AxCACHE
+     * 0001 (Device bufferable), AxDOMAIN System; PRIVCFG 3 = privileged, INSTCFG 3 =
+     * instruction (a read) -> AxPROT 0b111. */
+    m->gbpa = SMMU_GBPA_MTCFG_MASK | 1u | (1u << SMMU_GBPA_SHCFG_SHIFT) |
+              (3u << SMMU_GBPA_PRIVCFG_SHIFT) | (3u << SMMU_GBPA_INSTCFG_SHIFT);
+    x.addr = 0x1000;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.attr, 0x04);
+    CHECK_EQ(r.sh, 2);
+    CHECK_EQ(r.axcache, 0x1);
+    CHECK_EQ(r.axdomain, 3);
+    CHECK_EQ(r.axprot, 7);
+    /* INSTCFG affects reads only: the same as a write is Data -> AxPROT 0b011. */
+    x.write = true;
+    r = run(&x);
+    CHECK_EQ(r.axprot, 3);
+}
+
+/* ---- stream table ------------------------------------------------------------------- */
+
+TEST(model_strtab_linear_range)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8];
+    smmu_model_txn_t x = txn(0x100, 0x4000, false, 0);
+    smmu_model_result_t r;
+
+    ste_bypass(s);
+    put_ste(0xFF, s);
+    /* LOG2SIZE 8: StreamID 0x100 is out of range -> C_BAD_STREAMID, recorded with
+     * RECINVSID = 1; dw0 = type 0x02 | SID << 32; nothing read. */
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STREAMID);
+    EXPECT_EVT(r, EV0(0x02, 0x100), 0, 0, 0);
+    CHECK_EQ(r.reads, 0);
+    /* RECINVSID = 0: still aborted, nothing recorded. */
+    m->cr2 = 0;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STREAMID);
+    CHECK(!r.evt_valid, "C_BAD_STREAMID must not be recorded with RECINVSID = 0");
+    /* SID 0xFF is in range: STE at 0x100000 + 0xFF * 64 = 0x103FC0, one fetch. */
+    x.sid = 0xFF;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.reads, 1);
+    /* Effective size = MIN(LOG2SIZE, SIDSIZE): LOG2SIZE 20 with 16 SID bits rejects
+     * 0x10000 even though the table would be big enough. */
+    m->cr2 = SMMU_CR2_RECINVSID_MASK;
+    m->strtab_base_cfg = 20;
+    m->strtab_base = 0; /* base aligned to 2^(20+6): 0 */
+    x.sid = 0x10000;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STREAMID);
+    /* Linear base alignment: LOG2SIZE 8 -> ADDR[13:0] ignored, so a base of
+     * 0x100040 still puts STE 0xFF at 0x103FC0. */
+    m->strtab_base = STRTAB + 0x40;
+    m->strtab_base_cfg = 8;
+    x.sid = 0xFF;
+    r = run(&x);
+    EXPECT_OK(r);
+}
+
+TEST(model_strtab_2level)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8];
+    smmu_model_txn_t x = txn(0x0305, 0x4000, false, 0);
+    smmu_model_result_t r;
+
+    /* FMT 2-level, SPLIT 8, LOG2SIZE 16. SID 0x305: L1 index 3 -> L1STD at
+     * 0x100000 + 3 * 8 = 0x100018; L2 index 5. L2Ptr 0x400000, Span 9 (256 STEs):
+     * STE at 0x400000 + 5 * 64 = 0x400140. */
+    m->strtab_base_cfg = (1u << SMMU_STRTAB_BASE_CFG_FMT_SHIFT) |
+                         (8u << SMMU_STRTAB_BASE_CFG_SPLIT_SHIFT) | 16u;
+    w64(STRTAB + 3 * 8, 0x400000ULL | 9);
+    ste_bypass(s);
+    put_ste_at(0x400140, s);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.reads, 2); /* L1STD + STE */
+    CHECK_EQ(r.pa, 0x4000);
+
+    /* Span 3: the level-2 table holds 4 STEs, index 5 is outside -> C_BAD_STREAMID. */
+    w64(STRTAB + 3 * 8, 0x400000ULL | 3);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STREAMID);
+    EXPECT_EVT(r, EV0(0x02, 0x305), 0, 0, 0);
+    /* Span 10 > SPLIT + 1 = 9 -> C_BAD_STREAMID. */
+    w64(STRTAB + 3 * 8, 0x400000ULL | 10);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STREAMID);
+    /* Missing level 2 (Span 0) -> C_BAD_STREAMID; with RECINVSID = 0 not recorded. */
+    w64(STRTAB + 3 * 8, 0);
+    m->cr2 = 0;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STREAMID);
+    CHECK(!r.evt_valid, "L1STD span 0 with RECINVSID = 0");
+    /* Abort reading the L1STD -> F_STE_FETCH, FetchAddr = the L1STD address. */
+    w64(STRTAB + 3 * 8, 0x400000ULL | 9);
+    abort_range(STRTAB + 0x18, STRTAB + 0x18);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_STE_FETCH);
+    EXPECT_EVT(r, EV0(0x03, 0x305), 0, 0, 0x100018);
+    /* ST_LEVEL_2 = 0: FMT is RES0, the table is linear. A linear table is aligned to
+     * its size from the literal LOG2SIZE: 2^16 * 64 = 4 MB, so the base 0x100000 acts
+     * as 0 and STE 0x305 is at 0x305 * 64 = 0xC140. */
+    g_mem.nab = 0;
+    m->params.st_level_2 = false;
+    put_ste_at(0xC140, s);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.reads, 1);
+}
+
+TEST(model_ste_fetch_abort)
+{
+    env();
+    smmu_model_txn_t x = txn(7, 0x4000, false, 0);
+    smmu_model_result_t r;
+    /* STE 7 at 0x1001C0; an abort in its last dword fails the whole 64-byte fetch:
+     * F_STE_FETCH with FetchAddr = the STE address. With SSV the record carries
+     * SSV and the SubstreamID. */
+    abort_range(0x1001F8, 0x1001F8);
+    x.ssv = true;
+    x.ssid = 0x1234;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_STE_FETCH);
+    EXPECT_EVT(r, EV0(0x03, 7) | (1ULL << 11) | (0x1234ULL << 12), 0, 0, 0x1001C0);
+    CHECK_EQ(r.reads, 1);
+}
+
+/* Every C_BAD_STE rule of facts §3 for this subset, one mutation at a time. */
+TEST(model_bad_ste_rules)
+{
+    smmu_model_t *m = env();
+    smmu_model_txn_t x = txn(2, 0x4000, false, 0);
+    smmu_model_result_t r;
+    uint64_t s[8], good[8];
+
+    /* A legal stage-2 STE: S2T0SZ 25 (39-bit IPA) with SL0 1 (start level 1): the
+     * IPA needs 39 - 30 = 9 bits at level 1, between 2 entries and 16 tables. */
+    memset(good, 0, sizeof good);
+    SET(good, STE_V, 1);
+    SET(good, STE_CONFIG, 6);
+    ste_s2_fields(good, 25, 1, 0x500000);
+    w64(0x500000, S2_BLOCK(0x40000000ULL, 0xF, 3, 3)); /* IPA [0, 1G) -> 1G block */
+    put_ste(2, good);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x40004000);
+
+#define BAD(what, stmt)                                                                \
+    do {                                                                               \
+        memcpy(s, good, sizeof s);                                                     \
+        stmt;                                                                          \
+        put_ste(2, s);                                                                 \
+        r = run(&x);                                                                   \
+        CHECK(r.outcome == SMMU_MODEL_FAULT && r.fault == EVT_C_BAD_STE && r.evt_valid,\
+              "%s: expected C_BAD_STE, got outcome %d fault 0x%x", what,              \
+              (int)r.outcome, (unsigned)r.fault);                                      \
+    } while (0)
+    BAD("V = 0", SET(s, STE_V, 0));
+    BAD("S2S = 1 (no stall)", SET(s, STE_S2S, 1));
+    BAD("S2AA64 = 0", SET(s, STE_S2AA64, 0));
+    BAD("S2ENDI = 1", SET(s, STE_S2ENDI, 1));
+    BAD("S2HA = 1 (no HTTU)", SET(s, STE_S2HA, 1));
+    BAD("S2HD = 1 (no HTTU)", SET(s, STE_S2HD, 1));
+    BAD("S2TG 64K unsupported", SET(s, STE_S2TG, 1));
+    BAD("S2TG reserved", SET(s, STE_S2TG, 3));
+    BAD("S2TTB beyond 48 bits", SET(s, STE_S2TTB, (1ULL << 48) >> 4));
+    BAD("S2TTB beyond S2PS (32 bits)", {
+        SET(s, STE_S2PS, 0);
+        SET(s, STE_S2TTB, 0x100000000ULL >> 4);
+    });
+    BAD("S2T0SZ 15 < 16", { SET(s, STE_S2T0SZ, 15); SET(s, STE_S2SL0, 2); });
+    BAD("S2T0SZ 40 > 39", { SET(s, STE_S2T0SZ, 40); SET(s, STE_S2SL0, 0); });
+    BAD("S2SL0 3 without STT", SET(s, STE_S2SL0, 3));
+    /* T0SZ 24 (40 bits) at level 2 needs 40 - 21 = 19 bits there: > 9 + 4 -> more
+     * than 16 concatenated tables. */
+    BAD("SL0 0 with 40-bit IPA", { SET(s, STE_S2T0SZ, 24); SET(s, STE_S2SL0, 0); });
+    /* T0SZ 29 (35 bits) at level 2 needs 35 - 21 = 14 bits: 32 concatenated tables. */
+    BAD("SL0 0 with 35-bit IPA", { SET(s, STE_S2T0SZ, 29); SET(s, STE_S2SL0, 0); });
+    /* T0SZ 34 (30 bits) at level 1 needs 0 bits there: fewer than 2 entries. */
+    BAD("SL0 1 with 30-bit IPA", { SET(s, STE_S2T0SZ, 34); SET(s, STE_S2SL0, 1); });
+    BAD("Config 101 STRW 0b01", { SET(s, STE_CONFIG, 5); SET(s, STE_STRW, 1);
+                                  SET(s, STE_S1CONTEXTPTR, CD_PA >> 6); });
+    BAD("Config 101 STRW 0b11", { SET(s, STE_CONFIG, 5); SET(s, STE_STRW, 3);
+                                  SET(s, STE_S1CONTEXTPTR, CD_PA >> 6); });
+    BAD("S1STALLD with STALL_MODEL 01", { SET(s, STE_CONFIG, 5); SET(s, STE_S1STALLD, 1);
+                                          SET(s, STE_S1CONTEXTPTR, CD_PA >> 6); });
+    /* Stage-1-only S1ContextPtr (a PA) at 2^48 = OAS. */
+    BAD("S1ContextPtr >= OAS", { SET(s, STE_CONFIG, 5);
+                                 SET(s, STE_S1CONTEXTPTR, (1ULL << 48) >> 6); });
+    /* Nested S1ContextPtr (an IPA) beyond the IAS: facts §3 [project decision]. */
+    BAD("nested S1ContextPtr >= IAS", { SET(s, STE_CONFIG, 7);
+                                        SET(s, STE_S1CONTEXTPTR, (1ULL << 48) >> 6); });
+    /* 8-bit VMIDs (a non-default parameter): S2VMID[15:8] != 0 is ILLEGAL. */
+    m->params.vmid16 = false;
+    BAD("S2VMID[15:8] with 8-bit VMIDs", SET(s, STE_S2VMID, 0x100));
+    m->params.vmid16 = true;
+#undef BAD
+
+    /* T0SZ 30 (34 bits) at level 2: 13 bits, 16 concatenated tables: legal. The
+     * input 0x4000 uses entry 0 of the first table (at 0x500000, 128 KB aligned). */
+    memcpy(s, good, sizeof s);
+    SET(s, STE_S2T0SZ, 30);
+    SET(s, STE_S2SL0, 0);
+    put_ste(2, s);
+    w64(0x500000, S2_BLOCK(0x40000000ULL, 0xF, 3, 3)); /* a 2 MB block at level 2 */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x40004000);
+
+    /* Not illegal: STRW is IGNORED with stage 2 on; S2VMID[15:8] with 16-bit VMIDs;
+     * fields of a disabled stage (S2TG reserved in a bypass STE). */
+    memcpy(s, good, sizeof s);
+    SET(s, STE_STRW, 1);
+    SET(s, STE_S2VMID, 0xABCD);
+    put_ste(2, s);
+    r = run(&x);
+    EXPECT_OK(r);
+    ste_bypass(s);
+    SET(s, STE_S2TG, 3);
+    SET(s, STE_S2T0SZ, 63);
+    put_ste(2, s);
+    r = run(&x);
+    EXPECT_OK(r);
+    /* Config 0b001..0b011 behave as 0b000: abort, no event, not C_BAD_STE. */
+    memcpy(s, good, sizeof s);
+    SET(s, STE_CONFIG, 3);
+    SET(s, STE_S2TG, 3);
+    put_ste(2, s);
+    r = run(&x);
+    CHECK(r.outcome == SMMU_MODEL_ABORT_NO_EVENT && !r.evt_valid, "Config 0b011 aborts silently");
+    /* A C_BAD_STE record: type 4, SSV/SSID, StreamID; nothing else. */
+    memcpy(s, good, sizeof s);
+    SET(s, STE_V, 0);
+    put_ste(2, s);
+    x.ssv = true;
+    x.ssid = 0x55;
+    r = run(&x);
+    EXPECT_EVT(r, EV0(0x04, 2) | (1ULL << 11) | (0x55ULL << 12), 0, 0, 0);
+}
+
+TEST(model_ste_bypass_overrides)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8];
+    smmu_model_txn_t x = txn(3, 0x00ABC000, false, 0);
+    smmu_model_result_t r;
+
+    ste_bypass(s);
+    put_ste(3, s);
+    /* Bypass, SHCFG incoming: WB RA WA ISH in -> out unchanged. */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x00ABC000);
+    CHECK_EQ(r.attr, 0xFF);
+    CHECK_EQ(r.sh, 3);
+    CHECK(r.path == SMMU_MODEL_PATH_BYPASS, "path");
+
+    /* §16.7.5.2 example: a Device input (AxCACHE 0) overridden to iWB-oWB (MemAttr
+     * 0xF) with SHCFG "use incoming": Device input is OSH, the RA/WA/TR default to
+     * RA WA nTR -> 0xFF OSH, AxCACHE 1111, AxDOMAIN OSH (2). */
+    SET(s, STE_MTCFG, 1);
+    SET(s, STE_MEMATTR, 0xF);
+    put_ste(3, s);
+    x.cache = 0x0;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0xFF);
+    CHECK_EQ(r.sh, 2);
+    CHECK_EQ(r.axcache, 0xF);
+    CHECK_EQ(r.axdomain, 2);
+    /* MemAttr 0b0100 is reserved for STE.MemAttr and behaves as Device-nGnRnE. */
+    SET(s, STE_MEMATTR, 0x4);
+    put_ste(3, s);
+    x.cache = 0xF;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x00);
+    CHECK_EQ(r.axcache, 0x0);
+    CHECK_EQ(r.axdomain, 3);
+    /* ALLOCCFG 0b1010 (RA 0, WA 1, TR 0) on a WB input: nibble 0b1101 -> 0xDD;
+     * AxCACHE WB with WA only = 1011. */
+    SET(s, STE_MTCFG, 0);
+    SET(s, STE_ALLOCCFG, 0xA);
+    put_ste(3, s);
+    r = run(&x);
+    CHECK_EQ(r.attr, 0xDD);
+    CHECK_EQ(r.axcache, 0xB);
+    /* ALLOCCFG 0b1001: transient with no allocation is non-transient (§13.1.7) ->
+     * WB no-allocate 0b1100 -> 0xCC; AXI4 WB no-allocate read ARCACHE = 1011. */
+    SET(s, STE_ALLOCCFG, 0x9);
+    put_ste(3, s);
+    r = run(&x);
+    CHECK_EQ(r.attr, 0xCC);
+    CHECK_EQ(r.axcache, 0xB);
+    x.write = true; /* AWCACHE WB no-allocate = 0111 */
+    r = run(&x);
+    CHECK_EQ(r.axcache, 0x7);
+    x.write = false;
+    /* SHCFG 0 forces NSH on a cacheable type (AxDOMAIN 0); on a Device input the
+     * result stays OSH / System. */
+    SET(s, STE_ALLOCCFG, 0);
+    SET(s, STE_SHCFG, 0);
+    put_ste(3, s);
+    r = run(&x);
+    CHECK_EQ(r.sh, 0);
+    CHECK_EQ(r.axdomain, 0);
+    x.cache = 0x1;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x04);
+    CHECK_EQ(r.sh, 2);
+    x.cache = 0xF;
+    /* PRIVCFG 2 = unprivileged over a privileged input; INSTCFG 3 on a read. */
+    SET(s, STE_SHCFG, 1);
+    SET(s, STE_PRIVCFG, 2);
+    SET(s, STE_INSTCFG, 3);
+    put_ste(3, s);
+    x.prot = 1;
+    r = run(&x);
+    CHECK_EQ(r.axprot, 6);
+    /* Without ATTR_TYPES_OVR / ATTR_PERMS_OVR the fields are RES0: incoming used. */
+    SET(s, STE_MTCFG, 1);
+    SET(s, STE_MEMATTR, 0x1);
+    put_ste(3, s);
+    m->params.attr_types_ovr = false;
+    m->params.attr_perms_ovr = false;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0xFF);
+    CHECK_EQ(r.axprot, 3);
+    m->params.attr_types_ovr = m->params.attr_perms_ovr = true;
+
+    /* STE bypass with input >= 2^OAS: stage-1 F_ADDR_SIZE, S2 = 0, CLASS IN,
+     * RnW 1, InD 1 (INSTCFG 3), PnU 0 (PRIVCFG 2), InputAddr as presented. */
+    x.addr = 0x0001000000000000ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ADDR_SIZE);
+    EXPECT_EVT(r, EV0(0x11, 3), EV1(1, 1, 0, 0, CLS_IN), 0x0001000000000000ULL, 0);
+    /* Config 0b000: abort without an event. */
+    SET(s, STE_CONFIG, 0);
+    put_ste(3, s);
+    r = run(&x);
+    CHECK(r.outcome == SMMU_MODEL_ABORT_NO_EVENT && !r.evt_valid, "Config 0 aborts silently");
+}
+
+TEST(model_substream)
+{
+    env();
+    uint64_t s[8];
+    smmu_model_txn_t x = txn(3, 1ULL << 50, false, 0);
+    smmu_model_result_t r;
+    ste_bypass(s);
+    put_ste(3, s);
+    /* SSIDSIZE = 0: a SubstreamID is C_BAD_SUBSTREAMID, ahead of the bypass
+     * F_ADDR_SIZE the address would cause. Record: SubstreamID always valid, no SSV
+     * bit (§7.3.9): 0x08 | 0x9 << 12 | SID 3 << 32. */
+    x.ssv = true;
+    x.ssid = 9;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_SUBSTREAMID);
+    EXPECT_EVT(r, EV0(0x08, 3) | (9ULL << 12), 0, 0, 0);
+    /* Config abort comes first: no event. */
+    SET(s, STE_CONFIG, 0);
+    put_ste(3, s);
+    r = run(&x);
+    CHECK(r.outcome == SMMU_MODEL_ABORT_NO_EVENT, "abort STE beats the SubstreamID check");
+}
+
+/* ---- stage 1 ----------------------------------------------------------------------- */
+
+TEST(model_s1_walk_sizes)
+{
+    env();
+    smmu_model_txn_t x = txn(1, VA_STD, false, 0);
+    smmu_model_result_t r;
+    s1_setup();
+
+    /* 4 KB page at level 3: L0[1] -> L1[2] -> L2[3] -> L3[4] -> 0x80005000;
+     * PA = 0x80005000 | 0x567; reads = STE + CD + 4 descriptors = 6. */
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x80005567);
+    CHECK_EQ(r.reads, 6);
+    CHECK(r.path == SMMU_MODEL_PATH_S1, "path S1");
+    /* Attr0 0xFF with a WB RA WA input, SH ISH -> 0xFF, AxCACHE 1111, AxDOMAIN 1. */
+    CHECK_EQ(r.attr, 0xFF);
+    CHECK_EQ(r.axdomain, 1);
+
+    /* 2 MB block at level 2 (L2[3]): PA = 0x40600000 + VA[20:0] (0x4567); 5 reads. */
+    w64(TL2 + 3 * 8, S1_BLOCK(0x40600000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x40604567);
+    CHECK_EQ(r.reads, 5);
+
+    /* 1 GB block at level 1 (L1[2]): PA = 0xC0000000 + VA[29:0] (0x604567); 4 reads. */
+    w64(TL1 + 2 * 8, S1_BLOCK(0xC0000000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0xC0604567);
+    CHECK_EQ(r.reads, 4);
+
+    /* T0SZ 20 (44-bit VA): levels = ceil((44 - 12) / 9) = 4, start level 0 with
+     * 44 - 39 = 5 bits there (a 32-entry, 256-byte table, so TTB0 need only be
+     * 256-byte aligned). TTB0 = 0x304100: L0 index 1 at 0x304108 -> TL1, then the
+     * standard chain (restored here): PA 0x80005567, 6 reads. */
+    {
+        uint64_t cd[8];
+        cd_std(cd, 0x304100);
+        SET(cd, CD_T0SZ, 20);
+        put_cd(CD_PA, cd);
+        s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+        w64(0x304108, D_TABLE(TL1));
+        r = run(&x);
+        EXPECT_OK(r);
+        CHECK_EQ(r.pa, 0x80005567);
+        CHECK_EQ(r.reads, 6);
+        /* VA bit 44 set is beyond the 44-bit range. */
+        x.addr = VA_STD | (1ULL << 44);
+        r = run(&x);
+        EXPECT_FAULT(r, EVT_F_TRANSLATION);
+        x.addr = VA_STD;
+    }
+
+    /* Start level 1 (T0SZ 25, 39-bit VA): TTB0 -> L1 indexed by VA[38:30]. VA 0x4000_1234
+     * has index 1: descriptor at TL1 + 8, a 1 GB block 0x1_0000_0000 -> PA 0x1_0000_1234,
+     * 3 reads. */
+    {
+        uint64_t cd[8];
+        cd_std(cd, TL1);
+        SET(cd, CD_T0SZ, 25);
+        put_cd(CD_PA, cd);
+        w64(TL1 + 8, S1_BLOCK(0x100000000ULL, 0, 1, 3));
+        x.addr = 0x40001234;
+        r = run(&x);
+        EXPECT_OK(r);
+        CHECK_EQ(r.pa, 0x100001234ULL);
+        CHECK_EQ(r.reads, 3);
+    }
+}
+
+TEST(model_s1_range_tbi_epd)
+{
+    env();
+    smmu_model_txn_t x;
+    smmu_model_result_t r;
+    uint64_t cd[8];
+    s1_setup();
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+
+    /* VA[63:48] not all equal to VA[55] (0): F_TRANSLATION at stage 1 before any walk
+     * (reads = STE + CD), S2 0, CLASS IN; InputAddr keeps the top byte. */
+    x = txn(1, 0x5A00008080604567ULL, false, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 1), EV1(1, 0, 0, 0, CLS_IN), 0x5A00008080604567ULL, 0);
+    CHECK_EQ(r.reads, 2);
+    /* Stage-1 fault: the IPA field is UNKNOWN and left out of the mask. */
+    CHECK_EQ(r.evt_mask[3] & 0x00FFFFFFFFFFF000ULL, 0);
+    /* TBI0 = 1: VA[63:56] ignored, the same address translates to 0x80005567. */
+    cd_std(cd, TL0);
+    SET(cd, CD_TBI0, 1);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x80005567);
+    /* TBI does not cover VA[55:48]: 0x0001_0080_8060_4567 still faults. */
+    x.addr = 0x0001008080604567ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    /* VA[55] = 1 selects TTB1, disabled by EPD1 = 1 -> F_TRANSLATION. */
+    x.addr = 0xFFFF008080604567ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.reads, 2);
+    /* EPD0 = 1 (with an invalid T0SZ that is then not checked): TTB0 walks fault. */
+    cd_std(cd, TL0);
+    SET(cd, CD_EPD0, 1);
+    SET(cd, CD_T0SZ, 0);
+    SET(cd, CD_EPD1, 0);
+    put_cd(CD_PA, cd);
+    x.addr = VA_STD;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    /* T0SZ 39 (25-bit VA, start level 2): VA 0x0200_0000 (bit 25) is beyond. */
+    cd_std(cd, TL2);
+    SET(cd, CD_T0SZ, 39);
+    put_cd(CD_PA, cd);
+    x.addr = 0x02000000;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+}
+
+TEST(model_s1_faults)
+{
+    env();
+    smmu_model_txn_t x = txn(1, VA_STD, false, 0);
+    smmu_model_result_t r;
+    uint64_t cd[8];
+    s1_setup();
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+
+    /* External abort on the L2 descriptor read (TL2 + 3 * 8 = 0x302018):
+     * F_WALK_EABT, S2 0, CLASS TT, FetchAddr 0x302018; reads STE, CD, L0, L1, L2. */
+    abort_range(0x302018, 0x302018);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_WALK_EABT);
+    EXPECT_EVT(r, EV0(0x0B, 1), EV1(1, 0, 0, 0, CLS_TT), VA_STD, 0x302018);
+    CHECK_EQ(r.reads, 5);
+    g_mem.nab = 0;
+
+    /* Invalid L3 descriptor: F_TRANSLATION stage 1, 6 reads. A privileged write:
+     * RnW 0, InD 0, PnU 1. */
+    w64(TL3 + 4 * 8, 0);
+    x.write = true;
+    x.prot = 1 | 4; /* instruction marking on a write is ignored: Data */
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 1), EV1(0, 0, 1, 0, CLS_IN), VA_STD, 0);
+    CHECK_EQ(r.reads, 6);
+    x.write = false;
+    x.prot = 0;
+    /* Block descriptor (0b01) at level 3 is reserved: F_TRANSLATION. */
+    w64(TL3 + 4 * 8, S1_PAGE(0x80005000ULL, 0, 1, 3) & ~2ULL);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    /* Block at level 0 is reserved with 4 KB: F_TRANSLATION after one table read. */
+    w64(TL0 + 8, S1_BLOCK(0, 0, 1, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.reads, 3);
+    w64(TL0 + 8, D_TABLE(TL1));
+
+    /* IPS 32 bits (CD.IPS 0): a page at 0x1_0000_0000 is an output beyond the IPS
+     * -> stage-1 F_ADDR_SIZE (checked before AF, so AF = 0 does not matter). */
+    cd_std(cd, TL0);
+    SET(cd, CD_IPS, 0);
+    put_cd(CD_PA, cd);
+    w64(TL3 + 4 * 8, S1_PAGE(0x100000000ULL, 0, 1, 3) & ~D_AF);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ADDR_SIZE);
+    EXPECT_EVT(r, EV0(0x11, 1), EV1(1, 0, 0, 0, CLS_IN), VA_STD, 0);
+    /* A next-level table address beyond the IPS: F_ADDR_SIZE at L1 (3 reads). */
+    w64(TL0 + 8, D_TABLE(0x100001000ULL));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ADDR_SIZE);
+    CHECK_EQ(r.reads, 3);
+    w64(TL0 + 8, D_TABLE(TL1));
+
+    /* AF = 0 with AFFD = 0: F_ACCESS; with AFFD = 1 it translates. */
+    cd_std(cd, TL0);
+    put_cd(CD_PA, cd);
+    w64(TL3 + 4 * 8, S1_PAGE(0x80005000ULL, 0, 1, 3) & ~D_AF);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ACCESS);
+    EXPECT_EVT(r, EV0(0x12, 1), EV1(1, 0, 0, 0, CLS_IN), VA_STD, 0);
+    SET(cd, CD_AFFD, 1);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_OK(r);
+
+    /* CD.R = 0 suppresses the record of the four translation faults only. */
+    cd_std(cd, TL0);
+    SET(cd, CD_R, 0);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ACCESS);
+    CHECK(!r.evt_valid, "CD.R = 0 suppresses F_ACCESS");
+    abort_range(0x302018, 0x302018);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_WALK_EABT);
+    CHECK(r.evt_valid, "F_WALK_EABT is recorded whatever CD.R says");
+}
+
+TEST(model_s1_permissions)
+{
+    env();
+    smmu_model_txn_t x;
+    smmu_model_result_t r;
+    uint64_t cd[8];
+    s1_setup();
+#define PERM(leaf, write, prot, ok)                                                    \
+    do {                                                                               \
+        w64(TL3 + 4 * 8, (leaf));                                                      \
+        x = txn(1, VA_STD, (write), (prot));                                           \
+        r = run(&x);                                                                   \
+        if (ok)                                                                        \
+            CHECK(r.outcome == SMMU_MODEL_OK, "line %d: expected OK, fault 0x%x",      \
+                  __LINE__, (unsigned)r.fault);                                         \
+        else                                                                           \
+            CHECK(r.outcome == SMMU_MODEL_FAULT && r.fault == EVT_F_PERMISSION,        \
+                  "line %d: expected F_PERMISSION, got %d/0x%x", __LINE__,             \
+                  (int)r.outcome, (unsigned)r.fault);                                   \
+    } while (0)
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 0, 3));
+    /* AP 00: privileged RW, no EL0 access. prot: 1 privileged, 4 instruction. */
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3), false, 1, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3), true, 1, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3), false, 0, false);
+    /* AP 10: privileged read-only. */
+    PERM(S1_PAGE(0x80005000ULL, 0, 2, 3), true, 1, false);
+    /* AP 11: read-only at both levels. */
+    PERM(S1_PAGE(0x80005000ULL, 0, 3, 3), false, 0, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 3, 3), true, 0, false);
+    /* The event of an unprivileged write to RO: RnW 0, PnU 0, S2 0, CLASS IN. */
+    EXPECT_EVT(r, EV0(0x13, 1), EV1(0, 0, 0, 0, CLS_IN), VA_STD, 0);
+    /* Instruction fetches need execute only: unprivileged fetch of an AP 01 page is
+     * fine unless UXN; a privileged fetch of an EL0-writable page never is. */
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), false, 4, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3) | D_UXN, false, 4, false);
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), false, 5, false);
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3), false, 5, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3) | D_PXN, false, 5, false);
+    /* PXN does not stop an unprivileged fetch; UXN does not stop a privileged one. */
+    PERM(S1_PAGE(0x80005000ULL, 0, 3, 3) | D_PXN, false, 4, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3) | D_UXN, false, 5, true);
+    /* The F_PERMISSION record of a privileged instruction read: RnW 1 InD 1 PnU 1. */
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3) | D_PXN, false, 5, false);
+    EXPECT_EVT(r, EV0(0x13, 1), EV1(1, 1, 1, 0, CLS_IN), VA_STD, 0);
+
+    /* WXN: no execution from a page writable at the access's level. */
+    cd_std(cd, TL0);
+    SET(cd, CD_WXN, 1);
+    put_cd(CD_PA, cd);
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3), false, 5, false); /* priv RW -> no exec */
+    PERM(S1_PAGE(0x80005000ULL, 0, 2, 3), false, 5, true);  /* priv RO -> exec */
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), false, 4, false); /* EL0 RW -> no EL0 exec */
+
+    /* PAN: a privileged data access to an EL0-accessible page faults; an instruction
+     * fetch is not affected. */
+    cd_std(cd, TL0);
+    SET(cd, CD_PAN, 1);
+    put_cd(CD_PA, cd);
+    PERM(S1_PAGE(0x80005000ULL, 0, 3, 3), false, 1, false);
+    PERM(S1_PAGE(0x80005000ULL, 0, 3, 3), false, 5, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 2, 3), false, 1, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 3, 3), false, 0, true);
+
+    /* Hierarchical attributes on the L2 table descriptor (HAD0 = 0). */
+    cd_std(cd, TL0);
+    put_cd(CD_PA, cd);
+    w64(TL2 + 3 * 8, D_TABLE(TL3) | (2ULL << 61)); /* APTable 10: no writes */
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), true, 1, false);
+    w64(TL2 + 3 * 8, D_TABLE(TL3) | (1ULL << 61)); /* APTable 01: no EL0 access */
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), false, 0, false);
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), false, 1, true);
+    w64(TL2 + 3 * 8, D_TABLE(TL3) | (1ULL << 60)); /* UXNTable */
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), false, 4, false);
+    w64(TL2 + 3 * 8, D_TABLE(TL3) | (1ULL << 59)); /* PXNTable */
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3), false, 5, false);
+    /* HAD0 = 1: the same table bits are ignored (software may use them). */
+    w64(TL2 + 3 * 8, D_TABLE(TL3) | (3ULL << 61) | (3ULL << 59));
+    SET(cd, CD_HAD0, 1);
+    put_cd(CD_PA, cd);
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3), true, 0, true);
+    PERM(S1_PAGE(0x80005000ULL, 0, 0, 3), false, 5, true);
+    /* Software bits [58:55] in a leaf and [63:59] ignored never fault. */
+    PERM(S1_PAGE(0x80005000ULL, 0, 1, 3) | (0xFULL << 55), false, 0, true);
+#undef PERM
+}
+
+TEST(model_cd_fetch_and_bad_cd)
+{
+    smmu_model_t *m = env();
+    smmu_model_txn_t x = txn(1, VA_STD, false, 0);
+    smmu_model_result_t r;
+    uint64_t cd[8], good[8];
+    s1_setup();
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+
+    /* Abort anywhere in the CD: F_CD_FETCH, FetchAddr = the CD PA (0x200000);
+     * reads = STE + CD. */
+    abort_range(CD_PA + 0x38, CD_PA + 0x38);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_CD_FETCH);
+    EXPECT_EVT(r, EV0(0x09, 1), 0, 0, CD_PA);
+    CHECK_EQ(r.reads, 2);
+    g_mem.nab = 0;
+
+    cd_std(good, TL0);
+#define BADCD(what, stmt)                                                              \
+    do {                                                                               \
+        memcpy(cd, good, sizeof cd);                                                   \
+        stmt;                                                                          \
+        put_cd(CD_PA, cd);                                                             \
+        r = run(&x);                                                                   \
+        CHECK(r.outcome == SMMU_MODEL_FAULT && r.fault == EVT_C_BAD_CD && r.evt_valid, \
+              "%s: expected C_BAD_CD, got %d/0x%x", what, (int)r.outcome,              \
+              (unsigned)r.fault);                                                      \
+    } while (0)
+    BADCD("V = 0", SET(cd, CD_V, 0));
+    BADCD("A = 0 (TERM_MODEL 1)", SET(cd, CD_A, 0));
+    BADCD("S = 1 (no stall)", SET(cd, CD_S, 1));
+    BADCD("ENDI = 1", SET(cd, CD_ENDI, 1));
+    BADCD("AA64 = 0", SET(cd, CD_AA64, 0));
+    BADCD("HA = 1", SET(cd, CD_HA, 1));
+    BADCD("HD = 1", SET(cd, CD_HD, 1));
+    BADCD("T0SZ 15", SET(cd, CD_T0SZ, 15));
+    BADCD("T0SZ 40", SET(cd, CD_T0SZ, 40));
+    BADCD("TG0 64K", SET(cd, CD_TG0, 1));
+    BADCD("TG0 reserved", SET(cd, CD_TG0, 3));
+    BADCD("TTB0 beyond 48 bits", SET(cd, CD_TTB0, (1ULL << 48) >> 4));
+    BADCD("TTB0 beyond IPS 32", { SET(cd, CD_IPS, 0); SET(cd, CD_TTB0, 0x100000000ULL >> 4); });
+    BADCD("TTB1 enabled, TG1 00 reserved", { SET(cd, CD_EPD1, 0); SET(cd, CD_TG1, 0); });
+    BADCD("TTB1 enabled, T1SZ 12", { SET(cd, CD_EPD1, 0); SET(cd, CD_T1SZ, 12); });
+    m->params.asid16 = false;
+    BADCD("ASID[15:8] with 8-bit ASIDs", SET(cd, CD_ASID, 0x100));
+    m->params.asid16 = true;
+#undef BADCD
+    /* Fields of a disabled TTB are not checked; ASID[15:8] fine with 16-bit ASIDs. */
+    memcpy(cd, good, sizeof cd);
+    SET(cd, CD_TG1, 0);
+    SET(cd, CD_T1SZ, 63);
+    SET(cd, CD_ASID, 0xFFFF);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_OK(r);
+    /* The C_BAD_CD record: type 0x0A and StreamID only. */
+    memcpy(cd, good, sizeof cd);
+    SET(cd, CD_V, 0);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_EVT(r, EV0(0x0A, 1), 0, 0, 0);
+}
+
+TEST(model_el2_streamworlds)
+{
+    smmu_model_t *m = env();
+    smmu_model_txn_t x;
+    smmu_model_result_t r;
+    uint64_t s[8], cd[8];
+    ste_s1(s, CD_PA);
+    SET(s, STE_STRW, 2);
+    put_ste(1, s);
+    cd_std(cd, TL0);
+    put_cd(CD_PA, cd);
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 0, 3));
+
+    /* EL2 (CR2.E2H = 0): AP[1] acts as 1, so an unprivileged read of an AP 00 page
+     * is allowed (it would fault in NS-EL1, checked in model_s1_permissions). */
+    x = txn(1, VA_STD, false, 0);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x80005567);
+    /* ... and unprivileged write too (AP[2] = 0). */
+    x.write = true;
+    r = run(&x);
+    EXPECT_OK(r);
+    /* Bit 54 is XN for every access; PXN (bit 53) has no meaning. */
+    w64(TL3 + 32, S1_PAGE(0x80005000ULL, 0, 0, 3) | D_UXN);
+    x = txn(1, VA_STD, false, 5);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_PERMISSION);
+    w64(TL3 + 32, S1_PAGE(0x80005000ULL, 0, 0, 3) | D_PXN);
+    r = run(&x);
+    EXPECT_OK(r);
+    /* EPD0 acts as 0 in EL2: the walk still happens. */
+    SET(cd, CD_EPD0, 1);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_OK(r);
+    /* One VA range: VA[55] = 1 is out of range (no TTB1) -> F_TRANSLATION after STE
+     * and CD only, even with TTB1 fields that would be illegal in EL1. */
+    SET(cd, CD_EPD1, 0);
+    SET(cd, CD_TG1, 0);
+    put_cd(CD_PA, cd);
+    x.addr = 0xFFFFFFC040001234ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.reads, 2);
+
+    /* EL2-E2H (CR2.E2H = 1): two privilege levels again and TTB1. */
+    m->cr2 |= SMMU_CR2_E2H_MASK;
+    cd_std(cd, TL0);
+    SET(cd, CD_EPD1, 0);
+    SET(cd, CD_T1SZ, 25);
+    SET(cd, CD_TTB1, 0x310000ULL >> 4);
+    put_cd(CD_PA, cd);
+    x = txn(1, VA_STD, false, 0);
+    w64(TL3 + 32, S1_PAGE(0x80005000ULL, 0, 0, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_PERMISSION); /* AP 00 denies EL0 again */
+    /* TTB1 with T1SZ 25 (39 bits, start level 1): VA 0xFFFF_FFC0_4000_1234 has
+     * VA[63:39] all ones and L1 index VA[38:30] = 0x101 -> descriptor at
+     * 0x310000 + 0x808; a 1 GB block at 0x1_0000_0000 -> PA 0x1_0000_1234, 3 reads. */
+    w64(0x310000 + 0x808, S1_BLOCK(0x100000000ULL, 0, 1, 3));
+    x = txn(1, 0xFFFFFFC040001234ULL, false, 0);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x100001234ULL);
+    CHECK_EQ(r.reads, 3);
+    /* An EL2-E2H stream records PnU as presented after PRIVCFG: PRIVCFG 3. */
+    SET(s, STE_PRIVCFG, 3);
+    put_ste(1, s);
+    w64(0x310000 + 0x808, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 1), EV1(1, 0, 1, 0, CLS_IN), 0xFFFFFFC040001234ULL, 0);
+}
+
+/* ---- stage 2 ------------------------------------------------------------------------- */
+
+/* sid 4: stage-2-only STE, S2T0SZ 24 (40-bit IPA), SL0 1: level 1 resolves IPA[38:30],
+ * so two level-1 tables are concatenated at 0x400000 (8 KB, aligned) and IPA[39:30]
+ * indexes them. */
+static void s2_only_setup(uint64_t *s)
+{
+    memset(s, 0, 64);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 6);
+    SET(s, STE_SHCFG, 1);
+    ste_s2_fields(s, 24, 1, 0x400000);
+    put_ste(4, s);
+    /* IPA 0x80_4000_1234: IPA[39:30] = 0x201 -> 0x400000 + 0x201 * 8 = 0x401008. */
+    w64(0x401008, S2_BLOCK(0x1C0000000ULL, 0xF, 3, 3));
+    /* IPA 0x00_4000_1234: index 1 -> 0x400008. */
+    w64(0x400008, S2_BLOCK(0x200000000ULL, 0xF, 3, 3));
+}
+
+TEST(model_s2_only)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8];
+    smmu_model_txn_t x = txn(4, 0x8040001234ULL, false, 0);
+    smmu_model_result_t r;
+    s2_only_setup(s);
+
+    /* Second concatenated table: PA = 0x1_C000_0000 + IPA[29:0] = 0x1_C000_1234;
+     * reads = STE + 1. MemAttr 0xF (no FWB) keeps the input WB RA WA -> 0xFF, ISH. */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x1C0001234ULL);
+    CHECK_EQ(r.reads, 2);
+    CHECK_EQ(r.attr, 0xFF);
+    CHECK_EQ(r.sh, 3);
+    CHECK(r.path == SMMU_MODEL_PATH_S2, "path S2");
+    x.addr = 0x0040001234ULL;
+    r = run(&x);
+    CHECK_EQ(r.pa, 0x200001234ULL);
+    /* Bits of S2TTB below the total size of the concatenated tables (8 KB) are
+     * taken as 0 (facts §3): S2TTB 0x401000 still walks from 0x400000. */
+    SET(s, STE_S2TTB, 0x401000ULL >> 4);
+    put_ste(4, s);
+    r = run(&x);
+    CHECK_EQ(r.pa, 0x200001234ULL);
+    SET(s, STE_S2TTB, 0x400000ULL >> 4);
+    put_ste(4, s);
+
+    /* IPA beyond 2^40: stage-2 F_TRANSLATION, CLASS IN, IPA = input ([55:12]). */
+    x.addr = 0x10000001234ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 4), EV1(1, 0, 0, 1, CLS_IN), 0x10000001234ULL, 0x10000001000ULL);
+    CHECK_EQ(r.reads, 1);
+    /* Input beyond the IAS (48): stage-1 F_ADDR_SIZE, S2 0 (§3.4). */
+    x.addr = 0x1000000000000ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ADDR_SIZE);
+    EXPECT_EVT(r, EV0(0x11, 4), EV1(1, 0, 0, 0, CLS_IN), 0x1000000000000ULL, 0);
+
+    /* Invalid descriptor (IPA index 2): F_TRANSLATION S2; STE.S2R = 0 suppresses it. */
+    x.addr = 0x80001000ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 4), EV1(1, 0, 0, 1, CLS_IN), 0x80001000ULL, 0x80001000ULL);
+    SET(s, STE_S2R, 0);
+    put_ste(4, s);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK(!r.evt_valid, "S2R = 0 suppresses a stage-2 F_TRANSLATION");
+    /* ... but not F_WALK_EABT (S2 1, CLASS IN, FetchAddr 0x400010). */
+    abort_range(0x400010, 0x400010);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_WALK_EABT);
+    EXPECT_EVT(r, EV0(0x0B, 4), EV1(1, 0, 0, 1, CLS_IN), 0x80001000ULL, 0x400010);
+    g_mem.nab = 0;
+    SET(s, STE_S2R, 1);
+    put_ste(4, s);
+
+    /* S2AP 01 (read only): a write faults with F_PERMISSION S2 CLASS IN. */
+    x = txn(4, 0x0040001234ULL, true, 0);
+    w64(0x400008, S2_BLOCK(0x200000000ULL, 0xF, 1, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_PERMISSION);
+    EXPECT_EVT(r, EV0(0x13, 4), EV1(0, 0, 0, 1, CLS_IN), 0x0040001234ULL, 0x0040001000ULL);
+    /* S2AP 10 (write only): reads fault, writes pass. */
+    w64(0x400008, S2_BLOCK(0x200000000ULL, 0xF, 2, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    x.write = false;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_PERMISSION);
+    /* XN[1:0] with XNX (bit 54 = XN[1], bit 53 = XN[0]). */
+#define XN(xn, prot, ok)                                                               \
+    do {                                                                               \
+        w64(0x400008, S2_BLOCK(0x200000000ULL, 0xF, 1, 3) | ((uint64_t)(xn) << 53));   \
+        x = txn(4, 0x0040001234ULL, false, (prot));                                    \
+        r = run(&x);                                                                   \
+        CHECK((r.outcome == SMMU_MODEL_OK) == (ok), "XN %u prot %u: outcome %d",      \
+              (unsigned)(xn), (unsigned)(prot), (int)r.outcome);                       \
+    } while (0)
+    XN(0, 4, true);  /* 00: execute at both */
+    XN(0, 5, true);
+    XN(1, 5, false); /* 01: not privileged */
+    XN(1, 4, true);
+    XN(2, 4, false); /* 10: none */
+    XN(2, 5, false);
+    XN(3, 5, true);  /* 11: not unprivileged */
+    XN(3, 4, false);
+    XN(2, 0, true);  /* XN never stops a data read */
+    m->params.xnx = false; /* without XNX, XN[0] is ignored and PnU plays no part */
+    XN(1, 5, true);
+    XN(3, 4, false);
+    m->params.xnx = true;
+#undef XN
+    /* AF = 0: F_ACCESS unless S2AFFD. */
+    w64(0x400008, S2_BLOCK(0x200000000ULL, 0xF, 3, 3) & ~D_AF);
+    x = txn(4, 0x0040001234ULL, false, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ACCESS);
+    SET(s, STE_S2AFFD, 1);
+    put_ste(4, s);
+    r = run(&x);
+    EXPECT_OK(r);
+    /* S2PS 40 bits: a block at 0x100_0000_0000 (bit 40) -> stage-2 F_ADDR_SIZE. */
+    SET(s, STE_S2PS, 2);
+    put_ste(4, s);
+    w64(0x400008, S2_BLOCK(0x10000000000ULL, 0xF, 3, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ADDR_SIZE);
+    CHECK_EQ(r.evt[1], EV1(1, 0, 0, 1, CLS_IN));
+}
+
+/* ---- nested -------------------------------------------------------------------------- */
+
+/* sid 6: nested. Stage 2: S2T0SZ 16 (48-bit IPA), SL0 2 (level 0, four levels), root
+ * at 0x6F00000, 4 KB pages: IPA 0x1000_0000 (CD) -> 0x5000_0000, IPA 0x3000_1000..
+ * 0x3000_4000 (stage-1 L0..L3) -> 0x5000_1000..0x5000_4000, IPA 0x2000_0000 (data) ->
+ * 0x6000_0000. Stage 1 (in IPA space): CD.TTB0 = 0x3000_1000, VA_STD ->
+ * IPA 0x2000_0567 -> PA 0x6000_0567. Returns the stage-2 leaf address of the data page. */
+#define S2ROOT 0x6F00000ULL
+static uint64_t nested_setup(uint64_t *s, uint64_t *cd, uint64_t s1leaf)
+{
+    uint64_t leaf_data;
+    memset(s, 0, 64);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 7);
+    SET(s, STE_SHCFG, 1);
+    SET(s, STE_S1CONTEXTPTR, 0x10000000ULL >> 6);
+    ste_s2_fields(s, 16, 2, S2ROOT);
+    put_ste(6, s);
+    map_page(S2ROOT, 0, 0x10000000ULL, S2_PAGE(0x50000000ULL, 0xF, 3, 3));
+    for (uint64_t i = 1; i <= 4; i++)
+        map_page(S2ROOT, 0, 0x30000000ULL + 0x1000 * i,
+                 S2_PAGE(0x50000000ULL + 0x1000 * i, 0xF, 3, 3));
+    leaf_data = map_page(S2ROOT, 0, 0x20000000ULL, S2_PAGE(0x60000000ULL, 0xF, 3, 3));
+    cd_std(cd, 0x30001000ULL);
+    put_cd(0x50000000ULL, cd);
+    /* Stage-1 descriptors, written at the PA their IPA maps to. */
+    w64(0x50001000ULL + 1 * 8, D_TABLE(0x30002000ULL));
+    w64(0x50002000ULL + 2 * 8, D_TABLE(0x30003000ULL));
+    w64(0x50003000ULL + 3 * 8, D_TABLE(0x30004000ULL));
+    w64(0x50004000ULL + 4 * 8, s1leaf);
+    return leaf_data;
+}
+
+TEST(model_nested)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8], cd[8], leaf_data;
+    smmu_model_txn_t x = txn(6, VA_STD, false, 0);
+    smmu_model_result_t r;
+    leaf_data = nested_setup(s, cd, S1_PAGE(0x20000000ULL, 0, 1, 3));
+
+    /* 4 x 4 nested: STE 1 + CD walk 4 + CD 1 + 4 stage-1 levels x (4 + 1) + final
+     * stage-2 walk 4 = 30 reads; PA 0x6000_0567. */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x60000567);
+    CHECK_EQ(r.reads, 30);
+    CHECK(r.path == SMMU_MODEL_PATH_NESTED, "path nested");
+    CHECK_EQ(r.attr, 0xFF);
+
+    /* Attributes: stage-1 Attr4 0x77 (WB transient RW) with stage-2 MemAttr 0b1010
+     * (oWT iWT), no FWB: WT keeps stage 1's hints -> WT transient RW = 0x33; AMBA:
+     * not iWB-oWB -> Normal NC (0011), System. */
+    w64(0x50004000ULL + 32, S1_PAGE(0x20000000ULL, 4, 1, 3));
+    w64(leaf_data, S2_PAGE(0x60000000ULL, 0xA, 3, 3));
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x33);
+    CHECK_EQ(r.axcache, 0x3);
+    CHECK_EQ(r.axdomain, 3);
+    /* With S2FWB and MemAttr 0b110 (force WB) stage 1's WB transient stays 0x77. */
+    SET(s, STE_S2FWB, 1);
+    put_ste(6, s);
+    w64(leaf_data, S2_PAGE(0x60000000ULL, 0x6, 3, 3));
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x77);
+    /* No_snoop after FWB: Normal NC OSH (not coherent even with FWB). */
+    x.nosnoop = true;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x44);
+    CHECK_EQ(r.sh, 2);
+    x.nosnoop = false;
+    SET(s, STE_S2FWB, 0);
+    put_ste(6, s);
+    w64(0x50004000ULL + 32, S1_PAGE(0x20000000ULL, 0, 1, 3));
+    w64(leaf_data, S2_PAGE(0x60000000ULL, 0xF, 3, 3));
+
+    /* CD fetch: an abort at the CD's PA -> F_CD_FETCH with the PA 0x5000_0000. */
+    abort_range(0x50000000ULL, 0x50000000ULL);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_CD_FETCH);
+    EXPECT_EVT(r, EV0(0x09, 6), 0, 0, 0x50000000ULL);
+    CHECK_EQ(r.reads, 6);
+    g_mem.nab = 0;
+    /* S2PTW = 1 and the CD page is stage-2 Device (MemAttr 0b0001): stage-2
+     * F_PERMISSION, CLASS CD, IPA = the CD IPA; reads = STE + 4. With S2PTW = 0 it
+     * is allowed. */
+    map_page(S2ROOT, 0, 0x10000000ULL, S2_PAGE(0x50000000ULL, 0x1, 3, 3));
+    SET(s, STE_S2PTW, 1);
+    put_ste(6, s);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_PERMISSION);
+    EXPECT_EVT(r, EV0(0x13, 6), EV1(1, 0, 0, 1, CLS_CD), VA_STD, 0x10000000ULL);
+    CHECK_EQ(r.reads, 5);
+    SET(s, STE_S2PTW, 0);
+    put_ste(6, s);
+    r = run(&x);
+    EXPECT_OK(r);
+    /* CD page unmapped at stage 2: F_TRANSLATION, S2 1, CLASS CD. */
+    map_page(S2ROOT, 0, 0x10000000ULL, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 6), EV1(1, 0, 0, 1, CLS_CD), VA_STD, 0x10000000ULL);
+    map_page(S2ROOT, 0, 0x10000000ULL, S2_PAGE(0x50000000ULL, 0xF, 3, 3));
+
+    /* Stage-1 L1 table page (IPA 0x3000_2000) unmapped: stage-2 F_TRANSLATION, CLASS
+     * TT, IPA = the L1 descriptor's IPA 0x3000_2010 -> [55:12] = 0x3000_2000; reads =
+     * STE 1 + 4 + CD 1 + (4 + 1) for L0 + 4 = 15. */
+    map_page(S2ROOT, 0, 0x30002000ULL, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 6), EV1(1, 0, 0, 1, CLS_TT), VA_STD, 0x30002000ULL);
+    CHECK_EQ(r.reads, 15);
+    /* Mapped write-only (S2AP 10): the table read is refused -> F_PERMISSION CLASS
+     * TT with TTRnW = 1 (a read), InputAddr the VA. */
+    map_page(S2ROOT, 0, 0x30002000ULL, S2_PAGE(0x50002000ULL, 0xF, 2, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_PERMISSION);
+    EXPECT_EVT(r, EV0(0x13, 6), EV1(1, 0, 0, 1, CLS_TT) | TTRNW, VA_STD, 0x30002000ULL);
+    map_page(S2ROOT, 0, 0x30002000ULL, S2_PAGE(0x50002000ULL, 0xF, 3, 3));
+    /* Abort reading the stage-2 leaf for the stage-1 L0 page: F_WALK_EABT S2 1,
+     * CLASS TT, FetchAddr = that stage-2 descriptor. */
+    {
+        uint64_t l = map_page(S2ROOT, 0, 0x30001000ULL, S2_PAGE(0x50001000ULL, 0xF, 3, 3));
+        abort_range(l, l);
+        r = run(&x);
+        EXPECT_FAULT(r, EVT_F_WALK_EABT);
+        EXPECT_EVT(r, EV0(0x0B, 6), EV1(1, 0, 0, 1, CLS_TT), VA_STD, l);
+        g_mem.nab = 0;
+    }
+    /* Abort reading the stage-1 L0 descriptor at PA 0x5000_1008: S2 0, CLASS TT. */
+    abort_range(0x50001008ULL, 0x50001008ULL);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_WALK_EABT);
+    EXPECT_EVT(r, EV0(0x0B, 6), EV1(1, 0, 0, 0, CLS_TT), VA_STD, 0x50001008ULL);
+    g_mem.nab = 0;
+
+    /* Final IPA unmapped: stage-2 F_TRANSLATION CLASS IN, IPA 0x2000_0567 -> the
+     * record holds [55:12] = 0x2000_0000. */
+    w64(leaf_data, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 6), EV1(1, 0, 0, 1, CLS_IN), VA_STD, 0x20000000ULL);
+    /* Stage-1 permission comes before the final stage-2 walk: a write to a stage-1
+     * read-only page is a stage-1 F_PERMISSION even though the IPA is unmapped. */
+    w64(0x50004000ULL + 32, S1_PAGE(0x20000000ULL, 0, 3, 3));
+    x.write = true;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_PERMISSION);
+    CHECK_EQ(r.evt[1], EV1(0, 0, 0, 0, CLS_IN));
+    /* STE.S2R = 0 does not suppress a stage-1 fault; CD.R = 0 does. */
+    SET(s, STE_S2R, 0);
+    put_ste(6, s);
+    r = run(&x);
+    CHECK(r.evt_valid, "S2R does not govern stage-1 faults");
+    SET(cd, CD_R, 0);
+    put_cd(0x50000000ULL, cd);
+    r = run(&x);
+    CHECK(!r.evt_valid, "CD.R = 0 suppresses the stage-1 F_PERMISSION");
+    (void)m;
+}
+
+/* ---- attributes ---------------------------------------------------------------------- */
+
+TEST(model_attr_fwb_table)
+{
+    uint8_t sh = 0xFF;
+    /* Each row of facts §6's FWB table (ARM AArch64.S2ApplyFWBMemAttrs). SH values:
+     * 0 NSH, 2 OSH, 3 ISH. */
+    /* 0..3: Device with subtype MemAttr[1:0] over a Normal stage 1. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0, 3, true, &sh), 0x00);
+    CHECK_EQ(sh, 2);
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 1, 3, true, NULL), 0x04);
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 2, 3, true, NULL), 0x08);
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 3, 3, true, NULL), 0x0C);
+    /* ... and with a stage-1 Device the stronger subtype wins. */
+    CHECK_EQ(smmu_model_s2_combine(0x00, 2, 1, 3, true, NULL), 0x00);
+    CHECK_EQ(smmu_model_s2_combine(0x04, 2, 3, 3, true, NULL), 0x04);
+    CHECK_EQ(smmu_model_s2_combine(0x0C, 2, 2, 3, true, NULL), 0x08);
+    /* 4: reserved -> Device-nGnRnE [project decision]. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 4, 3, true, NULL), 0x00);
+    /* 5: stage-1 Device stays Device; otherwise Normal NC (0x44) OSH. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 5, 3, true, &sh), 0x44);
+    CHECK_EQ(sh, 2);
+    CHECK_EQ(smmu_model_s2_combine(0x08, 2, 5, 3, true, NULL), 0x08);
+    /* 6: force WB. Stage-1 Device -> 0xFF, its shareability taken as OSH [project
+     * decision], so OSH even over a stage-2 NSH leaf. */
+    CHECK_EQ(smmu_model_s2_combine(0x04, 2, 6, 0, true, &sh), 0xFF);
+    CHECK_EQ(sh, 2);
+    /* NC -> WB RWA non-transient. */
+    CHECK_EQ(smmu_model_s2_combine(0x44, 2, 6, 3, true, NULL), 0xFF);
+    /* WT or WB keep stage 1's hints and transient bit: WT nT R-only 0xAA -> 0xEE;
+     * WT transient RW 0x33 -> WB transient RW 0x77; WB transient 0x77 stays. */
+    CHECK_EQ(smmu_model_s2_combine(0xAA, 3, 6, 3, true, NULL), 0xEE);
+    CHECK_EQ(smmu_model_s2_combine(0x33, 3, 6, 3, true, NULL), 0x77);
+    CHECK_EQ(smmu_model_s2_combine(0x77, 3, 6, 3, true, NULL), 0x77);
+    /* Mixed oWB-iNC 0xF4: the outer keeps its hints, the NC inner becomes RWA -> 0xFF. */
+    CHECK_EQ(smmu_model_s2_combine(0xF4, 3, 6, 3, true, NULL), 0xFF);
+    /* Shareability with a cacheable result combines: stage 1 NSH + stage 2 ISH -> ISH. */
+    smmu_model_s2_combine(0xFF, 0, 6, 3, true, &sh);
+    CHECK_EQ(sh, 3);
+    /* 7: stage 1 unchanged. */
+    CHECK_EQ(smmu_model_s2_combine(0x77, 3, 7, 3, true, NULL), 0x77);
+    CHECK_EQ(smmu_model_s2_combine(0x04, 2, 7, 3, true, NULL), 0x04);
+    /* 8..15: MemAttr[3] RES0 -> Device-nGnRnE [project decision]. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0xF, 3, true, NULL), 0x00);
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0xE, 3, true, NULL), 0x00);
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0x8, 3, true, NULL), 0x00);
+}
+
+TEST(model_attr_nofwb)
+{
+    uint8_t sh = 0xFF;
+    /* facts §6 examples: S1 WB-transient (0x77) + S2 WT (0b1010) = WT-transient 0x33. */
+    CHECK_EQ(smmu_model_s2_combine(0x77, 3, 0xA, 3, false, NULL), 0x33);
+    /* MemAttr 0xF returns the stage-1 attribute. */
+    CHECK_EQ(smmu_model_s2_combine(0x77, 3, 0xF, 3, false, NULL), 0x77);
+    CHECK_EQ(smmu_model_s2_combine(0xBB, 3, 0xF, 3, false, NULL), 0xBB);
+    CHECK_EQ(smmu_model_s2_combine(0x44, 2, 0xF, 3, false, NULL), 0x44);
+    CHECK_EQ(smmu_model_s2_combine(0x04, 2, 0xF, 3, false, NULL), 0x04);
+    /* Either NC -> NC: S2 0b0101 (oNC iNC) over 0xFF -> 0x44, OSH. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0x5, 3, false, &sh), 0x44);
+    CHECK_EQ(sh, 2);
+    /* Device at stage 2 wins; stronger subtype between two Devices. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0x1, 3, false, &sh), 0x04);
+    CHECK_EQ(sh, 2);
+    CHECK_EQ(smmu_model_s2_combine(0x00, 2, 0x2, 3, false, NULL), 0x00);
+    CHECK_EQ(smmu_model_s2_combine(0x0C, 2, 0x2, 3, false, NULL), 0x08);
+    /* Per level: S2 0b1110 (oWB iWT) over 0xFF -> outer WB RWA 0xF, inner WT RWA 0xB. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0xE, 3, false, NULL), 0xFB);
+    /* S2 0b1101 (oWB iNC) over WT transient 0x33: outer WT keeps hints 0x3, inner NC. */
+    CHECK_EQ(smmu_model_s2_combine(0x33, 3, 0xD, 3, false, NULL), 0x34);
+    /* Reserved inner field 00 (0b0100, 0b1000, 0b1100): Non-cacheable for that nibble
+     * [project decision]: 0b1000 over 0xFF -> oWT RWA (0xB) iNC -> 0xB4; 0b0100 -> 0x44. */
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0x8, 3, false, NULL), 0xB4);
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0x4, 3, false, NULL), 0x44);
+    CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0xC, 3, false, NULL), 0xF4);
+    /* Shareability: outer wins, then inner, else NSH. */
+    smmu_model_s2_combine(0xFF, 3, 0xF, 2, false, &sh);
+    CHECK_EQ(sh, 2);
+    smmu_model_s2_combine(0xFF, 0, 0xF, 3, false, &sh);
+    CHECK_EQ(sh, 3);
+    smmu_model_s2_combine(0xFF, 0, 0xF, 0, false, &sh);
+    CHECK_EQ(sh, 0);
+    smmu_model_s2_combine(0xFF, 2, 0xF, 0, false, &sh); /* S1 OSH + S2 NSH -> OSH */
+    CHECK_EQ(sh, 2);
+    smmu_model_s2_combine(0xFF, 3, 0xF, 0, false, &sh); /* S1 ISH + S2 NSH -> ISH */
+    CHECK_EQ(sh, 3);
+    smmu_model_s2_combine(0xFF, 3, 0x6, 0, true, &sh);  /* same with FWB */
+    CHECK_EQ(sh, 3);
+    /* MAIR canonical forms (§5.4 MAIR reserved rows): 0x01..0x03 act as nGnRnE, 0x0D
+     * as GRE, 0x40 (inner 0000, outer != 0) as iWT transient RW = 11 -> 0x43, 0xF0
+     * (Tagged, unsupported) likewise -> 0xF3. */
+    CHECK_EQ(smmu_model_mair_canon(0x03), 0x00);
+    CHECK_EQ(smmu_model_mair_canon(0x0D), 0x0C);
+    CHECK_EQ(smmu_model_mair_canon(0x40), 0x43);
+    CHECK_EQ(smmu_model_mair_canon(0xF0), 0xF3);
+    CHECK_EQ(smmu_model_mair_canon(0xFF), 0xFF);
+}
+
+TEST(model_attr_amba_nosnoop)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8];
+    uint8_t sh = 0xFF, c = 0xFF, d = 0xFF;
+    smmu_model_txn_t x = txn(3, 0x9000, false, 0);
+    smmu_model_result_t r;
+
+    /* AMBA in (§16.7.5.1): Device non-bufferable / bufferable; NC -> iNC-oNC-OSH;
+     * WB RA/WA from AxCACHE[2]/[3], non-transient, SH from the domain. */
+    CHECK_EQ(smmu_model_attr_from_amba(0x0, 3, &sh), 0x00);
+    CHECK_EQ(sh, 2);
+    CHECK_EQ(smmu_model_attr_from_amba(0x1, 3, NULL), 0x04);
+    CHECK_EQ(smmu_model_attr_from_amba(0x3, 3, &sh), 0x44);
+    CHECK_EQ(sh, 2);
+    CHECK_EQ(smmu_model_attr_from_amba(0xF, 3, &sh), 0xFF);
+    CHECK_EQ(sh, 3);
+    CHECK_EQ(smmu_model_attr_from_amba(0x7, 0, &sh), 0xEE); /* RA only: 0b1110 */
+    CHECK_EQ(sh, 0);
+    CHECK_EQ(smmu_model_attr_from_amba(0xB, 2, NULL), 0xDD); /* WA only: 0b1101 */
+    CHECK_EQ(smmu_model_attr_from_amba(0xE, 2, NULL), 0xBB); /* WT RA WA (model choice) */
+
+    /* AMBA out (§16.7.5.2, project decision): WB -> WB with RA/WA and the domain;
+     * any other Normal -> NC bufferable System; Device -> System. */
+    smmu_model_attr_to_amba(0xFF, 3, false, &c, &d);
+    CHECK(c == 0xF && d == 1, "0xFF ISH -> 1111 / ISH (%x %x)", c, d);
+    smmu_model_attr_to_amba(0xEE, 0, false, &c, &d);
+    CHECK(c == 0x7 && d == 0, "0xEE NSH -> 0111 / NSH (%x %x)", c, d);
+    smmu_model_attr_to_amba(0xBB, 2, false, &c, &d);
+    CHECK(c == 0x3 && d == 3, "WT -> NC System (%x %x)", c, d);
+    smmu_model_attr_to_amba(0xF4, 3, false, &c, &d);
+    CHECK(c == 0x3 && d == 3, "oWB-iNC -> NC System (%x %x)", c, d);
+    smmu_model_attr_to_amba(0x0C, 2, false, &c, &d);
+    CHECK(c == 0x1 && d == 3, "GRE -> Device bufferable (%x %x)", c, d);
+    smmu_model_attr_to_amba(0xCC, 0, true, &c, &d);
+    CHECK(c == 0x7 && d == 0, "WB no-allocate write -> AWCACHE 0111 (%x %x)", c, d);
+
+    /* No_snoop on a bypass stream: a WB result becomes 0x44 OSH (AxCACHE 0011,
+     * System); CANWBS = 1 keeps it coherent; Device is untouched. */
+    ste_bypass(s);
+    put_ste(3, s);
+    x.nosnoop = true;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x44);
+    CHECK_EQ(r.axcache, 0x3);
+    CHECK_EQ(r.axdomain, 3);
+    m->canwbs = true;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0xFF);
+    m->canwbs = false;
+    x.cache = 0x1;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x04);
+    /* ... and on the SMMUEN = 0 path too. */
+    m->smmuen = false;
+    m->gbpa = 1u << SMMU_GBPA_SHCFG_SHIFT;
+    x.cache = 0xF;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x44);
+    m->smmuen = true;
+
+    /* Stage 1 with a cacheable input: the input's hints combine (no-allocate wins):
+     * AxCACHE 0xB (RA 0, WA 1) with Attr0 0xFF -> 0xDD. An NC input takes stage 1's
+     * hints unchanged -> 0xFF. */
+    x.nosnoop = false;
+    s1_setup();
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+    x = txn(1, VA_STD, false, 0);
+    x.cache = 0xB;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0xDD);
+    x.cache = 0x3;
+    r = run(&x);
+    CHECK_EQ(r.attr, 0xFF);
+    /* Stage-1 Device (Attr1 0x04): SH forced OSH whatever the descriptor says. */
+    w64(TL3 + 32, S1_PAGE(0x80005000ULL, 1, 1, 0));
+    r = run(&x);
+    CHECK_EQ(r.attr, 0x04);
+    CHECK_EQ(r.sh, 2);
+    CHECK_EQ(r.axcache, 0x1);
+}
+
+/* ---- fault priority (§7.3.22) ----------------------------------------------------------- */
+
+TEST(model_priority)
+{
+    env();
+    uint64_t s[8], cd[8];
+    smmu_model_txn_t x;
+    smmu_model_result_t r;
+    s1_setup();
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 3, 3));
+
+    /* C_BAD_STREAMID before F_STE_FETCH: an out-of-range SID never reads. */
+    abort_range(0, ~0ULL);
+    x = txn(0x200, VA_STD, false, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STREAMID);
+    CHECK_EQ(r.reads, 0);
+    g_mem.nab = 0;
+    /* C_BAD_STE before C_BAD_SUBSTREAMID. */
+    ste_s1(s, CD_PA);
+    SET(s, STE_S1STALLD, 1);
+    put_ste(1, s);
+    x = txn(1, VA_STD, false, 0);
+    x.ssv = true;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+    /* C_BAD_SUBSTREAMID before the CD is fetched (reads = STE only). */
+    SET(s, STE_S1STALLD, 0);
+    put_ste(1, s);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_SUBSTREAMID);
+    CHECK_EQ(r.reads, 1);
+    /* C_BAD_CD before the VA range check. */
+    cd_std(cd, TL0);
+    SET(cd, CD_T0SZ, 40);
+    put_cd(CD_PA, cd);
+    x = txn(1, 0xFF00000000000000ULL, false, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_CD);
+    /* F_ACCESS before F_PERMISSION: AF = 0 on a read-only page written. */
+    cd_std(cd, TL0);
+    put_cd(CD_PA, cd);
+    w64(TL3 + 32, S1_PAGE(0x80005000ULL, 0, 3, 3) & ~D_AF);
+    x = txn(1, VA_STD, true, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ACCESS);
+    /* F_WALK_EABT at a level before that level's descriptor is looked at; the
+     * earlier F_TRANSLATION of a later level never happens. */
+    w64(TL3 + 32, 0);
+    abort_range(TL2 + 24, TL2 + 24);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_WALK_EABT);
+}
+
+/* ---- implementation parameters --------------------------------------------------------- */
+
+TEST(model_oas_params)
+{
+    smmu_model_params_t p;
+    uint64_t s[8];
+    smmu_model_txn_t x = txn(3, 1ULL << 40, false, 0);
+    smmu_model_result_t r;
+    env();
+    smmu_model_default_params(&p);
+    p.oas_bits = 40;
+    smmu_model_init(&g_m, &p);
+    g_m.read64 = tmem_read;
+    g_m.smmuen = true;
+    g_m.strtab_base = STRTAB;
+    g_m.strtab_base_cfg = 8;
+    /* OAS 40: an STE-bypass input at 2^40 is F_ADDR_SIZE; 2^40 - 4 KB passes. */
+    ste_bypass(s);
+    put_ste(3, s);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ADDR_SIZE);
+    x.addr = (1ULL << 40) - 0x1000;
+    r = run(&x);
+    EXPECT_OK(r);
+    /* SL0 2 (start level 0) needs a PA size of 44 bits: C_BAD_STE with OAS 40
+     * [project decision]; the S2T0SZ floor is 64 - 40 = 24. */
+    memset(s, 0, sizeof s);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 6);
+    ste_s2_fields(s, 24, 2, 0x500000);
+    put_ste(3, s);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+    SET(s, STE_S2T0SZ, 23);
+    SET(s, STE_S2SL0, 1);
+    put_ste(3, s);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+    /* S2T0SZ 24 with SL0 1 is legal at OAS 40 (two concatenated level-1 tables). */
+    SET(s, STE_S2T0SZ, 24);
+    put_ste(3, s);
+    w64(0x500000 + 8 * 1023, S2_BLOCK(0xFFC0000000ULL, 0xF, 3, 3));
+    x.addr = 0xFFC0001000ULL; /* IPA[39:30] = 0x3FF -> entry 1023 */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0xFFC0001000ULL);
+}
