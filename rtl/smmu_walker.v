@@ -1,0 +1,635 @@
+// smmu_walker: VMSAv8-64 table walks, 4 KB granule: stage 1, stage 2, nested, and stage 2
+// as a service for the nested CD fetch (IHI 0070 3.4, 7.3; ARM D8.2-D8.4; facts 5, 8, 9).
+//
+// One walk at a time, one descriptor read in flight. Stage 2 is one sub-walk FSM that every
+// caller shares: each nested stage-1 table access (TTB included, CLASS = TT), the output IPA
+// (CLASS = IN), a stage-2-only input (CLASS = IN) and the smmu_cfg CD address (CLASS = CD).
+// The decode, permission and attribute rules are the shared pure functions
+// (smmu_ste_decode, smmu_cd_decode, smmu_desc_decode, smmu_perm_check, smmu_attr).
+//
+// Ports:
+//   wk_valid/wk_ready   walk request; fields held stable while valid (taken into registers
+//                       when accepted)
+//     wk_ste, wk_cd     the validated STE and CD, dwords 0..3 (dword 0 in [63:0]); wk_cd is
+//                       ignored for a stage-2-only stream
+//     wk_e2h            SMMU_CR2.E2H (StreamWorld for STRW = EL2)
+//     wk_addr           VA (stage 1 on; the caller has done the TxSZ/TBI/EPD range check)
+//                       or IPA (stage-2 only; the caller has checked it against the IAS)
+//     wk_rnw, wk_priv, wk_instr   access after PRIVCFG/INSTCFG (1 read, 1 privileged,
+//                       1 instruction)
+//   rsp_valid/rsp_ready result, held until taken
+//     rsp_fault         1: the walk faulted, rsp_evt/s2/class/addr/record/ttrnw describe the
+//                       event; 0: rsp_leaf is valid
+//     rsp_evt           EVT_F_WALK_EABT, EVT_F_TRANSLATION, EVT_F_ADDR_SIZE, EVT_F_ACCESS,
+//                       EVT_F_PERMISSION (defensively EVT_F_TRANSLATION, not recorded, for a
+//                       request with neither stage enabled)
+//     rsp_s2, rsp_class event S2 and CLASS (EVT_CLASS_*)
+//     rsp_addr          the FetchAddr (PA of the aborting descriptor) for F_WALK_EABT; the IPA
+//                       for stage-2 translation-related faults (TT: the stage-1 descriptor's
+//                       IPA, IN: the IPA being translated); 0 for stage-1 faults (IPA UNKNOWN)
+//     rsp_record        write the event: F_WALK_EABT always; stage-1 translation-related
+//                       faults iff CD.R; stage-2 ones iff STE.S2R (7.3, 5.5)
+//     rsp_ttrnw         TTRnW: 1 (a descriptor read) whenever S2 = 1 and CLASS = TT
+//     rsp_leaf          the leaf bundle (smmu_leaf.vh). OA is the page/block base of the
+//                       translation's size (bits below the size are 0); size is the smaller
+//                       of the two stages when nested; S1ATTR is the RAW CD.MAIR byte chosen
+//                       by AttrIndx (smmu_attr applies the 5.4 reserved-encoding rules);
+//                       S1AP/PXN/UXN have APTable/PXNTable/UXNTable folded in unless HADx.
+//     rsp_reads         descriptor reads this walk made (fault or not): nested 4 x 4 = 24
+//   s2_req_*/s2_rsp_*   stage-2 service (smmu_cfg, nested CD fetch): translate s2_req_ipa
+//                       under s2_req_ste as a Data read, CLASS = CD (S2PTW Device check
+//                       applies). s2_rsp_pa is the PA of s2_req_ipa itself (offset kept;
+//                       on a fault it repeats s2_rsp_addr, which smmu_cfg relies on);
+//                       s2_rsp_memattr/s2_rsp_sh are the stage-2 leaf's MemAttr and SH so the
+//                       fetch can combine S1CIR/S1COR/S1CSH with them (smmu_attr). A fault:
+//                       s2_rsp_evt with S2 = 1, CLASS = CD implied; s2_rsp_addr = FetchAddr
+//                       for F_WALK_EABT, else the CD IPA; s2_rsp_record as rsp_record.
+//                       Requests are taken only when idle; the service wins a tie with
+//                       wk_valid (never both in practice: smmu_cfg's fetch precedes the walk).
+//   rd_*                one read client of smmu_mem_arb: single-beat (len 0) 8-byte reads;
+//                       rd_last is not needed (one beat), rd_err is the abort.
+//   busy                a walk or service is in flight (CMD_SYNC)
+//
+// Walk attributes (13.8): stage-1 descriptor reads use CD.IRx/ORx of the half, combined
+// with the stage-2 leaf of the table address when nested; stage-2 descriptor reads use
+// STE.S2IR0/S2OR0. AxCACHE comes from smmu_attr (its AMBA mapping: cacheable only when
+// both levels end up write-back).
+//
+// Fault order (7.3.22, facts 5): per level EABT, invalid, address size; at the leaf AF,
+// then permission. Nested: each stage-1 descriptor IPA through stage 2 first; stage-1 AF and
+// permission before the output IPA's stage-2 walk. Termination: every descriptor either
+// ends the walk or moves one level down, and a level-3 descriptor cannot be a table, so a
+// walk makes at most 4 (stage 1) x 5 + 4 reads; every read completes (the arbiter always
+// delivers the beat).
+module smmu_walker #(
+    parameter PA_W    = 48,   // OAS (= IAS) in bits
+    parameter FWB     = 1,    // IDR3.FWB
+    parameter XNX     = 1,    // IDR3.XNX
+    parameter HAD     = 1,    // IDR3.HAD: CD.HAD0/1 honoured
+    parameter HYP     = 1,    // IDR0.Hyp (StreamWorld decode, as smmu_ste_decode)
+    parameter LEAF_BITS = 71  // must equal LEAF_W of smmu_leaf.vh (checked below)
+) (
+    input  wire                 clk,
+    input  wire                 rst_n,
+
+    input  wire                 wk_valid,
+    output wire                 wk_ready,
+    input  wire [255:0]         wk_ste,
+    input  wire [255:0]         wk_cd,
+    input  wire                 wk_e2h,
+    input  wire [63:0]          wk_addr,
+    input  wire                 wk_rnw,
+    input  wire                 wk_priv,
+    input  wire                 wk_instr,
+
+    output wire                 rsp_valid,
+    input  wire                 rsp_ready,
+    output wire                 rsp_fault,
+    output wire [7:0]           rsp_evt,
+    output wire                 rsp_s2,
+    output wire [1:0]           rsp_class,
+    output wire [63:0]          rsp_addr,
+    output wire                 rsp_record,
+    output wire                 rsp_ttrnw,
+    output wire [LEAF_BITS-1:0] rsp_leaf,
+    output wire [4:0]           rsp_reads,
+
+    input  wire                 s2_req_valid,
+    output wire                 s2_req_ready,
+    input  wire [255:0]         s2_req_ste,
+    input  wire [63:0]          s2_req_ipa,
+    output wire                 s2_rsp_valid,
+    input  wire                 s2_rsp_ready,
+    output wire                 s2_rsp_fault,
+    output wire [7:0]           s2_rsp_evt,
+    output wire [63:0]          s2_rsp_addr,
+    output wire                 s2_rsp_record,
+    output wire [63:0]          s2_rsp_pa,
+    output wire [3:0]           s2_rsp_memattr,
+    output wire [1:0]           s2_rsp_sh,
+    output wire [4:0]           s2_rsp_reads,
+
+    output wire                 rd_req_valid,
+    input  wire                 rd_req_ready,
+    output wire [PA_W-1:0]      rd_req_addr,
+    output wire [7:0]           rd_req_len,
+    output wire [3:0]           rd_req_cache,
+    input  wire                 rd_valid,
+    input  wire [63:0]          rd_data,
+    input  wire                 rd_last,
+    input  wire                 rd_err,
+
+    output wire                 busy
+);
+    `include "smmu_regs.vh"
+    `include "smmu_leaf.vh"
+
+    generate
+        if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
+            // Elaboration stops here: the port width disagrees with smmu_leaf.vh
+            smmu_walker_LEAF_BITS_must_equal_LEAF_W u_err ();
+        end
+    endgenerate
+
+    localparam [3:0] ST_IDLE = 4'd0, ST_START = 4'd1, ST_RD_REQ = 4'd2, ST_RD_DATA = 4'd3,
+                     ST_S1_EVAL = 4'd4, ST_S2_BEGIN = 4'd5, ST_S2_EVAL = 4'd6,
+                     ST_RSP = 4'd7, ST_SVC_RSP = 4'd8;
+    localparam [1:0] J_S1 = 2'd0, J_S2 = 2'd1, J_NEST = 2'd2, J_SVC = 2'd3;
+    localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1;
+    localparam [1:0] C_CD = EVT_CLASS_CD[1:0], C_TT = EVT_CLASS_TT[1:0],
+                     C_IN = EVT_CLASS_IN[1:0];
+
+    // Descriptor address: table base | index * 8. The start level resolves slb bits (the
+    // start table, or the concatenated start tables at stage 2, up to 13 bits); below it 9.
+    function [PA_W-1:0] desc_addr(input [PA_W-1:0] tbl, input [47:12] ia, input [1:0] lvl,
+                                  input first, input [3:0] slb);
+        reg [12:0] sh;
+        reg [12:0] m;
+        begin
+            case (lvl)
+                2'd0:    sh = {4'd0, ia[47:39]};
+                2'd1:    sh = ia[42:30];
+                2'd2:    sh = ia[33:21];
+                default: sh = ia[24:12];
+            endcase
+            m = first ? ((13'd1 << slb) - 13'd1) : 13'h1ff;
+            desc_addr = tbl | {{(PA_W - 16){1'b0}}, sh & m, 3'b000};
+        end
+    endfunction
+
+    // IRx/ORx walk cacheability (00 NC, 01 WB RA WA, 10 WT RA, 11 WB RA no-WA) as a
+    // MAIR-format byte for smmu_attr
+    function [3:0] wnib(input [1:0] c);
+        case (c)
+            2'b00:   wnib = 4'h4;
+            2'b01:   wnib = 4'hf;
+            2'b10:   wnib = 4'ha;
+            default: wnib = 4'he;
+        endcase
+    endfunction
+
+    function [PA_W-1:0] size_mask(input [1:0] sz);   // offset bits of a 4K/2M/1G leaf
+        case (sz)
+            2'd0:    size_mask = {{(PA_W - 12){1'b0}}, 12'hfff};
+            2'd1:    size_mask = {{(PA_W - 21){1'b0}}, 21'h1fffff};
+            default: size_mask = {{(PA_W - 30){1'b0}}, 30'h3fffffff};
+        endcase
+    endfunction
+
+    // ---------------- request registers
+    reg  [3:0]      state;
+    reg  [1:0]      job;
+    reg  [255:0]    ste_r;
+    reg  [255:0]    cd_r;
+    reg             e2h_r;
+    reg  [63:0]     va_r;
+    reg             rnw_r, priv_r, instr_r;
+    reg  [4:0]      reads;
+
+    // ---------------- decoders on the held STE/CD
+    wire            d_s1_en, d_s2_en, d_s2fwb, d_s2affd, d_s2ptw, d_s2r;
+    wire [1:0]      d_world, d_s1cir, d_s1cor, d_s2_sl, d_s2ir0, d_s2or0;
+    wire [6:0]      d_s2_ias;
+    wire [3:0]      d_s2_sl_bits;
+    wire [PA_W-1:0] d_s2_ttb;
+    wire [5:0]      d_s2_ps_bits;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_ste_decode #(.PA_W(PA_W), .HYP(HYP), .FWB(FWB)) u_ste (
+        .ste({256'd0, ste_r}), .cr2_e2h(e2h_r),
+        .ste_bad(), .cfg(), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
+        .cd_ptr(), .s1cir(d_s1cir), .s1cor(d_s1cor), .s1csh(), .s2fwb(d_s2fwb),
+        .mtcfg(), .memattr(), .alloccfg(), .shcfg(), .privcfg(), .instcfg(), .vmid(),
+        .s2_t0sz(), .s2_ias(d_s2_ias), .s2_sl(d_s2_sl), .s2_sl_bits(d_s2_sl_bits),
+        .s2_concat_log2(), .s2_ttb(d_s2_ttb), .s2_ps_bits(d_s2_ps_bits),
+        .s2affd(d_s2affd), .s2ptw(d_s2ptw), .s2r(d_s2r), .s2ir0(d_s2ir0), .s2or0(d_s2or0),
+        .s2sh0());
+
+    wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_ir1, c_or1;
+    wire [3:0]      c_t0_slb, c_t1_slb;
+    wire [PA_W-1:0] c_ttb0, c_ttb1;
+    wire            c_had0, c_had1, c_affd, c_wxn, c_pan, c_r;
+    wire [5:0]      c_ips_bits;
+    wire [63:0]     c_mair;
+    smmu_cd_decode #(.PA_W(PA_W)) u_cd (
+        .cd({256'd0, cd_r}), .world(d_world),
+        .cd_bad(), .t0_en(), .t1_en(), .t0_sz(), .t1_sz(),
+        .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_slb), .t1_sl_bits(c_t1_slb),
+        .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0), .sh0(), .ir1(c_ir1),
+        .or1(c_or1), .sh1(), .tbi0(), .tbi1(), .had0(c_had0), .had1(c_had1),
+        .ips_bits(c_ips_bits), .affd(c_affd), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(),
+        .mair(c_mair));
+    /* verilator lint_on PINCONNECTEMPTY */
+
+    // ---------------- walk state
+    // Stage 1: the table (a PA, or an IPA when nested), level, hierarchical bits so far
+    reg             half;            // VA[55]: TTB1
+    reg  [PA_W-1:0] s1_tbl;
+    reg  [1:0]      s1_lvl;
+    reg             s1_first;
+    reg  [1:0]      apt;
+    reg             pxnt, uxnt;
+    // Stage-1 leaf as the bundle wants it
+    reg  [PA_W-1:0] s1_oa;
+    reg  [1:0]      s1_size;
+    reg  [7:0]      s1_mair;
+    reg  [1:0]      s1_sh, s1_ap;
+    reg             s1_pxn, s1_uxn, s1_ng;
+    // Stage-2 sub-walk: its input, class, table, level; then the leaf
+    reg  [63:0]     s2_ipa;
+    reg  [1:0]      s2_cls;
+    reg  [PA_W-1:0] s2_tbl;
+    reg  [1:0]      s2_lvl;
+    reg             s2_first;
+    reg  [PA_W-1:0] s2_oa;
+    reg  [1:0]      s2_size;
+    reg  [3:0]      s2_memattr;
+    reg  [1:0]      s2_sh, s2_ap, s2_xn;
+    // The read: stage-2 descriptor, or stage-1 descriptor (at s2_oa when nested)
+    reg             rd_s2;
+    reg             via_s2;
+    reg  [PA_W-1:0] rd_addr_q;       // FetchAddr of the read in flight / just done
+    reg  [63:0]     desc;
+    reg             desc_err;
+    // Result
+    reg             f_fault;
+    reg  [7:0]      f_evt;
+    reg             f_s2;
+    reg  [1:0]      f_cls;
+    reg  [63:0]     f_addr;
+    reg             f_rec;
+
+    wire            nested = (job == J_NEST);
+    wire            had_x  = (HAD != 0) && (half ? c_had1 : c_had0);
+    wire [3:0]      s1_slb = half ? c_t1_slb : c_t0_slb;
+
+    // ---------------- one descriptor decoder, at the stage of the read just done
+    wire            dd_s2 = (state == ST_S2_EVAL);
+    wire [1:0]      dd_kind, dd_size, dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
+    wire [PA_W-1:0] dd_next, dd_oa;
+    wire            dd_addr_fault, dd_af, dd_ng, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
+    wire [2:0]      dd_attr_indx;
+    wire [3:0]      dd_memattr;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_desc_decode #(.PA_W(PA_W)) u_desc (
+        .desc(desc), .level(dd_s2 ? s2_lvl : s1_lvl), .stage2(dd_s2),
+        .oa_bits(dd_s2 ? d_s2_ps_bits : c_ips_bits),
+        .ia(dd_s2 ? s2_ipa[47:0] : va_r[47:0]),
+        .kind(dd_kind), .next_table(dd_next), .oa(dd_oa), .leaf_size(dd_size),
+        .addr_fault(dd_addr_fault), .attr_indx(dd_attr_indx), .ap(dd_ap), .sh(dd_sh),
+        .af(dd_af), .ng(dd_ng), .contig(), .pxn(dd_pxn), .uxn(dd_uxn),
+        .s2_memattr(dd_memattr), .s2ap(dd_s2ap), .s2xn(dd_s2xn),
+        .pxn_table(dd_pxn_table), .uxn_table(dd_uxn_table), .ap_table(dd_ap_table));
+    /* verilator lint_on PINCONNECTEMPTY */
+
+    // ---------------- access flag and permission of the leaf just read. Stage-2 accesses
+    // for a stage-1 table or the CD are Data reads (TTRnW = 1); the final IPA uses the
+    // transaction's own properties.
+    wire            pc_s2_acc = dd_s2 && (s2_cls == C_IN);
+    wire            pc_rnw    = dd_s2 && !pc_s2_acc ? 1'b1 : rnw_r;
+    wire            pc_instr  = dd_s2 && !pc_s2_acc ? 1'b0 : instr_r;
+    wire            pc_af_fault, pc_perm_fault;
+    smmu_perm_check #(.XNX(XNX)) u_perm (
+        .stage2(dd_s2), .rnw(pc_rnw), .priv(priv_r), .instr(pc_instr), .world(d_world),
+        .ap(dd_ap), .pxn(dd_pxn), .uxn(dd_uxn), .ap_table(apt), .pxn_table(pxnt),
+        .uxn_table(uxnt), .had(had_x), .pan(c_pan), .wxn(c_wxn), .s2ap(dd_s2ap),
+        .s2xn(dd_s2xn), .af(dd_af), .affd(dd_s2 ? d_s2affd : c_affd),
+        .af_fault(pc_af_fault), .perm_fault(pc_perm_fault));
+
+    // ---------------- walk attributes. One smmu_attr serves two uses:
+    //  - in ST_S2_EVAL, the S2PTW check: is the stage-2 leaf just read Device for the
+    //    table/CD access (Normal walk attribute combined with it)?
+    //  - otherwise, AxCACHE of the read being requested: stage-2 walk (S2IR0/S2OR0),
+    //    stage-1 walk (CD IRx/ORx), combined with the table address's stage-2 leaf if nested.
+    wire [1:0]      w_ir = half ? c_ir1 : c_ir0;
+    wire [1:0]      w_or = half ? c_or1 : c_or0;
+    wire [7:0]      a_s1walk = {wnib(w_or), wnib(w_ir)};
+    wire [7:0]      a_cd     = {wnib(d_s1cor), wnib(d_s1cir)};
+    wire [7:0]      a_s2walk = {wnib(d_s2or0), wnib(d_s2ir0)};
+    wire [7:0]      a_in     = dd_s2  ? ((s2_cls == C_CD) ? a_cd : a_s1walk) :
+                               rd_s2  ? a_s2walk : a_s1walk;
+    wire            a_s2_en  = dd_s2 || (!rd_s2 && via_s2);
+    wire [7:0]      a_out;
+    wire [3:0]      a_cache;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_attr #(.FWB(FWB)) u_attr (
+        .s1_en(1'b0), .s2_en(a_s2_en), .s2fwb(d_s2fwb), .is_read(1'b1),
+        .in_attr(a_in), .in_sh(2'b00), .s1_mair(8'h00), .s1_sh(2'b00),
+        .s2_memattr(dd_s2 ? dd_memattr : s2_memattr), .s2_sh(2'b00),
+        .nosnoop(1'b0), .canwbs(1'b0),
+        .out_attr(a_out), .out_sh(), .out_cache(a_cache), .out_domain());
+    /* verilator lint_on PINCONNECTEMPTY */
+    wire            s2_dev_walk = (a_out[7:4] == 4'h0);
+
+    // ---------------- read client
+    // WALK-CACHE SEAM (partial walks): in front of this read, a per-level cache keyed by
+    // {world, VMID, ASID, half, VA prefix above the level} (stage 1) or {VMID, IPA prefix}
+    // (stage 2) could return a table address and level to resume from, skipping reads.
+    assign rd_req_valid = (state == ST_RD_REQ);
+    assign rd_req_addr  = rd_s2  ? desc_addr(s2_tbl, s2_ipa[47:12], s2_lvl, s2_first,
+                                             d_s2_sl_bits) :
+                          via_s2 ? s2_oa :
+                                   desc_addr(s1_tbl, va_r[47:12], s1_lvl, s1_first, s1_slb);
+    assign rd_req_len   = 8'd0;
+    assign rd_req_cache = a_cache;
+
+    // Next stage-1 descriptor address for a table just read (nested: its IPA)
+    wire [PA_W-1:0] s1_next_da = desc_addr(dd_next, va_r[47:12], s1_lvl + 2'd1, 1'b0, 4'd9);
+    wire [1:0]      s1_start_lvl = va_r[55] ? c_t1_sl : c_t0_sl;
+    wire [PA_W-1:0] s1_first_da  = desc_addr(va_r[55] ? c_ttb1 : c_ttb0, va_r[47:12],
+                                             s1_start_lvl, 1'b1,
+                                             va_r[55] ? c_t1_slb : c_t0_slb);
+    wire [63:0]     s2_ias_hi  = s2_ipa >> d_s2_ias;
+
+    // ---------------- FSM
+    wire            acc_svc  = (state == ST_IDLE) && s2_req_valid;
+    wire            acc_main = (state == ST_IDLE) && !s2_req_valid && wk_valid;
+    assign s2_req_ready = (state == ST_IDLE);
+    assign wk_ready     = (state == ST_IDLE) && !s2_req_valid;
+    assign busy         = (state != ST_IDLE);
+
+    // End the walk with a fault
+    task fault(input [7:0] evt, input s2, input [1:0] cls, input [63:0] addr,
+                         input rec);
+        begin
+            f_fault <= 1'b1;
+            f_evt   <= evt;
+            f_s2    <= s2;
+            f_cls   <= cls;
+            f_addr  <= addr;
+            f_rec   <= rec;
+            state   <= (job == J_SVC) ? ST_SVC_RSP : ST_RSP;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            state      <= ST_IDLE;
+            job        <= J_S1;
+            ste_r      <= 256'd0;
+            cd_r       <= 256'd0;
+            e2h_r      <= 1'b0;
+            va_r       <= 64'd0;
+            rnw_r      <= 1'b0;
+            priv_r     <= 1'b0;
+            instr_r    <= 1'b0;
+            reads      <= 5'd0;
+            half       <= 1'b0;
+            s1_tbl     <= {PA_W{1'b0}};
+            s1_lvl     <= 2'd0;
+            s1_first   <= 1'b0;
+            apt        <= 2'b00;
+            pxnt       <= 1'b0;
+            uxnt       <= 1'b0;
+            s1_oa      <= {PA_W{1'b0}};
+            s1_size    <= 2'd0;
+            s1_mair    <= 8'd0;
+            s1_sh      <= 2'd0;
+            s1_ap      <= 2'd0;
+            s1_pxn     <= 1'b0;
+            s1_uxn     <= 1'b0;
+            s1_ng      <= 1'b0;
+            s2_ipa     <= 64'd0;
+            s2_cls     <= C_IN;
+            s2_tbl     <= {PA_W{1'b0}};
+            s2_lvl     <= 2'd0;
+            s2_first   <= 1'b0;
+            s2_oa      <= {PA_W{1'b0}};
+            s2_size    <= 2'd0;
+            s2_memattr <= 4'd0;
+            s2_sh      <= 2'd0;
+            s2_ap      <= 2'd0;
+            s2_xn      <= 2'd0;
+            rd_s2      <= 1'b0;
+            via_s2     <= 1'b0;
+            rd_addr_q  <= {PA_W{1'b0}};
+            desc       <= 64'd0;
+            desc_err   <= 1'b0;
+            f_fault    <= 1'b0;
+            f_evt      <= 8'd0;
+            f_s2       <= 1'b0;
+            f_cls      <= 2'd0;
+            f_addr     <= 64'd0;
+            f_rec      <= 1'b0;
+        end else begin
+            case (state)
+                ST_IDLE: begin
+                    reads   <= 5'd0;
+                    f_fault <= 1'b0;
+                    rd_s2   <= 1'b0;
+                    via_s2  <= 1'b0;
+                    apt     <= 2'b00;
+                    pxnt    <= 1'b0;
+                    uxnt    <= 1'b0;
+                    if (acc_svc) begin
+                        job    <= J_SVC;
+                        ste_r  <= s2_req_ste;
+                        s2_ipa <= s2_req_ipa;
+                        s2_cls <= C_CD;
+                        state  <= ST_S2_BEGIN;
+                    end else if (acc_main) begin
+                        job     <= J_S1;     // refined in ST_START; not J_SVC from before
+                        ste_r   <= wk_ste;
+                        cd_r    <= wk_cd;
+                        e2h_r   <= wk_e2h;
+                        va_r    <= wk_addr;
+                        rnw_r   <= wk_rnw;
+                        priv_r  <= wk_priv;
+                        instr_r <= wk_instr;
+                        state   <= ST_START;
+                    end
+                end
+
+                // The held STE/CD are decoded now: pick the path and the first table
+                ST_START: begin
+                    if (d_s1_en) begin
+                        job      <= d_s2_en ? J_NEST : J_S1;
+                        half     <= va_r[55];
+                        s1_tbl   <= va_r[55] ? c_ttb1 : c_ttb0;
+                        s1_lvl   <= s1_start_lvl;
+                        s1_first <= 1'b1;
+                        if (d_s2_en) begin
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, s1_first_da};
+                            s2_cls <= C_TT;
+                            state  <= ST_S2_BEGIN;
+                        end else begin
+                            state  <= ST_RD_REQ;
+                        end
+                    end else if (d_s2_en) begin
+                        job    <= J_S2;
+                        s2_ipa <= va_r;
+                        s2_cls <= C_IN;
+                        state  <= ST_S2_BEGIN;
+                    end else begin
+                        fault(EVT_F_TRANSLATION, 1'b0, C_IN, 64'd0, 1'b0);
+                    end
+                end
+
+                ST_RD_REQ: if (rd_req_ready) begin
+                    rd_addr_q <= rd_req_addr;
+                    reads     <= reads + 5'd1;
+                    state     <= ST_RD_DATA;
+                end
+
+                ST_RD_DATA: if (rd_valid) begin
+                    desc     <= rd_data;
+                    desc_err <= rd_err;
+                    state    <= rd_s2 ? ST_S2_EVAL : ST_S1_EVAL;
+                end
+
+                ST_S1_EVAL: begin
+                    if (desc_err) begin
+                        fault(EVT_F_WALK_EABT, 1'b0, C_TT,
+                              {{(64 - PA_W){1'b0}}, rd_addr_q}, 1'b1);
+                    end else if (dd_kind == K_INVALID) begin
+                        fault(EVT_F_TRANSLATION, 1'b0, C_IN, 64'd0, c_r);
+                    end else if (dd_addr_fault) begin
+                        fault(EVT_F_ADDR_SIZE, 1'b0, C_IN, 64'd0, c_r);
+                    end else if (dd_kind == K_TABLE) begin
+                        apt      <= apt | dd_ap_table;
+                        pxnt     <= pxnt | dd_pxn_table;
+                        uxnt     <= uxnt | dd_uxn_table;
+                        s1_tbl   <= dd_next;
+                        s1_lvl   <= s1_lvl + 2'd1;
+                        s1_first <= 1'b0;
+                        if (nested) begin
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, s1_next_da};
+                            s2_cls <= C_TT;
+                            state  <= ST_S2_BEGIN;
+                        end else begin
+                            state  <= ST_RD_REQ;
+                        end
+                    end else begin
+                        // Leaf: keep what the bundle needs, then AF and permission
+                        s1_oa   <= dd_oa;
+                        s1_size <= dd_size;
+                        s1_mair <= c_mair[{dd_attr_indx, 3'b000} +: 8];
+                        s1_sh   <= dd_sh;
+                        s1_ap   <= {dd_ap[1] | (!had_x & apt[1]),
+                                    dd_ap[0] & !(!had_x & apt[0])};
+                        s1_pxn  <= dd_pxn | (!had_x & pxnt);
+                        s1_uxn  <= dd_uxn | (!had_x & uxnt);
+                        s1_ng   <= dd_ng;
+                        if (pc_af_fault) begin
+                            fault(EVT_F_ACCESS, 1'b0, C_IN, 64'd0, c_r);
+                        end else if (pc_perm_fault) begin
+                            fault(EVT_F_PERMISSION, 1'b0, C_IN, 64'd0, c_r);
+                        end else if (nested) begin
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, dd_oa};
+                            s2_cls <= C_IN;
+                            state  <= ST_S2_BEGIN;
+                        end else begin
+                            state  <= ST_RSP;
+                        end
+                    end
+                end
+
+                // Stage-2 sub-walk of s2_ipa for class s2_cls.
+                // WALK-CACHE SEAM (stage-2 table-address cache): a hit for CLASS TT/CD
+                // {VMID, IPA page} -> {PA page, MemAttr, S2AP, AF} would skip the sub-walk
+                // and go straight to the stage-2 leaf checks below (AF, permission, S2PTW).
+                ST_S2_BEGIN: begin
+                    if (s2_ias_hi != 64'd0) begin
+                        fault(EVT_F_TRANSLATION, 1'b1, s2_cls, s2_ipa, d_s2r);
+                    end else begin
+                        s2_tbl   <= d_s2_ttb;
+                        s2_lvl   <= d_s2_sl;
+                        s2_first <= 1'b1;
+                        rd_s2    <= 1'b1;
+                        state    <= ST_RD_REQ;
+                    end
+                end
+
+                ST_S2_EVAL: begin
+                    if (desc_err) begin
+                        fault(EVT_F_WALK_EABT, 1'b1, s2_cls,
+                              {{(64 - PA_W){1'b0}}, rd_addr_q}, 1'b1);
+                    end else if (dd_kind == K_INVALID) begin
+                        fault(EVT_F_TRANSLATION, 1'b1, s2_cls, s2_ipa, d_s2r);
+                    end else if (dd_addr_fault) begin
+                        fault(EVT_F_ADDR_SIZE, 1'b1, s2_cls, s2_ipa, d_s2r);
+                    end else if (dd_kind == K_TABLE) begin
+                        s2_tbl   <= dd_next;
+                        s2_lvl   <= s2_lvl + 2'd1;
+                        s2_first <= 1'b0;
+                        state    <= ST_RD_REQ;
+                    end else begin
+                        s2_oa      <= dd_oa;
+                        s2_size    <= dd_size;
+                        s2_memattr <= dd_memattr;
+                        s2_sh      <= dd_sh;
+                        s2_ap      <= dd_s2ap;
+                        s2_xn      <= dd_s2xn;
+                        if (pc_af_fault) begin
+                            fault(EVT_F_ACCESS, 1'b1, s2_cls, s2_ipa, d_s2r);
+                        end else if (pc_perm_fault ||
+                                     (s2_cls != C_IN && d_s2ptw && s2_dev_walk)) begin
+                            fault(EVT_F_PERMISSION, 1'b1, s2_cls, s2_ipa, d_s2r);
+                        end else if (s2_cls == C_TT) begin
+                            rd_s2  <= 1'b0;      // now the stage-1 descriptor at s2_oa
+                            via_s2 <= 1'b1;
+                            state  <= ST_RD_REQ;
+                        end else begin
+                            state  <= (job == J_SVC) ? ST_SVC_RSP : ST_RSP;
+                        end
+                    end
+                end
+
+                ST_RSP:     if (rsp_ready) state <= ST_IDLE;
+                ST_SVC_RSP: if (s2_rsp_ready) state <= ST_IDLE;
+                default:    state <= ST_IDLE;
+            endcase
+        end
+    end
+
+    // ---------------- results
+    wire [1:0]      fin_size = (job == J_S1) ? s1_size :
+                               (job == J_S2) ? s2_size :
+                               (s1_size < s2_size) ? s1_size : s2_size;
+    wire [PA_W-1:0] fin_pa   = (job == J_S1) ? s1_oa : s2_oa;
+    wire [PA_W-1:0] fin_base = fin_pa & ~size_mask(fin_size);
+    wire [55:0]     fin_56   = {{(56 - PA_W){1'b0}}, fin_base};
+
+    reg [LEAF_W-1:0] leaf;
+    always @* begin
+        leaf = {LEAF_W{1'b0}};
+        leaf[LEAF_OA_LSB +: LEAF_OA_W]               = fin_56[55:12];
+        leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W]           = fin_size;
+        leaf[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]       = s1_mair;
+        leaf[LEAF_S1SH_LSB +: LEAF_S1SH_W]           = s1_sh;
+        leaf[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W] = s2_memattr;
+        leaf[LEAF_S2SH_LSB +: LEAF_S2SH_W]           = s2_sh;
+        leaf[LEAF_S1AP_LSB +: LEAF_S1AP_W]           = s1_ap;
+        leaf[LEAF_S1PXN_LSB]                         = s1_pxn;
+        leaf[LEAF_S1UXN_LSB]                         = s1_uxn;
+        leaf[LEAF_NG_LSB]                            = s1_ng;
+        leaf[LEAF_S2AP_LSB +: LEAF_S2AP_W]           = s2_ap;
+        leaf[LEAF_S2XN_LSB +: LEAF_S2XN_W]           = s2_xn;
+    end
+
+    assign rsp_valid  = (state == ST_RSP);
+    assign rsp_fault  = f_fault;
+    assign rsp_evt    = f_evt;
+    assign rsp_s2     = f_s2;
+    assign rsp_class  = f_cls;
+    assign rsp_addr   = f_addr;
+    assign rsp_record = f_rec;
+    assign rsp_ttrnw  = f_s2 && (f_cls == C_TT);
+    assign rsp_leaf   = leaf;
+    assign rsp_reads  = reads;
+
+    assign s2_rsp_valid   = (state == ST_SVC_RSP);
+    assign s2_rsp_fault   = f_fault;
+    assign s2_rsp_evt     = f_evt;
+    assign s2_rsp_addr    = f_addr;
+    assign s2_rsp_record  = f_rec;
+    assign s2_rsp_pa      = f_fault ? f_addr : {{(64 - PA_W){1'b0}}, s2_oa};
+    assign s2_rsp_memattr = s2_memattr;
+    assign s2_rsp_sh      = s2_sh;
+    assign s2_rsp_reads   = reads;
+
+    // rd_last: every read is one beat. VA/IPA bits above 48 only feed the range check;
+    // STE/CD fields the walker does not use are decoded by the caller.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_ok = &{1'b0, rd_last, a_out[3:0], fin_56[11:0]};
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule
