@@ -29,8 +29,9 @@
 //   out_sh        final architectural shareability (SH encoding)
 //   out_cache     AxCACHE: Device-nGnRnE 0000, other Device 0001, iWB-oWB {WA,RA,1,1} from
 //                 the outer level (no allocation: 1011 read / 0111 write), other Normal 0011
-//   out_domain    AxDOMAIN in the project's SH encoding (as smmu_bypass_attr): out_sh for
-//                 iWB-oWB, OSH (2) for Device and the Non-cacheable outputs
+//   out_domain    AMBA AxDOMAIN (0 Non-shareable, 1 Inner, 2 Outer, 3 System; as
+//                 smmu_bypass_attr): out_sh for iWB-oWB, System for Device and every
+//                 Non-cacheable output (16.7.5.2)
 module smmu_attr #(
     parameter FWB = 1           // IDR3.FWB: STE.S2FWB implemented
 ) (
@@ -52,6 +53,7 @@ module smmu_attr #(
     output reg  [1:0] out_domain
 );
     localparam [1:0] SH_NSH = 2'd0, SH_OSH = 2'd2, SH_ISH = 2'd3;
+    localparam [1:0] DOM_NSH = 2'd0, DOM_ISH = 2'd1, DOM_OSH = 2'd2, DOM_SYS = 2'd3;
     localparam [1:0] T_NC = 2'd0, T_WT = 2'd1, T_WB = 2'd2;
     localparam [7:0] A_NGNRNE = 8'h00, A_NC = 8'h44, A_WB_RWA = 8'hFF;
 
@@ -135,6 +137,15 @@ module smmu_attr #(
         else                   fwb_lvl = mk(T_WB, x[1], x[0], !x[3]);
     endfunction
 
+    // SH encoding -> AMBA AxDOMAIN
+    function [1:0] sh_dom(input [1:0] s);
+        case (s)
+            SH_ISH:  sh_dom = DOM_ISH;
+            SH_OSH:  sh_dom = DOM_OSH;
+            default: sh_dom = DOM_NSH;
+        endcase
+    endfunction
+
     function [1:0] min2(input [1:0] a, input [1:0] b);
         min2 = (a < b) ? a : b;
     endfunction
@@ -198,16 +209,16 @@ module smmu_attr #(
         // AMBA (16.7.5.2, 16.7.5.3: any Normal other than iWB-oWB goes out as NC)
         if (is_dev(a_fin[7:4])) begin
             out_cache  = {3'b000, a_fin[3:2] != 2'd0};
-            out_domain = SH_OSH;
+            out_domain = DOM_SYS;
         end else if (n_type(a_fin[7:4]) == T_WB && n_type(a_fin[3:0]) == T_WB) begin
             if (!a_fin[5] && !a_fin[4])
                 out_cache = is_read ? 4'b1011 : 4'b0111;
             else
                 out_cache = {a_fin[4], a_fin[5], 2'b11};
-            out_domain = sh_fin;
+            out_domain = sh_dom(sh_fin);
         end else begin
             out_cache  = 4'b0011;
-            out_domain = SH_OSH;
+            out_domain = DOM_SYS;
         end
     end
 endmodule

@@ -14,14 +14,26 @@
 //                                 levels the same, non-transient; RA = AxCACHE[2],
 //                                 WA = AxCACHE[3] (AXI4 puts read- and write-allocate in
 //                                 these bits for either direction), nibble 0b1{WB}{RA}{WA}.
-//   Shareability: domain input, SH encoding (0 NSH, 2 OSH, 3 ISH; reserved 1 acts as NSH).
+//   Shareability: domain input, SH encoding (0 NSH, 2 OSH, 3 ISH; reserved 1 acts as NSH)
+//                 for a cacheable input; a Device or Non-cacheable input is OSH whatever
+//                 the domain says (AMBA Device/NC is System, which counts as OSH for
+//                 overriding, 16.7.5.1), so SHCFG = "use incoming" on a type made
+//                 cacheable by MTCFG yields OSH (the 16.7.5.2 example: Device-Sys in,
+//                 MemAttr iWB-oWB, incoming SH -> WB-OSH out).
 // Hints when an override makes a non-cacheable input cacheable: the 13.1.3 defaults
 // (RA = WA = 1, non-transient). ALLOCCFG = 1RWT with T = 1 and R = W = 0 would encode a
 // non-cacheable MAIR nibble, so transience is dropped when nothing allocates.
 // Output mapping: Device-nGnRnE -> 0000, other Device -> 0001, iWB-oWB -> {WA,RA,1,1}
 // (WB with no allocation hint: 1011 for reads, 0111 for writes, the AXI4 no-allocate
 // encodings), every other Normal (NC, WT, mixed levels) -> 0011 Normal NC bufferable
-// (16.7.5.3, interoperation with Arm PEs). Device and NC outputs are OSH.
+// (16.7.5.3, interoperation with Arm PEs).
+// AxDOMAIN uses the AMBA encoding (0 Non-shareable, 1 Inner, 2 Outer, 3 System): iWB-oWB
+// carries its shareability, Device and every Non-cacheable output go out as System
+// (16.7.5.2). The upstream domain input stays in the SH encoding (a project AxUSER field
+// that never carries System).
+// out_sh is the architectural shareability after SHCFG, consistent with out_attr (Device
+// and iNC-oNC are OSH, 13.1.7), SH encoding: the incoming shareability the translation
+// stages combine with, and the same meaning as smmu_attr's out_sh.
 // out_attr (AxUSER) is the architectural attribute after overrides and No_snoop and
 // before the 16.7.5.3 Normal-to-NC step, so verification sees what the rules produced.
 // AxPROT: [0] privileged (PRIVCFG), [1] non-secure = 1 (Non-secure streams only),
@@ -40,10 +52,12 @@ module smmu_bypass_attr (
     input  wire [1:0] instcfg,
     output reg  [3:0] out_cache,
     output wire [2:0] out_prot,
-    output reg  [1:0] out_domain,
+    output reg  [1:0] out_domain,  // AMBA AxDOMAIN
+    output reg  [1:0] out_sh,      // SH encoding
     output reg  [7:0] out_attr
 );
     localparam [1:0] SH_NSH = 2'd0, SH_OSH = 2'd2, SH_ISH = 2'd3;
+    localparam [1:0] DOM_NSH = 2'd0, DOM_ISH = 2'd1, DOM_OSH = 2'd2, DOM_SYS = 2'd3;
 
     // Incoming attribute
     wire       in_dev   = !in_cache[1];
@@ -106,27 +120,39 @@ module smmu_bypass_attr (
         nib_wb = (n[3:2] == 2'b11) || (n[3:2] == 2'b01 && n[1:0] != 2'b00);
     endfunction
 
-    reg [1:0] sh;
+    // SH encoding -> AMBA AxDOMAIN
+    function [1:0] sh_dom(input [1:0] s);
+        case (s)
+            SH_ISH:  sh_dom = DOM_ISH;
+            SH_OSH:  sh_dom = DOM_OSH;
+            default: sh_dom = DOM_NSH;
+        endcase
+    endfunction
+
+    wire [1:0] in_sh = (in_dev || !in_cach)  ? SH_OSH :
+                       (in_domain == 2'd1) ? SH_NSH : in_domain;
+    reg  [1:0] sh;
     always @* begin
         case (shcfg)
             2'd0:    sh = SH_NSH;
-            2'd1:    sh = (in_domain == 2'd1) ? SH_NSH : in_domain;
+            2'd1:    sh = in_sh;
             2'd2:    sh = SH_OSH;
             default: sh = SH_ISH;
         endcase
+        out_sh = (dev || attr == 8'h44) ? SH_OSH : sh;
         if (dev) begin
             out_cache  = {3'b000, attr[3:2] != 2'b00};
-            out_domain = SH_OSH;
+            out_domain = DOM_SYS;
         end else if (nib_wb(attr[7:4]) && nib_wb(attr[3:0])) begin
             // AMBA carries one level: the outer hints
             if (!attr[5] && !attr[4])
                 out_cache = is_read ? 4'b1011 : 4'b0111;
             else
                 out_cache = {attr[4], attr[5], 2'b11};
-            out_domain = sh;
+            out_domain = sh_dom(sh);
         end else begin
             out_cache  = 4'b0011;
-            out_domain = SH_OSH;
+            out_domain = DOM_SYS;
         end
     end
 

@@ -124,7 +124,8 @@ typedef struct {
     uint64_t addr;     /* output (physical) address of the first beat */
     uint8_t  cache;    /* AxCACHE */
     uint8_t  prot;     /* AxPROT */
-    uint8_t  domain;   /* AxDOMAIN, SH encoding like dma_txn_t.domain: 0 NSH, 2 OSH, 3 ISH */
+    uint8_t  domain;   /* AxDOMAIN, AMBA encoding (unlike dma_txn_t.domain): 0 Non-shareable,
+                          1 Inner, 2 Outer Shareable, 3 System (Device and Non-cacheable) */
     uint8_t  attr;     /* final MAIR-format attribute byte (AxUSER) */
 } dn_obs_t;
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../model/smmu_model.h"
 #include "smmu/smmu_regs.h"
 #include "test.h"
 
@@ -140,7 +141,8 @@ TEST(gbpa_bypass_data)
     CHECK_EQ(mem_read64(t->sim, 0x20000000ull + 0x148), 0);
 }
 
-/* One attribute case: GBPA value, incoming attributes, expected downstream ones. */
+/* One attribute case: GBPA value, incoming attributes, expected downstream ones. The
+ * incoming domain uses the SH encoding (AxUSER); the expected AxDOMAIN the AMBA one. */
 struct attr_case {
     const char *what;
     uint32_t gbpa;
@@ -154,31 +156,46 @@ struct attr_case {
 #define SH(s) ((uint32_t)(s) << SMMU_GBPA_SHCFG_SHIFT)
 #define ALLOC(a) ((uint32_t)(a) << SMMU_GBPA_ALLOCCFG_SHIFT)
 
+/* Incoming shareability (SH encoding) and downstream AxDOMAIN (AMBA encoding). */
+enum { IN_NSH = 0, IN_OSH = 2, IN_ISH = 3 };
+enum { DOM_NSH = 0, DOM_ISH = 1, DOM_OSH = 2, DOM_SYS = 3 };
+
+static uint8_t dom_of_sh(uint8_t sh)
+{
+    return sh == IN_ISH ? DOM_ISH : sh == IN_OSH ? DOM_OSH : DOM_NSH;
+}
+
 static const struct attr_case attr_cases[] = {
-    /* MTCFG overrides the type; Device and Normal-NC results are outer shareable
-     * whatever SHCFG says (13.1.4); Device-nGnRE is Device bufferable (16.7.5.2). */
-    {"MemAttr Device-nGnRE", MT(0x1) | SH(1), 0xf, 3, 2, false, 0x1, 0x1, 2, 0x04},
-    {"MemAttr Device-nGnRnE", MT(0x0) | SH(3), 0xf, 3, 2, false, 0x0, 0x0, 2, 0x00},
-    {"MemAttr Normal-NC", MT(0x5) | SH(1), 0xf, 3, 2, false, 0x3, 0x3, 2, 0x44},
-    /* A non-cacheable input made WB takes the default hints RA = WA = 1 (13.1.3). */
-    {"MemAttr Normal-WB over NC input", MT(0xf) | SH(1), 0x3, 3, 2, false, 0xf, 0xf, 3, 0xff},
+    /* MTCFG overrides the type; Device and Normal-NC results go out as System whatever
+     * SHCFG says (13.1.4, 16.7.5.2); Device-nGnRE is Device bufferable. */
+    {"MemAttr Device-nGnRE", MT(0x1) | SH(1), 0xf, IN_ISH, 2, false, 0x1, 0x1, DOM_SYS, 0x04},
+    {"MemAttr Device-nGnRnE", MT(0x0) | SH(3), 0xf, IN_ISH, 2, false, 0x0, 0x0, DOM_SYS, 0x00},
+    {"MemAttr Normal-NC", MT(0x5) | SH(1), 0xf, IN_ISH, 2, false, 0x3, 0x3, DOM_SYS, 0x44},
+    /* A non-cacheable input made WB takes the default hints RA = WA = 1 (13.1.3); an NC
+     * or Device input is OSH whatever its domain, so "use incoming" gives OSH (16.7.5.1,
+     * the 16.7.5.2 example: Device-Sys in, MemAttr iWB-oWB -> WB-OSH). */
+    {"MemAttr Normal-WB over NC input", MT(0xf) | SH(1), 0x3, IN_ISH, 2, false, 0xf, 0xf, DOM_OSH, 0xff},
+    {"MemAttr Normal-WB over Device input", MT(0xf) | SH(1), 0x1, IN_NSH, 2, false, 0xf, 0xf, DOM_OSH, 0xff},
+    {"MemAttr Normal-WB over Device, SHCFG ISH", MT(0xf) | SH(3), 0x0, IN_NSH, 2, false, 0xf, 0xf, DOM_ISH, 0xff},
     /* Use incoming. */
-    {"incoming WB, ISH", SH(1), 0xf, 3, 2, false, 0xf, 0xf, 3, 0xff},
-    {"incoming WB, OSH", SH(1), 0xf, 2, 2, false, 0xf, 0xf, 2, 0xff},
-    {"incoming WB, NSH", SH(1), 0xf, 0, 2, false, 0xf, 0xf, 0, 0xff},
-    {"incoming NC", SH(0), 0x3, 0, 2, false, 0x3, 0x3, 2, 0x44},
-    {"incoming Device bufferable", SH(3), 0x1, 3, 2, false, 0x1, 0x1, 2, 0x04},
-    {"incoming Device non-bufferable", SH(1), 0x0, 0, 2, false, 0x0, 0x0, 2, 0x00},
+    {"incoming WB, ISH", SH(1), 0xf, IN_ISH, 2, false, 0xf, 0xf, DOM_ISH, 0xff},
+    {"incoming WB, OSH", SH(1), 0xf, IN_OSH, 2, false, 0xf, 0xf, DOM_OSH, 0xff},
+    {"incoming WB, NSH", SH(1), 0xf, IN_NSH, 2, false, 0xf, 0xf, DOM_NSH, 0xff},
+    {"incoming WB, reserved domain 1", SH(1), 0xf, 1, 2, false, 0xf, 0xf, DOM_NSH, 0xff},
+    {"incoming WT, ISH", SH(1), 0xe, IN_ISH, 2, false, 0x3, 0x3, DOM_SYS, 0xbb},
+    {"incoming NC", SH(0), 0x3, IN_NSH, 2, false, 0x3, 0x3, DOM_SYS, 0x44},
+    {"incoming Device bufferable", SH(3), 0x1, IN_ISH, 2, false, 0x1, 0x1, DOM_SYS, 0x04},
+    {"incoming Device non-bufferable", SH(1), 0x0, IN_NSH, 2, false, 0x0, 0x0, DOM_SYS, 0x00},
     /* SHCFG overrides a cacheable result's shareability. */
-    {"SHCFG OSH", SH(2), 0xf, 0, 2, false, 0xf, 0xf, 2, 0xff},
-    {"SHCFG ISH", SH(3), 0xf, 0, 2, false, 0xf, 0xf, 3, 0xff},
-    {"SHCFG NSH", SH(0), 0xf, 2, 2, false, 0xf, 0xf, 0, 0xff},
+    {"SHCFG OSH", SH(2), 0xf, IN_NSH, 2, false, 0xf, 0xf, DOM_OSH, 0xff},
+    {"SHCFG ISH", SH(3), 0xf, IN_NSH, 2, false, 0xf, 0xf, DOM_ISH, 0xff},
+    {"SHCFG NSH", SH(0), 0xf, IN_OSH, 2, false, 0xf, 0xf, DOM_NSH, 0xff},
     /* ALLOCCFG = 1RWT: no allocation -> WB no-allocate (AR 1011, AW 0111). */
-    {"ALLOCCFG no-allocate", SH(1) | ALLOC(0x8), 0xf, 3, 2, false, 0xb, 0x7, 3, 0xcc},
-    {"ALLOCCFG RA+WA", SH(1) | ALLOC(0xe), 0xb, 3, 2, false, 0xf, 0xf, 3, 0xff},
-    /* No_snoop makes a cacheable result Normal-NC, OSH (13.1.6); Device stays. */
-    {"No_snoop on WB", SH(1), 0xf, 3, 2, true, 0x3, 0x3, 2, 0x44},
-    {"No_snoop on Device", SH(1), 0x1, 3, 2, true, 0x1, 0x1, 2, 0x04},
+    {"ALLOCCFG no-allocate", SH(1) | ALLOC(0x8), 0xf, IN_ISH, 2, false, 0xb, 0x7, DOM_ISH, 0xcc},
+    {"ALLOCCFG RA+WA", SH(1) | ALLOC(0xe), 0xb, IN_ISH, 2, false, 0xf, 0xf, DOM_ISH, 0xff},
+    /* No_snoop makes a cacheable result Normal-NC, OSH: System (13.1.6); Device stays. */
+    {"No_snoop on WB", SH(1), 0xf, IN_ISH, 2, true, 0x3, 0x3, DOM_SYS, 0x44},
+    {"No_snoop on Device", SH(1), 0x1, IN_ISH, 2, true, 0x1, 0x1, DOM_SYS, 0x04},
 };
 
 static void run_attr_case(test_ctx_t *t, const struct attr_case *c, bool canwbs)
@@ -200,7 +217,7 @@ static void run_attr_case(test_ctx_t *t, const struct attr_case *c, bool canwbs)
             /* CANWBS: the master is coherent whatever No_snoop says. */
             cache = 0xf;
             attr = 0xff;
-            dom = c->in_domain;
+            dom = dom_of_sh(c->in_domain);
         }
         const char *dir = wr ? "write" : "read";
         CHECK(res.resp == 0 && res.dn.seen, "%s, %s: resp %d, downstream %d", c->what, dir,
@@ -226,6 +243,74 @@ TEST(gbpa_bypass_attributes)
             run_attr_case(t, &attr_cases[i], false);
 }
 
+/* The bypass attribute path against the reference model (tb/model): random GBPA
+ * overrides and incoming attributes, every downstream attribute compared, AxDOMAIN in
+ * the AMBA encoding on both sides. */
+static int model_read64(void *ctx, uint64_t pa, uint64_t *val)
+{
+    *val = mem_read64((sim_t *)ctx, pa);
+    return 0;
+}
+
+static void bypass_vs_model(test_ctx_t *t, bool canwbs)
+{
+    const sim_params_t *p = sim_params(t->sim);
+    smmu_model_t m;
+    smmu_model_init(&m, NULL);
+    m.read64 = model_read64;
+    m.ctx = t->sim;
+    m.params.oas_bits = p->pa_bits;
+    m.params.attr_types_ovr = m.params.attr_perms_ovr = p->attr_ovr;
+    m.canwbs = canwbs;
+    uint32_t seed = canwbs ? 0x5eedu : 0xc0ffeeu;
+    uint8_t buf[16] = {0};
+    unsigned mismatches = 0, txns = 0;
+    for (unsigned g = 0; g < 160; g++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t r = seed >> 8;
+        uint32_t gbpa = (r & 1 ? MT((r >> 1) & 0xf) : 0) | SH((r >> 5) & 3) |
+                        ((r >> 7) & 1 ? ALLOC(0x8 | ((r >> 8) & 7)) : 0) |
+                        ((r >> 11) & 3) << SMMU_GBPA_PRIVCFG_SHIFT |
+                        ((r >> 13) & 3) << SMMU_GBPA_INSTCFG_SHIFT;
+        REQUIRE(gbpa_set(t, gbpa), "GBPA update");
+        m.gbpa = sim_reg_read32(t->sim, SMMU_GBPA);
+        for (unsigned k = 0; k < 16; k++) {
+            seed = seed * 1103515245u + 12345u;
+            uint32_t q = seed >> 8;
+            dma_txn_t x = txn(0x30010000ull + 0x40u * k, 16);
+            x.cache = (uint8_t)(q & 0xf);
+            x.domain = (uint8_t)((q >> 4) & 3);
+            x.nosnoop = (q >> 6) & 1;
+            x.prot = (uint8_t)(((q >> 7) & 7) | 2);
+            x.sid = (q >> 10) & 0xff;
+            bool wr = (q >> 18) & 1;
+            smmu_model_txn_t mt = {.sid = x.sid, .addr = x.addr, .write = wr, .prot = x.prot,
+                                   .cache = x.cache, .domain = x.domain, .nosnoop = x.nosnoop};
+            smmu_model_result_t want;
+            REQUIRE(smmu_model_translate(&m, &mt, &want) == 0, "model");
+            dma_result_t got = wr ? dma_write(t->sim, &x, buf) : dma_read(t->sim, &x, buf);
+            txns++;
+            bool ok = want.outcome == SMMU_MODEL_OK && got.resp == 0 && got.dn.seen &&
+                      got.dn.addr == want.pa && got.dn.cache == want.axcache &&
+                      got.dn.domain == want.axdomain && got.dn.attr == want.attr &&
+                      got.dn.prot == want.axprot;
+            if (!ok && mismatches++ < 8)
+                CHECK(ok, "GBPA 0x%08x %s AxCACHE 0x%x domain %u nosnoop %d prot %u: RTL resp %d "
+                      "cache 0x%x dom %u attr 0x%02x prot %u, model outcome %d cache 0x%x dom %u "
+                      "attr 0x%02x prot %u", m.gbpa, wr ? "write" : "read", x.cache, x.domain,
+                      x.nosnoop, x.prot, got.resp, got.dn.cache, got.dn.domain, got.dn.attr,
+                      got.dn.prot, want.outcome, want.axcache, want.axdomain, want.attr,
+                      want.axprot);
+        }
+    }
+    CHECK(mismatches == 0, "%u of %u transactions differ from the model", mismatches, txns);
+}
+
+TEST(gbpa_bypass_matches_model)
+{
+    bypass_vs_model(t, false);
+}
+
 static const sim_opts_t canwbs_opts = {.canwbs = true};
 
 TEST_OPTS(gbpa_bypass_canwbs_ignores_nosnoop, &canwbs_opts)
@@ -233,6 +318,7 @@ TEST_OPTS(gbpa_bypass_canwbs_ignores_nosnoop, &canwbs_opts)
     for (unsigned i = 0; i < sizeof attr_cases / sizeof attr_cases[0]; i++)
         if (attr_cases[i].nosnoop)
             run_attr_case(t, &attr_cases[i], true);
+    bypass_vs_model(t, true);
 }
 
 TEST(gbpa_bypass_prot_overrides)

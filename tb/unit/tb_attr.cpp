@@ -9,7 +9,8 @@
 #define BENCH_FWB 1
 #endif
 
-enum { NSH = 0, SH_RES = 1, OSH = 2, ISH = 3 };
+enum { NSH = 0, SH_RES = 1, OSH = 2, ISH = 3 };              // SH encoding (out_sh)
+enum { D_NSH = 0, D_ISH = 1, D_OSH = 2, D_SYS = 3 };          // AMBA AxDOMAIN (out_domain)
 static Vsmmu_attr *m;
 
 struct Out { unsigned attr, sh, cache, dom; };
@@ -41,16 +42,16 @@ int main(int argc, char **argv) {
 
     // ---------------- stage 1 replaces type and SH (13.4.2)
     o = run(S1, 0, 0xFF, NSH, 0xFF, ISH, 0, 0);       // WB RWA both sides -> WB RWA, S1 SH
-    EXPECT("s1 wb", o, 0xFF, ISH); EXPECT_AMBA("s1 wb", o, 0xF, ISH);
+    EXPECT("s1 wb", o, 0xFF, ISH); EXPECT_AMBA("s1 wb", o, 0xF, D_ISH);
     o = run(S1, 0, 0xFF, ISH, 0x44, ISH, 0, 0);       // S1 iNC-oNC -> forced OSH
-    EXPECT("s1 nc", o, 0x44, OSH); EXPECT_AMBA("s1 nc", o, 0x3, OSH);
+    EXPECT("s1 nc", o, 0x44, OSH); EXPECT_AMBA("s1 nc", o, 0x3, D_SYS);
     o = run(S1, 0, 0xFF, NSH, 0x04, NSH, 0, 0);       // S1 Device-nGnRE, OSH, bufferable
-    EXPECT("s1 dev", o, 0x04, OSH); EXPECT_AMBA("s1 dev", o, 0x1, OSH);
+    EXPECT("s1 dev", o, 0x04, OSH); EXPECT_AMBA("s1 dev", o, 0x1, D_SYS);
     o = run(S1, 0, 0xFF, NSH, 0x00, NSH, 0, 0);       // S1 Device-nGnRnE, non-bufferable
-    EXPECT("s1 ngnrne", o, 0x00, OSH); EXPECT_AMBA("s1 ngnrne", o, 0x0, OSH);
+    EXPECT("s1 ngnrne", o, 0x00, OSH); EXPECT_AMBA("s1 ngnrne", o, 0x0, D_SYS);
     // Hints: cacheable input level combines (no-allocate and transient win)
     o = run(S1, 0, 0xEE, NSH, 0xFF, NSH, 0, 0);       // in WB RA-only: WA 0&1 = 0 -> 0xEE
-    EXPECT("s1 hint ra", o, 0xEE, NSH); EXPECT_AMBA("s1 hint ra", o, 0x7, NSH);  // {WA0,RA1,1,1}
+    EXPECT("s1 hint ra", o, 0xEE, NSH); EXPECT_AMBA("s1 hint ra", o, 0x7, D_NSH);  // {WA0,RA1,1,1}
     o = run(S1, 0, 0x77, NSH, 0xFF, NSH, 0, 0);       // in WB transient: TR 1|0 -> WB transient 0x77
     EXPECT("s1 hint tr", o, 0x77, NSH);
     o = run(S1, 0, 0xFF, NSH, 0x33, NSH, 0, 0);       // S1 WT transient RWA, in RWA -> 0x33
@@ -61,9 +62,9 @@ int main(int argc, char **argv) {
     EXPECT("s1 noalloc tr", o, 0xCC, NSH);
     // Non-cacheable / Device input levels carry no hints: stage 1's are used unchanged
     o = run(S1, 0, 0x44, NSH, 0x77, ISH, 0, 0);
-    EXPECT("s1 in nc", o, 0x77, ISH); EXPECT_AMBA("s1 in nc", o, 0xF, ISH);
+    EXPECT("s1 in nc", o, 0x77, ISH); EXPECT_AMBA("s1 in nc", o, 0xF, D_ISH);
     o = run(S1, 0, 0x00, NSH, 0xAA, NSH, 0, 0);       // in Device, S1 WT RA: WT -> AMBA NC
-    EXPECT("s1 in dev", o, 0xAA, NSH); EXPECT_AMBA("s1 in dev", o, 0x3, OSH);
+    EXPECT("s1 in dev", o, 0xAA, NSH); EXPECT_AMBA("s1 in dev", o, 0x3, D_SYS);
     o = run(S1, 0, 0xCF, NSH, 0xFF, NSH, 0, 0);       // in oWB-noalloc iWB-RWA: per level
     EXPECT("s1 per level", o, 0xCF, NSH);
     o = run(S1, 0, 0x4F, NSH, 0xEE, NSH, 0, 0);       // in oNC iWB: outer S1 hints 0xE, inner 1&1,1&0 -> 0xEE
@@ -78,7 +79,7 @@ int main(int argc, char **argv) {
     o = run(S1, 0, 0xFF, NSH, 0x08, NSH, 0, 0); EXPECT("mair 08", o, 0x08, OSH);  // architected nGRE
     o = run(S1, 0, 0xFF, ISH, 0x40, ISH, 0, 0); EXPECT("mair 40", o, 0x43, ISH);  // inner 0 -> iWT transient RW=11
     o = run(S1, 0, 0xFF, ISH, 0xF0, ISH, 0, 0); EXPECT("mair F0", o, 0xF3, ISH);  // Tagged: same rule
-    EXPECT_AMBA("mair F0", o, 0x3, OSH);                                              // iWT -> NC out
+    EXPECT_AMBA("mair F0", o, 0x3, D_SYS);                                              // iWT -> NC out
 
     // ---------------- stage 2 without FWB (ARM D8.6.5)
     o = run(S2, 0, 0xFF, ISH, 0, 0, 0xF, ISH);        // MemAttr 0xF returns the input
@@ -96,9 +97,9 @@ int main(int argc, char **argv) {
     o = run(S2, 0, 0x08, OSH, 0, 0, 0xF, NSH);        // Device input + Normal WB -> Device
     EXPECT("s2 dev in", o, 0x08, OSH);
     o = run(S2, 0, 0x77, NSH, 0, 0, 0xA, NSH);        // WB-transient + WT = WT-transient (facts 6)
-    EXPECT("s2 wt tr", o, 0x33, NSH); EXPECT_AMBA("s2 wt tr", o, 0x3, OSH);
+    EXPECT("s2 wt tr", o, 0x33, NSH); EXPECT_AMBA("s2 wt tr", o, 0x3, D_SYS);
     o = run(S2, 0, 0xFF, NSH, 0, 0, 0xE, NSH);        // oWB iWT -> 0xFB (mixed -> NC on AMBA)
-    EXPECT("s2 mixed", o, 0xFB, NSH); EXPECT_AMBA("s2 mixed", o, 0x3, OSH);
+    EXPECT("s2 mixed", o, 0xFB, NSH); EXPECT_AMBA("s2 mixed", o, 0x3, D_SYS);
     o = run(S2, 0, 0xBB, NSH, 0, 0, 0xF, NSH);        // WT + WB -> WT
     EXPECT("s2 wt wb", o, 0xBB, NSH);
     o = run(S2, 0, 0x44, NSH, 0, 0, 0xF, NSH);        // NC + WB -> NC, OSH
@@ -174,7 +175,7 @@ int main(int argc, char **argv) {
 
     // ---------------- No_snoop (13.1.6): last, Normal -> iNC-oNC OSH unless canwbs
     o = run(S1, 0, 0xFF, NSH, 0xFF, ISH, 0, 0, true, false);
-    EXPECT("ns wb", o, 0x44, OSH); EXPECT_AMBA("ns wb", o, 0x3, OSH);
+    EXPECT("ns wb", o, 0x44, OSH); EXPECT_AMBA("ns wb", o, 0x3, D_SYS);
     o = run(S1, 0, 0xFF, NSH, 0xFF, ISH, 0, 0, true, true);   // canwbs: ignored
     EXPECT("ns canwbs", o, 0xFF, ISH);
     o = run(S1, 0, 0xFF, NSH, 0x04, ISH, 0, 0, true, false);  // Device untouched
@@ -184,7 +185,7 @@ int main(int argc, char **argv) {
     o = run(BYP, 0, 0xFB, ISH, 0, 0, 0, 0, true, false);      // mixed Normal too
     EXPECT("ns mixed", o, 0x44, OSH);
     o = run(BYP, 0, 0xFF, ISH, 0, 0, 0, 0, false, false);     // no No_snoop: unchanged
-    EXPECT("bypass", o, 0xFF, ISH); EXPECT_AMBA("bypass", o, 0xF, ISH);
+    EXPECT("bypass", o, 0xFF, ISH); EXPECT_AMBA("bypass", o, 0xF, D_ISH);
     if (BENCH_FWB) {
         o = run(NEST, 1, 0xFF, NSH, 0x44, NSH, 0x6, ISH, true, false);  // after FWB
         EXPECT("ns fwb6", o, 0x44, OSH);
@@ -192,19 +193,42 @@ int main(int argc, char **argv) {
 
     // ---------------- AMBA out-mapping (16.7.5.2/3 and the project decisions)
     o = run(BYP, 0, 0xCC, ISH, 0, 0, 0, 0, false, false, true);   // WB no-alloc read
-    EXPECT_AMBA("wb noalloc rd", o, 0xB, ISH);
+    EXPECT_AMBA("wb noalloc rd", o, 0xB, D_ISH);
     o = run(BYP, 0, 0xCC, ISH, 0, 0, 0, 0, false, false, false);  // WB no-alloc write
-    EXPECT_AMBA("wb noalloc wr", o, 0x7, ISH);
+    EXPECT_AMBA("wb noalloc wr", o, 0x7, D_ISH);
     o = run(BYP, 0, 0xDD, NSH, 0, 0, 0, 0, false, false, false);  // WB WA only -> {1,0,1,1}
-    EXPECT_AMBA("wb wa", o, 0xB, NSH);
+    EXPECT_AMBA("wb wa", o, 0xB, D_NSH);
     o = run(BYP, 0, 0xFE, OSH, 0, 0, 0, 0);                      // hints from the outer level
-    EXPECT_AMBA("wb outer hints", o, 0xF, OSH);
+    EXPECT_AMBA("wb outer hints", o, 0xF, D_OSH);
     o = run(BYP, 0, 0x0C, OSH, 0, 0, 0, 0);                      // GRE -> Device bufferable
-    EXPECT_AMBA("gre", o, 0x1, OSH);
+    EXPECT_AMBA("gre", o, 0x1, D_SYS);
     o = run(BYP, 0, 0x4F, ISH, 0, 0, 0, 0);                      // iWB-oNC -> NC
-    EXPECT("iwb onc", o, 0x4F, ISH); EXPECT_AMBA("iwb onc", o, 0x3, OSH);
+    EXPECT("iwb onc", o, 0x4F, ISH); EXPECT_AMBA("iwb onc", o, 0x3, D_SYS);
     o = run(BYP, 0, 0x00, NSH, 0, 0, 0, 0);                      // Device input is OSH
-    EXPECT("dev in", o, 0x00, OSH); EXPECT_AMBA("dev in", o, 0x0, OSH);
+    EXPECT("dev in", o, 0x00, OSH); EXPECT_AMBA("dev in", o, 0x0, D_SYS);
+    o = run(BYP, 0, 0xBB, ISH, 0, 0, 0, 0);                      // iWT-oWT ISH -> NC, System
+    EXPECT("wt in", o, 0xBB, ISH); EXPECT_AMBA("wt in", o, 0x3, D_SYS);
+    o = run(BYP, 0, 0xFF, NSH, 0, 0, 0, 0);                      // iWB-oWB keeps NSH
+    EXPECT_AMBA("wb nsh", o, 0xF, D_NSH);
+
+    // AxDOMAIN against the architectural result over every input byte and shareability
+    // (16.7.5.2): System exactly when the result is not iWB-oWB (Device, iNC-oNC and the
+    // other Normal mixes that 16.7.5.3 sends out as NC), else out_sh in AMBA encoding.
+    {
+        const unsigned dom_of_sh[4] = {D_NSH, D_NSH, D_OSH, D_ISH};
+        unsigned bad = 0;
+        for (unsigned p = 0; p < 2; p++)
+            for (unsigned b = 0; b < 256; b++)
+                for (unsigned sh = 0; sh < 4; sh++) {
+                    o = run(p ? S1 : BYP, 0, p ? 0xFF : b, sh, b, sh, 0, 0);
+                    bool wb = ((o.attr >> 4) & 0xC) == 0xC || (((o.attr >> 4) & 0xC) == 0x4 && ((o.attr >> 4) & 3));
+                    bool wbi = (o.attr & 0xC) == 0xC || ((o.attr & 0xC) == 0x4 && (o.attr & 3));
+                    bool wbwb = wb && wbi;
+                    unsigned want = wbwb ? dom_of_sh[o.sh & 3] : (unsigned)D_SYS;
+                    if (o.dom != want) bad++;
+                }
+        CHECK("dom sweep mismatches", bad, 0);
+    }
 
     delete m;
     return unit_report(BENCH_FWB ? "smmu_attr" : "smmu_attr(FWB=0)");
