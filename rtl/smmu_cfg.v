@@ -27,7 +27,9 @@
 // or StreamID[SPLIT-1:0] >= 2^(Span-1) -> C_BAD_STREAMID; abort on the STE read ->
 // F_STE_FETCH; ste_bad -> C_BAD_STE; Config = abort -> no event; nested: stage-2 fault of
 // the CD address; abort on the CD read -> F_CD_FETCH; cd_bad -> C_BAD_CD.
-// Substream checks (SSV) are the caller's.
+// lk_ssv (the transaction presents a SubstreamID; SSIDSIZE = 0) -> C_BAD_SUBSTREAMID right
+// after the STE is validated and found not to abort, before any CD fetch (7.3.22), on a
+// cache hit too; Config = abort still aborts without an event (as the reference model).
 //
 // Invalidation (inv_*, always ready, one cycle): CFGI_STE, CFGI_CD, CFGI_CD_ALL drop the
 // StreamID's entry (the entry holds STE and CD together); CFGI_STE_RANGE drops the aligned
@@ -63,6 +65,7 @@ module smmu_cfg #(
     input  wire             lk_valid,
     output wire             lk_ready,
     input  wire [SID_W-1:0] lk_sid,
+    input  wire             lk_ssv,
 
     output wire             rsp_valid,
     input  wire             rsp_ready,
@@ -118,6 +121,7 @@ module smmu_cfg #(
 
     reg [3:0]       state;
     reg [SID_W-1:0] sid_q;
+    reg             ssv_q;
     reg [IW-1:0]    idx_q;        // entry being answered from / filled
     reg [63:0]      addr_q;       // address of the structure being fetched
     reg [1:0]       beat;
@@ -315,6 +319,7 @@ module smmu_cfg #(
         if (!rst_n) begin
             state      <= S_IDLE;
             sid_q      <= {SID_W{1'b0}};
+            ssv_q      <= 1'b0;
             idx_q      <= {IW{1'b0}};
             addr_q     <= 64'd0;
             beat       <= 2'd0;
@@ -338,6 +343,7 @@ module smmu_cfg #(
             case (state)
                 S_IDLE: if (lk_valid) begin
                     sid_q      <= lk_sid;
+                    ssv_q      <= lk_ssv;
                     rsp_s2     <= 1'b0;
                     rsp_class  <= 2'd0;
                     rsp_addr   <= 64'd0;
@@ -346,7 +352,11 @@ module smmu_cfg #(
                     rsp_ok     <= 1'b0;
                     if (hit) begin
                         idx_q  <= hit_idx;
-                        rsp_ok <= !e_ab[hit_idx];
+                        rsp_ok <= !e_ab[hit_idx] && !lk_ssv;
+                        if (!e_ab[hit_idx] && lk_ssv) begin
+                            rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
+                            rsp_record <= 1'b1;
+                        end
                         state  <= S_RSP;
                     end else if (sid_oor) begin
                         rsp_evt    <= cr2_recinvsid ? EVT_C_BAD_STREAMID : 8'd0;
@@ -404,6 +414,11 @@ module smmu_cfg #(
                 S_STE_CHK: begin
                     if (d_ste_bad) begin
                         rsp_evt    <= EVT_C_BAD_STE;
+                        rsp_record <= 1'b1;
+                        state      <= S_RSP;
+                    end else if (d_cfg != 3'd0 && ssv_q) begin
+                        // a bypass or stage-2 STE is still cached below
+                        rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
                         rsp_record <= 1'b1;
                         state      <= S_RSP;
                     end else if (d_s1_en) begin

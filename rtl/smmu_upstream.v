@@ -1,7 +1,5 @@
-// smmu_upstream: the client (upstream) AXI4 port and, for now, the decision for each
-// transaction. Issue 3 replaces the decision (smmu_upstream's "decide" block) with the
-// translation pipeline; the AXI plumbing (accept, abort responder, forward, pass back)
-// stays.
+// smmu_upstream: the client (upstream) AXI4 port: accept, decide (SMMUEN = 0) or ask the
+// translation unit (SMMUEN = 1, smmu_xlate), then abort or forward.
 //
 // One transaction per direction at a time: simple and obviously ordered (responses
 // are in order per ID by construction). This is the throughput limit issue 3 lifts.
@@ -17,15 +15,16 @@
 //   SMMUEN = 0, GBPA.ABORT = 1: abort.
 //   SMMUEN = 0, GBPA.ABORT = 0: bypass with the GBPA overrides (smmu_bypass_attr);
 //     an input address >= 2^PA_W aborts (no event: nothing is recorded with SMMUEN = 0).
-//   SMMUEN = 1: StreamID >= 2^min(STRTAB_BASE_CFG.LOG2SIZE, SID_W): abort, and
-//     C_BAD_STREAMID is recorded when CR2.RECINVSID = 1. Any other StreamID: abort, no
-//     event (issue 3 translates it).
+//   SMMUEN = 1: the transaction {rnw, sid, ssv, address, AxPROT, AxCACHE, domain,
+//     No_snoop} goes to smmu_xlate (xl_req_*); its response gives the PA and the
+//     downstream attributes, or an abort. Events (C_BAD_STREAMID included) are the
+//     translation unit's. The read and write directions share it, alternating when both
+//     wait.
 // Abort: reads get ARLEN+1 beats of SLVERR (data 0), RLAST on the last; writes: the W
 // beats are consumed up to WLAST, then BRESP = SLVERR. Never a downstream access.
 // Bypass: AR/AW forwarded (address truncated to PA_W, attributes from smmu_bypass_attr,
 // AxUSER = the MAIR-format attribute), W passed through, R/B passed back (downstream
-// error responses too). A transaction's event is handed to the event queue before the
-// direction takes its next transaction; AR-side and AW-side events alternate.
+// error responses too). Translated: the same with the PA and smmu_xlate's attributes.
 // AxUSER in: {ssv, domain[1:0], nosnoop, streamid[SID_W-1:0]}.
 module smmu_upstream #(
     parameter SID_W            = 16,
@@ -42,17 +41,30 @@ module smmu_upstream #(
     // configuration
     input  wire                 cr0_smmuen,      // CR0.SMMUEN as written
     input  wire [31:0]          gbpa,            // SMMU_GBPA as written (UPDATE at [31])
-    input  wire [5:0]           st_log2size,     // STRTAB_BASE_CFG.LOG2SIZE
-    input  wire                 recinvsid,       // CR2.RECINVSID
     input  wire                 drain_req,
     output reg                  smmuen_ack,      // effective SMMUEN = CR0ACK.SMMUEN
     output wire                 gbpa_taken,
-    output wire                 quiescent,       // nothing in flight, no event pending
+    output wire                 quiescent,       // nothing in flight
 
-    // events
-    output wire                 evt_valid,
-    input  wire                 evt_ready,
-    output wire [255:0]         evt_rec,
+    // translation (smmu_xlate), SMMUEN = 1
+    output wire                 xl_req_valid,
+    input  wire                 xl_req_ready,
+    output wire                 xl_req_rnw,
+    output wire [SID_W-1:0]     xl_req_sid,
+    output wire                 xl_req_ssv,
+    output wire [63:0]          xl_req_addr,
+    output wire [2:0]           xl_req_prot,
+    output wire [3:0]           xl_req_cache,
+    output wire [1:0]           xl_req_domain,
+    output wire                 xl_req_nosnoop,
+    input  wire                 xl_rsp_valid,
+    output wire                 xl_rsp_ready,
+    input  wire                 xl_rsp_ok,
+    input  wire [PA_W-1:0]      xl_rsp_pa,
+    input  wire [3:0]           xl_rsp_cache,
+    input  wire [2:0]           xl_rsp_prot,
+    input  wire [1:0]           xl_rsp_domain,
+    input  wire [7:0]           xl_rsp_attr,
 
     input  wire                 s_up_awvalid,
     output wire                 s_up_awready,
@@ -131,7 +143,7 @@ module smmu_upstream #(
     `include "smmu_regs.vh"
 
     localparam [1:0] RESP_SLVERR = 2'b10;
-    localparam [1:0] D_BYPASS = 2'd0, D_ABORT = 2'd1, D_ABORT_EVT = 2'd2;
+    localparam [1:0] D_BYPASS = 2'd0, D_ABORT = 2'd1, D_XLATE = 2'd2;
 
     // ---------------- effective configuration ----------------
     localparam [31:0] GBPA_RESET =
@@ -154,26 +166,23 @@ module smmu_upstream #(
         end
     end
 
-    // ---------------- decision (issue 3: the translation pipeline) ----------------
-    function [1:0] decide(input en, input abort, input [5:0] lg, input rec,
-                          input [63:0] addr, input [SID_W-1:0] sid);
-        if (!en)
-            decide = (abort || (addr >> PA_W) != 64'd0) ? D_ABORT : D_BYPASS;
-        else if ((sid >> lg) != {SID_W{1'b0}})
-            decide = rec ? D_ABORT_EVT : D_ABORT;
+    // ---------------- decision ----------------
+    function [1:0] decide(input en, input abort, input [63:0] addr);
+        if (en)
+            decide = D_XLATE;
         else
-            decide = D_ABORT;
+            decide = (abort || (addr >> PA_W) != 64'd0) ? D_ABORT : D_BYPASS;
     endfunction
 
     wire       g_abort = gbpa_eff[SMMU_GBPA_ABORT_LSB];
-    wire [1:0] ar_dec = decide(smmuen_ack, g_abort, st_log2size, recinvsid,
-                               s_up_araddr, s_up_aruser[SID_W-1:0]);
-    wire [1:0] aw_dec = decide(smmuen_ack, g_abort, st_log2size, recinvsid,
-                               s_up_awaddr, s_up_awuser[SID_W-1:0]);
+    wire [1:0] ar_dec = decide(smmuen_ack, g_abort, s_up_araddr);
+    wire [1:0] aw_dec = decide(smmuen_ack, g_abort, s_up_awaddr);
 
     // ---------------- read direction ----------------
-    localparam [1:0] R_IDLE = 2'd0, R_ABT = 2'd1, R_FWD_AR = 2'd2, R_FWD_R = 2'd3;
-    reg [1:0]           r_state;
+    localparam [2:0] R_IDLE = 3'd0, R_ABT = 3'd1, R_FWD_AR = 3'd2, R_FWD_R = 3'd3,
+                     R_XL = 3'd4, R_XLW = 3'd5;
+    reg [2:0]           r_state;
+    reg [63:0]          r_in;         // input address as presented (translation)
     reg [ID_W-1:0]      r_id;
     reg [PA_W-1:0]      r_addr;
     reg [7:0]           r_len;
@@ -183,9 +192,8 @@ module smmu_upstream #(
     reg [2:0]           r_prot;
     reg [UP_USER_W-1:0] r_user;
     reg [7:0]           r_cnt;
-    reg                 r_evt;        // C_BAD_STREAMID to hand to the event queue
 
-    assign s_up_arready = (r_state == R_IDLE) && !r_evt && accept_ok;
+    assign s_up_arready = (r_state == R_IDLE) && accept_ok;
     wire r_acc = s_up_arvalid && s_up_arready;
 
     wire r_abt  = (r_state == R_ABT);
@@ -206,8 +214,9 @@ module smmu_upstream #(
 
     // ---------------- write direction ----------------
     localparam [2:0] W_IDLE = 3'd0, W_ABT_W = 3'd1, W_ABT_B = 3'd2, W_FWD = 3'd3,
-                     W_FWD_B = 3'd4;
+                     W_FWD_B = 3'd4, W_XL = 3'd5, W_XLW = 3'd6;
     reg [2:0]           w_state;
+    reg [63:0]          w_in;
     reg [ID_W-1:0]      w_id;
     reg [PA_W-1:0]      w_addr;
     reg [7:0]           w_len;
@@ -218,9 +227,8 @@ module smmu_upstream #(
     reg [UP_USER_W-1:0] w_user;
     reg                 w_aw_sent;
     reg                 w_w_done;
-    reg                 w_evt;
 
-    assign s_up_awready = (w_state == W_IDLE) && !w_evt && accept_ok;
+    assign s_up_awready = (w_state == W_IDLE) && accept_ok;
     wire w_acc = s_up_awvalid && s_up_awready;
 
     wire w_fwd = (w_state == W_FWD);
@@ -246,7 +254,7 @@ module smmu_upstream #(
     // ---------------- attributes (bypass) ----------------
     wire [3:0] ar_c, aw_c;
     wire [2:0] ar_p, aw_p;
-    wire [1:0] ar_d, aw_d;
+    wire [1:0] ar_d, aw_d, ar_sh, aw_sh;
     wire [7:0] ar_a, aw_a;
     smmu_bypass_attr u_attr_r (
         .is_read(1'b1), .in_cache(r_cache), .in_prot(r_prot),
@@ -257,7 +265,8 @@ module smmu_upstream #(
         .shcfg(gbpa_eff[SMMU_GBPA_SHCFG_LSB +: SMMU_GBPA_SHCFG_W]),
         .privcfg(gbpa_eff[SMMU_GBPA_PRIVCFG_LSB +: SMMU_GBPA_PRIVCFG_W]),
         .instcfg(gbpa_eff[SMMU_GBPA_INSTCFG_LSB +: SMMU_GBPA_INSTCFG_W]),
-        .out_cache(ar_c), .out_prot(ar_p), .out_domain(ar_d), .out_attr(ar_a));
+        .out_cache(ar_c), .out_prot(ar_p), .out_domain(ar_d), .out_sh(ar_sh),
+        .out_attr(ar_a));
     smmu_bypass_attr u_attr_w (
         .is_read(1'b0), .in_cache(w_cache), .in_prot(w_prot),
         .in_domain(w_user[SID_W+2:SID_W+1]), .nosnoop(w_user[SID_W] && !canwbs),
@@ -267,31 +276,50 @@ module smmu_upstream #(
         .shcfg(gbpa_eff[SMMU_GBPA_SHCFG_LSB +: SMMU_GBPA_SHCFG_W]),
         .privcfg(gbpa_eff[SMMU_GBPA_PRIVCFG_LSB +: SMMU_GBPA_PRIVCFG_W]),
         .instcfg(gbpa_eff[SMMU_GBPA_INSTCFG_LSB +: SMMU_GBPA_INSTCFG_W]),
-        .out_cache(aw_c), .out_prot(aw_p), .out_domain(aw_d), .out_attr(aw_a));
+        .out_cache(aw_c), .out_prot(aw_p), .out_domain(aw_d), .out_sh(aw_sh),
+        .out_attr(aw_a));
 
-    // AxUSER: the attribute byte, zero-extended or truncated to DN_USER_W
-    wire [DN_USER_W+7:0] ar_user_x = {{DN_USER_W{1'b0}}, ar_a};
-    wire [DN_USER_W+7:0] aw_user_x = {{DN_USER_W{1'b0}}, aw_a};
-    assign m_dn_arcache  = ar_c;
-    assign m_dn_arprot   = ar_p;
-    assign m_dn_ardomain = ar_d;
+    // ---------------- translation requests ----------------
+    // The translated attributes, taken with the PA from smmu_xlate's response
+    reg [3:0] r_xc, w_xc;
+    reg [2:0] r_xp, w_xp;
+    reg [1:0] r_xd, w_xd;
+    reg [7:0] r_xa, w_xa;
+    reg       xl_pref_w;                // on a tie, the write side goes next
+    reg       xl_own_w;                 // the translation in flight is the write's
+    wire      r_xreq = (r_state == R_XL);
+    wire      w_xreq = (w_state == W_XL);
+    wire      xl_sel_w = w_xreq && (!r_xreq || xl_pref_w);
+    assign xl_req_valid   = r_xreq || w_xreq;
+    assign xl_req_rnw     = !xl_sel_w;
+    assign xl_req_sid     = xl_sel_w ? w_user[SID_W-1:0] : r_user[SID_W-1:0];
+    assign xl_req_nosnoop = xl_sel_w ? w_user[SID_W] : r_user[SID_W];
+    assign xl_req_domain  = xl_sel_w ? w_user[SID_W+2:SID_W+1] : r_user[SID_W+2:SID_W+1];
+    assign xl_req_ssv     = xl_sel_w ? w_user[SID_W+3] : r_user[SID_W+3];
+    assign xl_req_addr    = xl_sel_w ? w_in : r_in;
+    assign xl_req_prot    = xl_sel_w ? w_prot : r_prot;
+    assign xl_req_cache   = xl_sel_w ? w_cache : r_cache;
+    assign xl_rsp_ready   = 1'b1;   // the owner is always waiting in its XLW state
+    wire   xl_acc         = xl_req_valid && xl_req_ready;
+    wire   xl_r_done      = xl_rsp_valid && !xl_own_w;
+    wire   xl_w_done      = xl_rsp_valid && xl_own_w;
+
+    // AxUSER: the attribute byte, zero-extended or truncated to DN_USER_W. With SMMUEN = 1
+    // (fixed while a transaction is in flight) the translated attributes go out.
+    wire [7:0] ar_fa = smmuen_ack ? r_xa : ar_a;
+    wire [7:0] aw_fa = smmuen_ack ? w_xa : aw_a;
+    wire [DN_USER_W+7:0] ar_user_x = {{DN_USER_W{1'b0}}, ar_fa};
+    wire [DN_USER_W+7:0] aw_user_x = {{DN_USER_W{1'b0}}, aw_fa};
+    assign m_dn_arcache  = smmuen_ack ? r_xc : ar_c;
+    assign m_dn_arprot   = smmuen_ack ? r_xp : ar_p;
+    assign m_dn_ardomain = smmuen_ack ? r_xd : ar_d;
     assign m_dn_aruser   = ar_user_x[DN_USER_W-1:0];
-    assign m_dn_awcache  = aw_c;
-    assign m_dn_awprot   = aw_p;
-    assign m_dn_awdomain = aw_d;
+    assign m_dn_awcache  = smmuen_ack ? w_xc : aw_c;
+    assign m_dn_awprot   = smmuen_ack ? w_xp : aw_p;
+    assign m_dn_awdomain = smmuen_ack ? w_xd : aw_d;
     assign m_dn_awuser   = aw_user_x[DN_USER_W-1:0];
 
-    // ---------------- events ----------------
-    reg  evt_rr;                       // 1: the write side goes first on a tie
-    wire evt_sel_w = w_evt && (!r_evt || evt_rr);
-    wire [SID_W-1:0] evt_sid = evt_sel_w ? w_user[SID_W-1:0] : r_user[SID_W-1:0];
-    wire [31:0] evt_sid32 = {{(32-SID_W){1'b0}}, evt_sid};
-    assign evt_valid = r_evt || w_evt;
-    assign evt_rec   = ({248'd0, EVT_C_BAD_STREAMID} << EVT_TYPE_LSB) |
-                       ({224'd0, evt_sid32} << EVT_SID_LSB);
-    wire evt_fire = evt_valid && evt_ready;
-
-    assign quiescent = (r_state == R_IDLE) && (w_state == W_IDLE) && !r_evt && !w_evt;
+    assign quiescent = (r_state == R_IDLE) && (w_state == W_IDLE);
 
     // ---------------- state ----------------
     always @(posedge clk) begin
@@ -306,7 +334,11 @@ module smmu_upstream #(
             r_prot    <= 3'd0;
             r_user    <= {UP_USER_W{1'b0}};
             r_cnt     <= 8'd0;
-            r_evt     <= 1'b0;
+            r_in      <= 64'd0;
+            r_xc      <= 4'd0;
+            r_xp      <= 3'd0;
+            r_xd      <= 2'd0;
+            r_xa      <= 8'd0;
             w_state   <= W_IDLE;
             w_id      <= {ID_W{1'b0}};
             w_addr    <= {PA_W{1'b0}};
@@ -318,13 +350,17 @@ module smmu_upstream #(
             w_user    <= {UP_USER_W{1'b0}};
             w_aw_sent <= 1'b0;
             w_w_done  <= 1'b0;
-            w_evt     <= 1'b0;
-            evt_rr    <= 1'b0;
+            w_in      <= 64'd0;
+            w_xc      <= 4'd0;
+            w_xp      <= 3'd0;
+            w_xd      <= 2'd0;
+            w_xa      <= 8'd0;
+            xl_pref_w <= 1'b0;
+            xl_own_w  <= 1'b0;
         end else begin
-            if (evt_fire) begin
-                if (evt_sel_w) w_evt <= 1'b0;
-                else           r_evt <= 1'b0;
-                evt_rr <= !evt_sel_w;
+            if (xl_acc) begin
+                xl_own_w  <= xl_sel_w;
+                xl_pref_w <= !xl_sel_w;
             end
 
             // read
@@ -339,8 +375,18 @@ module smmu_upstream #(
                     r_prot  <= s_up_arprot;
                     r_user  <= s_up_aruser;
                     r_cnt   <= s_up_arlen;
-                    r_evt   <= (ar_dec == D_ABORT_EVT);
-                    r_state <= (ar_dec == D_BYPASS) ? R_FWD_AR : R_ABT;
+                    r_in    <= s_up_araddr;
+                    r_state <= (ar_dec == D_BYPASS) ? R_FWD_AR :
+                               (ar_dec == D_XLATE)  ? R_XL : R_ABT;
+                end
+                R_XL: if (xl_acc && !xl_sel_w) r_state <= R_XLW;
+                R_XLW: if (xl_r_done) begin
+                    r_addr  <= xl_rsp_pa;
+                    r_xc    <= xl_rsp_cache;
+                    r_xp    <= xl_rsp_prot;
+                    r_xd    <= xl_rsp_domain;
+                    r_xa    <= xl_rsp_attr;
+                    r_state <= xl_rsp_ok ? R_FWD_AR : R_ABT;
                 end
                 R_ABT: if (s_up_rready) begin
                     if (r_cnt == 8'd0) r_state <= R_IDLE;
@@ -364,8 +410,18 @@ module smmu_upstream #(
                     w_user    <= s_up_awuser;
                     w_aw_sent <= 1'b0;
                     w_w_done  <= 1'b0;
-                    w_evt     <= (aw_dec == D_ABORT_EVT);
-                    w_state   <= (aw_dec == D_BYPASS) ? W_FWD : W_ABT_W;
+                    w_in      <= s_up_awaddr;
+                    w_state   <= (aw_dec == D_BYPASS) ? W_FWD :
+                                 (aw_dec == D_XLATE)  ? W_XL : W_ABT_W;
+                end
+                W_XL: if (xl_acc && xl_sel_w) w_state <= W_XLW;
+                W_XLW: if (xl_w_done) begin
+                    w_addr  <= xl_rsp_pa;
+                    w_xc    <= xl_rsp_cache;
+                    w_xp    <= xl_rsp_prot;
+                    w_xd    <= xl_rsp_domain;
+                    w_xa    <= xl_rsp_attr;
+                    w_state <= xl_rsp_ok ? W_FWD : W_ABT_W;
                 end
                 W_ABT_W: if (s_up_wvalid && s_up_wlast) w_state <= W_ABT_B;
                 W_ABT_B: if (s_up_bready) w_state <= W_IDLE;
@@ -382,7 +438,8 @@ module smmu_upstream #(
         end
     end
 
+    // The shareability is carried by AxDOMAIN; AxUSER bits above ssv are not defined.
     wire unused_ok = &{1'b0, s_up_araddr[63:PA_W], s_up_awaddr[63:PA_W],
                        r_user[UP_USER_W-1:SID_W+3], w_user[UP_USER_W-1:SID_W+3],
-                       ar_user_x, aw_user_x};
+                       ar_user_x, aw_user_x, ar_sh, aw_sh};
 endmodule
