@@ -5,6 +5,7 @@
 #                            harness and driver-against-RTL tests); ends with `N passed, N failed`
 #   make check TEST=name     one harness/driver test (add TRACE=1 for an FST trace)
 #   make waves TEST=name     run one test with tracing and open GTKWave on it
+#   make scenario SCRIPT=f   run one scenario script (tb/scenarios/*.scn; docs/scenario.md)
 #   make lint | synth | regs | rv32 | clean
 #
 # Both `run` and `test` first run scripts/setup.sh, which installs what is missing.
@@ -58,6 +59,7 @@ include tb/tb.mk
 include tb/model/model.mk
 include tb/unit/unit.mk
 include sw/sw.mk
+include tb/scenario/scenario.mk
 
 # ---- tests -----------------------------------------------------------------------
 TEST_SRCS := $(sort $(wildcard tb/tests/*.c))

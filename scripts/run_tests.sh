@@ -38,6 +38,14 @@ done
 
 stage build-tests $MAKE -j2 --no-print-directory "$BUILD/tests/smmu_tests" "$BUILD/demo/smmu_demo"
 
+# scenario scripts (tb/scenarios/*.scn): each script is a test
+stage build-scenario $MAKE --no-print-directory "$BUILD/scenario/scenario"
+if [ -x "$BUILD/scenario/scenario" ]; then
+  for f in $($MAKE --no-print-directory -s scenario-list); do
+    stage "scn-$(basename "$f" .scn)" "$BUILD/scenario/scenario" "$f"
+  done
+fi
+
 bin="$BUILD/tests/smmu_tests"
 if [ -x "$bin" ]; then
   for t in $("$bin" --list); do

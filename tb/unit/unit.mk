@@ -70,3 +70,9 @@ $(UNIT_DIR)/tlb/smmu_tlb: rtl/smmu_tlb.v rtl/smmu_leaf.vh tb/unit/tlb_test.cpp $
 	$(call unit_build,tlb,smmu_tlb,tb/unit/tlb_test.cpp,,)
 UNIT_BINS += $(UNIT_DIR)/cfg/smmu_cfg $(UNIT_DIR)/tlb/smmu_tlb
 unit-tests: $(UNIT_DIR)/cfg/smmu_cfg $(UNIT_DIR)/tlb/smmu_tlb
+
+# smmu_bypass_attr: GBPA/STE overrides and the AMBA mapping on the bypass path.
+$(UNIT_DIR)/bypass_attr/smmu_bypass_attr: rtl/smmu_bypass_attr.v tb/unit/tb_bypass_attr.cpp $(UNIT_HDRS)
+	$(call unit_build,bypass_attr,smmu_bypass_attr,tb/unit/tb_bypass_attr.cpp,,)
+UNIT_BINS += $(UNIT_DIR)/bypass_attr/smmu_bypass_attr
+unit-tests: $(UNIT_DIR)/bypass_attr/smmu_bypass_attr
