@@ -383,6 +383,17 @@ static int alloc_queue(smmu_t *smmu, smmu_dma_t *d, unsigned log2, size_t entry)
 
 static void free_all(smmu_t *smmu)
 {
+    if (smmu->l2_ptrs.cpu) {
+        /* Level-2 stream tables (smmu_domain.c allocates them on first attach). */
+        void **l2 = (void **)smmu->l2_ptrs.cpu;
+        const uint64_t *l1 = (const uint64_t *)smmu->strtab.cpu;
+        size_t l2_size = ((size_t)1 << smmu->strtab_split) * STE_BYTES;
+        unsigned i;
+        for (i = 0; i < smmu->l1_count; i++)
+            if (l2[i] && l1)
+                smmu->hal->dma_free(smmu->hal->ctx, l2[i], l1[i] & L1STD_L2PTR_MASK, l2_size);
+        dma_put(smmu, &smmu->l2_ptrs);
+    }
     dma_put(smmu, &smmu->strtab);
     dma_put(smmu, &smmu->cmdq);
     dma_put(smmu, &smmu->evtq);
@@ -468,6 +479,9 @@ int smmu_init(smmu_t *smmu, const smmu_config_t *cfg)
     if (ret)
         return ret;
     smmu_bzero(&smmu->stats, sizeof smmu->stats);
+    smmu_bzero(smmu->asid_map, sizeof smmu->asid_map);
+    smmu_bzero(smmu->vmid_map, sizeof smmu->vmid_map);
+    smmu->split64 = smmu->cfg.split_stores || sizeof(void *) < 8u;
     smmu->cmdq_drops = 0;
     smmu->abt_retry_valid = false;
 

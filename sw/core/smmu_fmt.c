@@ -79,6 +79,9 @@ const char *smmu_strerror(int err)
     case SMMU_EIO: return "SMMU reported an error";
     case SMMU_ENOSPC: return "no space";
     case SMMU_EBUSY: return "busy";
+    case SMMU_EEXIST: return "already mapped";
+    case SMMU_ENOENT: return "not mapped or not attached";
+    case SMMU_ENOTSUP: return "not supported";
     default: return "unknown error";
     }
 }

@@ -107,6 +107,15 @@ static void sim_dma_free(void *ctx, void *cpu, uint64_t pa, size_t size)
     h->allocs--;
 }
 
+static void *sim_pa_to_cpu(void *ctx, uint64_t pa)
+{
+    smmu_hal_sim_t *h = ctx;
+
+    if (pa < h->pool_pa || pa - h->pool_pa >= h->pool_size)
+        return NULL;
+    return h->pool + (size_t)(pa - h->pool_pa);
+}
+
 /* ---- barriers, time, log ----------------------------------------------------------- */
 
 static void sim_barrier(void *ctx)
@@ -156,6 +165,7 @@ int smmu_hal_sim_init(smmu_hal_sim_t *h, sim_t *sim)
     h->hal.write64 = sim_wr64;
     h->hal.dma_alloc = sim_dma_alloc;
     h->hal.dma_free = sim_dma_free;
+    h->hal.pa_to_cpu = sim_pa_to_cpu;
     h->hal.wmb = sim_barrier;
     h->hal.rmb = sim_barrier;
     h->hal.now_us = sim_now_us;

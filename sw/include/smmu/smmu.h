@@ -39,6 +39,9 @@ enum smmu_err {
     SMMU_EIO = -5,       /* the hardware reported an error (a command was dropped, ...) */
     SMMU_ENOSPC = -6,    /* no room (a full command batch) */
     SMMU_EBUSY = -7,     /* a GBPA update is still pending, or the SMMU is in use */
+    SMMU_EEXIST = -8,    /* the address range is already (partly) mapped */
+    SMMU_ENOENT = -9,    /* nothing mapped / not attached */
+    SMMU_ENOTSUP = -10,  /* the SMMU (or the firmware description) cannot do this */
 };
 
 /* A constant, human-readable name for an smmu_err value ("unknown error" otherwise). */
@@ -105,6 +108,9 @@ typedef struct smmu_config {
     bool irq_gerror;         /* IRQ_CTRL.GERROR_IRQEN */
     bool irq_eventq;         /* IRQ_CTRL.EVENTQ_IRQEN */
     bool no_smmuen;          /* leave SMMUEN = 0 after init (GBPA governs traffic) */
+    bool split_stores;       /* write STEs, CDs and descriptors as if the CPU had no
+                              * single-copy-atomic 64-bit stores (automatic on a 32-bit
+                              * CPU; for testing that path on a 64-bit host) */
     uint32_t timeout_us;     /* bound on every wait; 0 = 10000 us */
 } smmu_config_t;
 
@@ -252,6 +258,24 @@ typedef struct smmu {
     unsigned strtab_log2;     /* StreamIDs covered (STRTAB_BASE_CFG.LOG2SIZE) */
     unsigned strtab_split;    /* 2-level SPLIT */
     unsigned l1_count;        /* level-1 descriptors */
+    /* 2-level: the CPU pointers of the level-2 tables, one per level-1 descriptor
+     * (allocated with the first attach; the descriptors hold only the PA). */
+    smmu_dma_t l2_ptrs;       /* an array of l1_count `void *` (NULL: no table yet) */
+
+    /* ASIDs and VMIDs handed to domains (smmu_domain.h): 1..SMMU_MAX_IDS-1; 0 is
+     * reserved (ASID 0 unused, VMID 0 tags stage-1-only translations). */
+#define SMMU_MAX_IDS 256u
+    uint32_t asid_map[SMMU_MAX_IDS / 32u], vmid_map[SMMU_MAX_IDS / 32u];
+
+    /* 64-bit structure words are written as two 32-bit stores (a 32-bit CPU, or
+     * cfg.split_stores); see smmu_domain.h. */
+    bool split64;
+    /* Test hook (optional, normally NULL): called after every store to a live STE or CD
+     * and after every CMD_SYNC of a structure update, with the entry as it now is in
+     * memory, so a test can observe each intermediate state or run traffic against it.
+     * It may submit commands. */
+    void (*entry_hook)(void *arg, const uint64_t *entry, bool after_sync);
+    void *entry_hook_arg;
 
     /* Command queue: software's PROD, the last CONS read. */
     smmu_dma_t cmdq;

@@ -69,6 +69,12 @@ typedef struct smmu_hal {
      * allocation. Freeing NULL is a no-op. */
     void (*dma_free)(void *ctx, void *cpu, uint64_t pa, size_t size);
 
+    /* The CPU pointer of physical address `pa` inside memory from dma_alloc (any byte
+     * of a live allocation). Optional for bring-up; page tables (smmu_pgtable.h) need
+     * it, since table descriptors hold only physical addresses. NULL when `pa` is not
+     * in such memory. On a flat physical system it is the identity. */
+    void *(*pa_to_cpu)(void *ctx, uint64_t pa);
+
     /* Write barrier: every CPU access to DMA memory issued before it is complete
      * before any register write issued after it: stores are visible to the SMMU
      * (publishing queue entries or a stream table before a PROD or CR0 write) and loads

@@ -1,0 +1,209 @@
+/*
+ * SMMUv3 driver: domains, masters (StreamIDs) and hitless STE/CD updates.
+ *
+ * A domain is a translation context that streams attach to:
+ *   SMMU_DOMAIN_BLOCKED   every transaction aborts (STE Config = abort, no event)
+ *   SMMU_DOMAIN_IDENTITY  bypass (STE Config = bypass, incoming attributes)
+ *   SMMU_DOMAIN_S1        stage-1 paging: own ASID, one CD, a stage-1 table tree
+ *                         (NS-EL1 StreamWorld, VMID 0)
+ *   SMMU_DOMAIN_S2        stage-2 paging: own VMID, a stage-2 table tree (S2FWB when
+ *                         the SMMU has FWB and is coherent, unless cfg.no_fwb)
+ * A master (smmu_master_t, caller-owned) is one StreamID and the domain it is attached
+ * to. smmu_attach() moves a master between domains by rewriting its STE in place with
+ * the hitless update algorithm (facts section 10), so a move between configurations
+ * that differ in a single used dword never exposes traffic to anything but the old or
+ * the new configuration.
+ *
+ * Entry updates (STE and CD) follow Linux's arm_smmu_write_entry: per dword, the bits
+ * the SMMU uses in the current and in the target entry (smmu_ste_used/smmu_cd_used):
+ *   - no used bit changes: write the entry; one sync if anything changed;
+ *   - used bits change in exactly one dword ("critical"): write the bits the current
+ *     configuration ignores (sync), the critical dword (sync), clear bits the target
+ *     ignores (sync) - up to 3 syncs, hitless;
+ *   - more than one: V = 0 (sync), dwords 1..7 (sync), dword 0 (sync) - 3 syncs; traffic
+ *     in between sees an invalid STE (C_BAD_STE) / CD (C_BAD_CD).
+ * A "sync" is CFGI_STE (CFGI_CD for a CD) + CMD_SYNC, skipped when the step changed
+ * nothing.
+ *
+ * 32-bit CPUs (smmu_t.split64): a dword is written as two 32-bit stores, so the SMMU
+ * may read a half-written dword. Unused-bit steps are harmless in any order. The
+ * critical dword is written in the order (low or high half first) whose intermediate
+ * entry is equivalent to the old or the new one (same used bits, same values in them);
+ * when neither order has that property the update takes the V = 0 path instead. The
+ * V = 0 path clears dword 0's low half (V) first and writes the final dword 0 high half
+ * first, so an intermediate is either invalid or complete. The L1 stream-table
+ * descriptor is written high half first (SPAN, in the low half, last).
+ */
+#ifndef SMMU_DOMAIN_H
+#define SMMU_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "smmu/smmu.h"
+#include "smmu/smmu_pgtable.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum smmu_domain_type {
+    SMMU_DOMAIN_BLOCKED = 0,
+    SMMU_DOMAIN_IDENTITY = 1,
+    SMMU_DOMAIN_S1 = 2,
+    SMMU_DOMAIN_S2 = 3,
+};
+
+/* Options of a new domain (NULL = defaults). */
+typedef struct smmu_domain_cfg {
+    unsigned ias;        /* S1: VA bits (default 48); S2: IPA bits (default min(OAS, 48));
+                          * 25..48 */
+    bool no_fwb;         /* S2: never set S2FWB (stage-2 MemAttr in the non-FWB encoding) */
+    bool no_concat;      /* S2: no concatenated start tables */
+    bool nest_parent;    /* S2: will be the stage 2 of nested domains (S2PTW = 1; unmap
+                          * also invalidates the VMID's combined entries, TLBI_NH_ALL) */
+} smmu_domain_cfg_t;
+
+/* Invalidation counts of a domain. */
+typedef struct smmu_domain_stats {
+    uint64_t tlbi_cmds;  /* TLBI commands issued */
+    uint64_t syncs;      /* CMD_SYNCs that completed a TLBI batch */
+    uint64_t flushes;    /* batches (gathers flushed) */
+} smmu_domain_stats_t;
+
+typedef struct smmu_domain {
+    smmu_t *smmu;
+    unsigned type;           /* enum smmu_domain_type */
+    uint16_t asid;           /* S1 */
+    uint16_t vmid;           /* S2 (S1 domains use VMID 0) */
+    bool fwb;                /* S2: STE.S2FWB (and the tree's MemAttr encoding) */
+    bool nest_parent;
+    bool coherent_walk;      /* table walks are WB cacheable (IDR0.COHACC) */
+    smmu_pgtable_t pgt;      /* S1, S2 */
+    smmu_dma_t cd;           /* S1: the CD (64 bytes used) */
+    unsigned attached;       /* masters attached */
+    smmu_domain_stats_t stats;
+} smmu_domain_t;
+
+/* One StreamID and where it is attached (caller-owned). */
+typedef struct smmu_master {
+    smmu_t *smmu;
+    uint32_t sid;
+    smmu_domain_t *domain;   /* NULL: the STE aborts (never attached, or detached) */
+    unsigned last_syncs;     /* syncs the last attach/detach needed (0..3) */
+    bool last_hitless;       /* the last attach/detach never exposed V = 0 */
+} smmu_master_t;
+
+/*
+ * Create a domain of `type` on an initialised SMMU. S1 needs IDR0.S1P, S2 needs
+ * IDR0.S2P (else SMMU_ENOTSUP). S1 allocates an ASID, the tree and the CD (written
+ * complete, V = 1, before any STE points at it); S2 allocates a VMID and the tree.
+ * Returns 0, SMMU_EINVAL, SMMU_ENOTSUP, SMMU_ENOSPC (no free ASID/VMID) or SMMU_ENOMEM.
+ */
+int smmu_domain_init(smmu_domain_t *d, smmu_t *smmu, unsigned type, const smmu_domain_cfg_t *cfg);
+
+/*
+ * Destroy a domain with no master attached (else SMMU_EBUSY): invalidate its TLB
+ * entries (TLBI_NH_ASID or TLBI_S12_VMALL + CMD_SYNC), free the tree, the CD, and the
+ * ASID/VMID. Returns 0 or a negative smmu_err (the memory is freed regardless, except
+ * on SMMU_EBUSY/SMMU_EINVAL).
+ */
+int smmu_domain_free(smmu_domain_t *d);
+
+/*
+ * Map [iova, iova + size) to pa in a paging domain (S1/S2): smmu_pgtable_map() with
+ * prot (SMMU_PROT_*) and kind (enum smmu_map_kind). Returns 0 or its error (a partial
+ * mapping is undone and invalidated). SMMU_EINVAL for identity/blocked domains.
+ */
+int smmu_domain_map(smmu_domain_t *d, uint64_t iova, uint64_t pa, uint64_t size,
+                    unsigned prot, unsigned kind);
+
+/*
+ * Unmap [iova, iova + size) and invalidate it as one batch: with IDR3.RIL, range TLBIs
+ * (TLBI_NH_VA with the ASID / TLBI_S2_IPA with the VMID) covering the range; without,
+ * one TLBI per 4 KB page, or one TLBI_NH_ASID / TLBI_S12_VMALL when that would exceed
+ * SMMU_TLBI_MAX_PAGES; LEAF = 1 unless table pages were freed; then one CMD_SYNC (more
+ * only when a split without BBML2 or a full list of freed tables forced an early
+ * flush); then freed table pages go back to the HAL. Returns the bytes unmapped (>= 0)
+ * or a negative smmu_err.
+ */
+#define SMMU_TLBI_MAX_PAGES 64u
+int64_t smmu_domain_unmap(smmu_domain_t *d, uint64_t iova, uint64_t size);
+
+/* Output address of `iova` in a paging domain (identity: iova itself); 0 or
+ * SMMU_ENOENT. */
+int smmu_domain_iova_to_phys(const smmu_domain_t *d, uint64_t iova, uint64_t *pa);
+
+/* The gather flush a domain uses (invalidate, sync, release); `cookie` is the domain.
+ * Exposed for callers that drive smmu_pgtable_* on a domain's tree directly. */
+int smmu_domain_flush(void *cookie, smmu_gather_t *g);
+
+/* ---- masters ---------------------------------------------------------------------- */
+
+/* A master for StreamID `sid` (< 2^smmu->strtab_log2), not attached; touches nothing. */
+int smmu_master_init(smmu_master_t *m, smmu_t *smmu, uint32_t sid);
+
+/*
+ * Attach the master to `d` (any type), replacing its current domain: on a 2-level
+ * stream table the level-2 table covering the StreamID is allocated first (abort-filled,
+ * then the L1 descriptor, CFGI_STE_RANGE + CMD_SYNC); then the STE is rewritten
+ * hitlessly where possible. Returns 0 or a negative smmu_err (the old attachment then
+ * stays in place unless the failure was in a sync).
+ */
+int smmu_attach(smmu_master_t *m, smmu_domain_t *d);
+
+/* Detach: the STE goes to abort (Config = abort, V = 1). 0 or a negative smmu_err. */
+int smmu_detach(smmu_master_t *m);
+
+/* ---- entries ---------------------------------------------------------------------- */
+
+/* The STE "make" functions: fill ste[8] completely. */
+void smmu_make_abort_ste(uint64_t ste[8]);
+void smmu_make_bypass_ste(const smmu_t *smmu, uint64_t ste[8]);
+/* Stage 1 with one CD at cd_pa (S1Fmt linear, S1CDMax 0, NS-EL1, VMID 0). */
+void smmu_make_s1_ste(const smmu_t *smmu, uint64_t ste[8], uint64_t cd_pa);
+/* Stage 2 of domain d (S2 type). */
+void smmu_make_s2_ste(const smmu_domain_t *d, uint64_t ste[8]);
+/* The STE a master attached to d gets (any type). */
+void smmu_make_domain_ste(const smmu_domain_t *d, uint64_t ste[8]);
+/* The CD of an S1 domain (TTB0 = tree, EPD1, ASID, MAIR = SMMU_MAIR_VALUE, R, A). */
+void smmu_make_cd(const smmu_domain_t *d, uint64_t cd[8]);
+
+/* Bits the SMMU uses in an STE / CD, per dword (facts sections 3 and 4): used[8]. */
+void smmu_ste_used(const uint64_t ste[8], uint64_t used[8]);
+void smmu_cd_used(const uint64_t cd[8], uint64_t used[8]);
+
+/*
+ * The hitless update engine, independent of where the entry lives (unit tests drive it
+ * with their own sync and observe callbacks).
+ */
+typedef struct smmu_entry_writer smmu_entry_writer_t;
+struct smmu_entry_writer {
+    void (*used)(const uint64_t *entry, uint64_t *used);   /* smmu_ste_used/smmu_cd_used */
+    int (*sync)(smmu_entry_writer_t *w);                   /* make the entry's new state
+                                                            * visible (CFGI + CMD_SYNC) */
+    void (*observe)(smmu_entry_writer_t *w, const uint64_t *entry); /* optional: after
+                                                            * every store */
+    bool split64;            /* dwords are written as two 32-bit stores */
+    void *ctx;               /* for the callbacks */
+    /* Results of the last smmu_entry_write. */
+    unsigned syncs;
+    bool hitless;            /* false: the V = 0 path was taken */
+};
+
+/* Rewrite the 8-dword entry at `entry` (live memory) to `target`. Returns 0 or the first
+ * error of w->sync (the update stops there). */
+int smmu_entry_write(smmu_entry_writer_t *w, uint64_t *entry, const uint64_t target[8]);
+
+/* True if entries a and b configure the SMMU identically: the same used bits, with the
+ * same values in them (per `used`). */
+bool smmu_entry_equivalent(void (*used)(const uint64_t *, uint64_t *), const uint64_t a[8],
+                           const uint64_t b[8]);
+
+/* The live STE of `sid`, or NULL (out of range; 2-level: no level-2 table yet). */
+uint64_t *smmu_ste_ptr(smmu_t *smmu, uint32_t sid);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SMMU_DOMAIN_H */
