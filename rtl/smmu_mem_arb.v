@@ -82,17 +82,20 @@ module smmu_mem_arb #(
     input  wire [1:0]           m_rresp,
     input  wire                 m_rlast
 );
-    // Round-robin pick: first requester after `last`, wrapping.
-    function integer rr_pick(input [31:0] req, input integer n, input integer last);
-        integer k, c;
+    // Round-robin, one-hot throughout: grant the lowest requester above the last grant,
+    // else the lowest requester. One-hot grants make every mux an AND-OR tree; an index
+    // with arithmetic (modulo, multiply) here synthesizes into dividers and shifters.
+    function [31:0] rr_onehot(input [31:0] req, input [31:0] last_oh);
+        reg [31:0] masked;
         begin
-            rr_pick = -1;
-            for (k = n; k >= 1; k = k - 1) begin
-                c = (last + k) % n;
-                if (req[c]) rr_pick = c;
-            end
+            masked    = req & ~((last_oh << 1) - 32'd1);
+            rr_onehot = (masked != 32'd0) ? (masked & (~masked + 32'd1))
+                                          : (req & (~req + 32'd1));
         end
     endfunction
+
+    genvar gi;
+    integer i;
 
     // ---------------- AR ----------------
     reg              ar_full;
@@ -100,37 +103,50 @@ module smmu_mem_arb #(
     reg [PA_W-1:0]   ar_addr;
     reg [7:0]        ar_len;
     reg [3:0]        ar_cache;
-    integer          ar_last_g;
+    reg [NR-1:0]     ar_last;                     // one-hot: the last client granted
     wire             ar_load = !ar_full || m_arready;
-    wire [31:0]      rd_req32 = {{(32 - NR){1'b0}}, rd_req_valid};
-    integer          ar_g;
-    always @* ar_g = rr_pick(rd_req32, NR, ar_last_g);
+    wire [31:0]      ar_pick = rr_onehot({{(32 - NR){1'b0}}, rd_req_valid},
+                                         {{(32 - NR){1'b0}}, ar_last});
+    wire [NR-1:0]    ar_gnt  = ar_pick[NR-1:0];
+    reg [ID_W-1:0]   ar_id_m;
+    reg [PA_W-1:0]   ar_addr_m;
+    reg [7:0]        ar_len_m;
+    reg [3:0]        ar_cache_m;
+    always @* begin
+        ar_id_m = {ID_W{1'b0}}; ar_addr_m = {PA_W{1'b0}}; ar_len_m = 8'd0; ar_cache_m = 4'd0;
+        for (i = 0; i < NR; i = i + 1)
+            if (ar_gnt[i]) begin
+                ar_id_m    = ar_id_m    | i[ID_W-1:0];
+                ar_addr_m  = ar_addr_m  | rd_req_addr[i*PA_W +: PA_W];
+                ar_len_m   = ar_len_m   | rd_req_len[i*8 +: 8];
+                ar_cache_m = ar_cache_m | rd_req_cache[i*4 +: 4];
+            end
+    end
 
-    genvar gi;
     generate
         for (gi = 0; gi < NR; gi = gi + 1) begin : g_rd
-            assign rd_req_ready[gi] = ar_load && (ar_g == gi);
+            assign rd_req_ready[gi] = ar_load && ar_gnt[gi];
             assign rd_valid[gi]     = m_rvalid && (m_rid == gi);
         end
     endgenerate
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            ar_full   <= 1'b0;
-            ar_last_g <= NR - 1;
-            ar_id     <= {ID_W{1'b0}};
-            ar_addr   <= {PA_W{1'b0}};
-            ar_len    <= 8'd0;
-            ar_cache  <= 4'd0;
+            ar_full  <= 1'b0;
+            ar_last  <= {NR{1'b0}};
+            ar_id    <= {ID_W{1'b0}};
+            ar_addr  <= {PA_W{1'b0}};
+            ar_len   <= 8'd0;
+            ar_cache <= 4'd0;
         end else begin
             if (m_arvalid && m_arready) ar_full <= 1'b0;
-            if (ar_load && ar_g >= 0) begin
-                ar_full   <= 1'b1;
-                ar_last_g <= ar_g;
-                ar_id     <= ar_g[ID_W-1:0];
-                ar_addr   <= rd_req_addr[ar_g*PA_W +: PA_W];
-                ar_len    <= rd_req_len[ar_g*8 +: 8];
-                ar_cache  <= rd_req_cache[ar_g*4 +: 4];
+            if (ar_load && ar_gnt != {NR{1'b0}}) begin
+                ar_full  <= 1'b1;
+                ar_last  <= ar_gnt;
+                ar_id    <= ar_id_m;
+                ar_addr  <= ar_addr_m;
+                ar_len   <= ar_len_m;
+                ar_cache <= ar_cache_m;
             end
         end
     end
@@ -154,46 +170,64 @@ module smmu_mem_arb #(
     reg [PA_W-1:0]   aw_addr;
     reg [7:0]        aw_len;
     reg [3:0]        aw_cache;
-    integer          aw_last_g;
-    reg              w_busy;      // a granted writer still owes W beats
-    integer          w_owner;
+    reg [NW-1:0]     aw_last;                     // one-hot: the last writer granted
+    reg              w_busy;                      // a granted writer still owes W beats
+    reg [NW-1:0]     w_owner;                     // one-hot: that writer
     wire             w_fire  = m_wvalid && m_wready;
     wire             w_done  = w_fire && m_wlast;
     wire             aw_load = (!aw_full || m_awready) && (!w_busy || w_done);
-    wire [31:0]      wr_req32 = {{(32 - NW){1'b0}}, wr_req_valid};
-    integer          aw_g;
-    always @* aw_g = rr_pick(wr_req32, NW, aw_last_g);
+    wire [31:0]      aw_pick = rr_onehot({{(32 - NW){1'b0}}, wr_req_valid},
+                                         {{(32 - NW){1'b0}}, aw_last});
+    wire [NW-1:0]    aw_gnt  = aw_pick[NW-1:0];
+    reg [ID_W-1:0]   aw_id_m;
+    reg [PA_W-1:0]   aw_addr_m;
+    reg [7:0]        aw_len_m;
+    reg [3:0]        aw_cache_m;
+    reg [63:0]       w_data_m;
+    always @* begin
+        aw_id_m = {ID_W{1'b0}}; aw_addr_m = {PA_W{1'b0}}; aw_len_m = 8'd0; aw_cache_m = 4'd0;
+        w_data_m = 64'd0;
+        for (i = 0; i < NW; i = i + 1) begin
+            if (aw_gnt[i]) begin
+                aw_id_m    = aw_id_m    | i[ID_W-1:0];
+                aw_addr_m  = aw_addr_m  | wr_req_addr[i*PA_W +: PA_W];
+                aw_len_m   = aw_len_m   | wr_req_len[i*8 +: 8];
+                aw_cache_m = aw_cache_m | wr_req_cache[i*4 +: 4];
+            end
+            if (w_owner[i]) w_data_m = w_data_m | wr_data[i*64 +: 64];
+        end
+    end
 
     generate
         for (gi = 0; gi < NW; gi = gi + 1) begin : g_wr
-            assign wr_req_ready[gi] = aw_load && (aw_g == gi);
-            assign wr_dready[gi]    = w_busy && (w_owner == gi) && m_wready;
+            assign wr_req_ready[gi] = aw_load && aw_gnt[gi];
+            assign wr_dready[gi]    = w_busy && w_owner[gi] && m_wready;
             assign wr_bvalid[gi]    = m_bvalid && (m_bid == gi);
         end
     endgenerate
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            aw_full   <= 1'b0;
-            aw_last_g <= NW - 1;
-            aw_id     <= {ID_W{1'b0}};
-            aw_addr   <= {PA_W{1'b0}};
-            aw_len    <= 8'd0;
-            aw_cache  <= 4'd0;
-            w_busy    <= 1'b0;
-            w_owner   <= 0;
+            aw_full  <= 1'b0;
+            aw_last  <= {NW{1'b0}};
+            aw_id    <= {ID_W{1'b0}};
+            aw_addr  <= {PA_W{1'b0}};
+            aw_len   <= 8'd0;
+            aw_cache <= 4'd0;
+            w_busy   <= 1'b0;
+            w_owner  <= {NW{1'b0}};
         end else begin
             if (w_done) w_busy <= 1'b0;
             if (m_awvalid && m_awready) aw_full <= 1'b0;
-            if (aw_load && aw_g >= 0) begin
-                aw_full   <= 1'b1;
-                aw_last_g <= aw_g;
-                aw_id     <= aw_g[ID_W-1:0];
-                aw_addr   <= wr_req_addr[aw_g*PA_W +: PA_W];
-                aw_len    <= wr_req_len[aw_g*8 +: 8];
-                aw_cache  <= wr_req_cache[aw_g*4 +: 4];
-                w_busy    <= 1'b1;
-                w_owner   <= aw_g;
+            if (aw_load && aw_gnt != {NW{1'b0}}) begin
+                aw_full  <= 1'b1;
+                aw_last  <= aw_gnt;
+                aw_id    <= aw_id_m;
+                aw_addr  <= aw_addr_m;
+                aw_len   <= aw_len_m;
+                aw_cache <= aw_cache_m;
+                w_busy   <= 1'b1;
+                w_owner  <= aw_gnt;
             end
         end
     end
@@ -206,12 +240,13 @@ module smmu_mem_arb #(
     assign m_awburst = 2'b01;
     assign m_awcache = aw_cache;
     assign m_awprot  = 3'b010;
-    assign m_wvalid  = w_busy && wr_dvalid[w_owner];
-    assign m_wdata   = wr_data[w_owner*64 +: 64];
-    assign m_wlast   = wr_dlast[w_owner];
+    assign m_wvalid  = w_busy && |(wr_dvalid & w_owner);
+    assign m_wdata   = w_data_m;
+    assign m_wlast   = |(wr_dlast & w_owner);
     assign m_wstrb   = 8'hff;
     assign m_bready  = 1'b1;
     assign wr_berr   = m_bresp[1];
 
-    wire unused_ok = &{1'b0, m_bresp[0], m_rresp[0]};   // EXOKAY is never asked for
+    wire unused_ok = &{1'b0, m_bresp[0], m_rresp[0],   // EXOKAY is never asked for
+                       ar_pick[31:NR], aw_pick[31:NW]};  // zero: no requester there
 endmodule

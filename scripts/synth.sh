@@ -1,21 +1,69 @@
 #!/usr/bin/env bash
-# Yosys generic synthesis of every RTL module (each as the top), and a cell count of the
-# SMMU top level. Fails if any module does not synthesize or synthesis warns of latches,
-# multiple drivers or undriven logic.
+# Yosys generic synthesis of the RTL. The top level is synthesized hierarchically, which
+# synthesizes every module it instantiates (with the parameters it uses); each module
+# that the top does not instantiate is then synthesized on its own. Fails if anything
+# does not synthesize, or synthesis infers a latch, finds multiple drivers or undriven
+# logic. Prints the cell count of every module of the hierarchy.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out_dir=${BUILD:-build}/synth
+top=${SYNTH_TOP:-smmu_top}
 mkdir -p "$out_dir"
 fail=0
+
+synth_one() { # synth_one MODULE: synthesize MODULE as the top; prints its log path
+  local log="$out_dir/$1.log"
+  if yosys -q -l "$log" -p "read_verilog -sv -Irtl -Irtl/gen rtl/*.v; synth -top $1; check -assert" \
+       >/dev/null 2>&1 && ! grep -Eq "^Latch inferred|multiple conflicting drivers|is used but has no driver" "$log"; then
+    return 0
+  fi
+  echo "synth FAIL $1 (see $log)"; grep -Ei "error|warning" "$log" | head -20
+  return 1
+}
+
+synth_one "$top" || fail=1
+log="$out_dir/$top.log"
+# Per-module cell counts from the last hierarchical stat: "=== NAME ===" blocks, where a
+# parameterised module is "$paramod$HASH\NAME" or "$paramod\NAME\P=V"; "design" is the sum.
+declare -A seen=()
+while read -r base cells; do
+  seen[$base]=1
+  echo "synth ok   $base ($cells cells)"
+done < <(python3 - "$log" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+last = text.rfind("Printing statistics.")
+cells = {}
+mod = None
+for line in text[last:].splitlines():
+    m = re.match(r"^=== (\S+) ===$", line)
+    if m:
+        name = m.group(1)
+        if name.startswith("$paramod"):
+            parts = name.split("\\")
+            name = parts[1] if parts[0] != "$paramod" else parts[1]
+            if parts[0] != "$paramod":
+                name = parts[-1]
+        mod = None if name == "design" else name
+        continue
+    m = re.match(r"^ +Number of cells: +(\d+)", line)
+    if m and mod:
+        cells[mod] = cells.get(mod, 0) + int(m.group(1))
+        mod = None
+m = re.search(r"=== design hierarchy ===.*?Number of cells: +(\d+)", text[last:], re.S)
+for k in sorted(cells):
+    print(k, cells[k])
+PY
+)
+total=$(awk '/=== design hierarchy ===/ {h=1} h && /^ +Number of cells:/ {n=$4} END {print n}' "$log")
+echo "synth ok   $top hierarchy: ${total:-?} cells in all"
 for f in rtl/*.v; do
-  top=$(basename "$f" .v)
-  log="$out_dir/$top.log"
-  if yosys -q -l "$log" -p "read_verilog -sv -Irtl/gen rtl/*.v; synth -top $top; check -assert; stat" >/dev/null 2>&1 \
-     && ! grep -Eq "^Latch inferred|multiple conflicting drivers|is used but has no driver" "$log"; then
-    cells=$(grep -E "^ +Number of cells:" "$log" | tail -1 | awk '{print $4}')
-    echo "synth ok   $top ($cells cells)"
+  m=$(basename "$f" .v)
+  [ -n "${seen[$m]:-}" ] && continue
+  if synth_one "$m"; then
+    echo "synth ok   $m ($(grep -E '^ +Number of cells:' "$out_dir/$m.log" | tail -1 | awk '{print $4}') cells, own top)"
   else
-    echo "synth FAIL $top (see $log)"; grep -Ei "error|warning" "$log" | head -20; fail=1
+    fail=1
   fi
 done
 exit $fail
