@@ -6,6 +6,8 @@
 #   make check TEST=name     one harness/driver test (add TRACE=1 for an FST trace)
 #   make waves TEST=name     run one test with tracing and open GTKWave on it
 #   make scenario SCRIPT=f   run one scenario script (tb/scenarios/*.scn; docs/scenario.md)
+#   make diff | soak | coverage   random differential regression, open-ended soak,
+#                            Verilator line/toggle coverage (docs/differential.md)
 #   make lint | synth | regs | rv32 | clean
 #
 # Both `run` and `test` first run scripts/setup.sh, which installs what is missing.
@@ -74,6 +76,9 @@ $(BUILD)/tests/smmu_tests: $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	$(CXX) $(HOST_LDFLAGS) -o $@ $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 -include $(TEST_OBJS:.o=.d)
+
+# ---- random differential regression (RTL vs reference model), soak, coverage ----
+include tb/diff/diff.mk
 
 # ---- demo ------------------------------------------------------------------------
 $(BUILD)/demo/smmu_demo: tb/demo/smmu_demo.c $(DRV_HOST_LIB) $(SIM_LIB) | $(SETUP_DONE)

@@ -46,6 +46,10 @@ if [ -x "$BUILD/scenario/scenario" ]; then
   done
 fi
 
+# the random differential regression: RTL against the reference model, 1M+ transactions
+stage differential $MAKE --no-print-directory diff
+grep -h -E "^(differential:|seed .*mismatches)" "$BUILD/logs/differential.log" | sed 's/^/     /'
+
 bin="$BUILD/tests/smmu_tests"
 if [ -x "$bin" ]; then
   for t in $("$bin" --list); do

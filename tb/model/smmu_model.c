@@ -475,6 +475,10 @@ static uint64_t oas_mask(const ctx_t *c)
     return c->oas >= 64 ? ~0ULL : BIT(c->oas) - 1;
 }
 
+/* STE and CD fetches read dwords 0..3: the fields of this subset (STE: Config, S1*, S2*,
+ * overrides; CD: TxSZ .. ASID, TTB0, TTB1, MAIR). Project decision, docs/subset.md. */
+#define STRUCT_READ_DWORDS 4u
+
 /* One fetch = one count; a structure is nwords 64-bit reads at consecutive addresses. */
 static int fetch(ctx_t *c, uint64_t pa, uint64_t *buf, unsigned nwords)
 {
@@ -988,7 +992,12 @@ static int ste_lookup(ctx_t *c, uint64_t *ste)
             addr = 0;
         ste_pa = (addr + (sid << 6)) & oas_mask(c);
     }
-    if (fetch(c, ste_pa, ste, 8) != 0) {
+    /* Only dwords 0..3 hold fields this subset uses; the SMMU may read a structure in any
+     * size and order (IHI 0070 3.21.3), and reading the unused half is IMPLEMENTATION
+     * DEFINED: project decision (docs/subset.md) the first 32 bytes, so an abort on
+     * dwords 4..7 alone is not a fetch fault. */
+    memset(ste, 0, 8 * sizeof ste[0]);
+    if (fetch(c, ste_pa, ste, STRUCT_READ_DWORDS) != 0) {
         fault_fetch(c, EVT_F_STE_FETCH, ste_pa);
         return -1;
     }
@@ -1116,7 +1125,8 @@ int smmu_model_translate(const smmu_model_t *m, const smmu_model_txn_t *t,
         } else {
             cdpa = cdaddr;
         }
-        if (fetch(&c, cdpa, cd, 8) != 0) {
+        memset(cd, 0, sizeof cd); /* dwords 4..7 (AMAIR, IMP DEF, RES0) not read */
+        if (fetch(&c, cdpa, cd, STRUCT_READ_DWORDS) != 0) {
             fault_fetch(&c, EVT_F_CD_FETCH, cdpa);
             return 0;
         }

@@ -26,8 +26,9 @@
  *   - each stage-1 or stage-2 translation table descriptor: 1
  * So a stage-1-only 4-level walk costs STE + CD + 4 = 6 (plus 1 with a 2-level stream
  * table), and nested 4 x 4 costs STE + (4 + CD) + 4*4 + 4 + 4 = 30.
- * A 64-byte structure is read as eight read64() calls (all eight, so an abort anywhere in
- * the structure fails the fetch, as a single burst would) but counted once.
+ * A 64-byte STE or CD is read as four read64() calls, dwords 0..3 (the only ones holding
+ * fields of this subset; project decision in docs/subset.md: an abort on dwords 4..7
+ * alone is not a fetch fault), counted once.
  */
 #ifndef SMMU_MODEL_H
 #define SMMU_MODEL_H

@@ -426,10 +426,13 @@ TEST(model_ste_fetch_abort)
     env();
     smmu_model_txn_t x = txn(7, 0x4000, false, 0);
     smmu_model_result_t r;
-    /* STE 7 at 0x1001C0; an abort in its last dword fails the whole 64-byte fetch:
-     * F_STE_FETCH with FetchAddr = the STE address. With SSV the record carries
-     * SSV and the SubstreamID. */
+    /* STE 7 at 0x1001C0; the fetch reads dwords 0..3 (docs/subset.md), so an abort in
+     * its last dword alone is no fault, one in dword 3 fails the fetch: F_STE_FETCH with
+     * FetchAddr = the STE address. With SSV the record carries SSV and the SubstreamID. */
     abort_range(0x1001F8, 0x1001F8);
+    r = run(&x);
+    CHECK(r.fault != EVT_F_STE_FETCH, "an abort on STE dword 7 alone faulted");
+    abort_range(0x1001D8, 0x1001D8);
     x.ssv = true;
     x.ssid = 0x1234;
     r = run(&x);
@@ -978,9 +981,9 @@ TEST(model_cd_fetch_and_bad_cd)
     s1_setup();
     s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
 
-    /* Abort anywhere in the CD: F_CD_FETCH, FetchAddr = the CD PA (0x200000);
-     * reads = STE + CD. */
-    abort_range(CD_PA + 0x38, CD_PA + 0x38);
+    /* Abort in the CD's dwords 0..3 (the part fetched, docs/subset.md): F_CD_FETCH,
+     * FetchAddr = the CD PA (0x200000); reads = STE + CD. */
+    abort_range(CD_PA + 0x18, CD_PA + 0x18);
     r = run(&x);
     EXPECT_FAULT(r, EVT_F_CD_FETCH);
     EXPECT_EVT(r, EV0(0x09, 1), 0, 0, CD_PA);
