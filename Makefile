@@ -8,7 +8,8 @@
 #   make scenario SCRIPT=f   run one scenario script (tb/scenarios/*.scn; docs/scenario.md)
 #   make diff | soak | coverage   random differential regression, open-ended soak,
 #                            Verilator line/toggle coverage (docs/differential.md)
-#   make lint | synth | regs | rv32 | clean
+#   make soc-sim             the driver's self-test on the PicoRV32 SoC in Verilator
+#   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
 # Both `run` and `test` first run scripts/setup.sh, which installs what is missing.
 
@@ -62,6 +63,7 @@ include tb/model/model.mk
 include tb/unit/unit.mk
 include sw/sw.mk
 include tb/scenario/scenario.mk
+include fpga/fpga.mk
 
 # ---- tests -----------------------------------------------------------------------
 TEST_SRCS := $(sort $(wildcard tb/tests/*.c))

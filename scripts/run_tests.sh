@@ -29,6 +29,10 @@ stage regs-current python3 scripts/regtool.py --check
 stage lint bash scripts/lint.sh
 stage synth bash scripts/synth.sh
 stage rv32-driver-build $MAKE --no-print-directory rv32
+# the SoC: lint, generic synthesis, and the unchanged driver's self-test on PicoRV32
+stage soc-lint  $MAKE --no-print-directory soc-lint
+stage soc-synth $MAKE --no-print-directory soc-synth
+stage soc-sim   $MAKE --no-print-directory soc-sim
 # unit benches of the pure RTL functions: one build, then each bench is a test
 unit_bins=$($MAKE --no-print-directory -s unit-list)
 stage build-unit-benches $MAKE -j2 --no-print-directory $unit_bins

@@ -9,8 +9,9 @@ DEB_PKGS=(
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   g++ make python3 zlib1g-dev
 )
-# Python packages (none yet: the register generator uses only the standard library).
-PY_PKGS=()
+# Python packages: PicoRV32's Verilog for the FPGA SoC (fpga/; located from Python, never
+# copied into the repository). The register generator uses only the standard library.
+PY_PKGS=(pythondata-cpu-picorv32)
 
 missing=()
 for p in "${DEB_PKGS[@]}"; do
