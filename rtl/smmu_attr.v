@@ -53,7 +53,7 @@ module smmu_attr #(
     output reg  [1:0] out_domain
 );
     localparam [1:0] SH_NSH = 2'd0, SH_OSH = 2'd2, SH_ISH = 2'd3;
-    localparam [1:0] DOM_NSH = 2'd0, DOM_ISH = 2'd1, DOM_OSH = 2'd2, DOM_SYS = 2'd3;
+    `include "smmu_amba.vh"
     localparam [1:0] T_NC = 2'd0, T_WT = 2'd1, T_WB = 2'd2;
     localparam [7:0] A_NGNRNE = 8'h00, A_NC = 8'h44, A_WB_RWA = 8'hFF;
 
@@ -138,14 +138,6 @@ module smmu_attr #(
     endfunction
 
     // SH encoding -> AMBA AxDOMAIN
-    function [1:0] sh_dom(input [1:0] s);
-        case (s)
-            SH_ISH:  sh_dom = DOM_ISH;
-            SH_OSH:  sh_dom = DOM_OSH;
-            default: sh_dom = DOM_NSH;
-        endcase
-    endfunction
-
     function [1:0] min2(input [1:0] a, input [1:0] b);
         min2 = (a < b) ? a : b;
     endfunction
@@ -207,18 +199,6 @@ module smmu_attr #(
         out_sh   = sh_fin;
 
         // AMBA (16.7.5.2, 16.7.5.3: any Normal other than iWB-oWB goes out as NC)
-        if (is_dev(a_fin[7:4])) begin
-            out_cache  = {3'b000, a_fin[3:2] != 2'd0};
-            out_domain = DOM_SYS;
-        end else if (n_type(a_fin[7:4]) == T_WB && n_type(a_fin[3:0]) == T_WB) begin
-            if (!a_fin[5] && !a_fin[4])
-                out_cache = is_read ? 4'b1011 : 4'b0111;
-            else
-                out_cache = {a_fin[4], a_fin[5], 2'b11};
-            out_domain = sh_dom(sh_fin);
-        end else begin
-            out_cache  = 4'b0011;
-            out_domain = DOM_SYS;
-        end
+        {out_cache, out_domain} = amba_out(a_fin, sh_fin, is_read);
     end
 endmodule

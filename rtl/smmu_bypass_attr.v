@@ -57,7 +57,7 @@ module smmu_bypass_attr (
     output reg  [7:0] out_attr
 );
     localparam [1:0] SH_NSH = 2'd0, SH_OSH = 2'd2, SH_ISH = 2'd3;
-    localparam [1:0] DOM_NSH = 2'd0, DOM_ISH = 2'd1, DOM_OSH = 2'd2, DOM_SYS = 2'd3;
+    `include "smmu_amba.vh"
 
     // Incoming attribute
     wire       in_dev   = !in_cache[1];
@@ -115,19 +115,6 @@ module smmu_bypass_attr (
         out_attr = attr;
     end
 
-    // MAIR nibble is write-back: 0b11RW, or 0b01RW with RW != 00
-    function nib_wb(input [3:0] n);
-        nib_wb = (n[3:2] == 2'b11) || (n[3:2] == 2'b01 && n[1:0] != 2'b00);
-    endfunction
-
-    // SH encoding -> AMBA AxDOMAIN
-    function [1:0] sh_dom(input [1:0] s);
-        case (s)
-            SH_ISH:  sh_dom = DOM_ISH;
-            SH_OSH:  sh_dom = DOM_OSH;
-            default: sh_dom = DOM_NSH;
-        endcase
-    endfunction
 
     wire [1:0] in_sh = (in_dev || !in_cach)  ? SH_OSH :
                        (in_domain == 2'd1) ? SH_NSH : in_domain;
@@ -140,20 +127,7 @@ module smmu_bypass_attr (
             default: sh = SH_ISH;
         endcase
         out_sh = (dev || attr == 8'h44) ? SH_OSH : sh;
-        if (dev) begin
-            out_cache  = {3'b000, attr[3:2] != 2'b00};
-            out_domain = DOM_SYS;
-        end else if (nib_wb(attr[7:4]) && nib_wb(attr[3:0])) begin
-            // AMBA carries one level: the outer hints
-            if (!attr[5] && !attr[4])
-                out_cache = is_read ? 4'b1011 : 4'b0111;
-            else
-                out_cache = {attr[4], attr[5], 2'b11};
-            out_domain = sh_dom(sh);
-        end else begin
-            out_cache  = 4'b0011;
-            out_domain = DOM_SYS;
-        end
+        {out_cache, out_domain} = amba_out(attr, sh, is_read);
     end
 
     assign out_prot[0] = privcfg[1] ? privcfg[0] : in_prot[0];
