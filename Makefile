@@ -33,6 +33,8 @@ SIM_DFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-DSIM_PARAM_$(p)=$($(p)))
 
 RTL_SRCS   := $(sort $(wildcard rtl/*.v))
 RTL_INC    := -Irtl -Irtl/gen
+# What a build from the RTL depends on: the sources and every included header.
+RTL_DEPS   := $(RTL_SRCS) $(wildcard rtl/*.vh rtl/gen/*.vh)
 REGS_GEN   := rtl/gen/smmu_regs.vh sw/include/smmu/smmu_regs.h docs/registers.md
 
 # Host C: sanitizers on, warnings are errors.

@@ -73,7 +73,7 @@ SOC_VFLAGS  := --cc --exe --build -j 2 -O2 --x-assign fast --x-initial fast \
                -CFLAGS "-O2 -DSOC_UART_DIV=$(SOC_UART_DIV)" \
                $(if $(TRACE),--trace-fst)
 
-$(SOC_SIM): $(SOC_RTL) $(RTL_SRCS) fpga/sim/soc_tb.cpp $(REGS_GEN) | $(SETUP_DONE)
+$(SOC_SIM): $(SOC_RTL) $(RTL_DEPS) fpga/sim/soc_tb.cpp $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(SOC_SIM_DIR)
 	verilator $(SOC_VFLAGS) --Mdir $(SOC_SIM_DIR) $(SOC_ALL_RTL) $(abspath fpga/sim/soc_tb.cpp) \
 	  >$(SOC_SIM_DIR)/verilate.log 2>&1 || { tail -30 $(SOC_SIM_DIR)/verilate.log; exit 1; }

@@ -7,7 +7,7 @@
 #
 # Pieces, each rebuilt only when its own inputs change:
 #   $(BUILD)/model/   verilator --cc --build of rtl/*.v with $(SIM_GFLAGS); rebuilt when
-#                     rtl/*.v, rtl/gen/*.vh, the parameters or this file change
+#                     rtl/*.v, rtl/*.vh, rtl/gen/*.vh, the parameters or this file change
 #   $(BUILD)/vlrt/    the Verilator runtime (verilated, FST writer, threads): built once
 #   $(BUILD)/tb/harness/  tb/harness/*.cpp, C++17 with the host flags and sanitizers;
 #                     only sim_core.cpp includes the model header
@@ -49,7 +49,7 @@ $(SIM_PARAMS_TXT): .sim-params-check | $(SETUP_DONE)
 	@echo '$(SIM_GFLAGS) $(SIM_OPT)' > $@.tmp; cmp -s $@.tmp $@ || cp $@.tmp $@; rm -f $@.tmp
 .PHONY: .sim-params-check
 
-$(SIM_MODEL_A): $(RTL_SRCS) $(wildcard rtl/gen/*.vh) $(SIM_PARAMS_TXT) tb/tb.mk | $(SETUP_DONE)
+$(SIM_MODEL_A): $(RTL_DEPS) $(SIM_PARAMS_TXT) tb/tb.mk | $(SETUP_DONE)
 	@mkdir -p $(SIM_MDIR)
 	@# Verilator's own make runs its -j 2; the parent's jobserver cannot reach it.
 	MAKEFLAGS= $(VERILATOR) $(SIM_VFLAGS) $(RTL_SRCS)

@@ -62,7 +62,7 @@ COV_LIB       := $(BUILD)/cov/libsim_cov.a
 COV_SEEDS     ?= 1-24
 COV_COUNT     ?= 4000
 
-$(COV_MODEL_A): $(RTL_SRCS) $(wildcard rtl/gen/*.vh) tb/diff/diff.mk | $(SETUP_DONE)
+$(COV_MODEL_A): $(RTL_DEPS) tb/diff/diff.mk | $(SETUP_DONE)
 	@mkdir -p $(COV_MDIR)
 	MAKEFLAGS= $(VERILATOR) --cc --build -j 2 -O2 --trace-fst -Wno-fatal --top-module smmu_top \
 	  --coverage-line --coverage-toggle -Mdir $(COV_MDIR) $(SIM_GFLAGS) $(RTL_INC) \

@@ -11,7 +11,7 @@ UNIT_VFLAGS  := --cc --exe --build -Wall -Wno-fatal $(RTL_INC)
 UNIT_OPT     ?= -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0"
 UNIT_SAN     := $(filter -fsanitize% -fno-sanitize%,$(HOST_CXXFLAGS))
 UNIT_CFLAGS  := $(HOST_CXXFLAGS) -I$(CURDIR)/tb/unit -I$(CURDIR)/sw/include/smmu
-UNIT_HDRS    := tb/unit/unit_check.h rtl/gen/smmu_regs.vh
+UNIT_HDRS    := tb/unit/unit_check.h $(wildcard rtl/*.vh rtl/gen/*.vh)
 
 # $(call unit_build,<bench dir>,<module>,<bench .cpp>,<-G flags>,<-D flags>)
 define unit_build
