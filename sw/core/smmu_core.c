@@ -320,12 +320,21 @@ static int settle_config(smmu_t *smmu, const smmu_config_t *in)
         c.timeout_us = SMMU_DEF_TIMEOUT_US;
     if (c.split != 6u && c.split != 8u && c.split != 10u)
         return SMMU_EINVAL;
-    if (c.cmdq_log2 > 19u || c.eventq_log2 > 19u || c.strtab_log2 > 32u)
+    if (c.cmdq_log2 > 19u || c.eventq_log2 > 19u || c.strtab_log2 > 32u ||
+        c.fw_coherent > SMMU_FW_COH_NO)
         return SMMU_EINVAL;
     c.cmdq_log2 = min_u(c.cmdq_log2, ft->cmdq_log2);
     c.eventq_log2 = min_u(c.eventq_log2, ft->eventq_log2);
     c.strtab_log2 = c.strtab_log2 ? min_u(c.strtab_log2, ft->sid_bits) : ft->sid_bits;
     smmu_bcopy(&smmu->cfg, &c, sizeof c);
+    /* Firmware describes the integration; IDR0.COHACC only the SMMU's ability. Say so
+     * when they disagree (as Linux does). */
+    smmu->coherent = c.fw_coherent == SMMU_FW_COH_IDR ? ft->cohacc
+                                                      : c.fw_coherent == SMMU_FW_COH_YES;
+    if (c.fw_coherent != SMMU_FW_COH_IDR && smmu->coherent != ft->cohacc)
+        smmu_log(smmu, SMMU_LOG_WARN, smmu->coherent
+                                          ? "smmu: IDR0.COHACC = 0 overridden: firmware says coherent"
+                                          : "smmu: IDR0.COHACC = 1 overridden: firmware says not coherent");
     return 0;
 }
 
@@ -403,7 +412,7 @@ static uint32_t cr1_value(const smmu_t *smmu)
 {
     /* Write-back inner shareable when the SMMU's own accesses are coherent; otherwise
      * non-cacheable, for which shareability is ignored (reads as OSH). */
-    uint32_t sh = smmu->feat.cohacc ? 3u : 2u, c = smmu->feat.cohacc ? 1u : 0u;
+    uint32_t sh = smmu->coherent ? 3u : 2u, c = smmu->coherent ? 1u : 0u;
 
     return FIELD_PREP(SMMU_CR1_TABLE_SH, sh) | FIELD_PREP(SMMU_CR1_TABLE_OC, c) |
            FIELD_PREP(SMMU_CR1_TABLE_IC, c) | FIELD_PREP(SMMU_CR1_QUEUE_SH, sh) |
@@ -484,6 +493,7 @@ int smmu_init(smmu_t *smmu, const smmu_config_t *cfg)
     smmu->split64 = smmu->cfg.split_stores || sizeof(void *) < 8u;
     smmu->cmdq_drops = 0;
     smmu->abt_retry_valid = false;
+    smmu->masters = 0;
 
     /* Quiesce: nothing may be using the old tables or queues while they are replaced. */
     cr0 = rd32(smmu, SMMU_CR0);
@@ -601,6 +611,7 @@ int smmu_teardown(smmu_t *smmu)
         ret = r2;
     free_all(smmu);
     smmu->initialised = false;
+    smmu->masters = 0; /* caller-owned; their STEs are gone with the table */
     smmu_log(smmu, SMMU_LOG_INFO, ret ? "smmu: torn down (with errors)" : "smmu: torn down");
     return ret;
 }

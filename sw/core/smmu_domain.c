@@ -1,5 +1,6 @@
 /* Domains, masters, STE/CD construction and the hitless entry update (smmu_domain.h). */
 #include "smmu/smmu_domain.h"
+#include "smmu/smmu_nested.h"
 #include "smmu_internal.h"
 
 #define LO32 0x00000000ffffffffull
@@ -248,7 +249,7 @@ void smmu_make_bypass_ste(const smmu_t *smmu, uint64_t ste[8])
 
 void smmu_make_s1_ste(const smmu_t *smmu, uint64_t ste[8], uint64_t cd_pa)
 {
-    bool coh = smmu->feat.cohacc;
+    bool coh = smmu->coherent;
 
     zero8(ste);
     DW_SET(STE, V, ste, 1u);
@@ -294,6 +295,7 @@ void smmu_make_domain_ste(const smmu_domain_t *d, uint64_t ste[8])
     case SMMU_DOMAIN_IDENTITY: smmu_make_bypass_ste(d->smmu, ste); break;
     case SMMU_DOMAIN_S1: smmu_make_s1_ste(d->smmu, ste, d->cd.pa); break;
     case SMMU_DOMAIN_S2: smmu_make_s2_ste(d, ste); break;
+    case SMMU_DOMAIN_NESTED: smmu_make_nested_ste(d, ste); break;
     default: smmu_make_abort_ste(ste); break;
     }
 }
@@ -416,16 +418,92 @@ static void ste_observe(smmu_entry_writer_t *w, const uint64_t *entry)
         m->smmu->entry_hook(m->smmu->entry_hook_arg, entry, false);
 }
 
-int smmu_master_init(smmu_master_t *m, smmu_t *smmu, uint32_t sid)
+/* Take m off its SMMU's list if it is on it (m's own fields may be garbage: only the
+ * list's pointers are followed). */
+static void master_unlink(smmu_t *smmu, const smmu_master_t *m)
 {
-    if (!m || !smmu || !smmu->initialised || shr64(sid, smmu->strtab_log2))
+    smmu_master_t **pp;
+
+    for (pp = &smmu->masters; *pp; pp = &(*pp)->next)
+        if (*pp == m) {
+            *pp = m->next;
+            return;
+        }
+}
+
+smmu_master_t *smmu_find_master(smmu_t *smmu, uint32_t sid)
+{
+    smmu_master_t *m;
+
+    if (!smmu)
+        return 0;
+    for (m = smmu->masters; m; m = m->next)
+        if (m->sid == sid)
+            return m;
+    return 0;
+}
+
+int smmu_master_init_fw(smmu_master_t *m, smmu_t *smmu, uint32_t sid, unsigned fw_flags)
+{
+    smmu_master_t *other;
+
+    if (!m || !smmu || !smmu->initialised || shr64(sid, smmu->strtab_log2) ||
+        (fw_flags & ~(SMMU_MASTER_DMA_COHERENT | SMMU_MASTER_CANWBS)))
         return SMMU_EINVAL;
+    master_unlink(smmu, m);
+    other = smmu_find_master(smmu, sid);
+    if (other)
+        return SMMU_EEXIST;
     m->smmu = smmu;
     m->sid = sid;
+    m->fw_flags = fw_flags;
     m->domain = 0;
     m->last_syncs = 0;
     m->last_hitless = true;
+    m->viommu = 0;
+    m->vsid = 0;
+    m->next = smmu->masters;
+    smmu->masters = m;
     return 0;
+}
+
+int smmu_master_init(smmu_master_t *m, smmu_t *smmu, uint32_t sid)
+{
+    return smmu_master_init_fw(m, smmu, sid, 0u);
+}
+
+int smmu_master_fini(smmu_master_t *m)
+{
+    int ret = 0;
+
+    if (!m || !m->smmu)
+        return SMMU_EINVAL;
+    if (m->viommu)
+        return SMMU_EBUSY;
+    if (m->domain)
+        ret = smmu_detach(m);
+    if (ret == 0) {
+        master_unlink(m->smmu, m);
+        m->smmu = 0;
+    }
+    return ret;
+}
+
+bool smmu_master_capable(const smmu_master_t *m, unsigned cap)
+{
+    if (!m || !m->smmu)
+        return false;
+    switch (cap) {
+    case SMMU_CAP_CACHE_COHERENCY:
+        /* A coherent master behind a non-coherent SMMU integration is not coherent:
+         * its traffic leaves through the same port as the SMMU's own. */
+        return (m->fw_flags & SMMU_MASTER_CANWBS) ||
+               ((m->fw_flags & SMMU_MASTER_DMA_COHERENT) && m->smmu->coherent);
+    case SMMU_CAP_ENFORCE_CACHE_COHERENCY:
+        return (m->fw_flags & SMMU_MASTER_CANWBS) != 0u;
+    default:
+        return false;
+    }
 }
 
 static int master_write(smmu_master_t *m, const uint64_t target[8])
@@ -460,6 +538,11 @@ int smmu_attach(smmu_master_t *m, smmu_domain_t *d)
 
     if (!m || !m->smmu || !d || d->smmu != m->smmu)
         return SMMU_EINVAL;
+    /* A guest's domain serves only the devices the guest was given. */
+    if (d->type == SMMU_DOMAIN_NESTED && (!d->viommu || m->viommu != d->viommu))
+        return SMMU_EINVAL;
+    if (d->enforce_cc && !(m->fw_flags & SMMU_MASTER_CANWBS))
+        return SMMU_ENOTSUP;
     smmu_make_domain_ste(d, target);
     ret = master_write(m, target);
     if (ret)
@@ -519,14 +602,14 @@ int smmu_domain_init(smmu_domain_t *d, smmu_t *smmu, unsigned type, const smmu_d
         return SMMU_EINVAL;
     smmu_bzero(d, sizeof *d);
     if (!smmu || !smmu->initialised || type > SMMU_DOMAIN_S2)
-        return SMMU_EINVAL;
+        return SMMU_EINVAL; /* nested domains: smmu_nested_domain_init */
     if (cfg)
         smmu_bcopy(&c, cfg, sizeof c);
     else
         smmu_bzero(&c, sizeof c);
     d->smmu = smmu;
     d->type = type;
-    d->coherent_walk = smmu->feat.cohacc;
+    d->coherent_walk = smmu->coherent;
     if (type == SMMU_DOMAIN_BLOCKED || type == SMMU_DOMAIN_IDENTITY)
         return 0;
 
@@ -551,7 +634,10 @@ int smmu_domain_init(smmu_domain_t *d, smmu_t *smmu, unsigned type, const smmu_d
         pc.ias = c.ias ? c.ias : oas;
         if (pc.ias > oas)
             return SMMU_EINVAL; /* IAS = OAS on this SMMU (facts 5) */
-        d->fwb = !c.no_fwb && smmu->feat.fwb && smmu->feat.cohacc;
+        /* S2FWB only on a coherent SMMU (as Linux): forcing write-back on a
+         * non-coherent integration would make the master's DMA cacheable where nothing
+         * snoops it. */
+        d->fwb = !c.no_fwb && smmu->feat.fwb && smmu->coherent;
         d->nest_parent = c.nest_parent;
         pc.fwb = d->fwb;
         pc.concat = !c.no_concat;
@@ -611,10 +697,16 @@ int smmu_domain_free(smmu_domain_t *d)
             smmu->hal->dma_free(smmu->hal->ctx, d->cd.cpu, d->cd.pa, d->cd.size);
         id_free(smmu->asid_map, d->asid);
     } else if (d->type == SMMU_DOMAIN_S2) {
+        if (d->viommu)
+            return SMMU_EBUSY; /* its vIOMMU goes first */
         smmu_cmd_tlbi_s12_vmall(&cmd, d->vmid);
         ret = smmu_cmdq_submit(smmu, &cmd, 1, true, SMMU_CS_NONE);
         smmu_pgtable_free(&d->pgt);
         id_free(smmu->vmid_map, d->vmid);
+    } else if (d->type == SMMU_DOMAIN_NESTED && d->viommu) {
+        /* The guest's TLB entries are the guest's to invalidate (through the vIOMMU);
+         * the domain itself owns no memory. */
+        d->viommu->nested--;
     }
     d->smmu = 0;
     return ret;
@@ -747,4 +839,65 @@ int smmu_domain_iova_to_phys(const smmu_domain_t *d, uint64_t iova, uint64_t *pa
     if (!paging(d))
         return SMMU_ENOENT;
     return smmu_pgtable_iova_to_phys(&d->pgt, iova, pa, 0, 0);
+}
+
+/* ---- cache coherency and events ------------------------------------------------------- */
+
+int smmu_domain_enforce_cache_coherency(smmu_domain_t *d)
+{
+    smmu_master_t *m;
+
+    if (!paging(d))
+        return SMMU_EINVAL;
+    for (m = d->smmu->masters; m; m = m->next)
+        if (m->domain == d && !(m->fw_flags & SMMU_MASTER_CANWBS))
+            return SMMU_ENOTSUP;
+    d->enforce_cc = true;
+    return 0;
+}
+
+void smmu_domain_set_fault_handler(smmu_domain_t *d, smmu_event_cb_t cb, void *arg)
+{
+    if (!d)
+        return;
+    d->fault_cb = cb;
+    d->fault_arg = arg;
+}
+
+void smmu_set_event_handler(smmu_t *smmu, smmu_event_cb_t cb, void *arg)
+{
+    if (!smmu)
+        return;
+    smmu->event_cb = cb;
+    smmu->event_arg = arg;
+}
+
+static void route_event(void *arg, const smmu_event_t *ev)
+{
+    smmu_t *smmu = (smmu_t *)arg;
+    smmu_master_t *m = smmu_find_master(smmu, (uint32_t)DW_GET(EVT, SID, ev->dw));
+    smmu_domain_t *d = m ? m->domain : 0;
+    char line[SMMU_LINE];
+
+    if (d && d->type == SMMU_DOMAIN_NESTED) {
+        if (!DW_GET(EVT, S2, ev->dw) && smmu_viommu_report(d->viommu, m, ev))
+            return;
+        /* Stage-2 faults are the host's: the parent's handler. */
+        d = d->viommu ? d->viommu->parent : 0;
+    }
+    if (d && d->fault_cb) {
+        d->fault_cb(d->fault_arg, ev);
+    } else if (smmu->event_cb) {
+        smmu->event_cb(smmu->event_arg, ev);
+    } else {
+        smmu_event_decode(ev, line, sizeof line);
+        smmu_log(smmu, SMMU_LOG_WARN, line);
+    }
+}
+
+int smmu_evtq_dispatch(smmu_t *smmu, unsigned max)
+{
+    if (!smmu || !smmu->initialised)
+        return SMMU_EINVAL;
+    return smmu_evtq_drain(smmu, route_event, smmu, max);
 }

@@ -112,4 +112,12 @@ static inline uint64_t *cmdq_slot(const smmu_t *s, uint32_t idx)
     return (uint64_t *)s->cmdq.cpu + (size_t)(idx & ((1u << s->cmdq_log2) - 1u)) * CMD_DWORDS;
 }
 
+/* ---- nesting (smmu_nested.c) ------------------------------------------------------------ */
+struct smmu_viommu;
+struct smmu_master;
+/* Hand a guest's event to its vIOMMU with the master's vSID in place of the StreamID;
+ * false when the vIOMMU has no handler (the caller routes it elsewhere). */
+bool smmu_viommu_report(struct smmu_viommu *v, const struct smmu_master *m,
+                        const smmu_event_t *ev);
+
 #endif /* SMMU_INTERNAL_H */

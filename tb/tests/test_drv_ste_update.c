@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "smmu/smmu_domain.h"
+#include "smmu/smmu_nested.h"
 #include "smmu/smmu_regs.h"
 #include "test.h"
 
@@ -98,6 +99,7 @@ static void fake_setup(void)
 {
     memset(&fake_smmu, 0, sizeof fake_smmu);
     fake_smmu.feat.cohacc = true;
+    fake_smmu.coherent = true;
     fake_smmu.feat.attr_types_ovr = true;
     fake_smmu.feat.attr_perms_ovr = true;
     fake_smmu.feat.fwb = true;
@@ -256,4 +258,110 @@ TEST(drv_unit_cd_transitions)
         run_transition(t, "cd install", off, a, true, true, 2, split);
         run_transition(t, "cd remove", a, off, true, true, 2, split);
     }
+}
+
+/* Nested domains (smmu_nested.h) on the pretend SMMU: guest STE validation, the STE each
+ * guest configuration becomes, and the transitions a VMM makes when the guest rewrites
+ * its STE (a new nested domain, attached over the old one). */
+TEST(drv_unit_nested_ste)
+{
+    smmu_domain_t parent, n_abort, n_bypass, n_s1a, n_s1b, n_s1dss, bad;
+    smmu_viommu_t v;
+    uint64_t e[8], s2[8], nabort[8], nbypass[8], ns1a[8], ns1b[8], ns1dss[8], u[8];
+    const uint64_t v_cfg = STE_V_MASK, s1cfg = (uint64_t)STE_CFG_S1 << STE_CONFIG_SHIFT;
+
+    fake_setup();
+    fake_s2(&parent, 9, 0x0000000fedcb0000ull, true);
+    CHECK_EQ(smmu_viommu_init(&v, &parent, NULL, NULL), SMMU_EINVAL); /* not a nest parent */
+    parent.nest_parent = true;
+    REQUIRE(smmu_viommu_init(&v, &parent, NULL, NULL) == 0, "viommu");
+    CHECK_EQ(v.vmid, 9);
+    CHECK_EQ(smmu_viommu_init(&v, &parent, NULL, NULL), SMMU_EBUSY); /* one per parent */
+    CHECK(v.parent == &parent && parent.viommu == &v, "a refused init leaves v alone");
+
+    /* Accepted guest STEs. */
+    const uint64_t g_off[2] = {0, 0x123}; /* V = 0: junk ignored, abort */
+    const uint64_t g_abort[2] = {v_cfg, 0};
+    const uint64_t g_bypass[2] = {v_cfg | (uint64_t)STE_CFG_BYPASS << STE_CONFIG_SHIFT, 0};
+    const uint64_t g_s1a[2] = {v_cfg | s1cfg | CD_A | (3ull << STE_S1CDMAX_SHIFT),
+                               (1ull << STE_S1CIR_SHIFT) | (1ull << STE_S1COR_SHIFT) |
+                                   (3ull << STE_S1CSH_SHIFT)};
+    const uint64_t g_s1b[2] = {v_cfg | s1cfg | CD_B, g_s1a[1]};
+    const uint64_t g_s1dss[2] = {g_s1a[0], g_s1a[1] | (1ull << STE_S1DSS_SHIFT)};
+    CHECK_EQ(smmu_nested_domain_init(&n_abort, &v, g_off), 0);
+    smmu_make_domain_ste(&n_abort, nabort);
+    smmu_make_abort_ste(e);
+    CHECK(!memcmp(nabort, e, sizeof e), "invalid guest STE -> abort STE");
+    CHECK_EQ(smmu_domain_free(&n_abort), 0);
+    CHECK_EQ(smmu_nested_domain_init(&n_abort, &v, g_abort), 0);
+    smmu_make_domain_ste(&n_abort, nabort);
+    CHECK(!memcmp(nabort, e, sizeof e), "guest abort -> abort STE");
+    CHECK_EQ(smmu_nested_domain_init(&n_bypass, &v, g_bypass), 0);
+    smmu_make_domain_ste(&n_bypass, nbypass);
+    smmu_make_s2_ste(&parent, s2);
+    CHECK(!memcmp(nbypass, s2, sizeof s2), "guest bypass -> the parent's stage 2 alone");
+    CHECK(s2[1] & STE_S2FWB_MASK, "parent forces write-back");
+    CHECK(s2[2] & STE_S2PTW_MASK, "nest parent: S2PTW");
+    CHECK_EQ(smmu_nested_domain_init(&n_s1a, &v, g_s1a), 0);
+    CHECK_EQ(smmu_nested_domain_init(&n_s1b, &v, g_s1b), 0);
+    CHECK_EQ(smmu_nested_domain_init(&n_s1dss, &v, g_s1dss), 0);
+    CHECK_EQ(v.nested, 5);
+    smmu_make_domain_ste(&n_s1a, ns1a);
+    smmu_make_domain_ste(&n_s1b, ns1b);
+    smmu_make_domain_ste(&n_s1dss, ns1dss);
+    /* Guest stage 1 on the parent's stage 2: Config nested, the guest's S1 fields, the
+     * parent's dwords 2 and 3 (VMID, S2 tables) and S2FWB unchanged. */
+    CHECK_EQ(ns1a[0], STE_V_MASK | (uint64_t)STE_CFG_NESTED << STE_CONFIG_SHIFT | CD_A |
+                          (3ull << STE_S1CDMAX_SHIFT));
+    CHECK_EQ(ns1a[1], s2[1] | g_s1a[1]);
+    CHECK_EQ(ns1a[2], s2[2]);
+    CHECK_EQ(ns1a[3], s2[3]);
+    smmu_ste_used(ns1a, u);
+    for (int i = 0; i < 8; i++)
+        CHECK((ns1a[i] & ~u[i]) == 0, "nested STE dword %d sets unused bits", i);
+
+    /* Refused: any bit a guest may not set, stage 2 or nested or reserved Config. */
+    static const struct {
+        const char *what;
+        uint64_t dw0, dw1;
+    } refuse[] = {
+        {"Config S2", v_cfg | (uint64_t)STE_CFG_S2 << STE_CONFIG_SHIFT, 0},
+        {"Config nested", v_cfg | (uint64_t)STE_CFG_NESTED << STE_CONFIG_SHIFT, 0},
+        {"Config reserved 0b001", v_cfg | 1ull << STE_CONFIG_SHIFT, 0},
+        {"Config reserved 0b011", v_cfg | 3ull << STE_CONFIG_SHIFT, 0},
+        {"dword 0 bit 56 (reserved)", v_cfg | s1cfg | CD_A | (1ull << 56), 0},
+        {"STRW (dword 1)", v_cfg | s1cfg | CD_A, STE_STRW_MASK},
+        {"EATS / SHCFG (dword 1)", v_cfg | s1cfg | CD_A, 1ull << 44},
+        {"MTCFG override (dword 1)", v_cfg | s1cfg | CD_A, STE_MTCFG_MASK},
+        {"PRIVCFG (dword 1)", v_cfg | s1cfg | CD_A, STE_PRIVCFG_MASK},
+        {"abort with stage-1 junk in dword 1", v_cfg, 1ull << 63},
+    };
+    for (unsigned i = 0; i < sizeof refuse / sizeof refuse[0]; i++) {
+        const uint64_t g[2] = {refuse[i].dw0, refuse[i].dw1};
+        CHECK(smmu_nested_domain_init(&bad, &v, g) == SMMU_EINVAL, "%s accepted",
+              refuse[i].what);
+    }
+    CHECK_EQ(v.nested, 5); /* refusals leave nothing behind */
+
+    /* What the VMM does when the guest rewrites its STE. */
+    both_ways(t, "s2->nested(S1)", "nested(S1)->s2", s2, ns1a, true, 2);
+    both_ways(t, "gbypass->gS1", "gS1->gbypass", nbypass, ns1a, true, 2);
+    both_ways(t, "gabort->gS1", "gS1->gabort", nabort, ns1a, true, 2);
+    both_ways(t, "gabort->gbypass", "gbypass->gabort", nabort, nbypass, true, 2);
+    /* S1DSS alone (dword 1): hitless, one sync. */
+    both_ways(t, "gS1->gS1(dss)", "gS1(dss)->gS1", ns1a, ns1dss, true, 1);
+    /* Another CD table and S1CDMax (dword 0, both halves): one store; split, it must
+     * break. */
+    run_transition(t, "gS1->gS1'", ns1a, ns1b, false, true, 1, false);
+    run_transition(t, "gS1->gS1'", ns1a, ns1b, false, false, 2, true);
+
+    CHECK_EQ(smmu_viommu_free(&v), SMMU_EBUSY); /* nested domains left */
+    CHECK_EQ(smmu_domain_free(&n_abort), 0);
+    CHECK_EQ(smmu_domain_free(&n_bypass), 0);
+    CHECK_EQ(smmu_domain_free(&n_s1a), 0);
+    CHECK_EQ(smmu_domain_free(&n_s1b), 0);
+    CHECK_EQ(smmu_domain_free(&n_s1dss), 0);
+    CHECK_EQ(v.nested, 0);
+    CHECK_EQ(smmu_viommu_free(&v), 0);
+    CHECK(parent.viommu == NULL, "parent released");
 }

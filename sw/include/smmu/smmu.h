@@ -112,7 +112,17 @@ typedef struct smmu_config {
                               * single-copy-atomic 64-bit stores (automatic on a 32-bit
                               * CPU; for testing that path on a 64-bit host) */
     uint32_t timeout_us;     /* bound on every wait; 0 = 10000 us */
+    unsigned fw_coherent;    /* the firmware's word on the SMMU's own accesses (DT
+                              * "dma-coherent", IORT COHACC override): enum
+                              * smmu_fw_coherent. It wins over IDR0.COHACC, which only
+                              * says the SMMU could be integrated coherently. */
 } smmu_config_t;
+
+enum smmu_fw_coherent {
+    SMMU_FW_COH_IDR = 0, /* no firmware description: trust IDR0.COHACC */
+    SMMU_FW_COH_YES = 1, /* table walks, CD fetches and queues may be write-back cached */
+    SMMU_FW_COH_NO = 2,  /* the integration is not coherent: non-cacheable structures */
+};
 
 /* ---- commands -------------------------------------------------------------------- */
 
@@ -216,6 +226,8 @@ typedef void (*smmu_event_cb_t)(void *arg, const smmu_event_t *ev);
 
 /* ---- the driver instance ---------------------------------------------------------- */
 
+struct smmu_master; /* smmu_domain.h */
+
 /* Statistics the driver keeps (counts since smmu_init). */
 typedef struct smmu_stats {
     uint64_t cmds;            /* commands written to the queue (CMD_SYNCs included) */
@@ -251,6 +263,10 @@ typedef struct smmu {
     smmu_features_t feat;
     smmu_config_t cfg;
     bool probed, initialised;
+    /* The SMMU's own accesses are coherent (cfg.fw_coherent, else IDR0.COHACC): CR1,
+     * STE/CD fetch and walk attributes are write-back inner-shareable, and stage-2
+     * domains may use S2FWB. */
+    bool coherent;
 
     /* Stream table. */
     smmu_dma_t strtab;        /* linear table or level-1 table */
@@ -294,6 +310,12 @@ typedef struct smmu {
     uint32_t gerrorn;         /* the driver's copy of GERRORN (software owns it) */
 
     smmu_stats_t stats;
+
+    /* Masters known to the driver (smmu_master_init), for routing events by StreamID,
+     * and the handler of events nobody else claims (smmu_evtq_dispatch). */
+    struct smmu_master *masters;
+    smmu_event_cb_t event_cb;
+    void *event_arg;
 } smmu_t;
 
 /* ---- bring-up and tear-down -------------------------------------------------------- */

@@ -8,8 +8,10 @@
  *                         (NS-EL1 StreamWorld, VMID 0)
  *   SMMU_DOMAIN_S2        stage-2 paging: own VMID, a stage-2 table tree (S2FWB when
  *                         the SMMU has FWB and is coherent, unless cfg.no_fwb)
- * A master (smmu_master_t, caller-owned) is one StreamID and the domain it is attached
- * to. smmu_attach() moves a master between domains by rewriting its STE in place with
+ *   SMMU_DOMAIN_NESTED    a guest's stage 1 on a nest-parent stage 2 (smmu_nested.h)
+ * A master (smmu_master_t, caller-owned) is one StreamID, what the firmware says about
+ * it (coherency, CANWBS) and the domain it is attached to; the driver keeps a list of
+ * its masters to route events by StreamID (smmu_evtq_dispatch). smmu_attach() moves a master between domains by rewriting its STE in place with
  * the hitless update algorithm (facts section 10), so a move between configurations
  * that differ in a single used dword never exposes traffic to anything but the old or
  * the new configuration.
@@ -52,7 +54,10 @@ enum smmu_domain_type {
     SMMU_DOMAIN_IDENTITY = 1,
     SMMU_DOMAIN_S1 = 2,
     SMMU_DOMAIN_S2 = 3,
+    SMMU_DOMAIN_NESTED = 4,  /* made by smmu_nested_domain_init only */
 };
+
+struct smmu_viommu; /* smmu_nested.h */
 
 /* Options of a new domain (NULL = defaults). */
 typedef struct smmu_domain_cfg {
@@ -78,20 +83,38 @@ typedef struct smmu_domain {
     uint16_t vmid;           /* S2 (S1 domains use VMID 0) */
     bool fwb;                /* S2: STE.S2FWB (and the tree's MemAttr encoding) */
     bool nest_parent;
-    bool coherent_walk;      /* table walks are WB cacheable (IDR0.COHACC) */
+    bool coherent_walk;      /* table walks are WB cacheable (smmu_t.coherent) */
+    bool enforce_cc;         /* smmu_domain_enforce_cache_coherency() succeeded: only
+                              * CANWBS masters may attach */
     smmu_pgtable_t pgt;      /* S1, S2 */
     smmu_dma_t cd;           /* S1: the CD (64 bytes used) */
     unsigned attached;       /* masters attached */
     smmu_domain_stats_t stats;
+    /* Events of attached masters (smmu_evtq_dispatch); NULL: the SMMU's handler. */
+    smmu_event_cb_t fault_cb;
+    void *fault_arg;
+    /* NESTED: the vIOMMU (its parent gives stage 2) and the validated guest STE. */
+    struct smmu_viommu *viommu;
+    uint64_t guest_ste[2];
 } smmu_domain_t;
+
+/* What the firmware (DT, ACPI IORT) says about a master: smmu_master_init_fw flags. */
+#define SMMU_MASTER_DMA_COHERENT 0x1u /* "dma-coherent": its accesses snoop the CPU caches
+                                       * when the attributes say cacheable */
+#define SMMU_MASTER_CANWBS 0x2u       /* IORT CANWBS: its accesses are coherent write-back
+                                       * whatever the attributes and No_snoop say */
 
 /* One StreamID and where it is attached (caller-owned). */
 typedef struct smmu_master {
     smmu_t *smmu;
     uint32_t sid;
+    unsigned fw_flags;       /* SMMU_MASTER_* */
     smmu_domain_t *domain;   /* NULL: the STE aborts (never attached, or detached) */
     unsigned last_syncs;     /* syncs the last attach/detach needed (0..3) */
     bool last_hitless;       /* the last attach/detach never exposed V = 0 */
+    struct smmu_viommu *viommu; /* bound to a vIOMMU (smmu_viommu_vdev_add) */
+    uint32_t vsid;           /* its virtual StreamID there */
+    struct smmu_master *next;/* the SMMU's list of masters */
 } smmu_master_t;
 
 /*
@@ -140,12 +163,69 @@ int smmu_domain_flush(void *cookie, smmu_gather_t *g);
 
 /* ---- masters ---------------------------------------------------------------------- */
 
-/* A master for StreamID `sid` (< 2^smmu->strtab_log2), not attached; touches nothing. */
+/*
+ * A master for StreamID `sid` (< 2^smmu->strtab_log2) with the firmware's description
+ * `fw_flags` (SMMU_MASTER_*), not attached; touches no hardware. The master joins the
+ * SMMU's list (re-initialising a listed master is allowed and keeps one entry). Returns
+ * 0, SMMU_EINVAL or SMMU_EEXIST (another master has this StreamID).
+ */
+int smmu_master_init_fw(smmu_master_t *m, smmu_t *smmu, uint32_t sid, unsigned fw_flags);
+/* smmu_master_init_fw with no firmware flags (not coherent, not CANWBS). */
 int smmu_master_init(smmu_master_t *m, smmu_t *smmu, uint32_t sid);
 
+/* Forget a master: detach it (abort STE) if attached and leave the SMMU's list. SMMU_EBUSY
+ * while it is bound to a vIOMMU. 0 or a negative smmu_err. smmu_teardown() forgets all
+ * masters at once. */
+int smmu_master_fini(smmu_master_t *m);
+
+/* The master with StreamID `sid`, or NULL. */
+smmu_master_t *smmu_find_master(smmu_t *smmu, uint32_t sid);
+
+/* Capabilities of a master (Linux's iommu_capable):
+ *   SMMU_CAP_CACHE_COHERENCY          its DMA through the SMMU is cache coherent: CANWBS,
+ *                                     or "dma-coherent" with a coherent SMMU
+ *   SMMU_CAP_ENFORCE_CACHE_COHERENCY  a domain can guarantee coherence for it whatever
+ *                                     the attributes: only CANWBS (this SMMU honours
+ *                                     No_snoop and has no way to strip it) */
+enum smmu_cap {
+    SMMU_CAP_CACHE_COHERENCY = 0,
+    SMMU_CAP_ENFORCE_CACHE_COHERENCY = 1,
+};
+bool smmu_master_capable(const smmu_master_t *m, unsigned cap);
+
 /*
- * Attach the master to `d` (any type), replacing its current domain: on a 2-level
- * stream table the level-2 table covering the StreamID is allocated first (abort-filled,
+ * Make domain d guarantee cache-coherent DMA (Linux's enforce_cache_coherency, used by
+ * VFIO when no cache maintenance will be done): succeeds only if every master attached
+ * now is CANWBS; from then on smmu_attach() refuses other masters with SMMU_ENOTSUP.
+ * Returns 0, SMMU_ENOTSUP (a non-CANWBS master is attached; d unchanged) or SMMU_EINVAL
+ * (not a paging domain).
+ */
+int smmu_domain_enforce_cache_coherency(smmu_domain_t *d);
+
+/* Where events of the masters attached to d go (smmu_evtq_dispatch); NULL cb: the SMMU's
+ * handler. */
+void smmu_domain_set_fault_handler(smmu_domain_t *d, smmu_event_cb_t cb, void *arg);
+
+/* The handler of events no domain or vIOMMU claims (NULL: log them at WARN). */
+void smmu_set_event_handler(smmu_t *smmu, smmu_event_cb_t cb, void *arg);
+
+/*
+ * Drain the event queue (smmu_evtq_drain, at most `max` records, 0 = no limit) and
+ * route each record by its StreamID:
+ *   - a master attached to a nested domain, event not a stage-2 fault (S2 = 0): to its
+ *     vIOMMU's handler, with the StreamID replaced by the master's vSID (the guest's
+ *     view: C_BAD_STE/C_BAD_CD of its STE or CD, its stage-1 faults);
+ *   - otherwise, a master attached to a domain with a fault handler (a nested domain's
+ *     stage-2 faults go to its parent's handler): to that handler, unchanged;
+ *   - otherwise: to the SMMU's handler (smmu_set_event_handler), or logged.
+ * Returns the number of records routed, or SMMU_EINVAL.
+ */
+int smmu_evtq_dispatch(smmu_t *smmu, unsigned max);
+
+/*
+ * Attach the master to `d` (any type), replacing its current domain. A nested domain
+ * takes only masters bound to its vIOMMU, and a domain with enforce_cc only CANWBS
+ * masters (else SMMU_EINVAL / SMMU_ENOTSUP). On a 2-level stream table the level-2 table covering the StreamID is allocated first (abort-filled,
  * then the L1 descriptor, CFGI_STE_RANGE + CMD_SYNC); then the STE is rewritten
  * hitlessly where possible. Returns 0 or a negative smmu_err (the old attachment then
  * stays in place unless the failure was in a sync).
@@ -164,6 +244,9 @@ void smmu_make_bypass_ste(const smmu_t *smmu, uint64_t ste[8]);
 void smmu_make_s1_ste(const smmu_t *smmu, uint64_t ste[8], uint64_t cd_pa);
 /* Stage 2 of domain d (S2 type). */
 void smmu_make_s2_ste(const smmu_domain_t *d, uint64_t ste[8]);
+/* A nested domain's STE: abort, the parent's stage 2, or the guest's stage 1 fields on
+ * the parent's stage 2 with Config = nested (smmu_nested.h). */
+void smmu_make_nested_ste(const smmu_domain_t *d, uint64_t ste[8]);
 /* The STE a master attached to d gets (any type). */
 void smmu_make_domain_ste(const smmu_domain_t *d, uint64_t ste[8]);
 /* The CD of an S1 domain (TTB0 = tree, EPD1, ASID, MAIR = SMMU_MAIR_VALUE, R, A). */
