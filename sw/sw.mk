@@ -2,11 +2,14 @@
 # Included by the top-level Makefile, which provides BUILD, CC, HOST_CFLAGS, SETUP_DONE.
 #
 #   DRV_INC        include flags for code that uses the driver (tests, demo)
-#   DRV_HOST_LIB   core + simulator HAL, host build with sanitizers (tests, demo)
-#   DRV_RV32_LIB   core only, rv32im freestanding (the FPGA soft core); `make rv32`
+#   DRV_HOST_LIB   core + guest-memory HAL + simulator HAL, host build with sanitizers
+#                  (tests, demo)
+#   DRV_RV32_LIB   core + guest-memory HAL, rv32im freestanding (the FPGA soft core);
+#                  `make rv32`
 
-DRV_INC       := -Isw/include -Isw/hal/sim
-DRV_CORE_SRCS := $(sort $(wildcard sw/core/*.c))
+DRV_INC       := -Isw/include -Isw/hal/sim -Isw/hal/guest
+# The guest-memory HAL (sw/hal/guest) is freestanding like the core: every platform gets it.
+DRV_CORE_SRCS := $(sort $(wildcard sw/core/*.c)) $(sort $(wildcard sw/hal/guest/*.c))
 DRV_SIM_SRCS  := $(sort $(wildcard sw/hal/sim/*.c))
 
 # ---- host: core + simulator HAL -------------------------------------------------------
@@ -15,7 +18,7 @@ DRV_HOST_LIB  := $(BUILD)/sw/host/libsmmu_drv.a
 
 $(BUILD)/sw/host/%.o: %.c | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Itb/harness -MMD -MP -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Isw/hal/guest -Itb/harness -MMD -MP -c $< -o $@
 
 $(DRV_HOST_LIB): $(DRV_HOST_OBJS)
 	@rm -f $@
@@ -30,7 +33,7 @@ DRV_RV32_LIB  := $(BUILD)/sw/rv32/libsmmu_drv.a
 
 $(BUILD)/sw/rv32/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -MMD -MP -c $< -o $@
+	$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -Isw/hal/guest -MMD -MP -c $< -o $@
 
 # The archive must be self-contained: a symbol it uses but does not define (memcpy,
 # memset, __udivdi3, ...) would tie the firmware to a libc or libgcc, so it fails the build.

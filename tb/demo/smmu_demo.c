@@ -1,7 +1,10 @@
 /*
  * End-to-end demo (`make run`): the driver brings up the SMMU model, runs commands,
- * decodes an event, bypasses a DMA through GBPA and tears down. Exits 0 only if every
- * step worked.
+ * decodes an event, plays a hypervisor giving a guest a device through nested
+ * translation (nest-parent stage 2, vIOMMU, the guest's own CD and stage-1 tables in
+ * guest memory, DMA through both stages with S2FWB, guest invalidation, a guest fault
+ * forwarded with the virtual StreamID), bypasses a DMA through GBPA and tears down.
+ * Exits 0 only if every step worked.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,7 +12,10 @@
 
 #include "sim.h"
 #include "smmu/smmu.h"
+#include "smmu/smmu_domain.h"
+#include "smmu/smmu_nested.h"
 #include "smmu/smmu_regs.h"
+#include "smmu_hal_guest.h"
 #include "smmu_hal_sim.h"
 
 static unsigned failures;
@@ -58,6 +64,227 @@ static void on_event(void *arg, const smmu_event_t *ev)
 }
 
 static smmu_hal_sim_t hal;
+
+/* ---- the hypervisor-style nested flow ----------------------------------------------- */
+
+#define GUEST_RAM_IPA 0x40000000ull /* where the guest sees its 2 MB of RAM */
+#define GUEST_RAM_SIZE 0x200000ull
+#define GUEST_BUF_IPA (GUEST_RAM_IPA + 0x100000) /* two guest buffers in it */
+#define GUEST_BUF2_IPA (GUEST_RAM_IPA + 0x101000)
+#define GUEST_VA 0x7f0000000000ull              /* where the guest maps them for DMA */
+#define GUEST_VA_NC (GUEST_VA + 0x1000)
+#define VSID 0x10u                               /* the device as the guest numbers it */
+#define PSID 0x05u                               /* ... and as the SMMU does */
+#define GUEST_ASID 3u
+
+static char guest_event[160];
+static unsigned guest_events, host_faults;
+
+static void on_guest_event(void *arg, const smmu_event_t *ev)
+{
+    (void)arg;
+    if (guest_events++ == 0)
+        smmu_event_decode(ev, guest_event, sizeof guest_event);
+}
+
+static void on_host_fault(void *arg, const smmu_event_t *ev)
+{
+    (void)arg;
+    (void)ev;
+    host_faults++;
+}
+
+static smmu_hal_guest_t guest_hal;
+
+/* The guest's invalidation after an unmap of its stage-1 tables, as its driver would
+ * queue it on its (virtual) SMMU: one TLBI_NH_VA per page, or TLBI_NH_ASID for a large
+ * range, then release the freed table pages. The vIOMMU rewrites and issues them. */
+static int guest_flush(void *cookie, smmu_gather_t *g)
+{
+    smmu_viommu_t *v = (smmu_viommu_t *)cookie;
+    smmu_cmd_t cmds[16];
+    size_t n = 0;
+    int ret;
+
+    if ((g->end - g->start) / 0x1000 <= 16) {
+        for (uint64_t va = g->start; va < g->end; va += 0x1000)
+            smmu_cmd_tlbi_nh_va(&cmds[n++], 0, GUEST_ASID, va, g->leaf, NULL);
+    } else {
+        smmu_cmd_tlbi_nh_asid(&cmds[n++], 0, GUEST_ASID);
+    }
+    ret = smmu_viommu_invalidate(v, cmds, n, NULL);
+    if (ret == 0)
+        smmu_gather_release(g);
+    return ret;
+}
+
+static void demo_nested(sim_t *sim, smmu_t *smmu)
+{
+    smmu_domain_cfg_t pcfg = {.nest_parent = true};
+    smmu_domain_t parent, nested;
+    smmu_viommu_t viommu;
+    smmu_master_t dev;
+    smmu_pgtable_t gpt;
+    smmu_hw_info_t info;
+    void *ram = NULL, *cd_cpu = NULL;
+    uint64_t ram_pa = 0, cd_ipa = 0, data = 0, gcd[8];
+    char detail[256];
+    int ret;
+
+    printf("\nnested translation: a guest owns stage 1, the host stage 2\n");
+    /* The host: what the guest's virtual SMMU may advertise, the VM's stage 2 (the
+     * nest parent) mapping the guest's RAM, and a vIOMMU with the device at vSID. */
+    ret = smmu_hw_info(smmu, &info);
+    snprintf(detail, sizeof detail, "guest IDR0 0x%08x (S1P %u, S2P %u, HYP %u), IDR3 0x%08x "
+             "(FWB %u)", info.idr[0], (info.idr[0] >> 1) & 1u, info.idr[0] & 1u,
+             (info.idr[0] >> 9) & 1u, info.idr[3], (unsigned)((info.idr[3] & SMMU_IDR3_FWB_MASK) != 0));
+    step("hw_info for the guest", ret == 0 && !(info.idr[0] & SMMU_IDR0_S2P_MASK) &&
+                                      (info.idr[0] & SMMU_IDR0_S1P_MASK), detail);
+    ret = hal.hal.dma_alloc(hal.hal.ctx, GUEST_RAM_SIZE, GUEST_RAM_SIZE, &ram, &ram_pa);
+    if (ret == 0)
+        ret = smmu_domain_init(&parent, smmu, SMMU_DOMAIN_S2, &pcfg);
+    if (ret == 0)
+        ret = smmu_domain_map(&parent, GUEST_RAM_IPA, ram_pa, GUEST_RAM_SIZE,
+                              SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_MEM);
+    if (ret == 0)
+        smmu_domain_set_fault_handler(&parent, on_host_fault, NULL);
+    if (ret == 0)
+        ret = smmu_viommu_init(&viommu, &parent, on_guest_event, NULL);
+    if (ret == 0)
+        ret = smmu_master_init_fw(&dev, smmu, PSID, SMMU_MASTER_DMA_COHERENT);
+    if (ret == 0)
+        ret = smmu_viommu_vdev_add(&viommu, &dev, VSID);
+    snprintf(detail, sizeof detail, "%s; VMID %u, S2FWB %u, guest RAM IPA 0x%llx -> PA 0x%llx, "
+             "vSID 0x%x -> pSID 0x%x", smmu_strerror(ret), parent.vmid, parent.fwb,
+             (unsigned long long)GUEST_RAM_IPA, (unsigned long long)ram_pa, VSID, PSID);
+    step("nest parent and vIOMMU", ret == 0, detail);
+    if (ret)
+        return;
+
+    /* The guest: its stage-1 tables and CD in its own RAM, holding IPAs (the driver's
+     * table code through a HAL that hands out guest pages). One page write-back, one
+     * mapped Non-cacheable, which S2FWB forces back to write-back. */
+    ret = smmu_hal_guest_init(&guest_hal, &hal.hal, (uint8_t *)ram + 0x180000,
+                              GUEST_RAM_IPA + 0x180000, 0x80000);
+    smmu_pgtable_cfg_t gcfg = {.stage = 1, .ias = 48, .oas = parent.pgt.cfg.ias,
+                               .bbml2 = smmu->feat.bbml >= 2};
+    if (ret == 0)
+        ret = smmu_pgtable_init(&gpt, &guest_hal.hal, &gcfg);
+    smmu_gather_t gg;
+    smmu_gather_init(&gg, guest_flush, &viommu);
+    if (ret == 0)
+        ret = smmu_pgtable_map(&gpt, GUEST_VA, GUEST_BUF_IPA, 0x1000,
+                               SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_MEM, &gg);
+    if (ret == 0)
+        ret = smmu_pgtable_map(&gpt, GUEST_VA_NC, GUEST_BUF2_IPA, 0x1000,
+                               SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_IO, &gg);
+    if (ret == 0)
+        ret = guest_hal.hal.dma_alloc(guest_hal.hal.ctx, 64, 64, &cd_cpu, &cd_ipa);
+    if (ret == 0) {
+        smmu_domain_t g = {0}; /* only what smmu_make_cd reads: the guest's view */
+        g.pgt = gpt;
+        g.asid = GUEST_ASID;
+        g.coherent_walk = smmu->coherent;
+        smmu_make_cd(&g, gcd);
+        memcpy(cd_cpu, gcd, sizeof gcd);
+    }
+    /* The guest's STE: stage 1 with one CD at an IPA. */
+    const uint64_t gste[2] = {STE_V_MASK | (uint64_t)STE_CFG_S1 << STE_CONFIG_SHIFT |
+                                  (cd_ipa & STE_S1CONTEXTPTR_MASK), 0};
+    if (ret == 0)
+        ret = smmu_nested_domain_init(&nested, &viommu, gste);
+    if (ret == 0)
+        ret = smmu_attach(&dev, &nested);
+    snprintf(detail, sizeof detail, "%s; CD at IPA 0x%llx, tables at IPA 0x%llx, STE update %u "
+             "syncs (%s)", smmu_strerror(ret), (unsigned long long)cd_ipa,
+             (unsigned long long)gpt.root_pa, dev.last_syncs, dev.last_hitless ? "hitless" : "breaking");
+    step("guest STE validated, attached", ret == 0, detail);
+    if (ret)
+        return;
+
+    /* DMA by the device at the guest's VA: through stage 1 and stage 2. */
+    const uint64_t pat = 0x6e65737465642121ull; /* "nested!!" */
+    dma_txn_t txn = {.sid = PSID, .addr = GUEST_VA + 0x40, .len = 8, .prot = 2, .cache = 0xf,
+                     .domain = 3};
+    dma_result_t w = dma_write(sim, &txn, &pat);
+    uint64_t host_pa = ram_pa + (GUEST_BUF_IPA - GUEST_RAM_IPA) + 0x40;
+    dma_result_t r = dma_read(sim, &txn, &data);
+    snprintf(detail, sizeof detail, "VA 0x%llx -> PA 0x%llx: miss %llu cycles/%llu table reads, "
+             "hit %llu cycles; attr 0x%02x", (unsigned long long)txn.addr,
+             (unsigned long long)w.dn.addr, (unsigned long long)w.cycles,
+             (unsigned long long)w.tbl_reads, (unsigned long long)r.cycles, w.dn.attr);
+    step("DMA through both stages", w.resp == 0 && r.resp == 0 && w.dn.addr == host_pa &&
+                                        mem_read64(sim, host_pa) == pat && data == pat, detail);
+
+    /* The guest maps a buffer Non-cacheable; S2FWB (MemAttr 0x6) forces write-back. */
+    txn.addr = GUEST_VA_NC;
+    w = dma_write(sim, &txn, &pat);
+    snprintf(detail, sizeof detail, "guest MAIR NC, output attr 0x%02x AxCACHE 0x%x%s",
+             w.dn.attr, w.dn.cache, parent.fwb ? "" : " (no FWB on this SMMU)");
+    step("S2FWB forces write-back", w.resp == 0 && (!parent.fwb || w.dn.attr == 0xff), detail);
+
+    /* The guest moves its VA to the second buffer; its unmap invalidates through the
+     * vIOMMU (guest_flush: TLBI_NH_VA with the guest's ASID; the host puts in the VMID). */
+    smmu_gather_init(&gg, guest_flush, &viommu);
+    int64_t un = smmu_pgtable_unmap(&gpt, GUEST_VA, 0x1000, &gg);
+    uint64_t accepted = viommu.stats.cmds;
+    ret = un == 0x1000 ? guest_flush(&viommu, &gg) : SMMU_EIO;
+    if (ret == 0)
+        ret = smmu_pgtable_map(&gpt, GUEST_VA, GUEST_BUF2_IPA, 0x1000,
+                               SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_MEM, &gg);
+    txn.addr = GUEST_VA;
+    r = dma_read(sim, &txn, &data);
+    snprintf(detail, sizeof detail, "%s; %llu guest command(s); VA now reads PA 0x%llx",
+             smmu_strerror(ret), (unsigned long long)(viommu.stats.cmds - accepted),
+             (unsigned long long)r.dn.addr);
+    step("guest TLBI_NH_VA via vIOMMU", ret == 0 && viommu.stats.cmds == accepted + 1 &&
+                                            r.dn.addr == ram_pa + (GUEST_BUF2_IPA - GUEST_RAM_IPA),
+         detail);
+    /* A guest may not invalidate the host's stage 2: refused, nothing issued. */
+    smmu_cmd_t gcmd[2];
+    size_t done = 0;
+    uint64_t cmds_before = smmu->stats.cmds;
+    smmu_cmd_tlbi_nh_va(&gcmd[0], 0, GUEST_ASID, GUEST_VA, true, NULL);
+    smmu_cmd_tlbi_s12_vmall(&gcmd[1], 1);
+    ret = smmu_viommu_invalidate(&viommu, gcmd, 2, &done);
+    snprintf(detail, sizeof detail, "[TLBI_NH_VA, TLBI_S12_VMALL] -> %s at index %zu, %llu "
+             "commands issued", smmu_strerror(ret), done,
+             (unsigned long long)(smmu->stats.cmds - cmds_before));
+    step("guest TLBI_S12_VMALL refused", ret == SMMU_EINVAL && done == 1 &&
+                                             smmu->stats.cmds == cmds_before, detail);
+
+    /* A guest fault: DMA to a VA the guest never mapped. The event carries the vSID. */
+    txn.addr = GUEST_VA + 0x10000;
+    r = dma_read(sim, &txn, &data);
+    sim_step(sim, 20);
+    ret = smmu_evtq_dispatch(smmu, 0);
+    snprintf(detail, sizeof detail, "read resp %d; to the guest: %s", r.resp,
+             guest_events ? guest_event : "(nothing)");
+    step("guest fault forwarded", r.resp != 0 && ret == 1 && guest_events == 1 &&
+                                      host_faults == 0 && strstr(guest_event, "sid=0x10 "),
+         detail);
+
+    /* Tear-down, guest first. */
+    ret = smmu_detach(&dev);
+    if (ret == 0)
+        ret = smmu_domain_free(&nested);
+    if (ret == 0)
+        ret = smmu_viommu_vdev_del(&viommu, &dev);
+    if (ret == 0)
+        ret = smmu_viommu_free(&viommu);
+    if (ret == 0)
+        ret = smmu_master_fini(&dev);
+    guest_hal.hal.dma_free(guest_hal.hal.ctx, cd_cpu, cd_ipa, 64);
+    smmu_pgtable_free(&gpt);
+    if (ret == 0)
+        ret = smmu_domain_free(&parent);
+    hal.hal.dma_free(hal.hal.ctx, ram, ram_pa, GUEST_RAM_SIZE);
+    snprintf(detail, sizeof detail, "%s; vIOMMU accepted %llu guest commands, forwarded %llu "
+             "events, refused %llu calls", smmu_strerror(ret),
+             (unsigned long long)viommu.stats.cmds, (unsigned long long)viommu.stats.events,
+             (unsigned long long)viommu.stats.refused);
+    step("nested tear-down", ret == 0 && guest_hal.allocs == 0, detail);
+}
 
 int main(void)
 {
@@ -149,7 +376,10 @@ int main(void)
                               !strcmp(event_text, "C_BAD_STREAMID sid=0x1234"),
          detail);
 
-    /* 5. GBPA bypass: translation off, GBPA set to bypass, a DMA write and read. */
+    /* 5. Nested translation, as a hypervisor would set it up. */
+    demo_nested(sim, &smmu);
+
+    /* 6. GBPA bypass: translation off, GBPA set to bypass, a DMA write and read. */
     const uint64_t pa = 0x40002000, pattern = 0x5a5a0123456789a5ull;
     smmu_gbpa_t g = smmu_gbpa_incoming(false);
     ret = smmu_write_cr0(&smmu, smmu.cr0 & ~SMMU_CR0_SMMUEN_MASK);
@@ -170,7 +400,7 @@ int main(void)
     ret = smmu_set_gbpa(&smmu, &g);
     step("GBPA back to abort", ret == 0, smmu_strerror(ret));
 
-    /* 6. Tear-down. */
+    /* 7. Tear-down. */
     ret = smmu_teardown(&smmu);
     ack = sim_reg_read32(sim, SMMU_CR0ACK);
     snprintf(detail, sizeof detail, "%s; CR0ACK 0x%x, %u DMA allocations live",

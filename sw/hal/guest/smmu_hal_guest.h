@@ -1,0 +1,52 @@
+/*
+ * A HAL for building a guest's translation structures in the guest's own memory.
+ *
+ * Under nesting the guest's CDs and stage-1 tables hold intermediate physical addresses
+ * (IPAs), which the SMMU turns into physical addresses through the nest parent's stage
+ * 2. A VMM, a test or a demo playing the guest can still use the driver's table code
+ * (smmu_pgtable_*) for them: this HAL hands out 4 KB pages of one region of guest RAM
+ * (host memory the parent maps at `ipa`), reports their IPA as the "physical" address
+ * and maps IPAs back to CPU pointers. Barriers, time and logging are the host HAL's.
+ *
+ * Freestanding like the driver core (it builds for rv32im too); no allocation of its
+ * own. Pages are zero-filled on allocation; alignment up to the allocation size.
+ */
+#ifndef SMMU_HAL_GUEST_H
+#define SMMU_HAL_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "smmu/smmu_hal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SMMU_HAL_GUEST_PAGE 4096u
+#define SMMU_HAL_GUEST_MAX_PAGES 512u /* 2 MB of guest RAM */
+
+typedef struct smmu_hal_guest {
+    smmu_hal_t hal;             /* give &hal to smmu_pgtable_init; hal.ctx points here */
+    const smmu_hal_t *host;     /* what barriers, time and logging delegate to */
+    uint8_t *cpu;               /* the region as the host CPU sees it */
+    uint64_t ipa;               /* ... and as the guest (the SMMU's stage 1) sees it */
+    uint32_t npages;
+    uint32_t used[SMMU_HAL_GUEST_MAX_PAGES / 32u];
+    uint16_t alloc_pages[SMMU_HAL_GUEST_MAX_PAGES]; /* at an allocation's first page */
+    unsigned allocs;            /* live allocations */
+} smmu_hal_guest_t;
+
+/*
+ * Set up *g for the region [cpu, cpu + size) that the guest sees at `ipa`. `cpu` and
+ * `ipa` must be 4 KB aligned with the same offset within any larger alignment the
+ * guest's allocations will ask for (align both to 2 MB to be safe); size a multiple of
+ * 4 KB, at most SMMU_HAL_GUEST_MAX_PAGES pages. Returns 0 or SMMU_EINVAL.
+ */
+int smmu_hal_guest_init(smmu_hal_guest_t *g, const smmu_hal_t *host, void *cpu, uint64_t ipa,
+                        size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SMMU_HAL_GUEST_H */
