@@ -35,7 +35,7 @@ FW_SRCS    := fpga/fw/selftest.c fpga/fw/smmu_hal_soc.c
 FW_ASM     := fpga/fw/crt0.S
 FW_CFLAGS  := -march=rv32im -mabi=ilp32 -Os -std=c11 -Wall -Wextra -Werror \
               -ffunction-sections -fdata-sections --specs=picolibc.specs \
-              -DPICOLIBC_INTEGER_PRINTF_SCANF -Isw/include -Ifpga/fw
+              -DPICOLIBC_INTEGER_PRINTF_SCANF -Isw/include -Isw/hal/guest -Ifpga/fw
 FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
               -T fpga/fw/soc.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-Map,$(FW_DIR)/selftest.map
 FW_OBJS    := $(patsubst fpga/fw/%.c,$(FW_DIR)/%.o,$(FW_SRCS)) $(FW_DIR)/crt0.o

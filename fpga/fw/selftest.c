@@ -10,11 +10,15 @@
  *   5 C_BAD_STREAMID from the event queue    IPAs, attribute forced to WB; then S2FWB = 0
  *                                        10 driver domains: S1 and S2 domains, map,
  *                                           unmap (TLBI) -> fault, move a master
- *                                        11 teardown, no DMA memory leaked
+ *                                        11 nesting API: nest parent, vIOMMU, guest
+ *                                           tables + CD in guest RAM, guest STE, DMA,
+ *                                           guest unmap + TLBI via the vIOMMU -> guest
+ *                                           fault delivered with the vSID
+ *                                        12 teardown, no DMA memory leaked
  *
  * Steps 6-9 write STE, CD and tables by hand, independently of the driver's table
- * code (and nested has no driver domain type yet); step 10 uses the driver's domain
- * API (smmu_domain.h). The driver does bring-up, commands, events and tear-down.
+ * code; steps 10 and 11 use the driver's domain and nesting APIs (smmu_domain.h,
+ * smmu_nested.h). The driver does bring-up, commands, events and tear-down.
  * main returns the number of failed checks (crt0 turns it into the EXIT register).
  */
 #include <stdbool.h>
@@ -24,7 +28,9 @@
 
 #include "smmu/smmu.h"
 #include "smmu/smmu_domain.h"
+#include "smmu/smmu_nested.h"
 #include "smmu/smmu_regs.h"
+#include "smmu_hal_guest.h"
 #include "smmu_hal_soc.h"
 #include "soc.h"
 
@@ -286,6 +292,155 @@ static unsigned dn_attr(void)
 
 #define BUF 4096u
 #define LEN 1024u
+
+/* ---- step 11: the nesting API --------------------------------------------------------- */
+
+#define G_RAM_IPA 0x40000000u  /* the guest's RAM as it sees it: 8 pages */
+#define G_RAM_PAGES 8u
+#define G_VA_SRC 0x10000000u   /* the guest's DMA addresses for its two buffers */
+#define G_VA_DST 0x10001000u
+#define G_VSID 0x21u
+#define G_PSID 12u
+#define G_ASID 5u
+
+static smmu_event_t guest_ev[MAX_EV];
+static unsigned n_guest_ev, n_host_ev;
+
+static void guest_ev_cb(void *arg, const smmu_event_t *ev)
+{
+    char line[120];
+    (void)arg;
+    smmu_event_decode(ev, line, sizeof line);
+    printf("  guest event: %s\n", line);
+    if (n_guest_ev < MAX_EV)
+        guest_ev[n_guest_ev++] = *ev;
+}
+
+static void host_ev_cb(void *arg, const smmu_event_t *ev)
+{
+    ev_cb(arg, ev);
+    n_host_ev++;
+}
+
+static void nested_api_step(void)
+{
+    static smmu_domain_t parent, nested;
+    static smmu_viommu_t v;
+    static smmu_master_t m;
+    static smmu_hal_guest_t gh;
+    static smmu_pgtable_t gpt;
+    smmu_domain_cfg_t pc;
+    smmu_pgtable_cfg_t gc;
+    smmu_gather_t gg;
+    smmu_guest_flush_t gf;
+    uint64_t ram_pa = 0, cd_ipa = 0, cd[8], gste[2];
+    void *cd_cpu = NULL;
+    uint8_t *ram;
+    int64_t un;
+    int r;
+
+    /* Host: the VM's stage 2 maps 8 pages of guest RAM at IPA 0x40000000. */
+    memset(&pc, 0, sizeof pc);
+    pc.ias = 32;
+    pc.nest_parent = true;
+    ram = test_alloc(G_RAM_PAGES * SOC_POOL_PAGE, &ram_pa);
+    if (!ram)
+        return;
+    r = smmu_domain_init(&parent, &S, SMMU_DOMAIN_S2, &pc);
+    CHECK(r == 0, "nest parent: %s", smmu_strerror(r));
+    if (r)
+        return;
+    smmu_domain_set_fault_handler(&parent, host_ev_cb, NULL);
+    r = smmu_domain_map(&parent, G_RAM_IPA, ram_pa, G_RAM_PAGES * SOC_POOL_PAGE,
+                        SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_MEM);
+    r |= smmu_viommu_init(&v, &parent, guest_ev_cb, NULL);
+    r |= smmu_master_init_fw(&m, &S, G_PSID, SMMU_MASTER_DMA_COHERENT);
+    r |= smmu_viommu_vdev_add(&v, &m, G_VSID);
+    CHECK(r == 0, "parent map, vIOMMU, vdev");
+    printf("  nest parent VMID %u FWB %d; guest RAM IPA 0x%08lx -> PA 0x%08lx; vSID 0x%x -> "
+           "sid %u\n", parent.vmid, parent.fwb, (unsigned long)G_RAM_IPA, (unsigned long)ram_pa,
+           G_VSID, G_PSID);
+
+    /* Guest: buffers in its pages 0 and 1, its tables and CD from pages 2.., all by IPA;
+     * it maps its buffers Normal NC (S2FWB forces write-back). */
+    r = smmu_hal_guest_init(&gh, &H.hal, ram + 2u * SOC_POOL_PAGE,
+                            G_RAM_IPA + 2u * SOC_POOL_PAGE, (G_RAM_PAGES - 2u) * SOC_POOL_PAGE);
+    memset(&gc, 0, sizeof gc);
+    gc.stage = 1;
+    gc.ias = 32;
+    gc.oas = 32;
+    gc.bbml2 = S.feat.bbml >= 2u;
+    gc.split64 = S.split64;
+    if (r == 0)
+        r = smmu_pgtable_init(&gpt, &gh.hal, &gc);
+    gf.viommu = &v;
+    gf.asid = G_ASID;
+    smmu_gather_init(&gg, smmu_guest_flush, &gf);
+    if (r == 0)
+        r = smmu_pgtable_map(&gpt, G_VA_SRC, G_RAM_IPA, SOC_POOL_PAGE, SMMU_PROT_READ,
+                             SMMU_MAP_IO, &gg);
+    if (r == 0)
+        r = smmu_pgtable_map(&gpt, G_VA_DST, G_RAM_IPA + SOC_POOL_PAGE, SOC_POOL_PAGE,
+                             SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_IO, &gg);
+    if (r == 0)
+        r = gh.hal.dma_alloc(gh.hal.ctx, 64, 64, &cd_cpu, &cd_ipa);
+    CHECK(r == 0, "guest tables and CD: %s", smmu_strerror(r));
+    if (r)
+        return;
+    {
+        static smmu_domain_t g; /* only what smmu_make_cd reads: the guest's view */
+        memset(&g, 0, sizeof g);
+        g.pgt = gpt;
+        g.asid = G_ASID;
+        g.coherent_walk = S.coherent;
+        smmu_make_cd(&g, cd);
+        memcpy(cd_cpu, cd, sizeof cd);
+        H.hal.wmb(H.hal.ctx);
+    }
+    gste[0] = STE_V_MASK | (uint64_t)STE_CFG_S1 << STE_CONFIG_SHIFT | cd_ipa;
+    gste[1] = 0;
+    r = smmu_nested_domain_init(&nested, &v, gste);
+    CHECK(r == 0, "nested domain: %s", smmu_strerror(r));
+    r = smmu_attach(&m, &nested);
+    CHECK(r == 0, "attach the guest's STE: %s", smmu_strerror(r));
+    printf("  guest CD at IPA 0x%08lx, tables at IPA 0x%08lx; attach %u syncs, hitless %d\n",
+           (unsigned long)cd_ipa, (unsigned long)gpt.root_pa, m.last_syncs, m.last_hitless);
+
+    dma_expect_ok("nested (API) guest VA->IPA->PA", G_PSID, G_VA_SRC, G_VA_DST, LEN, ram,
+                  ram + SOC_POOL_PAGE, 0x66660000u);
+    CHECK(dn_attr() == (parent.fwb ? 0xffu : 0x44u), "nested (API): attribute 0x%02x",
+          dn_attr());
+    CHECK(mmio_rd(SOC_SYS_BASE, SYS_DN_RD_ADDR) == (uint32_t)ram_pa + LEN - 64u,
+          "nested (API): last read PA 0x%08lx", (unsigned long)mmio_rd(SOC_SYS_BASE, SYS_DN_RD_ADDR));
+
+    /* The guest unmaps its source buffer; its flush sends TLBI_NH_VA through the vIOMMU.
+     * The translation was in the TLB: only that invalidation makes the next copy fault,
+     * and the fault reaches the guest with its vSID. */
+    un = smmu_pgtable_unmap(&gpt, G_VA_SRC, SOC_POOL_PAGE, &gg);
+    r = un == (int64_t)SOC_POOL_PAGE ? smmu_guest_flush(&gf, &gg) : SMMU_EIO;
+    CHECK(r == 0 && v.stats.cmds == 1, "guest unmap + TLBI via vIOMMU: %s", smmu_strerror(r));
+    dma_expect_abort("guest VA after the guest's unmap", G_PSID, G_VA_SRC, G_VA_DST, 64,
+                     ram + SOC_POOL_PAGE);
+    n_guest_ev = n_host_ev = 0;
+    r = smmu_evtq_dispatch(&S, 0);
+    CHECK(r == 1 && n_guest_ev == 1 && n_host_ev == 0 &&
+              (guest_ev[0].dw[0] & EVT_TYPE_MASK) == EVT_F_TRANSLATION &&
+              (uint32_t)(guest_ev[0].dw[0] >> EVT_SID_SHIFT) == G_VSID &&
+              guest_ev[0].dw[2] == G_VA_SRC,
+          "want one guest F_TRANSLATION with vSID 0x%x at 0x%08lx (got %d, guest %u)", G_VSID,
+          (unsigned long)G_VA_SRC, r, n_guest_ev);
+
+    /* Tear down, guest first. */
+    r = smmu_detach(&m);
+    r |= smmu_domain_free(&nested);
+    r |= smmu_viommu_vdev_del(&v, &m);
+    r |= smmu_viommu_free(&v);
+    r |= smmu_master_fini(&m);
+    gh.hal.dma_free(gh.hal.ctx, cd_cpu, cd_ipa, 64);
+    smmu_pgtable_free(&gpt);
+    r |= smmu_domain_free(&parent);
+    CHECK(r == 0 && gh.allocs == 0, "nested tear-down (%u guest pages left)", gh.allocs);
+}
 
 int main(void)
 {
@@ -551,8 +706,12 @@ int main(void)
         CHECK(r == 0, "domains: %d unexpected events", r);
     }
 
-    /* 11: tear-down */
-    printf("[11] teardown\n");
+    /* 11: nesting through the driver */
+    printf("[11] nesting API (smmu_nested.h): sid %u as vSID 0x%x\n", G_PSID, G_VSID);
+    nested_api_step();
+
+    /* 12: tear-down */
+    printf("[12] teardown\n");
     CHECK(!(irq_pending() & IRQ_GERROR), "global error interrupt latched");
     printf("  driver stats: %lu commands, %lu syncs, %lu events, %lu gerrors\n",
            (unsigned long)S.stats.cmds, (unsigned long)S.stats.syncs,

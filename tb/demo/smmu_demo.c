@@ -96,28 +96,6 @@ static void on_host_fault(void *arg, const smmu_event_t *ev)
 
 static smmu_hal_guest_t guest_hal;
 
-/* The guest's invalidation after an unmap of its stage-1 tables, as its driver would
- * queue it on its (virtual) SMMU: one TLBI_NH_VA per page, or TLBI_NH_ASID for a large
- * range, then release the freed table pages. The vIOMMU rewrites and issues them. */
-static int guest_flush(void *cookie, smmu_gather_t *g)
-{
-    smmu_viommu_t *v = (smmu_viommu_t *)cookie;
-    smmu_cmd_t cmds[16];
-    size_t n = 0;
-    int ret;
-
-    if ((g->end - g->start) / 0x1000 <= 16) {
-        for (uint64_t va = g->start; va < g->end; va += 0x1000)
-            smmu_cmd_tlbi_nh_va(&cmds[n++], 0, GUEST_ASID, va, g->leaf, NULL);
-    } else {
-        smmu_cmd_tlbi_nh_asid(&cmds[n++], 0, GUEST_ASID);
-    }
-    ret = smmu_viommu_invalidate(v, cmds, n, NULL);
-    if (ret == 0)
-        smmu_gather_release(g);
-    return ret;
-}
-
 static void demo_nested(sim_t *sim, smmu_t *smmu)
 {
     smmu_domain_cfg_t pcfg = {.nest_parent = true};
@@ -171,7 +149,8 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     if (ret == 0)
         ret = smmu_pgtable_init(&gpt, &guest_hal.hal, &gcfg);
     smmu_gather_t gg;
-    smmu_gather_init(&gg, guest_flush, &viommu);
+    smmu_guest_flush_t gflush = {.viommu = &viommu, .asid = GUEST_ASID};
+    smmu_gather_init(&gg, smmu_guest_flush, &gflush);
     if (ret == 0)
         ret = smmu_pgtable_map(&gpt, GUEST_VA, GUEST_BUF_IPA, 0x1000,
                                SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_MEM, &gg);
@@ -224,11 +203,12 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     step("S2FWB forces write-back", w.resp == 0 && (!parent.fwb || w.dn.attr == 0xff), detail);
 
     /* The guest moves its VA to the second buffer; its unmap invalidates through the
-     * vIOMMU (guest_flush: TLBI_NH_VA with the guest's ASID; the host puts in the VMID). */
-    smmu_gather_init(&gg, guest_flush, &viommu);
+     * vIOMMU (smmu_guest_flush: TLBI_NH_VA with the guest's ASID; the host puts in the
+     * VMID). */
+    smmu_gather_init(&gg, smmu_guest_flush, &gflush);
     int64_t un = smmu_pgtable_unmap(&gpt, GUEST_VA, 0x1000, &gg);
     uint64_t accepted = viommu.stats.cmds;
-    ret = un == 0x1000 ? guest_flush(&viommu, &gg) : SMMU_EIO;
+    ret = un == 0x1000 ? smmu_guest_flush(&gflush, &gg) : SMMU_EIO;
     if (ret == 0)
         ret = smmu_pgtable_map(&gpt, GUEST_VA, GUEST_BUF2_IPA, 0x1000,
                                SMMU_PROT_READ | SMMU_PROT_WRITE, SMMU_MAP_MEM, &gg);

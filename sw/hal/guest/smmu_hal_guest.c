@@ -142,3 +142,27 @@ int smmu_hal_guest_init(smmu_hal_guest_t *g, const smmu_hal_t *host, void *cpu, 
     g->hal.log = guest_log;
     return 0;
 }
+
+int smmu_guest_flush(void *cookie, smmu_gather_t *g)
+{
+    const smmu_guest_flush_t *f = (const smmu_guest_flush_t *)cookie;
+    smmu_cmd_t cmds[SMMU_GUEST_FLUSH_MAX_PAGES];
+    uint64_t pages = (g->end - g->start) / SMMU_HAL_GUEST_PAGE, va = g->start;
+    size_t n = 0;
+    int ret = 0;
+
+    if (!f || !f->viommu)
+        return SMMU_EINVAL;
+    /* The VMID field is the guest's business to leave 0: the vIOMMU replaces it. */
+    if (pages <= SMMU_GUEST_FLUSH_MAX_PAGES) {
+        for (; pages && ret == 0; pages--, va += SMMU_HAL_GUEST_PAGE)
+            ret = smmu_cmd_tlbi_nh_va(&cmds[n++], 0, f->asid, va, g->leaf, 0);
+    } else {
+        ret = smmu_cmd_tlbi_nh_asid(&cmds[n++], 0, f->asid);
+    }
+    if (ret == 0 && n)
+        ret = smmu_viommu_invalidate(f->viommu, cmds, n, 0);
+    if (ret == 0)
+        smmu_gather_release(g);
+    return ret;
+}

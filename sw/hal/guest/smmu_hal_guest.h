@@ -9,7 +9,8 @@
  * and maps IPAs back to CPU pointers. Barriers, time and logging are the host HAL's.
  *
  * Freestanding like the driver core (it builds for rv32im too); no allocation of its
- * own. Pages are zero-filled on allocation; alignment up to the allocation size.
+ * own. Pages are zero-filled on allocation; alignment up to the allocation size. Below,
+ * the guest's invalidation for such a tree, as a gather flush through the vIOMMU.
  */
 #ifndef SMMU_HAL_GUEST_H
 #define SMMU_HAL_GUEST_H
@@ -18,6 +19,8 @@
 #include <stdint.h>
 
 #include "smmu/smmu_hal.h"
+#include "smmu/smmu_nested.h"
+#include "smmu/smmu_pgtable.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,6 +48,21 @@ typedef struct smmu_hal_guest {
  */
 int smmu_hal_guest_init(smmu_hal_guest_t *g, const smmu_hal_t *host, void *cpu, uint64_t ipa,
                         size_t size);
+
+/*
+ * The guest's side of TLB maintenance for a stage-1 tree it built in its memory: an
+ * smmu_gather_t flush callback (cookie: an smmu_guest_flush_t) that queues what the
+ * guest's own driver would put on its virtual SMMU - one TLBI_NH_VA per page of the
+ * gathered range (leaf as gathered) up to SMMU_GUEST_FLUSH_MAX_PAGES, else one
+ * TLBI_NH_ASID - and hands it to smmu_viommu_invalidate(), which supplies the VMID;
+ * then releases the gathered table pages. Returns 0 or the vIOMMU's error.
+ */
+#define SMMU_GUEST_FLUSH_MAX_PAGES 16u
+typedef struct smmu_guest_flush {
+    smmu_viommu_t *viommu;
+    uint16_t asid;            /* the guest's ASID for the tree (in its CD) */
+} smmu_guest_flush_t;
+int smmu_guest_flush(void *cookie, smmu_gather_t *g);
 
 #ifdef __cplusplus
 }
