@@ -422,7 +422,10 @@ static void nested_api_step(void)
     dma_expect_abort("guest VA after the guest's unmap", G_PSID, G_VA_SRC, G_VA_DST, 64,
                      ram + SOC_POOL_PAGE);
     n_guest_ev = n_host_ev = 0;
-    r = smmu_evtq_dispatch(&S, 0);
+    /* The record may land after the copy's error status: a CMD_SYNC orders it. */
+    r = smmu_cmdq_sync(&S, SMMU_CS_NONE);
+    if (r == 0)
+        r = smmu_evtq_dispatch(&S, 0);
     CHECK(r == 1 && n_guest_ev == 1 && n_host_ev == 0 &&
               (guest_ev[0].dw[0] & EVT_TYPE_MASK) == EVT_F_TRANSLATION &&
               (uint32_t)(guest_ev[0].dw[0] >> EVT_SID_SHIFT) == G_VSID &&

@@ -450,6 +450,12 @@ int smmu_master_init_fw(smmu_master_t *m, smmu_t *smmu, uint32_t sid, unsigned f
     if (!m || !smmu || !smmu->initialised || shr64(sid, smmu->strtab_log2) ||
         (fw_flags & ~(SMMU_MASTER_DMA_COHERENT | SMMU_MASTER_CANWBS)))
         return SMMU_EINVAL;
+    /* A listed master bound to a vIOMMU stays bound (as for smmu_master_fini): forgetting
+     * it here would leave the vIOMMU's vdev table holding it, so that vIOMMU could never
+     * be freed. Only a listed master's fields are trusted. */
+    for (other = smmu->masters; other; other = other->next)
+        if (other == m && m->viommu)
+            return SMMU_EBUSY;
     master_unlink(smmu, m);
     other = smmu_find_master(smmu, sid);
     if (other)

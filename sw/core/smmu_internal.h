@@ -115,8 +115,9 @@ static inline uint64_t *cmdq_slot(const smmu_t *s, uint32_t idx)
 /* ---- nesting (smmu_nested.c) ------------------------------------------------------------ */
 struct smmu_viommu;
 struct smmu_master;
-/* Hand a guest's event to its vIOMMU with the master's vSID in place of the StreamID;
- * false when the vIOMMU has no handler (the caller routes it elsewhere). */
+/* Hand a guest's event to its vIOMMU with the master's vSID in place of the StreamID (or
+ * log it when the vIOMMU has no handler); false when m is not bound to v (the caller
+ * routes the event elsewhere). */
 bool smmu_viommu_report(struct smmu_viommu *v, const struct smmu_master *m,
                         const smmu_event_t *ev);
 

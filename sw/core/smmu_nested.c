@@ -30,6 +30,10 @@ int smmu_hw_info(const smmu_t *smmu, smmu_hw_info_t *info)
     for (i = 0; i < 6u; i++)
         info->idr[i] = 0;
     info->idr[0] = smmu->feat.idr0 & (uint32_t)GUEST_IDR0;
+    /* Coherency is the integration's (firmware's) word, not the ID register's. */
+    info->idr[0] &= ~(uint32_t)SMMU_IDR0_COHACC_MASK;
+    if (smmu->initialised ? smmu->coherent : smmu->feat.cohacc)
+        info->idr[0] |= (uint32_t)SMMU_IDR0_COHACC_MASK;
     info->idr[1] = smmu->feat.idr1 & (uint32_t)GUEST_IDR1;
     info->idr[3] = smmu->feat.idr3 & (uint32_t)GUEST_IDR3;
     info->idr[5] = smmu->feat.idr5 & (uint32_t)GUEST_IDR5;
@@ -223,10 +227,18 @@ static int convert_cmd(const smmu_viommu_t *v, const smmu_cmd_t *in, smmu_cmd_t 
     out->dw[0] = in->dw[0];
     out->dw[1] = in->dw[1];
     switch (op) {
-    case CMD_OP_TLBI_NH_ALL:
-    case CMD_OP_TLBI_NH_ASID:
     case CMD_OP_TLBI_NH_VA:
     case CMD_OP_TLBI_NH_VAA:
+        /* A range the SMMU would reject (CERROR_ILL on the host's queue, a global error
+         * the guest could raise at will): TG != 0 without IDR3.RIL, or the Reserved
+         * TG != 0 with NUM = SCALE = TTL = 0 (IHI 0070 4.4.1). */
+        if (DW_GET(CMD, TG, in->dw) &&
+            (!v->smmu->feat.ril || (!DW_GET(CMD, NUM, in->dw) && !DW_GET(CMD, SCALE, in->dw) &&
+                                    !DW_GET(CMD, TTL, in->dw))))
+            return SMMU_EINVAL;
+        /* fall through */
+    case CMD_OP_TLBI_NH_ALL:
+    case CMD_OP_TLBI_NH_ASID:
         /* The guest's ASIDs live in its VM's VMID: whatever VMID it wrote is replaced. */
         DW_SET(CMD, VMID, out->dw, v->vmid);
         return 0;

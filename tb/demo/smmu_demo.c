@@ -236,8 +236,10 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     /* A guest fault: DMA to a VA the guest never mapped. The event carries the vSID. */
     txn.addr = GUEST_VA + 0x10000;
     r = dma_read(sim, &txn, &data);
-    sim_step(sim, 20);
-    ret = smmu_evtq_dispatch(smmu, 0);
+    /* The record may land after the read's error response: a CMD_SYNC orders it. */
+    ret = smmu_cmdq_sync(smmu, SMMU_CS_NONE);
+    if (ret == 0)
+        ret = smmu_evtq_dispatch(smmu, 0);
     snprintf(detail, sizeof detail, "read resp %d; to the guest: %s", r.resp,
              guest_events ? guest_event : "(nothing)");
     step("guest fault forwarded", r.resp != 0 && ret == 1 && guest_events == 1 &&

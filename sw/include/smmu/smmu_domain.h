@@ -167,7 +167,8 @@ int smmu_domain_flush(void *cookie, smmu_gather_t *g);
  * A master for StreamID `sid` (< 2^smmu->strtab_log2) with the firmware's description
  * `fw_flags` (SMMU_MASTER_*), not attached; touches no hardware. The master joins the
  * SMMU's list (re-initialising a listed master is allowed and keeps one entry). Returns
- * 0, SMMU_EINVAL or SMMU_EEXIST (another master has this StreamID).
+ * 0, SMMU_EINVAL, SMMU_EEXIST (another master has this StreamID) or SMMU_EBUSY (m is
+ * listed and bound to a vIOMMU: unbind it first).
  */
 int smmu_master_init_fw(smmu_master_t *m, smmu_t *smmu, uint32_t sid, unsigned fw_flags);
 /* smmu_master_init_fw with no firmware flags (not coherent, not CANWBS). */
@@ -218,6 +219,9 @@ void smmu_set_event_handler(smmu_t *smmu, smmu_event_cb_t cb, void *arg);
  *   - otherwise, a master attached to a domain with a fault handler (a nested domain's
  *     stage-2 faults go to its parent's handler): to that handler, unchanged;
  *   - otherwise: to the SMMU's handler (smmu_set_event_handler), or logged.
+ * It routes what is in the queue now: the record of a faulting transaction may be
+ * written after the transaction's error response; a CMD_SYNC (smmu_cmdq_sync) first
+ * makes sure the records of every transaction terminated before it are in the queue.
  * Returns the number of records routed, or SMMU_EINVAL.
  */
 int smmu_evtq_dispatch(smmu_t *smmu, unsigned max);

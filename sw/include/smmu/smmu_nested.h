@@ -63,8 +63,10 @@ typedef struct smmu_hw_info {
  * else reads as zero: stage 2, EL2, VMIDs (S2P, HYP, VMID16, VMW, IDR3.FWB, XNX: the
  * host owns stage 2), the attribute and permission overrides (STE fields a guest may not
  * set), PRI, ATS, ATOS/VATOS, MSI, BTM, HTTU, preset tables, ECMDQ, MPAM, PBHA, and the
- * IMPLEMENTATION DEFINED IDR2/IDR4. IIDR and AIDR are the hardware's. Returns 0 or
- * SMMU_EINVAL (NULL, or an SMMU not probed).
+ * IMPLEMENTATION DEFINED IDR2/IDR4. COHACC is smmu_t.coherent once initialised (the
+ * firmware's word). IIDR and AIDR are the hardware's. OAS is the SMMU's: a VMM whose
+ * nest parent has a smaller IPA size reports that instead (the guest's output is an
+ * IPA). Returns 0 or SMMU_EINVAL (NULL, or an SMMU not probed).
  */
 int smmu_hw_info(const smmu_t *smmu, smmu_hw_info_t *info);
 
@@ -162,7 +164,10 @@ int smmu_nested_domain_init(smmu_domain_t *d, smmu_viommu_t *v, const uint64_t g
  *   TLBI_NH_ALL, TLBI_NH_ASID, TLBI_NH_VA, TLBI_NH_VAA   VMID := the vIOMMU's VMID
  *   CFGI_STE, CFGI_CD, CFGI_CD_ALL                       vSID -> the bound master's SID
  * Every other command (CFGI_STE_RANGE/CFGI_ALL, stage-2 and EL2 TLBIs, CMD_SYNC,
- * prefetches, unknown opcodes) is refused, as is a CFGI_* naming a vSID not bound here.
+ * prefetches, unknown opcodes) is refused, as is a CFGI_* naming a vSID not bound here
+ * and a range TLBI the SMMU would reject as illegal (TG != 0 without IDR3.RIL, or the
+ * Reserved TG != 0 with NUM = SCALE = TTL = 0), which would otherwise raise a global
+ * error on the host's queue.
  * All commands are checked before any is issued, so a refused array has no effect:
  * SMMU_EINVAL (refused opcode) or SMMU_ENOENT (unknown vSID), with *done (if not NULL)
  * set to the index of the first refused command. Otherwise the rewritten commands go
