@@ -9,6 +9,10 @@
 #   make diff | soak | coverage   random differential regression, open-ended soak,
 #                            Verilator line/toggle coverage (docs/differential.md)
 #   make soc-sim             the driver's self-test on the PicoRV32 SoC in Verilator
+#   make variants            the coherency and nesting tests (drv_coh*, drv_nested*) in the
+#                            other FWB/COHACC builds (fwb0-coh1, fwb1-coh0, fwb0-coh0), each
+#                            in $(BUILD)/var/<variant>; `make variant-build VARIANT=fwb0-coh1`
+#                            builds one ($(BUILD)/var/<variant>/tests/smmu_var_tests)
 #   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
 # Both `run` and `test` first run scripts/setup.sh, which installs what is missing.
@@ -80,6 +84,47 @@ $(BUILD)/tests/smmu_tests: $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	$(CXX) $(HOST_LDFLAGS) -o $@ $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 -include $(TEST_OBJS:.o=.d)
+
+# ---- parameter variants ------------------------------------------------------------
+# The default build is FWB=1 COHACC=1; the driver's coherency decisions (S2FWB, CR1 and
+# structure attributes, which masters may join a guest) differ in the other three. Each
+# variant is a recursive build in its own directory of a small test binary: the runner
+# and the test files whose names start with a VARIANT_TESTS prefix (tests named
+# <prefix>*). The model is built at -O0 (these tests run a few thousand cycles; -O0
+# halves its compile time) and shares the Verilator runtime objects of $(BUILD). Tests
+# run in each variant are those of the binary whose names match VARIANT_TEST_RE.
+VARIANTS        := fwb0-coh1 fwb1-coh0 fwb0-coh0
+VARIANT_TESTS   ?= drv_coh drv_nested
+VARIANT_TEST_RE := ^($(subst $() ,|,$(strip $(VARIANT_TESTS))))
+VAR_TEST_SRCS   := tb/tests/test_main.c \
+                   $(sort $(wildcard $(foreach p,$(VARIANT_TESTS),tb/tests/test_$(p)*.c)))
+VAR_TEST_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(VAR_TEST_SRCS))
+# fwb<F>-coh<C> -> F, C
+var_fwb    = $(patsubst fwb%,%,$(word 1,$(subst -, ,$(1))))
+var_cohacc = $(patsubst coh%,%,$(word 2,$(subst -, ,$(1))))
+
+.PHONY: variants variant-build variant-list
+$(BUILD)/tests/smmu_var_tests: $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(HOST_LDFLAGS) -o $@ $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+
+# The runtime objects first, so that variant builds never race to write them.
+variant-build: $(SETUP_DONE) $(SIM_VLRT_OBJS)
+	@case " $(VARIANTS) " in *" $(VARIANT) "*) ;; \
+	  *) echo "usage: make variant-build VARIANT=<one of: $(VARIANTS)>"; exit 2;; esac
+	@# -j2 of its own: the variant's model build is the cost (docs/harness.md)
+	+$(MAKE) --no-print-directory -j2 BUILD=$(BUILD)/var/$(VARIANT) \
+	  FWB=$(call var_fwb,$(VARIANT)) COHACC=$(call var_cohacc,$(VARIANT)) SIM_OPT=-O0 \
+	  SETUP_DONE=$(SETUP_DONE) SIM_VLRT_DIR=$(SIM_VLRT_DIR) \
+	  $(BUILD)/var/$(VARIANT)/tests/smmu_var_tests
+
+variant-list:
+	@echo '$(VARIANTS)'
+	@echo '$(VARIANT_TEST_RE)'
+
+# Build and run every variant (the same counting as `make test`, which runs them too).
+variants: $(SETUP_DONE)
+	@BUILD=$(BUILD) bash scripts/run_tests.sh --variants
 
 # ---- random differential regression (RTL vs reference model), soak, coverage ----
 include tb/diff/diff.mk

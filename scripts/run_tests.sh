@@ -5,6 +5,9 @@
 #   - the driver builds freestanding for rv32im
 #   - every harness/driver test against the RTL, each in its own process (so a model
 #     that aborts on a hang fails that test only)
+#   - the parameter variants (FWB/COHACC off): each variant's build, then each of its
+#     coherency/nesting tests, counted as `<variant>/<test>`
+# `run_tests.sh --variants` runs only the variants (`make variants`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -22,8 +25,46 @@ stage() { # stage NAME COMMAND... : run, count, keep the log
   else
     failed=$((failed + 1)); failures+=("$name"); echo "FAIL $name ($((SECONDS - t0)) s), log: $log"
     tail -30 "$log" | sed 's/^/     /'
+    return 1
   fi
 }
+
+# The FWB/COHACC variants (Makefile `variants`): build each in $BUILD/var/<variant>, then
+# run its tests whose names match the Makefile's pattern, each in its own process.
+run_variants() {
+  local list variants re v bin t t0 log
+  list=$($MAKE --no-print-directory -s BUILD="$BUILD" variant-list)
+  variants=$(sed -n 1p <<<"$list")
+  re=$(sed -n 2p <<<"$list")
+  for v in $variants; do
+    # a failed build runs nothing (an older binary may still be there)
+    stage "build-var-$v" $MAKE --no-print-directory BUILD="$BUILD" variant-build VARIANT="$v" || continue
+    bin="$BUILD/var/$v/tests/smmu_var_tests"
+    if ! "$bin" --list | grep -qE "$re"; then
+      failed=$((failed + 1)); failures+=("$v"); echo "FAIL $v: no test matches $re"
+      continue
+    fi
+    for t in $("$bin" --list | grep -E "$re"); do
+      t0=$SECONDS
+      log="$BUILD/logs/var-$v-$t.log"
+      if timeout 600 "$bin" "$t" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "$(grep -m1 -E "^ok +$t " "$log" | sed "s|^ok *$t|ok   $v/$t|" || echo "ok   $v/$t") [$((SECONDS - t0)) s]"
+      else
+        failed=$((failed + 1)); failures+=("$v/$t"); echo "FAIL $v/$t [$((SECONDS - t0)) s], log: $log"
+        tail -20 "$log" | sed 's/^/     /'
+      fi
+    done
+  done
+}
+
+if [ "${1:-}" = --variants ]; then
+  run_variants
+  if ((failed)); then echo "failed: ${failures[*]}"; fi
+  echo "$passed passed, $failed failed"
+  ((failed == 0))
+  exit
+fi
 
 stage regs-current python3 scripts/regtool.py --check
 stage lint bash scripts/lint.sh
@@ -68,6 +109,8 @@ if [ -x "$bin" ]; then
   done
   stage demo "$BUILD/demo/smmu_demo"
 fi
+
+run_variants
 
 if ((failed)); then echo "failed: ${failures[*]}"; fi
 echo "$passed passed, $failed failed"

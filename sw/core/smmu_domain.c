@@ -450,11 +450,12 @@ int smmu_master_init_fw(smmu_master_t *m, smmu_t *smmu, uint32_t sid, unsigned f
     if (!m || !smmu || !smmu->initialised || shr64(sid, smmu->strtab_log2) ||
         (fw_flags & ~(SMMU_MASTER_DMA_COHERENT | SMMU_MASTER_CANWBS)))
         return SMMU_EINVAL;
-    /* A listed master bound to a vIOMMU stays bound (as for smmu_master_fini): forgetting
-     * it here would leave the vIOMMU's vdev table holding it, so that vIOMMU could never
-     * be freed. Only a listed master's fields are trusted. */
+    /* A listed master in use stays as it is (detach / unbind first): forgetting its
+     * domain or vIOMMU here would leave a live STE and stale counts behind (a domain
+     * that could never be freed, a CANWBS promise broken by new firmware flags). Only a
+     * listed master's fields are trusted. */
     for (other = smmu->masters; other; other = other->next)
-        if (other == m && m->viommu)
+        if (other == m && (m->viommu || m->domain))
             return SMMU_EBUSY;
     master_unlink(smmu, m);
     other = smmu_find_master(smmu, sid);
@@ -537,6 +538,14 @@ static int master_write(smmu_master_t *m, const uint64_t target[8])
     return ret;
 }
 
+/* The domain whose cache-coherency promise covers a master attached to d: a nested
+ * domain's masters translate through its parent's stage 2, so the parent's (Linux too
+ * keeps them on the parent's list). */
+static const smmu_domain_t *cc_domain(const smmu_domain_t *d)
+{
+    return d->type == SMMU_DOMAIN_NESTED && d->viommu ? d->viommu->parent : d;
+}
+
 int smmu_attach(smmu_master_t *m, smmu_domain_t *d)
 {
     uint64_t target[8];
@@ -547,7 +556,7 @@ int smmu_attach(smmu_master_t *m, smmu_domain_t *d)
     /* A guest's domain serves only the devices the guest was given. */
     if (d->type == SMMU_DOMAIN_NESTED && (!d->viommu || m->viommu != d->viommu))
         return SMMU_EINVAL;
-    if (d->enforce_cc && !(m->fw_flags & SMMU_MASTER_CANWBS))
+    if (cc_domain(d)->enforce_cc && !(m->fw_flags & SMMU_MASTER_CANWBS))
         return SMMU_ENOTSUP;
     smmu_make_domain_ste(d, target);
     ret = master_write(m, target);
@@ -856,7 +865,7 @@ int smmu_domain_enforce_cache_coherency(smmu_domain_t *d)
     if (!paging(d))
         return SMMU_EINVAL;
     for (m = d->smmu->masters; m; m = m->next)
-        if (m->domain == d && !(m->fw_flags & SMMU_MASTER_CANWBS))
+        if (m->domain && cc_domain(m->domain) == d && !(m->fw_flags & SMMU_MASTER_CANWBS))
             return SMMU_ENOTSUP;
     d->enforce_cc = true;
     return 0;

@@ -56,8 +56,9 @@ TEST(drv_domain_dma_each_type)
         CHECK_EQ(smmu_attach(&m[i], doms[i]), 0);
     }
     CHECK_EQ(smmu_master_init(&m[0], &fx->s, 1u << 16), SMMU_EINVAL);
-    CHECK_EQ(smmu_master_init(&m[0], &fx->s, sids[0]), 0);
-    m[0].domain = &ident; /* re-initialised above; it is still attached */
+    /* An attached master cannot be re-initialised (its STE is live): detach first. */
+    CHECK_EQ(smmu_master_init(&m[0], &fx->s, sids[0]), SMMU_EBUSY);
+    CHECK(m[0].domain == &ident && ident.attached == 1, "a refused re-init changes nothing");
 
     tag_pages(t, DATA_PA, 0x400000);
     mem_write64(t->sim, 0x7000, 0x1111222233334444ull);

@@ -168,7 +168,7 @@ int smmu_domain_flush(void *cookie, smmu_gather_t *g);
  * `fw_flags` (SMMU_MASTER_*), not attached; touches no hardware. The master joins the
  * SMMU's list (re-initialising a listed master is allowed and keeps one entry). Returns
  * 0, SMMU_EINVAL, SMMU_EEXIST (another master has this StreamID) or SMMU_EBUSY (m is
- * listed and bound to a vIOMMU: unbind it first).
+ * listed and attached or bound to a vIOMMU: detach / unbind it first).
  */
 int smmu_master_init_fw(smmu_master_t *m, smmu_t *smmu, uint32_t sid, unsigned fw_flags);
 /* smmu_master_init_fw with no firmware flags (not coherent, not CANWBS). */
@@ -198,6 +198,8 @@ bool smmu_master_capable(const smmu_master_t *m, unsigned cap);
  * Make domain d guarantee cache-coherent DMA (Linux's enforce_cache_coherency, used by
  * VFIO when no cache maintenance will be done): succeeds only if every master attached
  * now is CANWBS; from then on smmu_attach() refuses other masters with SMMU_ENOTSUP.
+ * For a nest parent this covers the masters attached to nested domains of its vIOMMU
+ * (they translate through its stage 2).
  * Returns 0, SMMU_ENOTSUP (a non-CANWBS master is attached; d unchanged) or SMMU_EINVAL
  * (not a paging domain).
  */
