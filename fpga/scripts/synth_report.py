@@ -100,8 +100,10 @@ def fmax(pnr_log):
                        open(pnr_log).read())
     if not found:
         return None
+    # nextpnr prints the figure after placement (an estimate) and again after routing;
+    # the last one is the routed design's whenever routing completed.
     routed = "Routing complete" in open(pnr_log).read()
-    return found[-1] + (("routed" if routed else "post-placement estimate, not routed"),)
+    return found[-1] + (("post-route" if routed else "post-placement estimate, not routed"),)
 
 
 def main():
@@ -146,7 +148,8 @@ def main():
         "UART, timer, DMA engine, the SMMU above.",
         "",
         "LUT = logic LUTs (ECP5: LUT4 + 2 per CCU2C carry cell); FF = flip-flops; "
-        "Fmax from nextpnr place and route where run.",
+        "Fmax: nextpnr's timing analysis of the last `make fpga BOARD=ulx3s` (post-route "
+        "when routing completed, which the Fmax cell says); the other targets are not placed.",
         "",
         "| design | target | LUT | FF | block RAM | LUT RAM | DSP | Fmax |",
         "|---|---|---:|---:|---|---:|---:|---|",
@@ -176,10 +179,9 @@ def main():
         "nextpnr-ice40 before relying on it.",
         "- Xilinx: synthesis only (no open place and route); LUT includes the INV cells "
         "synth_xilinx leaves at module boundaries (it keeps the hierarchy).",
-        "- The SMMU-alone rows synthesise smmu_top with every port a top-level I/O; they do "
-        "not line up across families (iCE40 alone is far smaller than the iCE40 SoC, 7-series "
-        "alone larger than the 7-series SoC), so the SoC rows are the ones to trust; the "
-        "ECP5 SoC row is the netlist nextpnr placed.",
+        "- The SMMU-alone rows synthesise smmu_top with every port a top-level I/O, so "
+        "nothing around it trims or shares its logic; the SoC rows are the ones to trust. "
+        "The ECP5 SoC row is the netlist nextpnr placed (its log's `stat`).",
         "",
     ]
     with open(args.out, "w") as f:
