@@ -895,7 +895,9 @@ static void route_event(void *arg, const smmu_event_t *ev)
     char line[SMMU_LINE];
 
     if (d && d->type == SMMU_DOMAIN_NESTED) {
-        if (!DW_GET(EVT, S2, ev->dw) && smmu_viommu_report(d->viommu, m, ev))
+        /* The stream table is the host's: an STE fetch abort is not the guest's. */
+        if (!DW_GET(EVT, S2, ev->dw) && DW_GET(EVT, TYPE, ev->dw) != EVT_F_STE_FETCH &&
+            smmu_viommu_report(d->viommu, m, ev))
             return;
         /* Stage-2 faults are the host's: the parent's handler. */
         d = d->viommu ? d->viommu->parent : 0;

@@ -310,6 +310,10 @@ bool smmu_viommu_report(struct smmu_viommu *v, const struct smmu_master *m,
     for (i = 0; i < 4u; i++)
         g.dw[i] = ev->dw[i];
     DW_SET(EVT, SID, g.dw, m->vsid);
+    /* A fetch abort's FetchAddr is a host physical address: useless to the guest, and
+     * not for it to learn. */
+    if (DW_GET(EVT, TYPE, g.dw) == EVT_F_CD_FETCH || DW_GET(EVT, TYPE, g.dw) == EVT_F_WALK_EABT)
+        DW_SET(EVT, FETCHADDR, g.dw, 0u);
     v->stats.events++;
     if (v->event_cb) {
         v->event_cb(v->event_arg, &g);

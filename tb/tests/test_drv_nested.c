@@ -536,7 +536,7 @@ static void guest_ste(test_ctx_t *t, bool split)
     smmu_config_t cfg = {.split_stores = split};
     hv_t *h = hv_up(t, &cfg);
     gctx_t A, B;
-    smmu_domain_t nd, n_abort, n_abort0, n_byp, n_s1a, n_s1b, n_far, n_hole, n_stall;
+    smmu_domain_t nd, n_abort, n_abort0, n_byp, n_s1a, n_s1b, n_far, n_hole, n_stall, n_eabt;
     uint64_t s[2];
     dma_result_t r;
 
@@ -701,6 +701,26 @@ static void guest_ste(test_ctx_t *t, bool split)
         CHECK_EQ(EVF(e, CLASS), 0); /* CD */
         CHECK_EQ(EVF(e, IPA) << 12, IPA_HOLE);
     }
+    /* A CD at an IPA the host maps, but whose memory answers the fetch with an error:
+     * F_CD_FETCH, the guest's (vSID), with the FetchAddr - a host physical address -
+     * cleared before the guest sees it. */
+    const uint64_t eabt_pa = hv_pa(h, G_DATA(7));
+    REQUIRE(mem_add_error_range(t->sim, eabt_pa, PG, MEM_ERR_READ) == 0, "error range");
+    gste_s1(s, G_DATA(7) + 0x80);
+    CHECK_EQ(smmu_nested_domain_init(&n_eabt, &h->v, s), 0);
+    CHECK_EQ(smmu_attach(&h->m, &n_eabt), 0);
+    CHECK_EQ(gread(t, VA0, NULL), ~0ull);
+    CHECK_EQ(hv_dispatch(h), 1);
+    CHECK(h->gev.n == 1 && h->pev.n == 0 && h->hev.n == 0, "F_CD_FETCH routed: %u/%u/%u",
+          h->gev.n, h->pev.n, h->hev.n);
+    if (h->gev.n == 1) {
+        const smmu_event_t *e = &h->gev.ev[0];
+        CHECK_EQ(EVF(e, TYPE), EVT_F_CD_FETCH);
+        CHECK_EQ(EVF(e, SID), VSID);
+        CHECK_EQ(EVF(e, FETCHADDR), 0); /* the hardware wrote eabt_pa + 0x80 */
+    }
+    mem_clear_error_ranges(t->sim);
+
     /* Back to a good configuration from a broken one. */
     CHECK_EQ(smmu_attach(&h->m, &n_s1b), 0);
     CHECK_EQ(gread(t, VA0, &r), gtag(1));
@@ -744,7 +764,8 @@ static void guest_ste(test_ctx_t *t, bool split)
     h->v.event_cb = ev_collect;
 
     CHECK_EQ(smmu_detach(&h->m), 0);
-    smmu_domain_t *all[] = {&n_abort0, &n_abort, &n_byp, &n_s1a, &n_s1b, &n_far, &n_hole, &n_stall};
+    smmu_domain_t *all[] = {&n_abort0, &n_abort, &n_byp, &n_s1a, &n_s1b, &n_far, &n_hole, &n_stall,
+                            &n_eabt};
     for (unsigned i = 0; i < sizeof all / sizeof all[0]; i++)
         CHECK_EQ(smmu_domain_free(all[i]), 0);
     CHECK_EQ(h->v.nested, 0);

@@ -215,9 +215,11 @@ void smmu_set_event_handler(smmu_t *smmu, smmu_event_cb_t cb, void *arg);
 /*
  * Drain the event queue (smmu_evtq_drain, at most `max` records, 0 = no limit) and
  * route each record by its StreamID:
- *   - a master attached to a nested domain, event not a stage-2 fault (S2 = 0): to its
- *     vIOMMU's handler, with the StreamID replaced by the master's vSID (the guest's
- *     view: C_BAD_STE/C_BAD_CD of its STE or CD, its stage-1 faults);
+ *   - a master attached to a nested domain, event not a stage-2 fault (S2 = 0) and not
+ *     F_STE_FETCH (the stream table is the host's): to its vIOMMU's handler, with the
+ *     StreamID replaced by the master's vSID and, in F_CD_FETCH / F_WALK_EABT, the
+ *     FetchAddr (a host physical address) cleared (the guest's view: C_BAD_STE/C_BAD_CD
+ *     of its STE or CD, its stage-1 faults);
  *   - otherwise, a master attached to a domain with a fault handler (a nested domain's
  *     stage-2 faults go to its parent's handler): to that handler, unchanged;
  *   - otherwise: to the SMMU's handler (smmu_set_event_handler), or logged.
