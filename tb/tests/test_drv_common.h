@@ -71,4 +71,73 @@ static inline dma_result_t drv_dma_write(test_ctx_t *t, uint32_t sid, uint64_t a
     return dma_write(t->sim, &txn, &data);
 }
 
+/*
+ * Traffic during a structure update: install with drv_live_start(); the driver calls
+ * the hook after every store to a live STE/CD and after every sync of an update
+ * (smmu_t.entry_hook). After a store it first makes the SMMU refetch `sid`'s STE as it
+ * now is in memory (CFGI_STE + CMD_SYNC: it could fetch it at any time anyway), then
+ * reads `ndw` dwords at `addr`; dword i must be want[0] + 8i (the old configuration's
+ * data) or want[1] + 8i (the new one's), or abort. Counts reads, aborts and wrong data.
+ */
+typedef struct drv_live {
+    test_ctx_t *t;
+    smmu_t *s;
+    uint32_t sid;
+    uint64_t addr;
+    unsigned ndw;          /* dwords read per hook call (1 or 2) */
+    uint64_t want[2];
+    unsigned reads, aborts, wrong, busy;
+} drv_live_t;
+
+static inline void drv_live_hook(void *arg, const uint64_t *entry, bool after_sync)
+{
+    drv_live_t *l = (drv_live_t *)arg;
+    smmu_cmd_t c;
+    uint64_t v;
+    dma_result_t r;
+
+    (void)entry;
+    if (l->busy)
+        return; /* the refetch below is itself a sync of no update */
+    l->busy = 1;
+    if (!after_sync) {
+        smmu_cmd_cfgi_ste(&c, l->sid, true);
+        (void)smmu_cmdq_submit(l->s, &c, 1, true, SMMU_CS_NONE);
+    }
+    for (unsigned i = 0; i < l->ndw; i++) {
+        v = 0;
+        r = drv_dma_read(l->t, l->sid, l->addr + (uint64_t)i * 8u, &v);
+        l->reads++;
+        if (r.resp != 0)
+            l->aborts++;
+        else if (v != l->want[0] + (uint64_t)i * 8u && v != l->want[1] + (uint64_t)i * 8u)
+            l->wrong++;
+    }
+    l->busy = 0;
+}
+
+/* Start observing an update of `sid` whose data at addr goes from old_data to new_data;
+ * smmu_t.entry_hook stays installed until drv_live_stop(). */
+static inline void drv_live_start(drv_live_t *l, test_ctx_t *t, smmu_t *s, uint32_t sid,
+                                  uint64_t addr, unsigned ndw, uint64_t old_data,
+                                  uint64_t new_data)
+{
+    memset(l, 0, sizeof *l);
+    l->t = t;
+    l->s = s;
+    l->sid = sid;
+    l->addr = addr;
+    l->ndw = ndw;
+    l->want[0] = old_data;
+    l->want[1] = new_data;
+    s->entry_hook = drv_live_hook;
+    s->entry_hook_arg = l;
+}
+
+static inline void drv_live_stop(drv_live_t *l)
+{
+    l->s->entry_hook = NULL;
+    l->s->entry_hook_arg = NULL;
+}
+
 #endif /* TEST_DRV_COMMON_H */

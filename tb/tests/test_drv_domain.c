@@ -306,44 +306,6 @@ TEST(drv_domain_s1_stress_split)
 
 /* ---- traffic during hitless STE updates ------------------------------------------------- */
 
-typedef struct {
-    test_ctx_t *t;
-    drv_fx_t *fx;
-    uint32_t sid;
-    uint64_t iova;
-    uint64_t want[2];     /* data of the old and the new configuration */
-    unsigned reads, aborts, wrong, in_hook;
-} live_t;
-
-static live_t live;
-
-static void live_hook(void *arg, const uint64_t *entry, bool after_sync)
-{
-    live_t *l = arg;
-    smmu_cmd_t c;
-    uint64_t v = 0;
-    dma_result_t r;
-
-    (void)entry;
-    if (l->in_hook)
-        return;
-    l->in_hook = 1;
-    if (!after_sync) {
-        /* Make the SMMU fetch the entry as it is now (it could at any time anyway). */
-        smmu_cmd_cfgi_ste(&c, l->sid, true);
-        (void)smmu_cmdq_submit(&l->fx->s, &c, 1, true, SMMU_CS_NONE);
-    }
-    for (int i = 0; i < 2; i++) {
-        r = drv_dma_read(l->t, l->sid, l->iova + (uint64_t)i * 8, &v);
-        l->reads++;
-        if (r.resp != 0)
-            l->aborts++;
-        else if (v != l->want[0] + (uint64_t)i * 8 && v != l->want[1] + (uint64_t)i * 8)
-            l->wrong++;
-    }
-    l->in_hook = 0;
-}
-
 static void live_update(test_ctx_t *t, bool split)
 {
     smmu_config_t cfg = {.split_stores = split};
@@ -367,13 +329,8 @@ static void live_update(test_ctx_t *t, bool split)
     CHECK_EQ(smmu_master_init(&m, &fx->s, 0x4321), 0);
     CHECK_EQ(smmu_attach(&m, &ident), 0);
 
-    memset(&live, 0, sizeof live);
-    live.t = t;
-    live.fx = fx;
-    live.sid = m.sid;
-    live.iova = iova;
-    fx->s.entry_hook = live_hook;
-    fx->s.entry_hook_arg = &live;
+    drv_live_t live;
+    drv_live_start(&live, t, &fx->s, m.sid, iova, 2, 0, 0);
 
     /* identity -> S1 -> identity -> S2 -> identity -> S1, all hitless. */
     static const struct { int to; uint64_t from_data, to_data; } steps[] = {
@@ -409,7 +366,7 @@ static void live_update(test_ctx_t *t, bool split)
     test_log(t, "S1->S2 breaking: %u of %u reads aborted; %u reads during hitless steps",
              live.aborts, live.reads, total_reads);
 
-    fx->s.entry_hook = NULL;
+    drv_live_stop(&live);
     uint64_t v = 0;
     CHECK_EQ(drv_dma_read(t, m.sid, iova, &v).resp, 0);
     CHECK_EQ(v, 0x3000);

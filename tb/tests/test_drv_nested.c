@@ -469,56 +469,17 @@ TEST(drv_nested_guest_flow)
 
 /* ---- 2. guest STE validation and moves between nested domains ---------------------------- */
 
-/* DMA during every store and sync of an STE update (smmu_t.entry_hook), as
- * drv_domain_hitless_under_traffic does: each read must see the old or the new
- * configuration's data; aborts only in a breaking (V = 0) update. */
-typedef struct live {
-    test_ctx_t *t;
-    hv_t *h;
-    uint64_t va;
-    uint64_t want[2];
-    unsigned reads, aborts, wrong, busy;
-} live_t;
-
-static live_t live;
-
-static void live_hook(void *arg, const uint64_t *entry, bool after_sync)
-{
-    live_t *l = arg;
-    smmu_cmd_t c;
-    uint64_t v;
-
-    (void)entry;
-    if (l->busy)
-        return;
-    l->busy = 1;
-    if (!after_sync) {
-        /* Make the SMMU use the entry as it is now (it could at any time anyway). */
-        smmu_cmd_cfgi_ste(&c, PSID, true);
-        (void)smmu_cmdq_submit(&l->h->fx->s, &c, 1, true, SMMU_CS_NONE);
-    }
-    v = gread(l->t, l->va, NULL);
-    l->reads++;
-    if (v == ~0ull)
-        l->aborts++;
-    else if (v != l->want[0] && v != l->want[1])
-        l->wrong++;
-    l->busy = 0;
-}
-
+/* Move the master to `to` with DMA reads of `va` during every store and sync of the STE
+ * update (drv_live_hook, as drv_domain_hitless_under_traffic does): each read must see
+ * the old or the new configuration's data; aborts only in a breaking (V = 0) update. */
 static void live_move(test_ctx_t *t, hv_t *h, smmu_domain_t *to, const char *what, uint64_t va,
                       uint64_t old_data, uint64_t new_data, bool hitless)
 {
-    live.t = t;
-    live.h = h;
-    live.va = va;
-    live.want[0] = old_data;
-    live.want[1] = new_data;
-    live.reads = live.aborts = live.wrong = 0;
-    h->fx->s.entry_hook = live_hook;
-    h->fx->s.entry_hook_arg = &live;
+    drv_live_t live;
+
+    drv_live_start(&live, t, &h->fx->s, PSID, va, 1, old_data, new_data);
     CHECK_EQ(smmu_attach(&h->m, to), 0);
-    h->fx->s.entry_hook = NULL;
+    drv_live_stop(&live);
     CHECK(h->m.last_hitless == hitless, "%s: hitless %d", what, h->m.last_hitless);
     /* A breaking update must show its V = 0 step to the traffic (else this hook would
      * not catch a broken hitless one either). */
