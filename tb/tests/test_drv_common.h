@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "smmu/smmu.h"
+#include "smmu/smmu_domain.h"
 #include "smmu/smmu_queue.h"
 #include "smmu/smmu_regs.h"
 #include "smmu_hal_sim.h"
@@ -69,6 +70,128 @@ static inline dma_result_t drv_dma_write(test_ctx_t *t, uint32_t sid, uint64_t a
 {
     dma_txn_t txn = {.sid = sid, .addr = addr, .len = 8, .prot = 2};
     return dma_write(t->sim, &txn, &data);
+}
+
+/* A recognisable value for the first dword of each page: its own PA, tagged. */
+static inline uint64_t drv_tag_of(uint64_t pa)
+{
+    return 0x5a00000000000000ull | pa;
+}
+
+/* Put drv_tag_of(page) at the start of each page of [pa, pa + len). */
+static inline void drv_tag_pages(test_ctx_t *t, uint64_t pa, uint64_t len)
+{
+    for (uint64_t o = 0; o < len; o += 0x1000)
+        mem_write64(t->sim, pa + o, drv_tag_of(pa + o));
+}
+
+static inline uint32_t drv_xs32(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (uint32_t)(*s >> 11);
+}
+
+/*
+ * Random map/unmap stress of a paging domain `d` through which StreamID `sid` reaches
+ * [DRV_ST_IOVA, + 8 MB) (directly for a stage-1 or stage-2 domain; through a guest's
+ * stage 1 that maps that range onto the same IPAs for a nest parent). Each of `batches`
+ * batches does 10 random operations - maps of 1..24 pages or of a whole 2 MB block
+ * (output congruent modulo 2 MB, so runs become blocks), or unmaps of any range, each
+ * after warming the TLB on what is about to change - then DMA-reads what changed plus
+ * 24 random pages: a mapped page must read its output page's tag, an unmapped one must
+ * abort (a stale translation is a missed invalidation). Output pages are tagged first.
+ * The events of each batch go through smmu_evtq_dispatch.
+ */
+#define DRV_ST_PAGES 2048u               /* 8 MB of input: four 2 MB regions */
+#define DRV_ST_IOVA 0x20000000ull
+#define DRV_ST_OUT 0x200000000ull        /* output pages: DRV_ST_OUT + k * 4 KB */
+#define DRV_ST_OUT_PAGES 8192u
+
+static uint32_t drv_st_map[DRV_ST_PAGES]; /* 0 unmapped, else output page + 1 */
+
+static inline void drv_map_stress(test_ctx_t *t, drv_fx_t *fx, smmu_domain_t *d, uint32_t sid,
+                                  unsigned batches)
+{
+    const unsigned rw = SMMU_PROT_READ | SMMU_PROT_WRITE;
+    uint64_t seed = 0x1234567887654321ull, v, c0, tlbi0 = d->stats.tlbi_cmds,
+             syncs0 = d->stats.syncs;
+    unsigned ops = 0, checks = 0, bad = 0, maps = 0, unmaps = 0, blocks = 0, ntouched;
+    uint32_t touched[64];
+
+    memset(drv_st_map, 0, sizeof drv_st_map);
+    drv_tag_pages(t, DRV_ST_OUT, (uint64_t)DRV_ST_OUT_PAGES * 0x1000);
+    c0 = sim_cycles(t->sim);
+    for (unsigned batch = 0; batch < batches; batch++) {
+        ntouched = 0;
+        for (unsigned k = 0; k < 10; k++, ops++) {
+            uint32_t first = drv_xs32(&seed) % DRV_ST_PAGES, n = 1 + drv_xs32(&seed) % 24, i;
+            bool block = drv_xs32(&seed) % 8 == 0;
+            if (block) {
+                first &= ~511u;
+                n = 512;
+            }
+            if (first + n > DRV_ST_PAGES)
+                n = DRV_ST_PAGES - first;
+            bool free_ = true;
+            for (i = 0; i < n; i++)
+                free_ = free_ && !drv_st_map[first + i];
+            uint64_t iova = DRV_ST_IOVA + (uint64_t)first * 0x1000;
+            /* Warm the TLB on what is about to change, so a missed invalidation shows. */
+            if (drv_st_map[first])
+                (void)drv_dma_read(t, sid, iova, &v);
+            if (free_ && drv_xs32(&seed) % 2) {
+                uint32_t out = (drv_xs32(&seed) % (DRV_ST_OUT_PAGES / 512 - 1)) * 512 + (first % 512);
+                int r = smmu_domain_map(d, iova, DRV_ST_OUT + (uint64_t)out * 0x1000,
+                                        (uint64_t)n * 0x1000, rw, SMMU_MAP_MEM);
+                CHECK(r == 0, "map: %s", smmu_strerror(r));
+                if (r == 0)
+                    for (i = 0; i < n; i++)
+                        drv_st_map[first + i] = out + i + 1;
+                maps++;
+                blocks += n == 512;
+            } else {
+                unsigned mapped = 0;
+                for (i = 0; i < n; i++)
+                    mapped += drv_st_map[first + i] != 0;
+                int64_t r = smmu_domain_unmap(d, iova, (uint64_t)n * 0x1000);
+                CHECK(r == (int64_t)mapped * 4096, "unmap: %" PRId64 " want %u pages", r, mapped);
+                for (i = 0; i < n; i++)
+                    drv_st_map[first + i] = 0;
+                unmaps++;
+            }
+            if (ntouched < 64)
+                touched[ntouched++] = first;
+            if (ntouched < 64 && n > 1)
+                touched[ntouched++] = first + n - 1;
+        }
+        for (unsigned j = 0; j < ntouched + 24; j++) {
+            uint32_t p = j < ntouched ? touched[j] : drv_xs32(&seed) % DRV_ST_PAGES;
+            uint64_t iova = DRV_ST_IOVA + (uint64_t)p * 0x1000;
+            dma_result_t r = drv_dma_read(t, sid, iova, &v);
+            checks++;
+            if (drv_st_map[p]) {
+                uint64_t want = drv_tag_of(DRV_ST_OUT + (uint64_t)(drv_st_map[p] - 1) * 0x1000);
+                if ((r.resp != 0 || v != want) && bad++ < 5)
+                    CHECK(false, "batch %u page %u: resp %d data 0x%" PRIx64 " want 0x%" PRIx64,
+                          batch, p, r.resp, v, want);
+            } else if (r.resp == 0 && bad++ < 5) {
+                CHECK(false, "batch %u page %u: stale translation to 0x%" PRIx64, batch, p,
+                      r.dn.addr);
+            }
+        }
+        /* The faults of the unmapped pages, routed to whoever owns them. */
+        (void)smmu_cmdq_sync(&fx->s, SMMU_CS_NONE);
+        (void)smmu_evtq_dispatch(&fx->s, 0);
+    }
+    CHECK(bad == 0, "%u bad DMA results", bad);
+    CHECK(maps > batches / 2 && unmaps > batches / 2 && blocks > batches / 20,
+          "mix: %u maps %u unmaps %u blocks", maps, unmaps, blocks);
+    test_log(t, "%u ops (%u maps, %u of them 2 MB, %u unmaps), %u DMA checks, %" PRIu64
+                " TLBIs, %" PRIu64 " TLBI batches (syncs), %u tables live, %" PRIu64 " cycles",
+             ops, maps, blocks, unmaps, checks, d->stats.tlbi_cmds - tlbi0,
+             d->stats.syncs - syncs0, d->pgt.tables, sim_cycles(t->sim) - c0);
 }
 
 /*

@@ -12,18 +12,6 @@
 #define RW (SMMU_PROT_READ | SMMU_PROT_WRITE)
 #define DATA_PA 0x100000000ull /* client data lives outside the DMA pool */
 
-static uint64_t tag_of(uint64_t pa)
-{
-    return 0x5a00000000000000ull | pa;
-}
-
-/* Put a recognisable value at the start of each page of [pa, pa + len). */
-static void tag_pages(test_ctx_t *t, uint64_t pa, uint64_t len)
-{
-    for (uint64_t o = 0; o < len; o += SMMU_PAGE_SIZE)
-        mem_write64(t->sim, pa + o, tag_of(pa + o));
-}
-
 static void discard_events(drv_fx_t *fx)
 {
     (void)smmu_evtq_drain(&fx->s, NULL, NULL, 0);
@@ -60,7 +48,7 @@ TEST(drv_domain_dma_each_type)
     CHECK_EQ(smmu_master_init(&m[0], &fx->s, sids[0]), SMMU_EBUSY);
     CHECK(m[0].domain == &ident && ident.attached == 1, "a refused re-init changes nothing");
 
-    tag_pages(t, DATA_PA, 0x400000);
+    drv_tag_pages(t, DATA_PA, 0x400000);
     mem_write64(t->sim, 0x7000, 0x1111222233334444ull);
 
     /* Identity: the input address is the output address. */
@@ -80,7 +68,7 @@ TEST(drv_domain_dma_each_type)
     CHECK_EQ(pa, DATA_PA + 0x123456);
     r = drv_dma_read(t, sids[2], 0x40005000, &v);
     CHECK_EQ(r.resp, 0);
-    CHECK_EQ(v, tag_of(DATA_PA + 0x5000));
+    CHECK_EQ(v, drv_tag_of(DATA_PA + 0x5000));
     CHECK_EQ(r.dn.attr, 0xff);
     CHECK_EQ(r.dn.addr, DATA_PA + 0x5000);
     r = drv_dma_read(t, sids[2], 0x50000000, &v);
@@ -89,7 +77,7 @@ TEST(drv_domain_dma_each_type)
     r = drv_dma_read(t, sids[2], 0x50001000, &v);
     CHECK_EQ(r.resp, 0);
     CHECK_EQ(r.dn.attr, 0x44);
-    CHECK_EQ(v, tag_of(DATA_PA + 0x201000));
+    CHECK_EQ(v, drv_tag_of(DATA_PA + 0x201000));
     /* Read-only: a write faults; writable: data lands in memory. */
     r = drv_dma_write(t, sids[2], 0x50001000, 1);
     CHECK(r.resp != 0, "write to a read-only page faults");
@@ -106,10 +94,10 @@ TEST(drv_domain_dma_each_type)
     CHECK_EQ(smmu_domain_map(&s2, 0x90000000, DATA_PA + 0x200000, 0x1000, RW, SMMU_MAP_MMIO), 0);
     r = drv_dma_read(t, sids[3], 0x80007000, &v);
     CHECK_EQ(r.resp, 0);
-    CHECK_EQ(v, tag_of(DATA_PA + 0x7000));
+    CHECK_EQ(v, drv_tag_of(DATA_PA + 0x7000));
     r = drv_dma_read(t, sids[4], 0x80007000, &v);
     CHECK_EQ(r.resp, 0);
-    CHECK_EQ(v, tag_of(DATA_PA + 0x7000));
+    CHECK_EQ(v, drv_tag_of(DATA_PA + 0x7000));
     {
         /* Incoming Normal WB: stage 2's Device-nGnRE wins (an incoming Device-nGnRnE,
          * AxCACHE 0, would be the stronger type and stay). */
@@ -128,7 +116,7 @@ TEST(drv_domain_dma_each_type)
     CHECK(r.resp != 0, "unmapped page faults");
     r = drv_dma_read(t, sids[2], 0x40006000, &v); /* the rest of the split block */
     CHECK_EQ(r.resp, 0);
-    CHECK_EQ(v, tag_of(DATA_PA + 0x6000));
+    CHECK_EQ(v, drv_tag_of(DATA_PA + 0x6000));
     CHECK_EQ(smmu_domain_unmap(&s2, 0x80000000, 0x200000), 0x200000);
     r = drv_dma_read(t, sids[3], 0x80007000, &v);
     CHECK(r.resp != 0, "unmapped IPA faults");
@@ -168,32 +156,17 @@ TEST(drv_domain_linear_table)
     CHECK_EQ(smmu_master_init(&m, &fx->s, 63), 0);
     CHECK_EQ(smmu_attach(&m, &s1), 0);
     CHECK_EQ(m.last_syncs, 2);
-    tag_pages(t, DATA_PA, 0x1000);
+    drv_tag_pages(t, DATA_PA, 0x1000);
     CHECK_EQ(smmu_domain_map(&s1, 0x1000, DATA_PA, 0x1000, RW, SMMU_MAP_MEM), 0);
     r = drv_dma_read(t, 63, 0x1000, &v);
     CHECK_EQ(r.resp, 0);
-    CHECK_EQ(v, tag_of(DATA_PA));
+    CHECK_EQ(v, drv_tag_of(DATA_PA));
     CHECK_EQ(smmu_detach(&m), 0);
     CHECK_EQ(smmu_domain_free(&s1), 0);
     drv_down(t, fx);
 }
 
 /* ---- stage-1 map/unmap stress ---------------------------------------------------------- */
-
-#define ST_PAGES 2048u                 /* 8 MB of IOVA: four 2 MB regions */
-#define ST_IOVA 0x20000000ull
-#define ST_OUT 0x200000000ull          /* output pages: ST_OUT + k * 4 KB */
-#define ST_OUT_PAGES 8192u
-
-static uint32_t st_map[ST_PAGES];      /* 0 unmapped, else output page + 1 */
-
-static uint32_t xs32(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return (uint32_t)(*s >> 11);
-}
 
 static void stress(test_ctx_t *t, bool split)
 {
@@ -202,92 +175,11 @@ static void stress(test_ctx_t *t, bool split)
     smmu_domain_t d;
     smmu_master_t m;
     const uint32_t sid = 0x77;
-    uint64_t seed = 0x1234567887654321ull, v;
-    unsigned ops = 0, checks = 0, bad = 0, maps = 0, unmaps = 0, blocks = 0;
-    uint32_t touched[64];
-    unsigned ntouched;
-    uint64_t c0;
 
-    memset(st_map, 0, sizeof st_map);
-    tag_pages(t, ST_OUT, (uint64_t)ST_OUT_PAGES * SMMU_PAGE_SIZE);
     CHECK_EQ(smmu_domain_init(&d, &fx->s, SMMU_DOMAIN_S1, NULL), 0);
     CHECK_EQ(smmu_master_init(&m, &fx->s, sid), 0);
     CHECK_EQ(smmu_attach(&m, &d), 0);
-    c0 = sim_cycles(t->sim);
-
-    for (unsigned batch = 0; batch < 200; batch++) {
-        ntouched = 0;
-        for (unsigned k = 0; k < 10; k++, ops++) {
-            uint32_t first = xs32(&seed) % ST_PAGES, n = 1 + xs32(&seed) % 24, i;
-            bool block = xs32(&seed) % 8 == 0;
-            if (block) {
-                first &= ~511u;
-                n = 512;
-            }
-            if (first + n > ST_PAGES)
-                n = ST_PAGES - first;
-            bool free_ = true;
-            for (i = 0; i < n; i++)
-                free_ = free_ && !st_map[first + i];
-            uint64_t iova = ST_IOVA + (uint64_t)first * SMMU_PAGE_SIZE;
-            /* Warm the TLB on what is about to change, so a missed invalidation shows. */
-            if (st_map[first])
-                (void)drv_dma_read(t, sid, iova, &v);
-            if (free_ && xs32(&seed) % 2) {
-                /* Output congruent modulo 2 MB, so 2 MB runs become blocks. */
-                uint32_t out = (xs32(&seed) % (ST_OUT_PAGES / 512 - 1)) * 512 + (first % 512);
-                int r = smmu_domain_map(&d, iova, ST_OUT + (uint64_t)out * SMMU_PAGE_SIZE,
-                                        (uint64_t)n * SMMU_PAGE_SIZE, RW, SMMU_MAP_MEM);
-                CHECK(r == 0, "map: %s", smmu_strerror(r));
-                if (r == 0)
-                    for (i = 0; i < n; i++)
-                        st_map[first + i] = out + i + 1;
-                maps++;
-                blocks += n == 512;
-            } else {
-                unsigned mapped = 0;
-                for (i = 0; i < n; i++)
-                    mapped += st_map[first + i] != 0;
-                int64_t r = smmu_domain_unmap(&d, iova, (uint64_t)n * SMMU_PAGE_SIZE);
-                CHECK(r == (int64_t)mapped * 4096, "unmap: %" PRId64 " want %u pages", r, mapped);
-                for (i = 0; i < n; i++)
-                    st_map[first + i] = 0;
-                unmaps++;
-            }
-            if (ntouched < 64)
-                touched[ntouched++] = first;
-            if (ntouched < 64 && n > 1)
-                touched[ntouched++] = first + n - 1;
-        }
-        /* Check what changed plus random pages: mapped -> the output page's tag,
-         * unmapped -> an abort. */
-        for (unsigned j = 0; j < ntouched + 24; j++) {
-            uint32_t p = j < ntouched ? touched[j] : xs32(&seed) % ST_PAGES;
-            uint64_t iova = ST_IOVA + (uint64_t)p * SMMU_PAGE_SIZE;
-            dma_result_t r = drv_dma_read(t, sid, iova, &v);
-            checks++;
-            if (st_map[p]) {
-                uint64_t want = tag_of(ST_OUT + (uint64_t)(st_map[p] - 1) * SMMU_PAGE_SIZE);
-                if (r.resp != 0 || v != want) {
-                    if (bad++ < 5)
-                        CHECK(false, "batch %u page %u: resp %d data 0x%" PRIx64 " want 0x%" PRIx64,
-                              batch, p, r.resp, v, want);
-                }
-            } else if (r.resp == 0) {
-                if (bad++ < 5)
-                    CHECK(false, "batch %u page %u: stale translation to 0x%" PRIx64, batch, p,
-                          r.dn.addr);
-            }
-        }
-        discard_events(fx);
-    }
-    CHECK(bad == 0, "%u bad DMA results", bad);
-    CHECK(maps > 100 && unmaps > 100 && blocks > 10, "mix: %u maps %u unmaps %u blocks", maps,
-          unmaps, blocks);
-    test_log(t, "%u ops (%u maps, %u of them 2 MB, %u unmaps), %u DMA checks, %u TLBIs, "
-                "%" PRIu64 " TLBI batches (syncs), %u tables live, %" PRIu64 " cycles", ops,
-             maps, blocks, unmaps, checks, (unsigned)d.stats.tlbi_cmds, d.stats.syncs,
-             d.pgt.tables, sim_cycles(t->sim) - c0);
+    drv_map_stress(t, fx, &d, sid, 200);
     CHECK_EQ(smmu_detach(&m), 0);
     CHECK_EQ(smmu_domain_free(&d), 0);
     CHECK_EQ(drv_gerror_active(t), 0);

@@ -467,6 +467,34 @@ TEST(drv_nested_guest_flow)
     hv_down(t, h);
 }
 
+/* The host's map/unmap stress on the nest parent while the device DMAs through the
+ * guest's stage 1 (which maps [DRV_ST_IOVA, + 8 MB) onto the same IPAs with 2 MB
+ * blocks): every host unmap must also drop the combined stage 1+2 TLB entries built
+ * from it, or a DMA check reads a stale translation. */
+TEST(drv_nested_parent_stress)
+{
+    hv_t *h = hv_up(t, NULL);
+    gctx_t A;
+    smmu_domain_t nd;
+    uint64_t s[2];
+
+    gctx_init(t, h, &A, 9);
+    gmap(t, &A, DRV_ST_IOVA, DRV_ST_IOVA, (uint64_t)DRV_ST_PAGES * PG, RW, SMMU_MAP_MEM);
+    gste_s1(s, A.cd_ipa);
+    CHECK_EQ(smmu_nested_domain_init(&nd, &h->v, s), 0);
+    CHECK_EQ(smmu_attach(&h->m, &nd), 0);
+    drv_map_stress(t, h->fx, &h->parent, PSID, 100);
+    /* The reads of unmapped pages were stage-2 faults: the host's (the parent's
+     * handler), none the guest's. */
+    CHECK(h->pev.n > 100 && h->gev.n == 0 && h->hev.n == 0, "events: parent %u, guest %u, "
+          "other %u", h->pev.n, h->gev.n, h->hev.n);
+    test_log(t, "%u stage-2 faults routed to the parent's handler", h->pev.n);
+    CHECK_EQ(smmu_detach(&h->m), 0);
+    CHECK_EQ(smmu_domain_free(&nd), 0);
+    gctx_free(&A);
+    hv_down(t, h);
+}
+
 /* ---- 2. guest STE validation and moves between nested domains ---------------------------- */
 
 /* Move the master to `to` with DMA reads of `va` during every store and sync of the STE
