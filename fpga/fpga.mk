@@ -5,13 +5,17 @@
 #   make soc-fw             firmware: $(FPGA_BUILD)/fw/selftest.{elf,hex}
 #   make soc-sim            run the self-test on the SoC in Verilator (TRACE=1: FST in
 #                           $(FPGA_BUILD)/soc.fst; SOC_CYCLES=N: cycle limit)
-#   make soc-lint           Verilator -Wall of fpga/rtl (PicoRV32's own file waived)
+#   make soc-lint           Verilator -Wall of fpga/rtl (PicoRV32's own file waived) and of
+#                           fpga/fmax (the out-of-context wrapper)
 #   make soc-synth          Yosys generic synthesis of the SoC (part of make test)
 #   make synth-report       Yosys ECP5 / Xilinx 7 / iCE40 counts -> docs/fpga-report.md
 #                           (the SoC's ECP5 counts and Fmax come from the last
 #                           `make fpga BOARD=ulx3s`; run that first; CACHED=1 reuses
 #                           earlier synthesis logs)
 #   make fpga BOARD=ulx3s   bitstream for the ULX3S (LFE5U-85F), with a timing report
+#   make fmax-smmu          the SMMU alone placed and routed out of context (fpga/fmax/):
+#                           post-route Fmax per target in $(FPGA_BUILD)/fmax-<target>/
+#                           (FMAX_TARGETS="ecp5 ice40", FMAX_FREQ=MHz; read by synth-report)
 #
 # PicoRV32 comes from the PyPI package pythondata-cpu-picorv32 (scripts/setup.sh).
 
@@ -27,7 +31,11 @@ SOC_RTL      := $(sort $(wildcard fpga/rtl/*.v))
 SOC_ALL_RTL   = $(SOC_RTL) $(RTL_SRCS) $(PICORV32_V)
 SOC_VLT      := fpga/lint/picorv32.vlt
 
-.PHONY: soc-fw soc-sim soc-lint soc-synth synth-report fpga
+FMAX_RTL     := $(sort $(wildcard fpga/fmax/*.v))
+FMAX_TARGETS ?= ecp5 ice40
+FMAX_FREQ    ?=
+
+.PHONY: soc-fw soc-sim soc-lint soc-synth synth-report fpga fmax-smmu
 
 # ---- firmware --------------------------------------------------------------------------
 FW_DIR     := $(FPGA_BUILD)/fw
@@ -86,7 +94,10 @@ soc-sim: $(SOC_SIM) $(FW_DIR)/selftest.hex
 soc-lint: | $(SETUP_DONE)
 	@set -e; for f in $(SOC_RTL); do t=$$(basename $$f .v); \
 	  verilator --lint-only -Wall -Irtl -Irtl/gen --top-module $$t $(SOC_VLT) \
-	    $(SOC_ALL_RTL); echo "lint ok   $$t"; done
+	    $(SOC_ALL_RTL); echo "lint ok   $$t"; done; \
+	for f in $(FMAX_RTL); do t=$$(basename $$f .v); \
+	  verilator --lint-only -Wall -Irtl -Irtl/gen --top-module $$t $$f $(RTL_SRCS); \
+	  echo "lint ok   $$t"; done
 
 # Generic synthesis of the whole SoC, failing on latches, multiple drivers or undriven
 # nets. The RAM stays one memory cell (generic `synth` would otherwise turn 256 KB into
@@ -108,7 +119,15 @@ synth-report: soc-fw | $(SETUP_DONE)
 	$(PYTHON) fpga/scripts/synth_report.py --build $(FPGA_BUILD)/report \
 	  --hex $(abspath $(FW_DIR))/selftest.hex --out docs/fpga-report.md \
 	  --picorv32 $(PICORV32_V) --reuse-board $(FPGA_BUILD)/$(BOARD)/synth.log \
-	  --pnr-log $(FPGA_BUILD)/$(BOARD)/pnr.log $(if $(CACHED),--cached)
+	  --pnr-log $(FPGA_BUILD)/$(BOARD)/pnr.log --fmax-dir $(FPGA_BUILD) $(if $(CACHED),--cached)
+
+# The SMMU alone cannot be placed with its ~1100 port bits as pins: fpga/fmax/smmu_fmax.v
+# wraps it in flip-flop chains (four pins) so nextpnr times its own register-to-register
+# paths. One target after the other (place and route wants the whole machine). Not part
+# of make test.
+fmax-smmu: | $(SETUP_DONE)
+	@st=0; for t in $(FMAX_TARGETS); do \
+	  bash fpga/scripts/fmax.sh $$t $(FPGA_BUILD)/fmax-$$t $(FMAX_FREQ) || st=1; done; exit $$st
 
 fpga: soc-fw | $(SETUP_DONE)
 	bash fpga/scripts/board.sh $(BOARD) $(FPGA_BUILD)/$(BOARD) $(abspath $(FW_DIR))/selftest.hex \

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """`make synth-report`: Yosys vendor synthesis of the SMMU alone and of the whole SoC
 for ECP5, Xilinx 7-series and iCE40; resource counts into a Markdown table, with the
-ECP5 Fmax from nextpnr (the board build's log, `make fpga BOARD=ulx3s`) when present.
+Fmax from nextpnr when its logs are present: the SoC's from the board build
+(`make fpga BOARD=ulx3s`), the SMMU alone's from the out-of-context runs
+(`make fmax-smmu`: FMAX_DIR/fmax-<target>/{synth,pnr}.log). This script never runs
+place and route itself.
 
   synth_report.py --build DIR --hex FW.hex --out docs/fpga-report.md --picorv32 FILE
                   [--only smmu|soc] [--targets ecp5,xilinx,ice40] [--pnr-log FILE]
-                  [--reuse-board ULX3S_SYNTH_LOG]
+                  [--reuse-board ULX3S_SYNTH_LOG] [--fmax-dir DIR]
 """
 import argparse
 import concurrent.futures as cf
@@ -106,6 +109,110 @@ def fmax(pnr_log):
     return found[-1] + (("post-route" if routed else "post-placement estimate, not routed"),)
 
 
+def reg_name(cell):
+    """The register behind a flip-flop cell name (u_x.q_TRELLIS_FF_Q_3 -> u_x.q)."""
+    return re.sub(r"_(TRELLIS_FF|SB_DFF\w*?)_Q(_\d+)?$", "", cell)
+
+
+def critical_path(pnr_log):
+    """(start, end, total ns, logic ns, routing ns) of the last clock-to-clock critical
+    path nextpnr printed (the post-route one when routing completed), or None."""
+    if not pnr_log or not os.path.exists(pnr_log):
+        return None
+    text = open(pnr_log).read()
+    start = text.rfind("Critical path report for clock")
+    if start < 0:
+        return None
+    end = text.find("ns routing", start)
+    if end < 0:
+        return None
+    sect = text[start:end + len("ns routing")]
+    srcs = re.findall(r"^Info:\s+\S+\s+[\d.]+\s+([\d.]+) Source (\S+)", sect, re.M)
+    sinks = re.findall(r"Sink (\S+)", sect)
+    split = re.search(r"([\d.]+) ns logic, ([\d.]+) ns routing", sect)
+    if not srcs or not sinks or not split:
+        return None
+    first = srcs[0][1].rsplit(".", 1)[0]
+    last = sinks[-1].rsplit(".", 1)[0]
+    return (reg_name(first), reg_name(last), float(srcs[-1][0]), float(split.group(1)),
+            float(split.group(2)))
+
+
+def pnr_failure(pnr_log):
+    """nextpnr's utilisation line of the first over-full resource and its error, when
+    place and route stopped because the design does not fit; else None."""
+    if not pnr_log or not os.path.exists(pnr_log):
+        return None
+    text = open(pnr_log).read()
+    if "ERROR:" not in text:
+        return None
+    over = [m for m in re.finditer(r"^Info:\s+(\S+):\s+(\d+)/\s*(\d+)\s+(\d+)%", text, re.M)
+            if int(m.group(2)) > int(m.group(3))]
+    if over:
+        m = over[0]
+        return "%s %s/%s (%s %%)" % (m.group(1), m.group(2), m.group(3), m.group(4))
+    return re.search(r"ERROR: (.*)", text).group(1).strip()
+
+
+# The out-of-context wrapper (fpga/fmax/smmu_fmax.v): one flip-flop per SMMU input and
+# output bit, plus two 2-flop synchronisers; its formulas, for these parameters.
+def wrapper_ffs():
+    p = dict(SMMU_PARAMS, TBL_ID_W=4, DN_USER_W=8)
+    n_in = 512 + 2 * p["TBL_ID_W"] + 4 * p["ID_W"] + 2 * p["UP_USER_W"]
+    n_out = 390 + 2 * p["TBL_ID_W"] + 4 * p["ID_W"] + 4 * p["PA_W"] + 2 * p["DN_USER_W"]
+    return n_in, n_out, 4
+
+
+# Out-of-context place and route: target -> (nextpnr device, what the row says).
+FMAX_DEVICES = {"ecp5": "LFE5U-85F-6 CABGA381", "ice40": "iCE40HX8K CT256"}
+
+
+def ooc_notes(designs, targets, results, ooc, soc_pnr_log):
+    """Notes on the out-of-context SMMU runs: the wrapped netlist against the SMMU-alone
+    synthesis (nothing pruned), and the critical paths."""
+    notes = []
+    n_in, n_out, n_sync = wrapper_ffs()
+    wrap = n_in + n_out + n_sync
+    placed = [t for t in FMAX_DEVICES if t in targets and os.path.exists(ooc[t][0])
+              and "Number of cells:" in open(ooc[t][0]).read()]
+    if "smmu" in designs and placed:
+        notes.append(
+            "- SMMU alone, placed: fpga/fmax/smmu_fmax.v drives each of smmu_top's %d input "
+            "bits from a flip-flop of a shift chain fed by one pin, and XORs each of its %d "
+            "output bits into a flip-flop of a signature chain ending on four pins, so "
+            "nothing is optimised away and every SMMU path is register to register; the "
+            "wrapper adds no logic on the input side and one XOR2 on the output side (the "
+            "paths of interest are internal). The wrapped netlists against the SMMU-alone "
+            "rows above (same RTL, same parameters):" % (n_in, n_out))
+        for t in placed:
+            alone = results.get(("smmu", t), (None,))[0]
+            w = summarise(t, cells(ooc[t][0]))
+            if not alone:
+                continue
+            extra = w["FF"] - alone["FF"]
+            notes.append(
+                "  - %s: %d LUT, %d FF = the SMMU's %d FF + %d%s; %+d LUT (the output XORs, "
+                "some absorbed into the SMMU's last LUTs)." % (
+                    TARGETS[t][1], w["LUT"], w["FF"], alone["FF"], extra,
+                    " (the wrapper's %d: nothing pruned)" % wrap if extra == wrap
+                    else " (the wrapper has %d: check for pruning)" % wrap,
+                    w["LUT"] - alone["LUT"]))
+    paths = []
+    if "soc" in designs and "ecp5" in targets:
+        paths.append(("SoC, ULX3S LFE5U-85F-6", soc_pnr_log))
+    if "smmu" in designs:
+        paths += [("SMMU alone, %s" % FMAX_DEVICES[t], ooc[t][1]) for t in FMAX_DEVICES
+                  if t in targets]
+    for what, log in paths:
+        cp = critical_path(log) if fmax(log) else None
+        if cp:
+            notes.append(
+                "- Critical path (%s, %s): %s -> %s, %.2f ns (%.2f ns logic, %.2f ns "
+                "routing); the whole path is in %s." % (
+                    what, fmax(log)[4], cp[0], cp[1], cp[2], cp[3], cp[4], log))
+    return notes
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
@@ -120,6 +227,8 @@ def main():
                     help="reuse earlier Yosys logs in --build (no re-synthesis)")
     ap.add_argument("--reuse-board", default=None,
                     help="Yosys log of the ULX3S build, used for the SoC's ECP5 counts")
+    ap.add_argument("--fmax-dir", default=None,
+                    help="where `make fmax-smmu` wrote fmax-<target>/ (default: beside --build)")
     args = ap.parse_args()
 
     designs = [args.only] if args.only else ["smmu", "soc"]
@@ -133,6 +242,11 @@ def main():
 
     pnr_log = args.pnr_log or os.path.join(os.path.dirname(args.build.rstrip("/")), "ulx3s", "pnr.log")
     fm = fmax(pnr_log)
+    fmax_dir = args.fmax_dir or os.path.dirname(args.build.rstrip("/"))
+    ooc = {}  # target -> (synth.log, pnr.log) of the out-of-context SMMU runs
+    for t in FMAX_DEVICES:
+        d = os.path.join(fmax_dir, "fmax-" + t)
+        ooc[t] = (os.path.join(d, "synth.log"), os.path.join(d, "pnr.log"))
     lines = [
         "# FPGA resource report",
         "",
@@ -148,8 +262,10 @@ def main():
         "UART, timer, DMA engine, the SMMU above.",
         "",
         "LUT = logic LUTs (ECP5: LUT4 + 2 per CCU2C carry cell); FF = flip-flops; "
-        "Fmax: nextpnr's timing analysis of the last `make fpga BOARD=ulx3s` (post-route "
-        "when routing completed, which the Fmax cell says); the other targets are not placed.",
+        "Fmax: nextpnr's timing analysis (post-route when routing completed, which the "
+        "Fmax cell says) of the last `make fpga BOARD=ulx3s` for the SoC, and of the last "
+        "`make fmax-smmu` for the SMMU alone (out of context: fpga/fmax/smmu_fmax.v); "
+        "Xilinx is not placed (no open place and route).",
         "",
         "| design | target | LUT | FF | block RAM | LUT RAM | DSP | Fmax |",
         "|---|---|---:|---:|---|---:|---:|---|",
@@ -161,8 +277,16 @@ def main():
             f = "-"
             if t == "ecp5" and d == "soc" and fm:
                 f = "%s MHz (%s at %s MHz, ULX3S LFE5U-85F-6, %s)" % (fm[1], fm[2], fm[3], fm[4])
-            elif t == "ecp5" and d == "smmu":
-                f = "n/a (alone: more I/Os than any package; see SoC)"
+            elif d == "smmu" and t in FMAX_DEVICES:
+                ofm, fail = fmax(ooc[t][1]), pnr_failure(ooc[t][1])
+                if ofm:
+                    f = "%s MHz (%s at %s MHz, %s, %s, out of context)" % (
+                        ofm[1], ofm[2], ofm[3], FMAX_DEVICES[t], ofm[4])
+                elif fail:
+                    f = "does not fit %s%s: %s, wrapper included" % (
+                        FMAX_DEVICES[t], " (the largest iCE40)" if t == "ice40" else "", fail)
+                else:
+                    f = "- (`make fmax-smmu`)"
             if s is None:
                 lines.append("| %s | %s | synthesis failed: %s | | | | | |" % (name, TARGETS[t][1], err))
             else:
@@ -173,17 +297,20 @@ def main():
         "Notes:",
         "- iCE40: the SoC's 256 KB RAM is far beyond any iCE40's block RAM (HX8K: 16 KB; "
         "the UP5K's 128 KB SPRAM is not inferred), so iCE40 is synthesis-only and not "
-        "placed. The SMMU-alone iCE40 LUT count is far below the ECP5 and 7-series counts of the same RTL "
+        "placed; the SMMU alone does not fit the largest iCE40 either (the iCE40 Fmax cell: "
+        "nextpnr-ice40 on the wrapped SMMU, `make fmax-smmu`). The SMMU-alone iCE40 LUT "
+        "count is far below the ECP5 and 7-series counts of the same RTL "
         "(under a LUT6 count, with fewer flip-flops than the ECP5 count plus the LUT-RAM "
-        "bits it has to replace), so treat it as unverified: compare with "
-        "nextpnr-ice40 before relying on it.",
+        "bits it has to replace), so treat it as unverified (nextpnr packs Yosys's netlist "
+        "as it is, so its logic-cell count does not check it).",
         "- Xilinx: synthesis only (no open place and route); LUT includes the INV cells "
         "synth_xilinx leaves at module boundaries (it keeps the hierarchy).",
         "- The SMMU-alone rows synthesise smmu_top with every port a top-level I/O, so "
         "nothing around it trims or shares its logic; the SoC rows are the ones to trust. "
         "The ECP5 SoC row is the netlist nextpnr placed (its log's `stat`).",
-        "",
     ]
+    lines += ooc_notes(designs, targets, results, ooc, pnr_log)
+    lines.append("")
     with open(args.out, "w") as f:
         f.write("\n".join(lines))
     print("synth-report: wrote %s" % args.out)
