@@ -34,7 +34,9 @@ ulx3s)
       --lpf board.lpf --textcfg soc.config --freq 25 --report report.json \
       --log pnr.log ${PNR_SEED:+--seed $PNR_SEED} >/dev/null 2>&1 ) \
     || { grep -E "ERROR|Max frequency" "$out/pnr.log" | tail -5; exit 1; }
-  grep -E "Max frequency for clock|TRELLIS_SLICE|TRELLIS_COMB|TRELLIS_FF|DP16KD|MULT18X18D" "$out/pnr.log" | tail -8
+  # The utilisation lines and the final Fmax (not the critical path's cell names).
+  grep -E "Max frequency for clock|^Info:[[:space:]]+(TRELLIS_SLICE|TRELLIS_COMB|TRELLIS_FF|DP16KD|MULT18X18D):" \
+    "$out/pnr.log" | tail -8
   echo "board: bitstream ($ECPPACK)"
   ( cd "$out" && $ECPPACK --compress soc.config soc.bit )
   echo "board: $out/soc.bit (flash: openFPGALoader -b ulx3s $out/soc.bit)"
