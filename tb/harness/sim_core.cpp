@@ -73,17 +73,19 @@ void fatal(Sim *s, const char *fmt, ...)
 }
 
 Sim::Sim(const sim_opts_t *opts)
-    : tbl(this, "m_tbl", kTblIdW, kPaW), dn(this, "m_dn", kIdW, kPaW), dma(this), reg(this)
+    : tbl(this, "m_tbl", kTblIdW, kPaW), dn(this, "m_dn", kIdW, kPaW), tm(this), reg(this)
 {
     sim_opts_t o = {};
     if (opts)
         o = *opts;
     timeout = o.timeout_cycles ? o.timeout_cycles : kDefaultTimeout;
     canwbs = o.canwbs;
+    wire = o.wire;
     uint64_t seed = o.seed ? o.seed : 0x5eed5eed5eedull;
     Rng mix(seed);
     tbl.seed(mix.next());
     dn.seed(mix.next());
+    tm.seed(mix.next());
 
     params.sid_bits = SIM_PARAM_SID_W;
     params.pa_bits = SIM_PARAM_PA_W;
@@ -252,6 +254,39 @@ SIM_NO_SANITIZE static void sample_outputs(const Vsmmu_top *t, Sampled &o)
     o.irq[SIM_IRQ_GERROR] = t->irq_gerror;
 }
 
+/* Wire mode: the traffic master and the downstream memory port face each other. */
+static MemPortIn up_to_mem(const UpOut &u)
+{
+    MemPortIn m{};
+    m.ar = u.ar;
+    m.aw = u.aw;
+    m.ar.user = m.aw.user = 0; /* no attribute byte: nothing was translated */
+    m.wvalid = u.wvalid;
+    m.wdata = u.wdata;
+    m.wstrb = u.wstrb;
+    m.wlast = u.wlast;
+    m.rready = u.rready;
+    m.bready = u.bready;
+    return m;
+}
+
+static UpIn mem_to_up(const MemPortOut &m)
+{
+    UpIn u{};
+    u.arready = m.arready;
+    u.awready = m.awready;
+    u.wready = m.wready;
+    u.rvalid = m.rvalid;
+    u.rid = m.rid;
+    u.rdata = m.rdata;
+    u.rresp = m.rresp;
+    u.rlast = m.rlast;
+    u.bvalid = m.bvalid;
+    u.bid = m.bid;
+    u.bresp = m.bresp;
+    return u;
+}
+
 void Sim::tick()
 {
     Vsmmu_top *t = model_->top.get();
@@ -259,11 +294,14 @@ void Sim::tick()
     /* 1. Every bus model decides its outputs for this cycle. */
     const MemPortOut &mt = tbl.prepare(cycles);
     const MemPortOut &md = dn.prepare(cycles);
-    const UpOut &u = dma.prepare();
+    const UpOut &u = tm.prepare(cycles);
     const RegOut &r = reg.prepare();
 
-    /* 2. Apply them, evaluate with clk low, sample the DUT. */
-    apply_inputs(t, in_reset, canwbs, r, mt, md, u);
+    /* 2. Apply them, evaluate with clk low, sample the DUT. In wire mode the SMMU's
+     * client port sees an idle master and its downstream port an idle memory. */
+    static const MemPortOut kIdleMem{};
+    static const UpOut kIdleUp = [] { UpOut x{}; x.rready = x.bready = true; return x; }();
+    apply_inputs(t, in_reset, canwbs, r, mt, wire ? kIdleMem : md, wire ? kIdleUp : u);
     t->eval();
     model_->ctx->timeInc(1);
     model_->dump(2 * cycles);
@@ -273,17 +311,24 @@ void Sim::tick()
         sample_outputs(t, o);
         /* 3. Handshakes as the rising edge sees them. */
         tbl.commit(o.tbl, cycles);
-        dn.commit(o.dn, cycles);
-        dma.commit(o.up, cycles);
+        if (wire) {
+            MemPortOut mdo = md; /* commit() changes the port's own copy */
+            dn.commit(up_to_mem(u), cycles);
+            tm.commit(mem_to_up(mdo), cycles);
+        } else {
+            dn.commit(o.dn, cycles);
+            tm.commit(o.up, cycles);
+        }
         reg.commit(o.reg);
         if (dn.ar_fired)
-            dma.on_dn_addr(dn.ar_last, false);
+            tm.on_dn_addr(dn.ar_last, false);
         if (dn.aw_fired)
-            dma.on_dn_addr(dn.aw_last, true);
-        if (tbl.ar_fired)
-            dma.on_tbl_ar();
-        for (unsigned i = 0; i < 3; i++)
+            tm.on_dn_addr(dn.aw_last, true);
+        for (unsigned i = 0; i < 3; i++) {
             irq[i] += o.irq[i];
+            if (o.irq[i])
+                irq_last[i] = cycles;
+        }
     }
 
     /* 4. Rising edge. */
@@ -301,7 +346,7 @@ void Sim::reset(unsigned n)
     in_reset = true;
     tbl.reset();
     dn.reset();
-    dma.reset();
+    tm.reset();
     reg.reset();
     for (unsigned i = 0; i < n; i++)
         tick();
@@ -348,6 +393,11 @@ uint64_t sim_cycles(const sim_t *s)
 uint64_t sim_irq_count(const sim_t *s, enum sim_irq which)
 {
     return (unsigned)which < 3 ? s->irq[which] : 0;
+}
+
+uint64_t sim_irq_last_cycle(const sim_t *s, enum sim_irq which)
+{
+    return (unsigned)which < 3 ? s->irq_last[which] : 0;
 }
 
 void sim_counters(const sim_t *s, sim_counters_t *out)

@@ -111,6 +111,18 @@ void MemStore::write_strb(uint64_t pa, uint64_t data, uint8_t strb)
 
 /* ---- AXI4 slave port ----------------------------------------------------------------- */
 
+uint8_t beat_lanes(uint64_t addr, unsigned size)
+{
+    if (size >= 3)
+        return 0xff;
+    unsigned bytes = 1u << size;
+    unsigned lo = (unsigned)(addr & 7), hi = (unsigned)((addr & 7 & ~(uint64_t)(bytes - 1)) + bytes);
+    uint8_t m = 0;
+    for (unsigned i = lo; i < hi; i++)
+        m |= (uint8_t)(1u << i);
+    return m;
+}
+
 void MemPort::reset()
 {
     rq_.clear();
@@ -121,6 +133,7 @@ void MemPort::reset()
     out_ = MemPortOut{};
     ar_hold_ = aw_hold_ = w_hold_ = false;
     ar_fired = aw_fired = false;
+    bug_b_early_ = false;
 }
 
 uint64_t MemPort::beat_addr(const AxiAddr &a, unsigned beat) const
@@ -139,20 +152,23 @@ uint64_t MemPort::beat_addr(const AxiAddr &a, unsigned beat) const
     }
 }
 
-bool MemPort::touches_error(const AxiAddr &a, unsigned flag) const
+unsigned MemPort::error_resp(const AxiAddr &a, unsigned flag) const
 {
     const std::vector<ErrRange> &err = sim_->err;
     if (err.empty())
-        return false;
+        return 0;
     uint64_t bytes = 1ull << a.size;
-    for (unsigned i = 0; i <= a.len; i++) {
-        uint64_t lo = beat_addr(a, i);
-        uint64_t hi = (lo & ~(bytes - 1)) + bytes;
-        for (const ErrRange &r : err)
-            if ((r.flags & flag) && lo < r.base + r.size && r.base < hi)
-                return true;
+    for (const ErrRange &r : err) {
+        if (!(r.flags & flag))
+            continue;
+        for (unsigned i = 0; i <= a.len; i++) {
+            uint64_t lo = beat_addr(a, i);
+            uint64_t hi = (lo & ~(bytes - 1)) + bytes;
+            if (lo < r.base + r.size && r.base < hi)
+                return r.resp;
+        }
     }
-    return false;
+    return 0;
 }
 
 void MemPort::check_addr(const AxiAddr &a, const char *ch)
@@ -173,9 +189,24 @@ void MemPort::check_addr(const AxiAddr &a, const char *ch)
               (unsigned long long)a.addr, a.len + 1);
 }
 
-int MemPort::pick(std::deque<Burst> &q, uint64_t now) const
+/* The next burst to answer: ready, and no older burst of its ID still waiting. The
+ * earliest ready one, or (MEM_ORDER_REORDER) one of them at random. `bug_reorder` picks a
+ * burst that has an older same-ID burst ready (MEM_BUG_SAME_ID_*), once. */
+int MemPort::pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder)
 {
+    if (bug_reorder) {
+        /* two same-ID bursts, the older not started: wait for the younger, answer it */
+        for (size_t i = 1; i < q.size(); i++)
+            for (size_t j = 0; j < i; j++)
+                if (q[j].a.id == q[i].a.id && q[j].beat == 0) {
+                    if (q[i].ready_at > now)
+                        return -1;
+                    bug = MEM_BUG_NONE;
+                    return (int)i;
+                }
+    }
     int best = -1;
+    unsigned n = 0;
     for (size_t i = 0; i < q.size(); i++) {
         if (q[i].ready_at > now)
             continue;
@@ -184,40 +215,106 @@ int MemPort::pick(std::deque<Burst> &q, uint64_t now) const
             older_same_id = q[j].a.id == q[i].a.id;
         if (older_same_id)
             continue;
-        if (best < 0 || q[i].ready_at < q[(size_t)best].ready_at)
+        if (order & MEM_ORDER_REORDER) {
+            /* reservoir sampling: each candidate equally likely */
+            if (rng_.range(0, n++) == 0)
+                best = (int)i;
+        } else if (best < 0 || q[i].ready_at < q[(size_t)best].ready_at) {
             best = (int)i;
+        }
     }
     return best;
 }
 
+void MemPort::log_addr(const AxiAddr &a, bool write, uint64_t now)
+{
+    if (alog.empty())
+        alog.resize(MEM_ADDR_LOG_MAX);
+    mem_addr_log_t &e = alog[alog_n % MEM_ADDR_LOG_MAX];
+    e.cycle = now;
+    e.addr = a.addr;
+    e.id = (uint8_t)a.id;
+    e.len = (uint8_t)a.len;
+    e.size = (uint8_t)a.size;
+    e.burst = (uint8_t)a.burst;
+    e.cache = (uint8_t)a.cache;
+    e.prot = (uint8_t)a.prot;
+    e.domain = (uint8_t)a.domain;
+    e.write = write;
+    e.user = (uint32_t)a.user;
+    alog_n++;
+}
+
+void MemPort::log_beat(const AxiAddr &a, uint64_t addr, uint8_t mask, bool write,
+                       unsigned resp, uint64_t now)
+{
+    if (!log_on)
+        return;
+    mem_log_entry_t e;
+    e.cycle = now;
+    e.addr = addr;
+    e.mask = mask;
+    e.write = write;
+    e.resp = (uint8_t)resp;
+    e.id = (uint8_t)a.id;
+    log.push_back(e);
+}
+
 const MemPortOut &MemPort::prepare(uint64_t now)
 {
-    const Timing &tm = sim_->timing;
+    const Timing &tm = timing;
     unsigned st = tm.stall_pct;
     if (sim_->in_reset) {
         out_ = MemPortOut{};
         return out_;
     }
     /* READY may be high before VALID; back-pressure only ever lowers it. */
-    out_.arready = rq_.size() < kMaxReads && !rng_.percent(st);
-    out_.awready = awq_.size() + bq_.size() < kMaxWrites && !rng_.percent(st);
+    out_.arready = rq_.size() < max_reads && !rng_.percent(st);
+    out_.awready = awq_.size() + bq_.size() < max_writes && !rng_.percent(st);
     out_.wready = wq_.size() < kMaxWBeats && !rng_.percent(st);
 
+    if (out_.rvalid && bug == MEM_BUG_RVALID_DROP) {
+        /* a presented beat withdrawn before it was taken */
+        out_.rvalid = false;
+        bug = MEM_BUG_NONE;
+        r_active_ = -1;
+        return out_;
+    }
     /* A presented beat or response stays until accepted (AXI). */
     if (!out_.rvalid) {
         if (r_active_ < 0)
-            r_active_ = pick(rq_, now);
+            r_active_ = pick(rq_, now, bug == MEM_BUG_SAME_ID_REORDER);
         if (r_active_ >= 0 && !rng_.percent(st)) {
             const Burst &b = rq_[(size_t)r_active_];
             out_.rvalid = true;
             out_.rid = b.a.id;
             out_.rdata = b.err ? 0 : sim_->mem.read_dword(beat_addr(b.a, b.beat));
-            out_.rresp = b.err ? 2 : 0;
+            out_.rresp = b.err;
             out_.rlast = b.beat == b.a.len;
+            if (bug == MEM_BUG_EARLY_RLAST && b.a.len > 0 && b.beat == b.a.len - 1u) {
+                out_.rlast = true;
+                bug = MEM_BUG_NONE;
+            } else if (bug == MEM_BUG_MISSING_RLAST && out_.rlast) {
+                out_.rlast = false;
+                bug = MEM_BUG_NONE;
+            } else if (bug == MEM_BUG_WRONG_RID) {
+                out_.rid = (b.a.id ^ 1u) & (unsigned)mask_bits(id_w_);
+                bug = MEM_BUG_NONE;
+            }
         }
     }
-    if (!out_.bvalid) {
-        int i = pick(bq_, now);
+    if (!out_.bvalid)
+        bug_b_early_ = false;
+    if (!out_.bvalid && bug == MEM_BUG_B_BEFORE_WLAST && !awq_.empty() &&
+        !awq_.front().wdata.empty()) {
+        /* a response for a write whose data are still coming (held until taken) */
+        out_.bvalid = true;
+        out_.bid = awq_.front().a.id;
+        out_.bresp = 0;
+        bug_b_early_ = true;
+        bug = MEM_BUG_NONE;
+    } else if (!out_.bvalid) {
+        int i = pick(bq_, now, bug == MEM_BUG_SAME_ID_B_REORDER);
         if (i >= 0 && !rng_.percent(st)) {
             /* Move it to the front so the index stays valid until the handshake; the
              * per-ID order is kept because pick() chose the oldest of its ID. */
@@ -226,7 +323,7 @@ const MemPortOut &MemPort::prepare(uint64_t now)
             bq_.push_front(std::move(b));
             out_.bvalid = true;
             out_.bid = bq_.front().a.id;
-            out_.bresp = bq_.front().err ? 2 : 0;
+            out_.bresp = bq_.front().err;
         }
     }
     return out_;
@@ -241,7 +338,7 @@ static bool same_addr(const AxiAddr &x, const AxiAddr &y)
 
 void MemPort::absorb_w(uint64_t now)
 {
-    const Timing &tm = sim_->timing;
+    const Timing &tm = timing;
     while (!awq_.empty() && !wq_.empty()) {
         Burst &b = awq_.front();
         WBeat w = wq_.front();
@@ -249,16 +346,20 @@ void MemPort::absorb_w(uint64_t now)
         b.wdata.push_back(w.data);
         b.wstrb.push_back(w.strb);
         bool last = b.wdata.size() == (size_t)b.a.len + 1;
-        if (w.last != last)
-            fatal(sim_, "%s W: WLAST %s at beat %zu of a %u-beat burst (addr 0x%llx)", name_,
-                  w.last ? "early" : "missing", b.wdata.size(), b.a.len + 1,
-                  (unsigned long long)b.a.addr);
+        if (w.last != last) /* (recorded: the burst still ends by its beat count) */
+            sim_->violation("%s W: WLAST %s at beat %zu of a %u-beat burst (addr 0x%llx)",
+                            name_, w.last ? "early" : "missing", b.wdata.size(), b.a.len + 1,
+                            (unsigned long long)b.a.addr);
         if (!last)
             continue;
-        /* A write that touches an error range is answered SLVERR and not performed. */
-        if (!b.err)
-            for (unsigned i = 0; i <= b.a.len; i++)
-                sim_->mem.write_strb(beat_addr(b.a, i), b.wdata[i], b.wstrb[i]);
+        /* A write that touches an error range is answered with the error and not
+         * performed. */
+        for (unsigned i = 0; i <= b.a.len; i++) {
+            uint64_t ba = beat_addr(b.a, i);
+            if (!b.err)
+                sim_->mem.write_strb(ba, b.wdata[i], b.wstrb[i]);
+            log_beat(b.a, ba, b.wstrb[i], true, b.err, now);
+        }
         b.ready_at = now + 1 + rng_.range(tm.lat_min, tm.lat_max);
         bq_.push_back(std::move(b));
         awq_.pop_front();
@@ -267,7 +368,7 @@ void MemPort::absorb_w(uint64_t now)
 
 void MemPort::commit(const MemPortIn &in, uint64_t now)
 {
-    const Timing &tm = sim_->timing;
+    const Timing &tm = timing;
     ar_fired = aw_fired = false;
 
     /* The DUT as master: VALID and its payload must hold until READY. */
@@ -295,11 +396,12 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         b.a = in.ar;
         b.ready_at = now + 1 + rng_.range(tm.lat_min, tm.lat_max);
         b.beat = 0;
-        b.err = touches_error(in.ar, MEM_ERR_READ);
+        b.err = error_resp(in.ar, MEM_ERR_READ);
         rq_.push_back(std::move(b));
         cnt.ar++;
         ar_fired = true;
         ar_last = in.ar;
+        log_addr(in.ar, false, now);
     }
     if (in.aw.valid && out_.awready) {
         check_addr(in.aw, "AW");
@@ -307,14 +409,18 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         b.a = in.aw;
         b.ready_at = 0;
         b.beat = 0;
-        b.err = touches_error(in.aw, MEM_ERR_WRITE);
+        b.err = error_resp(in.aw, MEM_ERR_WRITE);
         awq_.push_back(std::move(b));
         cnt.aw++;
         aw_fired = true;
         aw_last = in.aw;
+        log_addr(in.aw, true, now);
     }
-    /* Write data may arrive before its address: it waits in wq_. */
+    /* Write data may arrive before its address (AXI4): it waits in wq_, unless this port
+     * is strict (the SMMU's downstream port must not send data it has not translated). */
     if (in.wvalid && out_.wready) {
+        if (w_after_aw && awq_.empty())
+            sim_->violation("%s W: a W beat before the AW handshake of its burst", name_);
         wq_.push_back(WBeat{in.wdata, (uint8_t)in.wstrb, in.wlast});
         cnt.w_beats++;
     }
@@ -323,16 +429,25 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
     if (out_.rvalid && in.rready) {
         Burst &b = rq_[(size_t)r_active_];
         cnt.r_beats++;
+        uint64_t ba = beat_addr(b.a, b.beat);
+        log_beat(b.a, ba, beat_lanes(ba, b.a.size), false, b.err, now);
         if (b.beat++ == b.a.len) {
             rq_.erase(rq_.begin() + r_active_);
             r_active_ = -1;
+        } else if (order & MEM_ORDER_INTERLEAVE) {
+            r_active_ = -1; /* the next beat may be another ID's */
         }
         out_.rvalid = false;
     }
     if (out_.bvalid && in.bready) {
-        bq_.pop_front();
+        if (!bug_b_early_)
+            bq_.pop_front();
         out_.bvalid = false;
     }
+    if (rd_now() > rd_peak)
+        rd_peak = rd_now();
+    if (wr_now() > wr_peak)
+        wr_peak = wr_now();
 }
 
 } // namespace simh
@@ -378,29 +493,113 @@ void *mem_dma_pool(sim_t *s, uint64_t *pa, size_t *size)
     return s->mem.pool();
 }
 
-void mem_set_timing(sim_t *s, unsigned lat_min, unsigned lat_max, unsigned stall_pct)
+void mem_set_port_timing(sim_t *s, enum mem_port port, unsigned lat_min, unsigned lat_max,
+                         unsigned stall_pct)
 {
     if (lat_max < lat_min)
         std::swap(lat_min, lat_max);
     /* 100 % would stall forever; the cap keeps every access finite. */
-    s->timing.lat_min = lat_min;
-    s->timing.lat_max = lat_max;
-    s->timing.stall_pct = stall_pct > 95 ? 95 : stall_pct;
+    simh::Timing &t = s->port(port).timing;
+    t.lat_min = lat_min;
+    t.lat_max = lat_max;
+    t.stall_pct = stall_pct > 95 ? 95 : stall_pct;
+}
+
+void mem_set_timing(sim_t *s, unsigned lat_min, unsigned lat_max, unsigned stall_pct)
+{
+    mem_set_port_timing(s, MEM_PORT_TBL, lat_min, lat_max, stall_pct);
+    mem_set_port_timing(s, MEM_PORT_DN, lat_min, lat_max, stall_pct);
+}
+
+void mem_set_order(sim_t *s, enum mem_port port, unsigned flags, unsigned depth)
+{
+    simh::MemPort &p = s->port(port);
+    p.order = flags & (MEM_ORDER_REORDER | MEM_ORDER_INTERLEAVE);
+    if (depth) {
+        if (depth > 1024)
+            depth = 1024;
+        p.max_reads = p.max_writes = depth;
+    }
+}
+
+int mem_add_error_range_resp(sim_t *s, uint64_t base, uint64_t size, unsigned flags, int resp)
+{
+    if (size == 0 || !(flags & (MEM_ERR_READ | MEM_ERR_WRITE)) || base + size < base ||
+        (resp != 2 && resp != 3))
+        return -1;
+    if (s->err.size() >= 16)
+        return -1;
+    s->err.push_back(simh::ErrRange{base, size, flags, (unsigned)resp});
+    return 0;
 }
 
 int mem_add_error_range(sim_t *s, uint64_t base, uint64_t size, unsigned flags)
 {
-    if (size == 0 || !(flags & (MEM_ERR_READ | MEM_ERR_WRITE)) || base + size < base)
-        return -1;
-    if (s->err.size() >= 16)
-        return -1;
-    s->err.push_back(simh::ErrRange{base, size, flags});
-    return 0;
+    return mem_add_error_range_resp(s, base, size, flags, 2);
 }
 
 void mem_clear_error_ranges(sim_t *s)
 {
     s->err.clear();
+}
+
+void mem_log_enable(sim_t *s, enum mem_port port, bool on)
+{
+    s->port(port).log_on = on;
+}
+
+size_t mem_log_count(const sim_t *s, enum mem_port port)
+{
+    return const_cast<sim_t *>(s)->port(port).log.size();
+}
+
+const mem_log_entry_t *mem_log_entries(const sim_t *s, enum mem_port port)
+{
+    return const_cast<sim_t *>(s)->port(port).log.data();
+}
+
+void mem_log_clear(sim_t *s, enum mem_port port)
+{
+    s->port(port).log.clear();
+}
+
+size_t mem_addr_log_count(const sim_t *s, enum mem_port port)
+{
+    return const_cast<sim_t *>(s)->port(port).alog_n;
+}
+
+const mem_addr_log_t *mem_addr_log_get(const sim_t *s, enum mem_port port, size_t i)
+{
+    const simh::MemPort &p = const_cast<sim_t *>(s)->port(port);
+    if (i >= p.alog_n || p.alog_n - i > MEM_ADDR_LOG_MAX)
+        return nullptr;
+    return &p.alog[i % MEM_ADDR_LOG_MAX];
+}
+
+void mem_port_load(const sim_t *s, enum mem_port port, mem_port_load_t *out)
+{
+    const simh::MemPort &p = const_cast<sim_t *>(s)->port(port);
+    out->rd_now = p.rd_now();
+    out->wr_now = p.wr_now();
+    out->rd_peak = p.rd_peak;
+    out->wr_peak = p.wr_peak;
+}
+
+void mem_port_peak_reset(sim_t *s, enum mem_port port)
+{
+    simh::MemPort &p = s->port(port);
+    p.rd_peak = p.rd_now();
+    p.wr_peak = p.wr_now();
+}
+
+void mem_inject_bug(sim_t *s, enum mem_port port, enum mem_bug bug)
+{
+    s->port(port).bug = bug;
+}
+
+void mem_set_w_after_aw(sim_t *s, enum mem_port port, bool strict)
+{
+    s->port(port).w_after_aw = strict;
 }
 
 } /* extern "C" */

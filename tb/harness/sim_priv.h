@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -121,6 +122,7 @@ private:
 struct ErrRange {
     uint64_t base, size;
     unsigned flags;
+    unsigned resp; /* 2 SLVERR, 3 DECERR */
 };
 
 struct Timing {
@@ -162,11 +164,17 @@ struct PortCounters {
     uint64_t ar = 0, aw = 0, r_beats = 0, w_beats = 0;
 };
 
+/* Bytes per beat and the byte lanes a beat at `addr` of AxSIZE `size` touches in its
+ * 8-byte dword (INCR/WRAP/FIXED all use the beat's own address). */
+uint8_t beat_lanes(uint64_t addr, unsigned size);
+
 /* One AXI4 slave port of the memory (the DUT is the master): INCR/FIXED/WRAP bursts of
- * up to 64-bit beats, several outstanding transactions per direction, responses in
- * order per ID (different IDs may overtake each other when latencies differ; bursts
- * are never interleaved), latency and random back-pressure from the shared Timing,
- * error injection from the shared ranges. */
+ * up to 64-bit beats, many outstanding transactions per direction, responses in order
+ * per ID (different IDs may overtake each other when latencies differ, or at random with
+ * MEM_ORDER_REORDER; read bursts interleave across IDs with MEM_ORDER_INTERLEAVE),
+ * latency and random back-pressure from the port's Timing, error injection from the
+ * shared ranges, an optional byte log, an address log, and deliberate protocol bugs for
+ * testing the traffic master's checker. */
 class MemPort {
 public:
     MemPort(Sim *sim, const char *name, unsigned id_w, unsigned addr_w)
@@ -179,6 +187,18 @@ public:
     void commit(const MemPortIn &in, uint64_t now);
 
     PortCounters cnt;
+    Timing timing;
+    unsigned order = 0;          /* MEM_ORDER_* */
+    size_t max_reads = 64, max_writes = 64;
+    bool w_after_aw = false;     /* strict: no W beat ahead of its AW */
+    mem_bug bug = MEM_BUG_NONE;  /* armed deliberate bug, fires once */
+    bool log_on = false;
+    std::vector<mem_log_entry_t> log;
+    std::vector<mem_addr_log_t> alog; /* ring of MEM_ADDR_LOG_MAX */
+    size_t alog_n = 0;                /* handshakes ever logged */
+    unsigned rd_peak = 0, wr_peak = 0;
+    unsigned rd_now() const { return (unsigned)rq_.size(); }
+    unsigned wr_now() const { return (unsigned)(awq_.size() + bq_.size()); }
     /* Handshakes of the last commit(), for observers. */
     bool ar_fired = false, aw_fired = false;
     AxiAddr ar_last{}, aw_last{};
@@ -188,7 +208,7 @@ private:
         AxiAddr a;
         uint64_t ready_at; /* first beat / response not before this cycle */
         unsigned beat;     /* beats done */
-        bool err;
+        unsigned err;      /* 0, or the error response */
         std::vector<uint64_t> wdata; /* write: collected beats */
         std::vector<uint8_t> wstrb;
     };
@@ -198,10 +218,13 @@ private:
         bool last;
     };
     uint64_t beat_addr(const AxiAddr &a, unsigned beat) const;
-    bool touches_error(const AxiAddr &a, unsigned flag) const;
+    unsigned error_resp(const AxiAddr &a, unsigned flag) const;
     void check_addr(const AxiAddr &a, const char *ch);
-    int pick(std::deque<Burst> &q, uint64_t now) const;
+    int pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder);
     void absorb_w(uint64_t now);
+    void log_addr(const AxiAddr &a, bool write, uint64_t now);
+    void log_beat(const AxiAddr &a, uint64_t addr, uint8_t mask, bool write, unsigned resp,
+                  uint64_t now);
 
     Sim *sim_;
     const char *name_;
@@ -213,16 +236,17 @@ private:
     std::deque<WBeat> wq_;      /* write beats not yet matched to an AW */
     std::deque<Burst> bq_;      /* complete writes waiting for their response */
     MemPortOut out_{};
+    bool bug_b_early_ = false;  /* MEM_BUG_B_BEFORE_WLAST presented this cycle */
     /* DUT-side valid stability (AXI: once valid, hold it and the payload until ready). */
     bool ar_hold_ = false, aw_hold_ = false, w_hold_ = false;
     AxiAddr ar_prev_{}, aw_prev_{};
     uint64_t w_prev_data_ = 0;
     unsigned w_prev_strb_ = 0;
     bool w_prev_last_ = false;
-    static constexpr size_t kMaxReads = 16, kMaxWrites = 16, kMaxWBeats = 1024;
+    static constexpr size_t kMaxWBeats = 4096;
 };
 
-/* ---- upstream DMA master (s_up_*) ---------------------------------------------------- */
+/* ---- upstream traffic master (s_up_*) ------------------------------------------------ */
 
 struct UpIn { /* DUT slave outputs */
     bool arready, awready, wready;
@@ -244,28 +268,69 @@ struct UpOut { /* driven into the DUT */
     bool rready, bready;
 };
 
-class DmaMaster {
+/* AxUSER of the client port: {ssv, domain[1:0], nosnoop, sid[SID_W-1:0]} (smmu_top.v). */
+uint64_t pack_up_user(uint32_t sid, bool nosnoop, unsigned domain, bool ssv);
+
+/* The traffic master (sim.h, tm_*): many transactions in flight per direction, the AXI
+ * ordering checker, ready hold modes. The blocking dma_* calls are issue + wait. */
+class TrafficMaster {
 public:
-    explicit DmaMaster(Sim *sim) : sim_(sim) {}
+    explicit TrafficMaster(Sim *sim);
+    void seed(uint64_t s) { rng_.seed(s); }
     void reset();
-    const UpOut &prepare();
+    const UpOut &prepare(uint64_t now);
     void commit(const UpIn &in, uint64_t now);
     /* Observers called by the core after the memory ports commit. */
     void on_dn_addr(const AxiAddr &a, bool write);
-    void on_tbl_ar() { if (busy_) tbl_ar_++; }
 
-    dma_result_t run(const dma_txn_t *t, bool write, const void *wbuf, void *rbuf);
+    int issue(const tm_txn_t &t, void *rbuf);
+    bool poll(int h, tm_result_t *out);
+    tm_result_t wait(int h);
+    void wait_all();
+    void hold(bool r, bool b, uint64_t cycles);
+    unsigned pending(bool write) const { return write ? pend_wr_ : pend_rd_; }
+
+    tm_config_t cfg;
+    tm_stats_t st{};
+    std::vector<std::string> violations; /* the first 1000 messages */
+    bool hold_forever() const { return hold_r_until_ == TM_HOLD_FOREVER ||
+                                       hold_b_until_ == TM_HOLD_FOREVER; }
 
 private:
+    struct Txn {
+        tm_txn_t t;
+        void *rbuf;
+        std::vector<uint64_t> wbeat;   /* beats to send (len + 1, or fewer: early WLAST) */
+        std::vector<uint8_t> wstrb;
+        int wlast_beat;                /* index of the beat with WLAST, -1 none */
+        std::vector<uint64_t> rbeat;
+        std::vector<uint8_t> expect;   /* read data expected, empty = none */
+        bool addr_done = false;
+        unsigned w_sent = 0;
+        unsigned r_beats = 0;
+        int worst = 0;
+        uint64_t t_issue = 0, t_addr = 0, t_first = 0, t_done = 0, tbl_at_issue = 0;
+        dn_obs_t dn{};
+        bool dn_amb = false;
+    };
+    void finish(int h, Txn &x, uint64_t now);
+    unsigned nbeats(const Txn &x) const { return (unsigned)x.t.len + 1; }
+    bool expects_same_data(const Txn &x, const std::vector<uint64_t> &got) const;
+    void watchdog(uint64_t now);
+
     Sim *sim_;
-    bool busy_ = false, write_ = false, a_pending_ = false, done_ = false;
-    dma_txn_t t_{};
-    unsigned nbeats_ = 0, w_beat_ = 0, r_beat_ = 0;
-    std::vector<uint64_t> data_;
-    uint64_t a_cycle_ = 0, end_cycle_ = 0, tbl_ar_ = 0;
-    int worst_ = 0;
-    dn_obs_t dn_{};
+    int next_handle_ = 0;
+    std::map<int, Txn> live_;                 /* issued, not done (oldest first) */
+    std::map<int, tm_result_t> done_;         /* done, not yet polled */
+    std::deque<int> ar_q_, aw_q_, w_q_;       /* waiting for AR / AW / W data, in order */
+    std::vector<std::deque<int>> rd_out_, wr_out_; /* address accepted, per ID, in order */
+    unsigned rd_inflight_ = 0, wr_inflight_ = 0, pend_rd_ = 0, pend_wr_ = 0;
+    uint64_t hold_r_until_ = 0, hold_b_until_ = 0;
+    Rng rng_;
     UpOut out_{};
+    /* slave-side stability: the R / B presented last cycle and not taken */
+    bool r_pend_ = false, b_pend_ = false;
+    UpIn prev_in_{};
 };
 
 /* ---- register master (s_reg_*, AXI4-Lite) -------------------------------------------- */
@@ -320,19 +385,25 @@ public:
     void tick();
     void reset(unsigned cycles);
     void close_trace();
+    /* A protocol violation the traffic master's checker (or a strict port) found: aborts
+     * like fatal(), or is counted when tm_config_t.record_violations is set. */
+    void violation(const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+    MemPort &port(unsigned p) { return p == MEM_PORT_TBL ? tbl : dn; }
 
     uint64_t cycles = 0;
     uint64_t timeout = kDefaultTimeout;
     bool canwbs = false;
+    bool wire = false;
     bool in_reset = false;
     sim_params_t params{};
     MemStore mem;
     std::vector<ErrRange> err;
-    Timing timing;
     MemPort tbl, dn;
-    DmaMaster dma;
+    TrafficMaster tm;
     RegMaster reg;
     uint64_t irq[3] = {0, 0, 0};
+    uint64_t irq_last[3] = {0, 0, 0};
 
 private:
     std::unique_ptr<Model> model_;
