@@ -129,6 +129,9 @@ variants: $(SETUP_DONE)
 # ---- random differential regression (RTL vs reference model), soak, coverage ----
 include tb/diff/diff.mk
 
+# ---- benchmarks: make bench, make bench-smoke ----------------------------------------
+include tb/bench/bench.mk
+
 # ---- demo ------------------------------------------------------------------------
 $(BUILD)/demo/smmu_demo: tb/demo/smmu_demo.c $(DRV_HOST_LIB) $(SIM_LIB) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)

@@ -82,6 +82,8 @@ for b in $unit_bins; do
 done
 
 stage build-tests $MAKE -j2 --no-print-directory "$BUILD/tests/smmu_tests" "$BUILD/demo/smmu_demo"
+# the benchmarks' quick run (sanitizer build): every figure `make bench` promises exists
+stage bench-smoke $MAKE --no-print-directory bench-smoke
 
 # scenario scripts (tb/scenarios/*.scn): each script is a test
 stage build-scenario $MAKE --no-print-directory "$BUILD/scenario/scenario"

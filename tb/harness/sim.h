@@ -311,6 +311,8 @@ bool tm_poll(sim_t *s, int handle, tm_result_t *out);
 tm_result_t tm_wait(sim_t *s, int handle);
 /* Steps until every issued transaction is done (results stay for tm_poll). */
 void tm_wait_all(sim_t *s);
+/* Forget the results of done transactions nobody polled (long runs). */
+void tm_discard_done(sim_t *s);
 /* Hold RREADY and/or BREADY low from now for `cycles` cycles (0: release); with
  * `cycles` = TM_HOLD_FOREVER until released (a stuck client). */
 #define TM_HOLD_FOREVER (~0ull)

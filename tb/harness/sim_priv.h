@@ -287,6 +287,7 @@ public:
     bool poll(int h, tm_result_t *out);
     tm_result_t wait(int h);
     void wait_all();
+    void discard_done() { done_.clear(); }
     void hold(bool r, bool b, uint64_t cycles);
     unsigned pending(bool write) const { return write ? pend_wr_ : pend_rd_; }
 

@@ -484,6 +484,11 @@ void tm_wait_all(sim_t *s)
     s->tm.wait_all();
 }
 
+void tm_discard_done(sim_t *s)
+{
+    s->tm.discard_done();
+}
+
 void tm_hold_ready(sim_t *s, bool rready, bool bready, uint64_t cycles)
 {
     s->tm.hold(rready, bready, cycles);
