@@ -15,14 +15,19 @@ function amba_nib_wb(input [3:0] ao_n);
     amba_nib_wb = (ao_n[3:2] == 2'b11) || (ao_n[3:2] == 2'b01 && ao_n[1:0] != 2'b00);
 endfunction
 
+// The AxDOMAIN of a write-back access of shareability sh
+function [1:0] amba_sh_domain(input [1:0] ao_sh);
+    case (ao_sh)
+        2'd3:    amba_sh_domain = 2'd1;       // ISH -> Inner
+        2'd2:    amba_sh_domain = 2'd2;       // OSH -> Outer
+        default: amba_sh_domain = 2'd0;       // NSH (reserved 1 acts as NSH)
+    endcase
+endfunction
+
 function [5:0] amba_out(input [7:0] ao_attr, input [1:0] ao_sh, input ao_read);
     reg [1:0] ao_dom;
     begin
-        case (ao_sh)
-            2'd3:    ao_dom = 2'd1;           // ISH -> Inner
-            2'd2:    ao_dom = 2'd2;           // OSH -> Outer
-            default: ao_dom = 2'd0;           // NSH (reserved 1 acts as NSH)
-        endcase
+        ao_dom = amba_sh_domain(ao_sh);
         if (ao_attr[7:4] == 4'h0)
             amba_out = {3'b000, ao_attr[3:2] != 2'b00, 2'd3};
         else if (amba_nib_wb(ao_attr[7:4]) && amba_nib_wb(ao_attr[3:0]))

@@ -58,6 +58,7 @@ module smmu_cfg #(
     input  wire [31:0]      strtab_base_cfg,  // SMMU_STRTAB_BASE_CFG
     input  wire [1:0]       table_ic,         // CR1.TABLE_IC
     input  wire [1:0]       table_oc,         // CR1.TABLE_OC
+    input  wire [1:0]       table_sh,         // CR1.TABLE_SH
     input  wire             cr2_e2h,          // CR2.E2H
     input  wire             cr2_recinvsid,    // CR2.RECINVSID
     input  wire             flush,
@@ -97,6 +98,7 @@ module smmu_cfg #(
     output wire [PA_W-1:0]  rd_req_addr,
     output wire [7:0]       rd_req_len,
     output wire [3:0]       rd_req_cache,
+    output wire [1:0]       rd_req_domain,
     input  wire             rd_valid,
     input  wire [63:0]      rd_data,
     input  wire             rd_last,
@@ -110,6 +112,7 @@ module smmu_cfg #(
     output reg  [31:0]      fetch_cnt
 );
     `include "smmu_regs.vh"
+    `include "smmu_amba.vh"
 
     localparam N  = CFG_ENTRIES;
     localparam IW = (N <= 2) ? 1 : $clog2(N);
@@ -268,6 +271,8 @@ module smmu_cfg #(
     wire tbl_wb = (table_ic == 2'd1) && (table_oc == 2'd1);
     wire [3:0] tbl_cache = !tbl_wb ? 4'b0011 :
                            strtab_base[SMMU_STRTAB_BASE_RA_LSB] ? 4'b1111 : 4'b1011;
+    // AxDOMAIN: CR1.TABLE_SH for write-back tables, System otherwise (Non-cacheable)
+    wire [1:0] tbl_domain = !tbl_wb ? 2'd3 : amba_sh_domain(table_sh);
     // CD fetch (13.8): S1CIR/S1COR as a Normal attribute (00 NC, 01 WB RA, 10 WT RA,
     // 11 WB no-RA), combined with the stage-2 leaf of the CD address when nested; the AMBA
     // mapping is smmu_attr's (cacheable only when both levels end up write-back)
@@ -280,6 +285,7 @@ module smmu_cfg #(
         endcase
     endfunction
     reg  [3:0] s2_memattr_q;
+    reg  [1:0] s2_sh_q;
     wire [7:0] cd_attr, cd_attr_out;
     wire [1:0] cd_sh_out, cd_dom_out;
     wire [3:0] cd_cache;
@@ -287,7 +293,7 @@ module smmu_cfg #(
     smmu_attr #(.FWB(FWB)) u_cd_attr (
         .s1_en(1'b0), .s2_en(d_s2_en), .s2fwb(d_s2fwb), .is_read(1'b1),
         .in_attr(cd_attr), .in_sh(d_s1csh), .s1_mair(8'h00), .s1_sh(2'b00),
-        .s2_memattr(s2_memattr_q), .s2_sh(2'b00), .nosnoop(1'b0), .canwbs(1'b0),
+        .s2_memattr(s2_memattr_q), .s2_sh(s2_sh_q), .nosnoop(1'b0), .canwbs(1'b0),
         .out_attr(cd_attr_out), .out_sh(cd_sh_out), .out_cache(cd_cache),
         .out_domain(cd_dom_out));
 
@@ -296,6 +302,7 @@ module smmu_cfg #(
     assign rd_req_addr  = addr_q[PA_W-1:0];
     assign rd_req_len   = (state == S_L1_REQ) ? 8'd0 : 8'd3;
     assign rd_req_cache = in_cd ? cd_cache : tbl_cache;
+    assign rd_req_domain = in_cd ? cd_dom_out : tbl_domain;
 
     // Write one beat into dword `beat` of a 256-bit entry image
     function [255:0] put_dw(input [255:0] old, input [1:0] b, input [63:0] d);
@@ -336,6 +343,7 @@ module smmu_cfg #(
             rsp_record <= 1'b0;
             fetch_cnt  <= 32'd0;
             s2_memattr_q <= 4'd0;
+            s2_sh_q      <= 2'd0;
         end else begin
             if (rd_req_valid && rd_req_ready) fetch_cnt <= fetch_cnt + 32'd1;
             if (drop && state != S_IDLE) raced <= 1'b1;
@@ -442,6 +450,7 @@ module smmu_cfg #(
                     end else begin
                         addr_q       <= {{(64-PA_W){1'b0}}, s2_rsp_pa};
                         s2_memattr_q <= s2_rsp_memattr;
+                        s2_sh_q      <= s2_rsp_sh;
                         state  <= S_CD_REQ;
                     end
                 end
@@ -509,7 +518,7 @@ module smmu_cfg #(
     // Decoded fields other than the checks and the CD fetch parameters are for the caller's
     // own decoder instances; the upper address bits above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, s2_rsp_sh, cd_attr_out, cd_sh_out, cd_dom_out,
+    wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, cd_attr_out, cd_sh_out,
                         d_mtcfg, d_memattr, d_alloccfg, d_shcfg, d_privcfg,
                        d_instcfg, d_vmid, d_s2_t0sz, d_s2_ias, d_s2_sl, d_s2_sl_bits,
                        d_s2_concat_log2, d_s2_ttb, d_s2_ps_bits, d_s2affd, d_s2ptw, d_s2r,

@@ -32,6 +32,7 @@ module smmu_cmdq #(
     input  wire [31:0]      prod_reg,      // SMMU_CMDQ_PROD
     input  wire [1:0]       queue_ic,      // CR1.QUEUE_IC
     input  wire [1:0]       queue_oc,      // CR1.QUEUE_OC
+    input  wire [1:0]       queue_sh,      // CR1.QUEUE_SH
     input  wire             err_active,    // GERROR.CMDQ_ERR != GERRORN.CMDQ_ERR
     input  wire             cons_we,       // guarded software write of CMDQ_CONS
     input  wire [31:0]      cons_wdata,
@@ -46,6 +47,7 @@ module smmu_cmdq #(
     output wire [PA_W-1:0]  rd_req_addr,
     output wire [7:0]       rd_req_len,
     output wire [3:0]       rd_req_cache,
+    output wire [1:0]       rd_req_domain,      // AMBA AxDOMAIN
     input  wire             rd_valid,
     input  wire [63:0]      rd_data,
     input  wire             rd_last,
@@ -59,6 +61,7 @@ module smmu_cmdq #(
     input  wire             sync_ready
 );
     `include "smmu_regs.vh"
+    `include "smmu_amba.vh"
 
     localparam IW = CMDQS + 1;             // index + wrap bit
 
@@ -90,6 +93,8 @@ module smmu_cmdq #(
     assign rd_req_addr  = (qbase & amask) | (idx << 4);
     assign rd_req_len   = 8'd1;
     wire q_wb = (queue_ic == 2'd1) && (queue_oc == 2'd1);
+    // write-back queues: CR1.QUEUE_SH; Non-cacheable ones go out as System
+    assign rd_req_domain = !q_wb ? 2'd3 : amba_sh_domain(queue_sh);
     assign rd_req_cache = !q_wb ? 4'b0011 :
                           base[SMMU_CMDQ_BASE_RA_LSB] ? 4'b1111 : 4'b1011;
     assign rd_req_valid = (state == S_REQ);

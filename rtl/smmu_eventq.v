@@ -22,6 +22,7 @@ module smmu_eventq #(
     input  wire [31:0]      cons_reg,      // SMMU_EVENTQ_CONS
     input  wire [1:0]       queue_ic,
     input  wire [1:0]       queue_oc,
+    input  wire [1:0]       queue_sh,      // CR1.QUEUE_SH
     input  wire             abt_active,    // GERROR.EVENTQ_ABT_ERR active
     input  wire             irq_en,        // IRQ_CTRLACK.EVENTQ_IRQEN
     input  wire             prod_we,       // guarded software write of EVENTQ_PROD
@@ -42,6 +43,7 @@ module smmu_eventq #(
     output wire [PA_W-1:0]  aw_addr,
     output wire [7:0]       aw_len,
     output wire [3:0]       aw_cache,
+    output wire [1:0]       aw_domain,      // AMBA AxDOMAIN
     output wire             w_valid,
     input  wire             w_ready,
     output wire [63:0]      w_data,
@@ -50,6 +52,7 @@ module smmu_eventq #(
     input  wire             b_err
 );
     `include "smmu_regs.vh"
+    `include "smmu_amba.vh"
 
     localparam IW = EVENTQS + 1;
 
@@ -78,6 +81,8 @@ module smmu_eventq #(
     assign aw_addr  = (qbase & amask) | (idx << 5);
     assign aw_len   = 8'd3;
     wire q_wb = (queue_ic == 2'd1) && (queue_oc == 2'd1);
+    // write-back queues: CR1.QUEUE_SH; Non-cacheable ones go out as System
+    assign aw_domain = !q_wb ? 2'd3 : amba_sh_domain(queue_sh);
     assign aw_cache = !q_wb ? 4'b0011 :
                       base[SMMU_EVENTQ_BASE_WA_LSB] ? 4'b1111 : 4'b0111;
     assign aw_valid = (state == S_AW);

@@ -7,7 +7,9 @@
 // client i in slice i.
 //
 // Client contract:
-//   request: hold *_req_valid with addr/len (beats - 1)/cache stable until *_req_ready.
+//   request: hold *_req_valid with addr/len (beats - 1)/cache/domain stable until
+//     *_req_ready (cache: AxCACHE; domain: AMBA AxDOMAIN, 0 Non-shareable, 1 Inner,
+//     2 Outer, 3 System).
 //   read data: rd_valid[i] with the shared rd_data/rd_last/rd_err; always accepted, so a
 //     client must be able to take a beat every cycle for every read it has outstanding.
 //   write data: after its AW request was accepted, client i drives wr_dvalid[i]/wr_data/
@@ -31,6 +33,7 @@ module smmu_mem_arb #(
     input  wire [NR*PA_W-1:0]   rd_req_addr,
     input  wire [NR*8-1:0]      rd_req_len,
     input  wire [NR*4-1:0]      rd_req_cache,
+    input  wire [NR*2-1:0]      rd_req_domain,
     output wire [NR-1:0]        rd_valid,
     output wire [63:0]          rd_data,
     output wire                 rd_last,
@@ -41,6 +44,7 @@ module smmu_mem_arb #(
     input  wire [NW*PA_W-1:0]   wr_req_addr,
     input  wire [NW*8-1:0]      wr_req_len,
     input  wire [NW*4-1:0]      wr_req_cache,
+    input  wire [NW*2-1:0]      wr_req_domain,
     input  wire [NW-1:0]        wr_dvalid,
     output wire [NW-1:0]        wr_dready,
     input  wire [NW*64-1:0]     wr_data,
@@ -56,6 +60,7 @@ module smmu_mem_arb #(
     output wire [2:0]           m_awsize,
     output wire [1:0]           m_awburst,
     output wire [3:0]           m_awcache,
+    output wire [1:0]           m_awdomain,
     output wire [2:0]           m_awprot,
     output wire                 m_wvalid,
     input  wire                 m_wready,
@@ -74,6 +79,7 @@ module smmu_mem_arb #(
     output wire [2:0]           m_arsize,
     output wire [1:0]           m_arburst,
     output wire [3:0]           m_arcache,
+    output wire [1:0]           m_ardomain,
     output wire [2:0]           m_arprot,
     input  wire                 m_rvalid,
     output wire                 m_rready,
@@ -103,6 +109,7 @@ module smmu_mem_arb #(
     reg [PA_W-1:0]   ar_addr;
     reg [7:0]        ar_len;
     reg [3:0]        ar_cache;
+    reg [1:0]        ar_dom;
     reg [NR-1:0]     ar_last;                     // one-hot: the last client granted
     wire             ar_load = !ar_full || m_arready;
     wire [31:0]      ar_pick = rr_onehot({{(32 - NR){1'b0}}, rd_req_valid},
@@ -112,14 +119,17 @@ module smmu_mem_arb #(
     reg [PA_W-1:0]   ar_addr_m;
     reg [7:0]        ar_len_m;
     reg [3:0]        ar_cache_m;
+    reg [1:0]        ar_dom_m;
     always @* begin
         ar_id_m = {ID_W{1'b0}}; ar_addr_m = {PA_W{1'b0}}; ar_len_m = 8'd0; ar_cache_m = 4'd0;
+        ar_dom_m = 2'd0;
         for (i = 0; i < NR; i = i + 1)
             if (ar_gnt[i]) begin
                 ar_id_m    = ar_id_m    | i[ID_W-1:0];
                 ar_addr_m  = ar_addr_m  | rd_req_addr[i*PA_W +: PA_W];
                 ar_len_m   = ar_len_m   | rd_req_len[i*8 +: 8];
                 ar_cache_m = ar_cache_m | rd_req_cache[i*4 +: 4];
+                ar_dom_m   = ar_dom_m   | rd_req_domain[i*2 +: 2];
             end
     end
 
@@ -138,6 +148,7 @@ module smmu_mem_arb #(
             ar_addr  <= {PA_W{1'b0}};
             ar_len   <= 8'd0;
             ar_cache <= 4'd0;
+            ar_dom   <= 2'd0;
         end else begin
             if (m_arvalid && m_arready) ar_full <= 1'b0;
             if (ar_load && ar_gnt != {NR{1'b0}}) begin
@@ -147,6 +158,7 @@ module smmu_mem_arb #(
                 ar_addr  <= ar_addr_m;
                 ar_len   <= ar_len_m;
                 ar_cache <= ar_cache_m;
+                ar_dom   <= ar_dom_m;
             end
         end
     end
@@ -158,6 +170,7 @@ module smmu_mem_arb #(
     assign m_arsize  = 3'd3;
     assign m_arburst = 2'b01;
     assign m_arcache = ar_cache;
+    assign m_ardomain = ar_dom;
     assign m_arprot  = 3'b010;    // unprivileged, Non-secure, data
     assign m_rready  = 1'b1;
     assign rd_data   = m_rdata;
@@ -170,6 +183,7 @@ module smmu_mem_arb #(
     reg [PA_W-1:0]   aw_addr;
     reg [7:0]        aw_len;
     reg [3:0]        aw_cache;
+    reg [1:0]        aw_dom;
     reg [NW-1:0]     aw_last;                     // one-hot: the last writer granted
     reg              w_busy;                      // a granted writer still owes W beats
     reg [NW-1:0]     w_owner;                     // one-hot: that writer
@@ -183,9 +197,11 @@ module smmu_mem_arb #(
     reg [PA_W-1:0]   aw_addr_m;
     reg [7:0]        aw_len_m;
     reg [3:0]        aw_cache_m;
+    reg [1:0]        aw_dom_m;
     reg [63:0]       w_data_m;
     always @* begin
         aw_id_m = {ID_W{1'b0}}; aw_addr_m = {PA_W{1'b0}}; aw_len_m = 8'd0; aw_cache_m = 4'd0;
+        aw_dom_m = 2'd0;
         w_data_m = 64'd0;
         for (i = 0; i < NW; i = i + 1) begin
             if (aw_gnt[i]) begin
@@ -193,6 +209,7 @@ module smmu_mem_arb #(
                 aw_addr_m  = aw_addr_m  | wr_req_addr[i*PA_W +: PA_W];
                 aw_len_m   = aw_len_m   | wr_req_len[i*8 +: 8];
                 aw_cache_m = aw_cache_m | wr_req_cache[i*4 +: 4];
+                aw_dom_m   = aw_dom_m   | wr_req_domain[i*2 +: 2];
             end
             if (w_owner[i]) w_data_m = w_data_m | wr_data[i*64 +: 64];
         end
@@ -214,6 +231,7 @@ module smmu_mem_arb #(
             aw_addr  <= {PA_W{1'b0}};
             aw_len   <= 8'd0;
             aw_cache <= 4'd0;
+            aw_dom   <= 2'd0;
             w_busy   <= 1'b0;
             w_owner  <= {NW{1'b0}};
         end else begin
@@ -226,6 +244,7 @@ module smmu_mem_arb #(
                 aw_addr  <= aw_addr_m;
                 aw_len   <= aw_len_m;
                 aw_cache <= aw_cache_m;
+                aw_dom   <= aw_dom_m;
                 w_busy   <= 1'b1;
                 w_owner  <= aw_gnt;
             end
@@ -239,6 +258,7 @@ module smmu_mem_arb #(
     assign m_awsize  = 3'd3;
     assign m_awburst = 2'b01;
     assign m_awcache = aw_cache;
+    assign m_awdomain = aw_dom;
     assign m_awprot  = 3'b010;
     assign m_wvalid  = w_busy && |(wr_dvalid & w_owner);
     assign m_wdata   = w_data_m;

@@ -62,6 +62,7 @@ module smmu_top #(
     output wire [2:0]           m_tbl_awsize,
     output wire [1:0]           m_tbl_awburst,
     output wire [3:0]           m_tbl_awcache,
+    output wire [1:0]           m_tbl_awdomain,
     output wire [2:0]           m_tbl_awprot,
     output wire                 m_tbl_wvalid,
     input  wire                 m_tbl_wready,
@@ -80,6 +81,7 @@ module smmu_top #(
     output wire [2:0]           m_tbl_arsize,
     output wire [1:0]           m_tbl_arburst,
     output wire [3:0]           m_tbl_arcache,
+    output wire [1:0]           m_tbl_ardomain,
     output wire [2:0]           m_tbl_arprot,
     input  wire                 m_tbl_rvalid,
     output wire                 m_tbl_rready,
@@ -219,14 +221,17 @@ module smmu_top #(
     wire [PA_W-1:0]  cq_req_addr;
     wire [7:0]       cq_req_len;
     wire [3:0]       cq_req_cache;
+    wire [1:0]       cq_req_domain;
     wire             cf_req_valid, cf_req_ready;
     wire [PA_W-1:0]  cf_req_addr;
     wire [7:0]       cf_req_len;
     wire [3:0]       cf_req_cache;
+    wire [1:0]       cf_req_domain;
     wire             wk_req_valid, wk_req_ready;
     wire [PA_W-1:0]  wk_req_addr;
     wire [7:0]       wk_req_len;
     wire [3:0]       wk_req_cache;
+    wire [1:0]       wk_req_domain;
     wire [NR-1:0]    rd_req_ready;
     assign cq_req_ready = rd_req_ready[0];
     assign cf_req_ready = rd_req_ready[1];
@@ -238,6 +243,7 @@ module smmu_top #(
     wire [PA_W-1:0]  eq_aw_addr;
     wire [7:0]       eq_aw_len;
     wire [3:0]       eq_aw_cache;
+    wire [1:0]       eq_aw_domain;
     wire             eq_w_valid, eq_w_ready, eq_w_last;
     wire [63:0]      eq_w_data;
     wire [NW-1:0]    wr_bvalid;
@@ -250,21 +256,25 @@ module smmu_top #(
         .rd_req_addr({wk_req_addr, cf_req_addr, cq_req_addr}),
         .rd_req_len({wk_req_len, cf_req_len, cq_req_len}),
         .rd_req_cache({wk_req_cache, cf_req_cache, cq_req_cache}),
+        .rd_req_domain({wk_req_domain, cf_req_domain, cq_req_domain}),
         .rd_valid(rd_valid), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .wr_req_valid(eq_aw_valid), .wr_req_ready(eq_aw_ready),
         .wr_req_addr(eq_aw_addr), .wr_req_len(eq_aw_len), .wr_req_cache(eq_aw_cache),
+        .wr_req_domain(eq_aw_domain),
         .wr_dvalid(eq_w_valid), .wr_dready(eq_w_ready), .wr_data(eq_w_data),
         .wr_dlast(eq_w_last), .wr_bvalid(wr_bvalid), .wr_berr(wr_berr),
         .m_awvalid(m_tbl_awvalid), .m_awready(m_tbl_awready), .m_awid(m_tbl_awid),
         .m_awaddr(m_tbl_awaddr), .m_awlen(m_tbl_awlen), .m_awsize(m_tbl_awsize),
-        .m_awburst(m_tbl_awburst), .m_awcache(m_tbl_awcache), .m_awprot(m_tbl_awprot),
+        .m_awburst(m_tbl_awburst), .m_awcache(m_tbl_awcache), .m_awdomain(m_tbl_awdomain),
+        .m_awprot(m_tbl_awprot),
         .m_wvalid(m_tbl_wvalid), .m_wready(m_tbl_wready), .m_wdata(m_tbl_wdata),
         .m_wstrb(m_tbl_wstrb), .m_wlast(m_tbl_wlast),
         .m_bvalid(m_tbl_bvalid), .m_bready(m_tbl_bready), .m_bid(m_tbl_bid),
         .m_bresp(m_tbl_bresp),
         .m_arvalid(m_tbl_arvalid), .m_arready(m_tbl_arready), .m_arid(m_tbl_arid),
         .m_araddr(m_tbl_araddr), .m_arlen(m_tbl_arlen), .m_arsize(m_tbl_arsize),
-        .m_arburst(m_tbl_arburst), .m_arcache(m_tbl_arcache), .m_arprot(m_tbl_arprot),
+        .m_arburst(m_tbl_arburst), .m_arcache(m_tbl_arcache), .m_ardomain(m_tbl_ardomain),
+        .m_arprot(m_tbl_arprot),
         .m_rvalid(m_tbl_rvalid), .m_rready(m_tbl_rready), .m_rid(m_tbl_rid),
         .m_rdata(m_tbl_rdata), .m_rresp(m_tbl_rresp), .m_rlast(m_tbl_rlast)
     );
@@ -288,12 +298,14 @@ module smmu_top #(
         .en(cr0[SMMU_CR0_CMDQEN_LSB]), .base(cmdq_base), .prod_reg(cmdq_prod),
         .queue_ic(cr1[SMMU_CR1_QUEUE_IC_LSB +: SMMU_CR1_QUEUE_IC_W]),
         .queue_oc(cr1[SMMU_CR1_QUEUE_OC_LSB +: SMMU_CR1_QUEUE_OC_W]),
+        .queue_sh(cr1[SMMU_CR1_QUEUE_SH_LSB +: SMMU_CR1_QUEUE_SH_W]),
         .err_active(gerror_active[SMMU_GERROR_CMDQ_ERR_LSB]),
         .cons_we(cmdq_cons_we), .cons_wdata(cmdq_cons_wdata),
         .en_ack(cmdq_en_ack), .cons(cmdq_cons), .gerr_req(gerr_cmdq),
         .irq_cmd_sync(irq_cmd_sync),
         .rd_req_valid(cq_req_valid), .rd_req_ready(cq_req_ready),
         .rd_req_addr(cq_req_addr), .rd_req_len(cq_req_len), .rd_req_cache(cq_req_cache),
+        .rd_req_domain(cq_req_domain),
         .rd_valid(rd_valid[0]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .inv_valid(inv_valid), .inv_ready(inv_ready), .inv_cmd(inv_cmd),
         .sync_valid(sync_valid), .sync_ready(sync_ready)
@@ -308,6 +320,7 @@ module smmu_top #(
         .en(cr0[SMMU_CR0_EVENTQEN_LSB]), .base(eventq_base), .cons_reg(eventq_cons),
         .queue_ic(cr1[SMMU_CR1_QUEUE_IC_LSB +: SMMU_CR1_QUEUE_IC_W]),
         .queue_oc(cr1[SMMU_CR1_QUEUE_OC_LSB +: SMMU_CR1_QUEUE_OC_W]),
+        .queue_sh(cr1[SMMU_CR1_QUEUE_SH_LSB +: SMMU_CR1_QUEUE_SH_W]),
         .abt_active(gerror_active[SMMU_GERROR_EVENTQ_ABT_ERR_LSB]),
         .irq_en(irq_ctrlack[SMMU_IRQ_CTRLACK_EVENTQ_IRQEN_LSB]),
         .prod_we(eventq_prod_we), .prod_wdata(eventq_prod_wdata),
@@ -315,7 +328,7 @@ module smmu_top #(
         .irq_eventq(irq_eventq), .idle(evtq_idle),
         .evt_valid(evt_valid), .evt_ready(evt_ready), .evt_rec(evt_rec),
         .aw_valid(eq_aw_valid), .aw_ready(eq_aw_ready), .aw_addr(eq_aw_addr),
-        .aw_len(eq_aw_len), .aw_cache(eq_aw_cache),
+        .aw_len(eq_aw_len), .aw_cache(eq_aw_cache), .aw_domain(eq_aw_domain),
         .w_valid(eq_w_valid), .w_ready(eq_w_ready), .w_data(eq_w_data), .w_last(eq_w_last),
         .b_valid(wr_bvalid[0]), .b_err(wr_berr)
     );
@@ -381,6 +394,7 @@ module smmu_top #(
         .strtab_base(strtab_base), .strtab_base_cfg(strtab_base_cfg),
         .table_ic(cr1[SMMU_CR1_TABLE_IC_LSB +: SMMU_CR1_TABLE_IC_W]),
         .table_oc(cr1[SMMU_CR1_TABLE_OC_LSB +: SMMU_CR1_TABLE_OC_W]),
+        .table_sh(cr1[SMMU_CR1_TABLE_SH_LSB +: SMMU_CR1_TABLE_SH_W]),
         .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]), .cr2_recinvsid(cr2[SMMU_CR2_RECINVSID_LSB]),
         .flush(flush),
         .lk_valid(cf_lk_valid), .lk_ready(cf_lk_ready), .lk_sid(cf_lk_sid),
@@ -397,6 +411,7 @@ module smmu_top #(
         .s2_rsp_sh(s2_rsp_sh),
         .rd_req_valid(cf_req_valid), .rd_req_ready(cf_req_ready),
         .rd_req_addr(cf_req_addr), .rd_req_len(cf_req_len), .rd_req_cache(cf_req_cache),
+        .rd_req_domain(cf_req_domain),
         .rd_valid(rd_valid[1]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .inv_valid(inv_valid), .inv_ready(cfg_inv_ready), .inv_cmd(inv_cmd),
         .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt)
@@ -420,6 +435,7 @@ module smmu_top #(
         .s2_rsp_reads(s2_rsp_reads),
         .rd_req_valid(wk_req_valid), .rd_req_ready(wk_req_ready),
         .rd_req_addr(wk_req_addr), .rd_req_len(wk_req_len), .rd_req_cache(wk_req_cache),
+        .rd_req_domain(wk_req_domain),
         .rd_valid(rd_valid[2]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .busy(wk_busy)
     );

@@ -114,6 +114,7 @@ module smmu_walker #(
     output wire [PA_W-1:0]      rd_req_addr,
     output wire [7:0]           rd_req_len,
     output wire [3:0]           rd_req_cache,
+    output wire [1:0]           rd_req_domain,   // AMBA AxDOMAIN of the read
     input  wire                 rd_valid,
     input  wire [63:0]          rd_data,
     input  wire                 rd_last,
@@ -188,7 +189,7 @@ module smmu_walker #(
 
     // ---------------- decoders on the held STE/CD
     wire            d_s1_en, d_s2_en, d_s2fwb, d_s2affd, d_s2ptw, d_s2r;
-    wire [1:0]      d_world, d_s1cir, d_s1cor, d_s2_sl, d_s2ir0, d_s2or0;
+    wire [1:0]      d_world, d_s1cir, d_s1cor, d_s1csh, d_s2_sl, d_s2ir0, d_s2or0, d_s2sh0;
     wire [6:0]      d_s2_ias;
     wire [3:0]      d_s2_sl_bits;
     wire [PA_W-1:0] d_s2_ttb;
@@ -197,14 +198,14 @@ module smmu_walker #(
     smmu_ste_decode #(.PA_W(PA_W), .HYP(HYP), .FWB(FWB)) u_ste (
         .ste({256'd0, ste_r}), .cr2_e2h(e2h_r),
         .ste_bad(), .cfg(), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
-        .cd_ptr(), .s1cir(d_s1cir), .s1cor(d_s1cor), .s1csh(), .s2fwb(d_s2fwb),
+        .cd_ptr(), .s1cir(d_s1cir), .s1cor(d_s1cor), .s1csh(d_s1csh), .s2fwb(d_s2fwb),
         .mtcfg(), .memattr(), .alloccfg(), .shcfg(), .privcfg(), .instcfg(), .vmid(),
         .s2_t0sz(), .s2_ias(d_s2_ias), .s2_sl(d_s2_sl), .s2_sl_bits(d_s2_sl_bits),
         .s2_concat_log2(), .s2_ttb(d_s2_ttb), .s2_ps_bits(d_s2_ps_bits),
         .s2affd(d_s2affd), .s2ptw(d_s2ptw), .s2r(d_s2r), .s2ir0(d_s2ir0), .s2or0(d_s2or0),
-        .s2sh0());
+        .s2sh0(d_s2sh0));
 
-    wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_ir1, c_or1;
+    wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_ir1, c_or1, c_sh0, c_sh1;
     wire [3:0]      c_t0_slb, c_t1_slb;
     wire [PA_W-1:0] c_ttb0, c_ttb1;
     wire            c_had0, c_had1, c_affd, c_wxn, c_pan, c_r;
@@ -214,8 +215,8 @@ module smmu_walker #(
         .cd({256'd0, cd_r}), .world(d_world),
         .cd_bad(), .t0_en(), .t1_en(), .t0_sz(), .t1_sz(),
         .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_slb), .t1_sl_bits(c_t1_slb),
-        .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0), .sh0(), .ir1(c_ir1),
-        .or1(c_or1), .sh1(), .tbi0(), .tbi1(), .had0(c_had0), .had1(c_had1),
+        .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0), .sh0(c_sh0), .ir1(c_ir1),
+        .or1(c_or1), .sh1(c_sh1), .tbi0(), .tbi1(), .had0(c_had0), .had1(c_had1),
         .ips_bits(c_ips_bits), .affd(c_affd), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(),
         .mair(c_mair));
     /* verilator lint_on PINCONNECTEMPTY */
@@ -307,16 +308,20 @@ module smmu_walker #(
     wire [7:0]      a_s2walk = {wnib(d_s2or0), wnib(d_s2ir0)};
     wire [7:0]      a_in     = dd_s2  ? ((s2_cls == C_CD) ? a_cd : a_s1walk) :
                                rd_s2  ? a_s2walk : a_s1walk;
+    // and its shareability: the CD's walk SHx, STE.S1CSH for the CD, STE.S2SH0
+    wire [1:0]      w_sh     = half ? c_sh1 : c_sh0;
+    wire [1:0]      a_sh_in  = dd_s2  ? ((s2_cls == C_CD) ? d_s1csh : w_sh) :
+                               rd_s2  ? d_s2sh0 : w_sh;
     wire            a_s2_en  = dd_s2 || (!rd_s2 && via_s2);
     wire [7:0]      a_out;
     wire [3:0]      a_cache;
     /* verilator lint_off PINCONNECTEMPTY */
     smmu_attr #(.FWB(FWB)) u_attr (
         .s1_en(1'b0), .s2_en(a_s2_en), .s2fwb(d_s2fwb), .is_read(1'b1),
-        .in_attr(a_in), .in_sh(2'b00), .s1_mair(8'h00), .s1_sh(2'b00),
-        .s2_memattr(dd_s2 ? dd_memattr : s2_memattr), .s2_sh(2'b00),
+        .in_attr(a_in), .in_sh(a_sh_in), .s1_mair(8'h00), .s1_sh(2'b00),
+        .s2_memattr(dd_s2 ? dd_memattr : s2_memattr), .s2_sh(dd_s2 ? dd_sh : s2_sh),
         .nosnoop(1'b0), .canwbs(1'b0),
-        .out_attr(a_out), .out_sh(), .out_cache(a_cache), .out_domain());
+        .out_attr(a_out), .out_sh(), .out_cache(a_cache), .out_domain(rd_req_domain));
     /* verilator lint_on PINCONNECTEMPTY */
     wire            s2_dev_walk = (a_out[7:4] == 4'h0);
 

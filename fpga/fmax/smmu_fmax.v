@@ -32,7 +32,7 @@ module smmu_fmax #(
     // Input and output bit counts of smmu_top for these parameters; the concatenations
     // below must match them exactly (Verilator -Wall checks the widths).
     localparam N_IN  = 512 + 2 * TBL_ID_W + 4 * ID_W + 2 * UP_USER_W;
-    localparam N_OUT = 390 + 2 * TBL_ID_W + 4 * ID_W + 4 * PA_W + 2 * DN_USER_W;
+    localparam N_OUT = 394 + 2 * TBL_ID_W + 4 * ID_W + 4 * PA_W + 2 * DN_USER_W;
 
     // ---- reset: two-flop synchroniser, as any board top would have ----
     reg [1:0] rst_sync;
@@ -97,6 +97,7 @@ module smmu_fmax #(
     wire [2:0]           m_tbl_awsize, m_tbl_arsize, m_tbl_awprot, m_tbl_arprot;
     wire [1:0]           m_tbl_awburst, m_tbl_arburst;
     wire [3:0]           m_tbl_awcache, m_tbl_arcache;
+    wire [1:0]           m_tbl_awdomain, m_tbl_ardomain;
     wire [63:0]          m_tbl_wdata;
     wire                 s_up_awready, s_up_wready, s_up_bvalid, s_up_arready, s_up_rvalid;
     wire                 s_up_rlast;
@@ -132,14 +133,15 @@ module smmu_fmax #(
         .s_reg_rdata(s_reg_rdata), .s_reg_rresp(s_reg_rresp),
         .m_tbl_awvalid(m_tbl_awvalid), .m_tbl_awready(m_tbl_awready), .m_tbl_awid(m_tbl_awid),
         .m_tbl_awaddr(m_tbl_awaddr), .m_tbl_awlen(m_tbl_awlen), .m_tbl_awsize(m_tbl_awsize),
-        .m_tbl_awburst(m_tbl_awburst), .m_tbl_awcache(m_tbl_awcache),
+        .m_tbl_awburst(m_tbl_awburst), .m_tbl_awcache(m_tbl_awcache), .m_tbl_awdomain(m_tbl_awdomain),
         .m_tbl_awprot(m_tbl_awprot), .m_tbl_wvalid(m_tbl_wvalid), .m_tbl_wready(m_tbl_wready),
         .m_tbl_wdata(m_tbl_wdata), .m_tbl_wstrb(m_tbl_wstrb), .m_tbl_wlast(m_tbl_wlast),
         .m_tbl_bvalid(m_tbl_bvalid), .m_tbl_bready(m_tbl_bready), .m_tbl_bid(m_tbl_bid),
         .m_tbl_bresp(m_tbl_bresp), .m_tbl_arvalid(m_tbl_arvalid),
         .m_tbl_arready(m_tbl_arready), .m_tbl_arid(m_tbl_arid), .m_tbl_araddr(m_tbl_araddr),
         .m_tbl_arlen(m_tbl_arlen), .m_tbl_arsize(m_tbl_arsize), .m_tbl_arburst(m_tbl_arburst),
-        .m_tbl_arcache(m_tbl_arcache), .m_tbl_arprot(m_tbl_arprot),
+        .m_tbl_arcache(m_tbl_arcache), .m_tbl_ardomain(m_tbl_ardomain),
+        .m_tbl_arprot(m_tbl_arprot),
         .m_tbl_rvalid(m_tbl_rvalid), .m_tbl_rready(m_tbl_rready), .m_tbl_rid(m_tbl_rid),
         .m_tbl_rdata(m_tbl_rdata), .m_tbl_rresp(m_tbl_rresp), .m_tbl_rlast(m_tbl_rlast),
         .s_up_awvalid(s_up_awvalid), .s_up_awready(s_up_awready), .s_up_awid(s_up_awid),
@@ -175,9 +177,9 @@ module smmu_fmax #(
             s_reg_awready, s_reg_wready, s_reg_bvalid, s_reg_bresp, s_reg_arready,
             s_reg_rvalid, s_reg_rdata, s_reg_rresp,
             m_tbl_awvalid, m_tbl_awid, m_tbl_awaddr, m_tbl_awlen, m_tbl_awsize, m_tbl_awburst,
-            m_tbl_awcache, m_tbl_awprot, m_tbl_wvalid, m_tbl_wdata, m_tbl_wstrb, m_tbl_wlast,
+            m_tbl_awcache, m_tbl_awdomain, m_tbl_awprot, m_tbl_wvalid, m_tbl_wdata, m_tbl_wstrb, m_tbl_wlast,
             m_tbl_bready, m_tbl_arvalid, m_tbl_arid, m_tbl_araddr, m_tbl_arlen, m_tbl_arsize,
-            m_tbl_arburst, m_tbl_arcache, m_tbl_arprot, m_tbl_rready,
+            m_tbl_arburst, m_tbl_arcache, m_tbl_ardomain, m_tbl_arprot, m_tbl_rready,
             s_up_awready, s_up_wready, s_up_bvalid, s_up_bid, s_up_bresp, s_up_arready,
             s_up_rvalid, s_up_rid, s_up_rdata, s_up_rresp, s_up_rlast,
             m_dn_awvalid, m_dn_awid, m_dn_awaddr, m_dn_awlen, m_dn_awsize, m_dn_awburst,

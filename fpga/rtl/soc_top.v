@@ -189,6 +189,7 @@ module soc_top #(
     wire [2:0]      tb_awsize, tb_arsize, tb_awprot, tb_arprot;
     wire [1:0]      tb_awburst, tb_arburst, tb_bresp, tb_rresp;
     wire [3:0]      tb_awcache, tb_arcache;
+    wire [1:0]      tb_awdomain, tb_ardomain;
     wire [63:0]     tb_wdata, tb_rdata;
 
     wire            dn_awvalid, dn_awready, dn_wvalid, dn_wready, dn_wlast, dn_bvalid,
@@ -220,12 +221,14 @@ module soc_top #(
         .m_tbl_awvalid(tb_awvalid), .m_tbl_awready(tb_awready), .m_tbl_awid(tb_awid),
         .m_tbl_awaddr(tb_awaddr), .m_tbl_awlen(tb_awlen), .m_tbl_awsize(tb_awsize),
         .m_tbl_awburst(tb_awburst), .m_tbl_awcache(tb_awcache), .m_tbl_awprot(tb_awprot),
+        .m_tbl_awdomain(tb_awdomain),
         .m_tbl_wvalid(tb_wvalid), .m_tbl_wready(tb_wready), .m_tbl_wdata(tb_wdata),
         .m_tbl_wstrb(tb_wstrb), .m_tbl_wlast(tb_wlast), .m_tbl_bvalid(tb_bvalid),
         .m_tbl_bready(tb_bready), .m_tbl_bid(tb_bid), .m_tbl_bresp(tb_bresp),
         .m_tbl_arvalid(tb_arvalid), .m_tbl_arready(tb_arready), .m_tbl_arid(tb_arid),
         .m_tbl_araddr(tb_araddr), .m_tbl_arlen(tb_arlen), .m_tbl_arsize(tb_arsize),
         .m_tbl_arburst(tb_arburst), .m_tbl_arcache(tb_arcache), .m_tbl_arprot(tb_arprot),
+        .m_tbl_ardomain(tb_ardomain),
         .m_tbl_rvalid(tb_rvalid), .m_tbl_rready(tb_rready), .m_tbl_rid(tb_rid),
         .m_tbl_rdata(tb_rdata), .m_tbl_rresp(tb_rresp), .m_tbl_rlast(tb_rlast),
         .s_up_awvalid(up_awvalid), .s_up_awready(up_awready), .s_up_awid(up_awid),
@@ -354,5 +357,6 @@ module soc_top #(
     // INCR; attributes matter to the monitor only; ram_rv[0] is implied by ram_busy.
     wire unused_ok = &{1'b0, mem_instr, cpu_eoi, ram_rv[0], tb_awsize, tb_arsize,
                        tb_awburst, tb_arburst, tb_awcache, tb_arcache, tb_awprot, tb_arprot,
+                       tb_awdomain, tb_ardomain,
                        dn_awsize, dn_arsize, dn_awburst, dn_arburst};
 endmodule

@@ -212,9 +212,11 @@ SIM_NO_SANITIZE static void sample_outputs(const Vsmmu_top *t, Sampled &o)
 
     MemPortIn &ti = o.tbl;
     ti.ar = {(bool)t->m_tbl_arvalid, t->m_tbl_arid, (uint64_t)t->m_tbl_araddr, t->m_tbl_arlen,
-             t->m_tbl_arsize, t->m_tbl_arburst, t->m_tbl_arcache, t->m_tbl_arprot, 0, 0};
+             t->m_tbl_arsize, t->m_tbl_arburst, t->m_tbl_arcache, t->m_tbl_arprot,
+             t->m_tbl_ardomain, 0};
     ti.aw = {(bool)t->m_tbl_awvalid, t->m_tbl_awid, (uint64_t)t->m_tbl_awaddr, t->m_tbl_awlen,
-             t->m_tbl_awsize, t->m_tbl_awburst, t->m_tbl_awcache, t->m_tbl_awprot, 0, 0};
+             t->m_tbl_awsize, t->m_tbl_awburst, t->m_tbl_awcache, t->m_tbl_awprot,
+             t->m_tbl_awdomain, 0};
     ti.wvalid = t->m_tbl_wvalid;
     ti.wdata = t->m_tbl_wdata;
     ti.wstrb = t->m_tbl_wstrb;
