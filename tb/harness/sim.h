@@ -113,9 +113,12 @@ void mem_set_port_timing(sim_t *s, enum mem_port port, unsigned lat_min, unsigne
  * first, in order per ID. MEM_ORDER_REORDER: among the ready bursts of different IDs pick
  * one at random (responses reordered across IDs; writes too). MEM_ORDER_INTERLEAVE: read
  * data beats of different IDs interleave (a new burst may start between two beats of
- * another). Same-ID order always holds. `depth`: how many reads and how many writes the
- * port accepts before it holds ARREADY/AWREADY low (0 = keep; default 64, at most 1024). */
-enum { MEM_ORDER_REORDER = 1, MEM_ORDER_INTERLEAVE = 2 };
+ * another). Same-ID order always holds. MEM_READ_EARLY: a read takes its data from memory
+ * at its address handshake (a memory that performs reads early and returns them late)
+ * instead of when each beat is returned: a write to the location in between is not seen.
+ * `depth`: how many reads and how many writes the port accepts before it holds
+ * ARREADY/AWREADY low (0 = keep; default 64, at most 1024). */
+enum { MEM_ORDER_REORDER = 1, MEM_ORDER_INTERLEAVE = 2, MEM_READ_EARLY = 4 };
 void mem_set_order(sim_t *s, enum mem_port port, unsigned flags, unsigned depth);
 
 /* Error injection: accesses that touch [base, base + size) get SLVERR (reads: every beat

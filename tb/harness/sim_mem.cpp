@@ -288,7 +288,8 @@ const MemPortOut &MemPort::prepare(uint64_t now)
             const Burst &b = rq_[(size_t)r_active_];
             out_.rvalid = true;
             out_.rid = b.a.id;
-            out_.rdata = b.err ? 0 : sim_->mem.read_dword(beat_addr(b.a, b.beat));
+            out_.rdata = b.err ? 0 : !b.wdata.empty() ? b.wdata[b.beat]
+                                                       : sim_->mem.read_dword(beat_addr(b.a, b.beat));
             out_.rresp = b.err;
             out_.rlast = b.beat == b.a.len;
             if (bug == MEM_BUG_EARLY_RLAST && b.a.len > 0 && b.beat == b.a.len - 1u) {
@@ -397,6 +398,9 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         b.ready_at = now + 1 + rng_.range(tm.lat_min, tm.lat_max);
         b.beat = 0;
         b.err = error_resp(in.ar, MEM_ERR_READ);
+        if (order & MEM_READ_EARLY)
+            for (unsigned i = 0; i <= b.a.len; i++)
+                b.wdata.push_back(sim_->mem.read_dword(beat_addr(b.a, i)));
         rq_.push_back(std::move(b));
         cnt.ar++;
         ar_fired = true;
@@ -514,7 +518,7 @@ void mem_set_timing(sim_t *s, unsigned lat_min, unsigned lat_max, unsigned stall
 void mem_set_order(sim_t *s, enum mem_port port, unsigned flags, unsigned depth)
 {
     simh::MemPort &p = s->port(port);
-    p.order = flags & (MEM_ORDER_REORDER | MEM_ORDER_INTERLEAVE);
+    p.order = flags & (MEM_ORDER_REORDER | MEM_ORDER_INTERLEAVE | MEM_READ_EARLY);
     if (depth) {
         if (depth > 1024)
             depth = 1024;

@@ -209,7 +209,7 @@ private:
         uint64_t ready_at; /* first beat / response not before this cycle */
         unsigned beat;     /* beats done */
         unsigned err;      /* 0, or the error response */
-        std::vector<uint64_t> wdata; /* write: collected beats */
+        std::vector<uint64_t> wdata; /* write: collected beats; read: MEM_READ_EARLY data */
         std::vector<uint8_t> wstrb;
     };
     struct WBeat {
