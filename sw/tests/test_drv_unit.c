@@ -144,22 +144,30 @@ TEST(drv_unit_batch)
 {
     smmu_batch_t b;
     smmu_cmd_t c;
+    smmu_t s;
     unsigned i;
 
+    /* An SMMU that was never initialised: a full batch's submission is refused. */
+    memset(&s, 0, sizeof s);
     smmu_batch_init(&b);
     CHECK_EQ(b.n, 0);
     for (i = 0; i < SMMU_BATCH_MAX; i++) {
         smmu_cmd_cfgi_ste(&c, i, false);
-        CHECK_EQ(smmu_batch_add(&b, &c), 0);
+        CHECK_EQ(smmu_batch_add(&s, &b, &c), 0);
     }
-    CHECK_EQ(smmu_batch_add(&b, &c), SMMU_ENOSPC);
+    CHECK_EQ(b.n, SMMU_BATCH_MAX);
+    /* Full: the batch submits itself before taking the next command - here refused
+     * (not initialised), which leaves the batch as it was. */
+    smmu_cmd_cfgi_ste(&c, 99, false);
+    CHECK_EQ(smmu_batch_add(&s, &b, &c), SMMU_EINVAL);
     CHECK_EQ(b.n, SMMU_BATCH_MAX);
     CHECK_EQ(b.cmds[5].dw[0], 0x0000000500000003ull);
-    /* Submitting on an SMMU that was never initialised is refused and still empties. */
-    smmu_t s;
-    memset(&s, 0, sizeof s);
+    CHECK_EQ(b.cmds[SMMU_BATCH_MAX - 1].dw[0], 0x0000001f00000003ull);
+    /* A refused submission leaves the batch unchanged too. */
     CHECK_EQ(smmu_batch_submit(&s, &b, true, SMMU_CS_NONE), SMMU_EINVAL);
-    CHECK_EQ(b.n, 0);
+    CHECK_EQ(b.n, SMMU_BATCH_MAX);
+    CHECK_EQ(smmu_batch_submit(&s, &b, true, 3), SMMU_EINVAL);
+    CHECK_EQ(b.n, SMMU_BATCH_MAX);
 }
 
 TEST(drv_unit_tlbi_range_split)
