@@ -55,9 +55,9 @@ static void m_wr32(void *ctx, uint32_t off, uint32_t v)
 
     m->t++;
     m->regs[off / 4] = v;
-    if (off == SMMU_CR0)
+    if (m->ack_follows && off == SMMU_CR0)
         m->regs[SMMU_CR0ACK / 4] = v;
-    if (off == SMMU_IRQ_CTRL)
+    if (m->ack_follows && off == SMMU_IRQ_CTRL)
         m->regs[SMMU_IRQ_CTRLACK / 4] = v;
     if (off == SMMU_GBPA)
         m->regs[off / 4] = v & ~SMMU_GBPA_UPDATE_MASK;
@@ -68,47 +68,21 @@ static void m_wr32(void *ctx, uint32_t off, uint32_t v)
 static int m_alloc(void *ctx, size_t size, size_t align, void **cpu, uint64_t *pa)
 {
     mock_smmu_t *m = ctx;
-    unsigned n = (unsigned)((size + 4095u) / 4096u);
-    unsigned step = align > 4096u ? (unsigned)(align / 4096u) : 1u;
 
     if (m->fail_alloc_after && --m->fail_alloc_after == 0)
         return SMMU_ENOMEM;
-    if (size == 0 || align == 0 || (align & (align - 1u)))
-        return SMMU_EINVAL;
-    for (unsigned s = 0; s + n <= MOCK_ARENA_PAGES; s += step) {
-        unsigned k;
-        for (k = 0; k < n && !m->used[s + k]; k++)
-            ;
-        if (k < n)
-            continue;
-        memset(m->used + s, 1, n);
-        m->npages[s] = (uint16_t)n;
-        *cpu = m->arena + (size_t)s * 4096u;
-        *pa = MOCK_ARENA_PA + (uint64_t)s * 4096u;
-        memset(*cpu, 0, (size_t)n * 4096u);
-        m->allocs++;
-        return 0;
-    }
-    return SMMU_ENOMEM;
+    return smmu_pool_alloc(&m->pool, size, align, cpu, pa);
 }
 
 static void m_free(void *ctx, void *cpu, uint64_t pa, size_t size)
 {
     mock_smmu_t *m = ctx;
-    unsigned s;
 
-    if (!cpu)
-        return;
-    s = (unsigned)(((uint8_t *)cpu - m->arena) / 4096u);
-    if ((uint8_t *)cpu < m->arena || s >= MOCK_ARENA_PAGES ||
-        pa != MOCK_ARENA_PA + (uint64_t)s * 4096u || m->npages[s] != (size + 4095u) / 4096u) {
+    if (smmu_pool_free(&m->pool, cpu, pa, size)) {
         fprintf(stderr, "mock_smmu: bad dma_free(%p, 0x%llx, %zu)\n", cpu,
                 (unsigned long long)pa, size);
         abort();
     }
-    memset(m->used + s, 0, m->npages[s]);
-    m->npages[s] = 0;
-    m->allocs--;
 }
 
 static void *m_p2c(void *ctx, uint64_t pa)
@@ -161,10 +135,14 @@ mock_smmu_t *mock_new(void)
     if (!m)
         return NULL;
     m->arena = aligned_alloc(1u << 21, (size_t)MOCK_ARENA_PAGES * 4096u);
-    if (!m->arena) {
+    if (!m->arena || smmu_pool_init(&m->pool, m->arena, MOCK_ARENA_PA,
+                                    (size_t)MOCK_ARENA_PAGES * 4096u, m->used, m->first,
+                                    MOCK_ARENA_PAGES)) {
+        free(m->arena);
         free(m);
         return NULL;
     }
+    m->ack_follows = true;
     m->consume = true;
     m->hal.ctx = m;
     m->hal.read32 = m_rd32;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "smmu/smmu.h"
+#include "smmu/smmu_pool.h"
 
 #define MOCK_ARENA_PAGES 8192u                  /* 32 MB */
 #define MOCK_ARENA_PA 0x0000004000000000ull     /* above 4 GB: both halves of a dword */
@@ -22,17 +23,18 @@ typedef struct mock_smmu {
     smmu_hal_t hal;
     uint32_t regs[0x20000 / 4];
     uint64_t t;                 /* microseconds: one per access */
+    bool ack_follows;           /* CR0ACK / IRQ_CTRLACK follow at once (default) */
     bool consume;               /* the command queue consumes at once (default) */
     unsigned fail_alloc_after;  /* 0: never; n: the n-th dma_alloc from now fails */
     /* Commands consumed, in order: the last MOCK_LOG_MAX of them in a ring (mock_cmd);
      * ncmds counts them all. */
     smmu_cmd_t log[MOCK_LOG_MAX];
     unsigned ncmds;
-    /* DMA arena. */
+    /* DMA arena, through the driver's page allocator; pool.allocs: live allocations. */
     uint8_t *arena;
-    uint8_t used[MOCK_ARENA_PAGES];
-    uint16_t npages[MOCK_ARENA_PAGES];
-    unsigned allocs;            /* live allocations */
+    smmu_pool_t pool;
+    uint32_t used[SMMU_POOL_WORDS(MOCK_ARENA_PAGES)];
+    uint32_t first[SMMU_POOL_WORDS(MOCK_ARENA_PAGES)];
     /* The last WARN/ERR line. */
     char last[256];
     int last_level;

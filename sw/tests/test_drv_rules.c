@@ -14,6 +14,7 @@
 
 #include "mock_smmu.h"
 #include "smmu/smmu_domain.h"
+#include "smmu/smmu_guest.h"
 #include "smmu/smmu_nested.h"
 #include "smmu/smmu_regs.h"
 #include "test.h"
@@ -146,7 +147,7 @@ static world_t *world_up(test_ctx_t *t)
 static void world_down(test_ctx_t *t, world_t *w)
 {
     CHECK_EQ(smmu_teardown(&w->s), 0);
-    CHECK_EQ(w->m->allocs, 0); /* teardown freed what live objects held */
+    CHECK_EQ(w->m->pool.allocs, 0); /* teardown freed what live objects held */
     CHECK(w->s1.smmu == NULL && w->ma.smmu == NULL && w->v.smmu == NULL,
           "live objects are dead after teardown");
     mock_free(w->m);
@@ -254,6 +255,73 @@ TEST(drv_rules_refused_calls_change_nothing)
     world_down(t, w);
 }
 
+/* The helpers' refusals: page tables, the page allocator, guest memory, the entry
+ * writer. */
+static int fail_sync(smmu_entry_writer_t *wr)
+{
+    (void)wr;
+    return SMMU_ETIMEDOUT;
+}
+
+TEST(drv_rules_refused_helpers)
+{
+    world_t *w = world_up(t);
+    smmu_gather_t g;
+    smmu_pool_t before;
+    void *cpu = NULL;
+    uint64_t pa = 0, e[8], tgt[8];
+    static smmu_hal_guest_t gh;
+    uint32_t used0[SMMU_POOL_WORDS(MOCK_ARENA_PAGES)];
+
+    smmu_gather_init(&g, smmu_domain_flush, &w->s1);
+    REFUSED(w, SMMU_EEXIST, smmu_pgtable_map(&w->s1.pgt, 0x40000000, 0x90000000, 0x1000, RW,
+                                             SMMU_MAP_MEM, &g));
+    REFUSED(w, SMMU_EINVAL, smmu_pgtable_map(&w->s1.pgt, 0x1000, 0x90000000, 0x1000, 0,
+                                             SMMU_MAP_MEM, &g)); /* no permission */
+    REFUSED(w, SMMU_EINVAL, smmu_pgtable_map(&w->s1.pgt, 1ull << 48, 0x90000000, 0x1000, RW,
+                                             SMMU_MAP_MEM, &g));
+    REFUSED(w, SMMU_EINVAL, smmu_pgtable_unmap(&w->s1.pgt, 0x800, 0x1000, &g));
+    CHECK(g.start == g.end && g.nfreed == 0, "nothing gathered");
+    /* The allocator: refusals leave its bitmaps and counts alone. */
+    void *x = NULL;
+    uint64_t xpa = 0;
+    REQUIRE(smmu_pool_alloc(&w->m->pool, 8192, 4096, &x, &xpa) == 0, "two pages");
+    memcpy(&before, &w->m->pool, sizeof before);
+    memcpy(used0, w->m->used, sizeof used0);
+    CHECK_EQ(smmu_pool_alloc(&w->m->pool, 0, 4096, &cpu, &pa), SMMU_EINVAL);
+    CHECK_EQ(smmu_pool_alloc(&w->m->pool, 4096, 3, &cpu, &pa), SMMU_EINVAL);
+    CHECK_EQ(smmu_pool_alloc(&w->m->pool, 4096, 8192, &cpu, &pa), SMMU_EINVAL);
+    CHECK_EQ(smmu_pool_alloc(&w->m->pool, (size_t)MOCK_ARENA_PAGES * 8192u, 4096, &cpu, &pa),
+             SMMU_ENOMEM);
+    CHECK(cpu == NULL && pa == 0, "outputs untouched on refusal");
+    CHECK_EQ(smmu_pool_free(&w->m->pool, x, xpa, 4096), SMMU_EINVAL);   /* too short */
+    CHECK_EQ(smmu_pool_free(&w->m->pool, x, xpa, 12288), SMMU_EINVAL);  /* too long */
+    CHECK_EQ(smmu_pool_free(&w->m->pool, x, xpa + 4096, 8192), SMMU_EINVAL); /* wrong PA */
+    CHECK_EQ(smmu_pool_free(&w->m->pool, (uint8_t *)x + 4096, xpa + 4096, 4096),
+             SMMU_EINVAL); /* inside it */
+    CHECK(!memcmp(&before, &w->m->pool, sizeof before) &&
+              !memcmp(used0, w->m->used, sizeof used0),
+          "pool unchanged by refusals");
+    CHECK_EQ(smmu_pool_free(&w->m->pool, x, xpa, 8192), 0);
+    /* Guest memory and the guest flush. */
+    CHECK_EQ(smmu_hal_guest_init(&gh, &w->m->hal, w->m->arena, 0x1000, 4096 * 3 + 1),
+             SMMU_EINVAL);
+    CHECK_EQ(smmu_hal_guest_init(&gh, NULL, w->m->arena, 0x1000, 4096), SMMU_EINVAL);
+    REFUSED(w, SMMU_EINVAL, smmu_guest_flush(NULL, &g));
+    /* The entry writer stops at the first failed sync and says so. */
+    {
+        smmu_entry_writer_t wr;
+        memset(&wr, 0, sizeof wr);
+        smmu_make_abort_ste(e);
+        smmu_make_bypass_ste(&w->s, tgt);
+        wr.used = smmu_ste_used;
+        wr.sync = fail_sync;
+        CHECK_EQ(smmu_entry_write(&wr, e, tgt), SMMU_ETIMEDOUT);
+        CHECK_EQ(wr.syncs, 1);
+    }
+    world_down(t, w);
+}
+
 /* A failed init leaves its object dead: every call on it is refused and changes
  * nothing, however the init failed. */
 static void check_dead_domain(test_ctx_t *t, world_t *w, smmu_domain_t *d, const char *how)
@@ -327,7 +395,7 @@ TEST(drv_rules_failed_init_is_dead)
                 CHECK_EQ(smmu_domain_free(&a[i]), 0);
         CHECK_EQ(smmu_master_fini(&mm), 0);
         CHECK_EQ(smmu_teardown(&s2), 0);
-        CHECK_EQ(m2->allocs, 0);
+        CHECK_EQ(m2->pool.allocs, 0);
         mock_free(m2);
     }
     /* A nested domain from a refused guest STE. */
@@ -369,7 +437,7 @@ TEST(drv_rules_failed_init_is_dead)
         CHECK_EQ(smmu_cmdq_sync(&sx, SMMU_CS_NONE), SMMU_EINVAL);
         CHECK_EQ(smmu_evtq_dispatch(&sx, 0), SMMU_EINVAL);
         CHECK_EQ(smmu_domain_init(&d, &sx, SMMU_DOMAIN_IDENTITY, NULL), SMMU_EINVAL);
-        CHECK_EQ(m3->allocs, 0);
+        CHECK_EQ(m3->pool.allocs, 0);
         mock_free(m3);
     }
     world_down(t, w);
@@ -617,7 +685,7 @@ static void ids(test_ctx_t *t, bool wide)
         CHECK_EQ(smmu_domain_free(&d2[i]), 0);
     CHECK(s.domains == NULL, "list empty");
     CHECK_EQ(smmu_teardown(&s), 0);
-    CHECK_EQ(m->allocs, 0);
+    CHECK_EQ(m->pool.allocs, 0);
     mock_free(m);
 }
 
