@@ -183,10 +183,10 @@ static int master_write_ste(smmu_master_t *m, const uint64_t target[8])
     return ret;
 }
 
-/* CD 0 of m's table := target. A new table (no STE has ever pointed at it, so nothing
- * can be cached from it) is written plainly, V last; a table in place goes through the
- * writer with CFGI_CD + CMD_SYNC (the SMMU may hold CDs of this StreamID even while
- * the STE does not use them: CFGI_STE with Leaf = 1 leaves them, IHI 0070 4.3.2). */
+/* CD 0 of m's table := target. A new table is written plainly, V last: no STE points
+ * at it yet, and the CFGI_STE of the STE update that will is what invalidates any CD
+ * cached for this StreamID (IHI 0070 4.3.1). A table in use - the STE points at it -
+ * goes through the writer with CFGI_CD + CMD_SYNC (IHI 0070 4.3.3). */
 static int master_write_cd(smmu_master_t *m, const uint64_t target[8])
 {
     smmu_t *smmu = m->smmu;
@@ -298,19 +298,11 @@ static int master_set(smmu_master_t *m, smmu_domain_t *d)
     m->domain = d;
     if (d)
         d->attached++;
-    /* A CD no STE uses any more is cleared - CFGI_CD drops what the SMMU cached of it
-     * (its tree may be freed next) - and, with no other SubstreamID in use, the table
-     * goes back to the HAL (a page matters on the SoC). */
-    if ((!d || d->type != SMMU_DOMAIN_S1) && m->cdtab.cpu) {
-        if (((const uint64_t *)m->cdtab.cpu)[0] & CD_V_MASK) {
-            uint64_t off[8];
-            smmu_bzero(off, sizeof off);
-            ret = master_write_cd(m, off);
-            if (ret)
-                return ret;
-        }
+    /* A CD table no STE points at any more goes back to the HAL (a page matters on the
+     * SoC): the STE update's CFGI_STE invalidated every CD cached through this
+     * StreamID (IHI 0070 4.3.1), and no other SubstreamID is in use. */
+    if ((!d || d->type != SMMU_DOMAIN_S1) && m->cdtab.cpu)
         smmu_master_free_cdtab(m);
-    }
     return 0;
 }
 

@@ -116,8 +116,8 @@ typedef struct smmu_master {
     unsigned last_cd_syncs;  /* ... and for the CD (0..3) */
     /* The master's CD table (as Linux's cd_table): 2^cd_log2 CDs, linear (S1Fmt 0),
      * allocated by a stage-1 attach; CD 0 (SubstreamID 0) holds the stage-1 domain's
-     * CD. Cleared (CFGI_CD) and freed when the master leaves stage 1 (no other
-     * SubstreamID is in use yet), or by smmu_master_fini. */
+     * CD. Freed when the master leaves stage 1 (no other SubstreamID is in use yet),
+     * or by smmu_master_fini. */
     smmu_dma_t cdtab;
     unsigned cd_log2;        /* STE.S1CDMax; 0 today (SubstreamID 0 only) */
     struct smmu_viommu *viommu; /* bound to a vIOMMU (smmu_viommu_vdev_add) */
@@ -270,7 +270,7 @@ int smmu_evtq_dispatch(smmu_t *smmu, unsigned max);
  * CFGI_STE_RANGE + CMD_SYNC). A stage-1 domain's CD goes into the master's CD table
  * (allocated on first use; an update of a CD in use is itself hitless where possible,
  * CFGI_CD + CMD_SYNC); then the STE is rewritten hitlessly where possible; a CD table
- * no longer used is cleared and freed afterwards.
+ * no longer used is freed afterwards (the STE's CFGI_STE dropped its cached CDs).
  * When the master changes owner - from the host to its guest (a nested domain of the
  * vIOMMU it is bound to) or back - the event queue is drained first (CMD_SYNC, then
  * smmu_evtq_dispatch under the old routing), so a fault of the old owner never reaches
