@@ -13,6 +13,7 @@
 #                            other FWB/COHACC builds (fwb0-coh1, fwb1-coh0, fwb0-coh0), each
 #                            in $(BUILD)/var/<variant>; `make variant-build VARIANT=fwb0-coh1`
 #                            builds one ($(BUILD)/var/<variant>/tests/smmu_var_tests)
+#   make drv-unit | fuzz-long    the driver's host-only unit tests / long fuzz runs (docs/driver.md)
 #   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
 # Both `run` and `test` first run scripts/setup.sh, which installs what is missing.

@@ -39,16 +39,20 @@ FMAX_FREQ    ?=
 
 # ---- firmware --------------------------------------------------------------------------
 FW_DIR     := $(FPGA_BUILD)/fw
-FW_SRCS    := fpga/fw/selftest.c fpga/fw/smmu_hal_soc.c
+FW_SRCS    := fpga/fw/selftest.c sw/hal/soc/smmu_hal_soc.c
 FW_ASM     := fpga/fw/crt0.S
 FW_CFLAGS  := -march=rv32im -mabi=ilp32 -Os -std=c11 -Wall -Wextra -Werror \
               -ffunction-sections -fdata-sections --specs=picolibc.specs \
-              -DPICOLIBC_INTEGER_PRINTF_SCANF -Isw/include -Isw/hal/guest -Ifpga/fw
+              -DPICOLIBC_INTEGER_PRINTF_SCANF -Isw/include -Isw/hal/soc -Ifpga/fw
 FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
               -T fpga/fw/soc.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-Map,$(FW_DIR)/selftest.map
-FW_OBJS    := $(patsubst fpga/fw/%.c,$(FW_DIR)/%.o,$(FW_SRCS)) $(FW_DIR)/crt0.o
+FW_OBJS    := $(addprefix $(FW_DIR)/,$(notdir $(FW_SRCS:.c=.o))) $(FW_DIR)/crt0.o
 
+# The self-test (fpga/fw) and the SoC's HAL (sw/hal/soc).
 $(FW_DIR)/%.o: fpga/fw/%.c $(REGS_GEN) | $(SETUP_DONE)
+	@mkdir -p $(dir $@)
+	$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
+$(FW_DIR)/%.o: sw/hal/soc/%.c $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
 	$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
 

@@ -67,6 +67,16 @@ if [ "${1:-}" = --variants ]; then
 fi
 
 stage regs-current python3 scripts/regtool.py --check
+# host-only driver unit tests (sw/tests: no Verilator model), each a test
+if stage build-drv-unit $MAKE --no-print-directory "$BUILD/sw/tests/drv_unit"; then
+  for t in $("$BUILD/sw/tests/drv_unit" --list); do
+    stage "$t" "$BUILD/sw/tests/drv_unit" "$t"
+  done
+fi
+# the driver's libFuzzer targets, a short run each (sw/fuzz; `make fuzz-long` for more)
+for f in $($MAKE --no-print-directory -s fuzz-list); do
+  stage "$f" $MAKE --no-print-directory fuzz-run FUZZ="$f" && sed -n 's/^/     /p' "$BUILD/logs/$f.log" | grep -E "runs, .* crashes" | tail -1
+done
 stage lint bash scripts/lint.sh
 stage synth bash scripts/synth.sh
 stage rv32-driver-build $MAKE --no-print-directory rv32

@@ -3,11 +3,13 @@
 # Idempotent: a second run installs nothing. Used by `make run` and `make test`.
 set -euo pipefail
 
-# Debian packages: simulator, synthesis, waves, RISC-V cross compiler and libc, host build.
+# Debian packages: simulator, synthesis, waves, RISC-V cross compiler and libc, host build,
+# clang with its libFuzzer/sanitizer runtime (the driver's fuzz targets, sw/fuzz).
 DEB_PKGS=(
   verilator yosys iverilog gtkwave
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   g++ make python3 zlib1g-dev
+  clang libclang-rt-14-dev
 )
 # Python packages: PicoRV32's Verilog for the FPGA SoC (fpga/; located from Python, never
 # copied into the repository). The register generator uses only the standard library.

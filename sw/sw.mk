@@ -2,14 +2,12 @@
 # Included by the top-level Makefile, which provides BUILD, CC, HOST_CFLAGS, SETUP_DONE.
 #
 #   DRV_INC        include flags for code that uses the driver (tests, demo)
-#   DRV_HOST_LIB   core + guest-memory HAL + simulator HAL, host build with sanitizers
-#                  (tests, demo)
-#   DRV_RV32_LIB   core + guest-memory HAL, rv32im freestanding (the FPGA soft core);
-#                  `make rv32`
+#   DRV_HOST_LIB   core + simulator HAL, host build with sanitizers (tests, demo)
+#   DRV_RV32_LIB   core, rv32im freestanding (the FPGA soft core, whose HAL is
+#                  sw/hal/soc, built with the firmware); `make rv32`
 
-DRV_INC       := -Isw/include -Isw/hal/sim -Isw/hal/guest
-# The guest-memory HAL (sw/hal/guest) is freestanding like the core: every platform gets it.
-DRV_CORE_SRCS := $(sort $(wildcard sw/core/*.c)) $(sort $(wildcard sw/hal/guest/*.c))
+DRV_INC       := -Isw/include -Isw/hal/sim
+DRV_CORE_SRCS := $(sort $(wildcard sw/core/*.c))
 DRV_SIM_SRCS  := $(sort $(wildcard sw/hal/sim/*.c))
 
 # ---- host: core + simulator HAL -------------------------------------------------------
@@ -18,7 +16,7 @@ DRV_HOST_LIB  := $(BUILD)/sw/host/libsmmu_drv.a
 
 $(BUILD)/sw/host/%.o: %.c | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Isw/hal/guest -Itb/harness -MMD -MP -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Itb/harness -MMD -MP -c $< -o $@
 
 $(DRV_HOST_LIB): $(DRV_HOST_OBJS)
 	@rm -f $@
@@ -33,7 +31,7 @@ DRV_RV32_LIB  := $(BUILD)/sw/rv32/libsmmu_drv.a
 
 $(BUILD)/sw/rv32/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -Isw/hal/guest -MMD -MP -c $< -o $@
+	$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -MMD -MP -c $< -o $@
 
 # The archive must be self-contained: a symbol it uses but does not define (memcpy,
 # memset, __udivdi3, ...) would tie the firmware to a libc or libgcc, so it fails the build.
@@ -50,3 +48,31 @@ rv32: $(DRV_RV32_LIB)
 	$(RV32_PREFIX)size -t $(DRV_RV32_OBJS)
 
 -include $(DRV_HOST_OBJS:.o=.d) $(DRV_RV32_OBJS:.o=.d)
+
+# ---- host-only unit tests (sw/tests): no Verilator model ---------------------------------
+# The driver's pure parts and its behaviour on a mock SMMU (sw/tests/mock_smmu.c): one
+# small binary, `make drv-unit` (a stage of `make test`).
+DRV_HOST_CORE_OBJS := $(patsubst %.c,$(BUILD)/sw/host/%.o,$(DRV_CORE_SRCS))
+DRV_HOST_CORE_LIB  := $(BUILD)/sw/host/libsmmu_core.a
+DRV_UNIT_SRCS := $(sort $(wildcard sw/tests/*.c))
+DRV_UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(DRV_UNIT_SRCS))
+DRV_UNIT_BIN  := $(BUILD)/sw/tests/drv_unit
+
+$(DRV_HOST_CORE_LIB): $(DRV_HOST_CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sw/tests/%.o: sw/tests/%.c $(REGS_GEN) | $(SETUP_DONE)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -Isw/tests -Isw/include -MMD -MP -c $< -o $@
+
+$(DRV_UNIT_BIN): $(DRV_UNIT_OBJS) $(DRV_HOST_CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_LDFLAGS) -o $@ $(DRV_UNIT_OBJS) $(DRV_HOST_CORE_LIB)
+
+.PHONY: drv-unit
+drv-unit: $(DRV_UNIT_BIN)
+	$(DRV_UNIT_BIN)
+
+-include $(DRV_UNIT_OBJS:.o=.d)
+include sw/fuzz/fuzz.mk

@@ -30,7 +30,7 @@
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
 #include "smmu/smmu_regs.h"
-#include "smmu_hal_guest.h"
+#include "smmu/smmu_guest.h"
 #include "smmu_hal_soc.h"
 #include "soc.h"
 
@@ -442,7 +442,7 @@ static void nested_api_step(void)
     gh.hal.dma_free(gh.hal.ctx, cd_cpu, cd_ipa, 64);
     smmu_pgtable_free(&gpt);
     r |= smmu_domain_free(&parent);
-    CHECK(r == 0 && gh.allocs == 0, "nested tear-down (%u guest pages left)", gh.allocs);
+    CHECK(r == 0 && gh.pool.allocs == 0, "nested tear-down (%u guest pages left)", gh.pool.allocs);
 }
 
 int main(void)
@@ -462,7 +462,7 @@ int main(void)
         printf("FAIL: no DMA pool\n");
         return 1;
     }
-    printf("DMA pool: %lu pages at 0x%08lx\n", (unsigned long)H.npages, (unsigned long)(uintptr_t)H.pool);
+    printf("DMA pool: %lu pages at 0x%08lx\n", (unsigned long)H.pool.npages, (unsigned long)(uintptr_t)H.pool.cpu);
 
     /* 1: probe, init */
     printf("[1] probe and init\n");
@@ -687,8 +687,8 @@ int main(void)
         CHECK(dn_attr() == 0xff, "S2 domain: attribute 0x%02x, want 0xff", dn_attr());
         /* The translation of 0x10000000 is in the TLB now: only the unmap's TLBI makes
          * the next access fault. */
-        un = smmu_domain_unmap(&d1, 0x10000000u, SOC_POOL_PAGE);
-        CHECK(un == (int64_t)SOC_POOL_PAGE, "S1 unmap returned %ld", (long)un);
+        un = (int64_t)smmu_domain_unmap(&d1, 0x10000000u, SOC_POOL_PAGE, &r);
+        CHECK(un == (int64_t)SOC_POOL_PAGE && r == 0, "S1 unmap returned %ld", (long)un);
         dma_expect_abort("S1 domain after unmap", 10, 0x10000000u, 0x10001000u, 64, dst);
         r = drain();
         CHECK(r == 1 && (evs[0].dw[0] & EVT_TYPE_MASK) == EVT_F_TRANSLATION &&
@@ -722,7 +722,7 @@ int main(void)
     r = smmu_teardown(&S);
     CHECK(r == 0, "smmu_teardown: %s", smmu_strerror(r));
     test_free_all();
-    CHECK(H.allocs == 0, "%u DMA allocations leaked", H.allocs);
+    CHECK(H.pool.allocs == 0, "%u DMA allocations leaked", H.pool.allocs);
     CHECK(H.log_count[SMMU_LOG_ERR] == 0, "%u driver error lines", H.log_count[SMMU_LOG_ERR]);
 
     printf("== %u checks, %u failed, %lu cycles: %s ==\n", checks, fails,

@@ -517,10 +517,18 @@ void smmu_batch_init(smmu_batch_t *b)
     b->n = 0;
 }
 
-int smmu_batch_add(smmu_batch_t *b, const smmu_cmd_t *cmd)
+int smmu_batch_add(smmu_t *smmu, smmu_batch_t *b, const smmu_cmd_t *cmd)
 {
-    if (b->n >= SMMU_BATCH_MAX)
-        return SMMU_ENOSPC;
+    int ret;
+
+    if (!b || !cmd || b->n > SMMU_BATCH_MAX)
+        return SMMU_EINVAL;
+    if (b->n == SMMU_BATCH_MAX) {
+        /* Full: it goes to the queue now (as Linux's arm_smmu_cmdq_batch_add). */
+        ret = smmu_batch_submit(smmu, b, false, SMMU_CS_NONE);
+        if (ret)
+            return ret;
+    }
     b->cmds[b->n].dw[0] = cmd->dw[0];
     b->cmds[b->n].dw[1] = cmd->dw[1];
     b->n++;
@@ -529,8 +537,12 @@ int smmu_batch_add(smmu_batch_t *b, const smmu_cmd_t *cmd)
 
 int smmu_batch_submit(smmu_t *smmu, smmu_batch_t *b, bool sync, unsigned cs)
 {
-    int ret = smmu_cmdq_submit(smmu, b->cmds, b->n, sync, cs);
+    int ret;
 
-    b->n = 0;
+    if (!b || b->n > SMMU_BATCH_MAX || !smmu || !smmu->initialised || cs > SMMU_CS_SEV)
+        return SMMU_EINVAL; /* refused: the batch stays as it is */
+    ret = smmu_cmdq_submit(smmu, b->cmds, b->n, sync, cs);
+    if (ret != SMMU_EINVAL)
+        b->n = 0;
     return ret;
 }

@@ -321,7 +321,7 @@ static int settle_config(smmu_t *smmu, const smmu_config_t *in)
     if (c.split != 6u && c.split != 8u && c.split != 10u)
         return SMMU_EINVAL;
     if (c.cmdq_log2 > 19u || c.eventq_log2 > 19u || c.strtab_log2 > 32u ||
-        c.fw_coherent > SMMU_FW_COH_NO)
+        c.fw_coherent > SMMU_FW_COH_NO || c.asid_bits > 16u || c.vmid_bits > 16u)
         return SMMU_EINVAL;
     c.cmdq_log2 = min_u(c.cmdq_log2, ft->cmdq_log2);
     c.eventq_log2 = min_u(c.eventq_log2, ft->eventq_log2);
@@ -488,9 +488,15 @@ int smmu_init(smmu_t *smmu, const smmu_config_t *cfg)
     if (ret)
         return ret;
     smmu_bzero(&smmu->stats, sizeof smmu->stats);
-    smmu_bzero(smmu->asid_map, sizeof smmu->asid_map);
-    smmu_bzero(smmu->vmid_map, sizeof smmu->vmid_map);
-    smmu->split64 = smmu->cfg.split_stores || sizeof(void *) < 8u;
+    smmu->domains = 0;
+    smmu->asid_bits = smmu->feat.asid16 ? 16u : 8u;
+    smmu->vmid_bits = smmu->feat.vmid16 ? 16u : 8u;
+    if (smmu->cfg.asid_bits)
+        smmu->asid_bits = min_u(smmu->asid_bits, smmu->cfg.asid_bits);
+    if (smmu->cfg.vmid_bits)
+        smmu->vmid_bits = min_u(smmu->vmid_bits, smmu->cfg.vmid_bits);
+    /* Whether a 64-bit store is single-copy atomic is the platform's to say. */
+    smmu->split64 = smmu->cfg.split_stores || !(smmu->hal->caps & SMMU_HAL_CAP_STORE64);
     smmu->cmdq_drops = 0;
     smmu->abt_retry_valid = false;
     smmu->masters = 0;
@@ -609,9 +615,13 @@ int smmu_teardown(smmu_t *smmu)
     r2 = smmu_write_cr0(smmu, 0);
     if (ret == 0)
         ret = r2;
+    /* Caller-owned objects still live become dead (their STEs go with the table). */
+    if (smmu->initialised) {
+        smmu_masters_forget(smmu);
+        smmu_domains_forget(smmu);
+    }
     free_all(smmu);
     smmu->initialised = false;
-    smmu->masters = 0; /* caller-owned; their STEs are gone with the table */
     smmu_log(smmu, SMMU_LOG_INFO, ret ? "smmu: torn down (with errors)" : "smmu: torn down");
     return ret;
 }

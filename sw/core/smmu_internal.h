@@ -112,9 +112,29 @@ static inline uint64_t *cmdq_slot(const smmu_t *s, uint32_t idx)
     return (uint64_t *)s->cmdq.cpu + (size_t)(idx & ((1u << s->cmdq_log2) - 1u)) * CMD_DWORDS;
 }
 
-/* ---- nesting (smmu_nested.c) ------------------------------------------------------------ */
+/* ---- stream table, masters, domains (smmu_strtab.c, smmu_master.c, smmu_domain.c) ---- */
 struct smmu_viommu;
 struct smmu_master;
+struct smmu_domain;
+/* Allocate and publish the level-2 stream table covering sid (abort-filled). */
+int smmu_strtab_l2_alloc(smmu_t *smmu, uint32_t sid);
+/* Whether m / d is on the SMMU's list (live); only the list's pointers are followed. */
+bool smmu_master_listed(const smmu_t *smmu, const struct smmu_master *m);
+bool smmu_domain_listed(const smmu_t *smmu, const struct smmu_domain *d);
+/* Put a domain without an ID (blocked, identity, nested) on the list. */
+void smmu_domain_link(smmu_t *smmu, struct smmu_domain *d);
+/* The domain whose enforce_cc covers a master attached to d. */
+const struct smmu_domain *smmu_cc_domain(const struct smmu_domain *d);
+/* Teardown: every listed master / domain (and vIOMMU) becomes dead, its memory freed. */
+void smmu_masters_forget(smmu_t *smmu);
+void smmu_domains_forget(smmu_t *smmu);
+void smmu_master_free_cdtab(struct smmu_master *m);
+/* smmu_entry_equivalent with the bits set in ignore[8] (may be NULL) left out. */
+bool smmu_entry_equivalent_masked(void (*used)(const uint64_t *, uint64_t *),
+                                  const uint64_t a[8], const uint64_t b[8],
+                                  const uint64_t *ignore);
+
+/* ---- nesting (smmu_nested.c) ------------------------------------------------------------ */
 /* Hand a guest's event to its vIOMMU with the master's vSID in place of the StreamID (or
  * log it when the vIOMMU has no handler); false when m is not bound to v (the caller
  * routes the event elsewhere). */

@@ -42,19 +42,60 @@ int smmu_hw_info(const smmu_t *smmu, smmu_hw_info_t *info)
     return 0;
 }
 
+int smmu_viommu_hw_info(const smmu_viommu_t *v, smmu_hw_info_t *info)
+{
+    static const uint8_t oas_bits[7] = {32, 36, 40, 42, 44, 48, 52};
+    unsigned ias, oas;
+    int ret;
+
+    if (!v || !v->smmu || !v->parent || !info)
+        return SMMU_EINVAL;
+    ret = smmu_hw_info(v->smmu, info);
+    if (ret)
+        return ret;
+    /* The guest's stage 1 outputs IPAs: no more than the parent's stage 2 takes. */
+    ias = v->parent->pgt.cfg.ias;
+    oas = (info->idr[5] & SMMU_IDR5_OAS_MASK) >> SMMU_IDR5_OAS_SHIFT;
+    while (oas > 0u && (oas >= 7u || oas_bits[oas] > ias))
+        oas--;
+    info->idr[5] = (info->idr[5] & ~(uint32_t)SMMU_IDR5_OAS_MASK) |
+                   (uint32_t)(oas << SMMU_IDR5_OAS_SHIFT);
+    return 0;
+}
+
 /* ---- vIOMMU -------------------------------------------------------------------------------- */
+
+/* v is live when a live nest parent of smmu carries it. */
+static bool viommu_live(const smmu_t *smmu, const smmu_viommu_t *v)
+{
+    const smmu_domain_t *d;
+
+    for (d = smmu ? smmu->domains : 0; d; d = d->next)
+        if (d->type == SMMU_DOMAIN_S2 && d->viommu == v)
+            return true;
+    return false;
+}
 
 int smmu_viommu_init(smmu_viommu_t *v, smmu_domain_t *parent, smmu_event_cb_t event_cb,
                      void *event_arg)
 {
-    /* v is left alone on failure (it may be the parent's live vIOMMU). */
-    if (!v || !parent || !parent->smmu || parent->type != SMMU_DOMAIN_S2 ||
-        !parent->nest_parent)
+    if (!v)
         return SMMU_EINVAL;
-    if (!parent->smmu->feat.s1p || !parent->smmu->feat.s2p)
-        return SMMU_ENOTSUP;
-    if (parent->viommu)
+    /* A live v (the parent's own, or another parent's) is left alone. */
+    if (parent && parent->smmu && (parent->viommu == v || viommu_live(parent->smmu, v)))
         return SMMU_EBUSY;
+    if (!parent || !parent->smmu || parent->type != SMMU_DOMAIN_S2 || !parent->nest_parent) {
+        smmu_bzero(v, sizeof *v);
+        return SMMU_EINVAL;
+    }
+    if (!parent->smmu->feat.s1p || !parent->smmu->feat.s2p) {
+        smmu_bzero(v, sizeof *v);
+        return SMMU_ENOTSUP;
+    }
+    if (parent->viommu) {
+        smmu_bzero(v, sizeof *v);
+        return SMMU_EBUSY;
+    }
     smmu_bzero(v, sizeof *v);
     v->smmu = parent->smmu;
     v->parent = parent;
@@ -72,23 +113,34 @@ int smmu_viommu_free(smmu_viommu_t *v)
     if (v->nvdevs || v->nested)
         return SMMU_EBUSY;
     v->parent->viommu = 0;
-    v->smmu = 0;
+    smmu_bzero(v, sizeof *v);
     return 0;
 }
 
-static smmu_vdev_t *vdev_by_vsid(const smmu_viommu_t *v, uint32_t vsid)
+unsigned smmu_viommu_vmid(const smmu_viommu_t *v)
 {
-    unsigned i;
+    return v && v->smmu ? v->vmid : 0u;
+}
 
-    for (i = 0; i < v->nvdevs; i++)
-        if (v->vdevs[i].vsid == vsid)
-            return (smmu_vdev_t *)&v->vdevs[i];
+unsigned smmu_viommu_ias(const smmu_viommu_t *v)
+{
+    return v && v->smmu && v->parent ? v->parent->pgt.cfg.ias : 0u;
+}
+
+/* The master bound to v as vsid: each bound master carries its vSID. */
+static smmu_master_t *vdev_by_vsid(const smmu_viommu_t *v, uint32_t vsid)
+{
+    smmu_master_t *m;
+
+    for (m = v->smmu->masters; m; m = m->next)
+        if (m->viommu == v && m->vsid == vsid)
+            return m;
     return 0;
 }
 
 int smmu_viommu_vdev_add(smmu_viommu_t *v, smmu_master_t *m, uint32_t vsid)
 {
-    if (!v || !v->smmu || !m || m->smmu != v->smmu)
+    if (!v || !v->smmu || !m || m->smmu != v->smmu || !smmu_master_listed(v->smmu, m))
         return SMMU_EINVAL;
     if (m->viommu || vdev_by_vsid(v, vsid))
         return SMMU_EEXIST;
@@ -101,10 +153,6 @@ int smmu_viommu_vdev_add(smmu_viommu_t *v, smmu_master_t *m, uint32_t vsid)
                      "master; refused sid=", m->sid);
         return SMMU_ENOTSUP;
     }
-    if (v->nvdevs == SMMU_VIOMMU_MAX_VDEVS)
-        return SMMU_ENOSPC;
-    v->vdevs[v->nvdevs].master = m;
-    v->vdevs[v->nvdevs].vsid = vsid;
     v->nvdevs++;
     m->viommu = v;
     m->vsid = vsid;
@@ -113,21 +161,12 @@ int smmu_viommu_vdev_add(smmu_viommu_t *v, smmu_master_t *m, uint32_t vsid)
 
 int smmu_viommu_vdev_del(smmu_viommu_t *v, smmu_master_t *m)
 {
-    unsigned i;
-
-    if (!v || !v->smmu || !m)
+    if (!v || !v->smmu || !m || !m->smmu)
         return SMMU_EINVAL;
     if (m->viommu != v)
         return SMMU_ENOENT;
     if (m->domain && m->domain->type == SMMU_DOMAIN_NESTED)
         return SMMU_EBUSY;
-    for (i = 0; i < v->nvdevs; i++)
-        if (v->vdevs[i].master == m)
-            break;
-    if (i == v->nvdevs)
-        return SMMU_ENOENT;
-    for (; i + 1u < v->nvdevs; i++)
-        v->vdevs[i] = v->vdevs[i + 1u];
     v->nvdevs--;
     m->viommu = 0;
     m->vsid = 0;
@@ -136,14 +175,14 @@ int smmu_viommu_vdev_del(smmu_viommu_t *v, smmu_master_t *m)
 
 int smmu_viommu_vsid_to_sid(const smmu_viommu_t *v, uint32_t vsid, uint32_t *sid)
 {
-    const smmu_vdev_t *vd;
+    const smmu_master_t *m;
 
     if (!v || !v->smmu || !sid)
         return SMMU_EINVAL;
-    vd = vdev_by_vsid(v, vsid);
-    if (!vd)
+    m = vdev_by_vsid(v, vsid);
+    if (!m)
         return SMMU_ENOENT;
-    *sid = vd->master->sid;
+    *sid = m->sid;
     return 0;
 }
 
@@ -156,6 +195,9 @@ int smmu_nested_domain_init(smmu_domain_t *d, smmu_viommu_t *v, const uint64_t g
 
     if (!d)
         return SMMU_EINVAL;
+    /* A live domain (a VMM keeping one per vSID) is refused, never counted twice. */
+    if (v && v->smmu && smmu_domain_listed(v->smmu, d))
+        return SMMU_EBUSY;
     smmu_bzero(d, sizeof *d);
     if (!v || !v->smmu || !guest_ste)
         return SMMU_EINVAL;
@@ -191,28 +233,9 @@ int smmu_nested_domain_init(smmu_domain_t *d, smmu_viommu_t *v, const uint64_t g
     d->vmid = v->vmid;
     d->guest_ste[0] = g0;
     d->guest_ste[1] = g1;
+    smmu_domain_link(v->smmu, d);
     v->nested++;
     return 0;
-}
-
-void smmu_make_nested_ste(const smmu_domain_t *d, uint64_t ste[8])
-{
-    const uint64_t *g = d->guest_ste;
-    unsigned cfg = (unsigned)((g[0] & STE_CONFIG_MASK) >> STE_CONFIG_SHIFT);
-
-    if (!d->viommu || !(g[0] & STE_V_MASK) || (cfg != STE_CFG_BYPASS && cfg != STE_CFG_S1)) {
-        smmu_make_abort_ste(ste);
-        return;
-    }
-    /* The parent's stage 2 (S2FWB, S2PTW, VMID, walk attributes) ... */
-    smmu_make_s2_ste(d->viommu->parent, ste);
-    if (cfg == STE_CFG_BYPASS)
-        return;
-    /* ... under the guest's stage 1: its CD table (an IPA), format, size, default
-     * substream and CD fetch attributes; StreamWorld NS-EL1 (STRW = 0). */
-    DW_SET(STE, CONFIG, ste, STE_CFG_NESTED);
-    ste[0] |= g[0] & (STE_S1FMT_MASK | STE_S1CONTEXTPTR_MASK | STE_S1CDMAX_MASK);
-    ste[1] |= g[1] & SMMU_GUEST_STE1_ALLOWED;
 }
 
 /* ---- guest invalidation --------------------------------------------------------------------- */
@@ -242,6 +265,10 @@ static int convert_cmd(const smmu_viommu_t *v, const smmu_cmd_t *in, smmu_cmd_t 
         /* The guest's ASIDs live in its VM's VMID: whatever VMID it wrote is replaced. */
         DW_SET(CMD, VMID, out->dw, v->vmid);
         return 0;
+    case CMD_OP_TLBI_NSNH_ALL:
+        /* A guest resetting its virtual SMMU: everything it can own is its VMID's
+         * stage-1 entries (as Linux turns it into TLBI_NH_ALL). */
+        return smmu_cmd_tlbi_nh_all(out, v->vmid);
     case CMD_OP_CFGI_STE:
     case CMD_OP_CFGI_CD:
     case CMD_OP_CFGI_CD_ALL:
@@ -281,10 +308,7 @@ int smmu_viommu_invalidate(smmu_viommu_t *v, const smmu_cmd_t *cmds, size_t n, s
     smmu_batch_init(&b);
     for (i = 0; i < n && ret == 0; i++) {
         (void)convert_cmd(v, &cmds[i], &c);
-        if (b.n == SMMU_BATCH_MAX)
-            ret = smmu_batch_submit(v->smmu, &b, false, SMMU_CS_NONE);
-        if (ret == 0)
-            ret = smmu_batch_add(&b, &c);
+        ret = smmu_batch_add(v->smmu, &b, &c);
     }
     if (ret == 0)
         ret = smmu_batch_submit(v->smmu, &b, true, SMMU_CS_NONE);
@@ -305,7 +329,7 @@ bool smmu_viommu_report(struct smmu_viommu *v, const struct smmu_master *m,
     char line[SMMU_LINE];
     unsigned i;
 
-    if (!v || !v->smmu || m->viommu != v)
+    if (!v || !v->smmu || !m || m->viommu != v)
         return false;
     for (i = 0; i < 4u; i++)
         g.dw[i] = ev->dw[i];

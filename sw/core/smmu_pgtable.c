@@ -524,11 +524,14 @@ static int unmap_level(smmu_pgtable_t *pgt, uint64_t *table, unsigned level, uin
     return 0;
 }
 
-int64_t smmu_pgtable_unmap(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size, smmu_gather_t *g)
+int smmu_pgtable_unmap_bytes(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size,
+                             smmu_gather_t *g, uint64_t *bytes)
 {
-    uint64_t bytes = 0, limit;
+    uint64_t limit, n = 0;
     int ret;
 
+    if (bytes)
+        *bytes = 0;
     if (!pgt || !pgt->root || !g || size == 0u || ((iova | size) & (SMMU_PAGE_SIZE - 1u)))
         return SMMU_EINVAL;
     limit = shl64(1, pgt->cfg.ias);
@@ -536,10 +539,20 @@ int64_t smmu_pgtable_unmap(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size, sm
         return SMMU_EINVAL;
     g->hal = pgt->hal;
     ret = unmap_level(pgt, (uint64_t *)pgt->root, pgt->start_level, 0, iova, iova + size, g,
-                      &bytes);
-    pgt->mapped -= bytes;
+                      &n);
+    pgt->mapped -= n;
     /* Cleared entries visible before the caller's invalidation commands. */
     pgt->hal->wmb(pgt->hal->ctx);
+    if (bytes)
+        *bytes = n;
+    return ret;
+}
+
+int64_t smmu_pgtable_unmap(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size, smmu_gather_t *g)
+{
+    uint64_t bytes = 0;
+    int ret = smmu_pgtable_unmap_bytes(pgt, iova, size, g, &bytes);
+
     return ret ? ret : (int64_t)bytes;
 }
 

@@ -15,7 +15,7 @@
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
 #include "smmu/smmu_regs.h"
-#include "smmu_hal_guest.h"
+#include "smmu/smmu_guest.h"
 #include "smmu_hal_sim.h"
 
 static unsigned failures;
@@ -265,7 +265,7 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
              "events, refused %llu calls", smmu_strerror(ret),
              (unsigned long long)viommu.stats.cmds, (unsigned long long)viommu.stats.events,
              (unsigned long long)viommu.stats.refused);
-    step("nested tear-down", ret == 0 && guest_hal.allocs == 0, detail);
+    step("nested tear-down", ret == 0 && guest_hal.pool.allocs == 0, detail);
 }
 
 int main(void)
@@ -327,13 +327,13 @@ int main(void)
     smmu_cmd_t c;
     smmu_batch_init(&b);
     smmu_cmd_cfgi_ste(&c, 5, false);
-    smmu_batch_add(&b, &c);
+    smmu_batch_add(&smmu, &b, &c);
     smmu_cmd_tlbi_nh_asid(&c, 1, 7);
-    smmu_batch_add(&b, &c);
+    smmu_batch_add(&smmu, &b, &c);
     smmu_cmd_tlbi_s12_vmall(&c, 1);
-    smmu_batch_add(&b, &c);
+    smmu_batch_add(&smmu, &b, &c);
     smmu_cmd_tlbi_el2_all(&c);
-    smmu_batch_add(&b, &c);
+    smmu_batch_add(&smmu, &b, &c);
     uint64_t irq0 = sim_irq_count(sim, SIM_IRQ_CMD_SYNC);
     c0 = sim_cycles(sim);
     ret = smmu_batch_submit(&smmu, &b, true, SMMU_CS_IRQ);
@@ -386,8 +386,8 @@ int main(void)
     ret = smmu_teardown(&smmu);
     ack = sim_reg_read32(sim, SMMU_CR0ACK);
     snprintf(detail, sizeof detail, "%s; CR0ACK 0x%x, %u DMA allocations live",
-             smmu_strerror(ret), ack, hal.allocs);
-    step("tear-down", ret == 0 && ack == 0 && hal.allocs == 0, detail);
+             smmu_strerror(ret), ack, hal.pool.allocs);
+    step("tear-down", ret == 0 && ack == 0 && hal.pool.allocs == 0, detail);
 
     printf("\ndriver statistics: %" PRIu64 " commands, %" PRIu64 " syncs, %" PRIu64
            " events, %u global errors; %" PRIu64 " cycles in all\n",

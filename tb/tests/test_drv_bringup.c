@@ -75,7 +75,7 @@ TEST(drv_bringup_teardown)
     CHECK_EQ(smmu_teardown(s), 0);
     CHECK_EQ(sim_reg_read32(t->sim, SMMU_CR0ACK), 0);
     CHECK_EQ(sim_reg_read32(t->sim, SMMU_IRQ_CTRLACK), 0);
-    CHECK_EQ(fx->h.allocs, 0);
+    CHECK_EQ(fx->h.pool.allocs, 0);
 
     /* Up again, this time with the whole StreamID space: a 2-level table (SPLIT 8) if
      * the model has one. */

@@ -48,7 +48,7 @@ TEST(drv_cmdq_wrap_1000)
         for (unsigned k = 0; k < n; k++) {
             smmu_cmd_t c;
             make_cmd(&c, i++);
-            REQUIRE(smmu_batch_add(&b, &c) == 0, "batch add");
+            REQUIRE(smmu_batch_add(s, &b, &c) == 0, "batch add");
         }
         /* Every third batch without a sync: commands pile up behind the next one. */
         bool sync = batches % 3 != 1;

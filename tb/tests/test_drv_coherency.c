@@ -24,7 +24,7 @@
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
 #include "smmu/smmu_pgtable.h"
-#include "smmu_hal_guest.h"
+#include "smmu/smmu_guest.h"
 #include "test_drv_common.h"
 
 #define RW (SMMU_PROT_READ | SMMU_PROT_WRITE)
@@ -99,7 +99,7 @@ TEST(drv_coh_fw_coherent)
     /* An unknown firmware word is refused before anything is allocated. */
     fx = drv_probe(t);
     CHECK_EQ(smmu_init(&fx->s, &bad), SMMU_EINVAL);
-    CHECK_EQ(fx->h.allocs, 0);
+    CHECK_EQ(fx->h.pool.allocs, 0);
     smmu_hal_sim_fini(&fx->h);
 
     mem_write64(t->sim, DATA_PA + 0x3000, 0xc0ffee0000000001ull);
@@ -149,7 +149,8 @@ TEST(drv_coh_fw_coherent)
         CHECK_EQ(FGET(ste, STE_S1CIR), coh ? 1 : 0);
         CHECK_EQ(FGET(ste, STE_S1COR), coh ? 1 : 0);
         CHECK_EQ(FGET(ste, STE_S1CSH), coh ? 3 : 2);
-        cd = (const uint64_t *)s1.cd.cpu;
+        cd = smmu_master_cd(&m[0], 0); /* the master's CD table holds s1's CD */
+        REQUIRE(cd != NULL, "CD of sid 0x20");
         CHECK_EQ(FGET(cd, CD_IR0), coh ? 1 : 0);
         CHECK_EQ(FGET(cd, CD_OR0), coh ? 1 : 0);
         CHECK_EQ(FGET(cd, CD_SH0), coh ? 3 : 2);
@@ -568,7 +569,7 @@ static void guest_free(test_ctx_t *t, guest_t *g)
 
     smmu_pgtable_free(&g->pgt);
     g->gh.hal.dma_free(g->gh.hal.ctx, g->cd_cpu, g->cd_ipa, CD_BYTES);
-    CHECK_EQ(g->gh.allocs, 0);
+    CHECK_EQ(g->gh.pool.allocs, 0);
     host->dma_free(host->ctx, g->ram, g->ram_pa, GUEST_RAM_SIZE);
 }
 

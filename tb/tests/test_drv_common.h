@@ -47,7 +47,7 @@ static inline drv_fx_t *drv_up(test_ctx_t *t, const smmu_config_t *cfg)
 static inline void drv_down(test_ctx_t *t, drv_fx_t *fx)
 {
     CHECK_EQ(smmu_teardown(&fx->s), 0);
-    CHECK_EQ(fx->h.allocs, 0);
+    CHECK_EQ(fx->h.pool.allocs, 0);
     smmu_hal_sim_fini(&fx->h);
 }
 
@@ -155,8 +155,10 @@ static inline void drv_map_stress(test_ctx_t *t, drv_fx_t *fx, smmu_domain_t *d,
                 unsigned mapped = 0;
                 for (i = 0; i < n; i++)
                     mapped += drv_st_map[first + i] != 0;
-                int64_t r = smmu_domain_unmap(d, iova, (uint64_t)n * 0x1000);
-                CHECK(r == (int64_t)mapped * 4096, "unmap: %" PRId64 " want %u pages", r, mapped);
+                int err = 1;
+                uint64_t r = smmu_domain_unmap(d, iova, (uint64_t)n * 0x1000, &err);
+                CHECK(r == (uint64_t)mapped * 4096 && err == 0,
+                      "unmap: %" PRIu64 " (%s) want %u pages", r, smmu_strerror(err), mapped);
                 for (i = 0; i < n; i++)
                     drv_st_map[first + i] = 0;
                 unmaps++;

@@ -111,13 +111,13 @@ TEST(drv_domain_dma_each_type)
     }
 
     /* Unmap: gone at once (the TLB held it: read just before). */
-    CHECK_EQ(smmu_domain_unmap(&s1, 0x40005000, 0x1000), 0x1000);
+    CHECK_EQ(smmu_domain_unmap(&s1, 0x40005000, 0x1000, NULL), 0x1000);
     r = drv_dma_read(t, sids[2], 0x40005000, &v);
     CHECK(r.resp != 0, "unmapped page faults");
     r = drv_dma_read(t, sids[2], 0x40006000, &v); /* the rest of the split block */
     CHECK_EQ(r.resp, 0);
     CHECK_EQ(v, drv_tag_of(DATA_PA + 0x6000));
-    CHECK_EQ(smmu_domain_unmap(&s2, 0x80000000, 0x200000), 0x200000);
+    CHECK_EQ(smmu_domain_unmap(&s2, 0x80000000, 0x200000, NULL), 0x200000);
     r = drv_dma_read(t, sids[3], 0x80007000, &v);
     CHECK(r.resp != 0, "unmapped IPA faults");
 
@@ -153,7 +153,9 @@ TEST(drv_domain_linear_table)
     CHECK_EQ(smmu_domain_init(&s1, &fx->s, SMMU_DOMAIN_S1, NULL), 0);
     CHECK_EQ(smmu_master_init(&m, &fx->s, 63), 0);
     CHECK_EQ(smmu_master_init(&m, &fx->s, 64), SMMU_EINVAL);
-    CHECK_EQ(smmu_master_init(&m, &fx->s, 63), 0);
+    /* m is live (refusals above left it so): a re-init is refused. */
+    CHECK_EQ(smmu_master_init(&m, &fx->s, 63), SMMU_EBUSY);
+    CHECK(smmu_find_master(&fx->s, 63) == &m, "m still listed");
     CHECK_EQ(smmu_attach(&m, &s1), 0);
     CHECK_EQ(m.last_syncs, 2);
     drv_tag_pages(t, DATA_PA, 0x1000);

@@ -13,7 +13,7 @@
 
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
-#include "smmu_hal_guest.h"
+#include "smmu/smmu_guest.h"
 #include "test_drv_common.h"
 
 #define RW (SMMU_PROT_READ | SMMU_PROT_WRITE)
@@ -127,7 +127,7 @@ static void hv_down(test_ctx_t *t, hv_t *h)
     CHECK_EQ(smmu_viommu_free(&h->v), 0);
     CHECK_EQ(smmu_domain_free(&h->parent), 0);
     CHECK_EQ(smmu_master_fini(&h->m), 0);
-    CHECK(h->g.allocs == 0, "guest allocations leaked: %u", h->g.allocs);
+    CHECK(h->g.pool.allocs == 0, "guest allocations leaked: %u", h->g.pool.allocs);
     host->dma_free(host->ctx, h->ram.cpu, h->ram.pa, h->ram.size);
     CHECK_EQ(drv_gerror_active(t), 0);
     drv_down(t, h->fx);
@@ -381,7 +381,7 @@ TEST(drv_nested_guest_flow)
     CHECK_EQ(gread(t, VA0, NULL), gtag(2)); /* in the TLB */
     hv_clear(h);
     uint64_t tlbi0 = h->parent.stats.tlbi_cmds;
-    CHECK_EQ(smmu_domain_unmap(&h->parent, G_DATA(2), PG), (int64_t)PG);
+    CHECK_EQ(smmu_domain_unmap(&h->parent, G_DATA(2), PG, NULL), PG);
     test_log(t, "parent unmap of one page: %" PRIu64 " TLBI commands",
              h->parent.stats.tlbi_cmds - tlbi0);
     CHECK(h->parent.stats.tlbi_cmds - tlbi0 >= 2, "TLBI_S2_IPA and TLBI_NH_ALL");
@@ -816,7 +816,6 @@ TEST(drv_nested_invalidate_refused)
     BAD("TLBI_S2_IPA", smmu_cmd_tlbi_s2_ipa(&cmd, h->parent.vmid, G_DATA(0), true, NULL),
         SMMU_EINVAL);
     BAD("TLBI_S12_VMALL", smmu_cmd_tlbi_s12_vmall(&cmd, h->parent.vmid), SMMU_EINVAL);
-    BAD("TLBI_NSNH_ALL", smmu_cmd_tlbi_nsnh_all(&cmd), SMMU_EINVAL);
     BAD("TLBI_EL2_ALL", smmu_cmd_tlbi_el2_all(&cmd), SMMU_EINVAL);
     BAD("TLBI_EL2_ASID", smmu_cmd_tlbi_el2_asid(&cmd, A.d.asid), SMMU_EINVAL);
     BAD("TLBI_EL2_VA", smmu_cmd_tlbi_el2_va(&cmd, A.d.asid, VA0, true, NULL), SMMU_EINVAL);
@@ -901,6 +900,19 @@ TEST(drv_nested_invalidate_refused)
                 "vIOMMU refused %" PRIu64 " calls, accepted %" PRIu64 " commands", nb,
              h->v.stats.refused, h->v.stats.cmds);
     CHECK_EQ(hv_dispatch(h), 0);
+
+    /* A guest resetting its SMMU sends TLBI_NSNH_ALL: the vIOMMU issues TLBI_NH_ALL of
+     * the guest's VMID instead (as Linux), which drops the guest's stale entry. */
+    CHECK_EQ(smmu_pgtable_unmap(&A.d.pgt, VA0, PG, &lazy), (int64_t)PG);
+    gmap(t, &A, VA0, G_DATA(0), PG, RW, SMMU_MAP_MEM);
+    CHECK_EQ(gread(t, VA0, NULL), gtag(1)); /* stale */
+    smmu_cmd_t nsnh;
+    CHECK_EQ(smmu_cmd_tlbi_nsnh_all(&nsnh), 0);
+    cmds0 = fx->s.stats.cmds;
+    CHECK_EQ(ginv1(h, &nsnh), 0);
+    CHECK_EQ(fx->s.stats.cmds - cmds0, 2); /* TLBI_NH_ALL + CMD_SYNC */
+    CHECK_EQ(gread(t, VA0, NULL), gtag(0));
+    smmu_gather_release(&lazy);
 
     CHECK_EQ(smmu_detach(&h->m), 0);
     CHECK_EQ(smmu_domain_free(&nd), 0);
@@ -998,6 +1010,59 @@ TEST(drv_nested_attrs_fwb)
     CHECK_EQ(smmu_domain_free(&nb), 0);
     gctx_free(&A);
     CHECK_EQ(hv_dispatch(h), 0);
+    hv_down(t, h);
+}
+
+/* ---- 4b. a master handed from the host to its guest ---------------------------------------- */
+
+/* A fault of the device's previous host domain may still be in the event queue when the
+ * device goes to the guest: it must reach the host's handler, never the guest (its
+ * address is a host IOVA). The driver drains the queue (CMD_SYNC, then routes what is in
+ * it) before the master changes owner. */
+TEST(drv_nested_owner_drain)
+{
+    hv_t *h = hv_up(t, NULL);
+    smmu_domain_t hs, nd;
+    evlog_t host;
+    gctx_t A;
+    uint64_t s[2];
+    const uint64_t host_iova = 0x7770000ull;
+
+    memset(&host, 0, sizeof host);
+    REQUIRE(smmu_domain_init(&hs, &h->fx->s, SMMU_DOMAIN_S1, NULL) == 0, "host S1");
+    smmu_domain_set_fault_handler(&hs, ev_collect, &host);
+    gctx_init(t, h, &A, 5);
+    gmap(t, &A, VA0, G_DATA(0), PG, RW, SMMU_MAP_MEM);
+    gste_s1(s, A.cd_ipa);
+    CHECK_EQ(smmu_nested_domain_init(&nd, &h->v, s), 0);
+    hv_clear(h);
+
+    /* The host domain faults; nobody drains the queue before the hand-over. */
+    CHECK_EQ(smmu_attach(&h->m, &hs), 0);
+    CHECK_EQ(gread(t, host_iova, NULL), ~0ull);
+    CHECK_EQ(smmu_attach(&h->m, &nd), 0);
+    CHECK_EQ(gread(t, VA0, NULL), gtag(0));
+    (void)hv_dispatch(h);
+    CHECK(h->gev.n == 0, "the guest got %u event(s) of the host domain", h->gev.n);
+    CHECK(host.n == 1, "the host domain's handler got %u event(s)", host.n);
+    if (host.n == 1) {
+        CHECK_EQ(EVF(&host.ev[0], SID), PSID);
+        CHECK_EQ(EVF(&host.ev[0], INPUTADDR), host_iova);
+    }
+    /* And back: the guest's fault, still queued when the device returns to the host, is
+     * the guest's. */
+    host.n = 0;
+    CHECK_EQ(gread(t, VA0 + 0x100000, NULL), ~0ull);
+    CHECK_EQ(smmu_attach(&h->m, &hs), 0);
+    CHECK(h->gev.n == 1 && host.n == 0, "guest fault at hand-back: guest %u host %u",
+          h->gev.n, host.n);
+    if (h->gev.n == 1)
+        CHECK_EQ(EVF(&h->gev.ev[0], SID), VSID);
+    CHECK_EQ(smmu_detach(&h->m), 0);
+    CHECK_EQ(smmu_domain_free(&nd), 0);
+    CHECK_EQ(smmu_domain_free(&hs), 0);
+    gctx_free(&A);
+    (void)hv_dispatch(h);
     hv_down(t, h);
 }
 
@@ -1100,9 +1165,11 @@ TEST(drv_nested_lifecycle)
     CHECK_EQ(smmu_master_init_fw(&mc, &fx->s, 0x12, bind), 0);
     CHECK_EQ(smmu_master_init_fw(&mw, &fx->s, 0x13, SMMU_MASTER_CANWBS), 0);
     CHECK_EQ(smmu_master_init_fw(&mw, &fx->s, 0x10, 0), SMMU_EEXIST); /* ma has 0x10 */
-    CHECK_EQ(smmu_master_init_fw(&mw, &fx->s, 0x13, SMMU_MASTER_CANWBS), 0);
+    /* mw is live: a re-init is refused and changes nothing (fini it first). */
+    CHECK_EQ(smmu_master_init_fw(&mw, &fx->s, 0x13, SMMU_MASTER_CANWBS), SMMU_EBUSY);
     CHECK_EQ(smmu_master_init_fw(&mw, &fx->s, 0x13, 0x80), SMMU_EINVAL);
-    CHECK_EQ(smmu_master_init_fw(&mw, &fx->s, 0x13, SMMU_MASTER_CANWBS), 0);
+    CHECK_EQ(smmu_master_init_fw(&mw, &fx->s, 0x13, SMMU_MASTER_CANWBS), SMMU_EBUSY);
+    CHECK(mw.fw_flags == SMMU_MASTER_CANWBS && mw.sid == 0x13, "mw unchanged");
     CHECK(smmu_find_master(&fx->s, 0x13) == &mw, "find_master");
     CHECK_EQ(smmu_viommu_vdev_add(&v1, &ma, 1), 0);
     CHECK_EQ(smmu_viommu_vdev_add(&v1, &mb, 1), SMMU_EEXIST);  /* vSID taken */
@@ -1141,10 +1208,20 @@ TEST(drv_nested_lifecycle)
     CHECK_EQ(smmu_attach(&mc, &nd), SMMU_EINVAL);  /* bound to v2 */
     CHECK_EQ(smmu_attach(&mw, &nd), SMMU_EINVAL);  /* bound to v3 */
     {
+        /* Bound to no vIOMMU: a guest abort or bypass domain takes it (as Linux, for a
+         * guest whose SMMU is off), a guest stage-1 domain does not (no vSID). */
         smmu_master_t mu;
+        smmu_domain_t ns1;
         CHECK_EQ(smmu_master_init(&mu, &fx->s, 0x20), 0);
-        CHECK_EQ(smmu_attach(&mu, &nd), SMMU_EINVAL); /* bound to none */
+        CHECK_EQ(smmu_attach(&mu, &nd), 0); /* nd: guest bypass */
+        CHECK(mu.domain == &nd, "unbound master on a guest bypass domain");
+        CHECK_EQ(smmu_detach(&mu), 0);
+        s[0] = STE_V_MASK | ((uint64_t)STE_CFG_S1 << STE_CONFIG_SHIFT) | 0x1000;
+        CHECK_EQ(smmu_nested_domain_init(&ns1, &v1, s), 0);
+        CHECK_EQ(smmu_attach(&mu, &ns1), SMMU_EINVAL);
         CHECK_EQ(mu.domain, NULL);
+        CHECK_EQ(smmu_domain_free(&ns1), 0);
+        gste_cfg(s, STE_CFG_BYPASS);
         CHECK_EQ(smmu_master_fini(&mu), 0);
     }
     {

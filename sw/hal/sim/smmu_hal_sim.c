@@ -27,93 +27,24 @@ static void sim_wr64(void *ctx, uint32_t off, uint64_t val)
     sim_reg_write64(((smmu_hal_sim_t *)ctx)->sim, off, val);
 }
 
-/* ---- page allocator over the DMA pool ------------------------------------------------ */
-
-static bool page_used(const smmu_hal_sim_t *h, uint32_t p)
-{
-    return (h->used[p / 32u] >> (p % 32u)) & 1u;
-}
-
-static void page_mark(smmu_hal_sim_t *h, uint32_t p, bool used)
-{
-    if (used)
-        h->used[p / 32u] |= 1u << (p % 32u);
-    else
-        h->used[p / 32u] &= ~(1u << (p % 32u));
-}
-
-static bool is_pow2(size_t v)
-{
-    return v && !(v & (v - 1u));
-}
+/* ---- DMA memory: the core's page allocator over the harness's pool ---------------------- */
 
 static int sim_dma_alloc(void *ctx, size_t size, size_t align, void **cpu, uint64_t *pa)
 {
-    smmu_hal_sim_t *h = ctx;
-    size_t size_pow2 = 1;
-    uint32_t pages, step, start;
-
-    if (size == 0 || size > h->pool_size || !is_pow2(align))
-        return SMMU_EINVAL;
-    while (size_pow2 < size)
-        size_pow2 <<= 1;
-    if (align > size_pow2)
-        return SMMU_EINVAL;
-    pages = (uint32_t)((size + SMMU_HAL_SIM_PAGE - 1u) / SMMU_HAL_SIM_PAGE);
-    /* The pool's PA is aligned far beyond any allocation, so aligning page numbers
-     * aligns physical addresses. */
-    step = align > SMMU_HAL_SIM_PAGE ? (uint32_t)(align / SMMU_HAL_SIM_PAGE) : 1u;
-    for (start = 0; start + pages <= h->npages; start += step) {
-        uint32_t p;
-        for (p = 0; p < pages && !page_used(h, start + p); p++)
-            ;
-        if (p < pages)
-            continue;
-        for (p = 0; p < pages; p++)
-            page_mark(h, start + p, true);
-        h->alloc_pages[start] = pages;
-        h->bytes_in_use += (size_t)pages * SMMU_HAL_SIM_PAGE;
-        h->allocs++;
-        *cpu = h->pool + (size_t)start * SMMU_HAL_SIM_PAGE;
-        *pa = h->pool_pa + (uint64_t)start * SMMU_HAL_SIM_PAGE;
-        memset(*cpu, 0, (size_t)pages * SMMU_HAL_SIM_PAGE);
-        return 0;
-    }
-    return SMMU_ENOMEM;
+    return smmu_pool_alloc(&((smmu_hal_sim_t *)ctx)->pool, size, align, cpu, pa);
 }
 
 static void sim_dma_free(void *ctx, void *cpu, uint64_t pa, size_t size)
 {
-    smmu_hal_sim_t *h = ctx;
-    uint32_t start, pages;
-
-    if (!cpu)
-        return;
-    start = (uint32_t)(((uint8_t *)cpu - h->pool) / SMMU_HAL_SIM_PAGE);
-    pages = (uint32_t)((size + SMMU_HAL_SIM_PAGE - 1u) / SMMU_HAL_SIM_PAGE);
-    if ((uint8_t *)cpu < h->pool || start >= h->npages ||
-        (uint8_t *)cpu != h->pool + (size_t)start * SMMU_HAL_SIM_PAGE ||
-        pa != h->pool_pa + (uint64_t)start * SMMU_HAL_SIM_PAGE ||
-        h->alloc_pages[start] != pages) {
-        /* A driver bug: say so loudly, but keep the allocator consistent. */
+    if (smmu_pool_free(&((smmu_hal_sim_t *)ctx)->pool, cpu, pa, size))
+        /* A driver bug: say so loudly (the pool stays consistent). */
         printf("smmu_hal_sim: bad dma_free(cpu=%p, pa=0x%llx, size=%zu)\n", cpu,
                (unsigned long long)pa, size);
-        return;
-    }
-    for (uint32_t p = 0; p < pages; p++)
-        page_mark(h, start + p, false);
-    h->alloc_pages[start] = 0;
-    h->bytes_in_use -= (size_t)pages * SMMU_HAL_SIM_PAGE;
-    h->allocs--;
 }
 
 static void *sim_pa_to_cpu(void *ctx, uint64_t pa)
 {
-    smmu_hal_sim_t *h = ctx;
-
-    if (pa < h->pool_pa || pa - h->pool_pa >= h->pool_size)
-        return NULL;
-    return h->pool + (size_t)(pa - h->pool_pa);
+    return smmu_pool_pa_to_cpu(&((smmu_hal_sim_t *)ctx)->pool, pa);
 }
 
 /* ---- barriers, time, log ----------------------------------------------------------- */
@@ -149,16 +80,19 @@ static void sim_log(void *ctx, int level, const char *msg)
 
 int smmu_hal_sim_init(smmu_hal_sim_t *h, sim_t *sim)
 {
+    uint8_t *pool;
+    uint64_t pool_pa = 0;
+    size_t pool_size = 0;
+
     memset(h, 0, sizeof *h);
     h->sim = sim;
-    h->pool = mem_dma_pool(sim, &h->pool_pa, &h->pool_size);
-    if (!h->pool || h->pool_size < SMMU_HAL_SIM_PAGE || (h->pool_pa % SMMU_HAL_SIM_PAGE))
+    pool = mem_dma_pool(sim, &pool_pa, &pool_size);
+    if (!pool || smmu_pool_init(&h->pool, pool, pool_pa, pool_size, h->used, h->first,
+                                SMMU_HAL_SIM_MAX_PAGES))
         return -1;
-    h->npages = (uint32_t)(h->pool_size / SMMU_HAL_SIM_PAGE);
-    if (h->npages > SMMU_HAL_SIM_MAX_PAGES)
-        h->npages = SMMU_HAL_SIM_MAX_PAGES;
     h->log_level = SMMU_LOG_INFO;
     h->hal.ctx = h;
+    h->hal.caps = SMMU_HAL_CAP_STORE64;
     h->hal.read32 = sim_rd32;
     h->hal.write32 = sim_wr32;
     h->hal.read64 = sim_rd64;
@@ -175,8 +109,8 @@ int smmu_hal_sim_init(smmu_hal_sim_t *h, sim_t *sim)
 
 void smmu_hal_sim_fini(smmu_hal_sim_t *h)
 {
-    if (h->allocs)
-        printf("smmu_hal_sim: %u DMA allocations (%zu bytes) still live\n", h->allocs,
-               h->bytes_in_use);
-    h->npages = 0;
+    if (h->pool.allocs)
+        printf("smmu_hal_sim: %u DMA allocations (%zu bytes) still live\n", h->pool.allocs,
+               h->pool.bytes_in_use);
+    h->pool.npages = 0;
 }

@@ -14,6 +14,19 @@
  *   smmu_teardown()  disable and free
  *
  * Errors are negative enum smmu_err values; 0 (or a count) is success.
+ *
+ * The failure rule (every call of smmu.h, smmu_domain.h, smmu_nested.h):
+ *   - a call that returns an error leaves the driver's state and the hardware's
+ *     unchanged (statistics and the log aside), unless its description says what it
+ *     leaves behind (a time-out or SMMU_EIO in the middle of a hardware sequence);
+ *   - an object whose init failed is dead: every later call on it returns an error
+ *     (SMMU_EINVAL) and does nothing, until it is initialised again;
+ *   - initialising a live object (an initialised smmu_t, a domain, a nested domain, a
+ *     master, a vIOMMU not yet freed) is refused with SMMU_EBUSY and changes nothing:
+ *     free it first. Only storage that was never initialised, or whose object is
+ *     dead or freed, may be handed to an init.
+ * Storage never handed to an init is the caller's responsibility: the driver cannot
+ * tell it from a live object and does not try beyond what each init describes.
  */
 #ifndef SMMU_H
 #define SMMU_H
@@ -37,7 +50,7 @@ enum smmu_err {
     SMMU_EINVAL = -3,    /* an invalid argument or a call in the wrong state */
     SMMU_ENOMEM = -4,    /* the HAL could not allocate DMA memory */
     SMMU_EIO = -5,       /* the hardware reported an error (a command was dropped, ...) */
-    SMMU_ENOSPC = -6,    /* no room (a full command batch) */
+    SMMU_ENOSPC = -6,    /* no room (no free ASID or VMID, ...) */
     SMMU_EBUSY = -7,     /* a GBPA update is still pending, or the SMMU is in use */
     SMMU_EEXIST = -8,    /* the address range is already (partly) mapped */
     SMMU_ENOENT = -9,    /* nothing mapped / not attached */
@@ -112,6 +125,9 @@ typedef struct smmu_config {
                               * single-copy-atomic 64-bit stores (automatic on a 32-bit
                               * CPU; for testing that path on a 64-bit host) */
     uint32_t timeout_us;     /* bound on every wait; 0 = 10000 us */
+    unsigned asid_bits;      /* ASIDs used: 1..2^asid_bits - 1; 0 = all the SMMU has (16
+                              * bits with IDR0.ASID16, else 8); at most that */
+    unsigned vmid_bits;      /* VMIDs used, the same with IDR0.VMID16 */
     unsigned fw_coherent;    /* the firmware's word on the SMMU's own accesses (DT
                               * "dma-coherent", IORT COHACC override): enum
                               * smmu_fw_coherent. It wins over IDR0.COHACC, which only
@@ -278,13 +294,14 @@ typedef struct smmu {
      * (allocated with the first attach; the descriptors hold only the PA). */
     smmu_dma_t l2_ptrs;       /* an array of l1_count `void *` (NULL: no table yet) */
 
-    /* ASIDs and VMIDs handed to domains (smmu_domain.h): 1..SMMU_MAX_IDS-1; 0 is
-     * reserved (ASID 0 unused, VMID 0 tags stage-1-only translations). */
-#define SMMU_MAX_IDS 256u
-    uint32_t asid_map[SMMU_MAX_IDS / 32u], vmid_map[SMMU_MAX_IDS / 32u];
+    /* Live domains (smmu_domain.h), sorted by ID space (none, ASID, VMID) and ID: the
+     * ASID and VMID allocator looks for the lowest gap, 1..2^asid_bits - 1 and
+     * 1..2^vmid_bits - 1 (0 is reserved: VMID 0 tags stage-1-only translations). */
+    struct smmu_domain *domains;
+    unsigned asid_bits, vmid_bits;
 
-    /* 64-bit structure words are written as two 32-bit stores (a 32-bit CPU, or
-     * cfg.split_stores); see smmu_domain.h. */
+    /* 64-bit structure words are written as two 32-bit stores (the HAL lacks
+     * SMMU_HAL_CAP_STORE64, or cfg.split_stores); see smmu_domain.h. */
     bool split64;
     /* Test hook (optional, normally NULL): called after every store to a live STE or CD
      * and after every CMD_SYNC of a structure update, with the entry as it now is in
@@ -326,8 +343,9 @@ typedef struct smmu {
  * tables, no 4 KB granule, big-endian-only (or reserved) TTENDIAN, stall forced
  * (STALL_MODEL >= 2, the driver only terminates), neither stage, AIDR major revision not
  * 0, preset tables or queues, reserved OAS, SIDSIZE > 32. Touches no register but the ID
- * registers. It (re)initialises all of *smmu, so tear an initialised instance down
- * first or its DMA memory is forgotten. Returns 0, SMMU_EINVAL (NULL smmu/hal or a
+ * registers. It (re)initialises all of *smmu (the storage may be anything, so a live
+ * instance cannot be told from garbage here: tear an initialised instance down first
+ * or its DMA memory is forgotten). Returns 0, SMMU_EINVAL (NULL smmu/hal or a
  * missing HAL function) or SMMU_ENODEV.
  */
 int smmu_probe(smmu_t *smmu, const smmu_hal_t *hal);
@@ -347,7 +365,9 @@ int smmu_init(smmu_t *smmu, const smmu_config_t *cfg);
 
 /* Disable interrupts, queues and translation (waiting for the ACKs) and free all DMA
  * memory. GBPA is left alone, so it decides what traffic does afterwards. Safe on a
- * probed-only SMMU. Returns 0 or SMMU_ETIMEDOUT (the memory is freed regardless). */
+ * probed-only SMMU. Domains, vIOMMUs and masters still live become dead (their memory
+ * is freed; the caller should have freed them first). Returns 0 or SMMU_ETIMEDOUT (the
+ * memory is freed regardless). */
 int smmu_teardown(smmu_t *smmu);
 
 /* Write CR0 and wait until CR0ACK matches it (CMDQEN, EVENTQEN, SMMUEN bits). */
@@ -400,7 +420,7 @@ int smmu_cmdq_submit(smmu_t *smmu, const smmu_cmd_t *cmds, size_t n, bool sync, 
 /* Submit one CMD_SYNC (signal cs) and wait for it; as smmu_cmdq_submit(.., 0, true, cs). */
 int smmu_cmdq_sync(smmu_t *smmu, unsigned cs);
 
-/* A batch accumulates commands for one smmu_cmdq_submit. */
+/* A batch accumulates commands for one smmu_cmdq_submit (as Linux's cmdq batches). */
 #define SMMU_BATCH_MAX 32u
 typedef struct smmu_batch {
     smmu_cmd_t cmds[SMMU_BATCH_MAX];
@@ -408,9 +428,13 @@ typedef struct smmu_batch {
 } smmu_batch_t;
 
 void smmu_batch_init(smmu_batch_t *b);
-/* Append a copy of *cmd; SMMU_ENOSPC when the batch is full (submit it first). */
-int smmu_batch_add(smmu_batch_t *b, const smmu_cmd_t *cmd);
-/* Submit the batch (plus a CMD_SYNC if `sync`), as smmu_cmdq_submit, and empty it. */
+/* Append a copy of *cmd. A full batch first submits itself (no CMD_SYNC) and starts
+ * again empty, so callers never see it fill up. Returns 0, or that submission's error:
+ * SMMU_EINVAL (not initialised) leaves the batch as it was; any other error empties it
+ * (its commands reached the queue; which took effect is unknown) and drops cmd. */
+int smmu_batch_add(smmu_t *smmu, smmu_batch_t *b, const smmu_cmd_t *cmd);
+/* Submit the batch (plus a CMD_SYNC if `sync`), as smmu_cmdq_submit, and empty it. A
+ * refusal (SMMU_EINVAL: not initialised, bad cs) leaves the batch unchanged. */
 int smmu_batch_submit(smmu_t *smmu, smmu_batch_t *b, bool sync, unsigned cs);
 
 /* ---- event queue -------------------------------------------------------------------- */

@@ -77,25 +77,26 @@ typedef struct smmu_domain_stats {
 } smmu_domain_stats_t;
 
 typedef struct smmu_domain {
-    smmu_t *smmu;
+    smmu_t *smmu;            /* NULL: dead (never initialised, init failed, or freed) */
     unsigned type;           /* enum smmu_domain_type */
     uint16_t asid;           /* S1 */
-    uint16_t vmid;           /* S2 (S1 domains use VMID 0) */
+    uint16_t vmid;           /* S2 (S1 domains use VMID 0); nested: the parent's */
     bool fwb;                /* S2: STE.S2FWB (and the tree's MemAttr encoding) */
     bool nest_parent;
     bool coherent_walk;      /* table walks are WB cacheable (smmu_t.coherent) */
     bool enforce_cc;         /* smmu_domain_enforce_cache_coherency() succeeded: only
                               * CANWBS masters may attach */
     smmu_pgtable_t pgt;      /* S1, S2 */
-    smmu_dma_t cd;           /* S1: the CD (64 bytes used) */
     unsigned attached;       /* masters attached */
     smmu_domain_stats_t stats;
     /* Events of attached masters (smmu_evtq_dispatch); NULL: the SMMU's handler. */
     smmu_event_cb_t fault_cb;
     void *fault_arg;
-    /* NESTED: the vIOMMU (its parent gives stage 2) and the validated guest STE. */
+    /* NESTED: the vIOMMU (its parent gives stage 2) and the validated guest STE. A nest
+     * parent: the vIOMMU on it. */
     struct smmu_viommu *viommu;
     uint64_t guest_ste[2];
+    struct smmu_domain *next;/* the SMMU's list of live domains */
 } smmu_domain_t;
 
 /* What the firmware (DT, ACPI IORT) says about a master: smmu_master_init_fw flags. */
@@ -104,14 +105,21 @@ typedef struct smmu_domain {
 #define SMMU_MASTER_CANWBS 0x2u       /* IORT CANWBS: its accesses are coherent write-back
                                        * whatever the attributes and No_snoop say */
 
-/* One StreamID and where it is attached (caller-owned). */
+/* One StreamID, its context descriptors and where it is attached (caller-owned). */
 typedef struct smmu_master {
-    smmu_t *smmu;
+    smmu_t *smmu;            /* NULL: dead (never initialised, init failed, or fini) */
     uint32_t sid;
     unsigned fw_flags;       /* SMMU_MASTER_* */
     smmu_domain_t *domain;   /* NULL: the STE aborts (never attached, or detached) */
-    unsigned last_syncs;     /* syncs the last attach/detach needed (0..3) */
+    unsigned last_syncs;     /* syncs the last attach/detach needed for the STE (0..3) */
     bool last_hitless;       /* the last attach/detach never exposed V = 0 */
+    unsigned last_cd_syncs;  /* ... and for the CD (0..3) */
+    /* The master's CD table (as Linux's cd_table): 2^cd_log2 CDs, linear (S1Fmt 0),
+     * allocated by a stage-1 attach; CD 0 (SubstreamID 0) holds the stage-1 domain's
+     * CD. Freed when the master leaves stage 1 (no other SubstreamID is in use yet),
+     * or by smmu_master_fini. */
+    smmu_dma_t cdtab;
+    unsigned cd_log2;        /* STE.S1CDMax; 0 today (SubstreamID 0 only) */
     struct smmu_viommu *viommu; /* bound to a vIOMMU (smmu_viommu_vdev_add) */
     uint32_t vsid;           /* its virtual StreamID there */
     struct smmu_master *next;/* the SMMU's list of masters */
@@ -119,17 +127,19 @@ typedef struct smmu_master {
 
 /*
  * Create a domain of `type` on an initialised SMMU. S1 needs IDR0.S1P, S2 needs
- * IDR0.S2P (else SMMU_ENOTSUP). S1 allocates an ASID, the tree and the CD (written
- * complete, V = 1, before any STE points at it); S2 allocates a VMID and the tree.
- * Returns 0, SMMU_EINVAL, SMMU_ENOTSUP, SMMU_ENOSPC (no free ASID/VMID) or SMMU_ENOMEM.
+ * IDR0.S2P (else SMMU_ENOTSUP). S1 allocates an ASID (the lowest free of
+ * 1..2^smmu->asid_bits - 1) and the tree; S2 a VMID (likewise) and the tree. Returns 0,
+ * SMMU_EINVAL, SMMU_ENOTSUP, SMMU_ENOSPC (no free ASID/VMID), SMMU_ENOMEM, or
+ * SMMU_EBUSY when d is a live domain (left unchanged). On any other failure d is dead.
  */
 int smmu_domain_init(smmu_domain_t *d, smmu_t *smmu, unsigned type, const smmu_domain_cfg_t *cfg);
 
 /*
  * Destroy a domain with no master attached (else SMMU_EBUSY): invalidate its TLB
- * entries (TLBI_NH_ASID or TLBI_S12_VMALL + CMD_SYNC), free the tree, the CD, and the
- * ASID/VMID. Returns 0 or a negative smmu_err (the memory is freed regardless, except
- * on SMMU_EBUSY/SMMU_EINVAL).
+ * entries (TLBI_NH_ASID or TLBI_S12_VMALL + CMD_SYNC), free the tree and the
+ * ASID/VMID. A nest parent with a vIOMMU is SMMU_EBUSY too. Returns 0 or a negative
+ * smmu_err (on SMMU_ETIMEDOUT/SMMU_EIO the domain is freed regardless; SMMU_EBUSY and
+ * SMMU_EINVAL change nothing). The domain is dead afterwards.
  */
 int smmu_domain_free(smmu_domain_t *d);
 
@@ -147,11 +157,23 @@ int smmu_domain_map(smmu_domain_t *d, uint64_t iova, uint64_t pa, uint64_t size,
  * one TLBI per 4 KB page, or one TLBI_NH_ASID / TLBI_S12_VMALL when that would exceed
  * SMMU_TLBI_MAX_PAGES; LEAF = 1 unless table pages were freed; then one CMD_SYNC (more
  * only when a split without BBML2 or a full list of freed tables forced an early
- * flush); then freed table pages go back to the HAL. Returns the bytes unmapped (>= 0)
- * or a negative smmu_err.
+ * flush); then freed table pages go back to the HAL.
+ * Returns the bytes unmapped, as Linux's iommu_unmap: the mapped part of the range
+ * (holes are skipped). `err` (may be NULL) gets 0 or the error that stopped the unmap
+ * part-way: then only what the return value counts was unmapped - and invalidated,
+ * unless the error came from the invalidation itself (SMMU_ETIMEDOUT/SMMU_EIO) - and
+ * the rest is still mapped. A refused call (SMMU_EINVAL) returns 0.
  */
 #define SMMU_TLBI_MAX_PAGES 64u
-int64_t smmu_domain_unmap(smmu_domain_t *d, uint64_t iova, uint64_t size);
+uint64_t smmu_domain_unmap(smmu_domain_t *d, uint64_t iova, uint64_t size, int *err);
+
+/* Read-only views of a domain (0 / false for a dead one): S2FWB, the ASID (S1), the
+ * VMID (S2; nested: the parent's), the input address size in bits (S1: VA; S2: IPA;
+ * nested: the parent's IPA size). */
+bool smmu_domain_fwb(const smmu_domain_t *d);
+unsigned smmu_domain_asid(const smmu_domain_t *d);
+unsigned smmu_domain_vmid(const smmu_domain_t *d);
+unsigned smmu_domain_ias(const smmu_domain_t *d);
 
 /* Output address of `iova` in a paging domain (identity: iova itself); 0 or
  * SMMU_ENOENT. */
@@ -166,18 +188,25 @@ int smmu_domain_flush(void *cookie, smmu_gather_t *g);
 /*
  * A master for StreamID `sid` (< 2^smmu->strtab_log2) with the firmware's description
  * `fw_flags` (SMMU_MASTER_*), not attached; touches no hardware. The master joins the
- * SMMU's list (re-initialising a listed master is allowed and keeps one entry). Returns
- * 0, SMMU_EINVAL, SMMU_EEXIST (another master has this StreamID) or SMMU_EBUSY (m is
- * listed and attached or bound to a vIOMMU: detach / unbind it first).
+ * SMMU's list. Returns 0, SMMU_EINVAL (m is then dead, unless it is live), SMMU_EEXIST
+ * (another master has this StreamID) or SMMU_EBUSY (m is live: on the list; fini it
+ * first). A live m is never changed by a refused call.
  */
 int smmu_master_init_fw(smmu_master_t *m, smmu_t *smmu, uint32_t sid, unsigned fw_flags);
 /* smmu_master_init_fw with no firmware flags (not coherent, not CANWBS). */
 int smmu_master_init(smmu_master_t *m, smmu_t *smmu, uint32_t sid);
 
-/* Forget a master: detach it (abort STE) if attached and leave the SMMU's list. SMMU_EBUSY
- * while it is bound to a vIOMMU. 0 or a negative smmu_err. smmu_teardown() forgets all
- * masters at once. */
+/* Forget a master: detach it (abort STE) if attached, free its CD table and leave the
+ * SMMU's list; it is dead afterwards. SMMU_EBUSY while it is bound to a vIOMMU. 0 or a
+ * negative smmu_err. smmu_teardown() forgets all masters at once. */
 int smmu_master_fini(smmu_master_t *m);
+
+/* Read-only views of a master (0 / false / NULL for a dead one): the STE syncs of the
+ * last attach/detach, whether it was hitless, and the CD of SubstreamID `ssid` in its
+ * CD table (NULL: none, or no table yet). */
+unsigned smmu_master_last_syncs(const smmu_master_t *m);
+bool smmu_master_last_hitless(const smmu_master_t *m);
+const uint64_t *smmu_master_cd(const smmu_master_t *m, uint32_t ssid);
 
 /* The master with StreamID `sid`, or NULL. */
 smmu_master_t *smmu_find_master(smmu_t *smmu, uint32_t sid);
@@ -227,16 +256,27 @@ void smmu_set_event_handler(smmu_t *smmu, smmu_event_cb_t cb, void *arg);
  * written after the transaction's error response; a CMD_SYNC (smmu_cmdq_sync) first
  * makes sure the records of every transaction terminated before it are in the queue.
  * Returns the number of records routed, or SMMU_EINVAL.
+ * Handlers must not attach, detach or free (smmu_attach itself dispatches).
  */
 int smmu_evtq_dispatch(smmu_t *smmu, unsigned max);
 
 /*
  * Attach the master to `d` (any type), replacing its current domain. A nested domain
- * takes only masters bound to its vIOMMU, and a domain with enforce_cc only CANWBS
- * masters (else SMMU_EINVAL / SMMU_ENOTSUP). On a 2-level stream table the level-2 table covering the StreamID is allocated first (abort-filled,
- * then the L1 descriptor, CFGI_STE_RANGE + CMD_SYNC); then the STE is rewritten
- * hitlessly where possible. Returns 0 or a negative smmu_err (the old attachment then
- * stays in place unless the failure was in a sync).
+ * whose guest STE translates (stage 1) takes only masters bound to its vIOMMU; a guest
+ * abort or bypass domain also takes masters bound to no vIOMMU (Linux allows it, for a
+ * guest whose virtual SMMU is off); a domain with enforce_cc only CANWBS masters (else
+ * SMMU_EINVAL / SMMU_ENOTSUP). On a 2-level stream table the level-2 table covering
+ * the StreamID is allocated first (abort-filled, then the L1 descriptor,
+ * CFGI_STE_RANGE + CMD_SYNC). A stage-1 domain's CD goes into the master's CD table
+ * (allocated on first use; an update of a CD in use is itself hitless where possible,
+ * CFGI_CD + CMD_SYNC); then the STE is rewritten hitlessly where possible; a CD table
+ * no longer used is freed afterwards (the STE's CFGI_STE dropped its cached CDs).
+ * When the master changes owner - from the host to its guest (a nested domain of the
+ * vIOMMU it is bound to) or back - the event queue is drained first (CMD_SYNC, then
+ * smmu_evtq_dispatch under the old routing), so a fault of the old owner never reaches
+ * the new one: a host IOVA never reaches a guest.
+ * Returns 0 or a negative smmu_err (the old attachment then stays in place unless the
+ * failure was in a sync).
  */
 int smmu_attach(smmu_master_t *m, smmu_domain_t *d);
 
@@ -248,21 +288,29 @@ int smmu_detach(smmu_master_t *m);
 /* The STE "make" functions: fill ste[8] completely. */
 void smmu_make_abort_ste(uint64_t ste[8]);
 void smmu_make_bypass_ste(const smmu_t *smmu, uint64_t ste[8]);
-/* Stage 1 with one CD at cd_pa (S1Fmt linear, S1CDMax 0, NS-EL1, VMID 0). */
+/* Stage 1 with a CD table of one CD at cd_pa (S1Fmt linear, S1CDMax 0, NS-EL1, VMID 0),
+ * as Linux's make_cdtable_ste. */
 void smmu_make_s1_ste(const smmu_t *smmu, uint64_t ste[8], uint64_t cd_pa);
 /* Stage 2 of domain d (S2 type). */
 void smmu_make_s2_ste(const smmu_domain_t *d, uint64_t ste[8]);
 /* A nested domain's STE: abort, the parent's stage 2, or the guest's stage 1 fields on
  * the parent's stage 2 with Config = nested (smmu_nested.h). */
 void smmu_make_nested_ste(const smmu_domain_t *d, uint64_t ste[8]);
-/* The STE a master attached to d gets (any type). */
+/* The STE master m gets when attached to d (any type; stage 1: m's CD table). */
+void smmu_make_master_ste(const smmu_master_t *m, const smmu_domain_t *d, uint64_t ste[8]);
+/* The same for a domain whose STE does not depend on the master (not S1). */
 void smmu_make_domain_ste(const smmu_domain_t *d, uint64_t ste[8]);
-/* The CD of an S1 domain (TTB0 = tree, EPD1, ASID, MAIR = SMMU_MAIR_VALUE, R, A). */
+/* The CD of an S1 domain (TTB0 = tree, EPD1, ASID, MAIR = SMMU_MAIR_VALUE, R, A), as
+ * Linux's make_s1_cd; it goes into the CD table of each master attached. */
 void smmu_make_cd(const smmu_domain_t *d, uint64_t cd[8]);
 
-/* Bits the SMMU uses in an STE / CD, per dword (facts sections 3 and 4): used[8]. */
+/* Bits the SMMU uses in an STE / CD, per dword (IHI 0070 5.2, 5.4): used[8]. */
 void smmu_ste_used(const uint64_t ste[8], uint64_t used[8]);
 void smmu_cd_used(const uint64_t cd[8], uint64_t used[8]);
+/* STE bits that may change at any point of an update although the SMMU uses them
+ * (safe[8]): STE.MEV, which only merges fault records - IHI 0070 5.2 lets an SMMU merge
+ * them even with MEV = 0, so software must cope either way. */
+void smmu_ste_update_safe(const uint64_t cur[8], const uint64_t target[8], uint64_t safe[8]);
 
 /*
  * The hitless update engine, independent of where the entry lives (unit tests drive it
@@ -271,6 +319,8 @@ void smmu_cd_used(const uint64_t cd[8], uint64_t used[8]);
 typedef struct smmu_entry_writer smmu_entry_writer_t;
 struct smmu_entry_writer {
     void (*used)(const uint64_t *entry, uint64_t *used);   /* smmu_ste_used/smmu_cd_used */
+    void (*safe)(const uint64_t *cur, const uint64_t *target, uint64_t *safe); /* optional:
+                                                            * smmu_ste_update_safe */
     int (*sync)(smmu_entry_writer_t *w);                   /* make the entry's new state
                                                             * visible (CFGI + CMD_SYNC) */
     void (*observe)(smmu_entry_writer_t *w, const uint64_t *entry); /* optional: after

@@ -29,9 +29,20 @@ enum smmu_log_level {
     SMMU_LOG_DEBUG = 3, /* per-operation detail */
 };
 
+/* Platform capabilities (smmu_hal_t.caps). */
+#define SMMU_HAL_CAP_STORE64 0x1u /* an aligned 64-bit store of the CPU to DMA memory is
+                                   * single-copy atomic (Arm ARM B2.2.1): the SMMU, which
+                                   * reads STEs, CDs and descriptors a dword at a time,
+                                   * never sees half of one. Without it (a 32-bit CPU) the
+                                   * driver orders the two 32-bit halves of every live
+                                   * structure dword (smmu_domain.h). */
+
 typedef struct smmu_hal {
     /* Opaque platform state, passed unchanged as the first argument of every call. */
     void *ctx;
+
+    /* SMMU_HAL_CAP_* bits; 0 is always safe (every dword written as two halves). */
+    uint32_t caps;
 
     /* 32-bit register read at byte offset `off` from the SMMU base (page 0 at 0x0,
      * page 1 at 0x10000). `off` is 4-byte aligned. Must not be reordered with other

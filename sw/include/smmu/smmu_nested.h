@@ -64,21 +64,13 @@ typedef struct smmu_hw_info {
  * host owns stage 2), the attribute and permission overrides (STE fields a guest may not
  * set), PRI, ATS, ATOS/VATOS, MSI, BTM, HTTU, preset tables, ECMDQ, MPAM, PBHA, and the
  * IMPLEMENTATION DEFINED IDR2/IDR4. COHACC is smmu_t.coherent once initialised (the
- * firmware's word). IIDR and AIDR are the hardware's. OAS is the SMMU's: a VMM whose
- * nest parent has a smaller IPA size reports that instead (the guest's output is an
- * IPA). Returns 0 or SMMU_EINVAL (NULL, or an SMMU not probed).
+ * firmware's word). IIDR and AIDR are the hardware's. OAS here is the SMMU's; what a
+ * guest may use is smmu_viommu_hw_info's. Returns 0 or SMMU_EINVAL (NULL, or an SMMU not
+ * probed).
  */
 int smmu_hw_info(const smmu_t *smmu, smmu_hw_info_t *info);
 
 /* ---- vIOMMU --------------------------------------------------------------------------- */
-
-#define SMMU_VIOMMU_MAX_VDEVS 16u
-
-/* One guest-visible device: a physical master and its virtual StreamID. */
-typedef struct smmu_vdev {
-    smmu_master_t *master;
-    uint32_t vsid;
-} smmu_vdev_t;
 
 typedef struct smmu_viommu_stats {
     uint64_t cmds;         /* guest commands accepted (and issued, rewritten) */
@@ -86,17 +78,30 @@ typedef struct smmu_viommu_stats {
     uint64_t events;       /* events forwarded to the guest */
 } smmu_viommu_stats_t;
 
+/* One vIOMMU. Its devices (vSID -> master) are the masters bound to it: each carries
+ * its vSID (smmu_master_t.viommu, .vsid), so there is no table to fill and no limit
+ * but the masters themselves. */
 typedef struct smmu_viommu {
-    smmu_t *smmu;
+    smmu_t *smmu;                    /* NULL: dead (never initialised, init failed, freed) */
     smmu_domain_t *parent;           /* the nest-parent stage-2 domain */
     uint16_t vmid;                   /* the parent's VMID: tags every guest translation */
     smmu_event_cb_t event_cb;        /* guest events (vSID in place of the StreamID) */
     void *event_arg;
-    unsigned nvdevs;
-    smmu_vdev_t vdevs[SMMU_VIOMMU_MAX_VDEVS];
+    unsigned nvdevs;                 /* masters bound */
     unsigned nested;                 /* live nested domains of this vIOMMU */
     smmu_viommu_stats_t stats;
 } smmu_viommu_t;
+
+/*
+ * hw_info for the guest of vIOMMU v: smmu_hw_info, with IDR5.OAS no larger than the
+ * nest parent's IPA size (the guest's stage 1 outputs IPAs; the largest OAS encoding not
+ * above it). What the VMM's virtual SMMU reports. 0 or SMMU_EINVAL (a dead v).
+ */
+int smmu_viommu_hw_info(const smmu_viommu_t *v, smmu_hw_info_t *info);
+
+/* Read-only views (0 for a dead v): its VMID and the IPA size (bits) its guest has. */
+unsigned smmu_viommu_vmid(const smmu_viommu_t *v);
+unsigned smmu_viommu_ias(const smmu_viommu_t *v);
 
 /*
  * Create a vIOMMU on `parent`, an SMMU_DOMAIN_S2 domain made with cfg.nest_parent. The
@@ -104,7 +109,8 @@ typedef struct smmu_viommu {
  * sharing a VMID would share their ASID space in the TLB): SMMU_EBUSY otherwise.
  * `event_cb` (may be NULL: events are logged and dropped) receives the guest's events
  * from smmu_evtq_dispatch(). Needs IDR0.S1P and S2P. Returns 0, SMMU_EINVAL,
- * SMMU_ENOTSUP or SMMU_EBUSY (*v is not touched on failure).
+ * SMMU_ENOTSUP or SMMU_EBUSY (the parent has a vIOMMU, or v is live: v is then left
+ * as it is); after any other failure v is dead.
  */
 int smmu_viommu_init(smmu_viommu_t *v, smmu_domain_t *parent, smmu_event_cb_t event_cb,
                      void *event_arg);
@@ -118,7 +124,8 @@ int smmu_viommu_free(smmu_viommu_t *v);
  * SMMU_ENOTSUP unless the parent forces write-back (parent->fwb) or the master is
  * CANWBS (firmware), so a guest's stage-1 attributes cannot make its DMA non-coherent;
  * SMMU_EEXIST when vsid or the master is already bound (here or to another vIOMMU);
- * SMMU_ENOSPC when the table is full; SMMU_EINVAL for a bad argument.
+ * SMMU_EINVAL for a bad argument. Binding changes no routing: the guest owns the
+ * master's events only once it is attached to one of its nested domains.
  */
 int smmu_viommu_vdev_add(smmu_viommu_t *v, smmu_master_t *m, uint32_t vsid);
 
@@ -152,7 +159,11 @@ int smmu_viommu_vsid_to_sid(const smmu_viommu_t *v, uint32_t vsid, uint32_t *sid
  * stage 2, nested or a reserved value, is refused with SMMU_EINVAL and `d` is left
  * unusable. The fields themselves are the hardware's to check: a guest CD table the
  * SMMU cannot use produces C_BAD_STE / C_BAD_CD / F_CD_FETCH events, which are the
- * guest's (smmu_evtq_dispatch). Returns 0 or SMMU_EINVAL.
+ * guest's (smmu_evtq_dispatch). A stage-1 STE gets MEV = 1 (as Linux: a guest's fault
+ * flood is merged instead of filling the host's event queue). Returns 0, SMMU_EINVAL,
+ * or SMMU_EBUSY when d is a live domain (left unchanged: a VMM that keeps one nested
+ * domain per vSID makes a new one for the guest's new STE, attaches it, then frees the
+ * old one).
  */
 int smmu_nested_domain_init(smmu_domain_t *d, smmu_viommu_t *v, const uint64_t guest_ste[2]);
 
@@ -162,6 +173,7 @@ int smmu_nested_domain_init(smmu_domain_t *d, smmu_viommu_t *v, const uint64_t g
  * Carry out `n` invalidation commands from the guest's command queue. Accepted, and
  * rewritten for the host:
  *   TLBI_NH_ALL, TLBI_NH_ASID, TLBI_NH_VA, TLBI_NH_VAA   VMID := the vIOMMU's VMID
+ *   TLBI_NSNH_ALL (a guest resetting its SMMU)           TLBI_NH_ALL of the VMID
  *   CFGI_STE, CFGI_CD, CFGI_CD_ALL                       vSID -> the bound master's SID
  * Every other command (CFGI_STE_RANGE/CFGI_ALL, stage-2 and EL2 TLBIs, CMD_SYNC,
  * prefetches, unknown opcodes) is refused, as is a CFGI_* naming a vSID not bound here

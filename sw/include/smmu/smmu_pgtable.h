@@ -183,6 +183,10 @@ int smmu_pgtable_map(smmu_pgtable_t *pgt, uint64_t iova, uint64_t pa, uint64_t s
  * smmu_err (SMMU_EINVAL, SMMU_ENOMEM for a split, or the flush callback's error).
  */
 int64_t smmu_pgtable_unmap(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size, smmu_gather_t *g);
+/* The same, returning 0 or the error, with the bytes unmapped in *bytes also when it
+ * stops part-way (what it removed before the error is in *g, to be flushed). */
+int smmu_pgtable_unmap_bytes(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size,
+                             smmu_gather_t *g, uint64_t *bytes);
 
 /*
  * Look up one input address: its output address (page offset kept) in *pa, and, when

@@ -1,5 +1,7 @@
 /*
- * A HAL for building a guest's translation structures in the guest's own memory.
+ * The guest's side of nesting, for a VMM (or a test or demo playing the guest): a
+ * memory provider for building a guest's translation structures in the guest's own
+ * memory, and the guest's TLB maintenance through a vIOMMU.
  *
  * Under nesting the guest's CDs and stage-1 tables hold intermediate physical addresses
  * (IPAs), which the SMMU turns into physical addresses through the nest parent's stage
@@ -8,12 +10,13 @@
  * (host memory the parent maps at `ipa`), reports their IPA as the "physical" address
  * and maps IPAs back to CPU pointers. Barriers, time and logging are the host HAL's.
  *
- * Freestanding like the driver core (it builds for rv32im too); no allocation of its
- * own. Pages are zero-filled on allocation; alignment up to the allocation size. Below,
- * the guest's invalidation for such a tree, as a gather flush through the vIOMMU.
+ * Part of the core (it builds TLBIs and drives the vIOMMU), freestanding; the pages
+ * come from the core's page allocator (smmu_pool.h) over the guest RAM region.
+ * Below, the guest's invalidation for such a tree, as a gather flush through the
+ * vIOMMU.
  */
-#ifndef SMMU_HAL_GUEST_H
-#define SMMU_HAL_GUEST_H
+#ifndef SMMU_GUEST_H
+#define SMMU_GUEST_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +24,7 @@
 #include "smmu/smmu_hal.h"
 #include "smmu/smmu_nested.h"
 #include "smmu/smmu_pgtable.h"
+#include "smmu/smmu_pool.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,12 +36,11 @@ extern "C" {
 typedef struct smmu_hal_guest {
     smmu_hal_t hal;             /* give &hal to smmu_pgtable_init; hal.ctx points here */
     const smmu_hal_t *host;     /* what barriers, time and logging delegate to */
-    uint8_t *cpu;               /* the region as the host CPU sees it */
-    uint64_t ipa;               /* ... and as the guest (the SMMU's stage 1) sees it */
-    uint32_t npages;
-    uint32_t used[SMMU_HAL_GUEST_MAX_PAGES / 32u];
-    uint16_t alloc_pages[SMMU_HAL_GUEST_MAX_PAGES]; /* at an allocation's first page */
-    unsigned allocs;            /* live allocations */
+    /* The region: CPU address = the host's view, "physical" = the IPA; pool.allocs
+     * counts the live allocations. */
+    smmu_pool_t pool;
+    uint32_t used[SMMU_POOL_WORDS(SMMU_HAL_GUEST_MAX_PAGES)];
+    uint32_t first[SMMU_POOL_WORDS(SMMU_HAL_GUEST_MAX_PAGES)];
 } smmu_hal_guest_t;
 
 /*
@@ -67,4 +70,4 @@ int smmu_guest_flush(void *cookie, smmu_gather_t *g);
 #ifdef __cplusplus
 }
 #endif
-#endif /* SMMU_HAL_GUEST_H */
+#endif /* SMMU_GUEST_H */

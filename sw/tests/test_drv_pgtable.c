@@ -11,69 +11,55 @@
 
 #include "smmu/smmu.h"
 #include "smmu/smmu_pgtable.h"
+#include "smmu/smmu_pool.h"
 #include "test.h"
 
-/* An arena of 4 KB pages at a made-up PA below 2^40, first-fit with alignment. */
+/* An arena of 4 KB pages at a made-up PA below 2^40, through the driver's own page
+ * allocator (smmu_pool.h); counts allocations and frees. */
 #define ARENA_PAGES 8192u
 #define ARENA_PA 0x10000000ull
 typedef struct {
     unsigned allocs, frees, live;
     uint8_t *arena;
-    uint16_t npages[ARENA_PAGES]; /* at an allocation's first page: its length */
-    uint8_t used[ARENA_PAGES];
+    smmu_pool_t pool;
+    uint32_t used[SMMU_POOL_WORDS(ARENA_PAGES)], first[SMMU_POOL_WORDS(ARENA_PAGES)];
 } host_mem_t;
 
 static int h_alloc(void *ctx, size_t size, size_t align, void **cpu, uint64_t *pa)
 {
     host_mem_t *m = ctx;
-    unsigned n = (unsigned)((size + 4095) / 4096), step = align > 4096 ? (unsigned)(align / 4096) : 1;
+    int ret;
 
     if (!m->arena) {
         m->arena = aligned_alloc(1u << 20, (size_t)ARENA_PAGES * 4096);
-        if (!m->arena)
+        if (!m->arena || smmu_pool_init(&m->pool, m->arena, ARENA_PA,
+                                        (size_t)ARENA_PAGES * 4096, m->used, m->first,
+                                        ARENA_PAGES))
             return SMMU_ENOMEM;
     }
-    for (unsigned s = 0; s + n <= ARENA_PAGES; s += step) {
-        unsigned k;
-        for (k = 0; k < n && !m->used[s + k]; k++)
-            ;
-        if (k < n)
-            continue;
-        memset(m->used + s, 1, n);
-        m->npages[s] = (uint16_t)n;
-        *cpu = m->arena + (size_t)s * 4096;
-        *pa = ARENA_PA + (uint64_t)s * 4096;
-        memset(*cpu, 0, (size_t)n * 4096);
+    ret = smmu_pool_alloc(&m->pool, size, align, cpu, pa);
+    if (ret == 0) {
         m->allocs++;
         m->live++;
-        return 0;
     }
-    return SMMU_ENOMEM;
+    return ret;
 }
 
 static void h_free(void *ctx, void *cpu, uint64_t pa, size_t size)
 {
     host_mem_t *m = ctx;
-    unsigned s;
 
     if (!cpu)
         return;
-    s = (unsigned)(((uint8_t *)cpu - m->arena) / 4096);
-    if (pa != ARENA_PA + (uint64_t)s * 4096 || m->npages[s] != (size + 4095) / 4096)
-        abort();
-    memset(m->used + s, 0, m->npages[s]);
-    m->npages[s] = 0;
+    if (smmu_pool_free(&m->pool, cpu, pa, size))
+        abort(); /* not exactly one live allocation: a driver bug */
     m->frees++;
     m->live--;
 }
 
 static void *h_p2c(void *ctx, uint64_t pa)
 {
-    host_mem_t *m = ctx;
-
-    if (pa < ARENA_PA || pa >= ARENA_PA + (uint64_t)ARENA_PAGES * 4096)
-        return NULL;
-    return m->arena + (pa - ARENA_PA);
+    return smmu_pool_pa_to_cpu(&((host_mem_t *)ctx)->pool, pa);
 }
 
 static void host_mem_done(host_mem_t *m)

@@ -1,6 +1,7 @@
-/* The driver's HAL on the FPGA SoC: volatile MMIO, a static DMA pool in on-chip RAM
- * (4 KB pages, alignment up to the allocation's size), the hardware microsecond
- * counter, UART logging. */
+/* The driver's HAL on the FPGA SoC (fpga/): volatile MMIO, the linker's DMA pool in
+ * on-chip RAM handed to the core's page allocator (smmu/smmu_pool.h), the hardware
+ * microsecond counter, UART logging. PicoRV32 is a 32-bit CPU: no
+ * SMMU_HAL_CAP_STORE64. */
 #ifndef SMMU_HAL_SOC_H
 #define SMMU_HAL_SOC_H
 
@@ -8,18 +9,16 @@
 #include <stdint.h>
 
 #include "smmu/smmu_hal.h"
+#include "smmu/smmu_pool.h"
 
-#define SOC_POOL_PAGE 4096u
+#define SOC_POOL_PAGE SMMU_POOL_PAGE
 #define SOC_POOL_MAX_PAGES 64u
 
 typedef struct smmu_hal_soc {
     smmu_hal_t hal;
-    uint8_t *pool;             /* CPU address = physical address on this SoC */
-    uint32_t npages;
-    uint32_t used[SOC_POOL_MAX_PAGES / 32u];
-    uint8_t alloc_pages[SOC_POOL_MAX_PAGES]; /* pages of the allocation starting here */
-    unsigned allocs;           /* live allocations */
-    size_t bytes_in_use;
+    smmu_pool_t pool;          /* CPU address = physical address on this SoC */
+    uint32_t used[SMMU_POOL_WORDS(SOC_POOL_MAX_PAGES)];
+    uint32_t first[SMMU_POOL_WORDS(SOC_POOL_MAX_PAGES)];
     int log_level;             /* lines at or below this level are printed */
     unsigned log_count[4];
 } smmu_hal_soc_t;

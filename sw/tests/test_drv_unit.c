@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mock_smmu.h"
 #include "smmu/smmu.h"
 #include "smmu/smmu_queue.h"
 #include "smmu/smmu_regs.h"
@@ -144,22 +145,30 @@ TEST(drv_unit_batch)
 {
     smmu_batch_t b;
     smmu_cmd_t c;
+    smmu_t s;
     unsigned i;
 
+    /* An SMMU that was never initialised: a full batch's submission is refused. */
+    memset(&s, 0, sizeof s);
     smmu_batch_init(&b);
     CHECK_EQ(b.n, 0);
     for (i = 0; i < SMMU_BATCH_MAX; i++) {
         smmu_cmd_cfgi_ste(&c, i, false);
-        CHECK_EQ(smmu_batch_add(&b, &c), 0);
+        CHECK_EQ(smmu_batch_add(&s, &b, &c), 0);
     }
-    CHECK_EQ(smmu_batch_add(&b, &c), SMMU_ENOSPC);
+    CHECK_EQ(b.n, SMMU_BATCH_MAX);
+    /* Full: the batch submits itself before taking the next command - here refused
+     * (not initialised), which leaves the batch as it was. */
+    smmu_cmd_cfgi_ste(&c, 99, false);
+    CHECK_EQ(smmu_batch_add(&s, &b, &c), SMMU_EINVAL);
     CHECK_EQ(b.n, SMMU_BATCH_MAX);
     CHECK_EQ(b.cmds[5].dw[0], 0x0000000500000003ull);
-    /* Submitting on an SMMU that was never initialised is refused and still empties. */
-    smmu_t s;
-    memset(&s, 0, sizeof s);
+    CHECK_EQ(b.cmds[SMMU_BATCH_MAX - 1].dw[0], 0x0000001f00000003ull);
+    /* A refused submission leaves the batch unchanged too. */
     CHECK_EQ(smmu_batch_submit(&s, &b, true, SMMU_CS_NONE), SMMU_EINVAL);
-    CHECK_EQ(b.n, 0);
+    CHECK_EQ(b.n, SMMU_BATCH_MAX);
+    CHECK_EQ(smmu_batch_submit(&s, &b, true, 3), SMMU_EINVAL);
+    CHECK_EQ(b.n, SMMU_BATCH_MAX);
 }
 
 TEST(drv_unit_tlbi_range_split)
@@ -263,117 +272,16 @@ TEST(drv_unit_event_decode)
     CHECK(!strcmp(smmu_strerror(-99), "unknown error"), "strerror unknown");
 }
 
-/* ---- probe and init against a mock HAL ---------------------------------------------------- */
-
-typedef struct mock {
-    uint32_t regs[0x20000 / 4];
-    bool ack_follows;   /* CR0ACK/IRQ_CTRLACK mirror CR0/IRQ_CTRL */
-    uint64_t t;         /* microseconds: one per call */
-    unsigned allocs, frees;
-    char last[256];
-    int last_level;
-} mock_t;
-
-static uint32_t m_rd32(void *ctx, uint32_t off)
-{
-    mock_t *m = ctx;
-    m->t++;
-    return m->regs[off / 4];
-}
-
-static void m_wr32(void *ctx, uint32_t off, uint32_t v)
-{
-    mock_t *m = ctx;
-    m->t++;
-    m->regs[off / 4] = v;
-    if (m->ack_follows && off == SMMU_CR0)
-        m->regs[SMMU_CR0ACK / 4] = v;
-    if (m->ack_follows && off == SMMU_IRQ_CTRL)
-        m->regs[SMMU_IRQ_CTRLACK / 4] = v;
-    if (off == SMMU_GBPA)
-        m->regs[off / 4] = v & ~SMMU_GBPA_UPDATE_MASK;
-}
-
-static int m_alloc(void *ctx, size_t size, size_t align, void **cpu, uint64_t *pa)
-{
-    mock_t *m = ctx;
-    void *p = aligned_alloc(align < 64 ? 64 : align, (size + align - 1) / align * align);
-    if (!p)
-        return SMMU_ENOMEM;
-    memset(p, 0, size);
-    *cpu = p;
-    *pa = 0x40000000ull + ((uintptr_t)p & 0xfffffffull); /* keeps the alignment */
-    m->allocs++;
-    return 0;
-}
-
-static void m_free(void *ctx, void *cpu, uint64_t pa, size_t size)
-{
-    mock_t *m = ctx;
-    (void)pa;
-    (void)size;
-    if (cpu) {
-        m->frees++;
-        free(cpu);
-    }
-}
-
-static void m_barrier(void *ctx)
-{
-    (void)ctx;
-}
-
-static uint64_t m_now(void *ctx)
-{
-    return ++((mock_t *)ctx)->t;
-}
-
-static void m_log(void *ctx, int level, const char *msg)
-{
-    mock_t *m = ctx;
-    if (level <= SMMU_LOG_WARN) {
-        snprintf(m->last, sizeof m->last, "%s", msg);
-        m->last_level = level;
-    }
-}
-
-static smmu_hal_t mock_hal(mock_t *m)
-{
-    smmu_hal_t h = {
-        .ctx = m, .read32 = m_rd32, .write32 = m_wr32, .dma_alloc = m_alloc,
-        .dma_free = m_free, .wmb = m_barrier, .rmb = m_barrier, .now_us = m_now,
-        .log = m_log,
-    };
-    return h;
-}
-
-/* ID registers of a capable SMMUv3.2 (what this project builds). */
-static void mock_ids(mock_t *m)
-{
-    m->regs[SMMU_IDR0 / 4] = (1u << SMMU_IDR0_ST_LEVEL_SHIFT) | SMMU_IDR0_TERM_MODEL_MASK |
-                             (1u << SMMU_IDR0_STALL_MODEL_SHIFT) |
-                             (2u << SMMU_IDR0_TTENDIAN_SHIFT) | SMMU_IDR0_VMID16_MASK |
-                             SMMU_IDR0_ASID16_MASK | SMMU_IDR0_HYP_MASK |
-                             SMMU_IDR0_COHACC_MASK | (2u << SMMU_IDR0_TTF_SHIFT) |
-                             SMMU_IDR0_S1P_MASK | SMMU_IDR0_S2P_MASK;
-    m->regs[SMMU_IDR1 / 4] = SMMU_IDR1_ATTR_TYPES_OVR_MASK | SMMU_IDR1_ATTR_PERMS_OVR_MASK |
-                             (8u << SMMU_IDR1_CMDQS_SHIFT) | (7u << SMMU_IDR1_EVENTQS_SHIFT) |
-                             16u;
-    m->regs[SMMU_IDR3 / 4] = SMMU_IDR3_FWB_MASK | SMMU_IDR3_RIL_MASK | SMMU_IDR3_XNX_MASK |
-                             SMMU_IDR3_HAD_MASK | (1u << SMMU_IDR3_BBML_SHIFT);
-    m->regs[SMMU_IDR5 / 4] = SMMU_IDR5_GRAN4K_MASK | 5u;
-    m->regs[SMMU_IIDR / 4] = 0x0010043bu;
-    m->regs[SMMU_AIDR / 4] = 0x02;
-}
+/* ---- probe and init against the mock SMMU (mock_smmu.h) ------------------------------------ */
 
 TEST(drv_unit_probe_mock)
 {
-    mock_t *m = calloc(1, sizeof *m);
-    smmu_hal_t hal = mock_hal(m);
+    mock_smmu_t *m = mock_new();
+    smmu_hal_t hal;
     smmu_t s;
 
-    REQUIRE(m, "calloc");
-    mock_ids(m);
+    REQUIRE(m, "mock");
+    hal = m->hal;
     CHECK_EQ(smmu_probe(&s, &hal), 0);
     CHECK(s.feat.s1p && s.feat.s2p && s.feat.hyp && s.feat.cohacc && s.feat.st_2lvl,
           "IDR0 features");
@@ -418,18 +326,19 @@ TEST(drv_unit_probe_mock)
               "refusal %zu logged '%s'", i, m->last);
         CHECK(!s.probed, "refused SMMU not marked probed");
     }
-    free(m);
+    mock_free(m);
 }
 
 TEST(drv_unit_init_mock)
 {
-    mock_t *m = calloc(1, sizeof *m);
-    smmu_hal_t hal = mock_hal(m);
+    mock_smmu_t *m = mock_new();
+    smmu_hal_t hal;
     smmu_config_t cfg = {.timeout_us = 500};
     smmu_t s;
 
-    REQUIRE(m, "calloc");
-    mock_ids(m);
+    REQUIRE(m, "mock");
+    hal = m->hal;
+    m->consume = false; /* nothing completes a CMD_SYNC */
     /* CR0ACK never follows: init times out, logs, and frees what it allocated. */
     m->ack_follows = false;
     m->regs[SMMU_CR0 / 4] = 0;
@@ -441,7 +350,7 @@ TEST(drv_unit_init_mock)
     CHECK_EQ(smmu_init(&s, &cfg), SMMU_ETIMEDOUT);
     CHECK(m->t - t0 < 5000, "time-out bounded (%" PRIu64 " us)", m->t - t0);
     CHECK(strstr(m->last, "CR0ACK") != NULL, "time-out logged: '%s'", m->last);
-    CHECK_EQ(m->allocs, m->frees);
+    CHECK_EQ(m->pool.allocs, 0);
 
     /* ACKs follow: init programs the queues and then waits for the first CMD_SYNC,
      * which never completes (nothing consumes): a bounded time-out, memory freed. */
@@ -456,14 +365,14 @@ TEST(drv_unit_init_mock)
     CHECK_EQ(m->regs[SMMU_CR2 / 4], SMMU_CR2_RECINVSID_MASK);
     CHECK_EQ(m->regs[SMMU_CR1 / 4], 0xd75);         /* WB ISH for tables and queues */
     CHECK_EQ(m->regs[SMMU_CR0 / 4], 0);             /* undone */
-    CHECK_EQ(m->allocs, m->frees);
+    CHECK_EQ(m->pool.allocs, 0);
 
     /* 2-level: the whole 16-bit space with SPLIT 8 -> 256 level-1 descriptors. */
     REQUIRE(smmu_probe(&s, &hal) == 0, "probe");
     cfg.strtab_log2 = 0;
     CHECK_EQ(smmu_init(&s, &cfg), SMMU_ETIMEDOUT);
     CHECK_EQ(m->regs[SMMU_STRTAB_BASE_CFG / 4], (1u << 16) | (8u << 6) | 16u);
-    CHECK_EQ(m->allocs, m->frees);
+    CHECK_EQ(m->pool.allocs, 0);
 
     /* GBPA through the mock: UPDATE clears at once. */
     smmu_gbpa_t g = smmu_gbpa_incoming(false), r;
@@ -476,5 +385,5 @@ TEST(drv_unit_init_mock)
     CHECK_EQ(smmu_set_gbpa(&s, &g), 0);
     CHECK_EQ(smmu_get_gbpa(&s, &r), 0);
     CHECK(r.abort && r.privcfg == 3 && r.shcfg == 1, "GBPA read back");
-    free(m);
+    mock_free(m);
 }

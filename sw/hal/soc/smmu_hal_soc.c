@@ -27,93 +27,23 @@ static void soc_wr32(void *ctx, uint32_t off, uint32_t val)
     mmio_wr(SOC_SMMU_BASE, off, val);
 }
 
-/* ---- DMA pool ------------------------------------------------------------------------ */
-
-static bool page_used(const smmu_hal_soc_t *h, uint32_t p)
-{
-    return (h->used[p / 32u] >> (p % 32u)) & 1u;
-}
-
-static void page_mark(smmu_hal_soc_t *h, uint32_t p, bool used)
-{
-    if (used)
-        h->used[p / 32u] |= 1u << (p % 32u);
-    else
-        h->used[p / 32u] &= ~(1u << (p % 32u));
-}
-
-static bool is_pow2(size_t v)
-{
-    return v && !(v & (v - 1u));
-}
+/* ---- DMA pool: the core's page allocator over the linker's pool ----------------------- */
 
 int soc_dma_alloc(smmu_hal_soc_t *h, size_t size, size_t align, void **cpu, uint64_t *pa)
 {
-    size_t size_pow2 = 1;
-    uint32_t pages;
-    uintptr_t base = (uintptr_t)h->pool;
-
-    if (size == 0 || size > (size_t)h->npages * SOC_POOL_PAGE || !is_pow2(align))
-        return SMMU_EINVAL;
-    while (size_pow2 < size)
-        size_pow2 <<= 1;
-    if (align > size_pow2)
-        return SMMU_EINVAL;
-    pages = (uint32_t)((size + SOC_POOL_PAGE - 1u) / SOC_POOL_PAGE);
-    for (uint32_t start = 0; start + pages <= h->npages; start++) {
-        uint32_t p;
-        /* Alignment of the address, not of the page number: the pool is only 4 KB
-         * aligned by the allocator's contract with the linker script. */
-        if (((base + (uintptr_t)start * SOC_POOL_PAGE) & ((uintptr_t)align - 1u)) != 0)
-            continue;
-        for (p = 0; p < pages && !page_used(h, start + p); p++)
-            ;
-        if (p < pages)
-            continue;
-        for (p = 0; p < pages; p++)
-            page_mark(h, start + p, true);
-        h->alloc_pages[start] = (uint8_t)pages;
-        h->bytes_in_use += (size_t)pages * SOC_POOL_PAGE;
-        h->allocs++;
-        *cpu = h->pool + (size_t)start * SOC_POOL_PAGE;
-        *pa = (uint64_t)(base + (uintptr_t)start * SOC_POOL_PAGE);
-        memset(*cpu, 0, (size_t)pages * SOC_POOL_PAGE);
-        return 0;
-    }
-    return SMMU_ENOMEM;
+    return smmu_pool_alloc(&h->pool, size, align, cpu, pa);
 }
 
 void soc_dma_free(smmu_hal_soc_t *h, void *cpu, uint64_t pa, size_t size)
 {
-    uint32_t start, pages;
-    uint8_t *c = cpu;
-
-    if (!cpu)
-        return;
-    pages = (uint32_t)((size + SOC_POOL_PAGE - 1u) / SOC_POOL_PAGE);
-    start = (uint32_t)((uintptr_t)(c - h->pool) / SOC_POOL_PAGE);
-    if (c < h->pool || start >= h->npages || c != h->pool + (size_t)start * SOC_POOL_PAGE ||
-        pa != (uint64_t)(uintptr_t)c || h->alloc_pages[start] != pages) {
+    if (smmu_pool_free(&h->pool, cpu, pa, size))
         printf("hal: bad dma_free(cpu=%p, pa=0x%08lx, size=%u)\n", cpu, (unsigned long)pa,
                (unsigned)size);
-        return;
-    }
-    for (uint32_t p = 0; p < pages; p++)
-        page_mark(h, start + p, false);
-    h->alloc_pages[start] = 0;
-    h->bytes_in_use -= (size_t)pages * SOC_POOL_PAGE;
-    h->allocs--;
 }
 
-/* Flat physical space: CPU address = PA, inside the pool. */
 static void *hal_pa_to_cpu(void *ctx, uint64_t pa)
 {
-    smmu_hal_soc_t *h = ctx;
-    uintptr_t base = (uintptr_t)h->pool;
-
-    if (pa < base || pa >= base + (uint64_t)h->npages * SOC_POOL_PAGE)
-        return NULL;
-    return h->pool + (size_t)(pa - base);
+    return smmu_pool_pa_to_cpu(&((smmu_hal_soc_t *)ctx)->pool, pa);
 }
 
 static int hal_dma_alloc(void *ctx, size_t size, size_t align, void **cpu, uint64_t *pa)
@@ -173,12 +103,10 @@ int smmu_hal_soc_init(smmu_hal_soc_t *h)
     uintptr_t start = (uintptr_t)__dma_pool_start, end = (uintptr_t)__dma_pool_end;
 
     memset(h, 0, sizeof *h);
-    if (end <= start || (start % SOC_POOL_PAGE) != 0)
+    if (end <= start ||
+        smmu_pool_init(&h->pool, __dma_pool_start, (uint64_t)start, end - start, h->used,
+                       h->first, SOC_POOL_MAX_PAGES))
         return -1;
-    h->pool = __dma_pool_start;
-    h->npages = (uint32_t)((end - start) / SOC_POOL_PAGE);
-    if (h->npages > SOC_POOL_MAX_PAGES)
-        h->npages = SOC_POOL_MAX_PAGES;
     h->log_level = SMMU_LOG_INFO;
     h->hal.ctx = h;
     h->hal.read32 = soc_rd32;
