@@ -15,11 +15,22 @@
 #                            builds one ($(BUILD)/var/<variant>/tests/smmu_var_tests)
 #   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
-# Both `run` and `test` first run scripts/setup.sh, which installs what is missing.
+# Each target first runs scripts/setup.sh for what it needs (a set-up group), which
+# installs what is missing and says so: `run` only the simulator and a host compiler,
+# `waves` GTKWave, `soc-*`/`fpga` the cross compiler and PicoRV32, `test` all it runs.
 
 BUILD      ?= build
-PYTHON     ?= python3
-SETUP_DONE := $(BUILD)/.setup-done
+# Python: the project's own virtual environment (created with Debian's python3 by
+# scripts/setup.sh, reused when present) runs every script that needs a PyPI package;
+# scripts that use only the standard library run with Debian's python3.
+VENV       ?= $(CURDIR)/.venv
+VENV_PY    := $(VENV)/bin/python
+PYTHON     ?= $(firstword $(wildcard /usr/bin/python3) python3)
+# The set-up stamp of a group (scripts/setup.sh --help lists them): a target that needs
+# group G lists $(call setup_for,G) as an order-only prerequisite, then runs $(VENV_PY).
+setup_for   = $(BUILD)/.setup-$(1)
+SETUP_DONE := $(call setup_for,sim)
+SETUP_VENV_GROUPS := venv soc fpga plot fusesoc test
 
 # Model parameters: one place; the Verilator build and the tests' expectations use them.
 SID_W            ?= 16
@@ -52,10 +63,14 @@ HOST_LDFLAGS  := $(SAN)
 .PHONY: all run test check waves lint synth regs check-regs rv32 setup clean unit-list
 all: $(BUILD)/tests/smmu_tests $(BUILD)/demo/smmu_demo
 
-$(SETUP_DONE): scripts/setup.sh
-	@bash scripts/setup.sh
-	@mkdir -p $(BUILD) && touch $@
-setup: $(SETUP_DONE)
+$(BUILD)/.setup-%: scripts/setup.sh
+	@VENV=$(VENV) bash scripts/setup.sh --stamp-dir $(BUILD) $*
+	@touch $@
+# A removed environment is made again, with the packages of each group that needs it.
+$(foreach g,$(SETUP_VENV_GROUPS),$(call setup_for,$(g))): $(VENV)/pyvenv.cfg
+$(VENV)/pyvenv.cfg:
+	@VENV=$(VENV) bash scripts/setup.sh venv
+setup: $(call setup_for,test)
 
 # ---- generated register constants -------------------------------------------------
 regs:
@@ -139,7 +154,7 @@ run: $(SETUP_DONE) $(BUILD)/demo/smmu_demo
 	$(BUILD)/demo/smmu_demo
 
 # ---- the two commands' second half ------------------------------------------------
-test: $(SETUP_DONE)
+test: $(call setup_for,test)
 	@bash scripts/run_tests.sh
 
 check: $(BUILD)/tests/smmu_tests
@@ -156,7 +171,7 @@ waves: $(BUILD)/tests/smmu_tests
 lint: $(SETUP_DONE)
 	@bash scripts/lint.sh
 
-synth: $(SETUP_DONE)
+synth: | $(call setup_for,synth)
 	@bash scripts/synth.sh
 
 unit-list:

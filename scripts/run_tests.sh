@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: every check, each counted as a test, then one line `N passed, N failed`.
+#   - the set-up works on stock Debian's python3 (scripts/test_setup.sh)
 #   - generated register files are current
 #   - Verilator lint -Wall, Yosys synthesis (every module)
 #   - the driver builds freestanding for rv32im
@@ -12,6 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || echo python3)}
 passed=0
 failed=0
 failures=()
@@ -66,7 +68,8 @@ if [ "${1:-}" = --variants ]; then
   exit
 fi
 
-stage regs-current python3 scripts/regtool.py --check
+stage setup-stock-python bash scripts/test_setup.sh
+stage regs-current "$PYTHON" scripts/regtool.py --check
 stage lint bash scripts/lint.sh
 stage synth bash scripts/synth.sh
 stage rv32-driver-build $MAKE --no-print-directory rv32

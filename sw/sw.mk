@@ -31,7 +31,7 @@ RV32_CFLAGS   := -march=rv32im -mabi=ilp32 -ffreestanding -nostdlib -Os -std=c11
 DRV_RV32_OBJS := $(patsubst %.c,$(BUILD)/sw/rv32/%.o,$(DRV_CORE_SRCS))
 DRV_RV32_LIB  := $(BUILD)/sw/rv32/libsmmu_drv.a
 
-$(BUILD)/sw/rv32/%.o: %.c
+$(BUILD)/sw/rv32/%.o: %.c | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)
 	$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -Isw/hal/guest -MMD -MP -c $< -o $@
 
