@@ -32,6 +32,27 @@ setup_for   = $(BUILD)/.setup-$(1)
 SETUP_DONE := $(call setup_for,sim)
 SETUP_VENV_GROUPS := venv soc fpga plot fusesoc test
 
+# Quiet builds: one line per step, "[k/N] TAG file" (scripts/step.sh), N counted by a dry
+# run of the same goals; V=1 prints every command in full instead. A recipe line starts
+# with $(call say,TAG,what) (prints the step) or $(Q) (prints nothing); a long step with
+# much output runs as $(call quietly,TAG,what,log) command... (output to the log, a
+# ticker on a terminal, the log's end on failure, warnings always shown).
+V ?= 0
+ifeq ($(V),1)
+  Q :=
+  say :=
+  quietly :=
+else
+  Q := @
+  say = @bash scripts/step.sh '$(1)' '$(2)';
+  quietly = @bash scripts/step.sh --log '$(3)' '$(1)' '$(2)' --
+  ifeq ($(MAKELEVEL)$(STEP_TOTAL),0)
+    export STEP_COUNTER := $(abspath $(BUILD))/.steps
+    export STEP_TOTAL := $(shell $(MAKE) -n --no-print-directory STEP_TOTAL=- $(MAKECMDGOALS) 2>/dev/null | grep -c 'scripts/step.sh')
+    $(shell mkdir -p $(BUILD); rm -f $(STEP_COUNTER))
+  endif
+endif
+
 # Model parameters: one place; the Verilator build and the tests' expectations use them.
 SID_W            ?= 16
 PA_W             ?= 48
@@ -92,11 +113,11 @@ TEST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRCS))
 
 $(BUILD)/tb/tests/%.o: tb/tests/%.c $(REGS_GEN) $(SIM_LIB) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/tests -Itb/harness $(DRV_INC) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/tests -Itb/harness $(DRV_INC) -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/smmu_tests: $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 -include $(TEST_OBJS:.o=.d)
 
@@ -121,7 +142,7 @@ var_cohacc = $(patsubst coh%,%,$(word 2,$(subst -, ,$(1))))
 .PHONY: variants variant-build variant-list
 $(BUILD)/tests/smmu_var_tests: $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 # The runtime objects first, so that variant builds never race to write them.
 variant-build: $(SETUP_DONE) $(SIM_VLRT_OBJS)
@@ -147,11 +168,11 @@ include tb/diff/diff.mk
 # ---- demo ------------------------------------------------------------------------
 $(BUILD)/demo/smmu_demo: tb/demo/smmu_demo.c $(DRV_HOST_LIB) $(SIM_LIB) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -c $< -o $(BUILD)/demo/smmu_demo.o
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(BUILD)/demo/smmu_demo.o $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -c $< -o $(BUILD)/demo/smmu_demo.o
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(BUILD)/demo/smmu_demo.o $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 run: $(SETUP_DONE) $(BUILD)/demo/smmu_demo
-	$(BUILD)/demo/smmu_demo
+	$(Q)$(BUILD)/demo/smmu_demo
 
 # ---- the two commands' second half ------------------------------------------------
 test: $(call setup_for,test)
@@ -168,8 +189,9 @@ waves: $(BUILD)/tests/smmu_tests
 	gtkwave --save=tb/waves/smmu.gtkw $(BUILD)/waves/$(TEST).fst
 
 # ---- RTL quality -----------------------------------------------------------------
+# Every module as the top with its defaults, and smmu_top with the model build's -G values.
 lint: $(SETUP_DONE)
-	@bash scripts/lint.sh
+	@LINT_GFLAGS='$(SIM_GFLAGS)' bash scripts/lint.sh
 
 synth: | $(call setup_for,synth)
 	@bash scripts/synth.sh

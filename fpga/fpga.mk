@@ -56,19 +56,19 @@ FPGA_PATH    := PATH="$(VENV)/bin:$$PATH"
 
 $(FW_DIR)/%.o: fpga/fw/%.c $(REGS_GEN) | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,RV32CC,$<)$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FW_DIR)/crt0.o: $(FW_ASM) | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc -march=rv32im -mabi=ilp32 -c $< -o $@
+	$(call say,RV32AS,$<)$(RV32_PREFIX)gcc -march=rv32im -mabi=ilp32 -c $< -o $@
 
 $(FW_DIR)/selftest.elf: $(FW_OBJS) $(DRV_RV32_LIB) fpga/fw/soc.ld
-	$(RV32_PREFIX)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(DRV_RV32_LIB) -lc -lgcc
-	$(RV32_PREFIX)size $@
+	$(call say,RV32LD,$@)$(RV32_PREFIX)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(DRV_RV32_LIB) -lc -lgcc
+	$(Q)$(RV32_PREFIX)size $@
 
 $(FW_DIR)/selftest.hex: $(FW_DIR)/selftest.elf fpga/scripts/bin2hex64.py
-	$(RV32_PREFIX)objcopy -O binary $< $(FW_DIR)/selftest.bin
-	$(PYTHON) fpga/scripts/bin2hex64.py $(FW_DIR)/selftest.bin $@
+	$(call say,HEX,$@)$(RV32_PREFIX)objcopy -O binary $< $(FW_DIR)/selftest.bin
+	$(Q)$(PYTHON) fpga/scripts/bin2hex64.py $(FW_DIR)/selftest.bin $@
 
 soc-fw: $(FW_DIR)/selftest.hex
 
@@ -89,7 +89,7 @@ SOC_VFLAGS  := --cc --exe --build -j 2 -O2 --x-assign fast --x-initial fast \
 
 $(SOC_SIM): $(SOC_RTL) $(RTL_DEPS) fpga/sim/soc_tb.cpp $(REGS_GEN) | $(SETUP_SOC)
 	@mkdir -p $(SOC_SIM_DIR)
-	verilator $(SOC_VFLAGS) --Mdir $(SOC_SIM_DIR) $(SOC_ALL_RTL) $(abspath fpga/sim/soc_tb.cpp) \
+	$(call say,VERILATE,soc_top -> $(SOC_SIM_DIR))verilator $(SOC_VFLAGS) --Mdir $(SOC_SIM_DIR) $(SOC_ALL_RTL) $(abspath fpga/sim/soc_tb.cpp) \
 	  >$(SOC_SIM_DIR)/verilate.log 2>&1 || { tail -30 $(SOC_SIM_DIR)/verilate.log; exit 1; }
 
 soc-sim: $(SOC_SIM) $(FW_DIR)/selftest.hex

@@ -70,7 +70,7 @@ fi
 
 stage setup-stock-python bash scripts/test_setup.sh
 stage regs-current "$PYTHON" scripts/regtool.py --check
-stage lint bash scripts/lint.sh
+stage lint $MAKE --no-print-directory lint
 stage synth bash scripts/synth.sh
 stage rv32-driver-build $MAKE --no-print-directory rv32
 # the SoC: lint, generic synthesis, and the unchanged driver's self-test on PicoRV32

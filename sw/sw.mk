@@ -18,11 +18,11 @@ DRV_HOST_LIB  := $(BUILD)/sw/host/libsmmu_drv.a
 
 $(BUILD)/sw/host/%.o: %.c | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Isw/hal/guest -Itb/harness -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Isw/hal/guest -Itb/harness -MMD -MP -c $< -o $@
 
 $(DRV_HOST_LIB): $(DRV_HOST_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@
+	$(Q)ar rcs $@ $^
 
 # ---- rv32: core only -------------------------------------------------------------------
 RV32_PREFIX   ?= riscv64-unknown-elf-
@@ -33,13 +33,13 @@ DRV_RV32_LIB  := $(BUILD)/sw/rv32/libsmmu_drv.a
 
 $(BUILD)/sw/rv32/%.o: %.c | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -Isw/hal/guest -MMD -MP -c $< -o $@
+	$(call say,RV32CC,$<)$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -Isw/hal/guest -MMD -MP -c $< -o $@
 
 # The archive must be self-contained: a symbol it uses but does not define (memcpy,
 # memset, __udivdi3, ...) would tie the firmware to a libc or libgcc, so it fails the build.
 $(DRV_RV32_LIB): $(DRV_RV32_OBJS)
-	@rm -f $@
-	$(RV32_PREFIX)ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@
+	$(Q)$(RV32_PREFIX)ar rcs $@ $^
 	@def=$$($(RV32_PREFIX)nm --defined-only $@ | awk 'NF==3{print $$3}'); ext=; \
 	 for s in $$($(RV32_PREFIX)nm -u $@ | awk 'NF==2{print $$2}' | sort -u); do \
 	   echo "$$def" | grep -qx "$$s" || ext="$$ext $$s"; \
@@ -47,6 +47,6 @@ $(DRV_RV32_LIB): $(DRV_RV32_OBJS)
 	 if [ -n "$$ext" ]; then echo "rv32 driver needs external symbols:$$ext" >&2; rm -f $@; exit 1; fi
 
 rv32: $(DRV_RV32_LIB)
-	$(RV32_PREFIX)size -t $(DRV_RV32_OBJS)
+	$(Q)$(RV32_PREFIX)size -t $(DRV_RV32_OBJS)
 
 -include $(DRV_HOST_OBJS:.o=.d) $(DRV_RV32_OBJS:.o=.d)

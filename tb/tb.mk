@@ -52,27 +52,27 @@ $(SIM_PARAMS_TXT): .sim-params-check | $(SETUP_DONE)
 $(SIM_MODEL_A): $(RTL_DEPS) $(SIM_PARAMS_TXT) tb/tb.mk | $(SETUP_DONE)
 	@mkdir -p $(SIM_MDIR)
 	@# Verilator's own make runs its -j 2; the parent's jobserver cannot reach it.
-	MAKEFLAGS= $(VERILATOR) $(SIM_VFLAGS) $(RTL_SRCS)
+	$(call quietly,VERILATE,smmu_top -> $(SIM_MDIR) (Verilator and its C++: the long step),$(SIM_MDIR)/build.log) \
+	  env MAKEFLAGS= $(VERILATOR) $(SIM_VFLAGS) $(RTL_SRCS)
 	@touch $@
 
 $(SIM_VLRT_DIR)/%.o: $(VERILATOR_ROOT_DIR)/include/%.cpp | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O1 $(SIM_VL_DEFS) $(SIM_VL_INC) -faligned-new -w -c $< -o $@
+	$(call say,CXX,$(notdir $<) (Verilator runtime))$(CXX) -std=c++17 -O1 $(SIM_VL_DEFS) $(SIM_VL_INC) -faligned-new -w -c $< -o $@
 
 # The model header must exist before sim_core.cpp compiles; later changes to it are
 # tracked by the .d files.
 $(BUILD)/tb/harness/%.o: tb/harness/%.cpp $(SIM_PARAMS_TXT) | $(SIM_MODEL_A) $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CXX) $(HOST_CXXFLAGS) -Werror $(SIM_DFLAGS) $(SIM_VL_DEFS) -Itb/harness -I$(SIM_MDIR) \
+	$(call say,CXX,$<)$(CXX) $(HOST_CXXFLAGS) -Werror $(SIM_DFLAGS) $(SIM_VL_DEFS) -Itb/harness -I$(SIM_MDIR) \
 	  -isystem $(VERILATOR_ROOT_DIR)/include -isystem $(VERILATOR_ROOT_DIR)/include/vltstd \
 	  -MMD -MP -c $< -o $@
 
 # One archive: harness objects, the model archive's members and the runtime.
 $(SIM_LIB): $(SIM_HARNESS_OBJS) $(SIM_MODEL_A) $(SIM_VLRT_OBJS)
-	@rm -f $@
+	$(call say,AR,$@)rm -f $@
 	@{ echo "CREATE $@"; echo "ADDLIB $(SIM_MODEL_A)"; \
 	   for o in $(SIM_HARNESS_OBJS) $(SIM_VLRT_OBJS); do echo "ADDMOD $$o"; done; \
 	   echo "SAVE"; echo "END"; } | $(AR) -M
-	@echo "built $@"
 
 -include $(SIM_HARNESS_OBJS:.o=.d)

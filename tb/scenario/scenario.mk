@@ -16,14 +16,14 @@ SCN_SCRIPTS := $(sort $(wildcard tb/scenarios/*.scn))
 # Register, field and encoding names from the generated C header (never hand-copied).
 $(SCN_NAMES): tb/scenario/gen_names.py sw/include/smmu/smmu_regs.h | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(PYTHON) tb/scenario/gen_names.py sw/include/smmu/smmu_regs.h $@
+	$(call say,GEN,$@)$(PYTHON) tb/scenario/gen_names.py sw/include/smmu/smmu_regs.h $@
 
 $(SCN_DIR)/%.o: tb/scenario/%.c $(SCN_NAMES) $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -I$(SCN_DIR) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -I$(SCN_DIR) -MMD -MP -c $< -o $@
 
 $(SCN_BIN): $(SCN_OBJS) $(MODEL_OBJS) $(SIM_LIB)
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(SCN_OBJS) $(MODEL_OBJS) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(SCN_OBJS) $(MODEL_OBJS) $(SIM_LIB) $(SIM_LDLIBS)
 
 -include $(SCN_OBJS:.o=.d)
 
