@@ -110,10 +110,15 @@ include fpga/fpga.mk
 # ---- tests -----------------------------------------------------------------------
 TEST_SRCS := $(sort $(wildcard tb/tests/*.c))
 TEST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRCS))
+# The test plan (each test's feature and description) as a table for `smmu_tests --list`.
+TESTPLAN_H := $(BUILD)/tests/testplan.h
+$(TESTPLAN_H): tb/tests/testplan.toml tb/tests/testplan.py | $(SETUP_DONE)
+	$(call say,GEN,$@)$(PYTHON) tb/tests/testplan.py header $@
+$(BUILD)/tb/tests/test_main.o: $(TESTPLAN_H)
 
 $(BUILD)/tb/tests/%.o: tb/tests/%.c $(REGS_GEN) $(SIM_LIB) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/tests -Itb/harness $(DRV_INC) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/tests -I$(BUILD)/tests -Itb/harness $(DRV_INC) -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/smmu_tests: $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	@mkdir -p $(dir $@)
@@ -178,15 +183,16 @@ run: $(SETUP_DONE) $(BUILD)/demo/smmu_demo
 test: $(call setup_for,test)
 	@bash scripts/run_tests.sh
 
-check: $(BUILD)/tests/smmu_tests
+# check and waves check their arguments against the test plan before building anything.
+check_names = $(foreach t,$(1),$(PYTHON) tb/tests/testplan.py has '$(t)' &&) true
+check:
+	@$(call check_names,$(TEST))
+	@$(MAKE) --no-print-directory $(BUILD)/tests/smmu_tests
 	@mkdir -p $(BUILD)/waves
-	$(BUILD)/tests/smmu_tests -v $(if $(TRACE),--trace $(BUILD)/waves) $(TEST)
+	$(Q)$(BUILD)/tests/smmu_tests -v $(if $(TRACE),--trace $(BUILD)/waves) $(TEST)
 
-waves: $(BUILD)/tests/smmu_tests
-	@test -n "$(TEST)" || { echo "usage: make waves TEST=name (see: $(BUILD)/tests/smmu_tests --list)"; exit 2; }
-	@mkdir -p $(BUILD)/waves
-	-$(BUILD)/tests/smmu_tests -v --trace $(BUILD)/waves $(TEST)
-	gtkwave --save=tb/waves/smmu.gtkw $(BUILD)/waves/$(TEST).fst
+# make waves, waves-shot, waves-layout, waves-check: tb/waves/waves.mk
+include tb/waves/waves.mk
 
 # ---- RTL quality -----------------------------------------------------------------
 # Every module as the top with its defaults, and smmu_top with the model build's -G values.

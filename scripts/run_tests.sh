@@ -4,6 +4,7 @@
 #   - generated register files are current
 #   - Verilator lint -Wall, Yosys synthesis (every module)
 #   - the driver builds freestanding for rv32im
+#   - the test plan lists every test; the GTKWave layout loads on a real trace
 #   - every harness/driver test against the RTL, each in its own process (so a model
 #     that aborts on a hang fails that test only)
 #   - the parameter variants (FWB/COHACC off): each variant's build, then each of its
@@ -42,11 +43,11 @@ run_variants() {
     # a failed build runs nothing (an older binary may still be there)
     stage "build-var-$v" $MAKE --no-print-directory BUILD="$BUILD" variant-build VARIANT="$v" || continue
     bin="$BUILD/var/$v/tests/smmu_var_tests"
-    if ! "$bin" --list | grep -qE "$re"; then
+    if ! "$bin" --names | grep -qE "$re"; then
       failed=$((failed + 1)); failures+=("$v"); echo "FAIL $v: no test matches $re"
       continue
     fi
-    for t in $("$bin" --list | grep -E "$re"); do
+    for t in $("$bin" --names | grep -E "$re"); do
       t0=$SECONDS
       log="$BUILD/logs/var-$v-$t.log"
       if timeout 600 "$bin" "$t" >"$log" 2>&1; then
@@ -100,7 +101,11 @@ grep -h -E "^(differential:|seed .*mismatches)" "$BUILD/logs/differential.log" |
 
 bin="$BUILD/tests/smmu_tests"
 if [ -x "$bin" ]; then
-  for t in $("$bin" --list); do
+  # every test is in tb/tests/testplan.toml (feature, description) and nothing else is
+  stage testplan "$PYTHON" tb/tests/testplan.py check "$bin"
+  # the GTKWave layout: every signal in a real trace, opened on a transaction, shown under Xvfb
+  stage waves-layout $MAKE --no-print-directory waves-check
+  for t in $("$bin" --names); do
     t0=$SECONDS
     log="$BUILD/logs/test-$t.log"
     if timeout 600 "$bin" "$t" >"$log" 2>&1; then

@@ -35,7 +35,7 @@ groups (what each make target needs):
   fusesoc   venv: fusesoc (make fusesoc-lint | fusesoc-sim | fusesoc-synth)
   shot      Xvfb, GTKWave, ImageMagick (make waves-shot: a screenshot of the layout)
   venv      the project's virtual environment alone
-  test      everything `make test` runs: sim waves synth rv32 soc fusesoc
+  test      everything `make test` runs: sim waves synth rv32 soc fusesoc shot
 EOF
 }
 
@@ -51,7 +51,7 @@ declare -A GROUP=(
   [fusesoc]="|fusesoc|sim synth|FuseSoC"
   [shot]="xvfb gtkwave imagemagick||sim|the layout screenshot"
   [venv]="|||the Python environment"
-  [test]="||sim waves synth rv32 soc fusesoc|make test"
+  [test]="||sim waves synth rv32 soc fusesoc shot|make test"
 )
 
 stamp_dir=

@@ -43,11 +43,11 @@ sim-model: $(SIM_MODEL_A)
 sim-lib: $(SIM_LIB)
 
 # The parameters as a file that changes only when they do, so a new -G value rebuilds
-# the model and the harness (sim_params()) and nothing else.
-$(SIM_PARAMS_TXT): .sim-params-check | $(SETUP_DONE)
-	@mkdir -p $(dir $@)
-	@echo '$(SIM_GFLAGS) $(SIM_OPT)' > $@.tmp; cmp -s $@.tmp $@ || cp $@.tmp $@; rm -f $@.tmp
-.PHONY: .sim-params-check
+# the model and the harness (sim_params()) and nothing else. Written as the Makefile is
+# read (not by a phony rule), so `make -n` sees what a real run rebuilds.
+$(shell mkdir -p $(SIM_MDIR) && echo '$(SIM_GFLAGS) $(SIM_OPT)' > $(SIM_PARAMS_TXT).tmp && \
+  { cmp -s $(SIM_PARAMS_TXT).tmp $(SIM_PARAMS_TXT) || cp $(SIM_PARAMS_TXT).tmp $(SIM_PARAMS_TXT); }; \
+  rm -f $(SIM_PARAMS_TXT).tmp)
 
 $(SIM_MODEL_A): $(RTL_DEPS) $(SIM_PARAMS_TXT) tb/tb.mk | $(SETUP_DONE)
 	@mkdir -p $(SIM_MDIR)
