@@ -193,6 +193,8 @@ check:
 
 # make waves, waves-shot, waves-layout, waves-check: tb/waves/waves.mk
 include tb/waves/waves.mk
+# make fusesoc-core, fusesoc-lint, fusesoc-sim, fusesoc-synth: tb/fusesoc/fusesoc.mk
+include tb/fusesoc/fusesoc.mk
 
 # ---- RTL quality -----------------------------------------------------------------
 # Every module as the top with its defaults, and smmu_top with the model build's -G values.

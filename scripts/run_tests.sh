@@ -3,6 +3,7 @@
 #   - the set-up works on stock Debian's python3 (scripts/test_setup.sh)
 #   - generated register files are current
 #   - Verilator lint -Wall, Yosys synthesis (every module)
+#   - the FuseSoC core: lint and the harness simulation through FuseSoC
 #   - the driver builds freestanding for rv32im
 #   - the test plan lists every test; the GTKWave layout loads on a real trace
 #   - every harness/driver test against the RTL, each in its own process (so a model
@@ -73,6 +74,9 @@ stage setup-stock-python bash scripts/test_setup.sh
 stage regs-current "$PYTHON" scripts/regtool.py --check
 stage lint $MAKE --no-print-directory lint
 stage synth bash scripts/synth.sh
+# the FuseSoC core (open-smmuv3.core): current, lints, and its harness simulation passes
+stage fusesoc-lint $MAKE --no-print-directory fusesoc-lint
+stage fusesoc-sim  $MAKE --no-print-directory fusesoc-sim
 stage rv32-driver-build $MAKE --no-print-directory rv32
 # the SoC: lint, generic synthesis, and the unchanged driver's self-test on PicoRV32
 stage soc-lint  $MAKE --no-print-directory soc-lint
