@@ -20,8 +20,8 @@ SIM_PARAMS_TXT := $(SIM_MDIR)/params.txt
 SIM_VLRT_DIR   := $(BUILD)/vlrt
 SIM_VLRT_OBJS  := $(addprefix $(SIM_VLRT_DIR)/,verilated.o verilated_fst_c.o verilated_threads.o)
 
-# Model C++ optimisation. Measured on the issue-2 RTL (2 cores): -O1 compiles in ~14 s and
-# simulates ~2x faster than -O0 (~4 s); -Os is no faster to build. SIM_OPT=-O0 for quick
+# Model C++ optimisation: -O1 simulates several times faster than -O0 and takes longer to
+# compile (docs/harness.md has the figures and the command that measures them). SIM_OPT=-O0 for quick
 # RTL iteration. A parameter or SIM_OPT change rebuilds the model (params.txt below).
 # The defines must match between the model, the runtime and sim_core.cpp (they shape
 # the Verilator classes).

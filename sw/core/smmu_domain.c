@@ -43,7 +43,7 @@ void smmu_ste_used(const uint64_t ste[8], uint64_t used[8])
                    STE_S1STALLD_MASK;
         if (cfg == STE_CFG_S1)
             used[1] |= STE_STRW_MASK;
-        /* S2VMID tags NS-EL1 stage-1-only translations when IDR0.S2P = 1 (facts 3). */
+        /* S2VMID tags NS-EL1 stage-1-only translations when IDR0.S2P = 1 (IHI 0070 5.2). */
         used[2] |= STE_S2VMID_MASK;
     }
     if (cfg & 2u) {
@@ -232,7 +232,7 @@ void smmu_make_abort_ste(uint64_t ste[8])
 }
 
 /* SHCFG = 0b01 (use the incoming shareability) where the field exists; 0 would force
- * Non-shareable (facts 3). RES0 without ATTR_TYPES_OVR. */
+ * Non-shareable (IHI 0070 5.2). RES0 without ATTR_TYPES_OVR. */
 static void ste_shcfg(const smmu_t *smmu, uint64_t *ste)
 {
     if (smmu->feat.attr_types_ovr)
@@ -648,7 +648,7 @@ int smmu_domain_init(smmu_domain_t *d, smmu_t *smmu, unsigned type, const smmu_d
         pc.stage = 2;
         pc.ias = c.ias ? c.ias : oas;
         if (pc.ias > oas)
-            return SMMU_EINVAL; /* IAS = OAS on this SMMU (facts 5) */
+            return SMMU_EINVAL; /* IAS = OAS on this SMMU (Arm ARM D8.2-D8.4) */
         /* S2FWB only on a coherent SMMU (as Linux): forcing write-back on a
          * non-coherent integration would make the master's DMA cacheable where nothing
          * snoops it. */
@@ -791,7 +791,7 @@ int smmu_domain_flush(void *cookie, smmu_gather_t *g)
         ret = batch_put(d, &b, &c);
     }
     if (ret == 0 && d->type == SMMU_DOMAIN_S2 && d->nest_parent) {
-        /* TLBI_S2_IPA need not hit combined stage 1+2 entries (facts 7). */
+        /* TLBI_S2_IPA need not hit combined stage 1+2 entries (IHI 0070 4.4). */
         smmu_cmd_tlbi_nh_all(&c, d->vmid);
         ret = batch_put(d, &b, &c);
     }

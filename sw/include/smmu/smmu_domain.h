@@ -12,7 +12,7 @@
  * A master (smmu_master_t, caller-owned) is one StreamID, what the firmware says about
  * it (coherency, CANWBS) and the domain it is attached to; the driver keeps a list of
  * its masters to route events by StreamID (smmu_evtq_dispatch). smmu_attach() moves a master between domains by rewriting its STE in place with
- * the hitless update algorithm (facts section 10), so a move between configurations
+ * the hitless update algorithm (IHI 0070 3.21), so a move between configurations
  * that differ in a single used dword never exposes traffic to anything but the old or
  * the new configuration.
  *
@@ -260,7 +260,7 @@ void smmu_make_domain_ste(const smmu_domain_t *d, uint64_t ste[8]);
 /* The CD of an S1 domain (TTB0 = tree, EPD1, ASID, MAIR = SMMU_MAIR_VALUE, R, A). */
 void smmu_make_cd(const smmu_domain_t *d, uint64_t cd[8]);
 
-/* Bits the SMMU uses in an STE / CD, per dword (facts sections 3 and 4): used[8]. */
+/* Bits the SMMU uses in an STE / CD, per dword (IHI 0070 5.2, 5.4): used[8]. */
 void smmu_ste_used(const uint64_t ste[8], uint64_t used[8]);
 void smmu_cd_used(const uint64_t cd[8], uint64_t used[8]);
 
