@@ -48,7 +48,7 @@ else
   quietly = @bash scripts/step.sh --log '$(3)' '$(1)' '$(2)' --
   ifeq ($(MAKELEVEL)$(STEP_TOTAL),0)
     export STEP_COUNTER := $(abspath $(BUILD))/.steps
-    export STEP_TOTAL := $(shell $(MAKE) -n --no-print-directory STEP_TOTAL=- $(MAKECMDGOALS) 2>/dev/null | grep -c 'scripts/step.sh')
+    export STEP_TOTAL := $(shell $(MAKE) -n --no-print-directory $(MAKEOVERRIDES) STEP_TOTAL=- $(MAKECMDGOALS) 2>/dev/null | grep -c .scripts/step.sh.)
     $(shell mkdir -p $(BUILD); rm -f $(STEP_COUNTER))
   endif
 endif
