@@ -16,11 +16,43 @@
 #   make drv-unit | fuzz-long    the driver's host-only unit tests / long fuzz runs (docs/driver.md)
 #   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
-# Both `run` and `test` first run scripts/setup.sh, which installs what is missing.
+# Each target first runs scripts/setup.sh for what it needs (a set-up group), which
+# installs what is missing and says so: `run` only the simulator and a host compiler,
+# `waves` GTKWave, `soc-*`/`fpga` the cross compiler and PicoRV32, `test` all it runs.
 
 BUILD      ?= build
-PYTHON     ?= python3
-SETUP_DONE := $(BUILD)/.setup-done
+# Python: the project's own virtual environment (created with Debian's python3 by
+# scripts/setup.sh, reused when present) runs every script that needs a PyPI package;
+# scripts that use only the standard library run with Debian's python3.
+VENV       ?= $(CURDIR)/.venv
+VENV_PY    := $(VENV)/bin/python
+PYTHON     ?= $(firstword $(wildcard /usr/bin/python3) python3)
+# The set-up stamp of a group (scripts/setup.sh --help lists them): a target that needs
+# group G lists $(call setup_for,G) as an order-only prerequisite, then runs $(VENV_PY).
+setup_for   = $(BUILD)/.setup-$(1)
+SETUP_DONE := $(call setup_for,sim)
+SETUP_VENV_GROUPS := venv soc fpga plot fusesoc test
+
+# Quiet builds: one line per step, "[k/N] TAG file" (scripts/step.sh), N counted by a dry
+# run of the same goals; V=1 prints every command in full instead. A recipe line starts
+# with $(call say,TAG,what) (prints the step) or $(Q) (prints nothing); a long step with
+# much output runs as $(call quietly,TAG,what,log) command... (output to the log, a
+# ticker on a terminal, the log's end on failure, warnings always shown).
+V ?= 0
+ifeq ($(V),1)
+  Q :=
+  say :=
+  quietly :=
+else
+  Q := @
+  say = @bash scripts/step.sh '$(1)' '$(2)';
+  quietly = @bash scripts/step.sh --log '$(3)' '$(1)' '$(2)' --
+  ifeq ($(MAKELEVEL)$(STEP_TOTAL),0)
+    export STEP_COUNTER := $(abspath $(BUILD))/.steps
+    export STEP_TOTAL := $(shell $(MAKE) -n --no-print-directory $(MAKEOVERRIDES) STEP_TOTAL=- $(MAKECMDGOALS) 2>/dev/null | grep -c .scripts/step.sh.)
+    $(shell mkdir -p $(BUILD); rm -f $(STEP_COUNTER))
+  endif
+endif
 
 # Model parameters: one place; the Verilator build and the tests' expectations use them.
 SID_W            ?= 16
@@ -53,10 +85,14 @@ HOST_LDFLAGS  := $(SAN)
 .PHONY: all run test check waves lint synth regs check-regs rv32 setup clean unit-list
 all: $(BUILD)/tests/smmu_tests $(BUILD)/demo/smmu_demo
 
-$(SETUP_DONE): scripts/setup.sh
-	@bash scripts/setup.sh
-	@mkdir -p $(BUILD) && touch $@
-setup: $(SETUP_DONE)
+$(BUILD)/.setup-%: scripts/setup.sh
+	@VENV=$(VENV) bash scripts/setup.sh --stamp-dir $(BUILD) $*
+	@touch $@
+# A removed environment is made again, with the packages of each group that needs it.
+$(foreach g,$(SETUP_VENV_GROUPS),$(call setup_for,$(g))): $(VENV)/pyvenv.cfg
+$(VENV)/pyvenv.cfg:
+	@VENV=$(VENV) bash scripts/setup.sh venv
+setup: $(call setup_for,test)
 
 # ---- generated register constants -------------------------------------------------
 regs:
@@ -75,14 +111,19 @@ include fpga/fpga.mk
 # ---- tests -----------------------------------------------------------------------
 TEST_SRCS := $(sort $(wildcard tb/tests/*.c))
 TEST_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TEST_SRCS))
+# The test plan (each test's feature and description) as a table for `smmu_tests --list`.
+TESTPLAN_H := $(BUILD)/tests/testplan.h
+$(TESTPLAN_H): tb/tests/testplan.toml tb/tests/testplan.py | $(SETUP_DONE)
+	$(call say,GEN,$@)$(PYTHON) tb/tests/testplan.py header $@
+$(BUILD)/tb/tests/test_main.o: $(TESTPLAN_H)
 
 $(BUILD)/tb/tests/%.o: tb/tests/%.c $(REGS_GEN) $(SIM_LIB) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/tests -Itb/harness $(DRV_INC) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/tests -I$(BUILD)/tests -Itb/harness $(DRV_INC) -MMD -MP -c $< -o $@
 
 $(BUILD)/tests/smmu_tests: $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 -include $(TEST_OBJS:.o=.d)
 
@@ -107,7 +148,7 @@ var_cohacc = $(patsubst coh%,%,$(word 2,$(subst -, ,$(1))))
 .PHONY: variants variant-build variant-list
 $(BUILD)/tests/smmu_var_tests: $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	@mkdir -p $(dir $@)
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 # The runtime objects first, so that variant builds never race to write them.
 variant-build: $(SETUP_DONE) $(SIM_VLRT_OBJS)
@@ -136,31 +177,35 @@ include tb/bench/bench.mk
 # ---- demo ------------------------------------------------------------------------
 $(BUILD)/demo/smmu_demo: tb/demo/smmu_demo.c $(DRV_HOST_LIB) $(SIM_LIB) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -c $< -o $(BUILD)/demo/smmu_demo.o
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(BUILD)/demo/smmu_demo.o $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -c $< -o $(BUILD)/demo/smmu_demo.o
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(BUILD)/demo/smmu_demo.o $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 run: $(SETUP_DONE) $(BUILD)/demo/smmu_demo
-	$(BUILD)/demo/smmu_demo
+	$(Q)$(BUILD)/demo/smmu_demo
 
 # ---- the two commands' second half ------------------------------------------------
-test: $(SETUP_DONE)
+test: $(call setup_for,test)
 	@bash scripts/run_tests.sh
 
-check: $(BUILD)/tests/smmu_tests
+# check and waves check their arguments against the test plan before building anything.
+check_names = $(foreach t,$(1),$(PYTHON) tb/tests/testplan.py has '$(t)' &&) true
+check:
+	@$(call check_names,$(TEST))
+	@$(MAKE) --no-print-directory $(BUILD)/tests/smmu_tests
 	@mkdir -p $(BUILD)/waves
-	$(BUILD)/tests/smmu_tests -v $(if $(TRACE),--trace $(BUILD)/waves) $(TEST)
+	$(Q)$(BUILD)/tests/smmu_tests -v $(if $(TRACE),--trace $(BUILD)/waves) $(TEST)
 
-waves: $(BUILD)/tests/smmu_tests
-	@test -n "$(TEST)" || { echo "usage: make waves TEST=name (see: $(BUILD)/tests/smmu_tests --list)"; exit 2; }
-	@mkdir -p $(BUILD)/waves
-	-$(BUILD)/tests/smmu_tests -v --trace $(BUILD)/waves $(TEST)
-	gtkwave --save=tb/waves/smmu.gtkw $(BUILD)/waves/$(TEST).fst
+# make waves, waves-shot, waves-layout, waves-check: tb/waves/waves.mk
+include tb/waves/waves.mk
+# make fusesoc-core, fusesoc-lint, fusesoc-sim, fusesoc-synth: tb/fusesoc/fusesoc.mk
+include tb/fusesoc/fusesoc.mk
 
 # ---- RTL quality -----------------------------------------------------------------
+# Every module as the top with its defaults, and smmu_top with the model build's -G values.
 lint: $(SETUP_DONE)
-	@bash scripts/lint.sh
+	@LINT_GFLAGS='$(SIM_GFLAGS)' bash scripts/lint.sh
 
-synth: $(SETUP_DONE)
+synth: | $(call setup_for,synth)
 	@bash scripts/synth.sh
 
 unit-list:

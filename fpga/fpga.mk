@@ -17,7 +17,8 @@
 #                           post-route Fmax per target in $(FPGA_BUILD)/fmax-<target>/
 #                           (FMAX_TARGETS="ecp5 ice40", FMAX_FREQ=MHz; read by synth-report)
 #
-# PicoRV32 comes from the PyPI package pythondata-cpu-picorv32 (scripts/setup.sh).
+# PicoRV32 comes from the PyPI package pythondata-cpu-picorv32, installed into the project's
+# environment by `scripts/setup.sh soc`; the FPGA flow's yowasp tools by `scripts/setup.sh fpga`.
 
 FPGA_BUILD   ?= $(BUILD)/fpga
 BOARD        ?= ulx3s
@@ -25,7 +26,7 @@ SOC_CYCLES   ?= 30000000
 SOC_UART_DIV ?= 8
 SOC_CLK_MHZ  ?= 25
 # Recursive on purpose: evaluated only when a rule needs it (after set-up installed it).
-PICORV32_V    = $(shell $(PYTHON) -c "import pythondata_cpu_picorv32 as p; print(p.data_location)")/picorv32.v
+PICORV32_V    = $(shell $(VENV_PY) -c "import pythondata_cpu_picorv32 as p; print(p.data_location)")/picorv32.v
 
 SOC_RTL      := $(sort $(wildcard fpga/rtl/*.v))
 SOC_ALL_RTL   = $(SOC_RTL) $(RTL_SRCS) $(PICORV32_V)
@@ -48,25 +49,31 @@ FW_LDFLAGS := -march=rv32im -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
               -T fpga/fw/soc.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-Map,$(FW_DIR)/selftest.map
 FW_OBJS    := $(addprefix $(FW_DIR)/,$(notdir $(FW_SRCS:.c=.o))) $(FW_DIR)/crt0.o
 
-# The self-test (fpga/fw) and the SoC's HAL (sw/hal/soc).
-$(FW_DIR)/%.o: fpga/fw/%.c $(REGS_GEN) | $(SETUP_DONE)
-	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
-$(FW_DIR)/%.o: sw/hal/soc/%.c $(REGS_GEN) | $(SETUP_DONE)
-	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
+SETUP_SOC    := $(call setup_for,soc)
+SETUP_FPGA   := $(call setup_for,fpga)
+# The yowasp tools (board.sh, fmax.sh pick Debian's first) are in the environment.
+FPGA_PATH    := PATH="$(VENV)/bin:$$PATH"
 
-$(FW_DIR)/crt0.o: $(FW_ASM) | $(SETUP_DONE)
+# The self-test (fpga/fw) and the SoC's HAL (sw/hal/soc).
+$(FW_DIR)/%.o: sw/hal/soc/%.c $(REGS_GEN) | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc -march=rv32im -mabi=ilp32 -c $< -o $@
+	$(call say,RV32CC,$<)$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FW_DIR)/%.o: fpga/fw/%.c $(REGS_GEN) | $(call setup_for,rv32)
+	@mkdir -p $(dir $@)
+	$(call say,RV32CC,$<)$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FW_DIR)/crt0.o: $(FW_ASM) | $(call setup_for,rv32)
+	@mkdir -p $(dir $@)
+	$(call say,RV32AS,$<)$(RV32_PREFIX)gcc -march=rv32im -mabi=ilp32 -c $< -o $@
 
 $(FW_DIR)/selftest.elf: $(FW_OBJS) $(DRV_RV32_LIB) fpga/fw/soc.ld
-	$(RV32_PREFIX)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(DRV_RV32_LIB) -lc -lgcc
-	$(RV32_PREFIX)size $@
+	$(call say,RV32LD,$@)$(RV32_PREFIX)gcc $(FW_LDFLAGS) -o $@ $(FW_OBJS) $(DRV_RV32_LIB) -lc -lgcc
+	$(Q)$(RV32_PREFIX)size $@
 
 $(FW_DIR)/selftest.hex: $(FW_DIR)/selftest.elf fpga/scripts/bin2hex64.py
-	$(RV32_PREFIX)objcopy -O binary $< $(FW_DIR)/selftest.bin
-	$(PYTHON) fpga/scripts/bin2hex64.py $(FW_DIR)/selftest.bin $@
+	$(call say,HEX,$@)$(RV32_PREFIX)objcopy -O binary $< $(FW_DIR)/selftest.bin
+	$(Q)$(PYTHON) fpga/scripts/bin2hex64.py $(FW_DIR)/selftest.bin $@
 
 soc-fw: $(FW_DIR)/selftest.hex
 
@@ -85,9 +92,9 @@ SOC_VFLAGS  := --cc --exe --build -j 2 -O2 --x-assign fast --x-initial fast \
                -CFLAGS "-O2 -DSOC_UART_DIV=$(SOC_UART_DIV)" \
                $(if $(TRACE),--trace-fst)
 
-$(SOC_SIM): $(SOC_RTL) $(RTL_DEPS) fpga/sim/soc_tb.cpp $(REGS_GEN) | $(SETUP_DONE)
+$(SOC_SIM): $(SOC_RTL) $(RTL_DEPS) fpga/sim/soc_tb.cpp $(REGS_GEN) | $(SETUP_SOC)
 	@mkdir -p $(SOC_SIM_DIR)
-	verilator $(SOC_VFLAGS) --Mdir $(SOC_SIM_DIR) $(SOC_ALL_RTL) $(abspath fpga/sim/soc_tb.cpp) \
+	$(call say,VERILATE,soc_top -> $(SOC_SIM_DIR))verilator $(SOC_VFLAGS) --Mdir $(SOC_SIM_DIR) $(SOC_ALL_RTL) $(abspath fpga/sim/soc_tb.cpp) \
 	  >$(SOC_SIM_DIR)/verilate.log 2>&1 || { tail -30 $(SOC_SIM_DIR)/verilate.log; exit 1; }
 
 soc-sim: $(SOC_SIM) $(FW_DIR)/selftest.hex
@@ -95,7 +102,7 @@ soc-sim: $(SOC_SIM) $(FW_DIR)/selftest.hex
 	  $(if $(TRACE),--trace $(FPGA_BUILD)/soc.fst)
 
 # ---- lint and generic synthesis -----------------------------------------------------------
-soc-lint: | $(SETUP_DONE)
+soc-lint: | $(SETUP_SOC)
 	@set -e; for f in $(SOC_RTL); do t=$$(basename $$f .v); \
 	  verilator --lint-only -Wall -Irtl -Irtl/gen --top-module $$t $(SOC_VLT) \
 	    $(SOC_ALL_RTL); echo "lint ok   $$t"; done; \
@@ -109,7 +116,7 @@ soc-lint: | $(SETUP_DONE)
 # inference is what synth-report checks, with the vendor flows.
 SOC_SYNTH_FINE := opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt -fast
 
-soc-synth: | $(SETUP_DONE)
+soc-synth: | $(SETUP_SOC)
 	@mkdir -p $(FPGA_BUILD)/synth
 	@yosys -q -l $(FPGA_BUILD)/synth/soc_top.log -p "read_verilog -sv -Irtl/gen $(SOC_ALL_RTL); \
 	  synth -top soc_top -run begin:fine; $(SOC_SYNTH_FINE); hierarchy -check; check -assert; stat" >/dev/null \
@@ -119,8 +126,8 @@ soc-synth: | $(SETUP_DONE)
 	  || { echo "synth FAIL soc_top (see $(FPGA_BUILD)/synth/soc_top.log)"; exit 1; }
 
 # ---- vendor synthesis report and the board flow -----------------------------------------
-synth-report: soc-fw | $(SETUP_DONE)
-	$(PYTHON) fpga/scripts/synth_report.py --build $(FPGA_BUILD)/report \
+synth-report: soc-fw | $(SETUP_FPGA)
+	$(FPGA_PATH) $(PYTHON) fpga/scripts/synth_report.py --build $(FPGA_BUILD)/report \
 	  --hex $(abspath $(FW_DIR))/selftest.hex --out docs/fpga-report.md \
 	  --picorv32 $(PICORV32_V) --reuse-board $(FPGA_BUILD)/$(BOARD)/synth.log \
 	  --pnr-log $(FPGA_BUILD)/$(BOARD)/pnr.log --fmax-dir $(FPGA_BUILD) $(if $(CACHED),--cached)
@@ -129,10 +136,10 @@ synth-report: soc-fw | $(SETUP_DONE)
 # wraps it in flip-flop chains (four pins) so nextpnr times its own register-to-register
 # paths. One target after the other (place and route wants the whole machine). Not part
 # of make test.
-fmax-smmu: | $(SETUP_DONE)
+fmax-smmu: | $(SETUP_FPGA)
 	@st=0; for t in $(FMAX_TARGETS); do \
-	  bash fpga/scripts/fmax.sh $$t $(FPGA_BUILD)/fmax-$$t $(FMAX_FREQ) || st=1; done; exit $$st
+	  $(FPGA_PATH) bash fpga/scripts/fmax.sh $$t $(FPGA_BUILD)/fmax-$$t $(FMAX_FREQ) || st=1; done; exit $$st
 
-fpga: soc-fw | $(SETUP_DONE)
-	bash fpga/scripts/board.sh $(BOARD) $(FPGA_BUILD)/$(BOARD) $(abspath $(FW_DIR))/selftest.hex \
+fpga: soc-fw | $(SETUP_FPGA)
+	$(FPGA_PATH) bash fpga/scripts/board.sh $(BOARD) $(FPGA_BUILD)/$(BOARD) $(abspath $(FW_DIR))/selftest.hex \
 	  $(PICORV32_V)

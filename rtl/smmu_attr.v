@@ -115,7 +115,7 @@ module smmu_attr #(
     endfunction
 
     // No-FWB stage-2 MemAttr level field (ARM D8.6.5): 01 NC, 10 WT, 11 WB; 00 (inner only,
-    // reserved) acts as Non-cacheable [project decision, facts 5]
+    // reserved) acts as Non-cacheable [project decision, docs/subset.md]
     function [1:0] s2_lvl_type(input [1:0] f);
         case (f)
             2'b10:   s2_lvl_type = T_WT;
@@ -155,7 +155,7 @@ module smmu_attr #(
         else
             a_s1 = {s1_lvl(a_in[7:4], a_s1[7:4], is_dev(a_in[7:4])),
                     s1_lvl(a_in[3:0], a_s1[3:0], is_dev(a_in[7:4]))};
-        // [project decision, facts 6] a stage-1 Device/iNC-oNC passes OSH to stage 2
+        // [project decision, docs/subset.md] a stage-1 Device/iNC-oNC passes OSH to stage 2
         x    = s1_en ? a_s1 : a_in;
         sh_x = s1_en ? sh_eff(a_s1, s1_sh) : sh_eff(a_in, in_sh);
 

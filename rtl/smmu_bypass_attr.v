@@ -1,5 +1,5 @@
 // smmu_bypass_attr: attribute path of a transaction that bypasses translation
-// (global bypass through SMMU_GBPA now; STE.Config = bypass in issue 3 with the STE's
+// (global bypass through SMMU_GBPA; STE.Config = bypass with the STE's
 // override fields). Pure combinational.
 //
 //   incoming AMBA attributes -> architectural (MAIR-format) attribute  (IHI 0070 16.7.5.1)

@@ -198,7 +198,7 @@ module smmu_cfg #(
     // ---------------- stream table geometry ----------------
     wire [5:0] lg_cfg = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_LOG2SIZE_LSB +:
                                         SMMU_STRTAB_BASE_CFG_LOG2SIZE_W];
-    localparam [5:0] SID_W6 = SID_W;
+    localparam [5:0] SID_W6 = SID_W[5:0];  // SID_W <= 32 (IDR1.SIDSIZE)
     wire [5:0] lg_eff = (lg_cfg > SID_W6) ? SID_W6 : lg_cfg;
     wire [1:0] fmt    = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_FMT_LSB +:
                                         SMMU_STRTAB_BASE_CFG_FMT_W];

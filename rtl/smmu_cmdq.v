@@ -6,7 +6,7 @@
 //
 // Hand-over:
 //   PREFETCH_*, CFGI_*, TLBI_*: inv_valid/inv_ready/inv_cmd ({dw1, dw0}); held until
-//     ready; ready means the receiver (TLB/config cache, issue 3) has taken it.
+//     ready; ready means the receiver (TLB/config cache) has taken it.
 //   CMD_SYNC: sync_valid is held until sync_ready (every earlier command's effect is
 //     complete, no transaction that used old state is in flight, every event of an
 //     earlier terminated transaction is in the event queue or dropped). Then CONS passes

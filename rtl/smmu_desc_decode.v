@@ -24,7 +24,7 @@
 //   Stage-1 table fields: pxn_table [59], uxn_table [60] (XNTable in EL2), ap_table [62:61];
 //               forced to 0 at stage 2 (RES0 there) so a walker may OR them in blindly.
 // Software/IGNORED/RES0 bits (leaf [58:55] and [63:59], table [11:2], [51:48], NS, NSTable,
-// DBM, GP, nT, the RES0 bits inside a block's offset range) never fault (facts 5).
+// DBM, GP, nT, the RES0 bits inside a block's offset range) never fault (Arm ARM D8.2-D8.4).
 module smmu_desc_decode #(
     parameter PA_W = 48       // OAS in bits
 ) (

@@ -1,5 +1,5 @@
-// smmu_mem_arb: the one AXI4 master for SMMU-originated traffic (queues now; STE/CD
-// fetch and table walks in issue 3).
+// smmu_mem_arb: the one AXI4 master for SMMU-originated traffic (queues, STE/CD
+// fetch and table walks).
 //
 // Client i uses AXI ID i (reads and writes have separate ID spaces), so responses route
 // by RID/BID and several readers may have bursts outstanding at once; the interconnect

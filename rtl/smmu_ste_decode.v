@@ -130,7 +130,7 @@ module smmu_ste_decode #(
     // ARM AArch64.S2InconsistentSL: at least 2 entries, at most 16 concatenated tables
     wire sl_incons   = (sl0 == 2'd3) || (ias <= base) || (ias > base + 7'd13);
     // ARM AArch64.S2InvalidSL: level-0 start needs a PA size of at least 44 bits
-    // [project decision, facts 5: C_BAD_STE]
+    // [project decision: C_BAD_STE, docs/subset.md]
     wire sl_invalid  = (sl0 == 2'd2) && (PA_W < 44);
     wire [6:0] t0sz_min = (7'd64 - PA_W7 > 7'd16) ? 7'd64 - PA_W7 : 7'd16;
     wire t0sz_bad    = ({1'b0, t0sz} < t0sz_min) || (t0sz > 6'd39);
@@ -140,7 +140,7 @@ module smmu_ste_decode #(
     wire ttb_bad     = (ttb_hi != 52'd0) || (ttb[51:48] != 4'd0);
 
     // ---- S1ContextPtr range: a PA beyond the OAS (3.4.3: C_BAD_STE from v3.1), an IPA
-    // beyond the IAS [project decision, facts 3]; IAS = OAS here, so one check
+    // beyond the IAS [project decision, docs/subset.md]; IAS = OAS here, so one check
     wire [55:0] ctx_hi = ctxptr >> PA_W;
     wire ctx_bad     = (ctx_hi != 56'd0);
 

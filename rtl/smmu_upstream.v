@@ -2,7 +2,7 @@
 // translation unit (SMMUEN = 1, smmu_xlate), then abort or forward.
 //
 // One transaction per direction at a time: simple and obviously ordered (responses
-// are in order per ID by construction). This is the throughput limit issue 3 lifts.
+// are in order per ID by construction). This is the port's throughput limit.
 //
 // Configuration is adopted only between transactions, so each transaction sees it as
 // wholly old or wholly new (6.3.9): while CR0.SMMUEN differs from the effective value

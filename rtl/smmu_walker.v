@@ -1,5 +1,5 @@
 // smmu_walker: VMSAv8-64 table walks, 4 KB granule: stage 1, stage 2, nested, and stage 2
-// as a service for the nested CD fetch (IHI 0070 3.4, 7.3; ARM D8.2-D8.4; facts 5, 8, 9).
+// as a service for the nested CD fetch (IHI 0070 3.4, 7.3; Arm ARM D8.2-D8.4; costs: docs/translation.md).
 //
 // One walk at a time, one descriptor read in flight. Stage 2 is one sub-walk FSM that every
 // caller shares: each nested stage-1 table access (TTB included, CLASS = TT), the output IPA
@@ -55,7 +55,7 @@
 // STE.S2IR0/S2OR0. AxCACHE comes from smmu_attr (its AMBA mapping: cacheable only when
 // both levels end up write-back).
 //
-// Fault order (7.3.22, facts 5): per level EABT, invalid, address size; at the leaf AF,
+// Fault order (7.3.22, Arm ARM D8.2-D8.4): per level EABT, invalid, address size; at the leaf AF,
 // then permission. Nested: each stage-1 descriptor IPA through stage 2 first; stage-1 AF and
 // permission before the output IPA's stage-2 walk. Termination: every descriptor either
 // ends the walk or moves one level down, and a level-3 descriptor cannot be a table, so a

@@ -284,7 +284,7 @@ module smmu_xlate #(
     assign rsp_pa    = byp ? addr_q[PA_W-1:0] : l_pa[PA_W-1:0];
     assign rsp_prot  = out_prot;
 
-    // ---------------- event record (7.3; facts 8) ----------------
+    // ---------------- event record (IHI 0070 7.3) ----------------
     localparam [63:0] OAS_MASK = (PA_W >= 64) ? ~64'd0 : ~(~64'd0 << PA_W);
     localparam [63:0] FA_MASK  = {8'd0, {53{1'b1}}, 3'd0} & OAS_MASK;   // FetchAddr[55:3]
     localparam [63:0] IPA_MASK = {8'd0, {44{1'b1}}, 12'd0} & OAS_MASK;  // IPA[55:12]

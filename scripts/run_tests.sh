@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: every check, each counted as a test, then one line `N passed, N failed`.
+#   - the set-up works on stock Debian's python3 (scripts/test_setup.sh)
 #   - generated register files are current
 #   - Verilator lint -Wall, Yosys synthesis (every module)
+#   - the FuseSoC core: lint and the harness simulation through FuseSoC
 #   - the driver builds freestanding for rv32im
+#   - the test plan lists every test; the GTKWave layout loads on a real trace
 #   - every harness/driver test against the RTL, each in its own process (so a model
 #     that aborts on a hang fails that test only)
 #   - the parameter variants (FWB/COHACC off): each variant's build, then each of its
@@ -12,6 +15,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3 || echo python3)}
 passed=0
 failed=0
 failures=()
@@ -40,11 +44,11 @@ run_variants() {
     # a failed build runs nothing (an older binary may still be there)
     stage "build-var-$v" $MAKE --no-print-directory BUILD="$BUILD" variant-build VARIANT="$v" || continue
     bin="$BUILD/var/$v/tests/smmu_var_tests"
-    if ! "$bin" --list | grep -qE "$re"; then
+    if ! "$bin" --names | grep -qE "$re"; then
       failed=$((failed + 1)); failures+=("$v"); echo "FAIL $v: no test matches $re"
       continue
     fi
-    for t in $("$bin" --list | grep -E "$re"); do
+    for t in $("$bin" --names | grep -E "$re"); do
       t0=$SECONDS
       log="$BUILD/logs/var-$v-$t.log"
       if timeout 600 "$bin" "$t" >"$log" 2>&1; then
@@ -66,7 +70,8 @@ if [ "${1:-}" = --variants ]; then
   exit
 fi
 
-stage regs-current python3 scripts/regtool.py --check
+stage setup-stock-python bash scripts/test_setup.sh
+stage regs-current "$PYTHON" scripts/regtool.py --check
 # host-only driver unit tests (sw/tests: no Verilator model), each a test
 if stage build-drv-unit $MAKE --no-print-directory "$BUILD/sw/tests/drv_unit"; then
   for t in $("$BUILD/sw/tests/drv_unit" --list); do
@@ -77,8 +82,11 @@ fi
 for f in $($MAKE --no-print-directory -s fuzz-list); do
   stage "$f" $MAKE --no-print-directory fuzz-run FUZZ="$f" && sed -n 's/^/     /p' "$BUILD/logs/$f.log" | grep -E "runs, .* crashes" | tail -1
 done
-stage lint bash scripts/lint.sh
+stage lint $MAKE --no-print-directory lint
 stage synth bash scripts/synth.sh
+# the FuseSoC core (open-smmuv3.core): current, lints, and its harness simulation passes
+stage fusesoc-lint $MAKE --no-print-directory fusesoc-lint
+stage fusesoc-sim  $MAKE --no-print-directory fusesoc-sim
 stage rv32-driver-build $MAKE --no-print-directory rv32
 # the SoC: lint, generic synthesis, and the unchanged driver's self-test on PicoRV32
 stage soc-lint  $MAKE --no-print-directory soc-lint
@@ -109,7 +117,11 @@ grep -h -E "^(differential:|seed .*mismatches)" "$BUILD/logs/differential.log" |
 
 bin="$BUILD/tests/smmu_tests"
 if [ -x "$bin" ]; then
-  for t in $("$bin" --list); do
+  # every test is in tb/tests/testplan.toml (feature, description) and nothing else is
+  stage testplan "$PYTHON" tb/tests/testplan.py check "$bin"
+  # the GTKWave layout: every signal in a real trace, opened on a transaction, shown under Xvfb
+  stage waves-layout $MAKE --no-print-directory waves-check
+  for t in $("$bin" --names); do
     t0=$SECONDS
     log="$BUILD/logs/test-$t.log"
     if timeout 600 "$bin" "$t" >"$log" 2>&1; then

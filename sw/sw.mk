@@ -16,11 +16,11 @@ DRV_HOST_LIB  := $(BUILD)/sw/host/libsmmu_drv.a
 
 $(BUILD)/sw/host/%.o: %.c | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Itb/harness -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) -Isw/include -Isw/core -Isw/hal/sim -Itb/harness -MMD -MP -c $< -o $@
 
 $(DRV_HOST_LIB): $(DRV_HOST_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@
+	$(Q)ar rcs $@ $^
 
 # ---- rv32: core only -------------------------------------------------------------------
 RV32_PREFIX   ?= riscv64-unknown-elf-
@@ -29,15 +29,15 @@ RV32_CFLAGS   := -march=rv32im -mabi=ilp32 -ffreestanding -nostdlib -Os -std=c11
 DRV_RV32_OBJS := $(patsubst %.c,$(BUILD)/sw/rv32/%.o,$(DRV_CORE_SRCS))
 DRV_RV32_LIB  := $(BUILD)/sw/rv32/libsmmu_drv.a
 
-$(BUILD)/sw/rv32/%.o: %.c
+$(BUILD)/sw/rv32/%.o: %.c | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)
-	$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -MMD -MP -c $< -o $@
+	$(call say,RV32CC,$<)$(RV32_PREFIX)gcc $(RV32_CFLAGS) -Isw/include -Isw/core -MMD -MP -c $< -o $@
 
 # The archive must be self-contained: a symbol it uses but does not define (memcpy,
 # memset, __udivdi3, ...) would tie the firmware to a libc or libgcc, so it fails the build.
 $(DRV_RV32_LIB): $(DRV_RV32_OBJS)
-	@rm -f $@
-	$(RV32_PREFIX)ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@
+	$(Q)$(RV32_PREFIX)ar rcs $@ $^
 	@def=$$($(RV32_PREFIX)nm --defined-only $@ | awk 'NF==3{print $$3}'); ext=; \
 	 for s in $$($(RV32_PREFIX)nm -u $@ | awk 'NF==2{print $$2}' | sort -u); do \
 	   echo "$$def" | grep -qx "$$s" || ext="$$ext $$s"; \
@@ -45,7 +45,7 @@ $(DRV_RV32_LIB): $(DRV_RV32_OBJS)
 	 if [ -n "$$ext" ]; then echo "rv32 driver needs external symbols:$$ext" >&2; rm -f $@; exit 1; fi
 
 rv32: $(DRV_RV32_LIB)
-	$(RV32_PREFIX)size -t $(DRV_RV32_OBJS)
+	$(Q)$(RV32_PREFIX)size -t $(DRV_RV32_OBJS)
 
 -include $(DRV_HOST_OBJS:.o=.d) $(DRV_RV32_OBJS:.o=.d)
 
@@ -59,16 +59,16 @@ DRV_UNIT_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(DRV_UNIT_SRCS))
 DRV_UNIT_BIN  := $(BUILD)/sw/tests/drv_unit
 
 $(DRV_HOST_CORE_LIB): $(DRV_HOST_CORE_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/sw/tests/%.o: sw/tests/%.c $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Isw/tests -Isw/include -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) -Isw/tests -Isw/include -MMD -MP -c $< -o $@
 
 $(DRV_UNIT_BIN): $(DRV_UNIT_OBJS) $(DRV_HOST_CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_LDFLAGS) -o $@ $(DRV_UNIT_OBJS) $(DRV_HOST_CORE_LIB)
+	$(call say,LINK,$@)$(CC) $(HOST_LDFLAGS) -o $@ $(DRV_UNIT_OBJS) $(DRV_HOST_CORE_LIB)
 
 .PHONY: drv-unit
 drv-unit: $(DRV_UNIT_BIN)

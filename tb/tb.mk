@@ -20,8 +20,8 @@ SIM_PARAMS_TXT := $(SIM_MDIR)/params.txt
 SIM_VLRT_DIR   := $(BUILD)/vlrt
 SIM_VLRT_OBJS  := $(addprefix $(SIM_VLRT_DIR)/,verilated.o verilated_fst_c.o verilated_threads.o)
 
-# Model C++ optimisation. Measured on the issue-2 RTL (2 cores): -O1 compiles in ~14 s and
-# simulates ~2x faster than -O0 (~4 s); -Os is no faster to build. SIM_OPT=-O0 for quick
+# Model C++ optimisation: -O1 simulates several times faster than -O0 and takes longer to
+# compile (docs/harness.md has the figures and the command that measures them). SIM_OPT=-O0 for quick
 # RTL iteration. A parameter or SIM_OPT change rebuilds the model (params.txt below).
 # The defines must match between the model, the runtime and sim_core.cpp (they shape
 # the Verilator classes).
@@ -43,36 +43,36 @@ sim-model: $(SIM_MODEL_A)
 sim-lib: $(SIM_LIB)
 
 # The parameters as a file that changes only when they do, so a new -G value rebuilds
-# the model and the harness (sim_params()) and nothing else.
-$(SIM_PARAMS_TXT): .sim-params-check | $(SETUP_DONE)
-	@mkdir -p $(dir $@)
-	@echo '$(SIM_GFLAGS) $(SIM_OPT)' > $@.tmp; cmp -s $@.tmp $@ || cp $@.tmp $@; rm -f $@.tmp
-.PHONY: .sim-params-check
+# the model and the harness (sim_params()) and nothing else. Written as the Makefile is
+# read (not by a phony rule), so `make -n` sees what a real run rebuilds.
+$(shell mkdir -p $(SIM_MDIR) && echo '$(SIM_GFLAGS) $(SIM_OPT)' > $(SIM_PARAMS_TXT).tmp && \
+  { cmp -s $(SIM_PARAMS_TXT).tmp $(SIM_PARAMS_TXT) || cp $(SIM_PARAMS_TXT).tmp $(SIM_PARAMS_TXT); }; \
+  rm -f $(SIM_PARAMS_TXT).tmp)
 
 $(SIM_MODEL_A): $(RTL_DEPS) $(SIM_PARAMS_TXT) tb/tb.mk | $(SETUP_DONE)
 	@mkdir -p $(SIM_MDIR)
 	@# Verilator's own make runs its -j 2; the parent's jobserver cannot reach it.
-	MAKEFLAGS= $(VERILATOR) $(SIM_VFLAGS) $(RTL_SRCS)
+	$(call quietly,VERILATE,smmu_top -> $(SIM_MDIR) (Verilator and its C++: the long step),$(SIM_MDIR)/build.log) \
+	  env MAKEFLAGS= $(VERILATOR) $(SIM_VFLAGS) $(RTL_SRCS)
 	@touch $@
 
 $(SIM_VLRT_DIR)/%.o: $(VERILATOR_ROOT_DIR)/include/%.cpp | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O1 $(SIM_VL_DEFS) $(SIM_VL_INC) -faligned-new -w -c $< -o $@
+	$(call say,CXX,$(notdir $<) (Verilator runtime))$(CXX) -std=c++17 -O1 $(SIM_VL_DEFS) $(SIM_VL_INC) -faligned-new -w -c $< -o $@
 
 # The model header must exist before sim_core.cpp compiles; later changes to it are
 # tracked by the .d files.
 $(BUILD)/tb/harness/%.o: tb/harness/%.cpp $(SIM_PARAMS_TXT) | $(SIM_MODEL_A) $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CXX) $(HOST_CXXFLAGS) -Werror $(SIM_DFLAGS) $(SIM_VL_DEFS) -Itb/harness -I$(SIM_MDIR) \
+	$(call say,CXX,$<)$(CXX) $(HOST_CXXFLAGS) -Werror $(SIM_DFLAGS) $(SIM_VL_DEFS) -Itb/harness -I$(SIM_MDIR) \
 	  -isystem $(VERILATOR_ROOT_DIR)/include -isystem $(VERILATOR_ROOT_DIR)/include/vltstd \
 	  -MMD -MP -c $< -o $@
 
 # One archive: harness objects, the model archive's members and the runtime.
 $(SIM_LIB): $(SIM_HARNESS_OBJS) $(SIM_MODEL_A) $(SIM_VLRT_OBJS)
-	@rm -f $@
+	$(call say,AR,$@)rm -f $@
 	@{ echo "CREATE $@"; echo "ADDLIB $(SIM_MODEL_A)"; \
 	   for o in $(SIM_HARNESS_OBJS) $(SIM_VLRT_OBJS); do echo "ADDMOD $$o"; done; \
 	   echo "SAVE"; echo "END"; } | $(AR) -M
-	@echo "built $@"
 
 -include $(SIM_HARNESS_OBJS:.o=.d)

@@ -2,7 +2,7 @@
 #include "smmu/smmu_pgtable.h"
 #include "smmu_internal.h"
 
-/* Descriptor fields (Arm ARM D8.3, facts section 5). */
+/* Descriptor fields (Arm ARM D8.3). */
 #define D_VALID 0x1ull
 #define D_TYPE 0x2ull         /* with VALID: table (levels 0-2) or page (level 3) */
 #define D_OA_MASK 0x0000fffffffff000ull
@@ -185,7 +185,7 @@ int smmu_pgtable_init(smmu_pgtable_t *pgt, const smmu_hal_t *hal, const smmu_pgt
         (cfg->concat || cfg->oas < 44u)) {
         /* Up to 16 level-1 tables side by side replace a level-0 table of <= 16
          * entries (IHI 0070 5.2 S2SL0/S2T0SZ; level 0 with a PA size below 44 bits is
-         * invalid anyway, facts section 5). */
+         * invalid anyway, Arm ARM D8.2-D8.4). */
         pgt->nconcat = 1u << pgt->start_bits;
         pgt->start_level = 1;
         pgt->start_bits += 9u;

@@ -17,7 +17,7 @@ FUZZ_CFLAGS  := -std=c11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 FUZZ_LIB_SRCS := $(DRV_CORE_SRCS) sw/tests/mock_smmu.c
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 
-$(FUZZ_DIR)/obj/%.o: %.c $(REGS_GEN) | $(SETUP_DONE)
+$(FUZZ_DIR)/obj/%.o: %.c $(REGS_GEN) | $(call setup_for,fuzz)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 

@@ -28,7 +28,7 @@
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
 #include "smmu/smmu_regs.h"
-#include "smmu_hal_guest.h"
+#include "smmu/smmu_guest.h"
 #include "smmu_hal_sim.h"
 
 /* ---- the system under test -------------------------------------------------------- */

@@ -1,10 +1,12 @@
 /*
- * End-to-end demo (`make run`): the driver brings up the SMMU model, runs commands,
- * decodes an event, plays a hypervisor giving a guest a device through nested
- * translation (nest-parent stage 2, vIOMMU, the guest's own CD and stage-1 tables in
- * guest memory, DMA through both stages with S2FWB, guest invalidation, a guest fault
- * forwarded with the virtual StreamID), bypasses a DMA through GBPA and tears down.
- * Exits 0 only if every step worked.
+ * End-to-end demo (`make run`), written as a guided tour for a newcomer: the driver
+ * brings up the SMMU model, runs commands, decodes an event, plays a hypervisor giving a
+ * guest a device through nested translation (nest-parent stage 2, vIOMMU, the guest's own
+ * CD and stage-1 tables in guest memory, DMA through both stages with S2FWB, guest
+ * invalidation, a guest fault forwarded with the virtual StreamID), bypasses a DMA
+ * through GBPA and tears down. Each part says what it shows and what its numbers mean;
+ * terms are explained at first use; a table sums the run up. Exits 0 only if every step
+ * worked. Sections cited are of IHI 0070, the SMMUv3 specification.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,13 +21,45 @@
 #include "smmu_hal_sim.h"
 
 static unsigned failures;
+static sim_t *g_sim;
+
+/* The summary table: one row per step, with the cycles it took. */
+#define MAX_STEPS 24
+static struct {
+    const char *name;
+    bool ok;
+    uint64_t cycles;
+} rows[MAX_STEPS];
+static unsigned n_rows;
+static uint64_t mark; /* the cycle count when the last step ended */
 
 static void step(const char *name, bool ok, const char *detail)
 {
-    printf("%-28s %s%s%s\n", name, ok ? "ok" : "FAILED", detail && *detail ? ": " : "",
+    uint64_t now = sim_cycles(g_sim);
+    printf("  %-6s %s%s%s\n", ok ? "ok" : "FAILED", name, detail && *detail ? ": " : "",
            detail ? detail : "");
+    if (n_rows < MAX_STEPS) {
+        rows[n_rows].name = name;
+        rows[n_rows].ok = ok;
+        rows[n_rows].cycles = now - mark;
+        n_rows++;
+    }
+    mark = now;
     if (!ok)
         failures++;
+}
+
+/* A part of the tour: its number, title and what it shows. */
+static void part(unsigned n, const char *title, const char *what)
+{
+    printf("\n%u. %s\n   %s\n", n, title, what);
+    mark = sim_cycles(g_sim);
+}
+
+/* A line on what the numbers above mean, or a term at its first use. */
+static void note(const char *text)
+{
+    printf("         %s\n", text);
 }
 
 static void print_features(const smmu_features_t *f)
@@ -109,7 +143,11 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     char detail[256];
     int ret;
 
-    printf("\nnested translation: a guest owns stage 1, the host stage 2\n");
+    part(5, "Nested translation: a virtual machine gets a device",
+         "A hypervisor (the host) gives a guest OS a DMA device. The guest writes its own\n"
+         "   stage-1 tables and configuration in its RAM, with its own numbers; the host's stage 2\n"
+         "   maps the guest's RAM (IPAs, intermediate physical addresses) to real memory. Every\n"
+         "   DMA goes through both stages (IHI 0070 §3.3, the nesting API in sw/include/smmu/smmu_nested.h).");
     /* The host: what the guest's virtual SMMU may advertise, the VM's stage 2 (the
      * nest parent) mapping the guest's RAM, and a vIOMMU with the device at vSID. */
     ret = smmu_hw_info(smmu, &info);
@@ -118,6 +156,8 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
              (info.idr[0] >> 9) & 1u, info.idr[3], (unsigned)((info.idr[3] & SMMU_IDR3_FWB_MASK) != 0));
     step("hw_info for the guest", ret == 0 && !(info.idr[0] & SMMU_IDR0_S2P_MASK) &&
                                       (info.idr[0] & SMMU_IDR0_S1P_MASK), detail);
+    note("the ID registers the guest's virtual SMMU shows: stage 1 only (S1P 1, S2P 0), since");
+    note("stage 2 stays the host's.");
     ret = hal.hal.dma_alloc(hal.hal.ctx, GUEST_RAM_SIZE, GUEST_RAM_SIZE, &ram, &ram_pa);
     if (ret == 0)
         ret = smmu_domain_init(&parent, smmu, SMMU_DOMAIN_S2, &pcfg);
@@ -136,6 +176,11 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
              "vSID 0x%x -> pSID 0x%x", smmu_strerror(ret), parent.vmid, parent.fwb,
              (unsigned long long)GUEST_RAM_IPA, (unsigned long long)ram_pa, VSID, PSID);
     step("nest parent and vIOMMU", ret == 0, detail);
+    note("nest parent: the host's stage-2 domain for the VM, tagged by a VMID (virtual machine");
+    note("ID). vIOMMU: the host's object for the guest's virtual SMMU. vSID: the StreamID the");
+    note("guest uses for the device; the vIOMMU maps it to the real one (pSID). S2FWB 1: Stage-2");
+    note("Forced Write-Back (STE.S2FWB, IHI 0070 §5.2; chapter 13): stage 2 can force");
+    note("write-back cacheable memory whatever the guest's stage 1 says.");
     if (ret)
         return;
 
@@ -178,6 +223,11 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
              "syncs (%s)", smmu_strerror(ret), (unsigned long long)cd_ipa,
              (unsigned long long)gpt.root_pa, dev.last_syncs, dev.last_hitless ? "hitless" : "breaking");
     step("guest STE validated, attached", ret == 0, detail);
+    note("STE: Stream Table Entry (IHI 0070 §5.2), the per-StreamID configuration: which stages");
+    note("translate and where their tables are. CD: Context Descriptor (§5.4), stage 1's");
+    note("configuration (table base, ASID). The guest's STE points at its CD by IPA; the host");
+    note("checks it and merges it with its stage 2. \"syncs\": CMD_SYNCs the update needed;");
+    note("hitless: no DMA in flight could see a half-written STE (§3.21).");
     if (ret)
         return;
 
@@ -194,6 +244,10 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
              (unsigned long long)w.tbl_reads, (unsigned long long)r.cycles, w.dn.attr);
     step("DMA through both stages", w.resp == 0 && r.resp == 0 && w.dn.addr == host_pa &&
                                         mem_read64(sim, host_pa) == pat && data == pat, detail);
+    note("miss: nothing cached yet, so the SMMU read the tables: each stage-1 level's address");
+    note("is an IPA that stage 2 walks first (the table reads). hit: the TLB had the result, so");
+    note("the write's translation is reused. attr: the memory attributes sent downstream (MAIR");
+    note("encoding; 0xff = Normal write-back cacheable).");
 
     /* The guest maps a buffer Non-cacheable; S2FWB (MemAttr 0x6) forces write-back. */
     txn.addr = GUEST_VA_NC;
@@ -201,6 +255,8 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     snprintf(detail, sizeof detail, "guest MAIR NC, output attr 0x%02x AxCACHE 0x%x%s",
              w.dn.attr, w.dn.cache, parent.fwb ? "" : " (no FWB on this SMMU)");
     step("S2FWB forces write-back", w.resp == 0 && (!parent.fwb || w.dn.attr == 0xff), detail);
+    note("the guest asked for Non-cacheable (NC); S2FWB turned it into write-back (0xff),");
+    note("AxCACHE 0xf on the bus, so a guest cannot make the device bypass the caches.");
 
     /* The guest moves its VA to the second buffer; its unmap invalidates through the
      * vIOMMU (smmu_guest_flush: TLBI_NH_VA with the guest's ASID; the host puts in the
@@ -220,18 +276,31 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     step("guest TLBI_NH_VA via vIOMMU", ret == 0 && viommu.stats.cmds == accepted + 1 &&
                                             r.dn.addr == ram_pa + (GUEST_BUF2_IPA - GUEST_RAM_IPA),
          detail);
-    /* A guest may not invalidate the host's stage 2: refused, nothing issued. */
+    note("TLBI_NH_VA: invalidate the TLB entries of one address for one ASID (IHI 0070 §4.4.2.4;");
+    note("NH = non-hypervisor, the EL1 regime). The guest moved its buffer; its invalidation went");
+    note("through the vIOMMU, which added the VM's VMID. The new address proves the old entry left.");
+    /* A guest may not invalidate the host's stage 2: refused, nothing issued. The driver
+     * logs the refusal as an error; the demo keeps that line and shows it after saying
+     * why it is expected. */
+    note("next, a guest asks for TLBI_S12_VMALL (drop every stage-1 and stage-2 entry of the VM,");
+    note("§4.4.3): stage 2 is the host's, so the vIOMMU must refuse the whole batch, issuing nothing.");
     smmu_cmd_t gcmd[2];
     size_t done = 0;
     uint64_t cmds_before = smmu->stats.cmds;
     smmu_cmd_tlbi_nh_va(&gcmd[0], 0, GUEST_ASID, GUEST_VA, true, NULL);
     smmu_cmd_tlbi_s12_vmall(&gcmd[1], 1);
+    int level = hal.log_level;
+    hal.log_level = -1; /* the expected error line is printed below, with its context */
+    hal.last_warn[0] = 0;
     ret = smmu_viommu_invalidate(&viommu, gcmd, 2, &done);
+    hal.log_level = level;
     snprintf(detail, sizeof detail, "[TLBI_NH_VA, TLBI_S12_VMALL] -> %s at index %zu, %llu "
              "commands issued", smmu_strerror(ret), done,
              (unsigned long long)(smmu->stats.cmds - cmds_before));
     step("guest TLBI_S12_VMALL refused", ret == SMMU_EINVAL && done == 1 &&
-                                             smmu->stats.cmds == cmds_before, detail);
+                                             smmu->stats.cmds == cmds_before && hal.last_warn[0],
+         detail);
+    printf("         the driver logged, as expected: [ERR] %s\n", hal.last_warn);
 
     /* A guest fault: DMA to a VA the guest never mapped. The event carries the vSID. */
     txn.addr = GUEST_VA + 0x10000;
@@ -245,6 +314,9 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     step("guest fault forwarded", r.resp != 0 && ret == 1 && guest_events == 1 &&
                                       host_faults == 0 && strstr(guest_event, "sid=0x10 "),
          detail);
+    note("a DMA to an address the guest never mapped: the SMMU aborts it (read resp 2 = SLVERR)");
+    note("and writes an event record (F_TRANSLATION, IHI 0070 chapter 7). The host forwards it to");
+    note("the guest with the guest's vSID 0x10, not the real StreamID.");
 
     /* Tear-down, guest first. */
     ret = smmu_detach(&dev);
@@ -268,6 +340,40 @@ static void demo_nested(sim_t *sim, smmu_t *smmu)
     step("nested tear-down", ret == 0 && guest_hal.pool.allocs == 0, detail);
 }
 
+static void intro(void)
+{
+    printf(
+        "open-smmuv3 demo: the driver in sw/ runs an SMMUv3 built from rtl/, simulated cycle by\n"
+        "cycle by Verilator.\n"
+        "\n"
+        "An SMMU (System Memory Management Unit; Arm's architecture is IHI 0070) is the MMU of\n"
+        "the devices that read and write memory by DMA. Each transaction carries a StreamID\n"
+        "naming its device; the SMMU looks up that device's configuration in tables in memory,\n"
+        "translates the address through page tables (stage 1: set up by an OS or a guest OS;\n"
+        "stage 2: by a hypervisor, for a virtual machine), and aborts and reports (an \"event\")\n"
+        "whatever the tables do not allow. Software drives it through registers and two queues\n"
+        "in memory: commands in, events out.\n"
+        "\n"
+        "Numbers: times are cycles of the SMMU's clock. The simulation has no wall clock; the\n"
+        "driver's time-outs take it as %u MHz (SMMU_HAL_SIM_MHZ in sw/hal/sim), so 100 cycles\n"
+        "= 1 us, and traces (make waves) draw it as a 10 ns clock. Memory answers in a few\n"
+        "cycles here. Each step prints ok or FAILED, then its numbers; a table sums up.\n",
+        SMMU_HAL_SIM_MHZ);
+}
+
+static void summary(const smmu_t *smmu)
+{
+    printf("\nSummary (cycles: SMMU clock cycles the step took, at %u MHz)\n", SMMU_HAL_SIM_MHZ);
+    printf("  %-32s %-7s %8s\n", "step", "result", "cycles");
+    for (unsigned i = 0; i < n_rows; i++)
+        printf("  %-32s %-7s %8" PRIu64 "\n", rows[i].name, rows[i].ok ? "ok" : "FAILED",
+               rows[i].cycles);
+    printf("  driver: %" PRIu64 " commands, %" PRIu64 " CMD_SYNCs, %" PRIu64
+           " events, %u global errors; %" PRIu64 " cycles (%" PRIu64 " us) in all\n",
+           smmu->stats.cmds, smmu->stats.syncs, smmu->stats.events, smmu->stats.gerrors,
+           sim_cycles(g_sim), sim_cycles(g_sim) / SMMU_HAL_SIM_MHZ);
+}
+
 int main(void)
 {
     sim_t *sim = sim_create(NULL);
@@ -275,6 +381,7 @@ int main(void)
     char detail[256];
     int ret;
 
+    g_sim = sim;
     if (!sim) {
         printf("could not create the model\n");
         return 1;
@@ -285,10 +392,11 @@ int main(void)
         return 1;
     }
     hal.log_level = SMMU_LOG_WARN;
-    printf("SMMUv3 driver demo on the Verilator model (clock taken as %u MHz)\n\n",
-           SMMU_HAL_SIM_MHZ);
+    intro();
 
     /* 1. Probe. */
+    part(1, "Probe: what does this SMMU implement?",
+         "The driver reads the ID registers (SMMU_IDR0-5, IHI 0070 §6.3) and decodes them.");
     ret = smmu_probe(&smmu, &hal.hal);
     step("probe", ret == 0, smmu_strerror(ret));
     if (ret) {
@@ -297,8 +405,15 @@ int main(void)
         return 1;
     }
     print_features(&smmu.feat);
+    note("SMMUv3.2 with both stages; the widths are the model build's parameters (Makefile");
+    note("SID_W, PA_W, CMDQS, EVENTQS). OAS: output address size. S2FWB, HYP (EL2 support),");
+    note("RIL (range invalidation), BBML (block splitting), XNX, HAD: the v3.2 features used.");
 
     /* 2. Init and enable: 256 StreamIDs (linear), 8-entry command queue. */
+    part(2, "Init and enable",
+         "The driver allocates the stream table and the queues in memory, programs their\n"
+         "   base registers, and turns on the queues and translation (SMMU_CR0), waiting for\n"
+         "   each acknowledgement in SMMU_CR0ACK.");
     smmu_config_t cfg = {.strtab_log2 = 8, .cmdq_log2 = 3, .eventq_log2 = 4,
                          .irq_gerror = true, .irq_eventq = true};
     uint64_t c0 = sim_cycles(sim);
@@ -321,7 +436,12 @@ int main(void)
            "; event queue 2^%u at 0x%" PRIx64 "\n",
            smmu.strtab_2lvl ? "2-level" : "linear", smmu.strtab_log2, smmu.strtab.pa,
            smmu.cmdq_log2, smmu.cmdq.pa, smmu.eventq_log2, smmu.evtq.pa);
+    note("cycles: the register writes, the first CMD_SYNC and the acknowledgements. CR0ACK");
+    note("0xd: SMMUEN (translation), CMDQEN and EVENTQEN (the two queues) are on.");
 
+    part(3, "Commands",
+         "Four invalidation commands and a CMD_SYNC go into the command queue; CMD_SYNC\n"
+         "   (IHI 0070 §4.7.3) completes when everything before it has, here with an interrupt.");
     /* 3. Command round-trip: four invalidations and a CMD_SYNC that interrupts. */
     smmu_batch_t b;
     smmu_cmd_t c;
@@ -345,8 +465,14 @@ int main(void)
              " CMD_SYNC interrupt(s)",
              smmu_strerror(ret), cycles, irqs);
     step("command round-trip", ret == 0 && irqs == 1, detail);
+    note("CFGI_STE drops a cached STE; TLBI_NH_ASID, TLBI_S12_VMALL and TLBI_EL2_ALL drop TLB");
+    note("entries of an address space, a VM and the hypervisor (§4.3, §4.4). The cycles are");
+    note("from the driver writing CMDQ_PROD to the SMMU consuming the CMD_SYNC.");
 
     /* 4. An event: a client read with a StreamID beyond the table. */
+    part(4, "An event",
+         "A device reads with StreamID 0x1234, beyond the 256-entry stream table: the SMMU\n"
+         "   aborts the read and writes an event record; the driver drains and decodes it.");
     uint64_t data = 0;
     dma_txn_t txn = {.sid = 0x1234, .addr = 0x40001000, .len = 8, .prot = 2};
     dma_result_t r = dma_read(sim, &txn, &data);
@@ -357,11 +483,17 @@ int main(void)
     step("decoded event", r.resp != 0 && ret == 1 &&
                               !strcmp(event_text, "C_BAD_STREAMID sid=0x1234"),
          detail);
+    note("resp 2: the AXI SLVERR the device gets. C_BAD_STREAMID: the event for a StreamID");
+    note("outside the stream table (IHI 0070 chapter 7).");
 
     /* 5. Nested translation, as a hypervisor would set it up. */
     demo_nested(sim, &smmu);
 
     /* 6. GBPA bypass: translation off, GBPA set to bypass, a DMA write and read. */
+    part(6, "Translation off: global bypass",
+         "With SMMUEN = 0 nothing is translated; SMMU_GBPA (IHI 0070 §6.3.14) says whether\n"
+         "   traffic passes unchanged or is aborted. The driver sets bypass, a DMA goes through\n"
+         "   at its own address, then abort again, the safe default.");
     const uint64_t pa = 0x40002000, pattern = 0x5a5a0123456789a5ull;
     smmu_gbpa_t g = smmu_gbpa_incoming(false);
     ret = smmu_write_cr0(&smmu, smmu.cr0 & ~SMMU_CR0_SMMUEN_MASK);
@@ -383,16 +515,14 @@ int main(void)
     step("GBPA back to abort", ret == 0, smmu_strerror(ret));
 
     /* 7. Tear-down. */
+    part(7, "Tear-down", "The driver turns the SMMU off and frees every allocation.");
     ret = smmu_teardown(&smmu);
     ack = sim_reg_read32(sim, SMMU_CR0ACK);
     snprintf(detail, sizeof detail, "%s; CR0ACK 0x%x, %u DMA allocations live",
              smmu_strerror(ret), ack, hal.pool.allocs);
     step("tear-down", ret == 0 && ack == 0 && hal.pool.allocs == 0, detail);
 
-    printf("\ndriver statistics: %" PRIu64 " commands, %" PRIu64 " syncs, %" PRIu64
-           " events, %u global errors; %" PRIu64 " cycles in all\n",
-           smmu.stats.cmds, smmu.stats.syncs, smmu.stats.events, smmu.stats.gerrors,
-           sim_cycles(sim));
+    summary(&smmu);
     smmu_hal_sim_fini(&hal);
     sim_destroy(sim);
     printf("%s\n", failures ? "DEMO FAILED" : "demo passed");

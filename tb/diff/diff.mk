@@ -24,10 +24,10 @@ JOBS       ?= 2
 
 $(DIFF_DIR)/%.o: tb/diff/%.c $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness -Isw/include -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness -Isw/include -MMD -MP -c $< -o $@
 
 $(DIFF_BIN): $(DIFF_OBJS) $(MODEL_OBJS) $(SIM_LIB)
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(DIFF_OBJS) $(MODEL_OBJS) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(DIFF_OBJS) $(MODEL_OBJS) $(SIM_LIB) $(SIM_LDLIBS)
 
 -include $(DIFF_OBJS:.o=.d)
 

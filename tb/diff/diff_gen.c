@@ -286,7 +286,7 @@ static uint64_t rand_mair(gen_t *g)
     for (unsigned i = 0; i < 8; i++) {
         uint8_t b = rng_pct(&g->r, 8) ? (uint8_t)rng_below(&g->r, 256)
                                      : mair_pool[rng_below(&g->r, sizeof mair_pool)];
-        if (b == 0xf0) /* Tagged: not supported (facts section 4) */
+        if (b == 0xf0) /* Tagged: not supported (IHI 0070 5.4) */
             b = 0xff;
         m |= (uint64_t)b << (8 * i);
     }
@@ -795,7 +795,7 @@ static bool err_add(gen_t *g, uint64_t base, uint64_t size)
     return true;
 }
 
-/* S2T0SZ and S2SL0 as SteIllegal accepts them (4 KB granule, no STT; facts section 5). */
+/* S2T0SZ and S2SL0 as SteIllegal accepts them (4 KB granule, no STT; Arm ARM D8.2-D8.4). */
 static bool s2_sl_legal(const gen_t *g, unsigned t0sz, unsigned sl0)
 {
     unsigned tmin = 64 - g->oas > 16 ? 64 - g->oas : 16;

@@ -15,6 +15,11 @@
 
 namespace simh {
 
+/* Trace time: the model has no `timescale, so Verilator's time unit and precision are
+ * 1 ps; one clock is drawn as 10 ns (100 MHz, the clock the simulator HAL assumes:
+ * SMMU_HAL_SIM_MHZ), low for the first half. Cycle n starts at n * 10 ns. */
+static const uint64_t kHalfPeriodPs = 5000;
+
 class Model {
 public:
     explicit Model(const char *trace_path)
@@ -305,8 +310,8 @@ void Sim::tick()
     static const UpOut kIdleUp = [] { UpOut x{}; x.rready = x.bready = true; return x; }();
     apply_inputs(t, in_reset, canwbs, r, mt, wire ? kIdleMem : md, wire ? kIdleUp : u);
     t->eval();
-    model_->ctx->timeInc(1);
-    model_->dump(2 * cycles);
+    model_->ctx->timeInc(kHalfPeriodPs);
+    model_->dump(2 * cycles * kHalfPeriodPs);
 
     if (!in_reset) {
         Sampled o;
@@ -336,8 +341,8 @@ void Sim::tick()
     /* 4. Rising edge. */
     t->clk = 1;
     t->eval();
-    model_->ctx->timeInc(1);
-    model_->dump(2 * cycles + 1);
+    model_->ctx->timeInc(kHalfPeriodPs);
+    model_->dump((2 * cycles + 1) * kHalfPeriodPs);
     cycles++;
 }
 

@@ -18,6 +18,6 @@ model-lib: $(MODEL_OBJS)
 
 $(BUILD)/tb/model/%.o: tb/model/%.c $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -Itb/model -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) -Itb/model -MMD -MP -c $< -o $@
 
 -include $(MODEL_OBJS:.o=.d)

@@ -3,9 +3,9 @@
  * See smmu_model.h for the API and the read-counting rule.
  *
  * Written from IHI 0070 (cited as §x.y), the Arm ARM VMSAv8-64 walk and permission
- * rules (AArch64 translation pseudocode) and the project digest (cited as "facts §n").
- * Every place where the architecture leaves a choice and the digest records a
- * [project decision], the decision is implemented and cited. Choices the digest does not
+ * rules (AArch64 translation pseudocode) and the project decisions in docs/subset.md.
+ * Every place where the architecture leaves a choice and docs/subset.md records a
+ * [project decision], the decision is implemented and cited. Choices it does not
  * record are marked "model choice" and listed in the report; an RTL that differs there
  * is not necessarily wrong, but the two must agree before comparing.
  */
@@ -165,7 +165,7 @@ static uint8_t mair_encode(const mattr_t *a)
 
 /* A cacheability field of a stage-2 MemAttr (no FWB) or override MemAttr: 01 NC, 10 WT,
  * 11 WB. 00 as the inner field of a Normal type (0b0100/0b1000/0b1100) is reserved; for a
- * stage-2 descriptor facts §5 [project decision]: Non-cacheable for that nibble. */
+ * stage-2 descriptor Arm ARM D8.2-D8.4 [project decision, docs/subset.md]: Non-cacheable for that nibble. */
 static lvl_t memattr_field(unsigned f)
 {
     switch (f) {
@@ -175,7 +175,7 @@ static lvl_t memattr_field(unsigned f)
     }
 }
 
-/* Stage-2 MemAttr without FWB (ARM S2DecodeMemAttrs; facts §6). Hints are meaningless
+/* Stage-2 MemAttr without FWB (ARM S2DecodeMemAttrs; IHI 0070 13 and Arm ARM D8.6). Hints are meaningless
  * at stage 2 (the combine keeps the input's). */
 static mattr_t s2_memattr_decode(unsigned m, uint8_t sh)
 {
@@ -189,7 +189,7 @@ static mattr_t s2_memattr_decode(unsigned m, uint8_t sh)
 }
 
 /* STE.MemAttr / GBPA.MemAttr: the no-FWB stage-2 encoding except that 0b0100, 0b1000,
- * 0b1100 are reserved and behave as Device-nGnRnE (§5.2 STE.MemAttr; facts §3). */
+ * 0b1100 are reserved and behave as Device-nGnRnE (§5.2 STE.MemAttr; IHI 0070 5.2). */
 static mattr_t ovr_memattr_decode(unsigned m)
 {
     if (m == 0x4 || m == 0x8 || m == 0xC)
@@ -206,7 +206,7 @@ static uint8_t sh_combine(uint8_t a, uint8_t b)
     return SH_NSH;
 }
 
-/* Stage 2 without FWB (ARM S2CombineS1MemAttrs / S2CombineS1AttrHints; facts §6):
+/* Stage 2 without FWB (ARM S2CombineS1MemAttrs / S2CombineS1AttrHints; IHI 0070 13 and Arm ARM D8.6):
  * Device wins with the stronger subtype; per level NC beats WT beats WB; a cacheable
  * result keeps the input's (stage 1's) RA/WA/TR. */
 static mattr_t s2_combine_nofwb(const mattr_t *in, unsigned memattr, uint8_t s2sh)
@@ -237,13 +237,13 @@ static mattr_t s2_combine_nofwb(const mattr_t *in, unsigned memattr, uint8_t s2s
     return r;
 }
 
-/* Stage 2 with FWB (ARM AArch64.S2ApplyFWBMemAttrs; facts §6 table). */
+/* Stage 2 with FWB (ARM AArch64.S2ApplyFWBMemAttrs; IHI 0070 13 and Arm ARM D8.6 table). */
 static mattr_t s2_combine_fwb(const mattr_t *in, unsigned memattr, uint8_t s2sh)
 {
     mattr_t r;
     uint8_t sh2 = s2sh;
     if (memattr >= 8 || memattr == 4) {
-        /* 4: reserved; 8..15: MemAttr[3] RES0. facts §6 [project decision]: both are
+        /* 4: reserved; 8..15: MemAttr[3] RES0. IHI 0070 13 and Arm ARM D8.6 [project decision, docs/subset.md]: both are
          * Device-nGnRnE (the strongest type, so a stage-1 Device cannot weaken it). */
         r = mk_dev(DEV_nGnRnE);
     } else if (memattr < 4) {
@@ -272,7 +272,7 @@ static mattr_t s2_combine_fwb(const mattr_t *in, unsigned memattr, uint8_t s2sh)
     } else {
         r = *in; /* 7: stage 1 unchanged */
     }
-    /* The input's shareability for a Device / iNC-oNC stage 1: facts §6 [project
+    /* The input's shareability for a Device / iNC-oNC stage 1: IHI 0070 13 and Arm ARM D8.6 [project
      * decision] OSH (the input already carries OSH for those, see consistent()). */
     r.sh = sh_combine(in->sh, sh2 == 1 ? SH_NSH : sh2);
     consistent(&r);
@@ -285,7 +285,7 @@ static mattr_t s2_apply(const mattr_t *in, unsigned memattr, uint8_t s2sh, bool 
 }
 
 /* Does a stage-2 leaf by itself describe Device memory (for STE.S2PTW)? Without FWB
- * MemAttr[3:2] = 00; with FWB MemAttr[2] = 0, plus the values facts §6 decides act as
+ * MemAttr[3:2] = 00; with FWB MemAttr[2] = 0, plus the values IHI 0070 13 and Arm ARM D8.6 decides act as
  * Device-nGnRnE (4, 8..15). */
 static bool s2_leaf_is_device(unsigned memattr, bool fwb)
 {
@@ -314,7 +314,7 @@ static mattr_t amba_in(uint8_t c, uint8_t domain)
     return a;
 }
 
-/* §16.7.5.2 + facts §6 [project decision]: iWB-oWB goes out as WB with the (outer)
+/* §16.7.5.2 + IHI 0070 13 and Arm ARM D8.6 [project decision, docs/subset.md]: iWB-oWB goes out as WB with the (outer)
  * RA/WA and its domain; every other Normal type as Normal Non-cacheable bufferable,
  * System; Device non-bufferable (nGnRnE) or bufferable, System. WB with no allocate
  * hint at all uses the AXI4 "no-allocate" encodings (ARCACHE 1011, AWCACHE 0111), since
@@ -517,7 +517,7 @@ static void fault_begin(ctx_t *c, uint8_t type, bool record)
         r->evt_mask[i] = ~0ULL;
 }
 
-/* C_BAD_STREAMID, C_BAD_STE, C_BAD_CD: SSV/SSID and StreamID only (facts §8). */
+/* C_BAD_STREAMID, C_BAD_STE, C_BAD_CD: SSV/SSID and StreamID only (IHI 0070 7.3). */
 static void fault_config(ctx_t *c, uint8_t type, bool record)
 {
     fault_begin(c, type, record);
@@ -567,7 +567,7 @@ static void fault_xlat(ctx_t *c, uint8_t type, bool s2, unsigned cls, uint64_t d
         r->evt_mask[3] &= ~EVT_IPA_MASK; /* stage 1: IPA UNKNOWN (§7.3.13) */
 }
 
-/* Record control (§5.5, facts §3): CD.R / STE.S2R = 0 suppress only the four
+/* Record control (§5.5, IHI 0070 5.2): CD.R / STE.S2R = 0 suppress only the four
  * translation-related faults of their stage. */
 static void s1_fault(ctx_t *c, uint8_t type)
 {
@@ -655,7 +655,7 @@ static int s2_translate(ctx_t *c, uint64_t ipa, unsigned cls, bool ttw, uint64_t
              * permission fault (§5.2 S2PTW), checked before the read permission. */
             ok = !(s->ptw && s2_leaf_is_device((unsigned)(d >> 2) & 0xF, s->fwb)) && r;
         } else if (c->instr) {
-            /* An instruction fetch needs only execute permission (facts §5). XN[1:0]
+            /* An instruction fetch needs only execute permission (Arm ARM D8.2-D8.4). XN[1:0]
              * with XNX: 00 all, 01 not privileged, 10 none, 11 not unprivileged. */
             bool px = xn1 == xn0, ux = !xn1;
             ok = c->m->params.xnx ? (c->priv ? px : ux) : !xn1; /* no XNX: XN[0] ignored */
@@ -824,7 +824,7 @@ static bool ste_illegal(const ctx_t *c, const uint64_t *ste)
         if (F(ste, STE_S1STALLD))
             return true; /* STALL_MODEL != 0b00 */
         /* Stage-1-only: a PA at/above the OAS (v3.1+: C_BAD_STE, §3.4.3). Nested: an
-         * IPA beyond the IAS, facts §3 [project decision] C_BAD_STE. IAS = OAS. */
+         * IPA beyond the IAS, IHI 0070 5.2 [project decision, docs/subset.md] C_BAD_STE. IAS = OAS. */
         if (above(ctxptr, c->oas))
             return true;
     }
@@ -842,7 +842,7 @@ static bool ste_illegal(const ctx_t *c, const uint64_t *ste)
         if (t0sz < tmin || t0sz > 39)
             return true;
         /* AArch64.S2InvalidSL (4 KB): SL0 = 3 needs STT; SL0 = 2 (level 0) needs a PA
-         * size of 44 bits or more - facts §5 [project decision] C_BAD_STE. */
+         * size of 44 bits or more - Arm ARM D8.2-D8.4 [project decision, docs/subset.md] C_BAD_STE. */
         if (sl0 == 3 || (sl0 == 2 && c->oas < 44))
             return true;
         /* AArch64.S2InconsistentSL: the IPA size must need at least two entries at the
@@ -910,7 +910,7 @@ static bool cd_illegal(const ctx_t *c, const uint64_t *cd)
 static void result_ok(ctx_t *c, uint64_t pa, mattr_t a)
 {
     smmu_model_result_t *r = c->r;
-    /* No_snoop (§13.1.6, facts §6 [project decision]): honoured unless the port's
+    /* No_snoop (§13.1.6, IHI 0070 13 and Arm ARM D8.6 [project decision, docs/subset.md]): honoured unless the port's
      * CANWBS input declares the master coherent; after FWB, bypass too; a Normal
      * cacheable result becomes iNC-oNC-OSH, Device is untouched. */
     if (c->t->nosnoop && !c->m->canwbs && !a.dev && !is_ncnc(&a)) {

@@ -1,8 +1,8 @@
 /*
  * An independent C reference model of this project's SMMUv3 subset: the translation of
  * one client transaction, uncached (no TLB, no configuration cache), from the
- * architecture (IHI 0070 + the Arm ARM VMSAv8-64 rules) and the project digest
- * (/work/shared/spec/smmuv3-facts.md, "facts" below). It shares nothing with the RTL or
+ * architecture (IHI 0070 + the Arm ARM VMSAv8-64 rules) and the project decisions
+ * listed in docs/subset.md. It shares nothing with the RTL or
  * the driver except the generated field positions in sw/include/smmu/smmu_regs.h, so a
  * mistake in either of those cannot hide behind the same mistake here.
  *

@@ -16,22 +16,26 @@ SCN_SCRIPTS := $(sort $(wildcard tb/scenarios/*.scn))
 # Register, field and encoding names from the generated C header (never hand-copied).
 $(SCN_NAMES): tb/scenario/gen_names.py sw/include/smmu/smmu_regs.h | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(PYTHON) tb/scenario/gen_names.py sw/include/smmu/smmu_regs.h $@
+	$(call say,GEN,$@)$(PYTHON) tb/scenario/gen_names.py sw/include/smmu/smmu_regs.h $@
 
 $(SCN_DIR)/%.o: tb/scenario/%.c $(SCN_NAMES) $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -I$(SCN_DIR) -MMD -MP -c $< -o $@
+	$(call say,CC,$<)$(CC) $(HOST_CFLAGS) $(SIM_DFLAGS) -Itb/harness $(DRV_INC) -I$(SCN_DIR) -MMD -MP -c $< -o $@
 
 $(SCN_BIN): $(SCN_OBJS) $(MODEL_OBJS) $(SIM_LIB)
-	$(CXX) $(HOST_LDFLAGS) -o $@ $(SCN_OBJS) $(MODEL_OBJS) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(SCN_OBJS) $(MODEL_OBJS) $(SIM_LIB) $(SIM_LDLIBS)
 
 -include $(SCN_OBJS:.o=.d)
 
 .PHONY: scenario scenarios scenario-list
-scenario: $(SCN_BIN)
-	@test -n "$(SCRIPT)" || { echo "usage: make scenario SCRIPT=tb/scenarios/NAME.scn [TRACE=1] [SEED=n]"; exit 2; }
+# The arguments are checked before anything is built.
+scenario:
+	@test -n "$(SCRIPT)" || { echo "usage: make scenario SCRIPT=tb/scenarios/NAME.scn [TRACE=1] [SEED=n]"; \
+	  echo "  scripts: $(SCN_SCRIPTS)"; echo "  the language: docs/scenario.md"; exit 2; }
+	@test -f "$(SCRIPT)" || { echo "make scenario: no file $(SCRIPT); scripts: $(SCN_SCRIPTS)"; exit 2; }
+	@$(MAKE) --no-print-directory $(SCN_BIN)
 	@mkdir -p $(BUILD)/waves
-	$(SCN_BIN) $(if $(TRACE),--trace $(BUILD)/waves/$(basename $(notdir $(SCRIPT))).fst) $(if $(SEED),--seed $(SEED)) $(SCRIPT)
+	$(Q)$(SCN_BIN) $(if $(TRACE),--trace $(BUILD)/waves/$(basename $(notdir $(SCRIPT))).fst) $(if $(SEED),--seed $(SEED)) $(SCRIPT)
 
 scenarios: $(SCN_BIN)
 	@fail=0; for f in $(SCN_SCRIPTS); do $(SCN_BIN) $$f >$(SCN_DIR)/$$(basename $$f .scn).log 2>&1 \

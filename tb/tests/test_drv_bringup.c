@@ -2,7 +2,7 @@
 #include "test_drv_common.h"
 
 /* Probe reports what the model was built with, and what SMMUv3.2 with both stages
- * implies (facts section 1). */
+ * implies (docs/subset.md). */
 TEST(drv_probe_features)
 {
     const sim_params_t *p = sim_params(t->sim);

@@ -659,7 +659,7 @@ TEST(drv_coh_nested_dma)
             CHECK_EQ(FGET(ste, STE_S2FWB), 1);
             CHECK_EQ(FGET(ste, STE_S1CONTEXTPTR) << STE_S1CONTEXTPTR_SHIFT, g.cd_ipa);
             /* S2FWB MemAttr 0x6: the guest's Non-cacheable becomes write-back RWA
-             * (Outer Shareable: a stage-1 iNC-oNC passes OSH on, facts 6). */
+             * (Outer Shareable: a stage-1 iNC-oNC passes OSH on, IHI 0070 13 and Arm ARM D8.6). */
             check_guest_read(t, "guest NC, FWB", 0x60, GVA_NC, false, 0xff, DN_WB_RWA, DN_OUTER);
             check_guest_read(t, "guest WB, FWB", 0x60, GVA_WB, false, 0xff, DN_WB_RWA, DN_INNER);
             /* No_snoop is applied after S2FWB and this port has no CANWBS: NC. */

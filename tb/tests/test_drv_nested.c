@@ -135,7 +135,7 @@ static void hv_down(test_ctx_t *t, hv_t *h)
 
 /* Drain and route the event queue; the logs start empty. A CMD_SYNC first: it completes
  * only once the events of every transaction terminated before it are in the queue
- * (facts 7), so nothing of the DMA just done is left for the next call. */
+ * (IHI 0070 4.4), so nothing of the DMA just done is left for the next call. */
 static int hv_dispatch(hv_t *h)
 {
     int ret = smmu_cmdq_sync(&h->fx->s, SMMU_CS_NONE);
@@ -950,7 +950,7 @@ TEST(drv_nested_attrs_fwb)
         uint8_t attr, cache, domain; /* expected: MAIR byte, AxCACHE (read), AxDOMAIN */
     } cases[] = {
         /* RAM (stage 2 MemAttr 0x6, force write-back). Stage 1 NC is forced to WB RWA;
-         * its Normal-NC shareability is OSH (facts 6, project decision), outer wins. */
+         * its Normal-NC shareability is OSH (IHI 0070 13 and Arm ARM D8.6, project decision), outer wins. */
         {VA0, G_DATA(0), SMMU_MAP_IO, "RAM, guest NC", 0xff, 0xf, 2},
         {VA0 + PG, G_DATA(1), SMMU_MAP_MEM, "RAM, guest WB", 0xff, 0xf, 1},
         /* IO (MemAttr 0x5): guest Device stays Device, anything else is Normal NC. */

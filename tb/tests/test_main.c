@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "test.h"
+#include "testplan.h" /* generated from tb/tests/testplan.toml */
 
 #define MAX_TESTS 256
 
@@ -58,6 +59,81 @@ _Noreturn void test_abort(test_ctx_t *t)
     longjmp(t->abort_jmp, 1);
 }
 
+/* --list: each test with its feature and what it checks (tb/tests/testplan.toml). */
+static void list_tests(void)
+{
+    size_t w = 0;
+    for (unsigned k = 0; k < n_tests; k++)
+        if (strlen(tests[k].name) > w)
+            w = strlen(tests[k].name);
+    printf("%-*s  %-10s  %s\n", (int)w, "test", "feature", "what it checks");
+    for (unsigned k = 0; k < n_tests; k++) {
+        const char *feature = "?", *desc = "(not in tb/tests/testplan.toml)";
+        for (size_t p = 0; p < sizeof testplan / sizeof testplan[0]; p++)
+            if (!strcmp(testplan[p].name, tests[k].name)) {
+                feature = testplan[p].feature;
+                desc = testplan[p].desc;
+                break;
+            }
+        printf("%-*s  %-10s  %s\n", (int)w, tests[k].name, feature, desc);
+    }
+    printf("%u tests. One alone, verbose: make check TEST=name (TRACE=1: waves too)\n", n_tests);
+}
+
+/* Edit distance, for the names nearest a mistyped one. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t lb = strlen(b), row[128];
+    if (lb >= sizeof row / sizeof row[0])
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The up to five registered names nearest NAME: containing it first, then closest. */
+static void suggest(const char *name)
+{
+    bool used[MAX_TESTS] = {false};
+    unsigned shown = 0;
+    printf("     nearest:");
+    for (unsigned k = 0; k < n_tests && shown < 5; k++)
+        if (strstr(tests[k].name, name)) {
+            used[k] = true;
+            printf(" %s", tests[k].name);
+            shown++;
+        }
+    while (shown < 5 && shown < n_tests) {
+        unsigned best = n_tests;
+        size_t bd = (size_t)-1;
+        for (unsigned k = 0; k < n_tests; k++) {
+            size_t d = used[k] ? (size_t)-1 : distance(name, tests[k].name);
+            if (!used[k] && (best == n_tests || d < bd)) {
+                best = k;
+                bd = d;
+            }
+        }
+        used[best] = true;
+        printf(" %s", tests[best].name);
+        shown++;
+    }
+    printf("\n     (--list prints every test with what it checks)\n");
+}
+
 static int run_one(unsigned i, const char *trace_dir)
 {
     static char trace_path[1024];
@@ -97,7 +173,7 @@ int main(int argc, char **argv)
 {
     const char *trace_dir = NULL;
     unsigned passed = 0, failed = 0;
-    bool any_named = false, list = false;
+    bool any_named = false, list = false, names = false, unknown = false;
     int i;
 
     for (i = 1; i < argc; i++) {
@@ -105,17 +181,25 @@ int main(int argc, char **argv)
             verbose = true;
         else if (!strcmp(argv[i], "--list"))
             list = true;
+        else if (!strcmp(argv[i], "--names"))
+            names = true;
         else if (!strcmp(argv[i], "--trace") && i + 1 < argc)
             trace_dir = argv[++i];
         else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: %s [-v] [--list] [--trace DIR] [TEST...]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-v] [--list | --names] [--trace DIR] [TEST...]\n"
+                            "  --list: every test with its feature and what it checks; "
+                            "--names: the names alone\n", argv[0]);
             return 2;
         } else
             any_named = true;
     }
-    if (list) {
+    if (names) {
         for (unsigned k = 0; k < n_tests; k++)
             printf("%s\n", tests[k].name);
+        return 0;
+    }
+    if (list) {
+        list_tests();
         return 0;
     }
     for (i = 1; i < argc; i++) {
@@ -129,8 +213,10 @@ int main(int argc, char **argv)
             if (!strcmp(argv[i], tests[k].name))
                 break;
         if (k == n_tests) {
-            printf("FAIL %s: no such test (try --list)\n", argv[i]);
+            printf("FAIL %s: no such test\n", argv[i]);
+            suggest(argv[i]);
             failed++;
+            unknown = true;
             continue;
         }
         if (run_one(k, trace_dir))
@@ -147,5 +233,5 @@ int main(int argc, char **argv)
         }
     }
     printf("%u passed, %u failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return unknown ? 2 : failed ? 1 : 0;
 }

@@ -107,7 +107,7 @@ static void abort_range(uint64_t lo, uint64_t hi)
      ((uint64_t)(sh) << 8) | D_AF | 3)
 #define S2_BLOCK(oa, ma, s2ap, sh) (S2_PAGE(oa, ma, s2ap, sh) & ~2ULL)
 
-/* Event dword builders (facts §8 positions, spelled out here on purpose). */
+/* Event dword builders (IHI 0070 7.3 positions, spelled out here on purpose). */
 #define EV0(type, sid) ((uint64_t)(type) | ((uint64_t)(sid) << 32))
 #define EV1(rnw, ind, pnu, s2, cls)                                                    \
     (((uint64_t)(rnw) << 35) | ((uint64_t)(ind) << 34) | ((uint64_t)(pnu) << 33) |    \
@@ -441,7 +441,7 @@ TEST(model_ste_fetch_abort)
     CHECK_EQ(r.reads, 1);
 }
 
-/* Every C_BAD_STE rule of facts §3 for this subset, one mutation at a time. */
+/* Every C_BAD_STE rule of IHI 0070 5.2 for this subset, one mutation at a time. */
 TEST(model_bad_ste_rules)
 {
     smmu_model_t *m = env();
@@ -503,7 +503,7 @@ TEST(model_bad_ste_rules)
     /* Stage-1-only S1ContextPtr (a PA) at 2^48 = OAS. */
     BAD("S1ContextPtr >= OAS", { SET(s, STE_CONFIG, 5);
                                  SET(s, STE_S1CONTEXTPTR, (1ULL << 48) >> 6); });
-    /* Nested S1ContextPtr (an IPA) beyond the IAS: facts §3 [project decision]. */
+    /* Nested S1ContextPtr (an IPA) beyond the IAS: IHI 0070 5.2 [project decision, docs/subset.md]. */
     BAD("nested S1ContextPtr >= IAS", { SET(s, STE_CONFIG, 7);
                                         SET(s, STE_S1CONTEXTPTR, (1ULL << 48) >> 6); });
     /* 8-bit VMIDs (a non-default parameter): S2VMID[15:8] != 0 is ILLEGAL. */
@@ -1151,7 +1151,7 @@ TEST(model_s2_only)
     r = run(&x);
     CHECK_EQ(r.pa, 0x200001234ULL);
     /* Bits of S2TTB below the total size of the concatenated tables (8 KB) are
-     * taken as 0 (facts §3): S2TTB 0x401000 still walks from 0x400000. */
+     * taken as 0 (IHI 0070 5.2): S2TTB 0x401000 still walks from 0x400000. */
     SET(s, STE_S2TTB, 0x401000ULL >> 4);
     put_ste(4, s);
     r = run(&x);
@@ -1410,7 +1410,7 @@ TEST(model_nested)
 TEST(model_attr_fwb_table)
 {
     uint8_t sh = 0xFF;
-    /* Each row of facts §6's FWB table (ARM AArch64.S2ApplyFWBMemAttrs). SH values:
+    /* Each row of IHI 0070 13 and Arm ARM D8.6's FWB table (ARM AArch64.S2ApplyFWBMemAttrs). SH values:
      * 0 NSH, 2 OSH, 3 ISH. */
     /* 0..3: Device with subtype MemAttr[1:0] over a Normal stage 1. */
     CHECK_EQ(smmu_model_s2_combine(0xFF, 3, 0, 3, true, &sh), 0x00);
@@ -1456,7 +1456,7 @@ TEST(model_attr_fwb_table)
 TEST(model_attr_nofwb)
 {
     uint8_t sh = 0xFF;
-    /* facts §6 examples: S1 WB-transient (0x77) + S2 WT (0b1010) = WT-transient 0x33. */
+    /* IHI 0070 13 and Arm ARM D8.6 examples: S1 WB-transient (0x77) + S2 WT (0b1010) = WT-transient 0x33. */
     CHECK_EQ(smmu_model_s2_combine(0x77, 3, 0xA, 3, false, NULL), 0x33);
     /* MemAttr 0xF returns the stage-1 attribute. */
     CHECK_EQ(smmu_model_s2_combine(0x77, 3, 0xF, 3, false, NULL), 0x77);

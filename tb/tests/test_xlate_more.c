@@ -3,7 +3,7 @@
  * stream tables, CFGI_CD / CFGI_CD_ALL / CFGI_STE_RANGE, STE.S2PTW, PAN / WXN / XNX / HAD
  * and the PRIVCFG / INSTCFG overrides, range TLBI (and its CERROR_ILL case), table-port
  * latency and back-pressure, interleaved traffic with commands in flight, and walks through
- * random garbage. Expectations are computed by hand from the architecture (facts §3-§8)
+ * random garbage. Expectations are computed by hand from the architecture (IHI 0070 4.4, 5.2, 5.4, 7.3, 13; Arm ARM D8)
  * and every transaction whose configuration is current in memory is also compared with
  * the reference model (xlate_env.h); a stale-cache expectation is hand-computed only, as
  * the uncached model cannot express it.

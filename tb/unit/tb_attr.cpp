@@ -1,4 +1,4 @@
-// Unit bench: smmu_attr. Expectations are hand-derived from facts section 6 / IHI 0070 13
+// Unit bench: smmu_attr. Expectations are hand-derived from IHI 0070 chapter 13 and Arm ARM D8.6
 // and ARM D8.6; each case says why. Build with -DBENCH_FWB=0 against -GFWB=0 for the
 // variant without S2FWB support.
 #include "Vsmmu_attr.h"
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
     EXPECT("s2 dev strongest c", o, 0x08, OSH);
     o = run(S2, 0, 0x08, OSH, 0, 0, 0xF, NSH);        // Device input + Normal WB -> Device
     EXPECT("s2 dev in", o, 0x08, OSH);
-    o = run(S2, 0, 0x77, NSH, 0, 0, 0xA, NSH);        // WB-transient + WT = WT-transient (facts 6)
+    o = run(S2, 0, 0x77, NSH, 0, 0, 0xA, NSH);        // WB-transient + WT = WT-transient (IHI 0070 13 and Arm ARM D8.6)
     EXPECT("s2 wt tr", o, 0x33, NSH); EXPECT_AMBA("s2 wt tr", o, 0x3, D_SYS);
     o = run(S2, 0, 0xFF, NSH, 0, 0, 0xE, NSH);        // oWB iWT -> 0xFB (mixed -> NC on AMBA)
     EXPECT("s2 mixed", o, 0xFB, NSH); EXPECT_AMBA("s2 mixed", o, 0x3, D_SYS);
@@ -127,7 +127,7 @@ int main(int argc, char **argv) {
     o = run(NEST, 0, 0x00, NSH, 0x7F, ISH, 0xA, ISH);
     EXPECT("nest wt", o, 0x3B, ISH);
 
-    // ---------------- stage 2 with FWB (ARM AArch64.S2ApplyFWBMemAttrs; facts 6 table)
+    // ---------------- stage 2 with FWB (ARM AArch64.S2ApplyFWBMemAttrs; IHI 0070 13 and Arm ARM D8.6 table)
     if (BENCH_FWB) {
         // 0..3: Device subtype; a stage-1 Device combines, the stronger wins
         o = run(NEST, 1, 0xFF, NSH, 0xFF, ISH, 0x0, ISH); EXPECT("fwb0 n", o, 0x00, OSH);

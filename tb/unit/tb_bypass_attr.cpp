@@ -1,5 +1,5 @@
 // Unit bench: smmu_bypass_attr. Expectations are hand-derived from IHI 0070 13.1-13.3 and
-// 16.7.5 (facts section 6); each case says why. Focus: the shareability outputs, out_sh
+// 16.7.5 (IHI 0070 13 and Arm ARM D8.6); each case says why. Focus: the shareability outputs, out_sh
 // (SH encoding, the incoming shareability the translation stages combine with) and
 // out_domain (AMBA AxDOMAIN: 0 NSH, 1 ISH, 2 OSH, 3 System).
 #include "Vsmmu_bypass_attr.h"

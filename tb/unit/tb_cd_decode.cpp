@@ -1,5 +1,5 @@
 // Unit bench: smmu_cd_decode. Field positions come from the generated C header; every
-// expectation is hand-derived from facts section 4/5 and IHI 0070 5.4 (CdIllegal()).
+// expectation is hand-derived from IHI 0070 5.4 (CdIllegal()) and Arm ARM D8.2-D8.4.
 // Default build: PA_W = 48; -DBENCH_PA_W=40 with -GPA_W=40 checks the IPS cap.
 #include "Vsmmu_cd_decode.h"
 #include "verilated.h"

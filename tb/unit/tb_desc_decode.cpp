@@ -1,4 +1,4 @@
-// Unit bench: smmu_desc_decode. Expectations hand-derived from facts section 5 (ARM D8.3).
+// Unit bench: smmu_desc_decode. Expectations hand-derived from the Arm ARM D8.3.
 // Default build PA_W = 48; -DBENCH_PA_W=40 with -GPA_W=40 checks the OAS clamp.
 #include "Vsmmu_desc_decode.h"
 #include "verilated.h"

@@ -1,4 +1,4 @@
-// Unit bench: smmu_perm_check. Expectations are hand-written tables from facts section 5
+// Unit bench: smmu_perm_check. Expectations are hand-written tables from Arm ARM D8.2-D8.4
 // (ARM D8.4 AArch64.CheckPermission / CheckS2Permission, IHI 0070 13.4.1, 5.4 PAN/WXN/HAD).
 #include "Vsmmu_perm_check.h"
 #include "verilated.h"

@@ -1,5 +1,5 @@
 // Unit bench: smmu_ste_decode. Field positions come from the generated C header; every
-// expectation is hand-derived from facts section 3/5 and IHI 0070 5.2 (SteIllegal()).
+// expectation is hand-derived from IHI 0070 5.2 (SteIllegal()) and Arm ARM D8.2-D8.4.
 // Default build: PA_W = 48; -DBENCH_PA_W=40 with -GPA_W=40 checks the OAS-dependent rules.
 #include "Vsmmu_ste_decode.h"
 #include "verilated.h"
@@ -19,7 +19,7 @@ static void run(const Ste &s, int e2h = 0) {
 }
 
 // Valid stage-2-only STE: 40-bit IPA (S2T0SZ 24) from level 1 (S2SL0 1): level 1 resolves
-// IPA[38:30], so IPA[39:30] indexes two concatenated tables (facts 5 example); S2PS 40 bits.
+// IPA[38:30], so IPA[39:30] indexes two concatenated tables (Arm ARM D8.2-D8.4 example); S2PS 40 bits.
 static Ste s2_base() {
     Ste s;
     s.set(FLD(STE_V), 1);
@@ -152,7 +152,7 @@ int main(int argc, char **argv) {
         geo(17, 1, 0x80000000ull, 1);                            // 47 bits: far too many
         geo(16, 1, 0x80000000ull, 1);
     }
-    geo(24, 1, 0x80001000ull, 0, 1, 10, 1, 0x80000000ull);      // the facts example: 2 tables
+    geo(24, 1, 0x80001000ull, 0, 1, 10, 1, 0x80000000ull);      // the example above: 2 tables
     geo(25, 1, 0x80000FF0ull, 0, 1, 9, 0, 0x80000000ull);       // 39 bits: one 4 KB table
     geo(33, 1, 0x80000FF0ull, 0, 1, 1, 0, 0x80000FF0ull);       // 31 bits: 2 entries, 16 B aligned
     geo(30, 1, 0x800000F0ull, 0, 1, 4, 0, 0x80000080ull);       // 34 bits: 16 entries, 128 B aligned

@@ -16,7 +16,7 @@ UNIT_HDRS    := tb/unit/unit_check.h $(wildcard rtl/*.vh rtl/gen/*.vh)
 # $(call unit_build,<bench dir>,<module>,<bench .cpp>,<-G flags>,<-D flags>)
 define unit_build
 	@mkdir -p $(UNIT_DIR)/$(1)
-	verilator $(UNIT_VFLAGS) $(UNIT_OPT) $(4) --top-module $(2) -Mdir $(UNIT_DIR)/$(1) -o $(2) \
+	$(call say,VERILATE,unit bench $(1))verilator $(UNIT_VFLAGS) $(UNIT_OPT) $(4) --top-module $(2) -Mdir $(UNIT_DIR)/$(1) -o $(2) \
 	    -CFLAGS "$(UNIT_CFLAGS) $(5)" -LDFLAGS "$(UNIT_SAN)" rtl/$(2).v $(CURDIR)/$(3) >$(UNIT_DIR)/$(1)/build.log 2>&1 \
 	    || { cat $(UNIT_DIR)/$(1)/build.log; exit 1; }
 endef

@@ -1,5 +1,5 @@
 // Unit bench: smmu_walker with a sparse memory model behind its read-client port.
-// Tables are hand-built (4 KB granule) in C++; expectations follow facts sections 5 and 8
+// Tables are hand-built (4 KB granule) in C++; expectations follow Arm ARM D8.2-D8.4; IHI 0070 7.3
 // (IHI 0070 7.3, ARM D8). The read port is modelled after smmu_mem_arb + a memory with a
 // fixed latency: a request handshake at cycle t returns its single beat at t + LAT
 // (LAT = 2: the arbiter's AR register, then a 1-cycle memory). Pass 1 runs with LAT = 2

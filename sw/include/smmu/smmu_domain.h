@@ -12,7 +12,7 @@
  * A master (smmu_master_t, caller-owned) is one StreamID, what the firmware says about
  * it (coherency, CANWBS) and the domain it is attached to; the driver keeps a list of
  * its masters to route events by StreamID (smmu_evtq_dispatch). smmu_attach() moves a master between domains by rewriting its STE in place with
- * the hitless update algorithm (facts section 10), so a move between configurations
+ * the hitless update algorithm (IHI 0070 3.21), so a move between configurations
  * that differ in a single used dword never exposes traffic to anything but the old or
  * the new configuration.
  *

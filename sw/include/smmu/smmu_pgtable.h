@@ -44,7 +44,7 @@ extern "C" {
 #define SMMU_PROT_PRIV 0x8u  /* stage 1: privileged accesses only (AP[1] = 0); ignored at
                               * stage 2, which has no privilege levels */
 
-/* What a mapping points at; selects the memory attributes (facts section 6). */
+/* What a mapping points at; selects the memory attributes (IHI 0070 13 and Arm ARM D8.6). */
 enum smmu_map_kind {
     /* Cacheable memory: stage 1 Normal WB RWA inner-shareable (MAIR index
      * SMMU_MAIR_IDX_WB); stage 2 MemAttr 0xF without FWB (Normal WB, stage 1 may weaken
