@@ -68,10 +68,10 @@ SIM_PARAM_NAMES  := SID_W PA_W CMDQS EVENTQS ST_LEVEL_2 FWB COHACC ATTR_OVR GBPA
 SIM_GFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-G$(p)=$($(p)))
 SIM_DFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-DSIM_PARAM_$(p)=$($(p)))
 
-RTL_SRCS   := $(sort $(wildcard rtl/*.v))
+RTL_SRCS   := $(shell bash scripts/rtl_files.sh)
 RTL_INC    := -Irtl -Irtl/gen
 # What a build from the RTL depends on: the sources and every included header.
-RTL_DEPS   := $(RTL_SRCS) $(wildcard rtl/*.vh rtl/gen/*.vh)
+RTL_DEPS   := $(RTL_SRCS) $(wildcard rtl/*.vh rtl/*/*.vh rtl/gen/*.vh) scripts/rtl_files.sh
 REGS_GEN   := rtl/gen/smmu_regs.vh sw/include/smmu/smmu_regs.h docs/registers.md
 
 # Host C: sanitizers on, warnings are errors.

@@ -54,14 +54,13 @@ SETUP_FPGA   := $(call setup_for,fpga)
 # The yowasp tools (board.sh, fmax.sh pick Debian's first) are in the environment.
 FPGA_PATH    := PATH="$(VENV)/bin:$$PATH"
 
-# The self-test (fpga/fw) and the SoC's HAL (sw/hal/soc).
-$(FW_DIR)/%.o: sw/hal/soc/%.c $(REGS_GEN) | $(call setup_for,rv32)
+# The self-test (fpga/fw) and the SoC's HAL (sw/hal/soc): one object each, by name.
+FW_C_OBJS := $(addprefix $(FW_DIR)/,$(notdir $(FW_SRCS:.c=.o)))
+$(FW_C_OBJS): $(FW_DIR)/%.o: $(REGS_GEN) | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)
-	$(call say,RV32CC,$<)$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
-
-$(FW_DIR)/%.o: fpga/fw/%.c $(REGS_GEN) | $(call setup_for,rv32)
-	@mkdir -p $(dir $@)
-	$(call say,RV32CC,$<)$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,RV32CC,$(filter %/$*.c,$(FW_SRCS)))$(RV32_PREFIX)gcc $(FW_CFLAGS) -MMD -MP \
+	  -c $(filter %/$*.c,$(FW_SRCS)) -o $@
+$(foreach f,$(FW_SRCS),$(eval $(FW_DIR)/$(notdir $(f:.c=.o)): $(f)))
 
 $(FW_DIR)/crt0.o: $(FW_ASM) | $(call setup_for,rv32)
 	@mkdir -p $(dir $@)

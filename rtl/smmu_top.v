@@ -26,7 +26,11 @@ module smmu_top #(
     parameter UP_USER_W        = SID_W + 4,
     parameter DN_USER_W        = 8,
     parameter TLB_ENTRIES      = 16,  // translation cache entries (smmu_tlb)
-    parameter CFG_ENTRIES      = 8    // configuration cache entries (smmu_cfg)
+    parameter CFG_ENTRIES      = 8,   // configuration cache entries (smmu_cfg)
+    parameter NRD              = 64,  // client reads held at once (smmu_client_port)
+    parameter NWR              = 64,  // client writes held at once
+    parameter RB_AW            = 8,   // log2 of the client read data buffer (beats)
+    parameter WB_AW            = 9    // log2 of the client write data buffer (beats)
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -287,11 +291,13 @@ module smmu_top #(
     assign inv_ready = cfg_inv_ready && tlb_inv_ready;
     wire         inv_fire = inv_valid && inv_ready;
     wire         sync_valid, sync_ready;
-    wire         up_quiescent, evtq_idle, xl_busy, cfg_busy, wk_busy;
-    // CMD_SYNC completes once the upstream port has drained (no transaction that used
-    // old state in flight), no translation, fetch or walk is running, and the event queue
-    // holds no record (the translation unit hands a record over before it answers).
-    assign sync_ready = up_quiescent && evtq_idle && !xl_busy && !cfg_busy && !wk_busy;
+    wire         up_quiescent, up_sync_done, evtq_idle, xl_busy, cfg_busy, wk_busy;
+    // CMD_SYNC completes once every client transaction that was downstream when it began
+    // has ended there (the client port redoes, before it goes downstream, any translation
+    // an invalidation may have overtaken, so walks and fetches in flight need not end),
+    // and the event queue holds no record (an aborted transaction is answered only after
+    // its record was handed to the queue).
+    assign sync_ready = up_sync_done && evtq_idle;
 
     smmu_cmdq #(.PA_W(PA_W), .CMDQS(CMDQS)) u_cmdq (
         .clk(clk), .rst_n(rst_n),
@@ -311,9 +317,17 @@ module smmu_top #(
         .sync_valid(sync_valid), .sync_ready(sync_ready)
     );
 
-    // ---------------- event queue ----------------
+    // ---------------- event queue, and its sources: translation, client port ----------
     wire         evt_valid, evt_ready;
     wire [255:0] evt_rec;
+    wire         xl_evt_valid, xl_evt_ready, up_evt_valid, up_evt_ready;
+    wire [255:0] xl_evt_rec, up_evt_rec;
+
+    smmu_evt_arb #(.NS(2)) u_evt_arb (
+        .clk(clk), .rst_n(rst_n),
+        .src_valid({up_evt_valid, xl_evt_valid}), .src_ready({up_evt_ready, xl_evt_ready}),
+        .src_rec({up_evt_rec, xl_evt_rec}),
+        .evt_valid(evt_valid), .evt_ready(evt_ready), .evt_rec(evt_rec));
 
     smmu_eventq #(.PA_W(PA_W), .EVENTQS(EVENTQS)) u_eventq (
         .clk(clk), .rst_n(rst_n),
@@ -480,26 +494,37 @@ module smmu_top #(
         .tlb_asid(tlb_asid), .tlb_page(tlb_page), .tlb_hit(tlb_hit), .tlb_leaf(tlb_leaf),
         .tlb_fill_valid(tlb_fill_valid), .tlb_fill_leaf(tlb_fill_leaf),
         .inv_fire(inv_fire),
-        .evt_valid(evt_valid), .evt_ready(evt_ready), .evt_rec(evt_rec),
+        .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_rec(xl_evt_rec),
         .busy(xl_busy)
     );
 
-    // ---------------- upstream port ----------------
-    smmu_upstream #(
+    // The translation unit takes one request at a time and answers it before the next:
+    // it carries the client port's tag in this register.
+    localparam TAG_W = 1 + ((NRD > NWR) ? $clog2(NRD) : $clog2(NWR));
+    wire [TAG_W-1:0] up_xl_tag;
+    reg  [TAG_W-1:0] xl_tag_q;
+    always @(posedge clk)
+        if (xl_req_valid && xl_req_ready) xl_tag_q <= up_xl_tag;
+    assign xl_rsp_ready = 1'b1;
+
+    // ---------------- client port ----------------
+    smmu_client_port #(
         .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
-        .DN_USER_W(DN_USER_W), .GBPA_ABORT_RESET(GBPA_ABORT_RESET)
-    ) u_up (
+        .DN_USER_W(DN_USER_W), .GBPA_ABORT_RESET(GBPA_ABORT_RESET),
+        .NRD(NRD), .NWR(NWR), .RB_AW(RB_AW), .WB_AW(WB_AW), .TAG_W(TAG_W)
+    ) u_port (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs),
         .cr0_smmuen(cr0[SMMU_CR0_SMMUEN_LSB]), .gbpa(gbpa),
-        .drain_req(sync_valid),
         .smmuen_ack(smmuen_ack), .gbpa_taken(gbpa_taken), .quiescent(up_quiescent),
-        .xl_req_valid(xl_req_valid), .xl_req_ready(xl_req_ready), .xl_req_rnw(xl_req_rnw),
-        .xl_req_sid(xl_req_sid), .xl_req_ssv(xl_req_ssv), .xl_req_addr(xl_req_addr),
-        .xl_req_prot(xl_req_prot), .xl_req_cache(xl_req_cache),
+        .inv(inv_fire), .sync_req(sync_valid), .sync_done(up_sync_done),
+        .xl_req_valid(xl_req_valid), .xl_req_ready(xl_req_ready), .xl_req_tag(up_xl_tag),
+        .xl_req_rnw(xl_req_rnw), .xl_req_sid(xl_req_sid), .xl_req_ssv(xl_req_ssv),
+        .xl_req_addr(xl_req_addr), .xl_req_prot(xl_req_prot), .xl_req_cache(xl_req_cache),
         .xl_req_domain(xl_req_domain), .xl_req_nosnoop(xl_req_nosnoop),
-        .xl_rsp_valid(xl_rsp_valid), .xl_rsp_ready(xl_rsp_ready), .xl_rsp_ok(xl_rsp_ok),
+        .xl_rsp_valid(xl_rsp_valid), .xl_rsp_tag(xl_tag_q), .xl_rsp_ok(xl_rsp_ok),
         .xl_rsp_pa(xl_rsp_pa), .xl_rsp_cache(xl_rsp_cache), .xl_rsp_prot(xl_rsp_prot),
         .xl_rsp_domain(xl_rsp_domain), .xl_rsp_attr(xl_rsp_attr),
+        .evt_valid(up_evt_valid), .evt_ready(up_evt_ready), .evt_rec(up_evt_rec),
         .s_up_awvalid(s_up_awvalid), .s_up_awready(s_up_awready), .s_up_awid(s_up_awid),
         .s_up_awaddr(s_up_awaddr), .s_up_awlen(s_up_awlen), .s_up_awsize(s_up_awsize),
         .s_up_awburst(s_up_awburst), .s_up_awcache(s_up_awcache), .s_up_awprot(s_up_awprot),
@@ -534,6 +559,7 @@ module smmu_top #(
     // (the OAS bounds it) are not used here.
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, cr0, cr1, cr2, gerror_active, irq_ctrlack,
-                       s2_rsp_pa, s2_rsp_reads, wk_rsp_reads, cf_fetch_cnt};
+                       s2_rsp_pa, s2_rsp_reads, wk_rsp_reads, cf_fetch_cnt,
+                       up_quiescent, xl_busy, cfg_busy, wk_busy};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

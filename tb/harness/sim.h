@@ -268,6 +268,9 @@ typedef struct {
     /* Writes: the beat that carries WLAST: -1 the last (legal), else 0..len (early), or
      * len + 1 (missing: len + 1 beats without WLAST). */
     int      wlast_at;
+    /* Writes: send only this many beats, then nothing more on the W channel (a stuck
+     * client: the transaction never ends); 0 = all. */
+    unsigned wbeats_max;
     /* Checker expectations (optional): expect_resp >= 0: the response every beat / the B
      * must carry; expect_rdata: (len + 1) * 8 bytes the read must return. */
     int      expect_resp;

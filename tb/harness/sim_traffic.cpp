@@ -82,6 +82,7 @@ int TrafficMaster::issue(const tm_txn_t &t, void *rbuf)
         } else if (t.wlast_at >= 0 && (unsigned)t.wlast_at >= n) {
             x.wlast_beat = -1;
         }
+
         x.wbeat.resize(send);
         x.wstrb.resize(send);
         for (unsigned i = 0; i < send; i++) {
@@ -142,7 +143,9 @@ const UpOut &TrafficMaster::prepare(uint64_t now)
         const Txn &x = live_.at(w_q_.front());
         /* AXI4 lets write data lead its address; with w_before_aw off the data wait for
          * the AW handshake of their burst. */
-        if ((x.addr_done || cfg.w_before_aw) && x.w_sent < x.wbeat.size()) {
+        /* a stuck client (wbeats_max) stops there and holds the channel */
+        bool stuck = x.t.wbeats_max && x.w_sent >= x.t.wbeats_max;
+        if ((x.addr_done || cfg.w_before_aw) && x.w_sent < x.wbeat.size() && !stuck) {
             o.wvalid = true;
             o.wdata = x.wbeat[x.w_sent];
             o.wstrb = x.wstrb[x.w_sent];

@@ -1,0 +1,343 @@
+// smmu_client_port: the client (upstream) AXI4 port. Many reads and many writes in flight,
+// each decided once and sent downstream with its translation, in AXI order per ID.
+//
+//   read side  smmu_client_rd: slots, per-ID order, the read data buffer, abort answers
+//   write side smmu_client_wr: slots, per-ID order, the write data buffer, B answers
+//   here       SMMUEN / GBPA adoption, the GBPA bypass attributes, one translation
+//              request port shared by both sides (tagged: {write, slot}), F_UUT records,
+//              and CMD_SYNC: what it waits for on this port.
+//
+// Decision of each transaction at its address handshake:
+//   illegal burst (smmu_burst_check)  terminated, F_UUT recorded (any SMMUEN, §7.3.2)
+//   SMMUEN = 0, GBPA.ABORT = 1        terminated, nothing recorded
+//   SMMUEN = 0, GBPA.ABORT = 0        bypass with the GBPA overrides (smmu_bypass_attr);
+//                                     an address beyond the OAS is terminated
+//   SMMUEN = 1                        translated (xl_req / xl_rsp)
+// Terminated: reads get ARLEN + 1 beats of SLVERR (data 0); writes take all their W
+// beats and get SLVERR; nothing goes downstream.
+//
+// Configuration is adopted between transactions, so each one sees it wholly old or wholly
+// new (IHI 0070 §6.3.9): while CR0.SMMUEN differs from the effective value (CR0ACK.SMMUEN)
+// or GBPA.UPDATE = 1, nothing new is taken; once both sides are empty the new SMMUEN/GBPA
+// are adopted (gbpa_taken clears GBPA.UPDATE in that cycle).
+//
+// CMD_SYNC (sync_req high while one waits): at its first cycle the transactions already
+// downstream are noted; sync_done when they have all ended downstream. A translation that
+// an invalidation overtook is redone before its transaction goes downstream (inv), and a
+// transaction goes downstream only when its data and its answer's room are in the port,
+// so neither a walk nor a client that stops taking data or sending it holds a CMD_SYNC.
+//
+// AxUSER in: {ssv, domain[1:0], nosnoop, streamid[SID_W-1:0]}; out: the attribute byte.
+module smmu_client_port #(
+    parameter SID_W            = 16,
+    parameter PA_W             = 48,
+    parameter ID_W             = 4,
+    parameter UP_USER_W        = SID_W + 4,
+    parameter DN_USER_W        = 8,
+    parameter GBPA_ABORT_RESET = 1,
+    parameter NRD              = 64,   // reads held at once (a power of two)
+    parameter NWR              = 64,   // writes held at once
+    parameter RB_AW            = 8,    // log2 of the read data buffer (beats)
+    parameter WB_AW            = 9,    // log2 of the write data buffer (beats)
+    parameter TAG_W            = 7     // 1 + log2(max(NRD, NWR))
+) (
+    input  wire                 clk,
+    input  wire                 rst_n,
+    input  wire                 canwbs,
+
+    input  wire                 cr0_smmuen,
+    input  wire [31:0]          gbpa,
+    output reg                  smmuen_ack,
+    output wire                 gbpa_taken,
+    output wire                 quiescent,      // no transaction held
+
+    input  wire                 inv,            // an invalidation was applied
+    input  wire                 sync_req,
+    output wire                 sync_done,
+
+    // translation: tag = {write, slot}
+    output wire                 xl_req_valid,
+    input  wire                 xl_req_ready,
+    output wire [TAG_W-1:0]     xl_req_tag,
+    output wire                 xl_req_rnw,
+    output wire [SID_W-1:0]     xl_req_sid,
+    output wire                 xl_req_ssv,
+    output wire [63:0]          xl_req_addr,
+    output wire [2:0]           xl_req_prot,
+    output wire [3:0]           xl_req_cache,
+    output wire [1:0]           xl_req_domain,
+    output wire                 xl_req_nosnoop,
+    input  wire                 xl_rsp_valid,
+    input  wire [TAG_W-1:0]     xl_rsp_tag,
+    input  wire                 xl_rsp_ok,
+    input  wire [PA_W-1:0]      xl_rsp_pa,
+    input  wire [3:0]           xl_rsp_cache,
+    input  wire [2:0]           xl_rsp_prot,
+    input  wire [1:0]           xl_rsp_domain,
+    input  wire [7:0]           xl_rsp_attr,
+
+    // F_UUT event records
+    output wire                 evt_valid,
+    input  wire                 evt_ready,
+    output wire [255:0]         evt_rec,
+
+    input  wire                 s_up_awvalid,
+    output wire                 s_up_awready,
+    input  wire [ID_W-1:0]      s_up_awid,
+    input  wire [63:0]          s_up_awaddr,
+    input  wire [7:0]           s_up_awlen,
+    input  wire [2:0]           s_up_awsize,
+    input  wire [1:0]           s_up_awburst,
+    input  wire [3:0]           s_up_awcache,
+    input  wire [2:0]           s_up_awprot,
+    input  wire [UP_USER_W-1:0] s_up_awuser,
+    input  wire                 s_up_wvalid,
+    output wire                 s_up_wready,
+    input  wire [63:0]          s_up_wdata,
+    input  wire [7:0]           s_up_wstrb,
+    input  wire                 s_up_wlast,
+    output wire                 s_up_bvalid,
+    input  wire                 s_up_bready,
+    output wire [ID_W-1:0]      s_up_bid,
+    output wire [1:0]           s_up_bresp,
+    input  wire                 s_up_arvalid,
+    output wire                 s_up_arready,
+    input  wire [ID_W-1:0]      s_up_arid,
+    input  wire [63:0]          s_up_araddr,
+    input  wire [7:0]           s_up_arlen,
+    input  wire [2:0]           s_up_arsize,
+    input  wire [1:0]           s_up_arburst,
+    input  wire [3:0]           s_up_arcache,
+    input  wire [2:0]           s_up_arprot,
+    input  wire [UP_USER_W-1:0] s_up_aruser,
+    output wire                 s_up_rvalid,
+    input  wire                 s_up_rready,
+    output wire [ID_W-1:0]      s_up_rid,
+    output wire [63:0]          s_up_rdata,
+    output wire [1:0]           s_up_rresp,
+    output wire                 s_up_rlast,
+
+    output wire                 m_dn_awvalid,
+    input  wire                 m_dn_awready,
+    output wire [ID_W-1:0]      m_dn_awid,
+    output wire [PA_W-1:0]      m_dn_awaddr,
+    output wire [7:0]           m_dn_awlen,
+    output wire [2:0]           m_dn_awsize,
+    output wire [1:0]           m_dn_awburst,
+    output wire [3:0]           m_dn_awcache,
+    output wire [2:0]           m_dn_awprot,
+    output wire [1:0]           m_dn_awdomain,
+    output wire [DN_USER_W-1:0] m_dn_awuser,
+    output wire                 m_dn_wvalid,
+    input  wire                 m_dn_wready,
+    output wire [63:0]          m_dn_wdata,
+    output wire [7:0]           m_dn_wstrb,
+    output wire                 m_dn_wlast,
+    input  wire                 m_dn_bvalid,
+    output wire                 m_dn_bready,
+    input  wire [ID_W-1:0]      m_dn_bid,
+    input  wire [1:0]           m_dn_bresp,
+    output wire                 m_dn_arvalid,
+    input  wire                 m_dn_arready,
+    output wire [ID_W-1:0]      m_dn_arid,
+    output wire [PA_W-1:0]      m_dn_araddr,
+    output wire [7:0]           m_dn_arlen,
+    output wire [2:0]           m_dn_arsize,
+    output wire [1:0]           m_dn_arburst,
+    output wire [3:0]           m_dn_arcache,
+    output wire [2:0]           m_dn_arprot,
+    output wire [1:0]           m_dn_ardomain,
+    output wire [DN_USER_W-1:0] m_dn_aruser,
+    input  wire                 m_dn_rvalid,
+    output wire                 m_dn_rready,
+    input  wire [ID_W-1:0]      m_dn_rid,
+    input  wire [63:0]          m_dn_rdata,
+    input  wire [1:0]           m_dn_rresp,
+    input  wire                 m_dn_rlast
+);
+    `include "smmu_regs.vh"
+
+    localparam RIW = $clog2(NRD), WIW = $clog2(NWR);
+
+    // ---------------- effective configuration ----------------
+    localparam [31:0] GBPA_RESET =
+        ((GBPA_ABORT_RESET != 0 ? 32'd1 : 32'd0) << SMMU_GBPA_ABORT_LSB) |
+        (32'd1 << SMMU_GBPA_SHCFG_LSB);
+    reg  [31:0] gbpa_eff_q;
+    wire        rd_idle, wr_idle;
+    wire        gbpa_upd  = gbpa[SMMU_GBPA_UPDATE_LSB];
+    wire        cfg_hold  = (cr0_smmuen != smmuen_ack) || gbpa_upd;
+    assign      quiescent = rd_idle && wr_idle;
+    wire        adopt     = cfg_hold && quiescent;
+    wire        accept_en = !cfg_hold;
+    assign gbpa_taken = adopt && gbpa_upd;
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            smmuen_ack <= 1'b0;
+            gbpa_eff_q <= GBPA_RESET;
+        end else if (adopt) begin
+            smmuen_ack <= cr0_smmuen;
+            if (gbpa_upd) gbpa_eff_q <= gbpa;
+        end
+    end
+    wire g_abort = gbpa_eff_q[SMMU_GBPA_ABORT_LSB];
+
+    // GBPA bypass attributes of each direction's incoming transaction
+    wire [3:0] ar_c, aw_c;
+    wire [2:0] ar_p, aw_p;
+    wire [1:0] ar_d, aw_d;
+    wire [7:0] ar_a, aw_a;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_bypass_attr u_byp_r (
+        .is_read(1'b1), .in_cache(s_up_arcache), .in_prot(s_up_arprot),
+        .in_domain(s_up_aruser[SID_W+2:SID_W+1]), .nosnoop(s_up_aruser[SID_W] && !canwbs),
+        .mtcfg(gbpa_eff_q[SMMU_GBPA_MTCFG_LSB]),
+        .memattr(gbpa_eff_q[SMMU_GBPA_MEMATTR_LSB +: SMMU_GBPA_MEMATTR_W]),
+        .alloccfg(gbpa_eff_q[SMMU_GBPA_ALLOCCFG_LSB +: SMMU_GBPA_ALLOCCFG_W]),
+        .shcfg(gbpa_eff_q[SMMU_GBPA_SHCFG_LSB +: SMMU_GBPA_SHCFG_W]),
+        .privcfg(gbpa_eff_q[SMMU_GBPA_PRIVCFG_LSB +: SMMU_GBPA_PRIVCFG_W]),
+        .instcfg(gbpa_eff_q[SMMU_GBPA_INSTCFG_LSB +: SMMU_GBPA_INSTCFG_W]),
+        .out_cache(ar_c), .out_prot(ar_p), .out_domain(ar_d), .out_sh(), .out_attr(ar_a));
+    smmu_bypass_attr u_byp_w (
+        .is_read(1'b0), .in_cache(s_up_awcache), .in_prot(s_up_awprot),
+        .in_domain(s_up_awuser[SID_W+2:SID_W+1]), .nosnoop(s_up_awuser[SID_W] && !canwbs),
+        .mtcfg(gbpa_eff_q[SMMU_GBPA_MTCFG_LSB]),
+        .memattr(gbpa_eff_q[SMMU_GBPA_MEMATTR_LSB +: SMMU_GBPA_MEMATTR_W]),
+        .alloccfg(gbpa_eff_q[SMMU_GBPA_ALLOCCFG_LSB +: SMMU_GBPA_ALLOCCFG_W]),
+        .shcfg(gbpa_eff_q[SMMU_GBPA_SHCFG_LSB +: SMMU_GBPA_SHCFG_W]),
+        .privcfg(gbpa_eff_q[SMMU_GBPA_PRIVCFG_LSB +: SMMU_GBPA_PRIVCFG_W]),
+        .instcfg(gbpa_eff_q[SMMU_GBPA_INSTCFG_LSB +: SMMU_GBPA_INSTCFG_W]),
+        .out_cache(aw_c), .out_prot(aw_p), .out_domain(aw_d), .out_sh(), .out_attr(aw_a));
+    /* verilator lint_on PINCONNECTEMPTY */
+
+    // ---------------- sync ----------------
+    reg  sync_seen_q;                  // the snapshot of this CMD_SYNC was taken
+    wire sync_snap = sync_req && !sync_seen_q;
+    wire rd_pend, wr_pend;
+    assign sync_done = sync_req && sync_seen_q && !rd_pend && !wr_pend;
+    always @(posedge clk) begin
+        if (!rst_n) sync_seen_q <= 1'b0;
+        else        sync_seen_q <= sync_req && !sync_done;
+    end
+
+    // ---------------- the two sides ----------------
+    wire                 rq_valid, rq_ready, wq_valid, wq_ready;
+    wire [RIW-1:0]       rq_idx;
+    wire [WIW-1:0]       wq_idx;
+    wire [63:0]          rq_addr, wq_addr;
+    wire [2:0]           rq_prot, wq_prot;
+    wire [3:0]           rq_cache, wq_cache;
+    wire [UP_USER_W-1:0] rq_user, wq_user;
+    wire                 ru_valid, ru_ready, wu_valid, wu_ready;
+    wire [63:0]          ru_addr, wu_addr;
+    wire [2:0]           ru_prot, wu_prot, ru_why, wu_why;
+    wire [UP_USER_W-1:0] ru_user, wu_user;
+    wire                 rsp_w = xl_rsp_tag[TAG_W-1];
+
+    smmu_client_rd #(
+        .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
+        .DN_USER_W(DN_USER_W), .N(NRD), .IW(RIW), .RB_AW(RB_AW)
+    ) u_rd (
+        .clk(clk), .rst_n(rst_n),
+        .accept_en(accept_en), .xlate_on(smmuen_ack), .gbpa_abort(g_abort),
+        .byp_cache(ar_c), .byp_prot(ar_p), .byp_domain(ar_d), .byp_attr(ar_a),
+        .inv(inv), .sync_snap(sync_snap), .sync_pending(rd_pend), .idle(rd_idle),
+        .xq_valid(rq_valid), .xq_ready(rq_ready), .xq_idx(rq_idx), .xq_addr(rq_addr),
+        .xq_prot(rq_prot), .xq_cache(rq_cache), .xq_user(rq_user),
+        .xr_valid(xl_rsp_valid && !rsp_w), .xr_idx(xl_rsp_tag[RIW-1:0]), .xr_ok(xl_rsp_ok),
+        .xr_pa(xl_rsp_pa), .xr_cache(xl_rsp_cache), .xr_prot(xl_rsp_prot),
+        .xr_domain(xl_rsp_domain), .xr_attr(xl_rsp_attr),
+        .uut_valid(ru_valid), .uut_ready(ru_ready), .uut_addr(ru_addr), .uut_prot(ru_prot),
+        .uut_user(ru_user), .uut_reason(ru_why),
+        .s_up_arvalid(s_up_arvalid), .s_up_arready(s_up_arready), .s_up_arid(s_up_arid),
+        .s_up_araddr(s_up_araddr), .s_up_arlen(s_up_arlen), .s_up_arsize(s_up_arsize),
+        .s_up_arburst(s_up_arburst), .s_up_arcache(s_up_arcache), .s_up_arprot(s_up_arprot),
+        .s_up_aruser(s_up_aruser),
+        .s_up_rvalid(s_up_rvalid), .s_up_rready(s_up_rready), .s_up_rid(s_up_rid),
+        .s_up_rdata(s_up_rdata), .s_up_rresp(s_up_rresp), .s_up_rlast(s_up_rlast),
+        .m_dn_arvalid(m_dn_arvalid), .m_dn_arready(m_dn_arready), .m_dn_arid(m_dn_arid),
+        .m_dn_araddr(m_dn_araddr), .m_dn_arlen(m_dn_arlen), .m_dn_arsize(m_dn_arsize),
+        .m_dn_arburst(m_dn_arburst), .m_dn_arcache(m_dn_arcache), .m_dn_arprot(m_dn_arprot),
+        .m_dn_ardomain(m_dn_ardomain), .m_dn_aruser(m_dn_aruser),
+        .m_dn_rvalid(m_dn_rvalid), .m_dn_rready(m_dn_rready), .m_dn_rid(m_dn_rid),
+        .m_dn_rdata(m_dn_rdata), .m_dn_rresp(m_dn_rresp), .m_dn_rlast(m_dn_rlast));
+
+    smmu_client_wr #(
+        .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
+        .DN_USER_W(DN_USER_W), .N(NWR), .IW(WIW), .WB_AW(WB_AW)
+    ) u_wr (
+        .clk(clk), .rst_n(rst_n),
+        .accept_en(accept_en), .xlate_on(smmuen_ack), .gbpa_abort(g_abort),
+        .byp_cache(aw_c), .byp_prot(aw_p), .byp_domain(aw_d), .byp_attr(aw_a),
+        .inv(inv), .sync_snap(sync_snap), .sync_pending(wr_pend), .idle(wr_idle),
+        .xq_valid(wq_valid), .xq_ready(wq_ready), .xq_idx(wq_idx), .xq_addr(wq_addr),
+        .xq_prot(wq_prot), .xq_cache(wq_cache), .xq_user(wq_user),
+        .xr_valid(xl_rsp_valid && rsp_w), .xr_idx(xl_rsp_tag[WIW-1:0]), .xr_ok(xl_rsp_ok),
+        .xr_pa(xl_rsp_pa), .xr_cache(xl_rsp_cache), .xr_prot(xl_rsp_prot),
+        .xr_domain(xl_rsp_domain), .xr_attr(xl_rsp_attr),
+        .uut_valid(wu_valid), .uut_ready(wu_ready), .uut_addr(wu_addr), .uut_prot(wu_prot),
+        .uut_user(wu_user), .uut_reason(wu_why),
+        .s_up_awvalid(s_up_awvalid), .s_up_awready(s_up_awready), .s_up_awid(s_up_awid),
+        .s_up_awaddr(s_up_awaddr), .s_up_awlen(s_up_awlen), .s_up_awsize(s_up_awsize),
+        .s_up_awburst(s_up_awburst), .s_up_awcache(s_up_awcache), .s_up_awprot(s_up_awprot),
+        .s_up_awuser(s_up_awuser),
+        .s_up_wvalid(s_up_wvalid), .s_up_wready(s_up_wready), .s_up_wdata(s_up_wdata),
+        .s_up_wstrb(s_up_wstrb), .s_up_wlast(s_up_wlast),
+        .s_up_bvalid(s_up_bvalid), .s_up_bready(s_up_bready), .s_up_bid(s_up_bid),
+        .s_up_bresp(s_up_bresp),
+        .m_dn_awvalid(m_dn_awvalid), .m_dn_awready(m_dn_awready), .m_dn_awid(m_dn_awid),
+        .m_dn_awaddr(m_dn_awaddr), .m_dn_awlen(m_dn_awlen), .m_dn_awsize(m_dn_awsize),
+        .m_dn_awburst(m_dn_awburst), .m_dn_awcache(m_dn_awcache), .m_dn_awprot(m_dn_awprot),
+        .m_dn_awdomain(m_dn_awdomain), .m_dn_awuser(m_dn_awuser),
+        .m_dn_wvalid(m_dn_wvalid), .m_dn_wready(m_dn_wready), .m_dn_wdata(m_dn_wdata),
+        .m_dn_wstrb(m_dn_wstrb), .m_dn_wlast(m_dn_wlast),
+        .m_dn_bvalid(m_dn_bvalid), .m_dn_bready(m_dn_bready), .m_dn_bid(m_dn_bid),
+        .m_dn_bresp(m_dn_bresp));
+
+    // ---------------- translation requests: reads and writes take turns ----------------
+    reg  pref_w_q;
+    wire sel_w = wq_valid && (!rq_valid || pref_w_q);
+    assign xl_req_valid = rq_valid || wq_valid;
+    assign rq_ready     = xl_req_ready && !sel_w;
+    assign wq_ready     = xl_req_ready && sel_w;
+    wire [TAG_W-2:0] rq_tag = {{(TAG_W - 1 - RIW){1'b0}}, rq_idx};
+    wire [TAG_W-2:0] wq_tag = {{(TAG_W - 1 - WIW){1'b0}}, wq_idx};
+    wire [UP_USER_W-1:0] q_user = sel_w ? wq_user : rq_user;
+    assign xl_req_tag     = sel_w ? {1'b1, wq_tag} : {1'b0, rq_tag};
+    assign xl_req_rnw     = !sel_w;
+    assign xl_req_addr    = sel_w ? wq_addr : rq_addr;
+    assign xl_req_prot    = sel_w ? wq_prot : rq_prot;
+    assign xl_req_cache   = sel_w ? wq_cache : rq_cache;
+    assign xl_req_sid     = q_user[SID_W-1:0];
+    assign xl_req_nosnoop = q_user[SID_W];
+    assign xl_req_domain  = q_user[SID_W+2:SID_W+1];
+    assign xl_req_ssv     = q_user[SID_W+3];
+    always @(posedge clk) begin
+        if (!rst_n)                            pref_w_q <= 1'b0;
+        else if (xl_req_valid && xl_req_ready) pref_w_q <= !sel_w;
+    end
+
+    // ---------------- F_UUT records (§7.3.2): incoming PnU and InD ----------------
+    wire                 u_w    = wu_valid && !ru_valid;
+    wire [63:0]          u_addr = u_w ? wu_addr : ru_addr;
+    wire [2:0]           u_prot = u_w ? wu_prot : ru_prot;
+    wire [2:0]           u_why  = u_w ? wu_why : ru_why;
+    wire [UP_USER_W-1:0] u_user = u_w ? wu_user : ru_user;
+    wire [31:0]          u_sid  = {{(32 - SID_W){1'b0}}, u_user[SID_W-1:0]};
+    wire [63:0] u_dw0 = ({56'd0, EVT_F_UUT} << EVT_TYPE_LSB) |
+                        ({63'd0, u_user[SID_W+3]} << EVT_SSV_LSB) |
+                        ({32'd0, u_sid} << EVT_SID_LSB);
+    wire [63:0] u_dw1 = {61'd0, u_why} |
+                        ({63'd0, u_prot[0]} << (EVT_PNU_LSB - 64)) |
+                        ({63'd0, !u_w && u_prot[2]} << (EVT_IND_LSB - 64)) |
+                        ({63'd0, !u_w} << (EVT_RNW_LSB - 64));
+    assign evt_valid = ru_valid || wu_valid;
+    assign evt_rec   = {64'd0, u_addr, u_dw1, u_dw0};
+    assign ru_ready  = evt_ready && !u_w;
+    assign wu_ready  = evt_ready && u_w;
+
+    // AxUSER bits above SSV are not defined; the bypass shareability is carried by
+    // AxDOMAIN.
+    wire unused_ok = &{1'b0, s_up_aruser, s_up_awuser, u_prot[1]};
+endmodule

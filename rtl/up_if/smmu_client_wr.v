@@ -1,0 +1,494 @@
+// smmu_client_wr: the write direction of the client port (smmu_client_port).
+//
+// Up to N writes are held at once, each in a slot (smmu_txn_order keeps the per-ID order).
+// A write's data are stored in a buffer of WB beats as they arrive (in AW order: AXI4 has
+// no WID); the write goes downstream, address and data, only when all its data are in
+// the buffer and its translation says so. So:
+//   - a write whose data never end (a client that withholds WLAST) never reaches memory
+//     and cannot hold a CMD_SYNC, which waits only for writes already downstream;
+//   - a write's data end at its WLAST or at its AWLEN + 1-th beat, whichever comes first
+//     (a slave may count beats): an early WLAST or one missing on the last beat terminates
+//     that write with F_UUT and SLVERR, and the next beats belong to the next AW;
+//   - nothing of an illegal burst, an aborted or a malformed write reaches memory.
+// W beats are taken once their AW has been accepted (AXI4 lets a slave wait for AWVALID
+// before WREADY).
+//
+// Translations overtaken by an invalidation are asked again, as on the read side.
+// B answers take their turn in the per-ID order, aborts after their F_UUT record was
+// handed over and after all their W beats were taken.
+module smmu_client_wr #(
+    parameter SID_W     = 16,
+    parameter PA_W      = 48,
+    parameter ID_W      = 4,
+    parameter UP_USER_W = SID_W + 4,
+    parameter DN_USER_W = 8,
+    parameter N         = 64,      // writes held at once
+    parameter IW        = 6,       // log2(N)
+    parameter WB_AW     = 9        // log2 of the write data buffer in beats (>= 8)
+) (
+    input  wire                 clk,
+    input  wire                 rst_n,
+
+    input  wire                 accept_en,
+    input  wire                 xlate_on,
+    input  wire                 gbpa_abort,
+    input  wire [3:0]           byp_cache,
+    input  wire [2:0]           byp_prot,
+    input  wire [1:0]           byp_domain,
+    input  wire [7:0]           byp_attr,
+    input  wire                 inv,
+    input  wire                 sync_snap,
+    output wire                 sync_pending,
+    output wire                 idle,
+
+    output wire                 xq_valid,
+    input  wire                 xq_ready,
+    output wire [IW-1:0]        xq_idx,
+    output wire [63:0]          xq_addr,
+    output wire [2:0]           xq_prot,
+    output wire [3:0]           xq_cache,
+    output wire [UP_USER_W-1:0] xq_user,
+    input  wire                 xr_valid,
+    input  wire [IW-1:0]        xr_idx,
+    input  wire                 xr_ok,
+    input  wire [PA_W-1:0]      xr_pa,
+    input  wire [3:0]           xr_cache,
+    input  wire [2:0]           xr_prot,
+    input  wire [1:0]           xr_domain,
+    input  wire [7:0]           xr_attr,
+
+    output wire                 uut_valid,
+    input  wire                 uut_ready,
+    output wire [63:0]          uut_addr,
+    output wire [2:0]           uut_prot,
+    output wire [UP_USER_W-1:0] uut_user,
+    output wire [2:0]           uut_reason,
+
+    input  wire                 s_up_awvalid,
+    output wire                 s_up_awready,
+    input  wire [ID_W-1:0]      s_up_awid,
+    input  wire [63:0]          s_up_awaddr,
+    input  wire [7:0]           s_up_awlen,
+    input  wire [2:0]           s_up_awsize,
+    input  wire [1:0]           s_up_awburst,
+    input  wire [3:0]           s_up_awcache,
+    input  wire [2:0]           s_up_awprot,
+    input  wire [UP_USER_W-1:0] s_up_awuser,
+    input  wire                 s_up_wvalid,
+    output wire                 s_up_wready,
+    input  wire [63:0]          s_up_wdata,
+    input  wire [7:0]           s_up_wstrb,
+    input  wire                 s_up_wlast,
+    output wire                 s_up_bvalid,
+    input  wire                 s_up_bready,
+    output wire [ID_W-1:0]      s_up_bid,
+    output wire [1:0]           s_up_bresp,
+
+    output wire                 m_dn_awvalid,
+    input  wire                 m_dn_awready,
+    output wire [ID_W-1:0]      m_dn_awid,
+    output wire [PA_W-1:0]      m_dn_awaddr,
+    output wire [7:0]           m_dn_awlen,
+    output wire [2:0]           m_dn_awsize,
+    output wire [1:0]           m_dn_awburst,
+    output wire [3:0]           m_dn_awcache,
+    output wire [2:0]           m_dn_awprot,
+    output wire [1:0]           m_dn_awdomain,
+    output wire [DN_USER_W-1:0] m_dn_awuser,
+    output wire                 m_dn_wvalid,
+    input  wire                 m_dn_wready,
+    output wire [63:0]          m_dn_wdata,
+    output wire [7:0]           m_dn_wstrb,
+    output wire                 m_dn_wlast,
+    input  wire                 m_dn_bvalid,
+    output wire                 m_dn_bready,
+    input  wire [ID_W-1:0]      m_dn_bid,
+    input  wire [1:0]           m_dn_bresp
+);
+    localparam WB = 1 << WB_AW;
+    localparam [1:0] RESP_SLVERR = 2'b10;
+    localparam [2:0] WHY_EARLY = 3'd6, WHY_MISSING = 3'd7;
+
+    generate
+        if (WB_AW < 8) begin : g_wb_too_small
+            smmu_client_wr_WB_AW_must_be_at_least_8 u_err ();
+        end
+    endgenerate
+
+    // ---------------- slots ----------------
+    reg [N-1:0]         need_q, busy_q, have_q, ok_q, stale_q, uut_q, xlt_q, iss_q;
+    reg [N-1:0]         bad_q;      // illegal burst or WLAST mismatch: abort
+    reg [N-1:0]         wdone_q;    // all its W beats were taken (up to the client's WLAST)
+    reg [N-1:0]         bdone_q;    // the downstream B came back (t_bresp)
+    reg [ID_W-1:0]      s_id    [0:N-1];
+    reg [63:0]          s_addr  [0:N-1];
+    reg [7:0]           s_len   [0:N-1];
+    reg [2:0]           s_size  [0:N-1];
+    reg [1:0]           s_burst [0:N-1];
+    reg [3:0]           s_cache [0:N-1];
+    reg [2:0]           s_prot  [0:N-1];
+    reg [UP_USER_W-1:0] s_user  [0:N-1];
+    reg [2:0]           s_why   [0:N-1];
+    reg [WB_AW:0]       s_start [0:N-1];    // its first beat in the buffer
+    reg [8:0]           s_nst   [0:N-1];    // beats stored
+    reg [8:0]           s_ncnt  [0:N-1];    // beats taken
+    reg [IW-1:0]        s_dqp   [0:N-1];    // its position in the data order
+    reg [PA_W-1:0]      t_pa    [0:N-1];
+    reg [3:0]           t_cache [0:N-1];
+    reg [2:0]           t_prot  [0:N-1];
+    reg [1:0]           t_dom   [0:N-1];
+    reg [7:0]           t_attr  [0:N-1];
+    reg [1:0]           t_bresp [0:N-1];
+
+    integer i;
+
+    // ---------------- order, allocation ----------------
+    wire [N-1:0]  can_issue, is_abort, resp_head, in_use, downstream;
+    wire          alloc_ready, issue_valid, dn_any;
+    wire [IW-1:0] alloc_idx, issue_idx, dn_idx;
+    wire          issue_take, dn_done, free_valid;
+    wire [IW-1:0] free_idx;
+
+    // the data order: writes in AW arrival order; `dq_wr` receives W beats, `dq_rel`
+    // releases buffer space. A position keeps its region (dq_len beats) until its data
+    // are no longer needed (dq_gone), even when its slot is freed and taken again.
+    reg [IW-1:0]  dq      [0:N-1];
+    reg [8:0]     dq_len  [0:N-1];
+    reg [N-1:0]   dq_gone_q;
+    reg [IW:0]    dq_tail_q, dq_wr_q, dq_rel_q;
+    wire          dq_full = (dq_tail_q - dq_rel_q) == N[IW:0];
+
+    assign s_up_awready = accept_en && alloc_ready && !dq_full;
+    wire   acc = s_up_awvalid && s_up_awready;
+
+    smmu_txn_order #(.N(N), .IW(IW), .ID_W(ID_W)) u_order (
+        .clk(clk), .rst_n(rst_n),
+        .alloc_valid(acc), .alloc_id(s_up_awid), .alloc_ready(alloc_ready),
+        .alloc_idx(alloc_idx),
+        .can_issue(can_issue), .is_abort(is_abort),
+        .issue_valid(issue_valid), .issue_idx(issue_idx), .issue_take(issue_take),
+        .dn_id(m_dn_bid), .dn_idx(dn_idx), .dn_any(dn_any), .dn_done(dn_done),
+        .is_resp_head(resp_head), .in_use(in_use), .downstream(downstream),
+        .free_valid(free_valid), .free_idx(free_idx));
+
+    wire       bad;
+    wire [2:0] why;
+    smmu_burst_check u_chk (
+        .addr(s_up_awaddr[11:0]), .len(s_up_awlen), .size(s_up_awsize),
+        .burst(s_up_awburst), .bad(bad), .reason(why));
+    wire beyond  = (s_up_awaddr >> PA_W) != 64'd0;
+    wire acc_byp = !bad && !xlate_on && !gbpa_abort && !beyond;
+    wire acc_xl  = !bad && xlate_on;
+
+    // ---------------- write data in ----------------
+    reg [63:0]    wb_data [0:WB-1];
+    reg [7:0]     wb_strb [0:WB-1];
+    reg [WB_AW:0] wb_wr_q, wb_rel_q;        // write pointer, start of the oldest held region
+    wire [WB_AW:0] wb_used = wb_wr_q - wb_rel_q;
+    wire          wb_room = wb_used != WB[WB_AW:0];
+
+    wire [IW-1:0] wr_slot = dq[dq_wr_q[IW-1:0]];
+    wire          wr_have = dq_wr_q != dq_tail_q;         // a write waits for data
+    wire [8:0]    wr_beats = {1'b0, s_len[wr_slot]} + 9'd1;
+    wire          wr_drop = bad_q[wr_slot];               // an illegal burst: not stored
+    assign s_up_wready = wr_have && (wr_drop || wb_room);
+    wire   w_fire  = s_up_wvalid && s_up_wready;
+    wire   w_store = w_fire && !wr_drop;
+    // beats taken so far (stored or not) and whether this one is the AWLEN + 1-th
+    wire   w_cnt_last = s_ncnt[wr_slot] + 9'd1 == wr_beats;
+    wire   w_end   = w_fire && (s_up_wlast || w_cnt_last);
+    // WLAST before the AWLEN + 1-th beat, or not on it
+    wire   w_early = w_fire && s_up_wlast && !w_cnt_last && !bad_q[wr_slot];
+    wire   w_miss  = w_fire && !s_up_wlast && w_cnt_last && !bad_q[wr_slot];
+
+    // ---------------- decisions, downstream AW ----------------
+    assign can_issue  = have_q & ok_q & ~stale_q & ~bad_q & wdone_q;
+    assign is_abort   = bad_q | (have_q & ~ok_q);
+    reg             aw_v_q;
+    reg [ID_W-1:0]  aw_id_q;
+    reg [PA_W-1:0]  aw_addr_q;
+    reg [7:0]       aw_len_q;
+    reg [2:0]       aw_size_q;
+    reg [1:0]       aw_burst_q;
+    reg [3:0]       aw_cache_q;
+    reg [2:0]       aw_prot_q;
+    reg [1:0]       aw_dom_q;
+    reg [7:0]       aw_attr_q;
+    // writes downstream whose data are still to be sent, in AW order
+    reg [IW-1:0]    dw [0:N-1];
+    reg [IW:0]      dw_head_q, dw_tail_q;
+    reg [8:0]       dw_beat_q;               // beats of the head write already sent
+    wire ar_load = !aw_v_q || m_dn_awready;
+    assign issue_take = issue_valid && ar_load;
+
+    assign m_dn_awvalid  = aw_v_q;
+    assign m_dn_awid     = aw_id_q;
+    assign m_dn_awaddr   = aw_addr_q;
+    assign m_dn_awlen    = aw_len_q;
+    assign m_dn_awsize   = aw_size_q;
+    assign m_dn_awburst  = aw_burst_q;
+    assign m_dn_awcache  = aw_cache_q;
+    assign m_dn_awprot   = aw_prot_q;
+    assign m_dn_awdomain = aw_dom_q;
+    wire [DN_USER_W+7:0] aw_user_x = {{DN_USER_W{1'b0}}, aw_attr_q};
+    assign m_dn_awuser   = aw_user_x[DN_USER_W-1:0];
+
+    // downstream W: the head write's beats from its region, WLAST on its last
+    wire          dw_have  = dw_head_q != dw_tail_q;
+    wire [IW-1:0] dw_slot  = dw[dw_head_q[IW-1:0]];
+    wire [WB_AW:0] dw_pos  = s_start[dw_slot] + {{(WB_AW - 8){1'b0}}, dw_beat_q};
+    wire          dw_lastb = dw_beat_q == {1'b0, s_len[dw_slot]};
+    assign m_dn_wvalid = dw_have;
+    assign m_dn_wdata  = wb_data[dw_pos[WB_AW-1:0]];
+    assign m_dn_wstrb  = wb_strb[dw_pos[WB_AW-1:0]];
+    assign m_dn_wlast  = dw_lastb;
+    wire   dw_fire     = m_dn_wvalid && m_dn_wready;
+
+    // downstream B: always taken
+    assign m_dn_bready = 1'b1;
+    assign dn_done     = m_dn_bvalid;
+
+    // ---------------- translation requests, F_UUT records ----------------
+    reg [IW-1:0] xq_pick, uu_pick;
+    reg          xq_any, uu_any;
+    always @* begin
+        xq_pick = {IW{1'b0}};
+        xq_any  = 1'b0;
+        uu_pick = {IW{1'b0}};
+        uu_any  = 1'b0;
+        for (i = N - 1; i >= 0; i = i - 1) begin
+            if (need_q[i]) begin
+                xq_pick = i[IW-1:0];
+                xq_any  = 1'b1;
+            end
+            if (uut_q[i]) begin
+                uu_pick = i[IW-1:0];
+                uu_any  = 1'b1;
+            end
+        end
+    end
+    assign xq_valid   = xq_any;
+    assign xq_idx     = xq_pick;
+    assign xq_addr    = s_addr[xq_pick];
+    assign xq_prot    = s_prot[xq_pick];
+    assign xq_cache   = s_cache[xq_pick];
+    assign xq_user    = s_user[xq_pick];
+    wire   xq_fire    = xq_valid && xq_ready;
+    assign uut_valid  = uu_any;
+    assign uut_addr   = s_addr[uu_pick];
+    assign uut_prot   = s_prot[uu_pick];
+    assign uut_user   = s_user[uu_pick];
+    assign uut_reason = s_why[uu_pick];
+    wire   uut_fire   = uut_valid && uut_ready;
+
+    // ---------------- B answers (one output register) ----------------
+    reg            b_v_q;
+    reg [ID_W-1:0] b_id_q;
+    reg [1:0]      b_resp_q;
+    wire           b_load = !b_v_q || s_up_bready;
+    reg [IW-1:0]   b_pick;
+    reg            b_any;
+    always @* begin
+        b_pick = {IW{1'b0}};
+        b_any  = 1'b0;
+        for (i = N - 1; i >= 0; i = i - 1)
+            if (resp_head[i] && wdone_q[i] &&
+                (bdone_q[i] || (is_abort[i] && !uut_q[i] && !busy_q[i] && !need_q[i]))) begin
+                b_pick = i[IW-1:0];
+                b_any  = 1'b1;
+            end
+    end
+    assign free_valid = b_load && b_any;
+    assign free_idx   = b_pick;
+    assign s_up_bvalid = b_v_q;
+    assign s_up_bid    = b_id_q;
+    assign s_up_bresp  = b_resp_q;
+
+    // ---------------- buffer release, in data order ----------------
+    wire          rel_have = dq_rel_q != dq_wr_q;          // its data have all been taken
+    wire          rel_go   = rel_have && dq_gone_q[dq_rel_q[IW-1:0]];
+
+    // ---------------- sync ----------------
+    reg [N-1:0] snap_q;
+    assign sync_pending = |(snap_q & downstream);
+    assign idle = in_use == {N{1'b0}};
+
+    // ---------------- state ----------------
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            need_q    <= {N{1'b0}};
+            busy_q    <= {N{1'b0}};
+            have_q    <= {N{1'b0}};
+            ok_q      <= {N{1'b0}};
+            stale_q   <= {N{1'b0}};
+            uut_q     <= {N{1'b0}};
+            xlt_q     <= {N{1'b0}};
+            iss_q     <= {N{1'b0}};
+            bad_q     <= {N{1'b0}};
+            wdone_q   <= {N{1'b0}};
+            bdone_q   <= {N{1'b0}};
+            dq_gone_q <= {N{1'b0}};
+            snap_q    <= {N{1'b0}};
+            dq_tail_q <= {(IW + 1){1'b0}};
+            dq_wr_q   <= {(IW + 1){1'b0}};
+            dq_rel_q  <= {(IW + 1){1'b0}};
+            dw_head_q <= {(IW + 1){1'b0}};
+            dw_tail_q <= {(IW + 1){1'b0}};
+            dw_beat_q <= 9'd0;
+            wb_wr_q   <= {(WB_AW + 1){1'b0}};
+            wb_rel_q  <= {(WB_AW + 1){1'b0}};
+            aw_v_q    <= 1'b0;
+            b_v_q     <= 1'b0;
+        end else begin
+            if (inv) begin
+                stale_q <= stale_q | busy_q;
+                for (i = 0; i < N; i = i + 1)
+                    if (have_q[i] && ok_q[i] && xlt_q[i] && !iss_q[i] && !bad_q[i] &&
+                        !(issue_take && issue_idx == i[IW-1:0])) begin
+                        have_q[i] <= 1'b0;
+                        need_q[i] <= 1'b1;
+                    end
+            end
+
+            if (acc) begin
+                s_id[alloc_idx]    <= s_up_awid;
+                s_addr[alloc_idx]  <= s_up_awaddr;
+                s_len[alloc_idx]   <= s_up_awlen;
+                s_size[alloc_idx]  <= s_up_awsize;
+                s_burst[alloc_idx] <= s_up_awburst;
+                s_cache[alloc_idx] <= s_up_awcache;
+                s_prot[alloc_idx]  <= s_up_awprot;
+                s_user[alloc_idx]  <= s_up_awuser;
+                s_why[alloc_idx]   <= why;
+                s_nst[alloc_idx]   <= 9'd0;
+                s_ncnt[alloc_idx]  <= 9'd0;
+                t_pa[alloc_idx]    <= s_up_awaddr[PA_W-1:0];
+                t_cache[alloc_idx] <= byp_cache;
+                t_prot[alloc_idx]  <= byp_prot;
+                t_dom[alloc_idx]   <= byp_domain;
+                t_attr[alloc_idx]  <= byp_attr;
+                need_q[alloc_idx]  <= acc_xl;
+                busy_q[alloc_idx]  <= 1'b0;
+                have_q[alloc_idx]  <= !acc_xl;
+                ok_q[alloc_idx]    <= acc_byp;
+                stale_q[alloc_idx] <= 1'b0;
+                uut_q[alloc_idx]   <= bad;
+                bad_q[alloc_idx]   <= bad;
+                xlt_q[alloc_idx]   <= 1'b0;
+                iss_q[alloc_idx]   <= 1'b0;
+                wdone_q[alloc_idx] <= 1'b0;
+                bdone_q[alloc_idx] <= 1'b0;
+                s_dqp[alloc_idx]   <= dq_tail_q[IW-1:0];
+                dq[dq_tail_q[IW-1:0]] <= alloc_idx;
+                dq_tail_q <= dq_tail_q + 1'b1;
+            end
+
+            // W beats of the write at the data head
+            if (w_fire && s_nst[wr_slot] == 9'd0 && !bad_q[wr_slot])
+                s_start[wr_slot] <= wb_wr_q;
+            if (w_fire)
+                s_ncnt[wr_slot] <= s_ncnt[wr_slot] + 9'd1;
+            if (w_store) begin
+                wb_data[wb_wr_q[WB_AW-1:0]] <= s_up_wdata;
+                wb_strb[wb_wr_q[WB_AW-1:0]] <= s_up_wstrb;
+                wb_wr_q <= wb_wr_q + 1'b1;
+                s_nst[wr_slot] <= s_nst[wr_slot] + 9'd1;
+            end
+            if (w_end) begin
+                wdone_q[wr_slot] <= 1'b1;
+                dq_len[dq_wr_q[IW-1:0]] <= s_nst[wr_slot] + (w_store ? 9'd1 : 9'd0);
+                dq_gone_q[dq_wr_q[IW-1:0]] <= 1'b0;
+                dq_wr_q <= dq_wr_q + 1'b1;
+            end
+
+            if (xq_fire) begin
+                need_q[xq_idx]  <= 1'b0;
+                busy_q[xq_idx]  <= 1'b1;
+                stale_q[xq_idx] <= inv;
+            end
+            if (xr_valid) begin
+                busy_q[xr_idx] <= 1'b0;
+                // as on the read side: a stale fault is final
+                if ((stale_q[xr_idx] || inv) && xr_ok && !bad_q[xr_idx]) begin
+                    need_q[xr_idx] <= 1'b1;
+                end else begin
+                    have_q[xr_idx]  <= 1'b1;
+                    ok_q[xr_idx]    <= xr_ok;
+                    xlt_q[xr_idx]   <= 1'b1;
+                    t_pa[xr_idx]    <= xr_pa;
+                    t_cache[xr_idx] <= xr_cache;
+                    t_prot[xr_idx]  <= xr_prot;
+                    t_dom[xr_idx]   <= xr_domain;
+                    t_attr[xr_idx]  <= xr_attr;
+                end
+            end
+            if (uut_fire)
+                uut_q[uu_pick] <= 1'b0;
+
+            // a write turned bad by its data: no translation request any more
+            if (w_early || w_miss) begin
+                bad_q[wr_slot]  <= 1'b1;
+                uut_q[wr_slot]  <= 1'b1;
+                need_q[wr_slot] <= 1'b0;
+                s_why[wr_slot]  <= w_early ? WHY_EARLY : WHY_MISSING;
+            end
+
+            // downstream AW, then its data
+            if (m_dn_awvalid && m_dn_awready)
+                aw_v_q <= 1'b0;
+            if (issue_take) begin
+                iss_q[issue_idx] <= 1'b1;
+                aw_v_q     <= 1'b1;
+                aw_id_q    <= s_id[issue_idx];
+                aw_addr_q  <= t_pa[issue_idx];
+                aw_len_q   <= s_len[issue_idx];
+                aw_size_q  <= s_size[issue_idx];
+                aw_burst_q <= s_burst[issue_idx];
+                aw_cache_q <= t_cache[issue_idx];
+                aw_prot_q  <= t_prot[issue_idx];
+                aw_dom_q   <= t_dom[issue_idx];
+                aw_attr_q  <= t_attr[issue_idx];
+                dw[dw_tail_q[IW-1:0]] <= issue_idx;
+                dw_tail_q  <= dw_tail_q + 1'b1;
+            end
+            if (dw_fire) begin
+                if (dw_lastb) begin
+                    dw_beat_q <= 9'd0;
+                    dw_head_q <= dw_head_q + 1'b1;
+                    dq_gone_q[s_dqp[dw_slot]] <= 1'b1;
+                end else begin
+                    dw_beat_q <= dw_beat_q + 9'd1;
+                end
+            end
+            if (dn_done) begin
+                bdone_q[dn_idx] <= 1'b1;
+                t_bresp[dn_idx] <= m_dn_bresp;
+            end
+
+            // release buffer space in data order
+            if (rel_go) begin
+                wb_rel_q <= wb_rel_q + {{(WB_AW - 8){1'b0}}, dq_len[dq_rel_q[IW-1:0]]};
+                dq_rel_q <= dq_rel_q + 1'b1;
+            end
+
+            // B answers
+            if (s_up_bvalid && s_up_bready)
+                b_v_q <= 1'b0;
+            if (free_valid) begin
+                b_v_q    <= 1'b1;
+                b_id_q   <= s_id[b_pick];
+                b_resp_q <= is_abort[b_pick] ? RESP_SLVERR : t_bresp[b_pick];
+                have_q[b_pick] <= 1'b0;
+                ok_q[b_pick]   <= 1'b0;
+                bad_q[b_pick]  <= 1'b0;
+                // an aborted write's data were never needed
+                if (is_abort[b_pick])
+                    dq_gone_q[s_dqp[b_pick]] <= 1'b1;
+            end
+
+            snap_q <= sync_snap ? downstream : (snap_q & downstream);
+        end
+    end
+
+    wire unused_ok = &{1'b0, dn_any, aw_user_x, dw_pos[WB_AW]};
+endmodule

@@ -1,0 +1,198 @@
+// smmu_txn_order: the slots of one direction of the client port and the AXI ordering
+// between them (AXI4: responses of transactions with the same ID return in the order the
+// addresses arrived; different IDs are independent).
+//
+// Each accepted transaction takes a free slot; the slots of one ID form a list in arrival
+// order, kept as a pointer per slot to its predecessor (`pred`: the youngest slot of that
+// ID when it arrived). Three questions are answered per slot by flags that the
+// predecessor clears when it moves on:
+//   issue head  no older slot of its ID still waits to go downstream (blk_issue): only an
+//               issue head may be issued, so each ID reaches the downstream in arrival
+//               order and comes back in that order; a hit behind a same-ID miss waits,
+//               other IDs go on. An abort at the issue head leaves the order without a
+//               downstream access (one per cycle).
+//   dn owner    the oldest slot of its ID that is downstream and not ended (blk_dn): the
+//               owner of the next downstream response of that ID (dn_idx).
+//   resp head   no older slot of its ID is still held (blk_resp): only a resp head may be
+//               answered, so the client sees arrival order per ID.
+// A slot is freed (free_*) when its answer to the client has ended. The flags cost a
+// comparator per slot per kind of event, not a multiplexer per ID.
+module smmu_txn_order #(
+    parameter N    = 64,           // slots
+    parameter IW   = 6,            // log2(N)
+    parameter ID_W = 4
+) (
+    input  wire            clk,
+    input  wire            rst_n,
+
+    // allocation (the address handshake)
+    input  wire            alloc_valid,
+    input  wire [ID_W-1:0] alloc_id,
+    output wire            alloc_ready,    // a slot is free
+    output wire [IW-1:0]   alloc_idx,
+
+    // issue: can_issue[s] / is_abort[s] say what slot s may do once it is an issue head
+    input  wire [N-1:0]    can_issue,
+    input  wire [N-1:0]    is_abort,
+    output wire            issue_valid,
+    output wire [IW-1:0]   issue_idx,
+    input  wire            issue_take,     // issue_idx went downstream this cycle
+
+    // the downstream response of ID dn_id ended (last R beat / B)
+    input  wire [ID_W-1:0] dn_id,
+    output wire [IW-1:0]   dn_idx,         // the slot it belongs to
+    output wire            dn_any,         // ID dn_id has a slot downstream
+    input  wire            dn_done,
+
+    // answers to the client
+    output wire [N-1:0]    is_resp_head,
+    output wire [N-1:0]    in_use,         // slot allocated
+    output wire [N-1:0]    downstream,     // sent downstream, response not ended
+    input  wire            free_valid,
+    input  wire [IW-1:0]   free_idx
+);
+    reg [N-1:0]    used_q;       // allocated
+    reg [N-1:0]    gone_q;       // left the issue order (issued, or resolved as an abort)
+    reg [N-1:0]    dn_q;         // downstream, response not ended
+    reg [N-1:0]    tail_q;       // the youngest slot of its ID
+    reg [N-1:0]    dtail_q;      // the youngest slot of its ID downstream
+    reg [N-1:0]    has_pred_q, blk_issue_q, blk_resp_q, blk_dn_q;
+    reg [ID_W-1:0] id_q    [0:N-1];
+    reg [IW-1:0]   pred_q  [0:N-1];
+    reg [IW-1:0]   dpred_q [0:N-1];
+
+    integer i;
+
+    // lowest set bit of a slot vector: {any, index}
+    function [IW:0] first(input [N-1:0] v);
+        integer k;
+        begin
+            first = {1'b0, {IW{1'b0}}};
+            for (k = N - 1; k >= 0; k = k - 1)
+                if (v[k]) first = {1'b1, k[IW-1:0]};
+        end
+    endfunction
+
+    // ---------------- allocation: the lowest free slot, after the tail of its ID ----------
+    wire [IW:0] fr = first(~used_q);
+    assign alloc_ready = fr[IW];
+    assign alloc_idx   = fr[IW-1:0];
+    wire alloc = alloc_valid && alloc_ready;
+
+    reg [N-1:0] same_id_a, same_id_d;   // slots of the allocating ID / of dn_id
+    always @* begin
+        for (i = 0; i < N; i = i + 1) begin
+            same_id_a[i] = used_q[i] && id_q[i] == alloc_id;
+            same_id_d[i] = used_q[i] && id_q[i] == dn_id;
+        end
+    end
+    wire [IW:0] a_tail = first(same_id_a & tail_q);
+
+    // ---------------- issue: round robin over the issue heads that can go ----------------
+    wire [N-1:0] ihead = used_q & ~gone_q & ~blk_issue_q;
+    wire [N-1:0] go    = ihead & can_issue & ~is_abort;
+    reg  [IW-1:0] rr_q;                                   // the slot issued last
+    wire [N-1:0] above = ~({N{1'b1}} >> (N - 1 - rr_q));  // slots after rr_q
+    wire [IW:0]  g_hi  = first(go & above);
+    wire [IW:0]  g_any = first(go);
+    wire [IW:0]  g     = g_hi[IW] ? g_hi : g_any;
+    assign issue_valid = g[IW];
+    assign issue_idx   = g[IW-1:0];
+    wire issue = issue_take && issue_valid;
+    // one abort at an issue head leaves the issue order per cycle
+    wire [IW:0] ab = first(ihead & is_abort);
+    wire abort_go  = ab[IW];
+
+    // the youngest downstream slot of the issuing slot's ID
+    reg [N-1:0] same_id_i;
+    always @* begin
+        for (i = 0; i < N; i = i + 1)
+            same_id_i[i] = used_q[i] && id_q[i] == id_q[issue_idx];
+    end
+    wire [IW:0] i_dtail = first(same_id_i & dtail_q & dn_q);
+
+    // ---------------- downstream completion ----------------
+    wire [IW:0] own = first(same_id_d & dn_q & ~blk_dn_q);
+    assign dn_idx = own[IW-1:0];
+    assign dn_any = own[IW];
+    wire dn_end = dn_done && dn_any;
+
+    assign is_resp_head = used_q & ~blk_resp_q;
+    assign in_use       = used_q;
+    assign downstream   = dn_q;
+
+    // ---------------- state ----------------
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            used_q      <= {N{1'b0}};
+            gone_q      <= {N{1'b0}};
+            dn_q        <= {N{1'b0}};
+            tail_q      <= {N{1'b0}};
+            dtail_q     <= {N{1'b0}};
+            has_pred_q  <= {N{1'b0}};
+            blk_issue_q <= {N{1'b0}};
+            blk_resp_q  <= {N{1'b0}};
+            blk_dn_q    <= {N{1'b0}};
+            rr_q        <= {IW{1'b0}};
+        end else begin
+            // a predecessor moving on unblocks its successor
+            for (i = 0; i < N; i = i + 1) begin
+                if (has_pred_q[i] && ((issue && pred_q[i] == issue_idx) ||
+                                      (abort_go && pred_q[i] == ab[IW-1:0])))
+                    blk_issue_q[i] <= 1'b0;
+                if (has_pred_q[i] && free_valid && pred_q[i] == free_idx)
+                    blk_resp_q[i] <= 1'b0;
+                if (dn_end && dpred_q[i] == dn_idx)
+                    blk_dn_q[i] <= 1'b0;
+            end
+
+            if (alloc) begin
+                used_q[alloc_idx]      <= 1'b1;
+                gone_q[alloc_idx]      <= 1'b0;
+                dn_q[alloc_idx]        <= 1'b0;
+                tail_q[alloc_idx]      <= 1'b1;
+                dtail_q[alloc_idx]     <= 1'b0;
+                blk_dn_q[alloc_idx]    <= 1'b0;
+                id_q[alloc_idx]        <= alloc_id;
+                pred_q[alloc_idx]      <= a_tail[IW-1:0];
+                // the predecessor, unless it moves on in this very cycle
+                has_pred_q[alloc_idx]  <= a_tail[IW];
+                blk_issue_q[alloc_idx] <= a_tail[IW] && !gone_q[a_tail[IW-1:0]] &&
+                                          !(issue && issue_idx == a_tail[IW-1:0]) &&
+                                          !(abort_go && ab[IW-1:0] == a_tail[IW-1:0]);
+                blk_resp_q[alloc_idx]  <= a_tail[IW] &&
+                                          !(free_valid && free_idx == a_tail[IW-1:0]);
+                if (a_tail[IW])
+                    tail_q[a_tail[IW-1:0]] <= 1'b0;
+            end
+            if (issue) begin
+                gone_q[issue_idx]  <= 1'b1;
+                dn_q[issue_idx]    <= 1'b1;
+                dtail_q[issue_idx] <= 1'b1;
+                dpred_q[issue_idx] <= i_dtail[IW-1:0];
+                blk_dn_q[issue_idx] <= i_dtail[IW] &&
+                                       !(dn_end && dn_idx == i_dtail[IW-1:0]);
+                if (i_dtail[IW])
+                    dtail_q[i_dtail[IW-1:0]] <= 1'b0;
+                rr_q <= issue_idx;
+            end
+            if (abort_go)
+                gone_q[ab[IW-1:0]] <= 1'b1;
+            // (a slot that ended keeps its dtail flag: lookups also ask for dn_q)
+            if (dn_end)
+                dn_q[dn_idx] <= 1'b0;
+            if (free_valid) begin
+                used_q[free_idx] <= 1'b0;
+                tail_q[free_idx] <= 1'b0;
+            end
+        end
+    end
+
+`ifdef FORMAL
+    // A slot is freed only as the answer head of its ID, after its downstream part ended.
+    always @(posedge clk)
+        if (rst_n && free_valid) begin
+            assert (used_q[free_idx] && is_resp_head[free_idx] && !dn_q[free_idx]);
+        end
+`endif
+endmodule

@@ -1,0 +1,268 @@
+/*
+ * The client port (rtl/up_if): transactions it cannot translate as one are terminated with
+ * F_UUT and nothing reaches memory; malformed write data are contained; a client that
+ * stops taking responses or sending data cannot hold a CMD_SYNC; many transactions in
+ * flight keep the AXI order per ID.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "xlate_env.h"
+
+#define SID 4u
+#define VA 0x0000200000000000ull
+#define PA 0x0000030000000000ull
+
+/* A stage-1 stream mapping 8 pages VA -> PA, with the event queue on. */
+static void s1_up(fx_t *f, stream_t *s)
+{
+    memset(s, 0, sizeof *s);
+    s->config = STE_CFG_S1;
+    s->asid = 5;
+    stream_setup(f, SID, s);
+    for (unsigned k = 0; k < 8; k++)
+        s1_map(f, s, VA + 0x1000ull * k, s1_leaf(3, PA + 0x1000ull * k, 2, 1, 3));
+}
+
+/* SMMUEN = 0 with the event queue on and GBPA bypass (or abort). */
+static fx_t *gbpa_up(test_ctx_t *t, bool abort)
+{
+    fx_t *f = fx_up(t, 0);
+    cr0_set(f, SMMU_CR0_EVENTQEN_MASK | SMMU_CR0_CMDQEN_MASK);
+    sim_reg_write32(t->sim, SMMU_GBPA, SMMU_GBPA_UPDATE_MASK |
+                    (abort ? SMMU_GBPA_ABORT_MASK : 0u) | 1u << SMMU_GBPA_SHCFG_SHIFT);
+    REQUIRE(sim_reg_poll32(t->sim, SMMU_GBPA, SMMU_GBPA_UPDATE_MASK, 0, POLLS), "GBPA");
+    return f;
+}
+
+typedef struct {
+    const char *what;
+    uint64_t off;       /* page offset */
+    uint8_t len, size, burst;
+    unsigned reason;    /* F_UUT Reason */
+} bad_burst_t;
+
+static const bad_burst_t bad_bursts[] = {
+    {"INCR 32 x 8 bytes at 0xF80 crosses 4 KB", 0xf80, 31, 3, 1, 1},
+    {"INCR 2 x 8 bytes at 0xFF8 crosses 4 KB", 0xff8, 1, 3, 1, 1},
+    {"INCR 256 x 1 byte at 0xF01 crosses 4 KB", 0xf01, 255, 0, 1, 1},
+    {"reserved AxBURST 0b11", 0x100, 3, 3, 3, 2},
+    {"WRAP of 3 beats", 0x100, 2, 3, 2, 3},
+    {"WRAP not aligned to its size", 0x104, 3, 3, 2, 3},
+    {"AxSIZE 7 (128 bytes) on a 64-bit bus", 0x000, 14, 7, 1, 4},
+    {"AxSIZE 4 (16 bytes)", 0x000, 0, 4, 1, 4},
+    {"FIXED of 17 beats", 0x100, 16, 3, 0, 5},
+};
+
+/* Each bad burst, read and write: SLVERR, F_UUT with its fields, and nothing of it on the
+ * downstream port (byte log empty); a good access afterwards still works. */
+static void bad_bursts_all(fx_t *f, uint32_t sid, uint64_t base, bool record)
+{
+    test_ctx_t *t = f->t;
+    mem_log_enable(t->sim, MEM_PORT_DN, true);
+    for (unsigned i = 0; i < sizeof bad_bursts / sizeof bad_bursts[0]; i++) {
+        const bad_burst_t *b = &bad_bursts[i];
+        for (int w = 0; w < 2; w++) {
+            mem_log_clear(t->sim, MEM_PORT_DN);
+            tm_txn_t x = tm_txn(w, sid, base + b->off, b->len + 1u);
+            x.size = b->size;
+            x.burst = b->burst;
+            x.prot = w ? 1 : 5; /* privileged; reads also instruction */
+            x.cache = 0xf;
+            x.domain = 3;
+            x.expect_resp = 2;
+            tm_result_t r = tm_wait(t->sim, tm_issue(t->sim, &x, NULL));
+            CHECK(r.resp == 2 && !r.dn.seen, "%s (%s): resp %d, downstream %d", b->what,
+                  w ? "write" : "read", r.resp, r.dn.seen);
+            CHECK_EQ(mem_log_count(t->sim, MEM_PORT_DN), 0);
+            if (!record)
+                continue;
+            uint64_t d[4];
+            bool got = evt_next(f, d);
+            CHECK(got, "%s (%s): no F_UUT record", b->what, w ? "write" : "read");
+            if (!got)
+                continue;
+            CHECK_EQ(d[0] & EVT_TYPE_MASK, EVT_F_UUT);
+            CHECK_EQ((d[0] & EVT_SID_MASK) >> EVT_SID_SHIFT, sid);
+            CHECK_EQ(d[1] & 0xffff, b->reason);
+            CHECK_EQ(!!(d[1] & EVT_RNW_MASK), !w);
+            CHECK_EQ(!!(d[1] & EVT_PNU_MASK), 1);
+            CHECK_EQ(!!(d[1] & EVT_IND_MASK), !w);
+            CHECK_EQ(d[2], base + b->off);
+            test_log(t, "%-44s %-5s F_UUT reason %u", b->what, w ? "write" : "read",
+                     (unsigned)(d[1] & 0xffff));
+        }
+    }
+    /* the port still works */
+    tm_txn_t x = tm_txn(true, sid, base + 0x40, 4);
+    x.cache = 0xf;
+    x.domain = 3;
+    x.prot = 2;
+    CHECK_EQ(tm_wait(t->sim, tm_issue(t->sim, &x, NULL)).resp, 0);
+    x.write = false;
+    CHECK_EQ(tm_wait(t->sim, tm_issue(t->sim, &x, NULL)).resp, 0);
+    CHECK(evt_none(f), "a record after good accesses");
+}
+
+TEST(port_uut_translated)
+{
+    fx_t *f = fx_up(t, 0);
+    stream_t s;
+    s1_up(f, &s);
+    bad_bursts_all(f, SID, VA, true);
+}
+
+TEST(port_uut_ste_bypass)
+{
+    fx_t *f = fx_up(t, 0);
+    stream_t s = {.config = STE_CFG_BYPASS};
+    stream_setup(f, SID, &s);
+    bad_bursts_all(f, SID, PA, true);
+}
+
+TEST(port_uut_gbpa_bypass)
+{
+    /* SMMUEN = 0: terminated and recorded too (IHI 0070 §7.3.2 allows it) */
+    fx_t *f = gbpa_up(t, false);
+    bad_bursts_all(f, 9, PA, true);
+}
+
+/* Early and missing WLAST: the write is terminated (SLVERR, F_UUT 6/7), nothing of it is
+ * written, and the writes around it, same ID and other IDs, land exactly. */
+TEST(port_wlast_contained)
+{
+    fx_t *f = fx_up(t, 0);
+    stream_t s;
+    s1_up(f, &s);
+    mem_log_enable(t->sim, MEM_PORT_DN, true);
+    static const struct {
+        int wlast_at;   /* for a 4-beat write */
+        unsigned reason;
+    } c[] = {{1, 6}, {0, 6}, {4, 7}};
+    uint8_t pat[5][32];
+    for (unsigned k = 0; k < 5; k++)
+        for (unsigned b = 0; b < 32; b++)
+            pat[k][b] = (uint8_t)(0x10 * k + b);
+    for (unsigned i = 0; i < 3; i++) {
+        mem_log_clear(t->sim, MEM_PORT_DN);
+        int h[3];
+        for (unsigned k = 0; k < 3; k++) {
+            tm_txn_t x = tm_txn(true, SID, VA + 0x1000ull * k + 0x100 * i, 4);
+            x.id = (uint8_t)(k == 2 ? 7 : 3); /* two with the same ID, one other */
+            x.cache = 0xf;
+            x.domain = 3;
+            x.prot = 2;
+            x.wdata = pat[k];
+            if (k == 1)
+                x.wlast_at = c[i].wlast_at;
+            x.expect_resp = k == 1 ? 2 : 0;
+            h[k] = tm_issue(t->sim, &x, NULL);
+        }
+        for (unsigned k = 0; k < 3; k++) {
+            tm_result_t r = tm_wait(t->sim, h[k]);
+            CHECK(r.resp == (k == 1 ? 2 : 0), "case %u write %u: resp %d", i, k, r.resp);
+        }
+        uint8_t got[32];
+        mem_read(t->sim, PA + 0x100 * i, got, 32);
+        CHECK(memcmp(got, pat[0], 32) == 0, "case %u: the write before", i);
+        mem_read(t->sim, PA + 0x2000 + 0x100 * i, got, 32);
+        CHECK(memcmp(got, pat[2], 32) == 0, "case %u: the write after", i);
+        size_t n = mem_log_count(t->sim, MEM_PORT_DN);
+        const mem_log_entry_t *e = mem_log_entries(t->sim, MEM_PORT_DN);
+        for (size_t j = 0; j < n; j++)
+            CHECK((e[j].addr & ~0xfffull) != PA + 0x1000, "case %u: the malformed write "
+                  "reached memory at 0x%" PRIx64, i, e[j].addr);
+        uint64_t d[4];
+        bool got_evt = evt_next(f, d);
+        CHECK(got_evt && (d[0] & EVT_TYPE_MASK) == EVT_F_UUT && (d[1] & 0xffff) == c[i].reason,
+              "case %u: F_UUT reason %u expected", i, c[i].reason);
+    }
+}
+
+/* A client that stops taking read data (RREADY low, forever) with reads in flight, or
+ * stops taking B: a TLBI + CMD_SYNC still completes; when it takes them again, every
+ * response arrives intact. */
+TEST(port_stuck_client_sync)
+{
+    fx_t *f = fx_up(t, 0);
+    stream_t s;
+    s1_up(f, &s);
+    mem_set_timing(t->sim, 5, 5, 0);
+    for (int which = 0; which < 2; which++) {
+        tm_hold_ready(t->sim, which == 0, which == 1, TM_HOLD_FOREVER);
+        int h[24];
+        for (unsigned i = 0; i < 24; i++) {
+            tm_txn_t x = tm_txn(which == 1, SID, VA + 0x1000ull * (i % 8) + 0x40 * i, 8);
+            x.id = (uint8_t)i;
+            x.cache = 0xf;
+            x.domain = 3;
+            x.prot = 2;
+            x.expect_resp = 0;
+            h[i] = tm_issue(t->sim, &x, NULL);
+        }
+        sim_step(t->sim, 300);
+        uint64_t c0 = sim_cycles(t->sim);
+        cmd_sync1(f, CMD_OP_TLBI_NH_ASID | 5ull << CMD_ASID_SHIFT, 0);
+        uint64_t took = sim_cycles(t->sim) - c0;
+        test_log(t, "%s held low: TLBI + CMD_SYNC in %" PRIu64 " cycles",
+                 which ? "BREADY" : "RREADY", took);
+        CHECK(took < 2000, "TLBI + CMD_SYNC took %" PRIu64 " cycles", took);
+        tm_hold_ready(t->sim, true, true, 0);
+        for (unsigned i = 0; i < 24; i++)
+            CHECK_EQ(tm_wait(t->sim, h[i]).resp, 0);
+    }
+    /* a write whose client stops sending data half-way (never WLAST): the CMD_SYNC does
+     * not wait for it, and reads go on */
+    tm_txn_t x = tm_txn(true, SID, VA, 8);
+    x.wbeats_max = 3;
+    tm_issue(t->sim, &x, NULL);
+    sim_step(t->sim, 100);
+    uint64_t c0 = sim_cycles(t->sim);
+    cmd_sync1(f, CMD_OP_TLBI_NH_ASID | 5ull << CMD_ASID_SHIFT, 0);
+    CHECK(sim_cycles(t->sim) - c0 < 2000, "TLBI + CMD_SYNC with a stuck write took %" PRIu64
+          " cycles", sim_cycles(t->sim) - c0);
+    tm_txn_t y = tm_txn(false, SID, VA + 0x1000, 8);
+    CHECK_EQ(tm_wait(t->sim, tm_issue(t->sim, &y, NULL)).resp, 0);
+}
+
+/* Reads in flight with the same and different IDs: per-ID order with a miss ahead of a
+ * hit (the checker knows each read's data), and other IDs not held. */
+TEST(port_order_miss_then_hit)
+{
+    fx_t *f = fx_up(t, 0);
+    stream_t s;
+    s1_up(f, &s);
+    static uint8_t data[8][64];
+    for (unsigned k = 0; k < 8; k++) {
+        for (unsigned b = 0; b < 64; b++)
+            data[k][b] = (uint8_t)(k * 31 + b);
+        mem_write(t->sim, PA + 0x1000ull * k, data[k], 64);
+    }
+    /* page 0 warm (hits), pages 1..7 cold (misses) */
+    tm_txn_t w = tm_txn(false, SID, VA, 1);
+    tm_wait(t->sim, tm_issue(t->sim, &w, NULL));
+    mem_set_port_timing(t->sim, MEM_PORT_TBL, 40, 40, 0);
+    int h[16];
+    for (unsigned i = 0; i < 16; i++) {
+        unsigned page = (i & 1) ? 0 : 1 + (i / 2) % 7; /* miss, hit, miss, hit, ... */
+        tm_txn_t x = tm_txn(false, SID, VA + 0x1000ull * page, 8);
+        x.id = (uint8_t)(i < 8 ? 2 : 3 + i);   /* 8 on ID 2, the rest alone */
+        x.cache = 0xf;
+        x.domain = 3;
+        x.prot = 2;
+        x.expect_rdata = data[page];
+        x.expect_resp = 0;
+        h[i] = tm_issue(t->sim, &x, NULL);
+    }
+    tm_result_t r[16];
+    for (unsigned i = 0; i < 16; i++)
+        r[i] = tm_wait(t->sim, h[i]);
+    for (unsigned i = 1; i < 8; i++)
+        CHECK(r[i].t_done >= r[i - 1].t_done, "ID 2: read %u answered before read %u", i,
+              i - 1);
+    tm_stats_t st;
+    tm_stats(t->sim, &st);
+    CHECK(st.peak_rd >= 16, "only %u reads were held at once", st.peak_rd);
+}
