@@ -598,6 +598,10 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
     FSET(cd, CD_OR0, rng_below(&g->r, 4));
     FSET(cd, CD_SH0, rng_below(&g->r, 4));
     FSET(cd, CD_EPD0, world != W_EL2 && rng_pct(&g->r, 3));
+    if (world != W_EL2 && rng_pct(&g->r, 4)) { /* both halves off: translates nothing */
+        FSET(cd, CD_EPD0, 1);
+        pr->half_on[1] = false;
+    }
     FSET(cd, CD_T1SZ, 64 - pr->ia[1]);
     FSET(cd, CD_TG1, 2);
     FSET(cd, CD_IR1, rng_below(&g->r, 4));
@@ -621,7 +625,7 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
         FSET(cd, CD_TG0, rng_range(&g->r, 1, 3));
         pr->tag = TAG_CD_JUNK;
     }
-    if (off0 && FGET(cd, CD_EPD1) && world != W_EL2 && rng_pct(&g->r, 60)) {
+    if (off0 && FGET(cd, CD_EPD1) && world != W_EL2 && rng_pct(&g->r, 75)) {
         FSET(cd, CD_ENDI, 1);
         pr->tag = TAG_EPD_ENDI;
     }
