@@ -693,6 +693,20 @@ static void pend_add(env_t *e, const txn_rec_t *t)
     e->pend[e->npend++] = p;
 }
 
+/* A stale or late use of the old translation: `what` (at cycle `when`) followed the
+ * CMD_SYNC's completion. */
+static void race_violation(env_t *e, txn_rec_t *t, uint64_t *count, const char *what,
+                           uint64_t when)
+{
+    char b[200];
+    mismatch_begin(e, t->no);
+    if (count)
+        (*count)++;
+    snprintf(b, sizeof b, "%s (%" PRIu64 ") followed the CMD_SYNC's completion (cycle %"
+             PRIu64 ")", what, when, e->race.t_sync);
+    report(e, t, b);
+}
+
 /* A transaction completed: compare it, then keep it for the epoch's port-log checks. */
 static void txn_done(env_t *e, txn_rec_t *t)
 {
@@ -731,29 +745,14 @@ static void txn_done(env_t *e, txn_rec_t *t)
             }
             if (old && e->race.synced) {
                 unsigned oi = t->old_mask & 1 ? 0 : 1;
-                if (r->t_addr > e->race.t_sync) {
-                    mismatch_begin(e, t->no);
-                    if (c)
-                        c->stale++;
-                    char what[160];
-                    snprintf(what, sizeof what, "stale: the old translation for a transaction "
-                             "whose address handshake (cycle %" PRIu64 ") followed the "
-                             "CMD_SYNC's completion (cycle %" PRIu64 ")", r->t_addr,
-                             e->race.t_sync);
-                    report(e, t, what);
-                } else if (t->alt[oi].outcome == SMMU_MODEL_OK) {
-                    uint64_t last = log_last_beat(e, t, &t->alt[oi]);
-                    if (last > e->race.t_sync) {
-                        mismatch_begin(e, t->no);
-                        if (c)
-                            c->late++;
-                        char what[160];
-                        snprintf(what, sizeof what, "late: the old translation performed "
-                                 "downstream at cycle %" PRIu64 ", after the CMD_SYNC "
-                                 "completed (cycle %" PRIu64 ")", last, e->race.t_sync);
-                        report(e, t, what);
-                    }
-                }
+                uint64_t last = 0;
+                if (r->t_addr > e->race.t_sync)
+                    race_violation(e, t, c ? &c->stale : NULL, "stale: the old translation "
+                                   "for a transaction whose address handshake", r->t_addr);
+                else if (t->alt[oi].outcome == SMMU_MODEL_OK &&
+                         (last = log_last_beat(e, t, &t->alt[oi])) > e->race.t_sync)
+                    race_violation(e, t, c ? &c->late : NULL, "late: the old translation "
+                                   "performed downstream at a cycle that", last);
             }
         }
     }
