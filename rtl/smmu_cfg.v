@@ -273,15 +273,17 @@ module smmu_cfg #(
                            strtab_base[SMMU_STRTAB_BASE_RA_LSB] ? 4'b1111 : 4'b1011;
     // AxDOMAIN: CR1.TABLE_SH for write-back tables, System otherwise (Non-cacheable)
     wire [1:0] tbl_domain = !tbl_wb ? 2'd3 : amba_sh_domain(table_sh);
-    // CD fetch (13.8): S1CIR/S1COR as a Normal attribute (00 NC, 01 WB RA, 10 WT RA,
-    // 11 WB no-RA), combined with the stage-2 leaf of the CD address when nested; the AMBA
-    // mapping is smmu_attr's (cacheable only when both levels end up write-back)
+    // CD fetch (13.8): S1CIR/S1COR as a Normal attribute (IHI 0070 §5.2: 00 NC, 01 WB RA,
+    // 10 WT RA, 11 WB no-RA; the write-allocate hint of a read is IMPLEMENTATION DEFINED:
+    // this SMMU gives WA with WB), combined with the stage-2 leaf of the CD address when
+    // nested; the AMBA mapping is smmu_attr's (cacheable only when both levels end up
+    // write-back)
     function [3:0] wnib(input [1:0] c);
         case (c)
             2'b00:   wnib = 4'h4;
             2'b01:   wnib = 4'hf;
             2'b10:   wnib = 4'ha;
-            default: wnib = 4'he;
+            default: wnib = 4'hd;
         endcase
     endfunction
     reg  [3:0] s2_memattr_q;

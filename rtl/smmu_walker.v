@@ -304,7 +304,9 @@ module smmu_walker #(
     wire [1:0]      w_ir = half ? c_ir1 : c_ir0;
     wire [1:0]      w_or = half ? c_or1 : c_or0;
     wire [7:0]      a_s1walk = {wnib(w_or), wnib(w_ir)};
-    wire [7:0]      a_cd     = {wnib(d_s1cor), wnib(d_s1cir)};
+    // STE.S1C*R (§5.2): 11 is WB no-RA there, as smmu_cfg reads it
+    wire [7:0]      a_cd     = {(d_s1cor == 2'b11) ? 4'hd : wnib(d_s1cor),
+                                (d_s1cir == 2'b11) ? 4'hd : wnib(d_s1cir)};
     wire [7:0]      a_s2walk = {wnib(d_s2or0), wnib(d_s2ir0)};
     wire [7:0]      a_in     = dd_s2  ? ((s2_cls == C_CD) ? a_cd : a_s1walk) :
                                rd_s2  ? a_s2walk : a_s1walk;

@@ -4,10 +4,11 @@
 # TEST_OBJS, DRV_HOST_LIB, HOST_CFLAGS, HOST_CXXFLAGS, HOST_LDFLAGS, RTL_SRCS, RTL_INC,
 # REGS_GEN, SETUP_DONE, BUILD, PYTHON, VERILATOR).
 #
-#   make diff [SEEDS=1-100] [COUNT=10000] [JOBS=2]   the regression `make test` runs
+#   make diff [SEEDS=1-100] [COUNT=10000] [JOBS=2] [SERIAL=1]   the regression `make test` runs
 #   make soak [SEEDS=1000-] [COUNT=10000] [JOBS=2]   seeds until stopped, a progress line each
-#   make diff-replay SEED=n [COUNT=10000] [TRACE=1]  one seed alone: every transaction, the
-#                                                    scenario script, waves with TRACE=1
+#   make diff-replay SEED=n [COUNT=10000] [TRACE=1] [SERIAL=1]  one seed alone: every
+#                                                    transaction, the scenario script, waves
+#                                                    with TRACE=1 (SERIAL=1: one at a time)
 #   make coverage                                    line + toggle coverage of the RTL under the
 #                                                    differential and the directed tests, in
 #                                                    $(BUILD)/coverage/
@@ -33,7 +34,7 @@ $(DIFF_BIN): $(DIFF_OBJS) $(MODEL_OBJS) $(SIM_LIB)
 
 .PHONY: diff soak diff-replay coverage
 diff: $(DIFF_BIN)
-	$(DIFF_BIN) --seeds $(SEEDS) --count $(COUNT) --jobs $(JOBS) --out $(DIFF_DIR)
+	$(DIFF_BIN) --seeds $(SEEDS) --count $(COUNT) --jobs $(JOBS) --out $(DIFF_DIR) $(if $(SERIAL),--serial)
 
 soak: $(DIFF_BIN)
 	$(DIFF_BIN) --soak --seeds $(if $(filter 1-100,$(SEEDS)),1000-,$(SEEDS)) --count $(COUNT) \
@@ -42,7 +43,7 @@ soak: $(DIFF_BIN)
 diff-replay: $(DIFF_BIN)
 	@test -n "$(SEED)" || { echo "usage: make diff-replay SEED=n [COUNT=n] [TRACE=1]"; exit 2; }
 	@mkdir -p $(BUILD)/waves
-	$(DIFF_BIN) --seed $(SEED) --replay --count $(COUNT) --out $(DIFF_DIR) \
+	$(DIFF_BIN) --seed $(SEED) --replay --count $(COUNT) --out $(DIFF_DIR) $(if $(SERIAL),--serial) \
 	  --script $(DIFF_DIR)/seed-$(SEED).scn $(if $(TRACE),--trace $(BUILD)/waves/diff-seed-$(SEED).fst)
 
 # ---- coverage ------------------------------------------------------------------------

@@ -16,7 +16,10 @@
  *   - every change of a valid (cacheable) translation, STE or CD is followed by an
  *     invalidation that architecturally covers it, then CMD_SYNC; the commands chosen vary
  *     (by VA/IPA, ranges with TG/SCALE/NUM/TTL, ASID, VMID, ALL, CFGI_*) and extra
- *     unrelated invalidations are mixed in. Invalid -> valid changes need none.
+ *     unrelated invalidations are mixed in. Invalid -> valid changes need none;
+ *   - a change made while transactions are in flight (a race window) is one 64-bit word
+ *     (single-copy atomic for the SMMU's reads, IHI 0070 §3.21.3), so every transaction
+ *     sees the old or the new state, never a mix.
  */
 #include "diff_gen.h"
 
@@ -49,7 +52,8 @@
 #define MAX_PROC   12
 #define MAX_STREAM 24
 #define MAX_MAP    80
-#define MAX_PROBE  12
+#define MAX_PROBE  16
+#define MAX_VPROBE 4
 #define MAX_NOSID  6
 #define MAX_HOT    48
 #define MAX_DATA   24
@@ -62,6 +66,7 @@ typedef struct {
     unsigned level;  /* 1, 2 (blocks) or 3 (page) */
     uint64_t dpa;    /* PA of the descriptor */
     uint64_t desc;   /* its current value */
+    int tag;         /* TAG_*: a deliberate wrong-type descriptor on its way */
 } map_t;
 
 typedef struct {
@@ -82,6 +87,9 @@ typedef struct {
     map_t maps[MAX_MAP];   /* data IPA leaves */
     unsigned nmaps;
     bool has_nested;
+    uint64_t probes[MAX_VPROBE]; /* IPAs behind a wrong-type stage-2 descriptor */
+    int probe_tag[MAX_VPROBE];
+    unsigned nprobes;
 } vm_t;
 
 typedef struct {
@@ -99,7 +107,10 @@ typedef struct {
     map_t maps[MAX_MAP];
     unsigned nmaps;
     uint64_t probes[MAX_PROBE];
+    int probe_tag[MAX_PROBE];
     unsigned nprobes;
+    int tag;               /* TAG_EPD_ENDI / TAG_CD_JUNK: the CD's special case */
+    bool tt_bad;           /* nested: a stage-1 table page behind a stage-2 0b01 at level 3 */
 } proc_t;
 
 typedef struct {
@@ -111,6 +122,9 @@ typedef struct {
     uint64_t ste_pa;
     bool broken;           /* a deliberately illegal STE or CD, or a fetch abort */
     bool private_cd;
+    int tag;               /* a private CD's special case (TAG_*) */
+    bool cfg_flipped;      /* a race set Config to abort/bypass in dword 0 alone */
+    unsigned cfg0;         /* the Config to restore then */
 } stream_t;
 
 typedef struct {
@@ -139,6 +153,9 @@ typedef struct {
     struct { int s, t; } focus[8]; /* targets just changed: hot in the next phase */
     unsigned nfocus;
     bool frozen;           /* no new processes once globals are settled */
+    bool racing;           /* a race window's change: no warm-up, one word */
+    unsigned lat_max;      /* memory latency (cycles), for a race's trigger */
+    unsigned depth[2], id_pool; /* the phase's traffic shape */
 } gen_t;
 
 static uint64_t lsize(unsigned level)
@@ -365,7 +382,7 @@ static void vm_add_data(gen_t *g, vm_t *v)
         if (level < 3) {
             uint64_t dpa, d = s2_desc(g, v, level, data_oa(g, v->ps, size), true);
             if (map_leaf(g, &v->tr, base, level, d, &dpa))
-                v->maps[v->nmaps++] = (map_t){base, level, dpa, d};
+                v->maps[v->nmaps++] = (map_t){base, level, dpa, d, TAG_NONE};
             continue;
         }
         /* a run of pages in one 2 MB region, maybe with holes */
@@ -378,8 +395,13 @@ static void vm_add_data(gen_t *g, vm_t *v)
             uint64_t poa = rng_pct(&g->r, 80) ? oa + 0x1000ull * (first + i)
                                               : data_oa(g, v->ps, 0x1000);
             uint64_t d = s2_desc(g, v, 3, poa, true);
+            int tag = TAG_NONE;
+            if (rng_pct(&g->r, 3)) { /* 0b01 at level 3: no block there (F_TRANSLATION) */
+                d &= ~2ull;
+                tag = TAG_BT_S2L3;
+            }
             if (map_leaf(g, &v->tr, ipa, 3, d, &dpa))
-                v->maps[v->nmaps++] = (map_t){ipa, 3, dpa, d};
+                v->maps[v->nmaps++] = (map_t){ipa, 3, dpa, d, tag};
         }
     }
 }
@@ -439,6 +461,18 @@ static int vm_new(gen_t *g, uint16_t vmid)
     }
     vm_add_data(g, v);
     vm_add_data(g, v);
+    /* a stage-2 descriptor 0b01 at level 0 (no block with the 4 KB granule: F_TRANSLATION),
+     * in a start-table slot of its own above the window */
+    if (v->tr.start == 0 && v->tr.sbits >= 1 && rng_pct(&g->r, 60)) {
+        uint64_t n0 = 1ull << v->tr.sbits;
+        uint64_t idx = rng_range(&g->r, 1, n0 - 1);
+        uint64_t pa = v->tr.root + 8 * idx;
+        if (!rd(g, pa)) {
+            wr(g, pa, (rng_u64(&g->r) & 0x0000ff8000000000ull) | 1u << 10 | 0xfcu | 1u);
+            v->probes[v->nprobes] = idx << 39 | (rng_u64(&g->r) & 0x7ffffff000ull);
+            v->probe_tag[v->nprobes++] = TAG_BT_S2L0;
+        }
+    }
     return (int)g->nvm++;
 }
 
@@ -484,16 +518,22 @@ static bool proc_add_map(gen_t *g, proc_t *pr)
                                                                      : rng_below(&g->r, 3);
     uint64_t va = va_in(pr, half, (base & ~(size - 1)) + step * size);
     uint64_t oa;
+    int tag = TAG_NONE;
     if (pr->vm >= 0) {
         /* nested: the output IPA inside the VM's data mappings (mostly) */
         vm_t *v = &g->vm[pr->vm];
-        if (v->nmaps && !rng_pct(&g->r, 4)) {
+        if (v->nprobes && rng_pct(&g->r, 3)) {
+            /* behind the VM's wrong-type level-0 descriptor */
+            oa = v->probes[0] & ~(size - 1);
+            tag = v->probe_tag[0];
+        } else if (v->nmaps && !rng_pct(&g->r, 4)) {
             const map_t *m = &v->maps[rng_below(&g->r, v->nmaps)];
             uint64_t ms = lsize(m->level);
             if (ms >= size)
                 oa = m->ia + rng_below(&g->r, ms / size) * size;
             else
                 oa = m->ia & ~(size - 1);
+            tag = m->tag;
         } else {
             oa = rng_below(&g->r, (1ull << v->ia) / size) * size;
             if (vm_overlaps_window(v, oa, size))
@@ -505,9 +545,13 @@ static bool proc_add_map(gen_t *g, proc_t *pr)
         oa = data_oa(g, pr->ips, size);
     }
     uint64_t dpa, d = s1_desc(g, pr, level, oa & 0x0000fffffffff000ull & ~(size - 1));
+    if (level == 3 && rng_pct(&g->r, 3)) { /* 0b01 at level 3: F_TRANSLATION */
+        d &= ~2ull;
+        tag = TAG_BT_S1L3;
+    }
     if (!map_leaf(g, t, va, level, d, &dpa))
         return false;
-    pr->maps[pr->nmaps++] = (map_t){va, level, dpa, d};
+    pr->maps[pr->nmaps++] = (map_t){va, level, dpa, d, tag};
     return true;
 }
 
@@ -553,7 +597,11 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
     FSET(cd, CD_IR0, rng_below(&g->r, 4));
     FSET(cd, CD_OR0, rng_below(&g->r, 4));
     FSET(cd, CD_SH0, rng_below(&g->r, 4));
-    FSET(cd, CD_EPD0, world != W_EL2 && rng_pct(&g->r, 2));
+    FSET(cd, CD_EPD0, world != W_EL2 && rng_pct(&g->r, 3));
+    if (world != W_EL2 && rng_pct(&g->r, 4)) { /* both halves off: translates nothing */
+        FSET(cd, CD_EPD0, 1);
+        pr->half_on[1] = false;
+    }
     FSET(cd, CD_T1SZ, 64 - pr->ia[1]);
     FSET(cd, CD_TG1, 2);
     FSET(cd, CD_IR1, rng_below(&g->r, 4));
@@ -562,6 +610,25 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
     FSET(cd, CD_EPD1, !pr->half_on[1]);
     if (world == W_EL2 && rng_pct(&g->r, 50)) /* EPDx act as 0 in EL2: TTB1 unreachable */
         FSET(cd, CD_EPD1, 0);
+    /* Fields of a disabled half are not checked (§5.4.1.1, CdIllegal): out-of-range
+     * TxSZ, reserved TGx, a TTBx beyond the IPS in TTB1 when it is off (always in EL2), in
+     * TTB0 when EPD0 = 1; ENDI matters only for an enabled half, so EPD0 = EPD1 = 1 with
+     * ENDI = 1 is a valid CD that translates nothing (F_TRANSLATION). */
+    bool off1 = world == W_EL2 || !pr->half_on[1], off0 = FGET(cd, CD_EPD0);
+    if (off1 && rng_pct(&g->r, 40)) {
+        FSET(cd, CD_T1SZ, rng_pct(&g->r, 50) ? rng_below(&g->r, 16) : rng_range(&g->r, 40, 63));
+        FSET(cd, CD_TG1, rng_below(&g->r, 4));
+        pr->tag = TAG_CD_JUNK;
+    }
+    if (off0 && rng_pct(&g->r, 50)) {
+        FSET(cd, CD_T0SZ, rng_pct(&g->r, 50) ? rng_below(&g->r, 16) : rng_range(&g->r, 40, 63));
+        FSET(cd, CD_TG0, rng_range(&g->r, 1, 3));
+        pr->tag = TAG_CD_JUNK;
+    }
+    if (off0 && FGET(cd, CD_EPD1) && world != W_EL2 && rng_pct(&g->r, 75)) {
+        FSET(cd, CD_ENDI, 1);
+        pr->tag = TAG_EPD_ENDI;
+    }
     FSET(cd, CD_V, 1);
     FSET(cd, CD_IPS, ipsf);
     FSET(cd, CD_AFFD, rng_pct(&g->r, 10));
@@ -579,6 +646,13 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
     ASET(cd, CD_TTB0, pr->t[0].root);
     FSET(cd, CD_HAD1, rng_pct(&g->r, 20));
     ASET(cd, CD_TTB1, pr->t[1].root);
+    if (pr->tag && rng_pct(&g->r, 50)) { /* a TTB of a disabled half beyond the IPS */
+        unsigned ipsb = pr->ips;
+        if (off1 && ipsb < 48)
+            ASET(cd, CD_TTB1, pr->t[1].root | 1ull << rng_range(&g->r, ipsb, 47));
+        if (off0 && ipsb < 48)
+            ASET(cd, CD_TTB0, pr->t[0].root | 1ull << rng_range(&g->r, ipsb, 47));
+    }
     cd[3] = rand_mair(g);
     cd[4] = rng_u64(&g->r); /* AMAIR: IMPLEMENTATION DEFINED, ignored */
     for (int i = 0; i < 8; i++)
@@ -588,7 +662,7 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
     for (unsigned i = 0; i < n * 2 && pr->nmaps < n; i++)
         proc_add_map(g, pr);
     /* probes: addresses near the mappings, anywhere in range, out of range, other half */
-    for (unsigned i = 0; i < MAX_PROBE; i++) {
+    for (unsigned i = 0; i < MAX_PROBE - 2; i++) {
         uint64_t a;
         unsigned k = (unsigned)rng_below(&g->r, 6);
         if (k < 2 && pr->nmaps) {
@@ -602,7 +676,21 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
         } else {
             a = ~0ull << rng_range(&g->r, 12, 63);
         }
+        pr->probe_tag[pr->nprobes] = TAG_NONE;
         pr->probes[pr->nprobes++] = a & ~0xfffull;
+    }
+    /* a stage-1 descriptor 0b01 at level 0 (no block with the 4 KB granule: F_TRANSLATION),
+     * in a start-table slot of its own */
+    if (pr->t[0].start == 0 && pr->t[0].sbits >= 1 && pr->nprobes < MAX_PROBE &&
+        rng_pct(&g->r, 40)) {
+        uint64_t idx = rng_below(&g->r, 1ull << pr->t[0].sbits);
+        uint64_t pa = tree_pa(g, &pr->t[0], pr->t[0].root + 8 * idx);
+        uint64_t ia0 = idx << 39;
+        if (!rd(g, pa)) {
+            wr(g, pa, (rng_u64(&g->r) & 0x0000ff8000000000ull) | 1u << 10 | 3u << 8 | 1u);
+            pr->probe_tag[pr->nprobes] = TAG_BT_S1L0;
+            pr->probes[pr->nprobes++] = va_in(pr, 0, ia0 | (rng_u64(&g->r) & 0x7ffffff000ull));
+        }
     }
     return (int)g->nproc++;
 }
@@ -712,6 +800,8 @@ static void ste_build(gen_t *g, stream_t *s)
     memset(s->ste, 0, sizeof s->ste);
     s->broken = false;
     s->private_cd = false;
+    s->tag = TAG_NONE;
+    s->cfg_flipped = false;
     bool s1 = s->kind == K_S1 || s->kind == K_NEST, s2 = s->kind == K_S2 || s->kind == K_NEST;
     unsigned cfg = s->kind == K_ABORT ? (unsigned)rng_below(r, 4)
                  : s->kind == K_BYPASS ? 4 : s->kind == K_S1 ? 5 : s->kind == K_S2 ? 6 : 7;
@@ -916,7 +1006,20 @@ static void break_stream(gen_t *g, stream_t *s)
                     FSET(cd, CD_V, 0);
                 break;
             case 10:
-                fetch_abort = true;
+                if (rng_pct(r, 50) || s->world == W_EL2) {
+                    fetch_abort = true;
+                    break;
+                }
+                /* not illegal: both halves off, so ENDI and the halves' fields are
+                 * ignored (§5.4.1.1); every access is a stage-1 F_TRANSLATION */
+                FSET(cd, CD_EPD0, 1);
+                FSET(cd, CD_EPD1, 1);
+                FSET(cd, CD_ENDI, 1);
+                if (rng_pct(r, 50)) {
+                    FSET(cd, CD_T0SZ, rng_range(r, 40, 63));
+                    FSET(cd, CD_TG1, rng_below(r, 2));
+                }
+                s->tag = TAG_EPD_ENDI;
                 break;
             default: { /* nested: the CD's page faults at stage 2 (CLASS = CD) */
                 if (pr->vm < 0 || !g->vm[pr->vm].win_pages) {
@@ -926,10 +1029,11 @@ static void break_stream(gen_t *g, stream_t *s)
                 vm_t *v = &g->vm[pr->vm];
                 uint64_t dp = desc_pa(g, &v->tr, addr, 3);
                 uint64_t sd = rd(g, dp);
-                switch (rng_below(r, 4)) {
+                switch (rng_below(r, 5)) {
                 case 0: sd = 0; break;
                 case 1: sd &= ~(1ull << 10); break;                   /* AF = 0 */
                 case 2: sd = (sd & ~(3ull << 6)) | 2ull << 6; break;  /* write-only */
+                case 3: sd &= ~2ull; break;                           /* 0b01 at level 3 */
                 default: sd = (sd & ~(0xfull << 2)) | 1ull << 2; break; /* Device */
                 }
                 wr(g, dp, sd);
@@ -1098,7 +1202,7 @@ static unsigned targets_of(const gen_t *g, const stream_t *s)
         const proc_t *pr = &g->proc[s->proc];
         return pr->nmaps + pr->nprobes;
     }
-    case K_S2: return g->vm[s->vm].nmaps + 6;
+    case K_S2: return g->vm[s->vm].nmaps + 6 + g->vm[s->vm].nprobes;
     default: return g->ndata;
     }
 }
@@ -1112,28 +1216,43 @@ static uint64_t offset_in(gen_t *g, uint64_t size)
     return page * 0x1000 + (rng_below(&g->r, 0x1000) & ~7ull);
 }
 
-static uint64_t target_addr(gen_t *g, const stream_t *s, unsigned t)
+static uint64_t target_addr(gen_t *g, const stream_t *s, unsigned t, int *tag)
 {
     rng_t *r = &g->r;
     unsigned nt = targets_of(g, s);
     t = nt ? t % nt : 0; /* the stream may have changed kind since t was chosen */
+    *tag = TAG_NONE;
     switch (s->kind) {
     case K_S1:
     case K_NEST: {
         const proc_t *pr = &g->proc[s->proc];
         uint64_t a;
-        if (t < pr->nmaps)
+        if (t < pr->nmaps) {
             a = pr->maps[t].ia + offset_in(g, lsize(pr->maps[t].level));
-        else
+            *tag = pr->maps[t].tag;
+        } else {
             a = pr->probes[t - pr->nmaps] + (rng_below(r, 0x1000) & ~7ull);
+            *tag = pr->probe_tag[t - pr->nmaps];
+        }
+        /* the descriptor's wrong type first, then the CD's special case */
+        if (s->kind == K_NEST && pr->tt_bad && *tag == TAG_NONE)
+            *tag = TAG_BT_S2TT;
+        if (*tag == TAG_NONE)
+            *tag = s->private_cd ? s->tag : pr->tag;
         if (rng_pct(r, 4)) /* a tag in the top byte: TBI decides */
             a = (a & ~(0xffull << 56)) | rng_below(r, 256) << 56;
         return a;
     }
     case K_S2: {
         const vm_t *v = &g->vm[s->vm];
-        if (t < v->nmaps)
+        if (t < v->nmaps) {
+            *tag = v->maps[t].tag;
             return v->maps[t].ia + offset_in(g, lsize(v->maps[t].level));
+        }
+        if (t >= v->nmaps + 6) {
+            *tag = v->probe_tag[t - v->nmaps - 6];
+            return v->probes[t - v->nmaps - 6] + (rng_below(r, 0x1000) & ~7ull);
+        }
         uint64_t a;
         switch (t - v->nmaps) {
         case 0: a = 1ull << rng_range(r, v->ia, 63); break;      /* beyond the IPA size */
@@ -1162,7 +1281,7 @@ static void make_txn(gen_t *g, int si, unsigned t, dtxn_t *x)
     } else {
         const stream_t *s = &g->st[si];
         x->sid = s->sid;
-        a = target_addr(g, s, t);
+        a = target_addr(g, s, t, &x->tag);
         x->row = s->row;
     }
     static const uint32_t lens[] = {8, 8, 8, 8, 8, 8, 16, 32, 64, 24};
@@ -1353,9 +1472,23 @@ static void inval_proc(gen_t *g, const proc_t *pr, uint64_t va, uint64_t size, u
      * for a page */
     bool single_ok = !nested || level == 3;
     unsigned k = (unsigned)rng_below(r, 10);
+    if (global && !whole && rng_pct(r, 50))
+        k = (unsigned)rng_below(r, 4); /* by VA: the case below */
+    /* A global (nG = 0) entry matches a by-VA TLBI whatever its ASID (IHI 0070 §4.4.2,
+     * TLBI_NH_VA / TLBI_EL2_VA: "ASID or global"): for a global leaf, half of them name
+     * another ASID than the one that filled the entry. */
+    uint16_t va_asid = pr->asid;
+    if (global && !whole && rng_pct(r, 50)) {
+        do
+            va_asid = rng_pct(r, 50) ? (uint16_t)rng_range(r, 0, 7) : (uint16_t)rng_u64(r);
+        while (va_asid == pr->asid);
+    }
+    bool by_va_asid = !whole && (pr->world == W_EL1 ? k < 4 : pr->world == W_E2H && k < 4);
+    if (by_va_asid && va_asid != pr->asid && g->e->cov)
+        g->e->cov->global_tlbi_other_asid++;
     if (pr->world == W_EL1) {
         if (!whole && k < 4) {
-            tlbi_addr(g, cmd0(CMD_OP_TLBI_NH_VA) | f_vmid(pr->vmid) | f_asid(pr->asid), va, size,
+            tlbi_addr(g, cmd0(CMD_OP_TLBI_NH_VA) | f_vmid(pr->vmid) | f_asid(va_asid), va, size,
                       level, single_ok);
         } else if (!whole && k < 6) {
             tlbi_addr(g, cmd0(CMD_OP_TLBI_NH_VAA) | f_vmid(pr->vmid), va, size, level, single_ok);
@@ -1370,7 +1503,7 @@ static void inval_proc(gen_t *g, const proc_t *pr, uint64_t va, uint64_t size, u
     } else {
         bool e2h = pr->world == W_E2H;
         /* without E2H the ASID of TLBI_EL2_VA is not matched: any value */
-        uint16_t asid = e2h ? pr->asid : (uint16_t)rng_u64(r);
+        uint16_t asid = e2h ? va_asid : (uint16_t)rng_u64(r);
         if (!whole && k < 4)
             tlbi_addr(g, cmd0(CMD_OP_TLBI_EL2_VA) | f_asid(asid), va, size, level, true);
         else if (!whole && k < 7)
@@ -1514,17 +1647,13 @@ static void warm_and_focus(gen_t *g, int s, int t)
     }
 }
 
-static void change_s1_leaf(gen_t *g)
+/* Changes stage-1 leaf mi of process p (after a warm-up of the target unless racing). */
+static void s1_leaf_change(gen_t *g, int p, unsigned mi)
 {
-    if (!g->nproc)
-        return;
-    int p = (int)rng_below(&g->r, g->nproc);
     proc_t *pr = &g->proc[p];
-    if (!pr->nmaps)
-        return;
-    unsigned mi = (unsigned)rng_below(&g->r, pr->nmaps);
     map_t *m = &pr->maps[mi];
-    warm_and_focus(g, stream_using(g, p, -1), (int)mi);
+    if (!g->racing)
+        warm_and_focus(g, stream_using(g, p, -1), (int)mi);
     uint64_t old = m->desc, size = lsize(m->level), d;
     rng_t *r = &g->r;
     unsigned k = (unsigned)rng_below(r, 10);
@@ -1558,6 +1687,7 @@ static void change_s1_leaf(gen_t *g)
     bool global = !(old & (1ull << 11)) || pr->world == W_EL2;
     wr(g, m->dpa, d);
     m->desc = d;
+    m->tag = TAG_NONE;
     if (g->e->cov)
         g->e->cov->tlb_changes++;
     env_note(g->e, "stage-1 leaf of VA 0x%" PRIx64 " changed", m->ia);
@@ -1565,17 +1695,35 @@ static void change_s1_leaf(gen_t *g)
         inval_proc(g, pr, m->ia, size, m->level, global);
 }
 
-static void change_s2_leaf(gen_t *g)
+static void change_s1_leaf(gen_t *g)
 {
-    if (!g->nvm)
+    if (!g->nproc)
         return;
-    int vi = (int)rng_below(&g->r, g->nvm);
+    int p = (int)rng_below(&g->r, g->nproc);
+    if (!g->proc[p].nmaps)
+        return;
+    unsigned mi = (unsigned)rng_below(&g->r, g->proc[p].nmaps);
+    /* a third of the time a global leaf, when the process has one (its TLBI by VA may name
+     * another ASID) */
+    if (rng_pct(&g->r, 33))
+        for (unsigned k = 0; k < g->proc[p].nmaps; k++) {
+            unsigned j = (mi + k) % g->proc[p].nmaps;
+            uint64_t d = g->proc[p].maps[j].desc;
+            if ((d & 1) && !(d & (1ull << 11))) {
+                mi = j;
+                break;
+            }
+        }
+    s1_leaf_change(g, p, mi);
+}
+
+/* Changes stage-2 leaf mi of VM vi. */
+static void s2_leaf_change(gen_t *g, int vi, unsigned mi)
+{
     vm_t *v = &g->vm[vi];
-    if (!v->nmaps)
-        return;
-    unsigned mi = (unsigned)rng_below(&g->r, v->nmaps);
     map_t *m = &v->maps[mi];
-    warm_and_focus(g, stream_using(g, -1, vi), (int)mi);
+    if (!g->racing)
+        warm_and_focus(g, stream_using(g, -1, vi), (int)mi);
     uint64_t old = m->desc, size = lsize(m->level), d;
     rng_t *r = &g->r;
     unsigned k = (unsigned)rng_below(r, 10);
@@ -1591,11 +1739,21 @@ static void change_s2_leaf(gen_t *g)
     bool must = cached_leaf(old, m->level, v->affd);
     wr(g, m->dpa, d);
     m->desc = d;
+    m->tag = TAG_NONE;
     if (g->e->cov)
         g->e->cov->tlb_changes++;
     env_note(g->e, "stage-2 leaf of IPA 0x%" PRIx64 " changed", m->ia);
     if (must || rng_pct(r, 50))
         inval_vm(g, v, m->ia, size, m->level);
+}
+
+static void change_s2_leaf(gen_t *g)
+{
+    if (!g->nvm)
+        return;
+    int vi = (int)rng_below(&g->r, g->nvm);
+    if (g->vm[vi].nmaps)
+        s2_leaf_change(g, vi, (unsigned)rng_below(&g->r, g->vm[vi].nmaps));
 }
 
 static void change_new_leaf(gen_t *g)
@@ -1640,11 +1798,9 @@ static void change_ste(gen_t *g)
         cfgi_stream(g, s, false);
 }
 
-static void change_cd(gen_t *g)
+/* Changes one word of process p's CD (every case is a single 64-bit word). */
+static void cd_change(gen_t *g, int p)
 {
-    if (!g->nproc)
-        return;
-    int p = (int)rng_below(&g->r, g->nproc);
     proc_t *pr = &g->proc[p];
     rng_t *r = &g->r;
     uint64_t *cd = pr->cd;
@@ -1672,6 +1828,61 @@ static void change_cd(gen_t *g)
     inval_proc(g, pr, 0, 0, 3, proc_has_global(pr) || pr->global_ok);
 }
 
+static void change_cd(gen_t *g)
+{
+    if (g->nproc)
+        cd_change(g, (int)rng_below(&g->r, g->nproc));
+}
+
+/* One word of s's STE changed (a race's change): Config to abort or bypass in dword 0 and
+ * back, the overrides and CD-fetch attributes in dword 1, or S2R in dword 2. */
+static void ste_word_change(gen_t *g, stream_t *s)
+{
+    rng_t *r = &g->r;
+    uint64_t *d = s->ste;
+    bool s2 = s->kind == K_S2 || s->kind == K_NEST;
+    unsigned k = (unsigned)rng_below(r, 10), w;
+    if (s->cfg_flipped || (k < 4 && s->kind == s->kind0 && s->kind != K_ABORT)) {
+        if (s->cfg_flipped) {
+            FSET(d, STE_CONFIG, s->cfg0);
+            s->kind = s->kind0;
+            s->cfg_flipped = false;
+        } else {
+            s->cfg0 = (unsigned)FGET(d, STE_CONFIG);
+            unsigned nc = s->kind == K_BYPASS || rng_pct(r, 50) ? (unsigned)rng_below(r, 4) : 4;
+            FSET(d, STE_CONFIG, nc);
+            s->kind = nc == 4 ? K_BYPASS : K_ABORT;
+            s->cfg_flipped = true;
+        }
+        w = 0;
+    } else if (s2 && k < 6) {
+        FSET(d, STE_S2R, !FGET(d, STE_S2R));
+        w = 2;
+    } else {
+        FSET(d, STE_S1CIR, rng_below(r, 4));
+        FSET(d, STE_S1COR, rng_below(r, 4));
+        FSET(d, STE_S1CSH, rng_below(r, 4));
+        if (g->p->attr_ovr) {
+            FSET(d, STE_MTCFG, rng_pct(r, 30));
+            FSET(d, STE_MEMATTR, rng_below(r, 16));
+            FSET(d, STE_ALLOCCFG, rng_pct(r, 30) ? rng_below(r, 16) : 0);
+            FSET(d, STE_SHCFG, rng_pct(r, 50) ? 1 : rng_below(r, 4));
+            FSET(d, STE_PRIVCFG, rng_pct(r, 25) ? rng_below(r, 4) : 0);
+            FSET(d, STE_INSTCFG, rng_pct(r, 25) ? rng_below(r, 4) : 0);
+        }
+        w = 1;
+    }
+    s->row = row_of(g, s);
+    wr(g, s->ste_pa + 8ull * w, d[w]);
+    if (g->e->cov)
+        g->e->cov->tlb_changes++;
+    env_note(g->e, "STE of StreamID 0x%x: dword %u changed", s->sid, w);
+    if (rng_pct(r, 15))
+        env_cmd(g->e, cmd0(CMD_OP_CFGI_STE_RANGE), 31);
+    else
+        cfgi_stream(g, s, false);
+}
+
 /* One batch of changes and invalidations, then CMD_SYNC. */
 static void mutate(gen_t *g)
 {
@@ -1696,6 +1907,174 @@ static void mutate(gen_t *g)
             noise_cmds(g, 1);
     }
     env_cmd_sync(g->e);
+}
+
+/* ---- racing invalidations --------------------------------------------------------------- */
+
+/* A transaction of the race: the target (s, t) half the time, else the phase's traffic. */
+static void race_txn(gen_t *g, int s, int t)
+{
+    if (rng_pct(&g->r, 50)) {
+        dtxn_t x;
+        make_txn(g, s, (unsigned)t, &x);
+        x.ssv = false;
+        env_txn(g->e, &x);
+    } else {
+        one_txn(g);
+    }
+}
+
+/* A stream to race on: not broken, of one of the kinds in `kinds` (bit K_*), with what the
+ * change needs (maps for a leaf, a shared CD for a CD change); -1 if none. */
+static int race_stream(gen_t *g, unsigned kinds, bool need_maps, bool shared_cd)
+{
+    int cand[MAX_STREAM], n = 0;
+    for (unsigned i = 0; i < g->nst; i++) {
+        const stream_t *s = &g->st[i];
+        if (s->broken || !((kinds >> s->kind) & 1))
+            continue;
+        if (shared_cd && s->private_cd)
+            continue;
+        if (need_maps && (s->kind == K_S2 ? !g->vm[s->vm].nmaps
+                          : s->proc < 0 || !g->proc[s->proc].nmaps))
+            continue;
+        cand[n++] = (int)i;
+    }
+    return n ? cand[rng_below(&g->r, (uint64_t)n)] : -1;
+}
+
+/* One race window (env_race_*): a leaf, STE or CD word changes while a transaction that
+ * needs it is in flight (just after its walk or fetch read the word, or at a random
+ * cycle under hot traffic), its invalidation and a CMD_SYNC are queued without waiting,
+ * and traffic to the target goes on until after the CMD_SYNC has completed. */
+static void race(gen_t *g)
+{
+    env_t *e = g->e;
+    rng_t *r = &g->r;
+    unsigned k = (unsigned)rng_below(r, 100);
+    int kind = k < 45 ? RACE_LEAF : k < 60 ? RACE_STE : k < 75 ? RACE_CD : RACE_TIMED;
+    int what = kind == RACE_TIMED ? (int)rng_below(r, 3) : kind; /* RACE_LEAF/STE/CD */
+    int si = -1, t = 0, p = -1, vi = -1;
+    unsigned mi = 0;
+    bool s1 = true;
+    uint64_t trig = 0;
+    if (what == RACE_LEAF) {
+        s1 = rng_pct(r, 65);
+        if (s1) {
+            /* nested mostly: the final IPA's stage-2 walk follows the stage-1 leaf read */
+            si = race_stream(g, rng_pct(r, 60) ? 1u << K_NEST : 1u << K_NEST | 1u << K_S1, true,
+                             false);
+            if (si < 0)
+                si = race_stream(g, 1u << K_NEST | 1u << K_S1, true, false);
+            if (si < 0)
+                return;
+            p = g->st[si].proc;
+            mi = (unsigned)rng_below(r, g->proc[p].nmaps);
+            trig = g->proc[p].maps[mi].dpa;
+        } else {
+            si = race_stream(g, 1u << K_S2, true, false);
+            if (si < 0)
+                return;
+            vi = g->st[si].vm;
+            mi = (unsigned)rng_below(r, g->vm[vi].nmaps);
+            trig = g->vm[vi].maps[mi].dpa;
+        }
+        t = (int)mi;
+    } else {
+        unsigned kinds = what == RACE_STE ? 1u << K_S1 | 1u << K_S2 | 1u << K_NEST | 1u << K_BYPASS
+                                          : 1u << K_S1 | 1u << K_NEST;
+        si = race_stream(g, kinds, false, what == RACE_CD);
+        if (si < 0)
+            return;
+        stream_t *st = &g->st[si];
+        unsigned nt = targets_of(g, st);
+        t = nt ? (int)rng_below(r, nt) : 0;
+        if (st->proc >= 0 && g->proc[st->proc].nmaps && rng_pct(r, 80))
+            t = (int)rng_below(r, g->proc[st->proc].nmaps);
+        p = st->proc;
+        trig = what == RACE_STE ? st->ste_pa : g->proc[p].cd_pa;
+    }
+    env_drain_events(e); /* quiet, with every earlier record checked */
+    if (kind != RACE_TIMED) {
+        /* so that the first transaction walks or fetches */
+        if (what == RACE_LEAF && s1) {
+            const map_t *m = &g->proc[p].maps[mi];
+            inval_proc(g, &g->proc[p], m->ia, lsize(m->level), m->level,
+                       !(m->desc & 1ull << 11) || g->proc[p].world == W_EL2);
+        } else if (what == RACE_LEAF) {
+            const map_t *m = &g->vm[vi].maps[mi];
+            inval_vm(g, &g->vm[vi], m->ia, lsize(m->level), m->level);
+        } else {
+            cfgi_stream(g, &g->st[si], what == RACE_CD);
+        }
+        env_cmd_sync(e);
+    }
+    env_traffic(e, g->depth[0], g->depth[1], 16, true); /* exact attribution in the window */
+    env_race_open(e, kind);
+    dtxn_t x;
+    make_txn(g, si, (unsigned)t, &x);
+    x.ssv = false;
+    x.write = rng_pct(r, 30);
+    size_t since = env_tbl_log_count(e);
+    uint64_t a = env_txn_nowait(e, &x);
+    if (kind != RACE_TIMED) {
+        /* until the walk or fetch has read the word, then its data's return */
+        for (unsigned guard = 0; guard < 20000 && env_txn_live(e, a) &&
+                                 !env_tbl_read_seen(e, since, trig); guard++) {
+            env_step(e, 1);
+            if (!e->serial && rng_pct(r, 8))
+                race_txn(g, si, t);
+        }
+        env_step(e, g->lat_max + 1 + (unsigned)rng_below(r, 6));
+    } else {
+        unsigned n = (unsigned)rng_range(r, 1, 16);
+        for (unsigned i = 0; i < n && !e->serial; i++)
+            race_txn(g, si, t);
+        env_step(e, (unsigned)rng_below(r, 48));
+    }
+    if (env_txn_live(e, a) && e->cov)
+        e->cov->races_hit++;
+    g->racing = true;
+    if (what == RACE_LEAF && s1)
+        s1_leaf_change(g, p, mi);
+    else if (what == RACE_LEAF)
+        s2_leaf_change(g, vi, mi);
+    else if (what == RACE_STE)
+        ste_word_change(g, &g->st[si]);
+    else
+        cd_change(g, p);
+    g->racing = false;
+    env_race_changed(e);
+    env_race_sync(e, rng_pct(r, 60) ? 1 : rng_pct(r, 75) ? 0 : 2);
+    for (unsigned guard = 0; guard < 4000 && !env_race_synced(e) && !env_stopped(e); guard++) {
+        race_txn(g, si, t);
+        if (rng_pct(r, 30))
+            env_step(e, (unsigned)rng_range(r, 1, 8));
+    }
+    unsigned after = (unsigned)rng_range(r, 4, 24);
+    for (unsigned i = 0; i < after && !env_stopped(e); i++)
+        race_txn(g, si, t);
+    env_race_close(e);
+    env_traffic(e, g->depth[0], g->depth[1], g->id_pool, false);
+    if (g->nfocus < 8) {
+        g->focus[g->nfocus].s = si;
+        g->focus[g->nfocus].t = t;
+        g->nfocus++;
+    }
+}
+
+/* The traffic shape of a phase: outstanding transactions per direction and the AXI IDs. */
+static void traffic_shape(gen_t *g)
+{
+    rng_t *r = &g->r;
+    for (int d = 0; d < 2; d++) {
+        unsigned k = (unsigned)rng_below(r, 100);
+        g->depth[d] = k < 20 ? 1 : k < 45 ? (unsigned)rng_range(r, 2, 4)
+                    : k < 75 ? (unsigned)rng_range(r, 5, 16) : (unsigned)rng_range(r, 17, 64);
+    }
+    unsigned k = (unsigned)rng_below(r, 100);
+    g->id_pool = k < 10 ? 1 : k < 40 ? (unsigned)rng_range(r, 2, 4) : (unsigned)rng_range(r, 5, 16);
+    env_traffic(g->e, g->depth[0], g->depth[1], g->id_pool, false);
 }
 
 /* Invalidations with nothing changed, while traffic runs. */
@@ -1735,10 +2114,24 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
     uint64_t count = o->count ? o->count : 10000;
 
     env_note(e, "differential seed %" PRIu64 "%s", seed, e->canwbs ? " (run with --canwbs)" : "");
+    g->lat_max = 2;
     if (rng_pct(r, 40)) {
         unsigned lo = (unsigned)rng_range(r, 1, 4);
-        env_timing(e, lo, lo + (unsigned)rng_below(r, 12), (unsigned)rng_below(r, 25));
+        g->lat_max = lo + (unsigned)rng_below(r, 12);
+        env_timing(e, lo, g->lat_max, (unsigned)rng_below(r, 25));
     }
+    /* the client: ready back-pressure now and then, write data ahead of the address or not
+     * (not recorded: the scenario runner's transactions are one at a time) */
+    {
+        tm_config_t tc;
+        tm_get_config(e->sim, &tc);
+        tc.rready_low_pct = rng_pct(r, 20) ? (unsigned)rng_range(r, 1, 30) : 0;
+        tc.bready_low_pct = rng_pct(r, 20) ? (unsigned)rng_range(r, 1, 30) : 0;
+        tc.w_before_aw = rng_pct(r, 50);
+        tm_config(e->sim, &tc);
+    }
+    g->depth[0] = g->depth[1] = 1;
+    g->id_pool = 16;
     g->e2h = rng_pct(r, 50);
     g->recinvsid = rng_pct(r, 70);
     for (unsigned i = 0; i < MAX_DATA; i++) {
@@ -1750,7 +2143,8 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
 
     /* registers: queues, CR1, CR2, stream table base */
     env_queues(e, CMDQ_PA, CMDQ_LOG2 < e->p->cmdqs ? CMDQ_LOG2 : e->p->cmdqs, EVTQ_PA,
-               EVTQ_LOG2 < e->p->eventqs ? EVTQ_LOG2 : e->p->eventqs);
+               EVTQ_LOG2 < e->p->eventqs ? EVTQ_LOG2 : e->p->eventqs, rng_pct(r, 50),
+               rng_pct(r, 50));
     env_reg_write32(e, SMMU_CR1, (uint32_t)(rng_below(r, 4) << 10 | rng_below(r, 4) << 8 |
                                             rng_below(r, 4) << 6 | rng_below(r, 64)));
     env_reg_write32(e, SMMU_CR2, (g->e2h ? SMMU_CR2_E2H_MASK : 0) |
@@ -1793,7 +2187,7 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
         }
     }
     /* a nested process's stage-1 table page faulting at stage 2 (CLASS = TT) */
-    if (rng_pct(r, 25)) {
+    if (rng_pct(r, 35)) {
         for (unsigned i = 0; i < g->nproc; i++) {
             proc_t *pr = &g->proc[i];
             if (pr->vm < 0 || !g->vm[pr->vm].win_pages || !pr->nmaps)
@@ -1805,10 +2199,11 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
             if (!dp)
                 break;
             uint64_t sd = rd(g, dp);
-            switch (rng_below(r, 4)) {
+            switch (rng_below(r, 6)) {
             case 0: sd = 0; break;
             case 1: sd &= ~(1ull << 10); break;
             case 2: sd = (sd & ~(3ull << 6)) | 2ull << 6; break;
+            case 3: case 4: sd &= ~2ull; pr->tt_bad = true; break; /* 0b01 at level 3 */
             default: sd = (sd & ~(0xfull << 2)) | (uint64_t)rng_below(r, 4) << 2; break;
             }
             wr(g, dp, sd);
@@ -1827,13 +2222,16 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
     uint64_t per = (count - count / 50) / phases;
     for (unsigned ph = 0; ph < phases && !env_stopped(e); ph++) {
         pick_hot(g);
-        uint64_t n = per / 2 + rng_below(r, per + 1);
-        for (uint64_t i = 0; i < n && !env_stopped(e); i++) {
+        traffic_shape(g);
+        uint64_t end = e->ntxn + per / 2 + rng_below(r, per + 1);
+        while (e->ntxn < end && !env_stopped(e)) {
             one_txn(g);
             if (rng_below(r, 1000) < 2)
                 pick_hot(g);
             if (rng_below(r, 2000) == 0)
                 async_noise(g);
+            if (rng_below(r, 1000) < 3)
+                race(g);
         }
         if (!env_stopped(e))
             mutate(g);

@@ -456,7 +456,13 @@ typedef struct {
     unsigned t0sz, start, ps;
     uint64_t ttb;
     bool affd, ptw, fwb, record;
+    uint8_t wcache, wdomain; /* its descriptor reads: S2IR0/S2OR0/S2SH0 (§13.8) */
 } s2cfg_t;
+
+/* Where and how a fetch reads (the r.rd[] entry besides its PA). */
+typedef struct {
+    uint8_t kind, level, cls, cache, domain;
+} rdinfo_t;
 
 typedef struct {
     const smmu_model_t *m;
@@ -479,11 +485,100 @@ static uint64_t oas_mask(const ctx_t *c)
  * overrides; CD: TxSZ .. ASID, TTB0, TTB1, MAIR). Project decision, docs/subset.md. */
 #define STRUCT_READ_DWORDS 4u
 
-/* One fetch = one count; a structure is nwords 64-bit reads at consecutive addresses. */
-static int fetch(ctx_t *c, uint64_t pa, uint64_t *buf, unsigned nwords)
+/* ---- attributes of the SMMU's own reads (IHI 0070 §13.8) ---------------------------- */
+
+/* A walk-attribute cacheability field. CD.IRx/ORx and STE.S2IR0/S2OR0 (§5.4, §5.2): 00 NC,
+ * 01 WB RA WA, 10 WT RA, 11 WB RA no-WA. STE.S1CIR/S1COR (cd_fetch, §5.2): 00 NC, 01 WB
+ * RA, 10 WT RA, 11 WB no-RA; a CD is read-only and the write-allocate hint of its read is
+ * IMPLEMENTATION DEFINED: 1 (model choice; it shows in ARCACHE only for 01 with RA,
+ * 1111 rather than 0111, both "write-back read-allocate" reads in AXI4). A WT level's
+ * write-allocate hint has no AMBA effect here (WT goes out as Non-cacheable): 0. */
+static lvl_t walk_lvl(unsigned f, bool cd_fetch)
+{
+    switch (f & 3) {
+    case 1: return mk_lvl(CT_WB, true, true, false);
+    case 2: return mk_lvl(CT_WT, true, false, false);
+    case 3: return cd_fetch ? mk_lvl(CT_WB, false, true, false)
+                            : mk_lvl(CT_WB, true, false, false);
+    default: return mk_lvl(CT_NC, false, false, false);
+    }
+}
+
+/* The Normal attribute of a walk or CD read from its IR/OR/SH fields; Non-cacheable at
+ * both levels is Outer Shareable whatever SH says (§5.2 S1CSH, §5.4 SH0). */
+static mattr_t walk_attr(unsigned ir, unsigned orr, unsigned sh, bool cd_fetch)
+{
+    mattr_t a = mk_normal(walk_lvl(orr, cd_fetch), walk_lvl(ir, cd_fetch), (uint8_t)(sh & 3));
+    consistent(&a);
+    return a;
+}
+
+/* A CR1 cacheability field: 00 NC, 01 WB, 10 WT, 11 reserved, treated as 00 (§6.3.11). */
+static lvl_t cr1_lvl(unsigned f, bool ra, bool wa)
+{
+    switch (f & 3) {
+    case 1: return mk_lvl(CT_WB, ra, wa, false);
+    case 2: return mk_lvl(CT_WT, ra, wa, false);
+    default: return mk_lvl(CT_NC, false, false, false);
+    }
+}
+
+void smmu_model_cr1_attr(uint32_t cr1, bool queue, bool hint, bool write, uint8_t *axcache,
+                         uint8_t *axdomain)
+{
+    unsigned ic = queue ? (unsigned)R(cr1, SMMU_CR1_QUEUE_IC) : (unsigned)R(cr1, SMMU_CR1_TABLE_IC);
+    unsigned oc = queue ? (unsigned)R(cr1, SMMU_CR1_QUEUE_OC) : (unsigned)R(cr1, SMMU_CR1_TABLE_OC);
+    unsigned sh = queue ? (unsigned)R(cr1, SMMU_CR1_QUEUE_SH) : (unsigned)R(cr1, SMMU_CR1_TABLE_SH);
+    /* the hint the architecture gives (RA of a read, WA of a write); the other is 1 */
+    bool ra = write ? true : hint, wa = write ? hint : true;
+    mattr_t a = mk_normal(cr1_lvl(oc, ra, wa), cr1_lvl(ic, ra, wa), (uint8_t)sh);
+    consistent(&a); /* SH IGNORED (Outer Shareable) when both are Non-cacheable */
+    uint8_t c = 0, d = 0;
+    amba_out(&a, write, &c, &d);
+    if (axcache)
+        *axcache = c;
+    if (axdomain)
+        *axdomain = d;
+}
+
+/* A stream table read (L1STD or STE). */
+static rdinfo_t strtab_rd(const ctx_t *c, uint8_t kind)
+{
+    rdinfo_t ri = { kind, 0, 0, 0, 0 };
+    smmu_model_cr1_attr(c->m->cr1, false, (c->m->strtab_base >> SMMU_STRTAB_BASE_RA_SHIFT) & 1,
+                        false, &ri.cache, &ri.domain);
+    return ri;
+}
+
+/* AxCACHE/AxDOMAIN of a CD or stage-1 descriptor read with walk attribute *w: combined with
+ * the stage-2 leaf *s2leaf of its IPA when nested (the client rules of §13.4.3, S2FWB
+ * included), then the AMBA mapping of a read. */
+static void table_read_attr(const ctx_t *c, const mattr_t *w, const uint64_t *s2leaf,
+                            rdinfo_t *ri)
+{
+    mattr_t a = *w;
+    if (s2leaf)
+        a = s2_apply(w, (unsigned)(*s2leaf >> 2) & 0xF, (uint8_t)((*s2leaf >> 8) & 3),
+                     c->s2.fwb);
+    amba_out(&a, false, &ri->cache, &ri->domain);
+}
+
+/* One fetch = one count and one r.rd[] entry; a structure is nwords 64-bit reads at
+ * consecutive addresses. */
+static int fetch(ctx_t *c, uint64_t pa, uint64_t *buf, unsigned nwords, rdinfo_t ri)
 {
     int err = 0;
-    c->r->reads++;
+    smmu_model_result_t *r = c->r;
+    if (r->nrd < SMMU_MODEL_MAX_RD) {
+        smmu_model_rd_t *e = &r->rd[r->nrd++];
+        e->pa = pa;
+        e->kind = ri.kind;
+        e->level = ri.level;
+        e->cls = ri.cls;
+        e->axcache = ri.cache;
+        e->axdomain = ri.domain;
+    }
+    r->reads++;
     for (unsigned i = 0; i < nwords; i++) {
         uint64_t v = 0;
         if (c->m->read64(c->m->ctx, pa + 8ULL * i, &v) != 0)
@@ -618,7 +713,8 @@ static int s2_translate(ctx_t *c, uint64_t ipa, unsigned cls, bool ttw, uint64_t
         uint64_t daddr;
         shift = 12 + 9 * (3 - level);
         daddr = base + (((ipa >> shift) & (BIT(idxbits) - 1)) << 3);
-        if (fetch(c, daddr, &d, 1) != 0) {
+        rdinfo_t ri = { SMMU_MODEL_RD_S2, (uint8_t)level, (uint8_t)cls, s->wcache, s->wdomain };
+        if (fetch(c, daddr, &d, 1, ri) != 0) {
             fault_xlat(c, EVT_F_WALK_EABT, true, cls, daddr, true);
             return -1;
         }
@@ -694,6 +790,10 @@ static int s1_translate(ctx_t *c, const uint64_t *cd, s1out_t *o)
     uint64_t base, d = 0, mask, expect;
     unsigned aptable = 0;
     bool pxnt = false, uxnt = false;
+    /* Its descriptor reads: CD.IRx/ORx/SHx of the half (§5.4, §13.8). */
+    mattr_t wattr = walk_attr((unsigned)(half ? F(cd, CD_IR1) : F(cd, CD_IR0)),
+                              (unsigned)(half ? F(cd, CD_OR1) : F(cd, CD_OR0)),
+                              (unsigned)(half ? F(cd, CD_SH1) : F(cd, CD_SH0)), false);
 
     /* Range check (§3.4.1): VA[AddrTop:ia] must all equal VA[55] (two VA ranges) or be
      * zero (EL2: one range from TTB0, ARM VAIsOutOfRange for single-range regimes);
@@ -719,15 +819,19 @@ static int s1_translate(ctx_t *c, const uint64_t *cd, s1out_t *o)
         uint64_t daddr, dpa;
         shift = 12 + 9 * (3 - level);
         daddr = base + (((va >> shift) & (BIT(idxbits) - 1)) << 3);
+        rdinfo_t ri = { SMMU_MODEL_RD_S1, (uint8_t)level, 0, 0, 0 };
         if (c->s2_on) {
             uint64_t l2;
-            /* Nested: the descriptor's IPA goes through stage 2 first (§7.3.22). */
+            /* Nested: the descriptor's IPA goes through stage 2 first (§7.3.22), and the
+             * read combines the walk attribute with that stage-2 leaf (§13.8). */
             if (s2_translate(c, daddr, EVT_CLASS_TT, true, &dpa, &l2) != 0)
                 return -1;
+            table_read_attr(c, &wattr, &l2, &ri);
         } else {
             dpa = daddr;
+            table_read_attr(c, &wattr, NULL, &ri);
         }
-        if (fetch(c, dpa, &d, 1) != 0) {
+        if (fetch(c, dpa, &d, 1, ri) != 0) {
             fault_xlat(c, EVT_F_WALK_EABT, false, EVT_CLASS_TT, dpa, true);
             return -1;
         }
@@ -970,7 +1074,7 @@ static int ste_lookup(ctx_t *c, uint64_t *ste)
         else
             addr = 0;
         l1pa = (addr + ((sid >> split) << 3)) & oas_mask(c);
-        if (fetch(c, l1pa, &l1d, 1) != 0) {
+        if (fetch(c, l1pa, &l1d, 1, strtab_rd(c, SMMU_MODEL_RD_L1STD)) != 0) {
             fault_fetch(c, EVT_F_STE_FETCH, l1pa);
             return -1;
         }
@@ -997,7 +1101,7 @@ static int ste_lookup(ctx_t *c, uint64_t *ste)
      * DEFINED: project decision (docs/subset.md) the first 32 bytes, so an abort on
      * dwords 4..7 alone is not a fetch fault. */
     memset(ste, 0, 8 * sizeof ste[0]);
-    if (fetch(c, ste_pa, ste, STRUCT_READ_DWORDS) != 0) {
+    if (fetch(c, ste_pa, ste, STRUCT_READ_DWORDS, strtab_rd(c, SMMU_MODEL_RD_STE)) != 0) {
         fault_fetch(c, EVT_F_STE_FETCH, ste_pa);
         return -1;
     }
@@ -1082,6 +1186,11 @@ int smmu_model_translate(const smmu_model_t *m, const smmu_model_txn_t *t,
         c.s2.ptw = F(ste, STE_S2PTW);
         c.s2.fwb = m->params.fwb && F(ste, STE_S2FWB);
         c.s2.record = F(ste, STE_S2R);
+        {
+            mattr_t w = walk_attr((unsigned)F(ste, STE_S2IR0), (unsigned)F(ste, STE_S2OR0),
+                                  (unsigned)F(ste, STE_S2SH0), false);
+            amba_out(&w, false, &c.s2.wcache, &c.s2.wdomain);
+        }
     }
 
     if (cfg == 4) {
@@ -1119,14 +1228,21 @@ int smmu_model_translate(const smmu_model_t *m, const smmu_model_txn_t *t,
         uint64_t cdaddr = F(ste, STE_S1CONTEXTPTR) << STE_S1CONTEXTPTR_SHIFT, cdpa, leaf;
         s1out_t o;
         mattr_t s1;
+        /* The CD read: STE.S1CIR/S1COR/S1CSH, combined with the stage-2 leaf of the CD's
+         * IPA when stage 2 is on (§5.2 S1CIR, §13.8). */
+        mattr_t cattr = walk_attr((unsigned)F(ste, STE_S1CIR), (unsigned)F(ste, STE_S1COR),
+                                  (unsigned)F(ste, STE_S1CSH), true);
+        rdinfo_t ri = { SMMU_MODEL_RD_CD, 0, 0, 0, 0 };
         if (c.s2_on) {
             if (s2_translate(&c, cdaddr, EVT_CLASS_CD, true, &cdpa, &leaf) != 0)
                 return 0;
+            table_read_attr(&c, &cattr, &leaf, &ri);
         } else {
             cdpa = cdaddr;
+            table_read_attr(&c, &cattr, NULL, &ri);
         }
         memset(cd, 0, sizeof cd); /* dwords 4..7 (AMAIR, IMP DEF, RES0) not read */
-        if (fetch(&c, cdpa, cd, STRUCT_READ_DWORDS) != 0) {
+        if (fetch(&c, cdpa, cd, STRUCT_READ_DWORDS, ri) != 0) {
             fault_fetch(&c, EVT_F_CD_FETCH, cdpa);
             return 0;
         }

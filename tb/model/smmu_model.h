@@ -29,6 +29,20 @@
  * A 64-byte STE or CD is read as four read64() calls, dwords 0..3 (the only ones holding
  * fields of this subset; project decision in docs/subset.md: an abort on dwords 4..7
  * alone is not a fetch fault), counted once.
+ *
+ * Each fetch is also listed in r.rd[] in the order the architecture makes them (a walk
+ * cannot read a level before the one that points to it): its PA and the AxCACHE /
+ * AxDOMAIN it must carry on the table port (IHI 0070 §13.8):
+ *   - L1STD, STE: CR1.TABLE_IC/OC/SH, the read-allocate hint STRTAB_BASE.RA;
+ *   - CD: STE.S1CIR/S1COR/S1CSH, combined with the stage-2 leaf of the CD's IPA when
+ *     stage 2 is on (S2FWB included; S2PTW = 0 with IDR3.PTWNNC = 0 reads Device as
+ *     Device);
+ *   - stage-1 descriptor: CD.IRx/ORx/SHx of the half, combined with the stage-2 leaf of
+ *     the descriptor's IPA when nested;
+ *   - stage-2 descriptor (of the input IPA, a CD IPA or a stage-1 table IPA):
+ *     STE.S2IR0/S2OR0/S2SH0;
+ * mapped to AMBA as client traffic is (smmu_model_attr_to_amba, reads). A cached
+ * implementation makes a subsequence of this list (what its caches hold is skipped).
  */
 #ifndef SMMU_MODEL_H
 #define SMMU_MODEL_H
@@ -68,6 +82,7 @@ typedef struct {
     void *ctx;
     bool smmuen;              /* CR0.SMMUEN (as acknowledged) */
     uint32_t gbpa;            /* GBPA, raw (ABORT b20, INSTCFG, PRIVCFG, SHCFG, ALLOCCFG, MTCFG, MemAttr) */
+    uint32_t cr1;             /* CR1, raw: TABLE_* (stream table reads) and QUEUE_* */
     uint32_t cr2;             /* CR2, raw: E2H b0, RECINVSID b1 */
     uint64_t strtab_base;     /* STRTAB_BASE, raw */
     uint32_t strtab_base_cfg; /* STRTAB_BASE_CFG, raw */
@@ -106,6 +121,27 @@ typedef enum {
     SMMU_MODEL_PATH_NESTED     /* Config 0b111 */
 } smmu_model_path_t;
 
+/* One table-port read of a translation (see the counting rule above). */
+typedef enum {
+    SMMU_MODEL_RD_L1STD = 1,  /* level-1 stream table descriptor */
+    SMMU_MODEL_RD_STE,
+    SMMU_MODEL_RD_CD,
+    SMMU_MODEL_RD_S1,         /* stage-1 descriptor at `level` */
+    SMMU_MODEL_RD_S2          /* stage-2 descriptor at `level`, sub-walk of CLASS `cls` */
+} smmu_model_rd_kind_t;
+
+typedef struct {
+    uint64_t pa;       /* the first byte read (a structure's address, a descriptor's PA) */
+    uint8_t kind;      /* smmu_model_rd_kind_t */
+    uint8_t level;     /* S1 / S2: the table level */
+    uint8_t cls;       /* S2: EVT_CLASS_CD, _TT or _IN of the sub-walk */
+    uint8_t axcache;   /* ARCACHE */
+    uint8_t axdomain;  /* ARDOMAIN (AMBA: 0 NSH, 1 ISH, 2 OSH, 3 System) */
+} smmu_model_rd_t;
+
+/* At most L1STD + STE + 4 (CD IPA) + CD + 4 x (4 + 1) + 4 = 35 reads. */
+#define SMMU_MODEL_MAX_RD 36
+
 typedef struct {
     smmu_model_outcome_t outcome;
     smmu_model_path_t path;
@@ -123,6 +159,8 @@ typedef struct {
     uint8_t axprot;       /* AxPROT: [0] privileged, [1] non-secure (always 1), [2] instruction */
     uint8_t axdomain;     /* AMBA AxDOMAIN: 0 NSH, 1 ISH, 2 OSH, 3 System */
     unsigned reads;       /* table fetches (see the counting rule above) */
+    unsigned nrd;         /* = reads: the fetches, in order */
+    smmu_model_rd_t rd[SMMU_MODEL_MAX_RD];
 } smmu_model_result_t;
 
 /* Defaults: the top Makefile's parameters (PA_W 48, SID_W 16, ST_LEVEL_2 1, FWB 1,
@@ -159,6 +197,14 @@ uint8_t smmu_model_attr_from_amba(uint8_t axcache, uint8_t domain, uint8_t *sh);
  * anything Normal that is not iWB-oWB goes out as Normal Non-cacheable, System). */
 void smmu_model_attr_to_amba(uint8_t attr, uint8_t sh, bool write, uint8_t *axcache,
                              uint8_t *axdomain);
+
+/* AxCACHE / AxDOMAIN of an SMMU access that CR1 describes (IHI 0070 §13.8, §6.3.11):
+ * queue = false: the stream table (L1STD, STE), CR1.TABLE_IC/OC/SH with hint =
+ * STRTAB_BASE.RA; queue = true: CR1.QUEUE_IC/OC/SH with hint = CMDQ_BASE.RA (a command
+ * fetch, write = false) or EVENTQ_BASE.WA (an event record write, write = true). The
+ * other allocation hint, which the architecture does not give, is 1 (model choice). */
+void smmu_model_cr1_attr(uint32_t cr1, bool queue, bool hint, bool write, uint8_t *axcache,
+                         uint8_t *axdomain);
 
 #ifdef __cplusplus
 }

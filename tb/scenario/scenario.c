@@ -51,11 +51,12 @@ typedef struct {
     struct { char name[48]; uint64_t val; } vars[MAX_VARS];
     unsigned nvars;
 
-    /* the last transaction */
+    /* the last transaction, and its table-port address log entries [tbl0, tbl1) */
     bool have_txn, txn_write;
     dma_txn_t txn;
     dma_result_t res;
     uint64_t data[256];
+    size_t tbl0, tbl1;
 
     /* reference model */
     bool model_on, canwbs;
@@ -665,7 +666,34 @@ static void model_sync(scn_t *s)
     s->m.cr2 = rd32(s, SMMU_CR2);
     s->m.strtab_base = sim_reg_read64(s->sim, SMMU_STRTAB_BASE);
     s->m.strtab_base_cfg = rd32(s, SMMU_STRTAB_BASE_CFG);
+    s->m.cr1 = rd32(s, SMMU_CR1);
     s->m.canwbs = s->canwbs;
+}
+
+/* The last transaction's table reads (command fetches and event writes left out) must be,
+ * in order, a subsequence of `want` (the reads an uncached SMMU makes; a cache skips
+ * some): address, ARCACHE and ARDOMAIN each (IHI 0070 §13.8). */
+static void check_tbl_reads(scn_t *s, const smmu_model_rd_t *want, unsigned n, const char *who)
+{
+    uint64_t cq = sim_reg_read64(s->sim, SMMU_CMDQ_BASE);
+    unsigned lg = (unsigned)((cq & SMMU_CMDQ_BASE_LOG2SIZE_MASK) >> SMMU_CMDQ_BASE_LOG2SIZE_SHIFT);
+    uint64_t cq_pa = cq & SMMU_CMDQ_BASE_ADDR_MASK, cq_size = 16ull << lg;
+    unsigned j = 0;
+    s->checks++;
+    for (size_t i = s->tbl0; i < s->tbl1; i++) {
+        const mem_addr_log_t *a = mem_addr_log_get(s->sim, MEM_PORT_TBL, i);
+        if (!a || a->write || (a->addr >= cq_pa && a->addr - cq_pa < cq_size))
+            continue;
+        while (j < n && !(want[j].pa == a->addr && want[j].axcache == a->cache &&
+                          want[j].axdomain == a->domain))
+            j++;
+        if (j == n) {
+            fail(s, "%s: table read at 0x%" PRIx64 " ARCACHE 0x%x ARDOMAIN %u is not one the "
+                    "transaction needs next (%u listed)", who, a->addr, a->cache, a->domain, n);
+            return;
+        }
+        j++;
+    }
 }
 
 /* ---- commands ------------------------------------------------------------------------ */
@@ -814,12 +842,14 @@ static void cmd_dma(scn_t *s, char **tok, int ntok)
     s->txn_write = wr;
     s->have_txn = true;
     memset(s->data, 0, sizeof s->data);
+    s->tbl0 = mem_addr_log_count(s->sim, MEM_PORT_TBL);
     if (wr) {
         memcpy(s->data, wdata, t.len);
         s->res = dma_write(s->sim, &t, wdata);
     } else {
         s->res = dma_read(s->sim, &t, s->data);
     }
+    s->tbl1 = mem_addr_log_count(s->sim, MEM_PORT_TBL);
     print_result(s);
 
     if (model) {
@@ -837,6 +867,7 @@ static void cmd_dma(scn_t *s, char **tok, int ntok)
                  mr.outcome == SMMU_MODEL_ABORT_NO_EVENT ? "abort, no event" : "fault ",
                  mr.outcome == SMMU_MODEL_ABORT_NO_EVENT ? "" : fn ? fn : "?");
         }
+        check_tbl_reads(s, mr.rd, mr.nrd, "model");
         if (mr.evt_valid) {
             if (s->nmexp == MAX_PEND)
                 die(s, "too many predicted events outstanding");
@@ -906,6 +937,29 @@ static void cmd_expect_txn(scn_t *s, char **tok, int ntok)
             die(s, "unknown expect-txn item '%s'", tok[i]);
         }
     }
+}
+
+/* expect-tbl-reads PA/CACHE/DOMAIN ...: the last transaction's table reads, in order, a
+ * subsequence of the list. */
+static void cmd_expect_tbl_reads(scn_t *s, char **tok, int ntok)
+{
+    if (!s->have_txn)
+        die(s, "expect-tbl-reads before any dma");
+    static smmu_model_rd_t want[SMMU_MODEL_MAX_RD];
+    unsigned n = 0;
+    for (int i = 1; i < ntok; i++) {
+        char *p1 = strchr(tok[i], '/'), *p2 = p1 ? strchr(p1 + 1, '/') : NULL;
+        if (!p2 || n == SMMU_MODEL_MAX_RD)
+            die(s, "expect-tbl-reads: expected PA/CACHE/DOMAIN, got '%s'", tok[i]);
+        *p1 = *p2 = 0;
+        memset(&want[n], 0, sizeof want[n]);
+        want[n].pa = eval(s, tok[i]);
+        want[n].axcache = (uint8_t)eval(s, p1 + 1);
+        want[n].axdomain = (uint8_t)eval(s, p2 + 1);
+        *p1 = *p2 = '/';
+        n++;
+    }
+    check_tbl_reads(s, want, n, "expect-tbl-reads");
 }
 
 static void cmd_cmd(scn_t *s, char **tok, int ntok)
@@ -1400,6 +1454,8 @@ static void run_line(scn_t *s, char **tok, int ntok)
         cmd_desc(s, tok, ntok);
     } else if (name_eq(c, "expect-txn") || name_eq(c, "expect-dma")) {
         cmd_expect_txn(s, tok, ntok);
+    } else if (name_eq(c, "expect-tbl-reads")) {
+        cmd_expect_tbl_reads(s, tok, ntok);
     } else if (name_eq(c, "cmd")) {
         cmd_cmd(s, tok, ntok);
     } else if (name_eq(c, "expect-event")) {

@@ -1686,3 +1686,326 @@ TEST(model_oas_params)
     EXPECT_OK(r);
     CHECK_EQ(r.pa, 0xFFC0001000ULL);
 }
+
+/* ---- the SMMU's own reads: addresses, order and attributes (IHI 0070 §13.8) ------------- */
+
+#define CR1_TABLE(ic, oc, sh) ((uint32_t)(ic) << 6 | (uint32_t)(oc) << 8 | (uint32_t)(sh) << 10)
+#define CR1_QUEUE(ic, oc, sh) ((uint32_t)(ic) | (uint32_t)(oc) << 2 | (uint32_t)(sh) << 4)
+
+static void check_rd(test_ctx_t *t, const smmu_model_result_t *r, unsigned i, unsigned kind,
+                     uint64_t pa, unsigned cache, unsigned domain)
+{
+    CHECK(i < r->nrd, "read %u missing (%u reads)", i, r->nrd);
+    if (i >= r->nrd)
+        return;
+    CHECK(r->rd[i].kind == kind && r->rd[i].pa == pa && r->rd[i].axcache == cache &&
+              r->rd[i].axdomain == domain,
+          "read %u: kind %u pa 0x%llx cache 0x%x domain %u, expected kind %u pa 0x%llx "
+          "cache 0x%x domain %u", i, r->rd[i].kind, (unsigned long long)r->rd[i].pa,
+          r->rd[i].axcache, r->rd[i].axdomain, kind, (unsigned long long)pa, cache, domain);
+}
+
+TEST(model_table_read_attrs)
+{
+    smmu_model_t *m = env();
+    smmu_model_txn_t x = txn(1, VA_STD, false, 0);
+    smmu_model_result_t r;
+    uint64_t s[8], cd[8];
+    s1_setup();
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+    /* Stream table WB/WB ISH, STRTAB_BASE.RA = 0. STE.S1CIR 01 (WB RA), S1COR 11 (WB,
+     * *no* Read-Allocate: §5.2), S1CSH OSH. CD.IR0 01, OR0 11 (WB RA, no WA: §5.4), SH0
+     * ISH. */
+    m->cr1 = CR1_TABLE(1, 1, 3);
+    ste_s1(s, CD_PA);
+    SET(s, STE_S1CIR, 1);
+    SET(s, STE_S1COR, 3);
+    SET(s, STE_S1CSH, 2);
+    put_ste(1, s);
+    cd_std(cd, TL0);
+    SET(cd, CD_IR0, 1);
+    SET(cd, CD_OR0, 3);
+    SET(cd, CD_SH0, 3);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.nrd, 6);
+    CHECK_EQ(r.nrd, r.reads);
+    /* AMBA carries the outer level: WB read with RA 0 -> ARCACHE 1011 (no read-allocate;
+     * the write-allocate hint of a read-only structure is 1 by the model's choice, which
+     * ARCACHE 1011 shows either way); ISH -> ARDOMAIN 1 (Inner). */
+    check_rd(t, &r, 0, SMMU_MODEL_RD_STE, STRTAB + 64, 0xB, 1);
+    /* S1COR 11 is WB without read-allocate -> 1011; OSH -> 2. */
+    check_rd(t, &r, 1, SMMU_MODEL_RD_CD, CD_PA, 0xB, 2);
+    /* OR0 11: WB RA, no WA -> ARCACHE {WA 0, RA 1, 1, 1} = 0111; ISH -> 1. Levels 0..3 at
+     * the VA_STD indices 1, 2, 3, 4. */
+    check_rd(t, &r, 2, SMMU_MODEL_RD_S1, TL0 + 8, 0x7, 1);
+    check_rd(t, &r, 3, SMMU_MODEL_RD_S1, TL1 + 16, 0x7, 1);
+    check_rd(t, &r, 4, SMMU_MODEL_RD_S1, TL2 + 24, 0x7, 1);
+    check_rd(t, &r, 5, SMMU_MODEL_RD_S1, TL3 + 32, 0x7, 1);
+    CHECK_EQ(r.rd[5].level, 3);
+
+    /* STRTAB_BASE.RA = 1 -> 1111; S1COR 01 (WB RA) -> 1111; OR0 01 (WB RA WA) -> 1111. */
+    m->strtab_base = STRTAB | 1ULL << 62;
+    SET(s, STE_S1COR, 1);
+    put_ste(1, s);
+    SET(cd, CD_OR0, 1);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    check_rd(t, &r, 0, SMMU_MODEL_RD_STE, STRTAB + 64, 0xF, 1);
+    check_rd(t, &r, 1, SMMU_MODEL_RD_CD, CD_PA, 0xF, 2);
+    check_rd(t, &r, 2, SMMU_MODEL_RD_S1, TL0 + 8, 0xF, 1);
+    /* A Write-Through outer level is not iWB-oWB: Normal Non-cacheable 0011, System. */
+    SET(cd, CD_OR0, 2);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    check_rd(t, &r, 3, SMMU_MODEL_RD_S1, TL1 + 16, 0x3, 3);
+    /* Non-cacheable both: SH0 is ignored (Outer Shareable), AMBA System anyway. */
+    SET(cd, CD_IR0, 0);
+    SET(cd, CD_OR0, 0);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    check_rd(t, &r, 4, SMMU_MODEL_RD_S1, TL2 + 24, 0x3, 3);
+    /* CR1.TABLE_OC WT, or IC = OC = 0b11 (reserved, treated as NC): 0011, System. */
+    m->cr1 = CR1_TABLE(1, 2, 3);
+    r = run(&x);
+    check_rd(t, &r, 0, SMMU_MODEL_RD_STE, STRTAB + 64, 0x3, 3);
+    m->cr1 = CR1_TABLE(3, 3, 3);
+    r = run(&x);
+    check_rd(t, &r, 0, SMMU_MODEL_RD_STE, STRTAB + 64, 0x3, 3);
+    /* TABLE_SH 0b01 (reserved, NSH) with WB: ARDOMAIN 0. */
+    m->cr1 = CR1_TABLE(1, 1, 1);
+    r = run(&x);
+    check_rd(t, &r, 0, SMMU_MODEL_RD_STE, STRTAB + 64, 0xF, 0);
+
+    /* A fault keeps the reads up to and including the one that faulted: an invalid L2
+     * descriptor -> STE, CD, L0, L1, L2. */
+    w64(TL2 + 3 * 8, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.nrd, 5);
+    check_rd(t, &r, 4, SMMU_MODEL_RD_S1, TL2 + 24, 0x3, 3);
+
+    /* 2-level stream table, SPLIT 6: the L1STD (8 bytes at STRTAB) with the table
+     * attributes, then the STE in the level-2 array at 0x180000. */
+    w64(STRTAB, 0x180000ULL | 7); /* SPAN 7: 64 STEs */
+    put_ste_at(0x180000ULL + 64, s);
+    m->strtab_base_cfg = 1u << SMMU_STRTAB_BASE_CFG_FMT_SHIFT | 6u << SMMU_STRTAB_BASE_CFG_SPLIT_SHIFT | 8;
+    m->cr1 = CR1_TABLE(1, 1, 2);
+    r = run(&x);
+    check_rd(t, &r, 0, SMMU_MODEL_RD_L1STD, STRTAB, 0xF, 2);
+    check_rd(t, &r, 1, SMMU_MODEL_RD_STE, 0x180040ULL, 0xF, 2);
+}
+
+TEST(model_queue_attrs)
+{
+    uint8_t c = 0, d = 0;
+    /* QUEUE WB/WB OSH: a command fetch with CMDQ_BASE.RA 1 -> 1111, 0 -> 1011; an event
+     * write with EVENTQ_BASE.WA 1 -> 1111, 0 -> 0111 (the read-allocate hint of a write
+     * is 1, the model's choice); OSH -> 2. */
+    smmu_model_cr1_attr(CR1_QUEUE(1, 1, 2), true, true, false, &c, &d);
+    CHECK(c == 0xF && d == 2, "cmdq RA: 0x%x %u", c, d);
+    smmu_model_cr1_attr(CR1_QUEUE(1, 1, 2), true, false, false, &c, &d);
+    CHECK(c == 0xB && d == 2, "cmdq no RA: 0x%x %u", c, d);
+    smmu_model_cr1_attr(CR1_QUEUE(1, 1, 2), true, true, true, &c, &d);
+    CHECK(c == 0xF && d == 2, "evtq WA: 0x%x %u", c, d);
+    smmu_model_cr1_attr(CR1_QUEUE(1, 1, 2), true, false, true, &c, &d);
+    CHECK(c == 0x7 && d == 2, "evtq no WA: 0x%x %u", c, d);
+    /* Inner NC: not iWB-oWB -> 0011 System; both NC: SH ignored, 0011 System. */
+    smmu_model_cr1_attr(CR1_QUEUE(0, 1, 3), true, true, false, &c, &d);
+    CHECK(c == 0x3 && d == 3, "inner NC: 0x%x %u", c, d);
+    smmu_model_cr1_attr(CR1_QUEUE(0, 0, 0), true, true, true, &c, &d);
+    CHECK(c == 0x3 && d == 3, "NC: 0x%x %u", c, d);
+    /* The TABLE_* fields do not affect the queues, nor QUEUE_* the tables. */
+    smmu_model_cr1_attr(CR1_TABLE(1, 1, 3), true, true, false, &c, &d);
+    CHECK(c == 0x3 && d == 3, "queues from TABLE_*: 0x%x %u", c, d);
+    smmu_model_cr1_attr(CR1_QUEUE(1, 1, 3) | CR1_TABLE(1, 1, 3), false, true, false, &c, &d);
+    CHECK(c == 0xF && d == 1, "tables ISH: 0x%x %u", c, d);
+}
+
+TEST(model_nested_read_attrs)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8], cd[8], leaf_cd;
+    smmu_model_txn_t x = txn(6, VA_STD, false, 0);
+    smmu_model_result_t r;
+    nested_setup(s, cd, S1_PAGE(0x20000000ULL, 0, 1, 3));
+    m->cr1 = CR1_TABLE(1, 1, 3);
+    /* STE read: WB/WB ISH with STRTAB_BASE.RA 0 -> 1011, 1. Stage-2 walk reads: S2IR0/S2OR0 01 (WB RA WA), S2SH0 OSH -> 1111, 2. CD fetch:
+     * S1CIR/S1COR 01, S1CSH ISH, combined with the CD page's stage-2 leaf (MemAttr 0xF,
+     * ISH; no FWB: WB stays WB with the walk's hints) -> 1111, ISH 1. Stage-1 reads: CD
+     * IR0/OR0 11 (WB RA, no WA), SH0 ISH, combined with the table pages' leaves (0xF,
+     * ISH) -> 0111, 1. */
+    SET(s, STE_S2IR0, 1);
+    SET(s, STE_S2OR0, 1);
+    SET(s, STE_S2SH0, 2);
+    SET(s, STE_S1CIR, 1);
+    SET(s, STE_S1COR, 1);
+    SET(s, STE_S1CSH, 3);
+    put_ste(6, s);
+    SET(cd, CD_IR0, 3);
+    SET(cd, CD_OR0, 3);
+    SET(cd, CD_SH0, 3);
+    put_cd(0x50000000ULL, cd);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.nrd, 30);
+    check_rd(t, &r, 0, SMMU_MODEL_RD_STE, STRTAB + 6 * 64, 0xB, 1); /* STRTAB_BASE.RA 0 */
+    for (unsigned i = 1; i <= 4; i++) {
+        check_rd(t, &r, i, SMMU_MODEL_RD_S2, r.rd[i].pa, 0xF, 2);
+        CHECK_EQ(r.rd[i].cls, CLS_CD);
+    }
+    check_rd(t, &r, 5, SMMU_MODEL_RD_CD, 0x50000000ULL, 0xF, 1);
+    /* each stage-1 level: the stage-2 walk of its table's IPA (CLASS TT), then the read at
+     * the PA that walk gave */
+    for (unsigned l = 0; l < 4; l++) {
+        for (unsigned i = 6 + 5 * l; i < 10 + 5 * l; i++) {
+            CHECK_EQ(r.rd[i].kind, SMMU_MODEL_RD_S2);
+            CHECK_EQ(r.rd[i].cls, CLS_TT);
+        }
+        check_rd(t, &r, 10 + 5 * l, SMMU_MODEL_RD_S1, 0x50001000ULL + 0x1000 * l + 8 * (l + 1),
+                 0x7, 1);
+    }
+    for (unsigned i = 26; i < 30; i++) {
+        CHECK_EQ(r.rd[i].kind, SMMU_MODEL_RD_S2);
+        CHECK_EQ(r.rd[i].cls, CLS_IN);
+        CHECK_EQ(r.rd[i].axcache, 0xF);
+    }
+    /* The CD page mapped oNC-iWB (MemAttr 0b0111): the outer level becomes NC -> the CD
+     * read is Normal Non-cacheable, System. */
+    leaf_cd = map_page(S2ROOT, 0, 0x10000000ULL, S2_PAGE(0x50000000ULL, 0x7, 3, 3));
+    r = run(&x);
+    check_rd(t, &r, 5, SMMU_MODEL_RD_CD, 0x50000000ULL, 0x3, 3);
+    /* S2FWB with MemAttr 0b110 forces write-back: a Non-cacheable CD fetch (S1CIR/COR 00,
+     * OSH as NC) comes out WB RWA -> 1111, OSH 2. */
+    SET(s, STE_S2FWB, 1);
+    SET(s, STE_S1CIR, 0);
+    SET(s, STE_S1COR, 0);
+    put_ste(6, s);
+    w64(leaf_cd, S2_PAGE(0x50000000ULL, 0x6, 3, 3));
+    r = run(&x);
+    check_rd(t, &r, 5, SMMU_MODEL_RD_CD, 0x50000000ULL, 0xF, 2);
+    /* The CD page stage-2 Device-nGnRE with S2PTW = 0 (and IDR3.PTWNNC = 0): the fetch is
+     * allowed and is a Device read -> ARCACHE 0001, System. */
+    SET(s, STE_S2FWB, 0);
+    put_ste(6, s);
+    w64(leaf_cd, S2_PAGE(0x50000000ULL, 0x1, 3, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    check_rd(t, &r, 5, SMMU_MODEL_RD_CD, 0x50000000ULL, 0x1, 3);
+}
+
+TEST(model_wrong_type_descriptors)
+{
+    env();
+    uint64_t s[8], cd[8];
+    smmu_model_result_t r;
+    /* Stage 2 only, start level 0 (S2T0SZ 16, S2SL0 2), tables from 0x6E00000. */
+    const uint64_t root = 0x6E00000ULL;
+    memset(s, 0, 64);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 6);
+    SET(s, STE_SHCFG, 1);
+    ste_s2_fields(s, 16, 2, root);
+    put_ste(7, s);
+    /* 0b01 (a block) at level 0 does not exist with the 4 KB granule: stage-2
+     * F_TRANSLATION, CLASS IN, IPA = the input, after one read (STE + 1). */
+    w64(root + 8, 0x8000000000ULL | D_AF | 0xFC | 1);
+    smmu_model_txn_t x = txn(7, 0x8000001000ULL, false, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 7), EV1(1, 0, 0, 1, CLS_IN), 0x8000001000ULL, 0x8000001000ULL);
+    CHECK_EQ(r.reads, 2);
+    /* 0b01 at level 3 (only pages there): F_TRANSLATION after 4 levels. */
+    map_page(root, 0, 0x40001000ULL, S2_PAGE(0x90001000ULL, 0xF, 3, 3) & ~2ULL);
+    x.addr = 0x40001008ULL;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 7), EV1(1, 0, 0, 1, CLS_IN), 0x40001008ULL, 0x40001000ULL);
+    CHECK_EQ(r.reads, 5);
+    /* 0b01 at level 1 is a 1 GB block with the 4 KB granule: it translates. */
+    uint64_t l1 = r64(root) & 0x0000FFFFFFFFF000ULL; /* the level-1 table of IPA 0..512 GB */
+    w64(l1 + 8 * 2, S2_BLOCK(0xC0000000ULL, 0xF, 3, 3));
+    x.addr = 0x80012345ULL;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0xC0012345ULL);
+
+    /* Nested (sid 6): a stage-1 table page (IPA 0x3000_2000, the level-1 table) mapped by
+     * a stage-2 0b01 at level 3 -> stage-2 F_TRANSLATION, CLASS TT, IPA of the level-1
+     * descriptor (0x3000_2010, bits [55:12] recorded); reads STE, 4 + CD, 4 + L0, 4. */
+    nested_setup(s, cd, S1_PAGE(0x20000000ULL, 0, 1, 3));
+    map_page(S2ROOT, 0, 0x30002000ULL, S2_PAGE(0x50002000ULL, 0xF, 3, 3) & ~2ULL);
+    x = txn(6, VA_STD, false, 0);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 6), EV1(1, 0, 0, 1, CLS_TT), VA_STD, 0x30002000ULL);
+    CHECK_EQ(r.reads, 15);
+    map_page(S2ROOT, 0, 0x30002000ULL, S2_PAGE(0x50002000ULL, 0xF, 3, 3));
+    /* The final IPA's stage-2 leaf 0b01 at level 3: CLASS IN, IPA 0x2000_0000 (+ offset
+     * 0x567 not recorded below bit 12). */
+    map_page(S2ROOT, 0, 0x20000000ULL, S2_PAGE(0x60000000ULL, 0xF, 3, 3) & ~2ULL);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 6), EV1(1, 0, 0, 1, CLS_IN), VA_STD, 0x20000000ULL);
+    CHECK_EQ(r.reads, 30);
+    /* The stage-1 leaf itself 0b01 at level 3: stage-1 F_TRANSLATION (S2 0). */
+    map_page(S2ROOT, 0, 0x20000000ULL, S2_PAGE(0x60000000ULL, 0xF, 3, 3));
+    w64(0x50004000ULL + 4 * 8, S1_PAGE(0x20000000ULL, 0, 1, 3) & ~2ULL);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.evt[1] & (1ULL << 39), 0);
+    CHECK_EQ(r.reads, 26);
+}
+
+TEST(model_cd_epd_endi)
+{
+    env();
+    smmu_model_txn_t x = txn(1, VA_STD, false, 0);
+    smmu_model_result_t r;
+    uint64_t cd[8], s[8];
+    s1_setup();
+    s1_chain(S1_PAGE(0x80005000ULL, 0, 1, 3));
+    /* EPD0 = EPD1 = 1 with ENDI = 1: ENDI matters only for an enabled half (§5.4, CdIllegal),
+     * so the CD is valid and every access is a stage-1 F_TRANSLATION (CLASS IN, after STE +
+     * CD), not C_BAD_CD. */
+    cd_std(cd, TL0);
+    SET(cd, CD_EPD0, 1);
+    SET(cd, CD_EPD1, 1);
+    SET(cd, CD_ENDI, 1);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 1), EV1(1, 0, 0, 0, CLS_IN), VA_STD, 0);
+    CHECK_EQ(r.reads, 2);
+    x.addr = 0xFFFF008080604567ULL; /* the TTB1 half */
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    x.addr = VA_STD;
+    /* ... also with every field of both halves out of range (not checked when disabled). */
+    SET(cd, CD_T0SZ, 0);
+    SET(cd, CD_TG0, 3);
+    SET(cd, CD_TTB0, (1ULL << 47) >> 4);
+    SET(cd, CD_T1SZ, 63);
+    SET(cd, CD_TG1, 0);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    /* TTB1 enabled (valid fields) with ENDI = 1: C_BAD_CD. */
+    cd_std(cd, TL0);
+    SET(cd, CD_EPD0, 1);
+    SET(cd, CD_EPD1, 0);
+    SET(cd, CD_ENDI, 1);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_CD);
+    /* EL2 StreamWorld (STRW = 0b10, E2H = 0): EPDx act as 0, so TTB0 is enabled and
+     * ENDI = 1 is C_BAD_CD. */
+    SET(cd, CD_EPD1, 1);
+    put_cd(CD_PA, cd);
+    ste_s1(s, CD_PA);
+    SET(s, STE_STRW, 2);
+    put_ste(1, s);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_CD);
+}

@@ -393,7 +393,7 @@ int main(int argc, char **argv) {
         CHECK(last_req_cache == 0x3, "CD cache NC inner -> 0x3 (%x)", last_req_cache);
         put_ste(LB + 64 * 22, ste_s1(CD, 3, 3));
         lookup(22);
-        CHECK(last_req_cache == 0x7, "CD cache WB RA no-WA -> smmu_attr 0x7 (%x)", last_req_cache);
+        CHECK(last_req_cache == 0xb, "CD cache WB no-RA (S1C*R 0b11) -> 0xb (%x)", last_req_cache);
 
         Cd c = cd_ok(1); c.dw[0] &= ~(1ull << 31);  // V = 0
         put_ste(LB + 64 * 23, ste_s1(0x500100));
