@@ -28,8 +28,9 @@ SIM_VLRT_OBJS  := $(addprefix $(SIM_VLRT_DIR)/,verilated.o verilated_fst_c.o ver
 SIM_OPT        ?= -O1
 SIM_VL_DEFS    := -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0
 SIM_VL_INC     := -I$(VERILATOR_ROOT_DIR)/include -I$(VERILATOR_ROOT_DIR)/include/vltstd
-SIM_VFLAGS     := --cc --build -j 2 -O2 --trace-fst -Wno-fatal --top-module smmu_top \
-                  -Mdir $(SIM_MDIR) $(SIM_GFLAGS) $(RTL_INC) \
+# The client port's and the caches' tables (up to 256 entries) are traced whole.
+SIM_VFLAGS     := --cc --build -j 2 -O2 --trace-fst --trace-max-array 256 -Wno-fatal \
+                  --top-module smmu_top -Mdir $(SIM_MDIR) $(SIM_GFLAGS) $(RTL_INC) \
                   -MAKEFLAGS 'OPT_FAST=$(SIM_OPT) OPT_SLOW=$(SIM_OPT) OPT_GLOBAL=$(SIM_OPT)'
 
 SIM_HARNESS_SRCS := $(sort $(wildcard tb/harness/*.cpp))

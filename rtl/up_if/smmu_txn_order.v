@@ -87,6 +87,7 @@ module smmu_txn_order #(
         end
     end
     wire [IW:0] a_tail = first(same_id_a & tail_q);
+    wire a_tail_free = free_valid && free_idx == a_tail[IW-1:0];   // leaves this cycle
 
     // ---------------- issue: round robin over the issue heads that can go ----------------
     wire [N-1:0] ihead = used_q & ~gone_q & ~blk_issue_q;
@@ -140,8 +141,14 @@ module smmu_txn_order #(
                 if (has_pred_q[i] && ((issue && pred_q[i] == issue_idx) ||
                                       (abort_go && pred_q[i] == ab[IW-1:0])))
                     blk_issue_q[i] <= 1'b0;
-                if (has_pred_q[i] && free_valid && pred_q[i] == free_idx)
-                    blk_resp_q[i] <= 1'b0;
+                // a freed predecessor has left both orders (an abort may be answered
+                // before its turn to leave the issue order comes); the link is dropped
+                // so that the next occupant of its slot cannot act on this one
+                if (has_pred_q[i] && free_valid && pred_q[i] == free_idx) begin
+                    blk_issue_q[i] <= 1'b0;
+                    blk_resp_q[i]  <= 1'b0;
+                    has_pred_q[i]  <= 1'b0;
+                end
                 if (dn_end && dpred_q[i] == dn_idx)
                     blk_dn_q[i] <= 1'b0;
             end
@@ -156,12 +163,12 @@ module smmu_txn_order #(
                 id_q[alloc_idx]        <= alloc_id;
                 pred_q[alloc_idx]      <= a_tail[IW-1:0];
                 // the predecessor, unless it moves on in this very cycle
-                has_pred_q[alloc_idx]  <= a_tail[IW];
-                blk_issue_q[alloc_idx] <= a_tail[IW] && !gone_q[a_tail[IW-1:0]] &&
+                has_pred_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
+                blk_issue_q[alloc_idx] <= a_tail[IW] && !a_tail_free &&
+                                          !gone_q[a_tail[IW-1:0]] &&
                                           !(issue && issue_idx == a_tail[IW-1:0]) &&
                                           !(abort_go && ab[IW-1:0] == a_tail[IW-1:0]);
-                blk_resp_q[alloc_idx]  <= a_tail[IW] &&
-                                          !(free_valid && free_idx == a_tail[IW-1:0]);
+                blk_resp_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
                 if (a_tail[IW])
                     tail_q[a_tail[IW-1:0]] <= 1'b0;
             end
@@ -194,5 +201,17 @@ module smmu_txn_order #(
         if (rst_n && free_valid) begin
             assert (used_q[free_idx] && is_resp_head[free_idx] && !dn_q[free_idx]);
         end
+    // Every block names a live predecessor of the same ID: a block whose predecessor is
+    // gone would never clear (a hang), one that names a reused slot would clear early.
+    integer f;
+    always @(posedge clk)
+        if (rst_n)
+            for (f = 0; f < N; f = f + 1)
+                if (used_q[f] && (blk_issue_q[f] || blk_resp_q[f])) begin
+                    assert (has_pred_q[f] && used_q[pred_q[f]] &&
+                            id_q[pred_q[f]] == id_q[f] && pred_q[f] != f[IW-1:0]);
+                    if (blk_issue_q[f])
+                        assert (!gone_q[pred_q[f]]);
+                end
 `endif
 endmodule

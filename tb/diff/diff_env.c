@@ -231,6 +231,13 @@ void env_fini(env_t *e)
         env_quiesce(e);
         tm_stats_t st;
         tm_stats(e->sim, &st);
+        /* every downstream access belonged to a transaction that could make it */
+        if (st.dn_orphans) {
+            char b[160];
+            snprintf(b, sizeof b, "%" PRIu64 " downstream accesses no transaction could own "
+                     "(the last at 0x%" PRIx64 ")", st.dn_orphans, st.dn_orphan_addr);
+            mismatch(e, e->ntxn, b);
+        }
         if (e->cov) {
             if (st.peak_rd > e->cov->peak_bus[0])
                 e->cov->peak_bus[0] = st.peak_rd;
@@ -884,6 +891,18 @@ static bool may_record(const txn_rec_t *t)
     return false;
 }
 
+/* The downstream addresses the predictions allow (none: a fault or an abort): the
+ * traffic master attributes downstream accesses with them, so an abort between two
+ * forwarded transactions of one ID does not shift the attribution. */
+static unsigned dn_expect(const txn_rec_t *t, uint64_t addr[2])
+{
+    unsigned ok = 0;
+    for (unsigned i = 0; i < t->nalt; i++)
+        if (t->alt[i].outcome == SMMU_MODEL_OK)
+            addr[ok++] = t->alt[i].pa;
+    return ok;
+}
+
 static uint64_t issue(env_t *e, const dtxn_t *x, bool wait)
 {
     if (env_stopped(e))
@@ -950,6 +969,8 @@ static uint64_t issue(env_t *e, const dtxn_t *x, bool wait)
     tt.nosnoop = x->nosnoop;
     tt.ssv = x->ssv;
     tt.tag = t->no;
+    tt.expect_dn_n = (uint8_t)dn_expect(t, tt.expect_dn_addr);
+    tt.expect_dn = tt.expect_dn_n ? TM_DN_AT : TM_DN_NONE;
     uint64_t wbuf[8];
     if (x->write) {
         for (unsigned i = 0; i < x->len / 8 && i < 8; i++)
@@ -1298,6 +1319,9 @@ void env_race_changed(env_t *e)
         bool had = may_record(t);
         predict(e, &t->x, false, &t->alt[1]);
         t->nalt = 2;
+        uint64_t at[2];
+        unsigned n = dn_expect(t, at);
+        tm_expect_dn(e->sim, t->handle, n ? TM_DN_AT : TM_DN_NONE, n, at);
         t->old_mask = 1;
         t->forbid_mask = 0;
         t->race = e->race.no;

@@ -352,7 +352,8 @@ int main(int argc, char **argv)
         uint64_t n, m, fm;
         cov_t cov;
         memset(&cov, 0, sizeof cov);
-        run_seed(lo, count, &cov, NULL, 0, NULL, false, &n, &m, &fm);
+        /* traced already: a run that hangs aborts here and leaves the waves */
+        run_seed(lo, count, &cov, NULL, 0, trace, false, &n, &m, &fm);
         printf("seed %" PRIu64 ": %" PRIu64 " transactions, %" PRIu64 " mismatches%s\n", lo, n,
                m, m ? "" : " (the script covers the whole seed)");
         uint64_t stop = m ? fm : UINT64_MAX;

@@ -275,8 +275,20 @@ typedef struct {
      * must carry; expect_rdata: (len + 1) * 8 bytes the read must return. */
     int      expect_resp;
     const uint8_t *expect_rdata;
+    /* What the downstream side may see (optional): TM_DN_UNKNOWN; TM_DN_NONE (no
+     * downstream access); TM_DN_AT (at most one, at one of expect_dn_addr[0 ..
+     * expect_dn_n - 1]: a transaction whose outcome is one of a few, some of them
+     * faults, lists the addresses of the others). Downstream accesses are attributed to transactions by ID
+     * order; with these expectations an access is never attributed to a transaction
+     * that expects none or another address, so aborts between forwarded transactions of
+     * one ID do not shift the attribution, and an access no transaction can own is
+     * counted as an orphan (tm_stats_t.dn_orphans). */
+    uint8_t  expect_dn;
+    uint8_t  expect_dn_n;
+    uint64_t expect_dn_addr[2];
     uint64_t tag;      /* the test's own, returned in the result */
 } tm_txn_t;
+enum { TM_DN_UNKNOWN = 0, TM_DN_NONE = 1, TM_DN_AT = 2 };
 
 /* A default transaction: INCR, 64-bit beats, `len` beats - 1, expect nothing. */
 tm_txn_t tm_txn(bool write, uint32_t sid, uint64_t addr, unsigned beats);
@@ -313,6 +325,9 @@ void tm_get_config(const sim_t *s, tm_config_t *cfg);
 int tm_issue(sim_t *s, const tm_txn_t *t, void *rbuf);
 /* True when done; fills *out and releases the handle. */
 bool tm_poll(sim_t *s, int handle, tm_result_t *out);
+/* Change a live transaction's downstream expectation (tm_txn_t.expect_dn): a test that
+ * learns of more possible outcomes while it is in flight. False when it is done. */
+bool tm_expect_dn(sim_t *s, int handle, uint8_t kind, unsigned n, const uint64_t *addr);
 /* Steps the clock until the transaction is done (time-out: abort); releases the handle. */
 tm_result_t tm_wait(sim_t *s, int handle);
 /* Steps until every issued transaction is done (results stay for tm_poll). */
@@ -332,6 +347,9 @@ typedef struct {
                                      (address accepted, not done) per direction */
     uint64_t r_beats, w_beats;    /* data beats handed over */
     uint64_t violations;          /* with record_violations */
+    uint64_t dn_orphans;          /* downstream accesses no outstanding transaction of
+                                     their ID and direction could own */
+    uint64_t dn_orphan_addr;      /* the last one's address */
 } tm_stats_t;
 void tm_stats(const sim_t *s, tm_stats_t *out);
 void tm_stats_reset(sim_t *s);

@@ -351,7 +351,8 @@ void TrafficMaster::watchdog(uint64_t now)
 }
 
 /* The first downstream access of a direction with this ID belongs to the oldest
- * transaction of that ID whose address was accepted and which has none yet. */
+ * transaction of that ID whose address was accepted, which has none yet and whose
+ * expectations (tm_txn_t.expect_dn) allow it. */
 void TrafficMaster::on_dn_addr(const AxiAddr &a, bool write)
 {
     std::deque<int> &q = (write ? wr_out_ : rd_out_)[a.id & mask_bits(kIdW)];
@@ -359,14 +360,24 @@ void TrafficMaster::on_dn_addr(const AxiAddr &a, bool write)
     unsigned unattributed = 0;
     for (int h : q) {
         Txn &x = live_.at(h);
-        if (x.dn.seen)
+        if (x.dn.seen || x.t.expect_dn == TM_DN_NONE)
             continue;
+        if (x.t.expect_dn == TM_DN_AT) {
+            bool at = false;
+            for (unsigned k = 0; k < x.t.expect_dn_n && k < 2; k++)
+                at = at || a.addr == x.t.expect_dn_addr[k];
+            if (!at)
+                continue;
+        }
         unattributed++;
         if (!first)
             first = &x;
     }
-    if (!first)
+    if (!first) {
+        st.dn_orphans++;
+        st.dn_orphan_addr = a.addr;
         return;
+    }
     first->dn.seen = true;
     first->dn.addr = a.addr;
     first->dn.cache = (uint8_t)a.cache;
@@ -386,6 +397,19 @@ bool TrafficMaster::poll(int h, tm_result_t *out)
     if (out)
         *out = it->second;
     done_.erase(it);
+    return true;
+}
+
+bool TrafficMaster::expect_dn(int h, uint8_t kind, unsigned n, const uint64_t *addr)
+{
+    auto it = live_.find(h);
+    if (it == live_.end())
+        return false;
+    tm_txn_t &t = it->second.t;
+    t.expect_dn = kind;
+    t.expect_dn_n = (uint8_t)(n < 2 ? n : 2);
+    for (unsigned k = 0; k < t.expect_dn_n; k++)
+        t.expect_dn_addr[k] = addr[k];
     return true;
 }
 
@@ -475,6 +499,13 @@ int tm_issue(sim_t *s, const tm_txn_t *t, void *rbuf)
 bool tm_poll(sim_t *s, int handle, tm_result_t *out)
 {
     return s->tm.poll(handle, out);
+}
+
+bool tm_expect_dn(sim_t *s, int handle, uint8_t kind, unsigned n, const uint64_t *addr)
+{
+    if (kind == TM_DN_AT && (n == 0 || n > 2 || !addr))
+        simh::fatal(s, "tm_expect_dn: TM_DN_AT takes one or two addresses");
+    return s->tm.expect_dn(handle, kind, n, addr);
 }
 
 tm_result_t tm_wait(sim_t *s, int handle)

@@ -17,7 +17,7 @@ UNIT_HDRS    := tb/unit/unit_check.h $(wildcard rtl/*.vh rtl/gen/*.vh)
 define unit_build
 	@mkdir -p $(UNIT_DIR)/$(1)
 	$(call say,VERILATE,unit bench $(1))verilator $(UNIT_VFLAGS) $(UNIT_OPT) $(4) --top-module $(2) -Mdir $(UNIT_DIR)/$(1) -o $(2) \
-	    -CFLAGS "$(UNIT_CFLAGS) $(5)" -LDFLAGS "$(UNIT_SAN)" rtl/$(2).v $(CURDIR)/$(3) >$(UNIT_DIR)/$(1)/build.log 2>&1 \
+	    -CFLAGS "$(UNIT_CFLAGS) $(5)" -LDFLAGS "$(UNIT_SAN)" $(firstword $(wildcard rtl/$(2).v rtl/*/$(2).v)) $(CURDIR)/$(3) >$(UNIT_DIR)/$(1)/build.log 2>&1 \
 	    || { cat $(UNIT_DIR)/$(1)/build.log; exit 1; }
 endef
 
@@ -79,3 +79,11 @@ $(UNIT_DIR)/bypass_attr/smmu_bypass_attr: rtl/smmu_bypass_attr.v tb/unit/tb_bypa
 	$(call unit_build,bypass_attr,smmu_bypass_attr,tb/unit/tb_bypass_attr.cpp,,)
 UNIT_BINS += $(UNIT_DIR)/bypass_attr/smmu_bypass_attr
 unit-tests: $(UNIT_DIR)/bypass_attr/smmu_bypass_attr
+
+# smmu_txn_order: the client port's slots and AXI ordering per ID, randomized against a
+# reference (tb/unit/txn_order_test.cpp); few slots and IDs make long same-ID chains and
+# slot reuse.
+$(UNIT_DIR)/txn_order/smmu_txn_order: rtl/up_if/smmu_txn_order.v tb/unit/txn_order_test.cpp $(UNIT_HDRS)
+	$(call unit_build,txn_order,smmu_txn_order,tb/unit/txn_order_test.cpp,-GN=16 -GIW=4 -GID_W=2,-DBENCH_N=16 -DBENCH_IDS=4)
+UNIT_BINS += $(UNIT_DIR)/txn_order/smmu_txn_order
+unit-tests: $(UNIT_DIR)/txn_order/smmu_txn_order
