@@ -68,7 +68,7 @@ module smmu_cmdq #(
     reg [2:0]    state;
     reg [IW-1:0] rd;          // CONS.RD
     reg [6:0]    err;         // CONS.ERR
-    reg          err_wait;    // error signalled, GERROR.CMDQ_ERR not yet seen active
+    reg          err_wait;    // error signalled, GERROR.CMDQ_ERR not yet updated
     reg [63:0]   dw0, dw1;
     reg          beat;
     reg          fetch_err;
@@ -150,7 +150,12 @@ module smmu_cmdq #(
             gerr_req     <= 1'b0;
             irq_pend     <= 1'b0;
             irq_cmd_sync <= irq_pend;
-            if (err_active) err_wait <= 1'b0;
+            // err_wait only bridges the two edges until GERROR has taken the request
+            // (gerr_req registered, then GERROR registered in smmu_regs); from then on the
+            // architected state alone decides (7.5). Waiting for err_active instead could
+            // wait forever: a GERRORN write on the edge GERROR toggles leaves the error
+            // inactive, and an inactive error means commands are processed (4.1.2).
+            if (gerr_req) err_wait <= 1'b0;
             if (cons_we) begin
                 rd  <= cons_wdata[SMMU_CMDQ_CONS_RD_LSB +: IW];
                 err <= cons_wdata[SMMU_CMDQ_CONS_ERR_LSB +: SMMU_CMDQ_CONS_ERR_W];
