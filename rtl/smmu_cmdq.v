@@ -6,18 +6,23 @@
 //
 // Hand-over:
 //   PREFETCH_*, CFGI_*, TLBI_*: inv_valid/inv_ready/inv_cmd ({dw1, dw0}); held until
-//     ready; ready means the receiver (TLB/config cache, issue 3) has taken it.
+//     ready; ready means the receivers (smmu_tlb, smmu_cfg) have taken it.
 //   CMD_SYNC: sync_valid is held until sync_ready (every earlier command's effect is
 //     complete, no transaction that used old state is in flight, every event of an
 //     earlier terminated transaction is in the event queue or dropped). Then CONS passes
 //     the CMD_SYNC, and the cycle after CONS is visible, irq_cmd_sync pulses if CS = IRQ
 //     (CMD_SYNC's interrupt is not gated by IRQ_CTRL; CS = SEV acts as CS = NONE since
 //     IDR0.SEV = 0).
-// Errors (4.1.3, 7.1): unknown opcode, CMD_SYNC.CS = 3, or a range TLBI with TG != 0 and
-// NUM = SCALE = TTL = 0 -> CERROR_ILL; an error response on the fetch -> CERROR_ABT.
+// Errors (4.1.3, 7.1) -> CERROR_ILL: a Reserved or unimplemented opcode; CMD_SYNC.CS = 3;
+// SSec = 1 on a CFGI_* or PREFETCH_* (this is the Non-secure queue, 4.1.6); a range TLBI
+// (TG != 0) with NUM = SCALE = 0 and TTL = 0, where TTL = 0b01 with TG = 16 KB counts as 0
+// (IDR5.DS = 0, 4.4.1.1). TG naming a granule IDR5 does not report is not illegal: only
+// entries of that granule need go, there are none, and the TLB over-invalidates the
+// range instead (docs/subset.md). An error response on the fetch -> CERROR_ABT.
 // CONS.RD stays on the failing command, CONS.ERR is written, gerr_req pulses
-// (GERROR.CMDQ_ERR), and nothing is fetched until CMDQ_ERR is no longer active; then
-// the entry at CONS is fetched again (software may have fixed it or moved PROD).
+// (GERROR.CMDQ_ERR), and nothing is fetched while CMDQ_ERR is active (7.5). The wait
+// for GERROR to take the request is two edges and no longer; then the entry at CONS is
+// fetched again once the error is inactive (software may have fixed it or moved PROD).
 // CMDQEN = 0: a fetch in flight is drained and its command dropped (CONS unchanged); a
 // command already handed over (inv/sync) completes; then the ack falls.
 module smmu_cmdq #(
@@ -61,6 +66,7 @@ module smmu_cmdq #(
     `include "smmu_regs.vh"
 
     localparam IW = CMDQS + 1;             // index + wrap bit
+    localparam IDR5_DS = 1'b0;             // no 52-bit addresses with 4K/16K granules
 
     localparam [2:0] S_IDLE = 3'd0, S_REQ = 3'd1, S_DATA = 3'd2, S_EXEC = 3'd3,
                      S_INV = 3'd4, S_SYNC = 3'd5;
@@ -99,15 +105,23 @@ module smmu_cmdq #(
     wire [1:0] cs    = dw0[CMD_CS_LSB +: CMD_CS_W];
     wire [127:0] cmd = {dw1, dw0};
     wire [1:0] tg    = cmd[CMD_TG_LSB +: CMD_TG_W];
+    wire [1:0] ttl   = cmd[CMD_TTL_LSB +: CMD_TTL_W];
+    // IDR5.DS = 0: with TG = 16 KB, TTL = 0b01 is Reserved and read as 0b00 (4.4.1.1)
+    wire [1:0] ttl_eff = (tg == 2'd2 && ttl == 2'd1 && !IDR5_DS) ? 2'd0 : ttl;
+    // TG != 0 with NUM = SCALE = 0 and an effective TTL of 0 is Reserved: CERROR_ILL
     wire range_bad   = (tg != 2'd0) && (cmd[CMD_NUM_LSB +: CMD_NUM_W] == 0) &&
-                       (cmd[CMD_SCALE_LSB +: CMD_SCALE_W] == 0) &&
-                       (cmd[CMD_TTL_LSB +: CMD_TTL_W] == 2'd0);
-    reg is_inv, is_range;
+                       (cmd[CMD_SCALE_LSB +: CMD_SCALE_W] == 0) && (ttl_eff == 2'd0);
+    wire ssec        = dw0[CMD_SSEC_LSB];
+    reg is_inv, is_range, has_ssec;
     always @* begin
         is_range = 1'b0;
+        has_ssec = 1'b0;
         case (opc)
             CMD_OP_PREFETCH_CONFIG, CMD_OP_PREFETCH_ADDR, CMD_OP_CFGI_STE,
-            CMD_OP_CFGI_STE_RANGE, CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL,
+            CMD_OP_CFGI_STE_RANGE, CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL: begin
+                is_inv   = 1'b1;
+                has_ssec = 1'b1;
+            end
             CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_ASID, CMD_OP_TLBI_EL2_ALL,
             CMD_OP_TLBI_EL2_ASID, CMD_OP_TLBI_S12_VMALL, CMD_OP_TLBI_NSNH_ALL:
                 is_inv = 1'b1;
@@ -181,7 +195,7 @@ module smmu_cmdq #(
                     if (!en) begin
                         state <= S_IDLE;                 // abandoned, CONS unchanged
                     end else if (fetch_err || (!is_inv && !(is_sync && cs != 2'd3)) ||
-                                 (is_range && range_bad)) begin
+                                 (is_range && range_bad) || (has_ssec && ssec)) begin
                         err      <= fetch_err ? CERROR_ABT[6:0] : CERROR_ILL[6:0];
                         gerr_req <= 1'b1;
                         err_wait <= 1'b1;
