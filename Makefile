@@ -13,6 +13,9 @@
 #                            other FWB/COHACC builds (fwb0-coh1, fwb1-coh0, fwb0-coh0), each
 #                            in $(BUILD)/var/<variant>; `make variant-build VARIANT=fwb0-coh1`
 #                            builds one ($(BUILD)/var/<variant>/tests/smmu_var_tests)
+#   make formal              the formal proofs (formal/*.sby, properties in rtl/ under
+#                            `ifdef FORMAL`; docs/reliability.md); `make formal-mutants`
+#                            shows each property group catching an injected bug
 #   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
 # Both `run` and `test` first run scripts/setup.sh, which installs what is missing.
@@ -49,7 +52,8 @@ HOST_CFLAGS   := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN)
 HOST_CXXFLAGS := -std=c++17 -Wall -Wextra -g -O1 $(SAN)
 HOST_LDFLAGS  := $(SAN)
 
-.PHONY: all run test check waves lint synth regs check-regs rv32 setup clean unit-list
+.PHONY: all run test check waves lint synth regs check-regs rv32 setup clean unit-list \
+        formal formal-mutants
 all: $(BUILD)/tests/smmu_tests $(BUILD)/demo/smmu_demo
 
 $(SETUP_DONE): scripts/setup.sh
@@ -158,6 +162,13 @@ lint: $(SETUP_DONE)
 
 synth: $(SETUP_DONE)
 	@bash scripts/synth.sh
+
+# Formal proofs with SymbiYosys from the project's .venv (scripts/setup.sh installs it).
+formal: $(SETUP_DONE)
+	@BUILD=$(BUILD) .venv/bin/python3 scripts/formal.py
+
+formal-mutants: $(SETUP_DONE)
+	@BUILD=$(BUILD) .venv/bin/python3 scripts/formal.py --mutants
 
 unit-list:
 	@echo $(UNIT_BINS)

@@ -219,4 +219,120 @@ module smmu_cmdq #(
     end
 
     wire unused_ok = &{1'b0, base[63:PA_W], prod_reg, cons_wdata};
+
+`ifdef FORMAL
+    // ---------------- properties (make formal: formal/smmu_cmdq.sby) ----------------
+    // Environment: the Guards smmu_regs proves (CMDQ_BASE and CR1's queue fields stable
+    // while CMDQEN or its ACK is 1; CMDQ_CONS written only while both are 0); read data
+    // only for the read in flight, two beats, RLAST on the second (the arbiter routes by
+    // ID). Free: CMDQEN, CMDQ_PROD, GERROR.CMDQ_ERR's activity (err_active), inv_ready,
+    // sync_ready, the data. Proven (3.5, 4.1, 7.1, 7.5):
+    //   - the fetch request and the hand-over (inv_*, sync_valid) hold until taken;
+    //   - CMDQ_CONS.RD as software reads it has no bits above the wrap bit, and changes
+    //     only by a software write or by one entry (index + 1, the wrap bit toggling past
+    //     the last index) when a command is handed over;
+    //   - a fetch starts only with CMDQEN and its ACK set, CMDQ_ERR inactive and the
+    //     queue not empty (PROD.WR != CONS.RD, wrap included); CR0ACK.CMDQEN falls only
+    //     when nothing is in flight;
+    //   - CONS.ERR changes only by a software write or with the error request, then to
+    //     CERROR_ILL or CERROR_ABT, on the edge before GERROR can show the error, with
+    //     CONS.RD left on the command;
+    //   - the queue resumes: whenever CMDQ_ERR is inactive, the queue enabled and not
+    //     empty, a fetch starts within 2 cycles (bounded liveness; with err_active free,
+    //     this also covers a GERRORN write racing the SMMU's GERROR toggle);
+    //   - CMD_SYNC completes when sync_ready holds: CONS passes it on that edge, and the
+    //     CS = IRQ interrupt follows two edges later.
+    reg f_past = 1'b0, f_rst_q = 1'b0;
+    always @(posedge clk) begin
+        f_past  <= 1'b1;
+        f_rst_q <= rst_n;
+    end
+    always @* if (!f_past) assume(!rst_n);
+    wire f_run = f_past && f_rst_q && rst_n;
+
+    // environment
+    reg       f_rd_out = 1'b0;        // read request accepted, RLAST not yet seen
+    reg       f_rd_beat = 1'b0;       // beats of it seen
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_rd_out <= 1'b0; f_rd_beat <= 1'b0;
+        end else if (rd_req_valid && rd_req_ready) begin
+            f_rd_out <= 1'b1; f_rd_beat <= 1'b0;
+        end else if (rd_valid) begin
+            f_rd_beat <= 1'b1;
+            if (rd_last) f_rd_out <= 1'b0;
+        end
+    always @* begin
+        if (rd_valid) assume(f_rd_out && rd_last == f_rd_beat);
+        if (cons_we)  assume(!en && !en_ack);
+    end
+    always @(posedge clk) if (f_past && $past(en || en_ack))
+        assume($stable(base) && $stable(queue_ic) && $stable(queue_oc));
+
+    // the queue as software sees it: size 2^lg, RD/WR = index and the wrap bit above it
+    wire [4:0]  f_lg    = (base[SMMU_CMDQ_BASE_LOG2SIZE_LSB +: 5] > CMDQS) ? CMDQS[4:0] :
+                          base[SMMU_CMDQ_BASE_LOG2SIZE_LSB +: 5];
+    wire [31:0] f_qm    = (32'd2 << f_lg) - 32'd1;                   // index and wrap
+    wire [31:0] f_rd    = (cons >> SMMU_CMDQ_CONS_RD_LSB) & ((32'd1 << 20) - 32'd1);
+    wire [31:0] f_wr    = (prod_reg >> SMMU_CMDQ_PROD_WR_LSB) & f_qm;
+    wire        f_empty = (f_rd & f_qm) == f_wr;
+    wire [6:0]  f_err   = cons[SMMU_CMDQ_CONS_ERR_LSB +: 7];
+    wire        f_hand  = (inv_valid && inv_ready) || (sync_valid && sync_ready);
+
+    // invariants
+    always @* if (rst_n) begin
+        assert(state <= S_SYNC);
+        assert((f_rd & ~f_qm) == 32'd0);
+        if (state != S_IDLE) assert(en_ack);
+        assert(err_wait == gerr_req);
+        if (err_wait) assert(state == S_IDLE);
+        assert(f_rd_out == (state == S_DATA));
+        if (state == S_DATA) assert(beat == f_rd_beat);
+        if (irq_pend) assert(state == S_IDLE);
+    end
+
+    always @(posedge clk) if (f_run) begin
+        // hold until taken
+        if ($past(rd_req_valid && !rd_req_ready))
+            assert(rd_req_valid && $stable(rd_req_addr) && $stable(rd_req_len) &&
+                   $stable(rd_req_cache));
+        if ($past(inv_valid && !inv_ready)) assert(inv_valid && $stable(inv_cmd));
+        if ($past(sync_valid && !sync_ready)) assert(sync_valid);
+        // CONS.RD
+        if (!$past(cons_we) && $stable(base)) begin
+            if ($past(f_hand)) assert(f_rd == (($past(f_rd) + 32'd1) & f_qm));
+            else               assert(f_rd == $past(f_rd));
+        end
+        // fetch only when permitted
+        if (rd_req_valid && !$past(rd_req_valid))
+            assert($past(en && en_ack && !err_active && !f_empty));
+        if ($past(en_ack) && !en_ack) assert($past(state == S_IDLE));
+        // CONS.ERR
+        if (!$past(cons_we) && f_err != $past(f_err))
+            assert(gerr_req);
+        if (gerr_req)
+            assert((f_err == CERROR_ILL[6:0] || f_err == CERROR_ABT[6:0]) &&
+                   f_rd == $past(f_rd) && !$past(f_hand));
+        // CMD_SYNC with sync_ready: done on that edge
+        if ($past(sync_valid && sync_ready)) assert(!sync_valid);
+    end
+
+    // the queue resumes (bounded liveness)
+    reg [2:0] f_stall = 3'd0;
+    always @(posedge clk)
+        if (!rst_n || !(state == S_IDLE && en && en_ack && !err_active && !f_empty && !cons_we))
+            f_stall <= 3'd0;
+        else if (f_stall != 3'd7)
+            f_stall <= f_stall + 3'd1;
+    always @* if (rst_n) assert(f_stall <= 3'd2);   // 2 = the one cycle of err_wait + decision
+
+    // the CMD_SYNC interrupt: two edges after CONS passed a CMD_SYNC with CS = IRQ
+    reg [1:0] f_irq_sh = 2'd0;
+    always @(posedge clk)
+        f_irq_sh <= !rst_n ? 2'd0 : {f_irq_sh[0], sync_valid && sync_ready && cs == 2'd1};
+    always @(posedge clk) if (f_run) begin
+        assert(irq_cmd_sync == f_irq_sh[1]);
+        assert(irq_pend == f_irq_sh[0]);
+    end
+`endif
 endmodule

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every check, each counted as a test, then one line `N passed, N failed`.
 #   - generated register files are current
-#   - Verilator lint -Wall, Yosys synthesis (every module)
+#   - Verilator lint -Wall, Yosys synthesis (every module), the formal proofs
 #   - the driver builds freestanding for rv32im
 #   - every harness/driver test against the RTL, each in its own process (so a model
 #     that aborts on a hang fails that test only)
@@ -69,6 +69,9 @@ fi
 stage regs-current python3 scripts/regtool.py --check
 stage lint bash scripts/lint.sh
 stage synth bash scripts/synth.sh
+# formal proofs of the queue, arbiter, register and TLB properties (docs/reliability.md)
+stage formal $MAKE --no-print-directory formal
+grep -h -E "^formal" "$BUILD/logs/formal.log" | sed 's/^/     /'
 stage rv32-driver-build $MAKE --no-print-directory rv32
 # the SoC: lint, generic synthesis, and the unchanged driver's self-test on PicoRV32
 stage soc-lint  $MAKE --no-print-directory soc-lint
