@@ -242,13 +242,7 @@ module smmu_cmdq #(
     //     this also covers a GERRORN write racing the SMMU's GERROR toggle);
     //   - CMD_SYNC completes when sync_ready holds: CONS passes it on that edge, and the
     //     CS = IRQ interrupt follows two edges later.
-    reg f_past = 1'b0, f_rst_q = 1'b0;
-    always @(posedge clk) begin
-        f_past  <= 1'b1;
-        f_rst_q <= rst_n;
-    end
-    always @* if (!f_past) assume(!rst_n);
-    wire f_run = f_past && f_rst_q && rst_n;
+    `include "smmu_formal.vh"
 
     // environment
     reg       f_rd_out = 1'b0;        // read request accepted, RLAST not yet seen

@@ -167,13 +167,7 @@ module smmu_eventq #(
     //     full while enabled and no overflow is present (OVFLG = OVACKFLG); never else,
     //     except by a software write;
     //   - the event interrupt follows a record written into an empty queue, IRQEN acked.
-    reg f_past = 1'b0, f_rst_q = 1'b0;
-    always @(posedge clk) begin
-        f_past  <= 1'b1;
-        f_rst_q <= rst_n;
-    end
-    always @* if (!f_past) assume(!rst_n);
-    wire f_run = f_past && f_rst_q && rst_n;
+    `include "smmu_formal.vh"
 
     // environment
     reg       f_aw_done = 1'b0;    // AW of the current burst handshaken

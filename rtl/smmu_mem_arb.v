@@ -259,13 +259,7 @@ module smmu_mem_arb #(
     // runs more than one burst ahead of or behind AW, and a W beat is presented only for a
     // granted AW (W order = AW order); round-robin grants a waiting client within NR
     // (reads) / NW (writes) grants.
-    reg f_past = 1'b0, f_rst_q = 1'b0;
-    always @(posedge clk) begin
-        f_past  <= 1'b1;
-        f_rst_q <= rst_n;
-    end
-    always @* if (!f_past) assume(!rst_n);
-    wire f_run = f_past && f_rst_q && rst_n;    // this edge and the last out of reset
+    `include "smmu_formal.vh"
 
     // Round-robin distance: grants that may go before client i, from the last grant
     // (one-hot; none yet = before client 0) up to and including i

@@ -389,13 +389,7 @@ module smmu_regs #(
     // The Guards the queue blocks rely on (their proofs assume them): CMDQ_BASE, CR1's
     // queue fields and the CMDQ_CONS write only change while CMDQEN and its ACK are 0,
     // EVENTQ_BASE and the EVENTQ_PROD write only while EVENTQEN and its ACK are 0.
-    reg f_past = 1'b0, f_rst_q = 1'b0;
-    always @(posedge clk) begin
-        f_past  <= 1'b1;
-        f_rst_q <= rst_n;
-    end
-    always @* if (!f_past) assume(!rst_n);
-    wire f_run = f_past && f_rst_q && rst_n;
+    `include "smmu_formal.vh"
 
     // requests and responses, counted modulo 4
     reg [1:0] f_aw = 2'd0, f_w = 2'd0, f_b = 2'd0, f_ar = 2'd0, f_r = 2'd0;

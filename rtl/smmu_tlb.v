@@ -267,9 +267,7 @@ module smmu_tlb #(
     // on it, 3.21.1), whatever is looked up, filled, invalidated or flushed. The
     // inductive invariant behind it: no two valid entries could match one lookup (same
     // world, stages, VMID where compared, an ASID both could match, overlapping pages).
-    reg f_past = 1'b0;
-    always @(posedge clk) f_past <= 1'b1;
-    always @* if (!f_past) assume(!rst_n);
+    `include "smmu_formal.vh"
 
     // Any two entries (chosen freely, fixed for the run): the pairwise invariant is
     // inductive for the pair alone (a fill writes one of them and drops the other if
