@@ -14,6 +14,9 @@
 #                            in $(BUILD)/var/<variant>; `make variant-build VARIANT=fwb0-coh1`
 #                            builds one ($(BUILD)/var/<variant>/tests/smmu_var_tests)
 #   make drv-unit | fuzz-long    the driver's host-only unit tests / long fuzz runs (docs/driver.md)
+#   make formal              the formal proofs (formal/*.sby, properties in rtl/ under
+#                            `ifdef FORMAL`; docs/reliability.md); `make formal-mutants`
+#                            shows each property group catching an injected bug
 #   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
 # Each target first runs scripts/setup.sh for what it needs (a set-up group), which
@@ -31,7 +34,7 @@ PYTHON     ?= $(firstword $(wildcard /usr/bin/python3) python3)
 # group G lists $(call setup_for,G) as an order-only prerequisite, then runs $(VENV_PY).
 setup_for   = $(BUILD)/.setup-$(1)
 SETUP_DONE := $(call setup_for,sim)
-SETUP_VENV_GROUPS := venv soc fpga plot fusesoc test
+SETUP_VENV_GROUPS := venv soc fpga plot fusesoc formal test
 
 # Quiet builds: one line per step, "[k/N] TAG file" (scripts/step.sh), N counted by a dry
 # run of the same goals; V=1 prints every command in full instead. A recipe line starts
@@ -82,7 +85,8 @@ HOST_CFLAGS   := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN)
 HOST_CXXFLAGS := -std=c++17 -Wall -Wextra -g -O1 $(SAN)
 HOST_LDFLAGS  := $(SAN)
 
-.PHONY: all run test check waves lint synth regs check-regs rv32 setup clean unit-list
+.PHONY: all run test check waves lint synth regs check-regs rv32 setup clean unit-list \
+        formal formal-mutants
 all: $(BUILD)/tests/smmu_tests $(BUILD)/demo/smmu_demo
 
 $(BUILD)/.setup-%: scripts/setup.sh
@@ -207,6 +211,13 @@ lint: $(SETUP_DONE)
 
 synth: | $(call setup_for,synth)
 	@bash scripts/synth.sh
+
+# Formal proofs with SymbiYosys from the project's .venv (scripts/setup.sh installs it).
+formal: | $(call setup_for,formal)
+	@BUILD=$(BUILD) VENV=$(VENV) $(VENV_PY) scripts/formal.py
+
+formal-mutants: | $(call setup_for,formal)
+	@BUILD=$(BUILD) VENV=$(VENV) $(VENV_PY) scripts/formal.py --mutants
 
 unit-list:
 	@echo $(UNIT_BINS)

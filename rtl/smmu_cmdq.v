@@ -6,18 +6,23 @@
 //
 // Hand-over:
 //   PREFETCH_*, CFGI_*, TLBI_*: inv_valid/inv_ready/inv_cmd ({dw1, dw0}); held until
-//     ready; ready means the receiver (TLB/config cache) has taken it.
+//     ready; ready means the receivers (smmu_tlb, smmu_cfg) have taken it.
 //   CMD_SYNC: sync_valid is held until sync_ready (every earlier command's effect is
 //     complete, no transaction that used old state is in flight, every event of an
 //     earlier terminated transaction is in the event queue or dropped). Then CONS passes
 //     the CMD_SYNC, and the cycle after CONS is visible, irq_cmd_sync pulses if CS = IRQ
 //     (CMD_SYNC's interrupt is not gated by IRQ_CTRL; CS = SEV acts as CS = NONE since
 //     IDR0.SEV = 0).
-// Errors (4.1.3, 7.1): unknown opcode, CMD_SYNC.CS = 3, or a range TLBI with TG != 0 and
-// NUM = SCALE = TTL = 0 -> CERROR_ILL; an error response on the fetch -> CERROR_ABT.
+// Errors (4.1.3, 7.1) -> CERROR_ILL: a Reserved or unimplemented opcode; CMD_SYNC.CS = 3;
+// SSec = 1 on a CFGI_* or PREFETCH_* (this is the Non-secure queue, 4.1.6); a range TLBI
+// (TG != 0) with NUM = SCALE = 0 and TTL = 0, where TTL = 0b01 with TG = 16 KB counts as 0
+// (IDR5.DS = 0, 4.4.1.1). TG naming a granule IDR5 does not report is not illegal: only
+// entries of that granule need go, there are none, and the TLB over-invalidates the
+// range instead (docs/subset.md). An error response on the fetch -> CERROR_ABT.
 // CONS.RD stays on the failing command, CONS.ERR is written, gerr_req pulses
-// (GERROR.CMDQ_ERR), and nothing is fetched until CMDQ_ERR is no longer active; then
-// the entry at CONS is fetched again (software may have fixed it or moved PROD).
+// (GERROR.CMDQ_ERR), and nothing is fetched while CMDQ_ERR is active (7.5). The wait
+// for GERROR to take the request is two edges and no longer; then the entry at CONS is
+// fetched again once the error is inactive (software may have fixed it or moved PROD).
 // CMDQEN = 0: a fetch in flight is drained and its command dropped (CONS unchanged); a
 // command already handed over (inv/sync) completes; then the ack falls.
 module smmu_cmdq #(
@@ -64,6 +69,7 @@ module smmu_cmdq #(
     `include "smmu_amba.vh"
 
     localparam IW = CMDQS + 1;             // index + wrap bit
+    localparam IDR5_DS = 1'b0;             // no 52-bit addresses with 4K/16K granules
 
     localparam [2:0] S_IDLE = 3'd0, S_REQ = 3'd1, S_DATA = 3'd2, S_EXEC = 3'd3,
                      S_INV = 3'd4, S_SYNC = 3'd5;
@@ -71,7 +77,7 @@ module smmu_cmdq #(
     reg [2:0]    state;
     reg [IW-1:0] rd;          // CONS.RD
     reg [6:0]    err;         // CONS.ERR
-    reg          err_wait;    // error signalled, GERROR.CMDQ_ERR not yet seen active
+    reg          err_wait;    // error signalled, GERROR.CMDQ_ERR not yet updated
     reg [63:0]   dw0, dw1;
     reg          beat;
     reg          fetch_err;
@@ -104,15 +110,23 @@ module smmu_cmdq #(
     wire [1:0] cs    = dw0[CMD_CS_LSB +: CMD_CS_W];
     wire [127:0] cmd = {dw1, dw0};
     wire [1:0] tg    = cmd[CMD_TG_LSB +: CMD_TG_W];
+    wire [1:0] ttl   = cmd[CMD_TTL_LSB +: CMD_TTL_W];
+    // IDR5.DS = 0: with TG = 16 KB, TTL = 0b01 is Reserved and read as 0b00 (4.4.1.1)
+    wire [1:0] ttl_eff = (tg == 2'd2 && ttl == 2'd1 && !IDR5_DS) ? 2'd0 : ttl;
+    // TG != 0 with NUM = SCALE = 0 and an effective TTL of 0 is Reserved: CERROR_ILL
     wire range_bad   = (tg != 2'd0) && (cmd[CMD_NUM_LSB +: CMD_NUM_W] == 0) &&
-                       (cmd[CMD_SCALE_LSB +: CMD_SCALE_W] == 0) &&
-                       (cmd[CMD_TTL_LSB +: CMD_TTL_W] == 2'd0);
-    reg is_inv, is_range;
+                       (cmd[CMD_SCALE_LSB +: CMD_SCALE_W] == 0) && (ttl_eff == 2'd0);
+    wire ssec        = dw0[CMD_SSEC_LSB];
+    reg is_inv, is_range, has_ssec;
     always @* begin
         is_range = 1'b0;
+        has_ssec = 1'b0;
         case (opc)
             CMD_OP_PREFETCH_CONFIG, CMD_OP_PREFETCH_ADDR, CMD_OP_CFGI_STE,
-            CMD_OP_CFGI_STE_RANGE, CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL,
+            CMD_OP_CFGI_STE_RANGE, CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL: begin
+                is_inv   = 1'b1;
+                has_ssec = 1'b1;
+            end
             CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_ASID, CMD_OP_TLBI_EL2_ALL,
             CMD_OP_TLBI_EL2_ASID, CMD_OP_TLBI_S12_VMALL, CMD_OP_TLBI_NSNH_ALL:
                 is_inv = 1'b1;
@@ -155,7 +169,12 @@ module smmu_cmdq #(
             gerr_req     <= 1'b0;
             irq_pend     <= 1'b0;
             irq_cmd_sync <= irq_pend;
-            if (err_active) err_wait <= 1'b0;
+            // err_wait only bridges the two edges until GERROR has taken the request
+            // (gerr_req registered, then GERROR registered in smmu_regs); from then on the
+            // architected state alone decides (7.5). Waiting for err_active instead could
+            // wait forever: a GERRORN write on the edge GERROR toggles leaves the error
+            // inactive, and an inactive error means commands are processed (4.1.2).
+            if (gerr_req) err_wait <= 1'b0;
             if (cons_we) begin
                 rd  <= cons_wdata[SMMU_CMDQ_CONS_RD_LSB +: IW];
                 err <= cons_wdata[SMMU_CMDQ_CONS_ERR_LSB +: SMMU_CMDQ_CONS_ERR_W];
@@ -181,7 +200,7 @@ module smmu_cmdq #(
                     if (!en) begin
                         state <= S_IDLE;                 // abandoned, CONS unchanged
                     end else if (fetch_err || (!is_inv && !(is_sync && cs != 2'd3)) ||
-                                 (is_range && range_bad)) begin
+                                 (is_range && range_bad) || (has_ssec && ssec)) begin
                         err      <= fetch_err ? CERROR_ABT[6:0] : CERROR_ILL[6:0];
                         gerr_req <= 1'b1;
                         err_wait <= 1'b1;
@@ -205,4 +224,114 @@ module smmu_cmdq #(
     end
 
     wire unused_ok = &{1'b0, base[63:PA_W], prod_reg, cons_wdata};
+
+`ifdef FORMAL
+    // ---------------- properties (make formal: formal/smmu_cmdq.sby) ----------------
+    // Environment: the Guards smmu_regs proves (CMDQ_BASE and CR1's queue fields stable
+    // while CMDQEN or its ACK is 1; CMDQ_CONS written only while both are 0); read data
+    // only for the read in flight, two beats, RLAST on the second (the arbiter routes by
+    // ID). Free: CMDQEN, CMDQ_PROD, GERROR.CMDQ_ERR's activity (err_active), inv_ready,
+    // sync_ready, the data. Proven (3.5, 4.1, 7.1, 7.5):
+    //   - the fetch request and the hand-over (inv_*, sync_valid) hold until taken;
+    //   - CMDQ_CONS.RD as software reads it has no bits above the wrap bit, and changes
+    //     only by a software write or by one entry (index + 1, the wrap bit toggling past
+    //     the last index) when a command is handed over;
+    //   - a fetch starts only with CMDQEN and its ACK set, CMDQ_ERR inactive and the
+    //     queue not empty (PROD.WR != CONS.RD, wrap included); CR0ACK.CMDQEN falls only
+    //     when nothing is in flight;
+    //   - CONS.ERR changes only by a software write or with the error request, then to
+    //     CERROR_ILL or CERROR_ABT, on the edge before GERROR can show the error, with
+    //     CONS.RD left on the command;
+    //   - the queue resumes: whenever CMDQ_ERR is inactive, the queue enabled and not
+    //     empty, a fetch starts within 2 cycles (bounded liveness; with err_active free,
+    //     this also covers a GERRORN write racing the SMMU's GERROR toggle);
+    //   - CMD_SYNC completes when sync_ready holds: CONS passes it on that edge, and the
+    //     CS = IRQ interrupt follows two edges later.
+    `include "smmu_formal.vh"
+
+    // environment
+    reg       f_rd_out = 1'b0;        // read request accepted, RLAST not yet seen
+    reg       f_rd_beat = 1'b0;       // beats of it seen
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_rd_out <= 1'b0; f_rd_beat <= 1'b0;
+        end else if (rd_req_valid && rd_req_ready) begin
+            f_rd_out <= 1'b1; f_rd_beat <= 1'b0;
+        end else if (rd_valid) begin
+            f_rd_beat <= 1'b1;
+            if (rd_last) f_rd_out <= 1'b0;
+        end
+    always @* begin
+        if (rd_valid) assume(f_rd_out && rd_last == f_rd_beat);
+        if (cons_we)  assume(!en && !en_ack);
+    end
+    always @(posedge clk) if (f_past && $past(en || en_ack))
+        assume($stable(base) && $stable(queue_ic) && $stable(queue_oc));
+
+    // the queue as software sees it: size 2^lg, RD/WR = index and the wrap bit above it
+    wire [4:0]  f_lg    = (base[SMMU_CMDQ_BASE_LOG2SIZE_LSB +: 5] > CMDQS) ? CMDQS[4:0] :
+                          base[SMMU_CMDQ_BASE_LOG2SIZE_LSB +: 5];
+    wire [31:0] f_qm    = (32'd2 << f_lg) - 32'd1;                   // index and wrap
+    wire [31:0] f_rd    = (cons >> SMMU_CMDQ_CONS_RD_LSB) & ((32'd1 << 20) - 32'd1);
+    wire [31:0] f_wr    = (prod_reg >> SMMU_CMDQ_PROD_WR_LSB) & f_qm;
+    wire        f_empty = (f_rd & f_qm) == f_wr;
+    wire [6:0]  f_err   = cons[SMMU_CMDQ_CONS_ERR_LSB +: 7];
+    wire        f_hand  = (inv_valid && inv_ready) || (sync_valid && sync_ready);
+
+    // invariants
+    always @* if (rst_n) begin
+        assert(state <= S_SYNC);
+        assert((f_rd & ~f_qm) == 32'd0);
+        if (state != S_IDLE) assert(en_ack);
+        assert(err_wait == gerr_req);
+        if (err_wait) assert(state == S_IDLE);
+        assert(f_rd_out == (state == S_DATA));
+        if (state == S_DATA) assert(beat == f_rd_beat);
+        if (irq_pend) assert(state == S_IDLE);
+    end
+
+    always @(posedge clk) if (f_run) begin
+        // hold until taken
+        if ($past(rd_req_valid && !rd_req_ready))
+            assert(rd_req_valid && $stable(rd_req_addr) && $stable(rd_req_len) &&
+                   $stable(rd_req_cache));
+        if ($past(inv_valid && !inv_ready)) assert(inv_valid && $stable(inv_cmd));
+        if ($past(sync_valid && !sync_ready)) assert(sync_valid);
+        // CONS.RD
+        if (!$past(cons_we) && $stable(base)) begin
+            if ($past(f_hand)) assert(f_rd == (($past(f_rd) + 32'd1) & f_qm));
+            else               assert(f_rd == $past(f_rd));
+        end
+        // fetch only when permitted
+        if (rd_req_valid && !$past(rd_req_valid))
+            assert($past(en && en_ack && !err_active && !f_empty));
+        if ($past(en_ack) && !en_ack) assert($past(state == S_IDLE));
+        // CONS.ERR
+        if (!$past(cons_we) && f_err != $past(f_err))
+            assert(gerr_req);
+        if (gerr_req)
+            assert((f_err == CERROR_ILL[6:0] || f_err == CERROR_ABT[6:0]) &&
+                   f_rd == $past(f_rd) && !$past(f_hand));
+        // CMD_SYNC with sync_ready: done on that edge
+        if ($past(sync_valid && sync_ready)) assert(!sync_valid);
+    end
+
+    // the queue resumes (bounded liveness)
+    reg [2:0] f_stall = 3'd0;
+    always @(posedge clk)
+        if (!rst_n || !(state == S_IDLE && en && en_ack && !err_active && !f_empty && !cons_we))
+            f_stall <= 3'd0;
+        else if (f_stall != 3'd7)
+            f_stall <= f_stall + 3'd1;
+    always @* if (rst_n) assert(f_stall <= 3'd2);   // 2 = the one cycle of err_wait + decision
+
+    // the CMD_SYNC interrupt: two edges after CONS passed a CMD_SYNC with CS = IRQ
+    reg [1:0] f_irq_sh = 2'd0;
+    always @(posedge clk)
+        f_irq_sh <= !rst_n ? 2'd0 : {f_irq_sh[0], sync_valid && sync_ready && cs == 2'd1};
+    always @(posedge clk) if (f_run) begin
+        assert(irq_cmd_sync == f_irq_sh[1]);
+        assert(irq_pend == f_irq_sh[0]);
+    end
+`endif
 endmodule

@@ -153,4 +153,98 @@ module smmu_eventq #(
     end
 
     wire unused_ok = &{1'b0, base[63:PA_W], cons_reg};
+
+`ifdef FORMAL
+    // ---------------- properties (make formal: formal/smmu_eventq.sby) ----------------
+    // Environment: the Guards smmu_regs proves (EVENTQ_BASE and CR1's queue fields stable
+    // while EVENTQEN or its ACK is 1; EVENTQ_PROD written only while both are 0); a B
+    // response only for the burst written. Free: EVENTQEN, EVENTQ_CONS (RD and
+    // OVACKFLG), EVENTQ_ABT_ERR's activity, the records, every READY. Proven (3.5, 7.2,
+    // 7.4):
+    //   - AW and W hold VALID and payload until READY; every burst is AW then exactly 4
+    //     W beats with WLAST on the 4th, no W without its AW;
+    //   - PROD.WR (as software reads it: no bits above the wrap bit) changes only by a
+    //     software write or by one entry, index + 1 with the wrap bit toggling, after an
+    //     OKAY B response; an error response requests EVENTQ_ABT_ERR and leaves it;
+    //   - a record is written only while the queue is enabled, EVENTQ_ABT_ERR inactive
+    //     and the queue not full (PROD.WR index = CONS.RD index, wrap bits differing);
+    //   - OVFLG (7.4): toggles exactly when a record is discarded because the queue is
+    //     full while enabled and no overflow is present (OVFLG = OVACKFLG); never else,
+    //     except by a software write;
+    //   - the event interrupt follows a record written into an empty queue, IRQEN acked.
+    `include "smmu_formal.vh"
+
+    // environment
+    reg       f_aw_done = 1'b0;    // AW of the current burst handshaken
+    reg [2:0] f_beats = 3'd0;      // W beats of it
+    reg       f_b_due = 1'b0;      // WLAST sent, B not yet seen
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_aw_done <= 1'b0; f_beats <= 3'd0; f_b_due <= 1'b0;
+        end else begin
+            if (aw_valid && aw_ready) begin
+                f_aw_done <= 1'b1; f_beats <= 3'd0;
+            end
+            if (w_valid && w_ready) begin
+                f_beats <= f_beats + 3'd1;
+                if (w_last) begin
+                    f_aw_done <= 1'b0; f_b_due <= 1'b1;
+                end
+            end
+            if (b_valid) f_b_due <= 1'b0;
+        end
+    always @* begin
+        if (b_valid)  assume(f_b_due);
+        if (prod_we)  assume(!en && !en_ack);
+    end
+    always @(posedge clk) if (f_past && $past(en || en_ack))
+        assume($stable(base) && $stable(queue_ic) && $stable(queue_oc));
+
+    // the queue as software sees it
+    wire [4:0]  f_lg    = (base[SMMU_EVENTQ_BASE_LOG2SIZE_LSB +: 5] > EVENTQS) ? EVENTQS[4:0] :
+                          base[SMMU_EVENTQ_BASE_LOG2SIZE_LSB +: 5];
+    wire [31:0] f_im    = (32'd1 << f_lg) - 32'd1;                   // index
+    wire [31:0] f_qm    = (32'd2 << f_lg) - 32'd1;                   // index and wrap
+    wire [31:0] f_wr    = (prod >> SMMU_EVENTQ_PROD_WR_LSB) & ((32'd1 << 20) - 32'd1);
+    wire [31:0] f_rd    = (cons_reg >> SMMU_EVENTQ_CONS_RD_LSB) & f_qm;
+    wire        f_full  = (f_wr & f_im) == (f_rd & f_im) && (f_wr & ~f_im) != (f_rd & ~f_im);
+    wire        f_ovflg = prod[SMMU_EVENTQ_PROD_OVFLG_LSB];
+    wire        f_ovack = cons_reg[SMMU_EVENTQ_CONS_OVACKFLG_LSB];
+    wire        f_drop_full = state == S_DECIDE && en_ack && !abt_active && f_full;
+
+    // invariants
+    always @* if (rst_n) begin
+        assert(state <= S_B);
+        assert((f_wr & ~f_qm) == 32'd0);
+        assert(f_aw_done == (state == S_W));
+        assert(f_b_due == (state == S_B));
+        if (state == S_W) assert({1'b0, beat} == f_beats);
+        if (state != S_W) assert(f_beats == 3'd0 || f_beats == 3'd4);
+        if (state == S_AW || state == S_W || state == S_B) assert(en_ack);
+        if (w_valid) assert(f_aw_done && w_last == (f_beats == 3'd3));
+    end
+
+    always @(posedge clk) if (f_run) begin
+        if ($past(aw_valid && !aw_ready))
+            assert(aw_valid && $stable(aw_addr) && $stable(aw_len) && $stable(aw_cache));
+        if ($past(w_valid && !w_ready))
+            assert(w_valid && $stable(w_data) && $stable(w_last));
+        if ($past(aw_valid && aw_ready)) assert(aw_len == 8'd3);
+        // PROD.WR
+        if (!$past(prod_we) && $stable(base)) begin
+            if ($past(b_valid && !b_err)) assert(f_wr == (($past(f_wr) + 32'd1) & f_qm));
+            else                           assert(f_wr == $past(f_wr));
+        end
+        if (gerr_req) assert($past(b_valid && b_err));
+        // writes only when allowed
+        if (aw_valid && !$past(aw_valid))
+            assert($past(state == S_DECIDE && en_ack && !abt_active && !f_full));
+        // OVFLG (7.4)
+        if (!$past(prod_we))
+            assert((f_ovflg != $past(f_ovflg)) == $past(f_drop_full && f_ovflg == f_ovack));
+        // the interrupt
+        if (irq_eventq)
+            assert($past(b_valid && !b_err && irq_en) && $past(f_wr == f_rd));
+    end
+`endif
 endmodule

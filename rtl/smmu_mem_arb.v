@@ -269,4 +269,120 @@ module smmu_mem_arb #(
 
     wire unused_ok = &{1'b0, m_bresp[0], m_rresp[0],   // EXOKAY is never asked for
                        ar_pick[31:NR], aw_pick[31:NW]};  // zero: no requester there
+
+`ifdef FORMAL
+    // ---------------- properties (make formal: formal/smmu_mem_arb.sby) ----------------
+    // Environment: the client contract above (a request, and W data of the owning writer,
+    // held stable until taken); the interconnect's READYs are free. Proven: AXI VALID
+    // stays up and the payload is stable until READY on AR, AW and W; a grant goes to a
+    // requester, one at a time, and carries that requester's payload with its ID; W never
+    // runs more than one burst ahead of or behind AW, and a W beat is presented only for a
+    // granted AW (W order = AW order); round-robin grants a waiting client within NR
+    // (reads) / NW (writes) grants.
+    `include "smmu_formal.vh"
+
+    // Round-robin distance: grants that may go before client i, from the last grant
+    // (one-hot; none yet = before client 0) up to and including i
+    function integer f_dist(input [31:0] last_oh, input integer i, input integer n);
+        integer k, p;
+        begin
+            p = -1;
+            for (k = 0; k < 32; k = k + 1)
+                if (k < n && last_oh[k]) p = k;
+            f_dist = (i > p) ? i - p : i - p + n;
+        end
+    endfunction
+
+    genvar fi;
+    generate
+        for (fi = 0; fi < NR; fi = fi + 1) begin : g_frd
+            always @(posedge clk) if (f_run && $past(rd_req_valid[fi] && !rd_req_ready[fi]))
+                assume(rd_req_valid[fi] && $stable(rd_req_addr[fi*PA_W +: PA_W]) &&
+                       $stable(rd_req_len[fi*8 +: 8]) && $stable(rd_req_cache[fi*4 +: 4]) &&
+                       $stable(rd_req_domain[fi*2 +: 2]));
+            // the grant carries the client's payload and its ID
+            always @(posedge clk) if (f_run && $past(rd_req_valid[fi] && rd_req_ready[fi]))
+                assert(m_arvalid && m_arid == fi && m_araddr == $past(rd_req_addr[fi*PA_W +: PA_W]) &&
+                       m_arlen == $past(rd_req_len[fi*8 +: 8]) &&
+                       m_arcache == $past(rd_req_cache[fi*4 +: 4]) &&
+                       m_ardomain == $past(rd_req_domain[fi*2 +: 2]));
+            // round-robin: while the output register takes a request every cycle it may
+            // offer, a waiting client is granted within NR offers
+            reg [3:0] f_ar_wait = 4'd0;
+            always @(posedge clk)
+                if (!rst_n || !rd_req_valid[fi] || rd_req_ready[fi]) f_ar_wait <= 4'd0;
+                else if (ar_load && f_ar_wait != 4'hf) f_ar_wait <= f_ar_wait + 4'd1;
+            always @* if (rst_n) begin
+                assert(f_ar_wait < NR);
+                assert(f_ar_wait + f_dist({{(32 - NR){1'b0}}, ar_last}, fi, NR) <= NR);
+            end
+        end
+        for (fi = 0; fi < NW; fi = fi + 1) begin : g_fwr
+            always @(posedge clk) if (f_run && $past(wr_req_valid[fi] && !wr_req_ready[fi]))
+                assume(wr_req_valid[fi] && $stable(wr_req_addr[fi*PA_W +: PA_W]) &&
+                       $stable(wr_req_len[fi*8 +: 8]) && $stable(wr_req_cache[fi*4 +: 4]) &&
+                       $stable(wr_req_domain[fi*2 +: 2]));
+            always @(posedge clk) if (f_run && $past(wr_dvalid[fi] && !wr_dready[fi]))
+                assume(wr_dvalid[fi] && $stable(wr_data[fi*64 +: 64]) && $stable(wr_dlast[fi]));
+            always @(posedge clk) if (f_run && $past(wr_req_valid[fi] && wr_req_ready[fi]))
+                assert(m_awvalid && m_awid == fi && m_awaddr == $past(wr_req_addr[fi*PA_W +: PA_W]) &&
+                       m_awlen == $past(wr_req_len[fi*8 +: 8]) &&
+                       m_awcache == $past(wr_req_cache[fi*4 +: 4]) &&
+                       m_awdomain == $past(wr_req_domain[fi*2 +: 2]));
+            reg [3:0] f_aw_wait = 4'd0;
+            always @(posedge clk)
+                if (!rst_n || !wr_req_valid[fi] || wr_req_ready[fi]) f_aw_wait <= 4'd0;
+                else if (aw_load && f_aw_wait != 4'hf) f_aw_wait <= f_aw_wait + 4'd1;
+            always @* if (rst_n) begin
+                assert(f_aw_wait < NW);
+                assert(f_aw_wait + f_dist({{(32 - NW){1'b0}}, aw_last}, fi, NW) <= NW);
+            end
+            // a writer's beats go out only while it owns W, and W is its data
+            always @* if (rst_n && wr_dready[fi]) assert(m_wvalid == wr_dvalid[fi] &&
+                                                         m_wdata == wr_data[fi*64 +: 64] &&
+                                                         m_wlast == wr_dlast[fi]);
+        end
+    endgenerate
+
+    // one grant at a time, only to a requester
+    always @* if (rst_n) begin
+        assert((rd_req_ready & ~rd_req_valid) == {NR{1'b0}});
+        assert((wr_req_ready & ~wr_req_valid) == {NW{1'b0}});
+        assert($onehot0(rd_req_ready) && $onehot0(wr_req_ready));
+        assert($onehot0(ar_last) && $onehot0(aw_last) && $onehot0(w_owner));
+    end
+
+    // AXI: VALID held and payload stable until READY (AR, AW, W)
+    always @(posedge clk) if (f_run) begin
+        if ($past(m_arvalid && !m_arready))
+            assert(m_arvalid && $stable(m_arid) && $stable(m_araddr) && $stable(m_arlen) &&
+                   $stable(m_arsize) && $stable(m_arburst) && $stable(m_arcache) &&
+                   $stable(m_arprot) && $stable(m_ardomain));
+        if ($past(m_awvalid && !m_awready))
+            assert(m_awvalid && $stable(m_awid) && $stable(m_awaddr) && $stable(m_awlen) &&
+                   $stable(m_awsize) && $stable(m_awburst) && $stable(m_awcache) &&
+                   $stable(m_awprot) && $stable(m_awdomain));
+        if ($past(m_wvalid && !m_wready))
+            assert(m_wvalid && $stable(m_wdata) && $stable(m_wstrb) && $stable(m_wlast));
+    end
+
+    // W against AW: bursts granted (AW loaded), AW handshakes and WLAST handshakes
+    reg [2:0] f_aw_gnt = 3'd0, f_aw_hs = 3'd0, f_w_end = 3'd0;
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_aw_gnt <= 3'd0; f_aw_hs <= 3'd0; f_w_end <= 3'd0;
+        end else begin
+            if (aw_load && aw_gnt != {NW{1'b0}}) f_aw_gnt <= f_aw_gnt + 3'd1;
+            if (m_awvalid && m_awready)          f_aw_hs  <= f_aw_hs + 3'd1;
+            if (w_done)                          f_w_end  <= f_w_end + 3'd1;
+        end
+    wire [2:0] f_w_ahead = f_w_end - f_aw_hs;    // W bursts done before their AW handshake
+    wire [2:0] f_w_owed  = f_aw_gnt - f_w_end;   // granted bursts whose W is not done
+    always @* if (rst_n) begin
+        assert(f_w_ahead == 3'd0 || f_w_ahead == 3'd1 || f_w_ahead == 3'd7);
+        assert(f_w_owed == {2'd0, w_busy});                 // W owner = the owed burst
+        assert(f_aw_gnt - f_aw_hs == {2'd0, m_awvalid});   // AW output register
+        if (m_wvalid) assert(f_w_owed == 3'd1);            // no W without a granted AW
+    end
+`endif
 endmodule

@@ -376,4 +376,68 @@ module smmu_regs #(
     wire unused_ok = &{1'b0, s_reg_awprot, s_reg_arprot, s_reg_awaddr[2:0],
                        s_reg_araddr[2:0]};
     `undef SMMU_WD
+
+`ifdef FORMAL
+    // ---------------- properties (make formal: formal/smmu_regs.sby) ----------------
+    // No environment assumptions: the AXI4-Lite master and the request inputs are free.
+    // Proven: B and R hold VALID and payload until READY; a response only answers a
+    // request (AW and W accepted for B, AR for R; one outstanding per direction);
+    // GERROR/GERRORN (7.5, 6.3.19-20): the SMMU toggles a GERROR bit only on a request
+    // while that error is inactive, and such a request always activates it unless a
+    // GERRORN write lands on the same edge; GERRORN changes only by a write; RES0 bits
+    // stay 0; the GERROR interrupt only follows an activation with GERROR_IRQEN acked.
+    // The Guards the queue blocks rely on (their proofs assume them): CMDQ_BASE, CR1's
+    // queue fields and the CMDQ_CONS write only change while CMDQEN and its ACK are 0,
+    // EVENTQ_BASE and the EVENTQ_PROD write only while EVENTQEN and its ACK are 0.
+    `include "smmu_formal.vh"
+
+    // requests and responses, counted modulo 4
+    reg [1:0] f_aw = 2'd0, f_w = 2'd0, f_b = 2'd0, f_ar = 2'd0, f_r = 2'd0;
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_aw <= 2'd0; f_w <= 2'd0; f_b <= 2'd0; f_ar <= 2'd0; f_r <= 2'd0;
+        end else begin
+            if (s_reg_awvalid && s_reg_awready) f_aw <= f_aw + 2'd1;
+            if (s_reg_wvalid && s_reg_wready)   f_w  <= f_w + 2'd1;
+            if (s_reg_bvalid && s_reg_bready)   f_b  <= f_b + 2'd1;
+            if (s_reg_arvalid && s_reg_arready) f_ar <= f_ar + 2'd1;
+            if (s_reg_rvalid && s_reg_rready)   f_r  <= f_r + 2'd1;
+        end
+    always @* if (rst_n) begin
+        assert(!(b_pend && (aw_full || w_full)));            // held until B is taken
+        assert(f_aw - f_b == {1'b0, aw_full || b_pend});
+        assert(f_w - f_b == {1'b0, w_full || b_pend});
+        assert(f_ar - f_r == {1'b0, r_pend});
+        if (s_reg_bvalid) assert(f_aw - f_b == 2'd1 && f_w - f_b == 2'd1);
+        if (s_reg_rvalid) assert(f_ar - f_r == 2'd1);
+        assert((gerror & ~GERR_M) == 32'd0 && (gerrorn & ~GERR_M) == 32'd0);
+    end
+
+    wire [31:0] f_active = gerror ^ gerrorn;
+    always @(posedge clk) if (f_run) begin
+        if ($past(s_reg_bvalid && !s_reg_bready))
+            assert(s_reg_bvalid && $stable(s_reg_bresp));
+        if ($past(s_reg_rvalid && !s_reg_rready))
+            assert(s_reg_rvalid && $stable(s_reg_rdata) && $stable(s_reg_rresp));
+        // GERROR: only requests toggle it, never while the error is active
+        assert((($past(gerror) ^ gerror) & ~($past(gerror_req) & ~$past(f_active))) == 32'd0);
+        // a request on an inactive error activates it, unless GERRORN is written then
+        if (!$past(we_gerrorn))
+            assert((($past(gerror_req) & GERR_M & ~$past(f_active)) & ~f_active) == 32'd0);
+        // GERRORN: only a write changes it
+        if (!$past(we_gerrorn)) assert($stable(gerrorn));
+        // the interrupt follows an activation (other than MSI_GERROR_ABT_ERR), IRQEN acked
+        if (irq_gerror)
+            assert($past(irq_ctrlack[SMMU_IRQ_CTRLACK_GERROR_IRQEN_LSB]) &&
+                   ((($past(gerror) ^ gerror) & ~GERR_NOIRQ) != 32'd0));
+        // Guards
+        if ($past(g_cmdq)) assert($stable(cmdq_base) &&
+                                  $stable(cr1 & CR1_QUEUE_M));
+        if ($past(g_evtq)) assert($stable(eventq_base) && $stable(cr1 & CR1_QUEUE_M));
+    end
+    always @* if (rst_n) begin
+        if (cmdq_cons_we)   assert(!cr0[SMMU_CR0_CMDQEN_LSB] && !cmdq_en_ack);
+        if (eventq_prod_we) assert(!cr0[SMMU_CR0_EVENTQEN_LSB] && !eventq_en_ack);
+    end
+`endif
 endmodule

@@ -259,4 +259,37 @@ module smmu_tlb #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, inv_cmd};   // only the TLBI fields are read
     /* verilator lint_on UNUSEDSIGNAL */
+
+`ifdef FORMAL
+    // ---------------- properties (make formal: formal/smmu_tlb.sby) ----------------
+    // Self-contained (the module is to be replaced; this block moves with its idea).
+    // Every input is free. Proven: a lookup never hits two entries (IDR3.BBML = 2 relies
+    // on it, 3.21.1), whatever is looked up, filled, invalidated or flushed. The
+    // inductive invariant behind it: no two valid entries could match one lookup (same
+    // world, stages, VMID where compared, an ASID both could match, overlapping pages).
+    `include "smmu_formal.vh"
+
+    // Any two entries (chosen freely, fixed for the run): the pairwise invariant is
+    // inductive for the pair alone (a fill writes one of them and drops the other if
+    // it conflicts; invalidation and flush only clear), so proving it for an arbitrary
+    // pair proves it for all pairs, and with it that no two entries hit one lookup.
+    (* anyconst *) reg [IW-1:0] f_a;
+    (* anyconst *) reg [IW-1:0] f_b;
+    always @* assume(f_a < f_b && {{(32 - IW){1'b0}}, f_b} < N);
+    wire f_conflict = e_world[f_a] == e_world[f_b] && e_stages[f_a] == e_stages[f_b] &&
+                      (e_world[f_a] != W_EL1 || e_vmid[f_a] == e_vmid[f_b]) &&
+                      (e_glb[f_a] || e_glb[f_b] || e_asid[f_a] == e_asid[f_b]) &&
+                      ((e_page[f_a] ^ e_page[f_b]) & size_mask(e_size[f_a]) &
+                       size_mask(e_size[f_b])) == 44'd0;
+`ifndef SMMU_TLB_LEMMA
+    // task "invariant": the pairwise invariant holds in every reachable state
+    always @* if (f_past && rst_n) assert(!(e_v[f_a] && e_v[f_b] && f_conflict));
+`else
+    // task "lemma": in any state where it holds, no lookup hits both entries
+    always @* begin
+        assume(!(e_v[f_a] && e_v[f_b] && f_conflict));
+        assert(!(lk_m[f_a] && lk_m[f_b]));
+    end
+`endif
+`endif
 endmodule

