@@ -99,8 +99,7 @@ static int tlbi_addr(smmu_cmd_t *cmd, uint64_t addr, bool leaf, const smmu_tlbi_
             return cmd_bad(cmd);
         return 0;
     }
-    /* TG != 0 with NUM = SCALE = TTL = 0 is Reserved (CERROR_ILL). */
-    if (r->scale == 0u && r->num == 0u && r->ttl == 0u)
+    if (smmu_tlbi_range_reserved(r->tg, r->ttl, r->num, r->scale))
         return cmd_bad(cmd);
     DW_SET(CMD, TG, cmd->dw, r->tg);
     DW_SET(CMD, SCALE, cmd->dw, r->scale);

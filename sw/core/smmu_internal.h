@@ -112,6 +112,15 @@ static inline uint64_t *cmdq_slot(const smmu_t *s, uint32_t idx)
     return (uint64_t *)s->cmdq.cpu + (size_t)(idx & ((1u << s->cmdq_log2) - 1u)) * CMD_DWORDS;
 }
 
+/* Whether a range TLBI's TG/TTL/NUM/SCALE are a Reserved combination the SMMU rejects
+ * with CERROR_ILL (IHI 0070 4.4.1.1; DS = 0): TG != 0 with NUM = SCALE = 0 and TTL = 0,
+ * or TTL = 0b01 under TG = 16 KB (which reads as 0b00 without DS). */
+static inline bool smmu_tlbi_range_reserved(uint32_t tg, uint32_t ttl, uint32_t num,
+                                            uint32_t scale)
+{
+    return tg != 0u && num == 0u && scale == 0u && (ttl == 0u || (tg == 2u && ttl == 1u));
+}
+
 /* ---- stream table, masters, domains (smmu_strtab.c, smmu_master.c, smmu_domain.c) ---- */
 struct smmu_viommu;
 struct smmu_master;

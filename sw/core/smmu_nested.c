@@ -253,11 +253,14 @@ static int convert_cmd(const smmu_viommu_t *v, const smmu_cmd_t *in, smmu_cmd_t 
     case CMD_OP_TLBI_NH_VA:
     case CMD_OP_TLBI_NH_VAA:
         /* A range the SMMU would reject (CERROR_ILL on the host's queue, a global error
-         * the guest could raise at will): TG != 0 without IDR3.RIL, or the Reserved
-         * TG != 0 with NUM = SCALE = TTL = 0 (IHI 0070 4.4.1). */
+         * the guest could raise at will): TG != 0 without IDR3.RIL, or a Reserved
+         * TG/TTL/NUM/SCALE combination (IHI 0070 4.4.1.1). */
         if (DW_GET(CMD, TG, in->dw) &&
-            (!v->smmu->feat.ril || (!DW_GET(CMD, NUM, in->dw) && !DW_GET(CMD, SCALE, in->dw) &&
-                                    !DW_GET(CMD, TTL, in->dw))))
+            (!v->smmu->feat.ril ||
+             smmu_tlbi_range_reserved((uint32_t)DW_GET(CMD, TG, in->dw),
+                                      (uint32_t)DW_GET(CMD, TTL, in->dw),
+                                      (uint32_t)DW_GET(CMD, NUM, in->dw),
+                                      (uint32_t)DW_GET(CMD, SCALE, in->dw))))
             return SMMU_EINVAL;
         /* fall through */
     case CMD_OP_TLBI_NH_ALL:
@@ -272,6 +275,10 @@ static int convert_cmd(const smmu_viommu_t *v, const smmu_cmd_t *in, smmu_cmd_t 
     case CMD_OP_CFGI_STE:
     case CMD_OP_CFGI_CD:
     case CMD_OP_CFGI_CD_ALL:
+        /* SSec = 1 is ILLEGAL on a Non-secure queue (IHI 0070 4.1.6): the host's queue
+         * would stop with CERROR_ILL at the guest's will. */
+        if (DW_GET(CMD, SSEC, in->dw))
+            return SMMU_EINVAL;
         ret = smmu_viommu_vsid_to_sid(v, (uint32_t)DW_GET(CMD, SID, in->dw), &sid);
         if (ret)
             return ret;

@@ -889,7 +889,27 @@ TEST(drv_nested_invalidate_refused)
     CHECK_EQ(fx->s.stats.cmds, cmds0);
     CHECK_EQ(fx->s.stats.cmdq_ill, 0);
     CHECK_EQ(drv_gerror_active(t), 0);
+    /* TG = 16 KB with TTL = 0b01 and NUM = SCALE = 0 is Reserved too (TTL 0b01 reads
+     * as 0b00 under 16 KB without DS). */
+    ill[1] = good;
+    ill[1].dw[CMD_TG_DW] |= 2ull << CMD_TG_SHIFT | 1ull << CMD_TTL_SHIFT;
+    ret = smmu_viommu_invalidate(&h->v, ill, 2, &done);
+    CHECK(ret == SMMU_EINVAL, "illegal guest 16 KB TTL 1 TLBI: %d", ret);
+    CHECK_EQ(fx->s.stats.cmds, cmds0);
+    /* SSec = 1 on a guest CFGI_STE is ILLEGAL on a Non-secure queue: refused. */
+    smmu_cmd_t cfgi[2];
+    cfgi[0] = good;
+    CHECK_EQ(smmu_cmd_cfgi_ste(&cfgi[1], VSID, false), 0);
+    cfgi[1].dw[CMD_SSEC_DW] |= 1ull << CMD_SSEC_SHIFT;
+    ret = smmu_viommu_invalidate(&h->v, cfgi, 2, &done);
+    CHECK(ret == SMMU_EINVAL, "guest CFGI_STE with SSec: %d", ret);
+    CHECK_EQ(done, 1);
+    CHECK_EQ(fx->s.stats.cmds, cmds0);
+    CHECK_EQ(fx->s.stats.cmdq_ill, 0);
+    CHECK_EQ(drv_gerror_active(t), 0);
     /* The same with a real range (NUM = 1: two pages) is accepted. */
+    ill[1] = good;
+    ill[1].dw[CMD_TG_DW] |= 1ull << CMD_TG_SHIFT;
     ill[1].dw[CMD_NUM_DW] |= 1ull << CMD_NUM_SHIFT;
     CHECK_EQ(smmu_viommu_invalidate(&h->v, ill, 2, &done), 0);
     CHECK_EQ(done, 2);
