@@ -1,8 +1,8 @@
 /*
  * fuzz-guest-inv: smmu_viommu_invalidate on any array of guest commands. An independent
  * oracle translates each command (TLBI_NH_* get the vIOMMU's VMID, TLBI_NSNH_ALL becomes
- * TLBI_NH_ALL of it, CFGI_STE/CD/CD_ALL get the bound master's StreamID; the rest, and
- * illegal ranges, refused). Properties: the call refuses exactly where the oracle does,
+ * TLBI_NH_ALL of it, CFGI_STE/CD/CD_ALL get the bound master's StreamID; the rest,
+ * illegal ranges and SSec = 1, refused). Properties: the call refuses exactly where the oracle does,
  * with *done at the first refused command and nothing at all reaching the queue; an
  * accepted array reaches it exactly as translated, then one CMD_SYNC; no command ever
  * reaches the queue untranslated (a VMID other than the guest's, a StreamID not bound
@@ -44,8 +44,10 @@ static int oracle(const smmu_cmd_t *in, smmu_cmd_t *out, uint16_t vmid)
     case 0x13: { /* TLBI_NH_VAA */
         unsigned tg = (unsigned)(in->dw[1] >> 10) & 3u, ttl = (unsigned)(in->dw[1] >> 8) & 3u;
         unsigned num = (unsigned)(in->dw[0] >> 12) & 31u, scale = (unsigned)(in->dw[0] >> 20) & 31u;
-        if (tg && !num && !scale && !ttl)
-            return SMMU_EINVAL; /* the mock SMMU has RIL; this range is Reserved */
+        /* The mock SMMU has RIL. Reserved (IHI 0070 4.4.1.1, DS = 0): no NUM/SCALE with
+         * TTL 0, or with TTL 0b01 under a 16 KB granule (read as 0b00). */
+        if (tg && !num && !scale && (ttl == 0u || (tg == 2u && ttl == 1u)))
+            return SMMU_EINVAL;
     }
         /* fall through */
     case 0x10: /* TLBI_NH_ALL */
@@ -59,6 +61,8 @@ static int oracle(const smmu_cmd_t *in, smmu_cmd_t *out, uint16_t vmid)
     case 0x03: /* CFGI_STE */
     case 0x05: /* CFGI_CD */
     case 0x06: /* CFGI_CD_ALL */
+        if (in->dw[0] & (1ull << 10)) /* SSec: ILLEGAL on a Non-secure queue */
+            return SMMU_EINVAL;
         if (sid_of((uint32_t)(in->dw[0] >> 32), &sid))
             return SMMU_ENOENT;
         out->dw[0] = (in->dw[0] & 0xffffffffull) | (uint64_t)sid << 32;
