@@ -30,7 +30,8 @@ module smmu_top #(
     parameter NRD              = 64,  // client reads held at once (smmu_client_port)
     parameter NWR              = 64,  // client writes held at once
     parameter RB_AW            = 8,   // log2 of the client read data buffer (beats)
-    parameter WB_AW            = 9    // log2 of the client write data buffer (beats)
+    parameter WB_AW            = 9,   // log2 of the client write data buffer (beats)
+    parameter UTLB             = 8    // client-port micro-TLB entries per direction
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -511,7 +512,7 @@ module smmu_top #(
     smmu_client_port #(
         .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
         .DN_USER_W(DN_USER_W), .GBPA_ABORT_RESET(GBPA_ABORT_RESET),
-        .NRD(NRD), .NWR(NWR), .RB_AW(RB_AW), .WB_AW(WB_AW), .TAG_W(TAG_W)
+        .NRD(NRD), .NWR(NWR), .RB_AW(RB_AW), .WB_AW(WB_AW), .TAG_W(TAG_W), .UTLB(UTLB)
     ) u_port (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs),
         .cr0_smmuen(cr0[SMMU_CR0_SMMUEN_LSB]), .gbpa(gbpa),
