@@ -17,8 +17,14 @@
 //   F  finish   one result per cycle, finished walks first: PA and attributes (smmu_attr)
 //               and the response, a TLB fill for a walk, or for a fault the event record
 //               handed to the event queue in the cycle the response goes
+// A miss on a page a walker is already walking for the same stream (same StreamID, SSV
+// and input page) does not start a second walk: it parks (NPARK entries) until that walk
+// ends, then goes through A and B again ahead of new requests, where it normally hits the
+// entry the walk filled (a walk that faulted or raced an invalidation fills nothing: the
+// replay then walks for itself, so each transaction still gets its own answer and record).
 // B waits (holding the configuration answer and with it the next lookup) only when it
-// has no room: F busy with a walk result, or every walker busy for a walk.
+// has no room: F busy with a walk result, every walker busy for a walk, or the park full
+// for a miss that would park.
 //
 // A fault's response never goes before its event record is taken, so the record of an
 // aborted transaction is queued before a CMD_SYNC that follows can complete. A TLB fill
@@ -40,6 +46,7 @@ module smmu_xlate #(
     parameter XNX       = 1,
     parameter TAG_W     = 7,
     parameter NWALK     = 8,    // walks in flight
+    parameter NPARK     = 8,    // misses waiting for a walk of their page
     parameter LEAF_BITS = 71    // must equal LEAF_W of smmu_leaf.vh
 ) (
     input  wire                   clk,
@@ -149,6 +156,7 @@ module smmu_xlate #(
     endgenerate
 
     localparam WI = (NWALK <= 2) ? 1 : $clog2(NWALK);
+    localparam WI_P = WI;
     localparam [1:0] K_CFG = 2'd0, K_FETCH = 2'd1, K_XLAT = 2'd2;   // record layouts
     localparam [1:0] C_IN = EVT_CLASS_IN[1:0];
     localparam [1:0] W_EL2 = 2'd1;
@@ -164,6 +172,9 @@ module smmu_xlate #(
                        1 + 1 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 2 + 16 + 16;
 
     // ---------------- A: accept with the configuration lookup ----------------
+    // A request's fields as they travel: {tag, rnw, sid, ssv, addr, prot, cache, domain,
+    // nosnoop}
+    localparam RQ_W = TAG_W + 1 + SID_W + 1 + 64 + 3 + 4 + 2 + 1;
     reg              b_v_q, b_rnw_q, b_ssv_q, b_nosnoop_q, b_raced_q;
     reg [TAG_W-1:0]  b_tag_q;
     reg [SID_W-1:0]  b_sid_q;
@@ -173,11 +184,50 @@ module smmu_xlate #(
     reg [1:0]        b_domain_q;
     wire             b_go;            // B's request moves on this cycle
     wire             a_room = !b_v_q || b_go;
-    assign cfg_lk_valid = req_valid && a_room;
-    assign cfg_lk_sid   = req_sid;
-    assign cfg_lk_ssv   = req_ssv;
-    assign req_ready    = cfg_lk_ready && a_room;
-    wire   acc          = req_valid && req_ready;
+
+    // the park: misses waiting for a walk of their page (p_wait_q: until walker p_wk_q
+    // hands its result to F; then they replay, lowest entry first)
+    localparam PI = (NPARK <= 2) ? 1 : $clog2(NPARK);
+    reg  [NPARK-1:0] p_v_q, p_wait_q;
+    reg  [WI_P-1:0]  p_wk_q  [0:NPARK-1];
+    reg  [RQ_W-1:0]  p_rq_q  [0:NPARK-1];
+    reg  [PI-1:0]    rp_pick, pf_pick;
+    reg              rp_any, pf_any;
+    always @* begin
+        rp_pick = {PI{1'b0}};
+        rp_any  = 1'b0;
+        pf_pick = {PI{1'b0}};
+        pf_any  = 1'b0;
+        for (i = NPARK - 1; i >= 0; i = i - 1) begin
+            if (p_v_q[i] && !p_wait_q[i]) begin
+                rp_pick = i[PI-1:0];
+                rp_any  = 1'b1;
+            end
+            if (!p_v_q[i]) begin
+                pf_pick = i[PI-1:0];
+                pf_any  = 1'b1;
+            end
+        end
+    end
+    // A takes a replay first, else a new request
+    wire [RQ_W-1:0] new_rq = {req_tag, req_rnw, req_sid, req_ssv, req_addr, req_prot,
+                              req_cache, req_domain, req_nosnoop};
+    wire [RQ_W-1:0] a_rq   = rp_any ? p_rq_q[rp_pick] : new_rq;
+    wire [TAG_W-1:0] a_tag;
+    wire             a_rnw, a_ssv, a_nosnoop;
+    wire [SID_W-1:0] a_sid;
+    wire [63:0]      a_addr;
+    wire [2:0]       a_prot;
+    wire [3:0]       a_cache;
+    wire [1:0]       a_domain;
+    assign {a_tag, a_rnw, a_sid, a_ssv, a_addr, a_prot, a_cache, a_domain, a_nosnoop} = a_rq;
+    wire   a_valid      = rp_any || req_valid;
+    assign cfg_lk_valid = a_valid && a_room;
+    assign cfg_lk_sid   = a_sid;
+    assign cfg_lk_ssv   = a_ssv;
+    assign req_ready    = cfg_lk_ready && a_room && !rp_any;
+    wire   acc          = a_valid && cfg_lk_ready && a_room;
+    wire   rp_go        = acc && rp_any;
 
     // ---------------- B: decide ----------------
     wire            d_s1_en, d_s2_en, d_s2fwb, d_mtcfg;
@@ -298,6 +348,9 @@ module smmu_xlate #(
     // ---------------- W: walkers ----------------
     reg  [NWALK-1:0]  w_busy_q;              // a walk's request is here
     reg  [NWALK-1:0]  w_raced_q;
+    reg  [SID_W-1:0]  w_sid_q  [0:NWALK-1];  // what it walks: stream and input page
+    reg  [NWALK-1:0]  w_ssv_q;
+    reg  [51:0]       w_page_q [0:NWALK-1];
     reg  [CTX_W-1:0]  w_ctx_q [0:NWALK-1];
     wire [NWALK-1:0]  wk_ready, wk_rsp_valid, wk_rsp_fault, wk_rsp_s2, wk_rsp_record,
                       wk_rsp_ttrnw, wk_busy;
@@ -319,7 +372,24 @@ module smmu_xlate #(
                 w_any  = 1'b1;
             end
     end
-    wire b_walk = b_rdy && !b_done && w_any;      // a walk starts this cycle
+    // a walker already walking this page for this stream
+    reg [WI-1:0] w_same;
+    reg          w_same_any;
+    always @* begin
+        w_same     = {WI{1'b0}};
+        w_same_any = 1'b0;
+        for (i = NWALK - 1; i >= 0; i = i - 1)
+            // (not one handing its result to F now: its waiters are released this cycle)
+            if (w_busy_q[i] && !(w_to_f && wf_pick == i[WI-1:0]) &&
+                w_sid_q[i] == b_sid_q && w_ssv_q[i] == b_ssv_q &&
+                w_page_q[i] == b_addr_q[63:12]) begin
+                w_same     = i[WI-1:0];
+                w_same_any = 1'b1;
+            end
+    end
+    wire b_miss = b_rdy && !b_done;
+    wire b_park = b_miss && w_same_any && pf_any;           // waits for that walk
+    wire b_walk = b_miss && !b_park && w_any;              // a walk starts this cycle
 
     genvar gw;
     generate
@@ -438,7 +508,7 @@ module smmu_xlate #(
     end
     wire w_to_f = f_room && wf_any;
     wire b_to_f = f_room && !wf_any && b_rdy && b_done;
-    assign b_go          = b_to_f || b_walk;
+    assign b_go          = b_to_f || b_walk || b_park;
     assign cfg_rsp_ready = b_go;
 
     // ---------------- responses ----------------
@@ -514,7 +584,7 @@ module smmu_xlate #(
     assign evt_valid = f_rec;
     assign evt_rec   = {dw3, dw2, dw1, dw0};
 
-    assign busy  = b_v_q || (|w_busy_q) || f_v_q;
+    assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q);
     assign walks = w_busy_q;
 
     // ---------------- state ----------------
@@ -531,6 +601,8 @@ module smmu_xlate #(
             f_v_q     <= 1'b0;
             f_raced_q <= 1'b0;
             f_rr_q    <= {WI{1'b0}};
+            p_v_q     <= {NPARK{1'b0}};
+            p_wait_q  <= {NPARK{1'b0}};
         end else begin
             // A -> B
             if (raced_now) begin
@@ -542,16 +614,33 @@ module smmu_xlate #(
                 b_v_q <= 1'b0;
             if (acc) begin
                 b_v_q       <= 1'b1;
-                b_tag_q     <= req_tag;
-                b_rnw_q     <= req_rnw;
-                b_sid_q     <= req_sid;
-                b_ssv_q     <= req_ssv;
-                b_addr_q    <= req_addr;
-                b_prot_q    <= req_prot;
-                b_cache_q   <= req_cache;
-                b_domain_q  <= req_domain;
-                b_nosnoop_q <= req_nosnoop;
+                b_tag_q     <= a_tag;
+                b_rnw_q     <= a_rnw;
+                b_sid_q     <= a_sid;
+                b_ssv_q     <= a_ssv;
+                b_addr_q    <= a_addr;
+                b_prot_q    <= a_prot;
+                b_cache_q   <= a_cache;
+                b_domain_q  <= a_domain;
+                b_nosnoop_q <= a_nosnoop;
                 b_raced_q   <= raced_now;
+            end
+
+            // the park: a replay leaves it; a miss enters it; a walk's end releases its
+            // waiters (a parked request's own race state does not matter: it is asked
+            // through A and B again)
+            if (rp_go)
+                p_v_q[rp_pick] <= 1'b0;
+            if (w_to_f)
+                for (i = 0; i < NPARK; i = i + 1)
+                    if (p_wk_q[i] == wf_pick)
+                        p_wait_q[i] <= 1'b0;
+            if (b_park) begin
+                p_v_q[pf_pick]    <= 1'b1;
+                p_wait_q[pf_pick] <= 1'b1;
+                p_wk_q[pf_pick]   <= w_same;
+                p_rq_q[pf_pick]   <= {b_tag_q, b_rnw_q, b_sid_q, b_ssv_q, b_addr_q, b_prot_q,
+                                      b_cache_q, b_domain_q, b_nosnoop_q};
             end
 
             // B -> W
@@ -559,6 +648,9 @@ module smmu_xlate #(
                 w_busy_q[w_pick]  <= 1'b1;
                 w_raced_q[w_pick] <= b_raced_q || raced_now;
                 w_ctx_q[w_pick]   <= b_ctx;
+                w_sid_q[w_pick]   <= b_sid_q;
+                w_ssv_q[w_pick]   <= b_ssv_q;
+                w_page_q[w_pick]  <= b_addr_q[63:12];
             end
 
             // -> F
