@@ -39,7 +39,7 @@
 // architectural scope and are ignored (this TLB holds leaf entries only).
 module smmu_tlb #(
     parameter TLB_ENTRIES = 16,
-    parameter LEAF_BITS   = 71    // must equal LEAF_W of smmu_leaf.vh
+    parameter LEAF_BITS   = 75    // must equal LEAF_W of smmu_leaf.vh
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -77,13 +77,9 @@ module smmu_tlb #(
     localparam [1:0] W_EL1 = 2'd0, W_EL2 = 2'd1, W_E2H = 2'd2;
     localparam [1:0] ST_S2 = 2'b10, ST_NEST = 2'b11;
 
-    // Page-number mask of an entry of the given leaf size (4 KB, 2 MB, 1 GB)
-    function [43:0] size_mask(input [1:0] sz);
-        case (sz)
-            2'd0:    size_mask = {44{1'b1}};
-            2'd1:    size_mask = {{35{1'b1}}, 9'd0};
-            default: size_mask = {{26{1'b1}}, 18'd0};
-        endcase
+    // Page-number mask of an entry of the given leaf size (log2 bytes, smmu_leaf.vh)
+    function [43:0] size_mask(input [5:0] sz);
+        size_mask = leaf_page_mask(sz);
     endfunction
 
     // ---------------- entries ----------------
@@ -93,7 +89,7 @@ module smmu_tlb #(
     reg [1:0]           e_stages [0:N-1];
     reg [15:0]          e_vmid   [0:N-1];
     reg [15:0]          e_asid   [0:N-1];
-    reg [1:0]           e_size   [0:N-1];
+    reg [5:0]           e_size   [0:N-1];
     reg [43:0]          e_page   [0:N-1];   // aligned to the entry's size
     reg [LEAF_BITS-1:0] e_leaf   [0:N-1];
     reg [IW-1:0]        rr;
@@ -116,7 +112,7 @@ module smmu_tlb #(
     assign lk_leaf = lk_or;
 
     // ---------------- fill ----------------
-    wire [1:0]  f_size = fill_leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W];
+    wire [5:0]  f_size = fill_leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W];
     wire        f_glb  = !fill_leaf[LEAF_NG_LSB] || fill_world == W_EL2 ||
                          fill_stages == ST_S2;
     wire [43:0] f_page = fill_page & size_mask(f_size);

@@ -1579,6 +1579,8 @@ int main(int argc, char **argv)
     s->m.params.sid_bits = s->p->sid_bits;
     s->m.params.st_level_2 = s->p->st_level_2;
     s->m.params.fwb = s->p->fwb;
+    s->m.params.gran16k = s->p->gran16k;
+    s->m.params.gran64k = s->p->gran64k;
     s->m.params.attr_types_ovr = s->m.params.attr_perms_ovr = s->p->attr_ovr;
     s->m.read64 = model_read64;
     s->m.ctx = s;

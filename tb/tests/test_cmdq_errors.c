@@ -266,15 +266,16 @@ static uint64_t rng(uint64_t addr, unsigned tg, unsigned ttl)
 }
 
 /*
- * Range TLBI rules against what IDR5 reports (GRAN4K only, DS = 0), IHI 0070 4.4.1.1:
+ * Range TLBI rules against what IDR5 reports (the build's granules, DS = 0), IHI 0070
+ * 4.4.1.1 (none of them depends on which granules IDR5 reports):
  *   - TG != 0 with NUM = SCALE = 0 and TTL = 0 is Reserved: CERROR_ILL, for every granule;
  *   - with DS = 0, TTL = 0b01 under TG = 16 KB is Reserved and read as 0b00, so with
  *     NUM = SCALE = 0 it is the same Reserved combination: CERROR_ILL;
  *   - TTL = 0b01 under TG = 16 KB with a range (NUM or SCALE != 0) is a legal range with
  *     no level hint; TTL 2/3 under 16 KB and every TTL under 4 KB / 64 KB are level hints;
- *   - TG naming a granule IDR5 does not report is not illegal: only entries of that
- *     granule need go (there are none); this TLB removes the range anyway (over-
- *     invalidation, docs/subset.md);
+ *   - TG naming a granule IDR5 does not report (GRAN16K / GRAN64K = 0) is not illegal:
+ *     only entries of that granule need go (there are none); this TLB removes the range
+ *     from entries of every granule (over-invalidation, docs/subset.md);
  *   - TTL128 is RES0 here (no 128-bit descriptors) and ignored.
  * Each illegal case is checked on every range opcode (NH_VA, NH_VAA, EL2_VA, EL2_VAA,
  * S2_IPA), then fixed and acknowledged.
@@ -328,8 +329,8 @@ TEST(cmdq_tlbi_range_rules)
     }
 
     /* Effects on a cached stage-1 page: the refused TG = 16 KB / TTL = 0b01 command leaves
-     * it; the accepted one-granule 64 KB range holding it removes it (over-invalidation of
-     * a granule IDR5 does not report). */
+     * it; the accepted one-granule 64 KB range holding it removes the 4 KB entry too
+     * (over-invalidation: TG names 64 KB entries). */
     stream_t s = {.config = STE_CFG_S1, .vmid = vmid, .asid = asid};
     stream_setup(f, 91, &s);
     s1_map(f, &s, va, s1_leaf(3, 0x48000000ull, 2, 1, 3));
