@@ -67,7 +67,10 @@ FWB              ?= 1
 COHACC           ?= 1
 ATTR_OVR         ?= 1
 GBPA_ABORT_RESET ?= 1
-SIM_PARAM_NAMES  := SID_W PA_W CMDQS EVENTQS ST_LEVEL_2 FWB COHACC ATTR_OVR GBPA_ABORT_RESET
+GRAN16K          ?= 1
+GRAN64K          ?= 1
+SIM_PARAM_NAMES  := SID_W PA_W CMDQS EVENTQS ST_LEVEL_2 FWB COHACC ATTR_OVR GBPA_ABORT_RESET \
+                    GRAN16K GRAN64K
 SIM_GFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-G$(p)=$($(p)))
 SIM_DFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-DSIM_PARAM_$(p)=$($(p)))
 

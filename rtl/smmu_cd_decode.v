@@ -1,9 +1,10 @@
 // smmu_cd_decode: validity check and decode of a 64-byte Context Descriptor (IHI 0070 5.4)
 // for this project's subset. Pure combinational.
 //
-// Subset assumed: VMSAv8-64 only (TTF = AArch64), LE tables only, 4 KB granule, no stall
-// (STALL_MODEL = 0b01), TERM_MODEL = 1, no HTTU, ASID16 = 1, HAD = 1, STT/DS/E0PD/EPAN/PIE/
-// AIE/D128 absent, SSIDSIZE = 0.
+// Subset assumed: VMSAv8-64 only (TTF = AArch64), LE tables only, 4 KB granule and the 16 KB
+// / 64 KB ones of the parameters (IDR5.GRAN16K/GRAN64K), no stall (STALL_MODEL = 0b01),
+// TERM_MODEL = 1, no HTTU, ASID16 = 1, HAD = 1, STT/DS/E0PD/EPAN/PIE/AIE/D128 absent,
+// IDR5.VAX = 0, SSIDSIZE = 0.
 //
 // Ports:
 //   cd         the CD, dword 0 in bits [63:0]
@@ -12,8 +13,14 @@
 //   tN_en      half N is walked: EPDN = 0. In NS-EL2 EPD0 acts as 0 and there is no TTB1
 //              (its fields are RES0), so t0_en = 1, t1_en = 0. A VA in a disabled half is
 //              a stage-1 F_TRANSLATION (the walker's range check).
-//   tN_sz      TxSZ; tN_sl start level 0..2 (ceil((64 - TxSZ - 12) / 9) levels)
-//   tN_sl_bits VA bits the start level resolves (1..9): index = VA[63-TxSZ -: tN_sl_bits]
+//   tN_sz      TxSZ
+//   tN_tg      the half's granule, GRAN_4K / GRAN_16K / GRAN_64K (smmu_gran.vh), from TGx
+//              (TG0: 00 4K, 01 64K, 10 16K; TG1: 01 16K, 10 4K, 11 64K)
+//   tN_sl      start level 0..3: ceil((64 - TxSZ - g) / (g - 3)) levels for a 2^g granule
+//              (Arm ARM AArch64.S1StartLevel): 4 KB TxSZ 16..24 -> 0, 25..33 -> 1,
+//              34..39 -> 2; 16 KB 16 -> 0, 17..27 -> 1, 28..38 -> 2, 39 -> 3; 64 KB
+//              16..21 -> 1, 22..34 -> 2, 35..39 -> 3
+//   tN_sl_bits VA bits the start level resolves (1..13): index = VA[63-TxSZ -: tN_sl_bits]
 //   ttbN       TTBx with the bits below the start table size (2^(sl_bits + 3)) cleared
 //   irN/orN/shN  walk attributes (IR/OR: 00 NC, 01 WB RA WA, 10 WT RA, 11 WB RA no-WA)
 //   tbiN, hadN Top Byte Ignore and Hierarchical Attribute Disable of half N
@@ -23,7 +30,9 @@
 //   mair       CD.MAIR1:MAIR0, Attr<n> = mair[8n+7:8n] (raw; smmu_attr applies the
 //              reserved-encoding rules)
 module smmu_cd_decode #(
-    parameter PA_W = 48       // OAS in bits
+    parameter PA_W    = 48,   // OAS in bits
+    parameter GRAN16K = 1,    // IDR5.GRAN16K: TGx = 16 KB is legal
+    parameter GRAN64K = 1     // IDR5.GRAN64K: TGx = 64 KB is legal
 ) (
     input  wire [511:0]    cd,
     input  wire [1:0]      world,
@@ -32,6 +41,8 @@ module smmu_cd_decode #(
     output wire            t1_en,
     output wire [5:0]      t0_sz,
     output wire [5:0]      t1_sz,
+    output wire [1:0]      t0_tg,
+    output wire [1:0]      t1_tg,
     output wire [1:0]      t0_sl,
     output wire [1:0]      t1_sl,
     output wire [3:0]      t0_sl_bits,
@@ -57,6 +68,7 @@ module smmu_cd_decode #(
     output wire [63:0]     mair
 );
     `include "smmu_regs.vh"
+    `include "smmu_gran.vh"
 
     localparam [1:0] W_EL2 = 2'd1;
 
@@ -73,21 +85,43 @@ module smmu_cd_decode #(
         endcase
     endfunction
 
-    // Start level of a 4 KB-granule stage-1 table: TxSZ 16..24 -> 0, 25..33 -> 1, 34..39 -> 2
-    function [1:0] start_level(input [5:0] tsz);
-        if (tsz <= 6'd24)      start_level = 2'd0;
-        else if (tsz <= 6'd33) start_level = 2'd1;
-        else                   start_level = 2'd2;
+    // Stage-1 start level (see the header; TxSZ 16..39, a legal granule)
+    function [1:0] start_level(input [5:0] tsz, input [1:0] g);
+        case (g)
+            GRAN_16K: start_level = (tsz == 6'd16) ? 2'd0 : (tsz <= 6'd27) ? 2'd1 :
+                                    (tsz <= 6'd38) ? 2'd2 : 2'd3;
+            GRAN_64K: start_level = (tsz <= 6'd21) ? 2'd1 : (tsz <= 6'd34) ? 2'd2 : 2'd3;
+            default:  start_level = (tsz <= 6'd24) ? 2'd0 : (tsz <= 6'd33) ? 2'd1 : 2'd2;
+        endcase
     endfunction
 
-    // VA bits resolved at the start level: (64 - TxSZ) - (12 + 9 * (3 - level)), i.e.
-    // 25 - TxSZ, 34 - TxSZ or 43 - TxSZ; the result is 1..9 for a legal TxSZ, so it can be
-    // computed modulo 16 (25 = 16 + 9, 34 = 32 + 2, 43 = 32 + 11)
-    function [3:0] sl_bits(input [5:0] tsz);
-        case (start_level(tsz))
-            2'd0:    sl_bits = 4'd9  - tsz[3:0];
-            2'd1:    sl_bits = 4'd2  - tsz[3:0];
-            default: sl_bits = 4'd11 - tsz[3:0];
+    // VA bits resolved at the start level: (64 - TxSZ) - (the start level's shift); 1..13
+    // for a legal TxSZ and granule, so computed modulo 16
+    /* verilator lint_off UNUSEDSIGNAL */
+    function [3:0] sl_bits(input [5:0] tsz, input [1:0] g);
+        reg [5:0] d;
+        begin
+            d       = 6'd0 - tsz - gran_lvl_shift(g, start_level(tsz, g));   // 64 - ...
+            sl_bits = d[3:0];
+        end
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    // TG0 / S2TG encoding and TG1 encoding -> granule code; valid: a supported granule
+    function [2:0] tg0_dec(input [1:0] tg);   // {valid, code}
+        case (tg)
+            2'b00:   tg0_dec = {1'b1, GRAN_4K};
+            2'b01:   tg0_dec = {(GRAN64K != 0), GRAN_64K};
+            2'b10:   tg0_dec = {(GRAN16K != 0), GRAN_16K};
+            default: tg0_dec = {1'b0, GRAN_4K};
+        endcase
+    endfunction
+    function [2:0] tg1_dec(input [1:0] tg);
+        case (tg)
+            2'b01:   tg1_dec = {(GRAN16K != 0), GRAN_16K};
+            2'b10:   tg1_dec = {1'b1, GRAN_4K};
+            2'b11:   tg1_dec = {(GRAN64K != 0), GRAN_64K};
+            default: tg1_dec = {1'b0, GRAN_4K};
         endcase
     endfunction
 
@@ -101,8 +135,8 @@ module smmu_cd_decode #(
     wire       s      = cd[CD_S_LSB];
     wire       ha     = cd[CD_HA_LSB];
     wire       hd     = cd[CD_HD_LSB];
-    wire [1:0] tg0    = cd[CD_TG0_LSB +: CD_TG0_W];
-    wire [1:0] tg1    = cd[CD_TG1_LSB +: CD_TG1_W];
+    wire [2:0] tg0    = tg0_dec(cd[CD_TG0_LSB +: CD_TG0_W]);
+    wire [2:0] tg1    = tg1_dec(cd[CD_TG1_LSB +: CD_TG1_W]);
     wire [51:0] ttb0r = {cd[CD_TTB0_LSB +: CD_TTB0_W], 4'b0};
     wire [51:0] ttb1r = {cd[CD_TTB1_LSB +: CD_TTB1_W], 4'b0};
 
@@ -114,12 +148,13 @@ module smmu_cd_decode #(
     wire [6:0] ips_raw = ps_bits(cd[CD_IPS_LSB +: CD_IPS_W]);
     wire [6:0] ips_eff = (ips_raw < PA_W7) ? ips_raw : PA_W7;
 
-    // TTBx must lie inside the effective IPS and inside 48 bits (4 KB granule, DS = 0)
+    // TTBx must lie inside the effective IPS and inside 48 bits (DS = 0, no 52-bit PA);
+    // TxSZ 16..39 whatever the granule (VAX = 0, no STT); TGx Reserved or unsupported
     wire [51:0] ttb0_hi = ttb0r >> ips_eff;
     wire [51:0] ttb1_hi = ttb1r >> ips_eff;
-    wire bad_t0 = (t0_sz < 6'd16) || (t0_sz > 6'd39) || (tg0 != 2'b00)
+    wire bad_t0 = (t0_sz < 6'd16) || (t0_sz > 6'd39) || !tg0[2]
                || (ttb0_hi != 52'd0) || (ttb0r[51:48] != 4'd0);
-    wire bad_t1 = (t1_sz < 6'd16) || (t1_sz > 6'd39) || (tg1 != 2'b10)
+    wire bad_t1 = (t1_sz < 6'd16) || (t1_sz > 6'd39) || !tg1[2]
                || (ttb1_hi != 52'd0) || (ttb1r[51:48] != 4'd0);
 
     assign cd_bad = !v
@@ -131,10 +166,12 @@ module smmu_cd_decode #(
                  || (t0_en && bad_t0)
                  || (t1_en && bad_t1);
 
-    assign t0_sl      = start_level(t0_sz);
-    assign t1_sl      = start_level(t1_sz);
-    assign t0_sl_bits = sl_bits(t0_sz);
-    assign t1_sl_bits = sl_bits(t1_sz);
+    assign t0_tg      = tg0[1:0];
+    assign t1_tg      = tg1[1:0];
+    assign t0_sl      = start_level(t0_sz, t0_tg);
+    assign t1_sl      = start_level(t1_sz, t1_tg);
+    assign t0_sl_bits = sl_bits(t0_sz, t0_tg);
+    assign t1_sl_bits = sl_bits(t1_sz, t1_tg);
     wire [51:0] ttb0_al = ttb0r & ~((52'd1 << ({3'b0, t0_sl_bits} + 7'd3)) - 52'd1);
     wire [51:0] ttb1_al = ttb1r & ~((52'd1 << ({3'b0, t1_sl_bits} + 7'd3)) - 52'd1);
     assign ttb0 = ttb0_al[PA_W-1:0];

@@ -45,12 +45,15 @@ module smmu_cfg #(
     parameter PA_W        = 48,
     parameter CFG_ENTRIES = 8,
     parameter ST_LEVEL_2  = 1,
-    // passed to smmu_ste_decode (IDR0.Hyp, IDR3.FWB, IDR1.ATTR_*_OVR, IDR0.S1P/S2P)
+    // passed to smmu_ste_decode (IDR0.Hyp, IDR3.FWB, IDR1.ATTR_*_OVR, IDR0.S1P/S2P) and,
+    // the granules (IDR5.GRAN16K/GRAN64K), to smmu_cd_decode too
     parameter HYP         = 1,
     parameter FWB         = 1,
     parameter ATTR_OVR    = 1,
     parameter S1P         = 1,
-    parameter S2P         = 1
+    parameter S2P         = 1,
+    parameter GRAN16K     = 1,
+    parameter GRAN64K     = 1
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -155,8 +158,8 @@ module smmu_cfg #(
     wire [15:0]     d_vmid;
     wire [5:0]      d_s2_t0sz;
     wire [6:0]      d_s2_ias;
-    wire [1:0]      d_s2_sl;
-    wire [3:0]      d_s2_sl_bits;
+    wire [1:0]      d_s2_sl, d_s2_tg;
+    wire [4:0]      d_s2_sl_bits;
     wire [2:0]      d_s2_concat_log2;
     wire [PA_W-1:0] d_s2_ttb;
     wire [5:0]      d_s2_ps_bits;
@@ -164,14 +167,16 @@ module smmu_cfg #(
     wire [1:0]      d_s2ir0, d_s2or0, d_s2sh0;
 
     smmu_ste_decode #(
-        .PA_W(PA_W), .HYP(HYP), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .S1P(S1P), .S2P(S2P)
+        .PA_W(PA_W), .HYP(HYP), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .S1P(S1P), .S2P(S2P),
+        .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)
     ) u_ste_dec (
         .ste({256'd0, cur_ste}), .cr2_e2h(cr2_e2h),
         .ste_bad(d_ste_bad), .cfg(d_cfg), .s1_en(d_s1_en), .s2_en(d_s2_en),
         .world(d_world), .cd_ptr(d_cd_ptr), .s1cir(d_s1cir), .s1cor(d_s1cor),
         .s1csh(d_s1csh), .s2fwb(d_s2fwb), .mtcfg(d_mtcfg), .memattr(d_memattr),
         .alloccfg(d_alloccfg), .shcfg(d_shcfg), .privcfg(d_privcfg), .instcfg(d_instcfg),
-        .vmid(d_vmid), .s2_t0sz(d_s2_t0sz), .s2_ias(d_s2_ias), .s2_sl(d_s2_sl),
+        .vmid(d_vmid), .s2_t0sz(d_s2_t0sz), .s2_ias(d_s2_ias), .s2_tg(d_s2_tg),
+        .s2_sl(d_s2_sl),
         .s2_sl_bits(d_s2_sl_bits), .s2_concat_log2(d_s2_concat_log2), .s2_ttb(d_s2_ttb),
         .s2_ps_bits(d_s2_ps_bits), .s2affd(d_s2affd), .s2ptw(d_s2ptw), .s2r(d_s2r),
         .s2ir0(d_s2ir0), .s2or0(d_s2or0), .s2sh0(d_s2sh0)
@@ -180,16 +185,17 @@ module smmu_cfg #(
     wire            c_cd_bad, c_t0_en, c_t1_en, c_tbi0, c_tbi1, c_had0, c_had1;
     wire [5:0]      c_t0_sz, c_t1_sz, c_ips_bits;
     wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_sh0, c_ir1, c_or1, c_sh1;
+    wire [1:0]      c_t0_tg, c_t1_tg;
     wire [3:0]      c_t0_sl_bits, c_t1_sl_bits;
     wire [PA_W-1:0] c_ttb0, c_ttb1;
     wire            c_affd, c_wxn, c_pan, c_r;
     wire [15:0]     c_asid;
     wire [63:0]     c_mair;
 
-    smmu_cd_decode #(.PA_W(PA_W)) u_cd_dec (
+    smmu_cd_decode #(.PA_W(PA_W), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)) u_cd_dec (
         .cd({256'd0, cur_cd}), .world(d_world),
         .cd_bad(c_cd_bad), .t0_en(c_t0_en), .t1_en(c_t1_en), .t0_sz(c_t0_sz),
-        .t1_sz(c_t1_sz), .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_sl_bits),
+        .t1_sz(c_t1_sz), .t0_tg(c_t0_tg), .t1_tg(c_t1_tg), .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_sl_bits),
         .t1_sl_bits(c_t1_sl_bits), .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0),
         .sh0(c_sh0), .ir1(c_ir1), .or1(c_or1), .sh1(c_sh1), .tbi0(c_tbi0), .tbi1(c_tbi1),
         .had0(c_had0), .had1(c_had1), .ips_bits(c_ips_bits), .affd(c_affd), .wxn(c_wxn),
@@ -527,10 +533,11 @@ module smmu_cfg #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, cd_attr_out, cd_sh_out,
                         d_mtcfg, d_memattr, d_alloccfg, d_shcfg, d_privcfg,
-                       d_instcfg, d_vmid, d_s2_t0sz, d_s2_ias, d_s2_sl, d_s2_sl_bits,
+                       d_instcfg, d_vmid, d_s2_t0sz, d_s2_ias, d_s2_sl, d_s2_tg, d_s2_sl_bits,
                        d_s2_concat_log2, d_s2_ttb, d_s2_ps_bits, d_s2affd, d_s2ptw, d_s2r,
                        d_s2ir0, d_s2or0, d_s2sh0, c_t0_en, c_t1_en, c_tbi0, c_tbi1, c_had0,
-                       c_had1, c_t0_sz, c_t1_sz, c_ips_bits, c_t0_sl, c_t1_sl, c_ir0, c_or0,
+                       c_had1, c_t0_sz, c_t1_sz, c_ips_bits, c_t0_sl, c_t1_sl, c_t0_tg, c_t1_tg,
+                       c_ir0, c_or0,
                        c_sh0, c_ir1, c_or1, c_sh1, c_t0_sl_bits, c_t1_sl_bits, c_ttb0, c_ttb1,
                        c_affd, c_wxn, c_pan, c_r, c_asid, c_mair, sid64, sidq64, l2ptr};
     /* verilator lint_on UNUSEDSIGNAL */

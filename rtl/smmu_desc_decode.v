@@ -1,20 +1,23 @@
-// smmu_desc_decode: one VMSAv8-64 translation table descriptor, 4 KB granule, stage 1 or 2
-// (ARM D8.3, IHI 0070 3.4). Pure combinational.
+// smmu_desc_decode: one VMSAv8-64 translation table descriptor, 4 KB, 16 KB or 64 KB
+// granule, stage 1 or 2 (ARM D8.3, IHI 0070 3.4). Pure combinational.
 //
 // Ports:
 //   desc        the 64-bit descriptor as read (little-endian)
 //   level       lookup level 0..3
+//   gran        the table's granule: GRAN_4K / GRAN_16K / GRAN_64K (rtl/smmu_gran.vh)
 //   stage2      1: stage-2 descriptor formats
 //   oa_bits     output size limit in bits: MIN(IPS, OAS) at stage 1 (ips_bits of
 //               smmu_cd_decode), MIN(S2PS, OAS) at stage 2 (s2_ps_bits of smmu_ste_decode);
 //               values above PA_W act as PA_W
 //   ia          input address (VA or IPA); its bits below the leaf size are merged into oa
-//   kind        0 invalid: F_TRANSLATION (bit[0] = 0, or 0b01 at level 0 or 3),
-//               1 table (0b11 at levels 0..2), 2 block (0b01 at levels 1, 2), 3 page (0b11 at
-//               level 3)
-//   next_table  table: next-level table address, desc[47:12]
+//   kind        0 invalid: F_TRANSLATION (bit[0] = 0, or 0b01 where the granule has no
+//               block: levels 0 and 3, and level 1 of 16 KB and 64 KB),
+//               1 table (0b11 at levels 0..2), 2 block (0b01 at level 2, and level 1 of
+//               4 KB), 3 page (0b11 at level 3)
+//   next_table  table: next-level table address, desc[47:granule]
 //   oa          block/page: output address, descriptor bits above the leaf size with ia below
-//   leaf_size   0 4 KB (page), 1 2 MB (level-2 block), 2 1 GB (level-1 block)
+//   leaf_size   log2 of the leaf's size in bytes (smmu_leaf.vh LEAF_SIZE): 4 KB granule
+//               12 page, 21 level-2 block, 30 level-1 block; 16 KB 14 / 25; 64 KB 16 / 29
 //   addr_fault  table/block/page: the address field has a bit set at/above the limit
 //               (F_ADDR_SIZE at this stage); 0 for invalid descriptors
 //   Stage-1 leaf fields: attr_indx [4:2], ap = AP[2:1] [7:6], sh [9:8], af [10], ng [11],
@@ -24,19 +27,23 @@
 //   Stage-1 table fields: pxn_table [59], uxn_table [60] (XNTable in EL2), ap_table [62:61];
 //               forced to 0 at stage 2 (RES0 there) so a walker may OR them in blindly.
 // Software/IGNORED/RES0 bits (leaf [58:55] and [63:59], table [11:2], [51:48], NS, NSTable,
-// DBM, GP, nT, the RES0 bits inside a block's offset range) never fault (Arm ARM D8.2-D8.4).
+// DBM, GP, nT, the RES0 bits inside a block's offset range, and the address bits below
+// the granule of a 16 KB or 64 KB table or page descriptor, PA[51:48] only with 52-bit
+// addresses: AArch64.NextTableBase / LeafBase align them away) never fault (Arm ARM
+// D8.2-D8.4).
 module smmu_desc_decode #(
     parameter PA_W = 48       // OAS in bits
 ) (
     input  wire [63:0]     desc,
     input  wire [1:0]      level,
+    input  wire [1:0]      gran,
     input  wire            stage2,
     input  wire [5:0]      oa_bits,
     input  wire [47:0]     ia,
     output reg  [1:0]      kind,
     output wire [PA_W-1:0] next_table,
     output wire [PA_W-1:0] oa,
-    output reg  [1:0]      leaf_size,
+    output reg  [5:0]      leaf_size,
     output wire            addr_fault,
     output wire [2:0]      attr_indx,
     output wire [1:0]      ap,
@@ -53,29 +60,27 @@ module smmu_desc_decode #(
     output wire            uxn_table,
     output wire [1:0]      ap_table
 );
-    localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1, K_BLOCK = 2'd2, K_PAGE = 2'd3;
-    localparam [1:0] SZ_4K = 2'd0, SZ_2M = 2'd1, SZ_1G = 2'd2;
+    `include "smmu_gran.vh"
 
-    // Address field of the descriptor (bits [47:n]) for its kind
-    reg [47:0] field_mask;
+    localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1, K_BLOCK = 2'd2, K_PAGE = 2'd3;
+
+    // The lowest address bit of the descriptor's address field for its kind: the granule
+    // for a table (the next table is granule-aligned), the leaf size for a block or page
+    wire [5:0]  gb   = gran_bits(gran);
+    wire [5:0]  lsh  = gran_lvl_shift(gran, level);
     always @* begin
-        kind       = K_INVALID;
-        leaf_size  = SZ_4K;
-        field_mask = {36'hFFFFFFFFF, 12'h000};
+        kind      = K_INVALID;
+        leaf_size = lsh;
         if (desc[0]) begin
-            if (desc[1]) begin
+            if (desc[1])
                 kind = (level == 2'd3) ? K_PAGE : K_TABLE;
-            end else if (level == 2'd1) begin
-                kind       = K_BLOCK;
-                leaf_size  = SZ_1G;
-                field_mask = {18'h3FFFF, 30'h0};
-            end else if (level == 2'd2) begin
-                kind       = K_BLOCK;
-                leaf_size  = SZ_2M;
-                field_mask = {27'h7FFFFFF, 21'h0};
-            end
+            else if (gran_block_ok(gran, level))
+                kind = K_BLOCK;
         end
     end
+    wire [5:0]  fsh        = (kind == K_TABLE) ? gb : lsh;
+    // Address field of the descriptor (bits [47:fsh])
+    wire [47:0] field_mask = {48{1'b1}} << fsh;
 
     localparam [5:0] PA_W6 = PA_W[5:0];
     wire [5:0]  lim     = (oa_bits < PA_W6) ? oa_bits : PA_W6;

@@ -27,6 +27,8 @@ module smmu_regs #(
     parameter COHACC           = 1,
     parameter ATTR_OVR         = 1,
     parameter GBPA_ABORT_RESET = 1,
+    parameter GRAN16K          = 1,   // IDR5.GRAN16K: 16 KB translation granule
+    parameter GRAN64K          = 1,   // IDR5.GRAN64K: 64 KB translation granule
     parameter [31:0] IIDR_VAL  = 32'h0010_0000   // ProductID 0x001, Implementer 0x000
 ) (
     input  wire         clk,
@@ -119,7 +121,9 @@ module smmu_regs #(
         (32'd1 << SMMU_IDR3_XNX_LSB)  |
         (32'd1 << SMMU_IDR3_HAD_LSB);
     localparam [31:0] IDR5_VAL = (32'd1 << SMMU_IDR5_GRAN4K_LSB) |
-                                 ({29'd0, OAS} << SMMU_IDR5_OAS_LSB);
+        ((GRAN16K != 0 ? 32'd1 : 32'd0) << SMMU_IDR5_GRAN16K_LSB) |
+        ((GRAN64K != 0 ? 32'd1 : 32'd0) << SMMU_IDR5_GRAN64K_LSB) |
+        ({29'd0, OAS} << SMMU_IDR5_OAS_LSB);
     localparam [31:0] AIDR_VAL = 32'h02;
 
     // Writable masks: the description's, minus fields of absent features

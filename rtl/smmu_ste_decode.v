@@ -4,13 +4,16 @@
 // Subset assumed (the ID registers say so): Non-secure stream table only, IDR0.S1P/S2P from
 // the parameters, Hyp = HYP, STALL_MODEL = 0b01 (no stall), TERM_MODEL = 1, TTF = AArch64
 // only, TTENDIAN = LE only, HTTU = 0, VMID16 = 1, SSIDSIZE = 0, ATS = 0, STT = 0, DS = 0,
-// D128 = 0, 4 KB granule only, MPAM/S1PI/S2PI/S2PO absent, IAS = OAS = PA_W.
+// D128 = 0, the 4 KB granule and the 16 KB / 64 KB ones of the parameters
+// (IDR5.GRAN16K/GRAN64K), MPAM/S1PI/S2PI/S2PO absent, IAS = OAS = PA_W.
 //
 // Ports:
 //   ste            the STE, dword 0 in bits [63:0] (little-endian flat image)
 //   cr2_e2h        SMMU_CR2.E2H (selects EL2-E2H for STRW = 0b10 streams)
 //   ste_bad        C_BAD_STE: SteIllegal() (5.2.2) for this subset, plus the project's
-//                  decisions (nested S1ContextPtr beyond the IAS; S2SL0 = 2 with OAS < 44).
+//                  decisions (nested S1ContextPtr beyond the IAS; S2SL0 = 2, a start at
+//                  level 0 (4 KB) or level 1 (16 KB, 64 KB), with an OAS below the
+//                  Arm ARM's PA-size minimum: 44 bits, 42 for 16 KB).
 //                  When it is 1 every other output is meaningless.
 //   cfg            effective Config: 0 abort (0b0xx all abort, no event), 4 bypass, 5 stage 1,
 //                  6 stage 2, 7 nested (compare with STE_CFG_*[2:0])
@@ -26,8 +29,11 @@
 //   vmid           S2VMID (16-bit VMIDs). Tags NS-EL1 translations whenever any stage
 //                  translates; unused in the EL2 worlds.
 //   s2_t0sz, s2_ias    S2T0SZ and the IPA size 64 - S2T0SZ in bits
-//   s2_sl          stage-2 start level 0..2 (S2SL0 0 -> 2, 1 -> 1, 2 -> 0)
-//   s2_sl_bits     IPA bits the start level resolves, 1..13 (start table(s) have
+//   s2_tg          the stage-2 granule, GRAN_4K / GRAN_16K / GRAN_64K (smmu_gran.vh), from
+//                  S2TG (00 4K, 01 64K, 10 16K)
+//   s2_sl          stage-2 start level (Arm ARM AArch64.S2StartLevel): 4 KB 2 - S2SL0,
+//                  16 KB and 64 KB 3 - S2SL0
+//   s2_sl_bits     IPA bits the start level resolves, 1..17 (start table(s) have
 //                  2^s2_sl_bits entries; index = IPA[s2_ias-1 -: s2_sl_bits])
 //   s2_concat_log2 log2 of concatenated start tables, 0..4
 //   s2_ttb         S2TTB with the bits below the start table(s) size cleared
@@ -39,7 +45,9 @@ module smmu_ste_decode #(
     parameter FWB      = 1,   // IDR3.FWB: STE.S2FWB implemented
     parameter ATTR_OVR = 1,   // IDR1.ATTR_TYPES_OVR = ATTR_PERMS_OVR
     parameter S1P      = 1,   // IDR0.S1P
-    parameter S2P      = 1    // IDR0.S2P
+    parameter S2P      = 1,   // IDR0.S2P
+    parameter GRAN16K  = 1,   // IDR5.GRAN16K: S2TG = 16 KB is legal
+    parameter GRAN64K  = 1    // IDR5.GRAN64K: S2TG = 64 KB is legal
 ) (
     input  wire [511:0]    ste,
     input  wire            cr2_e2h,
@@ -62,8 +70,9 @@ module smmu_ste_decode #(
     output wire [15:0]     vmid,
     output wire [5:0]      s2_t0sz,
     output wire [6:0]      s2_ias,
+    output wire [1:0]      s2_tg,
     output wire [1:0]      s2_sl,
-    output wire [3:0]      s2_sl_bits,
+    output wire [4:0]      s2_sl_bits,
     output wire [2:0]      s2_concat_log2,
     output wire [PA_W-1:0] s2_ttb,
     output wire [5:0]      s2_ps_bits,
@@ -75,6 +84,7 @@ module smmu_ste_decode #(
     output wire [1:0]      s2sh0
 );
     `include "smmu_regs.vh"
+    `include "smmu_gran.vh"
 
     localparam [1:0] W_EL1 = 2'd0, W_EL2 = 2'd1, W_E2H = 2'd2;
 
@@ -122,17 +132,28 @@ module smmu_ste_decode #(
     assign world = !strw_used || strw == 2'b00 ? W_EL1 :
                    cr2_e2h                     ? W_E2H : W_EL2;
 
-    // ---- stage 2 geometry (4 KB granule)
+    // ---- stage 2 geometry (Arm ARM AArch64.S2StartLevel, S2InconsistentSL, S2InvalidSL)
+    // S2TG: 00 4 KB, 01 64 KB, 10 16 KB, 11 Reserved; a granule IDR5 does not report is
+    // ILLEGAL (5.2 S2TG)
+    wire [1:0] gran  = (s2tg == 2'b01) ? GRAN_64K : (s2tg == 2'b10) ? GRAN_16K : GRAN_4K;
+    wire tg_bad      = (s2tg == 2'b11) || (s2tg == 2'b01 && GRAN64K == 0) ||
+                       (s2tg == 2'b10 && GRAN16K == 0);
     wire [6:0] ias   = 7'd64 - {1'b0, t0sz};
-    // Bits below the start level: 12 + 9 * (levels below it), start level = 2 - SL0
-    wire [6:0] base  = (sl0 == 2'd0) ? 7'd21 : (sl0 == 2'd1) ? 7'd30 : 7'd39;
+    // Start level 2 - SL0 (4 KB) or 3 - SL0; SL0 = 3 is level 3 with STT (4 KB), level 0
+    // with DS (16 KB) or Reserved (64 KB): ILLEGAL here in every case
+    wire [1:0] sl    = (gran == GRAN_4K) ? 2'd2 - sl0 : 2'd3 - sl0;
+    // Bits below the start level, and what it may resolve: at least 1 bit (2 entries), at
+    // most the stride plus 4 (16 concatenated tables)
+    wire [6:0] base  = {1'b0, gran_lvl_shift(gran, sl)};
+    wire [6:0] strd  = {1'b0, gran_stride(gran)};
     wire [6:0] slb   = ias - base;   // wraps when ias < base: caught by the range check
-    // ARM AArch64.S2InconsistentSL: at least 2 entries, at most 16 concatenated tables
-    wire sl_incons   = (sl0 == 2'd3) || (ias <= base) || (ias > base + 7'd13);
-    // ARM AArch64.S2InvalidSL: level-0 start needs a PA size of at least 44 bits
-    // [project decision: C_BAD_STE, docs/subset.md]
-    wire sl_invalid  = (sl0 == 2'd2) && (PA_W < 44);
-    wire [6:0] t0sz_min = (7'd64 - PA_W7 > 7'd16) ? 7'd64 - PA_W7 : 7'd16;
+    wire sl_incons   = (sl0 == 2'd3) || (ias <= base) || (ias > base + strd + 7'd4);
+    // S2SL0 = 2 starts at level 0 (4 KB) or 1 (16 KB, 64 KB), which needs a PA size of at
+    // least 44 bits (42 for 16 KB) [project decision: C_BAD_STE, docs/subset.md]
+    wire sl_invalid  = (sl0 == 2'd2) && (PA_W < ((gran == GRAN_16K) ? 42 : 44));
+    // S2T0SZ: at least MAX(16, 64 - IAS), MAX(12, 64 - IAS) for 64 KB; at most 39 (no STT)
+    wire [6:0] t0sz_lo  = (gran == GRAN_64K) ? 7'd12 : 7'd16;
+    wire [6:0] t0sz_min = (7'd64 - PA_W7 > t0sz_lo) ? 7'd64 - PA_W7 : t0sz_lo;
     wire t0sz_bad    = ({1'b0, t0sz} < t0sz_min) || (t0sz > 6'd39);
 
     wire [6:0] ps_eff = (ps_bits(s2ps) < PA_W7) ? ps_bits(s2ps) : PA_W7;
@@ -154,7 +175,7 @@ module smmu_ste_decode #(
                  || !s2aa64                             // TTF: AArch64 tables only
                  || s2s                                 // no stall
                  || s2ha || s2hd                        // no HTTU
-                 || (s2tg != 2'b00)                     // 4 KB granule only
+                 || tg_bad                              // granule (IDR5.GRAN*)
                  || ttb_bad
                  || t0sz_bad
                  || sl_incons || sl_invalid
@@ -180,10 +201,11 @@ module smmu_ste_decode #(
 
     assign s2_t0sz        = t0sz;
     assign s2_ias         = ias;
-    assign s2_sl          = 2'd2 - sl0;
-    assign s2_sl_bits     = slb[3:0];
-    wire [6:0] slb_over   = slb - 7'd9;
-    assign s2_concat_log2 = (slb > 7'd9) ? slb_over[2:0] : 3'd0;
+    assign s2_tg          = gran;
+    assign s2_sl          = sl;
+    assign s2_sl_bits     = slb[4:0];
+    wire [6:0] slb_over   = slb - strd;
+    assign s2_concat_log2 = (slb > strd) ? slb_over[2:0] : 3'd0;
     // Start table(s) are aligned to their size: 2^(s2_sl_bits + 3) bytes
     wire [51:0] ttb_mask  = ~((52'd1 << (slb + 7'd3)) - 52'd1);
     wire [51:0] ttb_al    = ttb & ttb_mask;

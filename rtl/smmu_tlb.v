@@ -1,8 +1,8 @@
 // smmu_tlb: set-associative TLB of leaf translations (IHI 0070 3.17, 4.4, 16.2).
 //
 // TLB_ENTRIES entries in TLB_ENTRIES / TLB_WAYS sets of TLB_WAYS ways. Every entry
-// holds one 4 KB input page: a 2 MB or 1 GB leaf is kept per 4 KB page that used it
-// (splintered), so every lookup reads one set, whatever the leaf size. Tag {world,
+// holds one 4 KB input page: a larger leaf (16 KB .. 1 GB, any granule) is kept per 4 KB
+// page that used it (splintered), so every lookup reads one set. Tag {world,
 // stages, VMID, ASID, global, size, input page}; data = the leaf bundle
 // (rtl/smmu_leaf.vh). Permissions are kept raw in the leaf and re-checked on every hit,
 // so one entry serves every access type.
@@ -34,7 +34,7 @@
 //           then applied set by set, one set per cycle; inv_ready rises in the cycle after
 //           the last set. TLBI_NSNH_ALL clears every NS-EL1 entry at once (a flop per
 //           entry says which are); an address-based TLBI whose range covers fewer
-//           pages than there are sets, while no block (2 MB, 1 GB) entry is held, scans
+//           pages than there are sets, while no entry of a leaf over 4 KB is held, scans
 //           only the sets of its pages; every other TLBI scans all sets. Non-TLBI opcodes
 //           take two cycles and do nothing. Re-applying a command is harmless, so the
 //           handshake may be shared (AND of readies) with smmu_cfg.
@@ -50,12 +50,12 @@
 // Address range (4.4.1.1): TG = 0 is the one page holding the address; TG != 0 is
 // [address, address + (NUM + 1) * 2^SCALE * granule), granule 4K/16K/64K for TG 1/2/3;
 // an entry is hit when its leaf's block [base, base + size) overlaps it, so a TLBI
-// anywhere in a 2 MB block removes every 4 KB page kept of it. LEAF and TTL only narrow
+// anywhere in a larger leaf removes every 4 KB page kept of it. LEAF and TTL only narrow
 // the architectural scope and are ignored (this TLB holds leaf entries only).
 module smmu_tlb #(
     parameter TLB_ENTRIES = 256,
     parameter TLB_WAYS    = 4,
-    parameter LEAF_BITS   = 71    // must equal LEAF_W of smmu_leaf.vh
+    parameter LEAF_BITS   = 75    // must equal LEAF_W of smmu_leaf.vh
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -106,13 +106,9 @@ module smmu_tlb #(
     localparam [1:0] W_EL1 = 2'd0, W_EL2 = 2'd1, W_E2H = 2'd2;
     localparam [1:0] ST_S2 = 2'b10, ST_NEST = 2'b11;
 
-    // Page-number mask of a leaf of the given size (4 KB, 2 MB, 1 GB)
-    function [43:0] size_mask(input [1:0] sz);
-        case (sz)
-            2'd0:    size_mask = {44{1'b1}};
-            2'd1:    size_mask = {{35{1'b1}}, 9'd0};
-            default: size_mask = {{26{1'b1}}, 18'd0};
-        endcase
+    // Page-number mask of a leaf of the given size (log2 bytes, smmu_leaf.vh)
+    function [43:0] size_mask(input [5:0] sz);
+        size_mask = leaf_page_mask(sz);
     endfunction
 
     // The set of a page
@@ -124,14 +120,14 @@ module smmu_tlb #(
     // ---------------- entries ----------------
     // Entry {set, way}; arrays of tags and leaves, valid and block bits in flops.
     reg [N-1:0]         e_v_q;
-    reg [N-1:0]         e_big_q;                 // a 2 MB or 1 GB leaf
+    reg [N-1:0]         e_big_q;                 // a leaf larger than 4 KB
     reg [N-1:0]         e_el1_q;                 // world NS-EL1 (TLBI_NSNH_ALL's scope)
     reg                 e_glb    [0:N-1];
     reg [1:0]           e_world  [0:N-1];
     reg [1:0]           e_stages [0:N-1];
     reg [15:0]          e_vmid   [0:N-1];
     reg [15:0]          e_asid   [0:N-1];
-    reg [1:0]           e_size   [0:N-1];
+    reg [5:0]           e_size   [0:N-1];
     reg [43:0]          e_page   [0:N-1];        // the 4 KB page
     reg [LEAF_BITS-1:0] e_leaf   [0:N-1];
     reg [WW-1:0]        rr_q     [0:SETS-1];     // per-set round-robin victim (reset)
@@ -205,7 +201,7 @@ module smmu_tlb #(
     wire [SW-1:0] p2_set = (ist_q == I_SCAN) ? scan_set : f_set;
 
     // Fill: ways of the set that would match some lookup the new entry also matches
-    wire [1:0]  f_size = fill_leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W];
+    wire [5:0]  f_size = fill_leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W];
     wire        f_glb  = !fill_leaf[LEAF_NG_LSB] || fill_world == W_EL2 ||
                          fill_stages == ST_S2;
     reg [WAYS-1:0] f_conf;
@@ -338,7 +334,7 @@ module smmu_tlb #(
             endcase
             e_v_q   <= (e_v_q & ~inv_clr & ~fill_clr_m) | fill_set_m;
             if (fill_do) begin
-                e_big_q[f_idx] <= f_size != 2'd0;
+                e_big_q[f_idx] <= f_size != 6'd12;
                 e_el1_q[f_idx] <= fill_world == W_EL1;
             end
             // NSNH_ALL: every NS-EL1 entry at once, in the cycle it is taken

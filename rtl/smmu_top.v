@@ -21,6 +21,8 @@ module smmu_top #(
     parameter COHACC           = 1,   // coherent table/queue accesses (IDR0.COHACC)
     parameter ATTR_OVR         = 1,   // STE/GBPA attribute overrides (IDR1.ATTR_*_OVR)
     parameter GBPA_ABORT_RESET = 1,   // GBPA.ABORT after reset: 1 = abort until configured
+    parameter GRAN16K          = 1,   // 16 KB translation granule (IDR5.GRAN16K)
+    parameter GRAN64K          = 1,   // 64 KB translation granule (IDR5.GRAN64K)
     parameter ID_W             = 4,   // upstream/downstream AXI ID bits
     parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
     parameter UP_USER_W        = SID_W + 4,
@@ -195,7 +197,7 @@ module smmu_top #(
     smmu_regs #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS),
         .ST_LEVEL_2(ST_LEVEL_2), .FWB(FWB), .COHACC(COHACC), .ATTR_OVR(ATTR_OVR),
-        .GBPA_ABORT_RESET(GBPA_ABORT_RESET)
+        .GBPA_ABORT_RESET(GBPA_ABORT_RESET), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)
     ) u_regs (
         .clk(clk), .rst_n(rst_n),
         .s_reg_awvalid(s_reg_awvalid), .s_reg_awready(s_reg_awready),
@@ -395,7 +397,7 @@ module smmu_top #(
 
     smmu_cfg #(
         .SID_W(SID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
-        .FWB(FWB), .ATTR_OVR(ATTR_OVR)
+        .FWB(FWB), .ATTR_OVR(ATTR_OVR), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)
     ) u_cfg (
         .clk(clk), .rst_n(rst_n),
         .strtab_base(strtab_base), .strtab_base_cfg(strtab_base_cfg),

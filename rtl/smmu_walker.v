@@ -1,5 +1,6 @@
-// smmu_walker: VMSAv8-64 table walks, 4 KB granule: stage 1, stage 2, nested, and stage 2
-// as a service for the nested CD fetch (IHI 0070 3.4, 7.3; Arm ARM D8.2-D8.4; costs: docs/translation.md).
+// smmu_walker: VMSAv8-64 table walks, 4 KB, 16 KB and 64 KB granules (each stage its own,
+// from CD.TG0/TG1 and STE.S2TG): stage 1, stage 2, nested, and stage 2 as a service for the
+// nested CD fetch (IHI 0070 3.4, 7.3; Arm ARM D8.2-D8.4; costs: docs/translation.md).
 //
 // One walk at a time, one descriptor read in flight. Stage 2 is one sub-walk FSM that every
 // caller shares: each nested stage-1 table access (TTB included, CLASS = TT), the output IPA
@@ -31,8 +32,8 @@
 //                       faults iff CD.R; stage-2 ones iff STE.S2R (7.3, 5.5)
 //     rsp_ttrnw         TTRnW: 1 (a descriptor read) whenever S2 = 1 and CLASS = TT
 //     rsp_leaf          the leaf bundle (smmu_leaf.vh). OA is the page/block base of the
-//                       translation's size (bits below the size are 0); size is the smaller
-//                       of the two stages when nested; S1ATTR is the RAW CD.MAIR byte chosen
+//                       translation's size (bits below the size are 0); size (log2 bytes)
+//                       is the smaller of the two stages when nested; S1ATTR is the RAW CD.MAIR byte chosen
 //                       by AttrIndx (smmu_attr applies the 5.4 reserved-encoding rules);
 //                       S1AP/PXN/UXN have APTable/PXNTable/UXNTable folded in unless HADx.
 //     rsp_reads         descriptor reads this walk made (fault or not): nested 4 x 4 = 24
@@ -67,7 +68,7 @@ module smmu_walker #(
     parameter XNX     = 1,    // IDR3.XNX
     parameter HAD     = 1,    // IDR3.HAD: CD.HAD0/1 honoured
     parameter HYP     = 1,    // IDR0.Hyp (StreamWorld decode, as smmu_ste_decode)
-    parameter LEAF_BITS = 71  // must equal LEAF_W of smmu_leaf.vh (checked below)
+    parameter LEAF_BITS = 75  // must equal LEAF_W of smmu_leaf.vh (checked below)
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -124,6 +125,7 @@ module smmu_walker #(
 );
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
+    `include "smmu_gran.vh"
 
     generate
         if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
@@ -140,23 +142,34 @@ module smmu_walker #(
     localparam [1:0] C_CD = EVT_CLASS_CD[1:0], C_TT = EVT_CLASS_TT[1:0],
                      C_IN = EVT_CLASS_IN[1:0];
 
-    // Descriptor address: table base | index * 8. The start level resolves slb bits (the
-    // start table, or the concatenated start tables at stage 2, up to 13 bits); below it 9.
-    function [PA_W-1:0] desc_addr(input [PA_W-1:0] tbl, input [47:12] ia, input [1:0] lvl,
-                                  input first, input [3:0] slb);
-        reg [12:0] sh;
-        reg [12:0] m;
+    // Descriptor address: table base | index * 8. The index is the input address from the
+    // level's shift (gran_lvl_shift) up: at the start level slb bits (the start table, or
+    // the concatenated start tables at stage 2: up to 17 bits), below it the granule's
+    // stride (9, 11, 13). Constant shifts per {granule, level}; the window is 17 bits.
+    /* verilator lint_off UNUSEDSIGNAL */
+    function [PA_W-1:0] desc_addr(input [PA_W-1:0] tbl, input [47:0] ia, input [1:0] g,
+                                  input [1:0] lvl, input first, input [4:0] slb);
+        reg [47:0] w;
+        reg [16:0] m;
         begin
-            case (lvl)
-                2'd0:    sh = {4'd0, ia[47:39]};
-                2'd1:    sh = ia[42:30];
-                2'd2:    sh = ia[33:21];
-                default: sh = ia[24:12];
+            case ({g, lvl})
+                {GRAN_4K, 2'd0}:  w = ia >> 39;
+                {GRAN_4K, 2'd1}:  w = ia >> 30;
+                {GRAN_4K, 2'd2}:  w = ia >> 21;
+                {GRAN_16K, 2'd0}: w = ia >> 47;
+                {GRAN_16K, 2'd1}: w = ia >> 36;
+                {GRAN_16K, 2'd2}: w = ia >> 25;
+                {GRAN_16K, 2'd3}: w = ia >> 14;
+                {GRAN_64K, 2'd1}: w = ia >> 42;
+                {GRAN_64K, 2'd2}: w = ia >> 29;
+                {GRAN_64K, 2'd3}: w = ia >> 16;
+                default:          w = ia >> 12;   // 4 KB level 3 (64 KB level 0: none)
             endcase
-            m = first ? ((13'd1 << slb) - 13'd1) : 13'h1ff;
-            desc_addr = tbl | {{(PA_W - 16){1'b0}}, sh & m, 3'b000};
+            m = first ? ((17'd1 << slb) - 17'd1) : ~({17{1'b1}} << gran_stride(g));
+            desc_addr = tbl | {{(PA_W - 20){1'b0}}, w[16:0] & m, 3'b000};
         end
     endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // IRx/ORx walk cacheability (00 NC, 01 WB RA WA, 10 WT RA, 11 WB RA no-WA) as a
     // MAIR-format byte for smmu_attr
@@ -166,14 +179,6 @@ module smmu_walker #(
             2'b01:   wnib = 4'hf;
             2'b10:   wnib = 4'ha;
             default: wnib = 4'he;
-        endcase
-    endfunction
-
-    function [PA_W-1:0] size_mask(input [1:0] sz);   // offset bits of a 4K/2M/1G leaf
-        case (sz)
-            2'd0:    size_mask = {{(PA_W - 12){1'b0}}, 12'hfff};
-            2'd1:    size_mask = {{(PA_W - 21){1'b0}}, 21'h1fffff};
-            default: size_mask = {{(PA_W - 30){1'b0}}, 30'h3fffffff};
         endcase
     endfunction
 
@@ -191,7 +196,8 @@ module smmu_walker #(
     wire            d_s1_en, d_s2_en, d_s2fwb, d_s2affd, d_s2ptw, d_s2r;
     wire [1:0]      d_world, d_s1cir, d_s1cor, d_s1csh, d_s2_sl, d_s2ir0, d_s2or0, d_s2sh0;
     wire [6:0]      d_s2_ias;
-    wire [3:0]      d_s2_sl_bits;
+    wire [1:0]      d_s2_tg;
+    wire [4:0]      d_s2_sl_bits;
     wire [PA_W-1:0] d_s2_ttb;
     wire [5:0]      d_s2_ps_bits;
     /* verilator lint_off PINCONNECTEMPTY */
@@ -200,12 +206,14 @@ module smmu_walker #(
         .ste_bad(), .cfg(), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
         .cd_ptr(), .s1cir(d_s1cir), .s1cor(d_s1cor), .s1csh(d_s1csh), .s2fwb(d_s2fwb),
         .mtcfg(), .memattr(), .alloccfg(), .shcfg(), .privcfg(), .instcfg(), .vmid(),
-        .s2_t0sz(), .s2_ias(d_s2_ias), .s2_sl(d_s2_sl), .s2_sl_bits(d_s2_sl_bits),
+        .s2_t0sz(), .s2_ias(d_s2_ias), .s2_tg(d_s2_tg), .s2_sl(d_s2_sl),
+        .s2_sl_bits(d_s2_sl_bits),
         .s2_concat_log2(), .s2_ttb(d_s2_ttb), .s2_ps_bits(d_s2_ps_bits),
         .s2affd(d_s2affd), .s2ptw(d_s2ptw), .s2r(d_s2r), .s2ir0(d_s2ir0), .s2or0(d_s2or0),
         .s2sh0(d_s2sh0));
 
     wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_ir1, c_or1, c_sh0, c_sh1;
+    wire [1:0]      c_t0_tg, c_t1_tg;
     wire [3:0]      c_t0_slb, c_t1_slb;
     wire [PA_W-1:0] c_ttb0, c_ttb1;
     wire            c_had0, c_had1, c_affd, c_wxn, c_pan, c_r;
@@ -213,7 +221,7 @@ module smmu_walker #(
     wire [63:0]     c_mair;
     smmu_cd_decode #(.PA_W(PA_W)) u_cd (
         .cd({256'd0, cd_r}), .world(d_world),
-        .cd_bad(), .t0_en(), .t1_en(), .t0_sz(), .t1_sz(),
+        .cd_bad(), .t0_en(), .t1_en(), .t0_sz(), .t1_sz(), .t0_tg(c_t0_tg), .t1_tg(c_t1_tg),
         .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_slb), .t1_sl_bits(c_t1_slb),
         .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0), .sh0(c_sh0), .ir1(c_ir1),
         .or1(c_or1), .sh1(c_sh1), .tbi0(), .tbi1(), .had0(c_had0), .had1(c_had1),
@@ -231,7 +239,7 @@ module smmu_walker #(
     reg             pxnt, uxnt;
     // Stage-1 leaf as the bundle wants it
     reg  [PA_W-1:0] s1_oa;
-    reg  [1:0]      s1_size;
+    reg  [5:0]      s1_size;
     reg  [7:0]      s1_mair;
     reg  [1:0]      s1_sh, s1_ap;
     reg             s1_pxn, s1_uxn, s1_ng;
@@ -242,7 +250,7 @@ module smmu_walker #(
     reg  [1:0]      s2_lvl;
     reg             s2_first;
     reg  [PA_W-1:0] s2_oa;
-    reg  [1:0]      s2_size;
+    reg  [5:0]      s2_size;
     reg  [3:0]      s2_memattr;
     reg  [1:0]      s2_sh, s2_ap, s2_xn;
     // The read: stage-2 descriptor, or stage-1 descriptor (at s2_oa when nested)
@@ -262,17 +270,20 @@ module smmu_walker #(
     wire            nested = (job == J_NEST);
     wire            had_x  = (HAD != 0) && (half ? c_had1 : c_had0);
     wire [3:0]      s1_slb = half ? c_t1_slb : c_t0_slb;
+    wire [1:0]      s1_g   = half ? c_t1_tg : c_t0_tg;    // the stage-1 half's granule
 
     // ---------------- one descriptor decoder, at the stage of the read just done
     wire            dd_s2 = (state == ST_S2_EVAL);
-    wire [1:0]      dd_kind, dd_size, dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
+    wire [1:0]      dd_kind, dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
+    wire [5:0]      dd_size;
     wire [PA_W-1:0] dd_next, dd_oa;
     wire            dd_addr_fault, dd_af, dd_ng, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
     wire [2:0]      dd_attr_indx;
     wire [3:0]      dd_memattr;
     /* verilator lint_off PINCONNECTEMPTY */
     smmu_desc_decode #(.PA_W(PA_W)) u_desc (
-        .desc(desc), .level(dd_s2 ? s2_lvl : s1_lvl), .stage2(dd_s2),
+        .desc(desc), .level(dd_s2 ? s2_lvl : s1_lvl), .gran(dd_s2 ? d_s2_tg : s1_g),
+        .stage2(dd_s2),
         .oa_bits(dd_s2 ? d_s2_ps_bits : c_ips_bits),
         .ia(dd_s2 ? s2_ipa[47:0] : va_r[47:0]),
         .kind(dd_kind), .next_table(dd_next), .oa(dd_oa), .leaf_size(dd_size),
@@ -332,19 +343,21 @@ module smmu_walker #(
     // {world, VMID, ASID, half, VA prefix above the level} (stage 1) or {VMID, IPA prefix}
     // (stage 2) could return a table address and level to resume from, skipping reads.
     assign rd_req_valid = (state == ST_RD_REQ);
-    assign rd_req_addr  = rd_s2  ? desc_addr(s2_tbl, s2_ipa[47:12], s2_lvl, s2_first,
+    assign rd_req_addr  = rd_s2  ? desc_addr(s2_tbl, s2_ipa[47:0], d_s2_tg, s2_lvl, s2_first,
                                              d_s2_sl_bits) :
                           via_s2 ? s2_oa :
-                                   desc_addr(s1_tbl, va_r[47:12], s1_lvl, s1_first, s1_slb);
+                                   desc_addr(s1_tbl, va_r[47:0], s1_g, s1_lvl, s1_first,
+                                             {1'b0, s1_slb});
     assign rd_req_len   = 8'd0;
     assign rd_req_cache = a_cache;
 
     // Next stage-1 descriptor address for a table just read (nested: its IPA)
-    wire [PA_W-1:0] s1_next_da = desc_addr(dd_next, va_r[47:12], s1_lvl + 2'd1, 1'b0, 4'd9);
+    wire [PA_W-1:0] s1_next_da = desc_addr(dd_next, va_r[47:0], s1_g, s1_lvl + 2'd1, 1'b0,
+                                           5'd0);
     wire [1:0]      s1_start_lvl = va_r[55] ? c_t1_sl : c_t0_sl;
-    wire [PA_W-1:0] s1_first_da  = desc_addr(va_r[55] ? c_ttb1 : c_ttb0, va_r[47:12],
-                                             s1_start_lvl, 1'b1,
-                                             va_r[55] ? c_t1_slb : c_t0_slb);
+    wire [PA_W-1:0] s1_first_da  = desc_addr(va_r[55] ? c_ttb1 : c_ttb0, va_r[47:0],
+                                             va_r[55] ? c_t1_tg : c_t0_tg, s1_start_lvl, 1'b1,
+                                             {1'b0, va_r[55] ? c_t1_slb : c_t0_slb});
     wire [63:0]     s2_ias_hi  = s2_ipa >> d_s2_ias;
 
     // ---------------- FSM
@@ -388,7 +401,7 @@ module smmu_walker #(
             pxnt       <= 1'b0;
             uxnt       <= 1'b0;
             s1_oa      <= {PA_W{1'b0}};
-            s1_size    <= 2'd0;
+            s1_size    <= 6'd12;
             s1_mair    <= 8'd0;
             s1_sh      <= 2'd0;
             s1_ap      <= 2'd0;
@@ -401,7 +414,7 @@ module smmu_walker #(
             s2_lvl     <= 2'd0;
             s2_first   <= 1'b0;
             s2_oa      <= {PA_W{1'b0}};
-            s2_size    <= 2'd0;
+            s2_size    <= 6'd12;
             s2_memattr <= 4'd0;
             s2_sh      <= 2'd0;
             s2_ap      <= 2'd0;
@@ -589,12 +602,11 @@ module smmu_walker #(
     end
 
     // ---------------- results
-    wire [1:0]      fin_size = (job == J_S1) ? s1_size :
+    wire [5:0]      fin_size = (job == J_S1) ? s1_size :
                                (job == J_S2) ? s2_size :
                                (s1_size < s2_size) ? s1_size : s2_size;
     wire [PA_W-1:0] fin_pa   = (job == J_S1) ? s1_oa : s2_oa;
-    wire [PA_W-1:0] fin_base = fin_pa & ~size_mask(fin_size);
-    wire [55:0]     fin_56   = {{(56 - PA_W){1'b0}}, fin_base};
+    wire [55:0]     fin_56   = {{(56 - PA_W){1'b0}}, fin_pa} & ~leaf_off_mask(fin_size);
 
     reg [LEAF_W-1:0] leaf;
     always @* begin

@@ -47,7 +47,7 @@ module smmu_xlate #(
     parameter TAG_W     = 7,
     parameter NWALK     = 8,    // walks in flight
     parameter NPARK     = 8,    // misses waiting for a walk of their page
-    parameter LEAF_BITS = 71    // must equal LEAF_W of smmu_leaf.vh
+    parameter LEAF_BITS = 75    // must equal LEAF_W of smmu_leaf.vh
 ) (
     input  wire                   clk,
     input  wire                   rst_n,
@@ -241,7 +241,8 @@ module smmu_xlate #(
         .ste_bad(), .cfg(d_cfg), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
         .cd_ptr(), .s1cir(), .s1cor(), .s1csh(), .s2fwb(d_s2fwb), .mtcfg(d_mtcfg),
         .memattr(d_memattr), .alloccfg(d_alloccfg), .shcfg(d_shcfg), .privcfg(d_privcfg),
-        .instcfg(d_instcfg), .vmid(d_vmid), .s2_t0sz(), .s2_ias(), .s2_sl(), .s2_sl_bits(),
+        .instcfg(d_instcfg), .vmid(d_vmid), .s2_t0sz(), .s2_ias(), .s2_tg(), .s2_sl(),
+        .s2_sl_bits(),
         .s2_concat_log2(), .s2_ttb(), .s2_ps_bits(), .s2affd(), .s2ptw(), .s2r(),
         .s2ir0(), .s2or0(), .s2sh0());
 
@@ -251,7 +252,7 @@ module smmu_xlate #(
     smmu_cd_decode #(.PA_W(PA_W)) u_cd (
         .cd({256'd0, cfg_rsp_cd}), .world(d_world),
         .cd_bad(), .t0_en(c_t0_en), .t1_en(c_t1_en), .t0_sz(c_t0_sz), .t1_sz(c_t1_sz),
-        .t0_sl(), .t1_sl(), .t0_sl_bits(), .t1_sl_bits(), .ttb0(), .ttb1(), .ir0(), .or0(),
+        .t0_tg(), .t1_tg(), .t0_sl(), .t1_sl(), .t0_sl_bits(), .t1_sl_bits(), .ttb0(), .ttb1(), .ir0(), .or0(),
         .sh0(), .ir1(), .or1(), .sh1(), .tbi0(c_tbi0), .tbi1(c_tbi1), .had0(), .had1(),
         .ips_bits(), .affd(), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(c_asid), .mair());
     /* verilator lint_on PINCONNECTEMPTY */
@@ -537,13 +538,10 @@ module smmu_xlate #(
         .out_attr(rsp_attr), .out_sh(a_sh_unused), .out_cache(rsp_cache),
         .out_domain(rsp_domain));
 
-    // PA = leaf output address | the input's offset inside the leaf (4 KB / 2 MB / 1 GB);
-    // STE bypass passes the (OAS-checked) input through.
-    wire [1:0]  l_size = f_leaf_q[LEAF_SIZE_LSB +: LEAF_SIZE_W];
-    wire [55:0] l_base = {f_leaf_q[LEAF_OA_LSB +: LEAF_OA_W], 12'd0};
-    wire [55:0] l_off  = (l_size == 2'd0) ? {44'd0, f_addr[11:0]} :
-                         (l_size == 2'd1) ? {35'd0, f_addr[20:0]} : {26'd0, f_addr[29:0]};
-    wire [55:0] l_pa   = l_base | l_off;
+    // PA = leaf output address | the input's offset inside the leaf (leaf_pa of
+    // smmu_leaf.vh: the leaf's size is log2 bytes, any granule); STE bypass passes the
+    // (OAS-checked) input through.
+    wire [55:0] l_pa   = leaf_pa(f_leaf_q, f_addr[55:0]);
 
     assign rsp_valid = f_out;
     assign rsp_tag   = f_tag;

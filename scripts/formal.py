@@ -151,6 +151,11 @@ def mutants(names):
             text = text.replace(old, new)
         src.write_text(text)
         sby_text = (ROOT / "formal" / f"{m['proof']}.sby").read_text()
+        for old, new in m.get("sby_edits", []):     # e.g. a smaller geometry for the BMC
+            if sby_text.count(old) != 1:
+                sys.exit(f"formal: mutant {i} ({m['bug']}): sby edit text found "
+                         f"{sby_text.count(old)} times: {old!r}")
+            sby_text = sby_text.replace(old, new)
         task = m.get("task", "")
         _, opts = sby_options(sby_text)
         depth = m.get("depth", opts[task][1])

@@ -27,6 +27,8 @@ DESCRIPTIONS = {
     "COHACC": "coherent table and queue accesses (SMMU_IDR0.COHACC)",
     "ATTR_OVR": "attribute overrides (SMMU_IDR1.ATTR_TYPES_OVR, ATTR_PERMS_OVR)",
     "GBPA_ABORT_RESET": "SMMU_GBPA.ABORT out of reset",
+    "GRAN16K": "16 KB translation granule (SMMU_IDR5.GRAN16K)",
+    "GRAN64K": "64 KB translation granule (SMMU_IDR5.GRAN64K)",
 }
 
 

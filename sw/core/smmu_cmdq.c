@@ -99,7 +99,9 @@ static int tlbi_addr(smmu_cmd_t *cmd, uint64_t addr, bool leaf, const smmu_tlbi_
             return cmd_bad(cmd);
         return 0;
     }
-    if (smmu_tlbi_range_reserved(r->tg, r->ttl, r->num, r->scale))
+    /* Reserved whatever IDR5 reports (TTL = 0); the IDR5.DS-dependent form is refused
+     * where a command meets an SMMU (smmu_cmd_range_refused) */
+    if (smmu_tlbi_range_reserved(true, r->tg, r->ttl, r->num, r->scale))
         return cmd_bad(cmd);
     DW_SET(CMD, TG, cmd->dw, r->tg);
     DW_SET(CMD, SCALE, cmd->dw, r->scale);
@@ -499,10 +501,34 @@ int smmu_cmdq_submit_raw(smmu_t *smmu, const smmu_cmd_t *cmds, size_t n, bool sy
     return smmu->cmdq_drops != drops ? SMMU_EIO : 0;
 }
 
+bool smmu_cmd_range_refused(const smmu_t *smmu, const smmu_cmd_t *cmd)
+{
+    uint32_t tg = (uint32_t)DW_GET(CMD, TG, cmd->dw);
+
+    switch (DW_GET(CMD, OPCODE, cmd->dw)) {
+    case CMD_OP_TLBI_NH_VA:
+    case CMD_OP_TLBI_NH_VAA:
+    case CMD_OP_TLBI_EL2_VA:
+    case CMD_OP_TLBI_EL2_VAA:
+    case CMD_OP_TLBI_S2_IPA:
+        return tg != 0u &&
+               (!smmu->feat.ril ||
+                smmu_tlbi_range_reserved(smmu->feat.ds, tg, (uint32_t)DW_GET(CMD, TTL, cmd->dw),
+                                         (uint32_t)DW_GET(CMD, NUM, cmd->dw),
+                                         (uint32_t)DW_GET(CMD, SCALE, cmd->dw)));
+    default:
+        return false;
+    }
+}
+
 int smmu_cmdq_submit(smmu_t *smmu, const smmu_cmd_t *cmds, size_t n, bool sync, unsigned cs)
 {
-    if (!smmu || !smmu->initialised)
+    if (!smmu || !smmu->initialised || (n && !cmds))
         return SMMU_EINVAL;
+    /* A command this SMMU would reject is refused before any is queued */
+    for (size_t i = 0; i < n; i++)
+        if (smmu_cmd_range_refused(smmu, &cmds[i]))
+            return SMMU_EINVAL;
     return smmu_cmdq_submit_raw(smmu, cmds, n, sync, cs);
 }
 
@@ -520,7 +546,7 @@ int smmu_batch_add(smmu_t *smmu, smmu_batch_t *b, const smmu_cmd_t *cmd)
 {
     int ret;
 
-    if (!b || !cmd || b->n > SMMU_BATCH_MAX)
+    if (!b || !cmd || b->n > SMMU_BATCH_MAX || (smmu && smmu_cmd_range_refused(smmu, cmd)))
         return SMMU_EINVAL;
     if (b->n == SMMU_BATCH_MAX) {
         /* Full: it goes to the queue now (as Linux's arm_smmu_cmdq_batch_add). */

@@ -111,6 +111,13 @@ int smmu_domain_init(smmu_domain_t *d, smmu_t *smmu, unsigned type, const smmu_d
     oas = smmu->feat.oas_bits < 48u ? smmu->feat.oas_bits : 48u;
     smmu_bzero(&pc, sizeof pc);
     pc.oas = oas;
+    /* The granule: one the SMMU reports in IDR5 (IHI 0070 5.2 S2TG, 5.4 TG0: any other
+     * makes the STE / CD ILLEGAL). */
+    pc.granule = c.granule ? c.granule : SMMU_GRANULE_4K;
+    if (!(pc.granule == SMMU_GRANULE_4K && smmu->feat.gran4k) &&
+        !(pc.granule == SMMU_GRANULE_16K && smmu->feat.gran16k) &&
+        !(pc.granule == SMMU_GRANULE_64K && smmu->feat.gran64k))
+        return SMMU_EINVAL;
     pc.bbml2 = smmu->feat.bbml >= 2u;
     pc.split64 = smmu->split64;
     if (type == SMMU_DOMAIN_S1) {
@@ -260,27 +267,31 @@ int smmu_domain_flush(void *cookie, smmu_gather_t *g)
     smmu_batch_t b;
     smmu_cmd_t c;
     uint64_t addr, pages;
+    unsigned gs;
     int ret = 0;
 
     if (!paging(d) || !g)
         return SMMU_EINVAL;
+    /* In the tree's granule: a range TLBI with TG != 0 need only remove entries of that
+     * granule (IHI 0070 4.4.1.1), and the gathered range is whole granules. */
+    gs = d->pgt.gshift ? d->pgt.gshift : SMMU_GRANULE_4K;
     addr = g->start;
-    pages = shr64(g->end - g->start, 12);
+    pages = shr64(g->end - g->start, gs);
     smmu_batch_init(&b);
     if (g->start == g->end && g->nfreed == 0u)
         return 0;
     if (pages && d->smmu->feat.ril) {
         while (pages && ret == 0) {
             smmu_tlbi_range_t r;
-            uint64_t n = smmu_tlbi_range_chunk(pages, 1, &r);
+            uint64_t n = smmu_tlbi_range_chunk(pages, smmu_pgtable_tlbi_tg(&d->pgt), &r);
             ret = tlbi_addr_cmd(d, &c, addr, g->leaf, &r);
             if (ret == 0)
                 ret = put(d, &b, &c);
-            addr += shl64(n, 12);
+            addr += shl64(n, gs);
             pages -= n;
         }
     } else if (pages && pages <= SMMU_TLBI_MAX_PAGES) {
-        for (; pages && ret == 0; pages--, addr += SMMU_PAGE_SIZE) {
+        for (; pages && ret == 0; pages--, addr += shl64(1, gs)) {
             ret = tlbi_addr_cmd(d, &c, addr, g->leaf, 0);
             if (ret == 0)
                 ret = put(d, &b, &c);

@@ -113,13 +113,21 @@ static inline uint64_t *cmdq_slot(const smmu_t *s, uint32_t idx)
 }
 
 /* Whether a range TLBI's TG/TTL/NUM/SCALE are a Reserved combination the SMMU rejects
- * with CERROR_ILL (IHI 0070 4.4.1.1; DS = 0): TG != 0 with NUM = SCALE = 0 and TTL = 0,
- * or TTL = 0b01 under TG = 16 KB (which reads as 0b00 without DS). */
-static inline bool smmu_tlbi_range_reserved(uint32_t tg, uint32_t ttl, uint32_t num,
+ * with CERROR_ILL (IHI 0070 4.4.1.1): TG != 0 with NUM = SCALE = 0 and TTL = 0, or, when
+ * IDR5.DS = 0 (`ds` false), TTL = 0b01 under TG = 16 KB with NUM = SCALE = 0 (TTL 0b01
+ * then reads as 0b00; with DS = 1 it is a level-1 hint). Which granules IDR5 reports
+ * plays no part: a TG naming an absent granule is legal and removes nothing. */
+static inline bool smmu_tlbi_range_reserved(bool ds, uint32_t tg, uint32_t ttl, uint32_t num,
                                             uint32_t scale)
 {
-    return tg != 0u && num == 0u && scale == 0u && (ttl == 0u || (tg == 2u && ttl == 1u));
+    return tg != 0u && num == 0u && scale == 0u &&
+           (ttl == 0u || (!ds && tg == 2u && ttl == 1u));
 }
+
+/* Whether the SMMU would reject this command's range fields (CERROR_ILL): a TLBI by
+ * address with TG != 0 on an SMMU without IDR3.RIL, or a Reserved range under its IDR5.DS.
+ * Other commands, and single-address TLBIs, pass. */
+bool smmu_cmd_range_refused(const smmu_t *smmu, const smmu_cmd_t *cmd);
 
 /* ---- stream table, masters, domains (smmu_strtab.c, smmu_master.c, smmu_domain.c) ---- */
 struct smmu_viommu;

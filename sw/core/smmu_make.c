@@ -69,7 +69,7 @@ void smmu_make_s2_ste(const smmu_domain_t *d, uint64_t ste[8])
     DW_SET(STE, S2IR0, ste, coh ? 1u : 0u);
     DW_SET(STE, S2OR0, ste, coh ? 1u : 0u);
     DW_SET(STE, S2SH0, ste, coh ? 3u : 2u);
-    DW_SET(STE, S2TG, ste, 0u);
+    DW_SET(STE, S2TG, ste, smmu_pgtable_tg(&d->pgt));
     DW_SET(STE, S2PS, ste, smmu_pgtable_ps(&d->pgt));
     DW_SET(STE, S2AA64, ste, 1u);
     DW_SET(STE, S2R, ste, 1u);
@@ -112,7 +112,7 @@ void smmu_make_cd(const smmu_domain_t *d, uint64_t cd[8])
 
     zero8(cd);
     DW_SET(CD, T0SZ, cd, smmu_pgtable_tsz(&d->pgt));
-    DW_SET(CD, TG0, cd, 0u);
+    DW_SET(CD, TG0, cd, smmu_pgtable_tg(&d->pgt));
     DW_SET(CD, IR0, cd, coh ? 1u : 0u);
     DW_SET(CD, OR0, cd, coh ? 1u : 0u);
     DW_SET(CD, SH0, cd, coh ? 3u : 2u);

@@ -257,7 +257,7 @@ static int convert_cmd(const smmu_viommu_t *v, const smmu_cmd_t *in, smmu_cmd_t 
          * TG/TTL/NUM/SCALE combination (IHI 0070 4.4.1.1). */
         if (DW_GET(CMD, TG, in->dw) &&
             (!v->smmu->feat.ril ||
-             smmu_tlbi_range_reserved((uint32_t)DW_GET(CMD, TG, in->dw),
+             smmu_tlbi_range_reserved(v->smmu->feat.ds, (uint32_t)DW_GET(CMD, TG, in->dw),
                                       (uint32_t)DW_GET(CMD, TTL, in->dw),
                                       (uint32_t)DW_GET(CMD, NUM, in->dw),
                                       (uint32_t)DW_GET(CMD, SCALE, in->dw))))

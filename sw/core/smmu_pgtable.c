@@ -1,4 +1,5 @@
-/* AArch64 4 KB-granule translation tables, stage 1 and stage 2 (smmu_pgtable.h). */
+/* AArch64 translation tables with a 4 KB, 16 KB or 64 KB granule, stage 1 and stage 2
+ * (smmu_pgtable.h). */
 #include "smmu/smmu_pgtable.h"
 #include "smmu_internal.h"
 
@@ -18,10 +19,30 @@
 #define SH_OSH 2ull
 #define SH_ISH 3ull
 
-#define PTRS_PER_TABLE 512u
-#define TABLE_BYTES 4096u
+/* ---- granule geometry (Arm ARM D8.2, D8.3; DS = 0) -----------------------------------
+ * A table is one granule of 2^gshift bytes holding 2^stride descriptors (stride = gshift
+ * - 3); an entry at level L maps 2^(gshift + stride * (3 - L)) bytes. */
 
-static const uint8_t level_shift[4] = {39, 30, 21, 12};
+static unsigned lvl_shift(const smmu_pgtable_t *pgt, unsigned level)
+{
+    return pgt->gshift + pgt->stride * (3u - level);
+}
+
+static uint32_t table_bytes(const smmu_pgtable_t *pgt)
+{
+    return (uint32_t)1u << pgt->gshift;
+}
+
+static unsigned ptrs_per_table(const smmu_pgtable_t *pgt)
+{
+    return 1u << pgt->stride;
+}
+
+/* Levels with blocks: 4 KB 1 and 2, 16 KB and 64 KB 2 only (no DS, no 52-bit PA). */
+static bool block_level(const smmu_pgtable_t *pgt, unsigned level)
+{
+    return level == 2u || (level == 1u && pgt->gshift == SMMU_GRANULE_4K);
+}
 
 static bool d_valid(uint64_t d)
 {
@@ -33,14 +54,14 @@ static bool d_is_table(uint64_t d, unsigned level)
     return level < 3u && (d & (D_VALID | D_TYPE)) == (D_VALID | D_TYPE);
 }
 
-static bool d_is_leaf(uint64_t d, unsigned level)
+static bool d_is_leaf(const smmu_pgtable_t *pgt, uint64_t d, unsigned level)
 {
     if (!d_valid(d))
         return false;
-    /* Level 3: page (0b11); levels 1-2: block (0b01). Level 0 never holds a leaf. */
+    /* Level 3: page (0b11); a block level of the granule: block (0b01). */
     if (level == 3u)
         return (d & D_TYPE) != 0u;
-    return level > 0u && (d & D_TYPE) == 0u;
+    return block_level(pgt, level) && (d & D_TYPE) == 0u;
 }
 
 /* ---- descriptor stores ------------------------------------------------------------------
@@ -111,7 +132,7 @@ void smmu_gather_release(smmu_gather_t *g)
 
     for (i = 0; i < g->nfreed; i++)
         if (g->hal)
-            g->hal->dma_free(g->hal->ctx, g->freed[i].cpu, g->freed[i].pa, TABLE_BYTES);
+            g->hal->dma_free(g->hal->ctx, g->freed[i].cpu, g->freed[i].pa, g->freed[i].size);
     g->nfreed = 0;
     g->start = 0;
     g->end = 0;
@@ -143,6 +164,7 @@ static int gather_free_table(const smmu_pgtable_t *pgt, smmu_gather_t *g, void *
     }
     g->freed[g->nfreed].cpu = cpu;
     g->freed[g->nfreed].pa = pa;
+    g->freed[g->nfreed].size = table_bytes(pgt);
     g->nfreed++;
     return 0;
 }
@@ -162,37 +184,58 @@ static unsigned ps_of_bits(unsigned bits)
     }
 }
 
+/* Can a stage-2 walk start at `level` (Arm ARM AArch64.S2InvalidSL, DS = 0, no STT):
+ * 4 KB level 0 needs a PA size of 44 bits; 16 KB level 0 needs DS, level 1 42 bits; 64 KB
+ * level 1 44 bits. (IHI 0070 5.2: an STE the SMMU refuses.) */
+static bool s2_start_ok(unsigned gshift, unsigned level, unsigned oas)
+{
+    if (gshift == SMMU_GRANULE_4K)
+        return level != 3u && (level != 0u || oas >= 44u);
+    if (gshift == SMMU_GRANULE_16K)
+        return level != 0u && (level != 1u || oas >= 42u);
+    return level != 1u || oas >= 44u;
+}
+
 int smmu_pgtable_init(smmu_pgtable_t *pgt, const smmu_hal_t *hal, const smmu_pgtable_cfg_t *cfg)
 {
-    unsigned bits, levels;
+    unsigned bits, levels, gs;
     int ret;
 
     if (!pgt || !hal || !cfg || !hal->pa_to_cpu || !hal->dma_alloc || !hal->dma_free)
         return SMMU_EINVAL;
     smmu_bzero(pgt, sizeof *pgt);
+    gs = cfg->granule ? cfg->granule : SMMU_GRANULE_4K;
     if ((cfg->stage != 1u && cfg->stage != 2u) || cfg->ias < 25u || cfg->ias > 48u ||
-        ps_of_bits(cfg->oas) == 7u)
+        ps_of_bits(cfg->oas) == 7u ||
+        (gs != SMMU_GRANULE_4K && gs != SMMU_GRANULE_16K && gs != SMMU_GRANULE_64K))
         return SMMU_EINVAL;
     smmu_bcopy(&pgt->cfg, cfg, sizeof *cfg);
+    pgt->cfg.granule = gs;
     pgt->hal = hal;
+    pgt->gshift = gs;
+    pgt->stride = gs - 3u;
 
-    bits = cfg->ias - 12u;
-    levels = (bits + 8u) / 9u; /* 32-bit division: rv32im divu */
+    /* As many levels as resolve ias - gshift bits, stride bits each (Arm ARM
+     * AArch64.S1StartLevel); 32-bit division: rv32im divu */
+    bits = cfg->ias - gs;
+    levels = (bits + pgt->stride - 1u) / pgt->stride;
     pgt->start_level = 4u - levels;
-    pgt->start_bits = bits - 9u * (levels - 1u);
+    pgt->start_bits = bits - pgt->stride * (levels - 1u);
     pgt->nconcat = 1;
-    if (cfg->stage == 2u && pgt->start_level == 0u && pgt->start_bits <= 4u &&
-        (cfg->concat || cfg->oas < 44u)) {
-        /* Up to 16 level-1 tables side by side replace a level-0 table of <= 16
-         * entries (IHI 0070 5.2 S2SL0/S2T0SZ; level 0 with a PA size below 44 bits is
-         * invalid anyway, Arm ARM D8.2-D8.4). */
+    if (cfg->stage == 2u && pgt->start_bits <= 4u && pgt->start_level < 3u &&
+        (!s2_start_ok(gs, pgt->start_level, cfg->oas) ||
+         (cfg->concat && pgt->start_level == 0u))) {
+        /* Up to 16 tables of the next level side by side replace a start table of <= 16
+         * entries (IHI 0070 5.2 S2SL0/S2T0SZ; Arm ARM AArch64.S2InconsistentSL allows
+         * 2..16): saves a level, or avoids a start level the PA size or DS = 0 rules out
+         * (Arm ARM D8.2-D8.4). */
         pgt->nconcat = 1u << pgt->start_bits;
-        pgt->start_level = 1;
-        pgt->start_bits += 9u;
+        pgt->start_level++;
+        pgt->start_bits += pgt->stride;
     }
-    if (cfg->stage == 2u && pgt->start_level == 0u && cfg->oas < 44u)
+    if (cfg->stage == 2u && !s2_start_ok(gs, pgt->start_level, cfg->oas))
         return SMMU_EINVAL;
-    pgt->root_size = (size_t)pgt->nconcat * TABLE_BYTES;
+    pgt->root_size = (size_t)pgt->nconcat * table_bytes(pgt);
     ret = hal->dma_alloc(hal->ctx, pgt->root_size, pgt->root_size, &pgt->root, &pgt->root_pa);
     if (ret < 0)
         return ret;
@@ -209,10 +252,17 @@ unsigned smmu_pgtable_tsz(const smmu_pgtable_t *pgt)
     return 64u - pgt->cfg.ias;
 }
 
+/* The granule of a tree for the accessors below: a zeroed (hand-made) tree is 4 KB. */
+static unsigned gshift_of(const smmu_pgtable_t *pgt)
+{
+    return pgt->gshift ? pgt->gshift : SMMU_GRANULE_4K;
+}
+
 unsigned smmu_pgtable_sl0(const smmu_pgtable_t *pgt)
 {
-    /* S2SL0: 0 = level 2, 1 = level 1, 2 = level 0. */
-    return 2u - pgt->start_level;
+    /* S2SL0 (Arm ARM AArch64.S2StartLevel): 4 KB 0 = level 2, 1 = level 1, 2 = level 0;
+     * 16 KB and 64 KB 0 = level 3, 1 = level 2, 2 = level 1. */
+    return (gshift_of(pgt) == SMMU_GRANULE_4K ? 2u : 3u) - pgt->start_level;
 }
 
 unsigned smmu_pgtable_ps(const smmu_pgtable_t *pgt)
@@ -220,9 +270,29 @@ unsigned smmu_pgtable_ps(const smmu_pgtable_t *pgt)
     return ps_of_bits(pgt->cfg.oas);
 }
 
+unsigned smmu_pgtable_tg(const smmu_pgtable_t *pgt)
+{
+    /* CD.TG0 and STE.S2TG: 00 4 KB, 01 64 KB, 10 16 KB (IHI 0070 5.4, 5.2) */
+    unsigned gs = gshift_of(pgt);
+    return gs == SMMU_GRANULE_4K ? 0u : gs == SMMU_GRANULE_64K ? 1u : 2u;
+}
+
+unsigned smmu_pgtable_tlbi_tg(const smmu_pgtable_t *pgt)
+{
+    /* Range TLBI TG: 1 4 KB, 2 16 KB, 3 64 KB (IHI 0070 4.4.1.1) */
+    unsigned gs = gshift_of(pgt);
+    return gs == SMMU_GRANULE_4K ? 1u : gs == SMMU_GRANULE_16K ? 2u : 3u;
+}
+
+uint64_t smmu_pgtable_page_size(const smmu_pgtable_t *pgt)
+{
+    return shl64(1, gshift_of(pgt));
+}
+
 static uint64_t *table_cpu(const smmu_pgtable_t *pgt, uint64_t d)
 {
-    return (uint64_t *)pgt->hal->pa_to_cpu(pgt->hal->ctx, d & D_OA_MASK);
+    return (uint64_t *)pgt->hal->pa_to_cpu(pgt->hal->ctx,
+                                            d & D_OA_MASK & ~((uint64_t)table_bytes(pgt) - 1u));
 }
 
 static void free_subtree(smmu_pgtable_t *pgt, uint64_t *table, unsigned level)
@@ -231,7 +301,7 @@ static void free_subtree(smmu_pgtable_t *pgt, uint64_t *table, unsigned level)
 
     if (level >= 3u)
         return;
-    for (i = 0; i < PTRS_PER_TABLE; i++) {
+    for (i = 0; i < ptrs_per_table(pgt); i++) {
         uint64_t d = table[i];
         uint64_t *child;
         if (!d_is_table(d, level))
@@ -240,7 +310,7 @@ static void free_subtree(smmu_pgtable_t *pgt, uint64_t *table, unsigned level)
         if (!child)
             continue;
         free_subtree(pgt, child, level + 1u);
-        pgt->hal->dma_free(pgt->hal->ctx, child, d & D_OA_MASK, TABLE_BYTES);
+        pgt->hal->dma_free(pgt->hal->ctx, child, d & D_OA_MASK, table_bytes(pgt));
         pgt->tables--;
     }
 }
@@ -254,7 +324,8 @@ void smmu_pgtable_free(smmu_pgtable_t *pgt)
     /* The concatenated root is nconcat tables at the start level. */
     n = pgt->nconcat;
     for (i = 0; i < n; i++)
-        free_subtree(pgt, (uint64_t *)pgt->root + (size_t)i * PTRS_PER_TABLE, pgt->start_level);
+        free_subtree(pgt, (uint64_t *)pgt->root + (size_t)i * ptrs_per_table(pgt),
+                     pgt->start_level);
     pgt->hal->dma_free(pgt->hal->ctx, pgt->root, pgt->root_pa, pgt->root_size);
     pgt->root = 0;
     pgt->mapped = 0;
@@ -267,12 +338,12 @@ uint64_t smmu_pgtable_leaf(const smmu_pgtable_t *pgt, unsigned level, uint64_t p
 {
     uint64_t d = D_VALID | D_AF;
 
-    if (level < 1u || level > 3u || !(prot & (SMMU_PROT_READ | SMMU_PROT_WRITE)) ||
-        kind > SMMU_MAP_IO || prot > 0xfu)
+    if (level < 1u || level > 3u || (level < 3u && !block_level(pgt, level)) ||
+        !(prot & (SMMU_PROT_READ | SMMU_PROT_WRITE)) || kind > SMMU_MAP_IO || prot > 0xfu)
         return 0;
     if (level == 3u)
         d |= D_TYPE;
-    d |= pa & D_OA_MASK & ~(shl64(1, level_shift[level]) - 1u);
+    d |= pa & D_OA_MASK & ~(shl64(1, lvl_shift(pgt, level)) - 1u);
     d |= (kind == SMMU_MAP_MEM ? SH_ISH : SH_OSH) << D_SH_SHIFT;
     if (pgt->cfg.stage == 1u) {
         static const uint8_t idx[3] = {SMMU_MAIR_IDX_WB, SMMU_MAIR_IDX_DEV, SMMU_MAIR_IDX_NC};
@@ -307,20 +378,20 @@ uint64_t smmu_pgtable_leaf(const smmu_pgtable_t *pgt, unsigned level, uint64_t p
 
 static unsigned index_at(const smmu_pgtable_t *pgt, uint64_t iova, unsigned level)
 {
-    uint32_t i = (uint32_t)shr64(iova, level_shift[level]);
-    unsigned bits = level == pgt->start_level ? pgt->start_bits : 9u;
+    uint32_t i = (uint32_t)shr64(iova, lvl_shift(pgt, level));
+    unsigned bits = level == pgt->start_level ? pgt->start_bits : pgt->stride;
 
     return i & ((1u << bits) - 1u);
 }
 
 static int new_table(smmu_pgtable_t *pgt, void **cpu, uint64_t *pa)
 {
-    int ret = pgt->hal->dma_alloc(pgt->hal->ctx, TABLE_BYTES, TABLE_BYTES, cpu, pa);
+    int ret = pgt->hal->dma_alloc(pgt->hal->ctx, table_bytes(pgt), table_bytes(pgt), cpu, pa);
 
     if (ret < 0)
         return ret;
-    if (!*cpu || (*pa & (TABLE_BYTES - 1u)) || (*pa & ~D_OA_MASK)) {
-        pgt->hal->dma_free(pgt->hal->ctx, *cpu, *pa, TABLE_BYTES);
+    if (!*cpu || (*pa & (table_bytes(pgt) - 1u)) || (*pa & ~D_OA_MASK)) {
+        pgt->hal->dma_free(pgt->hal->ctx, *cpu, *pa, table_bytes(pgt));
         return SMMU_ENOMEM;
     }
     pgt->tables++;
@@ -372,7 +443,8 @@ int smmu_pgtable_map(smmu_pgtable_t *pgt, uint64_t iova, uint64_t pa, uint64_t s
     uint64_t start = iova, limit_in, limit_out;
     int ret = 0;
 
-    if (!pgt || !pgt->root || size == 0u || ((iova | pa | size) & (SMMU_PAGE_SIZE - 1u)))
+    if (!pgt || !pgt->root || size == 0u ||
+        ((iova | pa | size) & (smmu_pgtable_page_size(pgt) - 1u)))
         return SMMU_EINVAL;
     limit_in = shl64(1, pgt->cfg.ias);
     limit_out = shl64(1, pgt->cfg.oas);
@@ -385,11 +457,12 @@ int smmu_pgtable_map(smmu_pgtable_t *pgt, uint64_t iova, uint64_t pa, uint64_t s
         unsigned level;
         uint64_t *p = 0, bsz = 0;
 
-        /* Largest leaf that fits: 1 GB needs a level-1 table (not with start level 2),
-         * 2 MB and 4 KB always fit. */
+        /* Largest leaf that fits: a block of the granule at a level the tree has (4 KB:
+         * 1 GB needs a level-1 table, not with start level 2), or the page. */
         for (level = 1; level <= 3u; level++) {
-            bsz = shl64(1, level_shift[level]);
-            if (level < pgt->start_level || ((iova | pa) & (bsz - 1u)) || size < bsz)
+            bsz = shl64(1, lvl_shift(pgt, level));
+            if ((level < 3u && !block_level(pgt, level)) || level < pgt->start_level ||
+                ((iova | pa) & (bsz - 1u)) || size < bsz)
                 continue;
             ret = walk_create(pgt, iova, level, &p);
             if (ret == 1)
@@ -422,15 +495,16 @@ static int drop_subtree(smmu_pgtable_t *pgt, uint64_t *table, uint64_t pa, unsig
     unsigned i;
     int ret;
 
-    for (i = 0; i < PTRS_PER_TABLE; i++) {
+    for (i = 0; i < ptrs_per_table(pgt); i++) {
         uint64_t d = table[i];
-        if (d_is_leaf(d, level)) {
-            *bytes += shl64(1, level_shift[level]);
+        if (d_is_leaf(pgt, d, level)) {
+            *bytes += shl64(1, lvl_shift(pgt, level));
         } else if (d_is_table(d, level)) {
             uint64_t *child = table_cpu(pgt, d);
             if (!child)
                 return SMMU_EINVAL;
-            ret = drop_subtree(pgt, child, d & D_OA_MASK, level + 1u, g, bytes);
+            ret = drop_subtree(pgt, child, d & D_OA_MASK & ~((uint64_t)table_bytes(pgt) - 1u),
+                               level + 1u, g, bytes);
             if (ret)
                 return ret;
         }
@@ -456,19 +530,19 @@ static int split_block(smmu_pgtable_t *pgt, uint64_t *p, unsigned level, uint64_
     t = (uint64_t *)cpu;
     attrs = d & ~D_OA_MASK & ~D_TYPE;
     oa = d & D_OA_MASK;
-    for (i = 0; i < PTRS_PER_TABLE; i++)
-        t[i] = attrs | (level + 1u == 3u ? D_TYPE : 0u) | (oa + shl64(i, level_shift[level + 1u]));
+    for (i = 0; i < ptrs_per_table(pgt); i++)
+        t[i] = attrs | (level + 1u == 3u ? D_TYPE : 0u) | (oa + shl64(i, lvl_shift(pgt, level + 1u)));
     pgt->hal->wmb(pgt->hal->ctx);
     td = pa | D_VALID | D_TYPE;
     if (!pgt->cfg.bbml2 || (pgt->cfg.split64 && (uint32_t)(td >> 32) != (uint32_t)(d >> 32))) {
         /* Break-before-make: the block goes, its TLB entries go (sync), then the table
          * comes; traffic to the block faults meanwhile. */
         d_write(pgt, p, d, 0);
-        smmu_gather_add(g, base, shl64(1, level_shift[level]), true);
+        smmu_gather_add(g, base, shl64(1, lvl_shift(pgt, level)), true);
         ret = gather_flush(g);
         if (ret) {
             d_write(pgt, p, 0, d); /* put the block back; the new table goes */
-            pgt->hal->dma_free(pgt->hal->ctx, cpu, pa, TABLE_BYTES);
+            pgt->hal->dma_free(pgt->hal->ctx, cpu, pa, table_bytes(pgt));
             pgt->tables--;
             return ret;
         }
@@ -483,18 +557,18 @@ static int split_block(smmu_pgtable_t *pgt, uint64_t *p, unsigned level, uint64_
 static int unmap_level(smmu_pgtable_t *pgt, uint64_t *table, unsigned level, uint64_t tbase,
                        uint64_t iova, uint64_t end, smmu_gather_t *g, uint64_t *bytes)
 {
-    uint64_t esz = shl64(1, level_shift[level]);
+    uint64_t esz = shl64(1, lvl_shift(pgt, level));
     int ret;
 
     while (iova < end) {
         unsigned idx = index_at(pgt, iova, level);
-        uint64_t eb = tbase + shl64(idx, level_shift[level]);   /* entry's first input address */
+        uint64_t eb = tbase + shl64(idx, lvl_shift(pgt, level)); /* entry's first input address */
         uint64_t ee = eb + esz, hi = end < ee ? end : ee;
         uint64_t *p = &table[idx];
         uint64_t d = d_read(p);
         bool whole = iova == eb && hi == ee;
 
-        if (d_is_leaf(d, level)) {
+        if (d_is_leaf(pgt, d, level)) {
             if (whole) {
                 d_write(pgt, p, d, 0);
                 smmu_gather_add(g, eb, esz, true);
@@ -512,7 +586,8 @@ static int unmap_level(smmu_pgtable_t *pgt, uint64_t *table, unsigned level, uin
             if (whole) {
                 d_write(pgt, p, d, 0);
                 smmu_gather_add(g, eb, esz, false);
-                ret = drop_subtree(pgt, child, d & D_OA_MASK, level + 1u, g, bytes);
+                ret = drop_subtree(pgt, child, d & D_OA_MASK & ~((uint64_t)table_bytes(pgt) - 1u),
+                                   level + 1u, g, bytes);
             } else {
                 ret = unmap_level(pgt, child, level + 1u, eb, iova, hi, g, bytes);
             }
@@ -532,7 +607,8 @@ int smmu_pgtable_unmap_bytes(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size,
 
     if (bytes)
         *bytes = 0;
-    if (!pgt || !pgt->root || !g || size == 0u || ((iova | size) & (SMMU_PAGE_SIZE - 1u)))
+    if (!pgt || !pgt->root || !g || size == 0u ||
+        ((iova | size) & (smmu_pgtable_page_size(pgt) - 1u)))
         return SMMU_EINVAL;
     limit = shl64(1, pgt->cfg.ias);
     if (iova >= limit || size > limit - iova)
@@ -569,8 +645,8 @@ int smmu_pgtable_iova_to_phys(const smmu_pgtable_t *pgt, uint64_t iova, uint64_t
     table = (const uint64_t *)pgt->root;
     for (l = pgt->start_level; l <= 3u; l++) {
         uint64_t d = d_read(&table[index_at(pgt, iova, l)]);
-        if (d_is_leaf(d, l)) {
-            uint64_t off = shl64(1, level_shift[l]) - 1u;
+        if (d_is_leaf(pgt, d, l)) {
+            uint64_t off = shl64(1, lvl_shift(pgt, l)) - 1u;
             *pa = (d & D_OA_MASK & ~off) | (iova & off);
             if (desc)
                 *desc = d;

@@ -123,7 +123,8 @@ void mock_ids(mock_smmu_t *m)
                              16u;
     m->regs[SMMU_IDR3 / 4] = SMMU_IDR3_FWB_MASK | SMMU_IDR3_RIL_MASK | SMMU_IDR3_XNX_MASK |
                              SMMU_IDR3_HAD_MASK | (1u << SMMU_IDR3_BBML_SHIFT);
-    m->regs[SMMU_IDR5 / 4] = SMMU_IDR5_GRAN4K_MASK | 5u; /* OAS 48 */
+    m->regs[SMMU_IDR5 / 4] = SMMU_IDR5_GRAN4K_MASK | SMMU_IDR5_GRAN16K_MASK |
+                              SMMU_IDR5_GRAN64K_MASK | 5u; /* OAS 48 */
     m->regs[SMMU_IIDR / 4] = 0x0010043bu;
     m->regs[SMMU_AIDR / 4] = 0x02;
 }

@@ -323,50 +323,55 @@ static uint64_t rnd(void)
     return rnd_state;
 }
 
-TEST(drv_unit_pgtable_random)
+/* The random run with a granule of 2^gs bytes: pages of the granule, starts aligned to
+ * the level-2 block (2 MB, 32 MB, 512 MB) half of the time, outputs congruent with the
+ * inputs modulo that block so blocks are used. */
+static void random_run(test_ctx_t *t, unsigned gs, bool bbml2)
 {
     static host_mem_t m;
     memset(&m, 0, sizeof m);
     smmu_hal_t hal = host_hal(&m);
-    smmu_pgtable_cfg_t cfg = {.stage = 1, .ias = 48, .oas = 48, .bbml2 = true};
+    smmu_pgtable_cfg_t cfg = {.stage = 1, .ias = 48, .oas = 48, .bbml2 = bbml2, .granule = gs};
     smmu_pgtable_t p;
     smmu_gather_t g;
     flush_log_t fl = {0};
-    const uint64_t win = 0x40000000ull; /* window at 1 GB */
+    const uint64_t win = 0x40000000ull << (gs - 12u); /* window at 1 GB (x granule / 4 KB) */
+    const uint64_t pg = 1ull << gs;
+    const uint32_t blk = 1u << (gs - 3u);              /* pages per level-2 block */
     unsigned ops = 0, mismatches = 0, i;
 
     memset(shadow, 0, sizeof shadow);
-    rnd_state = 0x9e3779b97f4a7c15ull;
+    rnd_state = 0x9e3779b97f4a7c15ull ^ gs;
     CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
     smmu_gather_init(&g, log_flush, &fl);
     for (ops = 0; ops < 3000; ops++) {
-        /* Sizes from one page to 4 MB, 2 MB-aligned starts half of the time. */
-        uint32_t npg = 1u + (uint32_t)(rnd() % ((rnd() & 1) ? 1024 : 16));
+        /* Sizes from one page to two blocks, block-aligned starts half of the time. */
+        uint32_t npg = 1u + (uint32_t)(rnd() % ((rnd() & 1) ? 2u * blk : 16u));
         uint32_t first = (uint32_t)(rnd() % WIN_PAGES);
         if (rnd() & 1)
-            first &= ~511u;
+            first &= ~(blk - 1u);
         if (first + npg > WIN_PAGES)
             npg = WIN_PAGES - first;
-        uint64_t iova = win + (uint64_t)first * PG;
+        uint64_t iova = win + (uint64_t)first * pg;
         if (rnd() % 3) {
             bool free_ = true;
             for (i = 0; i < npg; i++)
                 free_ = free_ && !shadow[first + i];
-            uint32_t out = (uint32_t)(rnd() % 8) * 512u + first; /* congruent mod 2 MB */
-            int r = smmu_pgtable_map(&p, iova, 0x100000000ull + (uint64_t)out * PG,
-                                     (uint64_t)npg * PG, RW, SMMU_MAP_MEM, &g);
+            uint32_t out = (uint32_t)(rnd() % 8) * blk + first; /* congruent mod a block */
+            int r = smmu_pgtable_map(&p, iova, 0x100000000ull + (uint64_t)out * pg,
+                                     (uint64_t)npg * pg, RW, SMMU_MAP_MEM, &g);
             smmu_gather_release(&g);
             CHECK(r == (free_ ? 0 : SMMU_EEXIST), "map op %u: %d (free %d)", ops, r, free_);
             if (r == 0)
                 for (i = 0; i < npg; i++)
-                    shadow[first + i] = 0x100000u + out + i + 1u;
+                    shadow[first + i] = (uint32_t)(0x100000000ull >> gs) + out + i + 1u;
         } else {
             unsigned mapped = 0;
             for (i = 0; i < npg; i++)
                 mapped += shadow[first + i] != 0;
-            int64_t r = smmu_pgtable_unmap(&p, iova, (uint64_t)npg * PG, &g);
+            int64_t r = smmu_pgtable_unmap(&p, iova, (uint64_t)npg * pg, &g);
             smmu_gather_release(&g);
-            CHECK(r == (int64_t)mapped * (int64_t)PG, "unmap op %u: %" PRId64 " want %u pages",
+            CHECK(r == (int64_t)mapped * (int64_t)pg, "unmap op %u: %" PRId64 " want %u pages",
                   ops, r, mapped);
             for (i = 0; i < npg; i++)
                 shadow[first + i] = 0;
@@ -374,17 +379,161 @@ TEST(drv_unit_pgtable_random)
         if (ops % 100 == 99) {
             for (i = 0; i < WIN_PAGES; i++) {
                 uint64_t pa = 0;
-                int r = smmu_pgtable_iova_to_phys(&p, win + (uint64_t)i * PG + 8, &pa, 0, 0);
-                uint64_t want = shadow[i] ? (uint64_t)(shadow[i] - 1u) * PG + 8 : 0;
+                int r = smmu_pgtable_iova_to_phys(&p, win + (uint64_t)i * pg + 8, &pa, 0, 0);
+                uint64_t want = shadow[i] ? (uint64_t)(shadow[i] - 1u) * pg + 8 : 0;
                 if ((r == 0) != (shadow[i] != 0) || (r == 0 && pa != want))
                     mismatches++;
             }
         }
     }
     CHECK(mismatches == 0, "%u lookups disagreed with the shadow", mismatches);
-    test_log(t, "%u ops, %u table pages live at the end, %u allocations", ops, p.tables,
-             m.allocs);
+    test_log(t, "granule 2^%u: %u ops, %u table pages live at the end, %u allocations", gs,
+             ops, p.tables, m.allocs);
     smmu_pgtable_free(&p);
+    CHECK_EQ(m.live, 0);
+    host_mem_done(&m);
+}
+
+TEST(drv_unit_pgtable_random)
+{
+    random_run(t, SMMU_GRANULE_4K, true);
+}
+
+TEST(drv_unit_pgtable_random_granules)
+{
+    random_run(t, SMMU_GRANULE_16K, true);
+    random_run(t, SMMU_GRANULE_64K, false);
+}
+
+/* 16 KB and 64 KB trees (Arm ARM D8.2, D8.3; IHI 0070 5.2 S2SL0/S2TG, 5.4 TG0). */
+TEST(drv_unit_pgtable_granules)
+{
+    static host_mem_t m;
+    memset(&m, 0, sizeof m);
+    smmu_hal_t hal = host_hal(&m);
+    smmu_pgtable_cfg_t cfg = {.stage = 1, .ias = 48, .oas = 48, .bbml2 = true,
+                              .granule = SMMU_GRANULE_16K};
+    smmu_pgtable_t p;
+    smmu_gather_t g;
+    flush_log_t fl = {0};
+    uint64_t pa;
+    const uint64_t P16 = 0x4000, B32 = 0x2000000, P64 = 0x10000, B512 = 0x20000000;
+
+    /* Stage 1, 16 KB, 48 bits: 34 bits in 4 levels of 11, level 0 resolves 1 bit */
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 0);
+    CHECK_EQ(p.start_bits, 1);
+    CHECK_EQ(smmu_pgtable_tg(&p), 2);
+    CHECK_EQ(smmu_pgtable_tlbi_tg(&p), 2);
+    CHECK_EQ(smmu_pgtable_page_size(&p), P16);
+    smmu_gather_init(&g, log_flush, &fl);
+    /* A 32 MB-aligned 32 MB + 3 pages: one level-2 block, then 16 KB pages */
+    CHECK_EQ(smmu_pgtable_map(&p, 0x7e000000ull, 0x1c2000000ull, B32 + 3 * P16, RW,
+                              SMMU_MAP_MEM, &g), 0);
+    CHECK_EQ(level_of(t, &p, 0x7e000000ull + 0x123, 0x1c2000123ull), 2);
+    CHECK_EQ(level_of(t, &p, 0x80000000ull + 2 * P16 + 8, 0x1c4000000ull + 2 * P16 + 8), 3);
+    CHECK_EQ(smmu_pgtable_iova_to_phys(&p, 0x80000000ull + 3 * P16, &pa, 0, 0), SMMU_ENOENT);
+    /* No level-1 block with 16 KB: a 64 GB-aligned range still maps with 32 MB blocks */
+    CHECK_EQ(smmu_pgtable_leaf(&p, 1, 0, RW, SMMU_MAP_MEM), 0);
+    CHECK_EQ(smmu_pgtable_leaf(&p, 2, 0, RW, SMMU_MAP_MEM) & 3, 1);
+    /* 4 KB alignment is not enough */
+    CHECK_EQ(smmu_pgtable_map(&p, 0x1000, 0x1000, P16, RW, SMMU_MAP_MEM, &g), SMMU_EINVAL);
+    CHECK_EQ(smmu_pgtable_map(&p, 0, 0, 0x1000, RW, SMMU_MAP_MEM, &g), SMMU_EINVAL);
+    /* Unmap one page inside the block: split into 2048 pages (BBML2), one removed */
+    CHECK_EQ(smmu_pgtable_unmap(&p, 0x7e000000ull + 5 * P16, P16, &g), (int64_t)P16);
+    CHECK_EQ(g.start, 0x7e000000ull + 5 * P16);
+    CHECK_EQ(g.end, 0x7e000000ull + 6 * P16);
+    smmu_gather_release(&g);
+    CHECK_EQ(level_of(t, &p, 0x7e000000ull + 4 * P16, 0x1c2000000ull + 4 * P16), 3);
+    CHECK_EQ(level_of(t, &p, 0x80000000ull - P16, 0x1c4000000ull - P16), 3);
+    CHECK_EQ(smmu_pgtable_unmap(&p, 0x7e000000ull, B32 + 3 * P16, &g),
+             (int64_t)(B32 + 2 * P16));
+    smmu_gather_release(&g);
+    CHECK_EQ(p.mapped, 0);
+    smmu_pgtable_free(&p);
+    CHECK_EQ(m.live, 0);
+
+    /* Stage 1, 64 KB, 48 bits: 32 bits in 3 levels of 13, level 1 resolves 6 bits; 512 MB
+     * blocks at level 2 */
+    cfg.granule = SMMU_GRANULE_64K;
+    cfg.bbml2 = false;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 1);
+    CHECK_EQ(p.start_bits, 6);
+    CHECK_EQ(smmu_pgtable_tg(&p), 1);
+    CHECK_EQ(smmu_pgtable_tlbi_tg(&p), 3);
+    CHECK_EQ(smmu_pgtable_map(&p, B512, 2 * B512, B512 + P64, RW, SMMU_MAP_MEM, &g), 0);
+    CHECK_EQ(level_of(t, &p, B512 + 0xabcd, 2 * B512 + 0xabcd), 2);
+    CHECK_EQ(level_of(t, &p, 2 * B512 + 8, 3 * B512 + 8), 3);
+    /* Without BBML2, a split breaks before it makes: one flush of the whole block */
+    fl.calls = 0;
+    CHECK_EQ(smmu_pgtable_unmap(&p, B512 + 3 * P64, P64, &g), (int64_t)P64);
+    CHECK_EQ(fl.calls, 1);
+    CHECK_EQ(fl.start, B512);
+    CHECK_EQ(fl.end, 2 * B512);
+    smmu_gather_release(&g);
+    CHECK_EQ(level_of(t, &p, B512 + 4 * P64, 2 * B512 + 4 * P64), 3);
+    CHECK_EQ(smmu_pgtable_iova_to_phys(&p, B512 + 3 * P64, &pa, 0, 0), SMMU_ENOENT);
+    smmu_pgtable_free(&p);
+    CHECK_EQ(m.live, 0);
+
+    /* Stage-2 start levels (AArch64.S2StartLevel / S2InvalidSL / S2InconsistentSL) */
+    cfg.stage = 2;
+    cfg.concat = false;
+    cfg.granule = SMMU_GRANULE_16K;
+    /* 16 KB, 48 bits: level 0 (1 bit) needs DS, so two level-1 tables are concatenated */
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 1);
+    CHECK_EQ(p.nconcat, 2);
+    CHECK_EQ(p.start_bits, 12);
+    CHECK_EQ(smmu_pgtable_sl0(&p), 2);
+    CHECK_EQ(p.root_size, 2 * P16);
+    CHECK_EQ(smmu_pgtable_map(&p, 0x1000000000000ull - P16, 0x4000, P16, RW, SMMU_MAP_MEM, &g), 0);
+    CHECK(((uint64_t *)p.root)[2048 + 2047] != 0, "last entry of the second table");
+    smmu_pgtable_free(&p);
+    /* 16 KB, 40 bits: level 1 (4 bits) with a 48-bit PA; with a 40-bit PA (below the 42
+     * bits level 1 needs) 16 level-2 tables */
+    cfg.ias = 40;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 1);
+    CHECK_EQ(smmu_pgtable_sl0(&p), 2);
+    smmu_pgtable_free(&p);
+    cfg.oas = 40;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 2);
+    CHECK_EQ(p.nconcat, 16);
+    CHECK_EQ(p.start_bits, 15);
+    CHECK_EQ(smmu_pgtable_sl0(&p), 1);
+    smmu_pgtable_free(&p);
+    /* 64 KB: 42 bits start at level 2 (13 bits); 46 bits at level 1 (4 bits), or with a
+     * 42-bit PA 16 level-2 tables; 48 bits with a 42-bit PA cannot be expressed */
+    cfg.granule = SMMU_GRANULE_64K;
+    cfg.ias = 42;
+    cfg.oas = 48;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 2);
+    CHECK_EQ(p.start_bits, 13);
+    CHECK_EQ(smmu_pgtable_sl0(&p), 1);
+    CHECK_EQ(smmu_pgtable_tg(&p), 1);
+    smmu_pgtable_free(&p);
+    cfg.ias = 46;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 1);
+    CHECK_EQ(smmu_pgtable_sl0(&p), 2);
+    smmu_pgtable_free(&p);
+    cfg.oas = 42;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), 0);
+    CHECK_EQ(p.start_level, 2);
+    CHECK_EQ(p.nconcat, 16);
+    CHECK_EQ(p.start_bits, 17);
+    CHECK_EQ(p.root_size, 16 * P64);
+    smmu_pgtable_free(&p);
+    cfg.ias = 48;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), SMMU_EINVAL);
+    /* Not a granule */
+    cfg.granule = 13;
+    cfg.ias = 40;
+    CHECK_EQ(smmu_pgtable_init(&p, &hal, &cfg), SMMU_EINVAL);
     CHECK_EQ(m.live, 0);
     host_mem_done(&m);
 }

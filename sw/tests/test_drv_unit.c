@@ -129,9 +129,11 @@ TEST(drv_unit_cmd_builders)
     CHECK_CMD(c, 0, 0);
     r = (smmu_tlbi_range_t){.tg = 1, .scale = 0, .num = 0, .ttl = 0}; /* Reserved */
     CHECK_EQ(smmu_cmd_tlbi_el2_va(&c, 1, 0x1000, false, &r), SMMU_EINVAL);
-    r = (smmu_tlbi_range_t){.tg = 2, .scale = 0, .num = 0, .ttl = 1}; /* 16 KB: TTL 1 is 0 */
-    CHECK_EQ(smmu_cmd_tlbi_nh_va(&c, 1, 1, 0x1000, false, &r), SMMU_EINVAL);
-    CHECK_CMD(c, 0, 0);
+    /* 16 KB with TTL 1 and NUM = SCALE = 0 is Reserved only when IDR5.DS = 0: the pure
+     * builder encodes it (TG 2 [11:10], TTL 1 [9:8]); submission checks the SMMU's DS */
+    r = (smmu_tlbi_range_t){.tg = 2, .scale = 0, .num = 0, .ttl = 1};
+    CHECK_EQ(smmu_cmd_tlbi_nh_va(&c, 1, 1, 0x1000, false, &r), 0);
+    CHECK_CMD(c, 0x0001000100000012ull, 0x1900);
     r = (smmu_tlbi_range_t){.tg = 1, .scale = 0, .num = 0, .ttl = 1}; /* 4 KB level 1: legal */
     CHECK_EQ(smmu_cmd_tlbi_nh_va(&c, 1, 1, 0x1000, false, &r), 0);
     r = (smmu_tlbi_range_t){.tg = 0, .scale = 1};

@@ -207,6 +207,8 @@ void env_init(env_t *e, const sim_opts_t *opts, uint64_t seed, cov_t *cov, bool 
     mp.sid_bits = e->p->sid_bits;
     mp.st_level_2 = e->p->st_level_2;
     mp.fwb = e->p->fwb;
+    mp.gran16k = e->p->gran16k;
+    mp.gran64k = e->p->gran64k;
     mp.attr_types_ovr = e->p->attr_ovr;
     mp.attr_perms_ovr = e->p->attr_ovr;
     smmu_model_init(&e->m, &mp);
@@ -779,6 +781,11 @@ static void txn_done(env_t *e, txn_rec_t *t)
         }
         if (t->dn_deferred)
             c->dn_deferred++;
+        if (t->x.gran[0] < 4 && t->x.gran[1] < 4 && (t->x.gran[0] || t->x.gran[1])) {
+            c->gran_txn[t->x.gran[0]][t->x.gran[1]]++;
+            if (mr->outcome == SMMU_MODEL_OK)
+                c->gran_ok[t->x.gran[0]][t->x.gran[1]]++;
+        }
     }
     if (e->verbose) {
         char tb[256], mb[256], rb[256];

@@ -118,6 +118,8 @@ enum {
     TAG_BT_S2TT,   /* a nested stage-1 table page mapped by a stage-2 0b01 at level 3 */
     TAG_EPD_ENDI,  /* CD with EPD0 = EPD1 = 1 and ENDI = 1 (valid, translates nothing) */
     TAG_CD_JUNK,   /* CD with out-of-range fields in a disabled half (ignored) */
+    TAG_BT_S1L1,   /* stage-1 descriptor 0b01 at level 1 of a 16 KB / 64 KB table */
+    TAG_BT_S2L1,   /* stage-2 descriptor 0b01 at level 1 of a 16 KB / 64 KB table */
     NTAGS
 };
 
@@ -145,6 +147,9 @@ typedef struct {
     uint64_t tag_txn[NTAGS], tag_trans[NTAGS];
     uint64_t global_tlbi_other_asid; /* a global leaf changed and invalidated by VA with
                                         an ASID other than the one that filled it */
+    /* translation granules: transactions aimed at a stage-1 / stage-2 granule (index
+     * GR_*: none (stage off), 4 KB, 16 KB, 64 KB), and those the model translated */
+    uint64_t gran_txn[4][4], gran_ok[4][4];
     /* traffic shape */
     uint64_t depth_txn[4];     /* transactions by their direction's depth: 1, 2-4, 5-16, 17-64 */
     uint64_t serial_txn;       /* of which issued one at a time (serial) */
@@ -175,7 +180,11 @@ typedef struct {
     bool nosnoop, ssv;
     int row;            /* ROW_* for the coverage table */
     int tag;            /* TAG_* */
+    uint8_t gran[2];    /* GR_* of stage 1 and stage 2 (the half the address selects) */
 } dtxn_t;
+
+/* Translation granules in dtxn_t.gran and the coverage */
+enum { GR_NONE, GR_4K, GR_16K, GR_64K };
 
 #define ENV_MAX_ERR   16
 #define ENV_MAX_PEND  112   /* predicted records outstanding before a drain (queue: 128) */

@@ -3,10 +3,11 @@
  *
  * Well-formedness rules the generator keeps, because the RTL's caches are tagged the way
  * the architecture tags them and the model is uncached:
- *   - one stage-2 address space per VMID (a "VM": S2T0SZ, SL0, S2TTB, S2PS, S2AFFD,
+ *   - one stage-2 address space per VMID (a "VM": S2TG, S2T0SZ, SL0, S2TTB, S2PS, S2AFFD,
  *     S2PTW, S2FWB are the VM's), shared by its stage-2-only and nested streams;
  *   - one stage-1 address space per {StreamWorld, VMID, ASID} (a "process": its CD, shared
- *     by its streams); EL2 without E2H has no ASIDs, so one EL2 process at most;
+ *     by its streams, each half with its own granule); EL2 without E2H has no ASIDs, so one
+ *     EL2 process at most;
  *   - global (nG = 0) leaves only in a process that is alone in its {world, VMID} group,
  *     so a global TLB entry can never serve another ASID's different mapping;
  *   - stage-1-only VMIDs differ from the VMs' VMIDs;
@@ -15,7 +16,8 @@
  *     live in a per-VM "window" of IPA space that no client address reaches;
  *   - every change of a valid (cacheable) translation, STE or CD is followed by an
  *     invalidation that architecturally covers it, then CMD_SYNC; the commands chosen vary
- *     (by VA/IPA, ranges with TG/SCALE/NUM/TTL, ASID, VMID, ALL, CFGI_*) and extra
+ *     (by VA/IPA, ranges with TG/SCALE/NUM/TTL in the leaf's granule, ASID, VMID, ALL,
+ *     CFGI_*) and extra
  *     unrelated invalidations are mixed in. Invalid -> valid changes need none;
  *   - a change made while transactions are in flight (a race window) is one 64-bit word
  *     (single-copy atomic for the SMMU's reads, IHI 0070 §3.21.3), so every transaction
@@ -44,7 +46,8 @@
 #define POOL_PA   0x02000000ull /* every table, CD, level-2 stream table, VM window */
 #define POOL_END  0x0f000000ull
 #define DATA_LO   0x10000000ull /* client data (output addresses) from here up */
-#define WIN_SIZE  0x200000ull   /* a VM's guest-table window: one 2 MB IPA block */
+#define WIN_SIZE  0x800000ull   /* a VM's guest-table window: 8 MB of IPA space (room
+                                   for 64 KB-granule stage-1 tables) */
 #define CMDQ_LOG2 8u
 #define EVTQ_LOG2 7u
 
@@ -64,6 +67,7 @@ enum { W_EL1, W_EL2, W_E2H };
 typedef struct {
     uint64_t ia;     /* input address of the leaf's first byte (VA sign-extended, or IPA) */
     unsigned level;  /* 1, 2 (blocks) or 3 (page) */
+    unsigned gb;     /* its table's granule: log2 of the size, 12, 14 or 16 */
     uint64_t dpa;    /* PA of the descriptor */
     uint64_t desc;   /* its current value */
     int tag;         /* TAG_*: a deliberate wrong-type descriptor on its way */
@@ -71,6 +75,7 @@ typedef struct {
 
 typedef struct {
     uint64_t root;   /* as the walker sees it: PA, or IPA for nested stage 1 */
+    unsigned gb;     /* granule: log2 of its size, 12 (4 KB), 14 (16 KB), 16 (64 KB) */
     unsigned start, sbits;
     int vm;          /* >= 0: table addresses are IPAs in that VM's window */
     bool s2;
@@ -82,8 +87,9 @@ typedef struct {
     bool fwb, affd, ptw;
     tree_t tr;
     uint64_t win_pa, win_ipa;
-    unsigned win_used;     /* 4 KB pages handed out */
-    bool win_pages;        /* window mapped by 512 pages (else one 2 MB block) */
+    uint64_t win_used;     /* bytes handed out */
+    bool win_pages;        /* window mapped by pages of the VM's granule (else, 4 KB only,
+                              by 2 MB blocks) */
     map_t maps[MAX_MAP];   /* data IPA leaves */
     unsigned nmaps;
     bool has_nested;
@@ -158,9 +164,85 @@ typedef struct {
     unsigned depth[2], id_pool; /* the phase's traffic shape */
 } gen_t;
 
-static uint64_t lsize(unsigned level)
+/* ---- granules (Arm ARM D8.2, D8.3; DS = 0): a 2^gb granule resolves gb - 3 bits a level */
+static uint64_t gsize(unsigned gb)
 {
-    return 1ull << (12 + 9 * (3 - level));
+    return 1ull << gb;
+}
+
+/* log2 of the bytes an entry at `level` maps */
+static unsigned lshift(unsigned gb, unsigned level)
+{
+    return gb + (gb - 3) * (3 - level);
+}
+
+static uint64_t lsize(unsigned gb, unsigned level)
+{
+    return 1ull << lshift(gb, level);
+}
+
+static uint64_t msize(const map_t *m)
+{
+    return lsize(m->gb, m->level);
+}
+
+/* A granule the SMMU supports (IDR5): 4 KB half the time, else 16 KB or 64 KB. */
+static unsigned rand_gb(gen_t *g)
+{
+    unsigned k = (unsigned)rng_below(&g->r, 4);
+    if (k == 2 && g->p->gran16k)
+        return 14;
+    if (k == 3 && g->p->gran64k)
+        return 16;
+    return 12;
+}
+
+/* A TG0 / S2TG value that is ILLEGAL here: Reserved, or a granule IDR5 lacks. */
+static unsigned bad_tg0(gen_t *g)
+{
+    if (!g->p->gran64k && rng_pct(&g->r, 50))
+        return 1;
+    if (!g->p->gran16k && rng_pct(&g->r, 50))
+        return 2;
+    return 3;
+}
+
+/* ... and of TG1: Reserved 00, or a granule IDR5 lacks. */
+static unsigned bad_tg1(gen_t *g)
+{
+    if (!g->p->gran16k && rng_pct(&g->r, 50))
+        return 1;
+    if (!g->p->gran64k && rng_pct(&g->r, 50))
+        return 3;
+    return 0;
+}
+
+/* 0b01 is a block: 4 KB levels 1 and 2, 16 KB and 64 KB level 2 (no DS, no 52-bit PA) */
+static bool block_ok(unsigned gb, unsigned level)
+{
+    return level == 2 || (level == 1 && gb == 12);
+}
+
+static uint8_t gr_of(unsigned gb)
+{
+    return gb == 12 ? GR_4K : gb == 14 ? GR_16K : GR_64K;
+}
+
+/* The encodings: TG0 and S2TG 00 4K, 01 64K, 10 16K; TG1 01 16K, 10 4K, 11 64K; the
+ * range-TLBI TG 01 4K, 10 16K, 11 64K (IHI 0070 5.2, 5.4, 4.4.1.1). */
+static unsigned tg0_enc(unsigned gb)
+{
+    return gb == 12 ? 0 : gb == 16 ? 1 : 2;
+}
+
+static unsigned tg1_enc(unsigned gb)
+{
+    return gb == 12 ? 2 : gb == 14 ? 1 : 3;
+}
+
+static unsigned tlbi_tg(unsigned gb)
+{
+    return gb == 12 ? 1 : gb == 14 ? 2 : 3;
 }
 
 static uint64_t mask_bits(unsigned n)
@@ -214,15 +296,20 @@ static uint64_t tree_pa(const gen_t *g, const tree_t *t, uint64_t addr)
     return v->win_pa + (addr - v->win_ipa);
 }
 
-/* A 4 KB page for tables or a CD: PA from the pool, or IPA from a VM window. */
-static uint64_t page_alloc(gen_t *g, int vm)
+/* `size` bytes (a power of two, aligned to it; at least 64) for a table or a CD: PA from
+ * the pool, or IPA from a VM window. 0 if none is left. */
+static uint64_t page_alloc(gen_t *g, int vm, uint64_t size)
 {
+    if (size < 64)
+        size = 64;
     if (vm < 0)
-        return pool_alloc(g, 0x1000, 0x1000);
+        return pool_alloc(g, size, size);
     vm_t *v = &g->vm[vm];
-    if (v->win_used >= WIN_SIZE / 0x1000)
+    uint64_t off = (v->win_used + size - 1) & ~(size - 1);
+    if (off + size > WIN_SIZE)
         return 0;
-    return v->win_ipa + 0x1000ull * v->win_used++;
+    v->win_used = off + size;
+    return v->win_ipa + off;
 }
 
 /* Writes a leaf for `ia` at `level`, creating tables on the way. Fails (false) if a block
@@ -232,7 +319,7 @@ static bool map_leaf(gen_t *g, const tree_t *t, uint64_t ia, unsigned level, uin
 {
     uint64_t tbl = t->root;
     for (unsigned lvl = t->start;; lvl++) {
-        unsigned shift = 12 + 9 * (3 - lvl), bits = lvl == t->start ? t->sbits : 9;
+        unsigned shift = lshift(t->gb, lvl), bits = lvl == t->start ? t->sbits : t->gb - 3;
         uint64_t da = tbl + (((ia >> shift) & mask_bits(bits)) << 3);
         uint64_t pa = tree_pa(g, t, da);
         uint64_t d = rd(g, pa);
@@ -243,13 +330,15 @@ static bool map_leaf(gen_t *g, const tree_t *t, uint64_t ia, unsigned level, uin
             *dpa = pa;
             return true;
         }
+        if (lvl >= 3)
+            return false; /* `level` is above the tree's start level */
         if ((d & 3) == 3) {
-            tbl = d & 0x0000fffffffff000ull;
+            tbl = d & 0x0000fffffffff000ull & ~(gsize(t->gb) - 1);
             continue;
         }
         if (d & 1)
             return false; /* a block */
-        uint64_t nt = page_alloc(g, t->vm);
+        uint64_t nt = page_alloc(g, t->vm, gsize(t->gb));
         if (!nt)
             return false;
         d = nt | 3;
@@ -266,14 +355,14 @@ static uint64_t desc_pa(gen_t *g, const tree_t *t, uint64_t ia, unsigned level)
 {
     uint64_t tbl = t->root;
     for (unsigned lvl = t->start;; lvl++) {
-        unsigned shift = 12 + 9 * (3 - lvl), bits = lvl == t->start ? t->sbits : 9;
+        unsigned shift = lshift(t->gb, lvl), bits = lvl == t->start ? t->sbits : t->gb - 3;
         uint64_t pa = tree_pa(g, t, tbl + (((ia >> shift) & mask_bits(bits)) << 3));
         if (lvl == level)
             return pa;
         uint64_t d = rd(g, pa);
         if ((d & 3) != 3)
             return 0;
-        tbl = d & 0x0000fffffffff000ull;
+        tbl = d & 0x0000fffffffff000ull & ~(gsize(t->gb) - 1);
     }
 }
 
@@ -367,33 +456,42 @@ static bool vm_overlaps_window(const vm_t *v, uint64_t ipa, uint64_t size)
 
 static void vm_add_data(gen_t *g, vm_t *v)
 {
+    unsigned gb = v->tr.gb;
+    uint64_t span = 1ull << v->ia, pg = gsize(gb);
+    /* page runs live in one level-2 block's span (2 MB, 32 MB, 512 MB), or in a quarter
+     * of a small IPA space */
+    uint64_t region = lsize(gb, 2);
+    while (region * 2 > span && region > pg * 64)
+        region >>= 1;
     for (unsigned tries = 0; tries < 8 && v->nmaps < MAX_MAP - 8; tries++) {
         unsigned kind = (unsigned)rng_below(&g->r, 100);
-        unsigned level = kind < 45 ? 3 : (kind < 85 || v->tr.start > 1 || v->ia <= 31) ? 2 : 1;
-        uint64_t size = lsize(level);
-        uint64_t span = 1ull << v->ia;
-        if (size * 2 > span)
+        unsigned level = kind < 45 ? 3 : (kind < 85 || v->tr.start > 1 || v->ia <= 31 ||
+                                          !block_ok(gb, 1)) ? 2 : 1;
+        if (level < v->tr.start)
+            level = 3;
+        uint64_t size = lsize(gb, level);
+        if (size * 2 > span || (level == 3 && region * 2 > span))
             continue;
         uint64_t base = rng_below(&g->r, span / size) * size;
         if (level == 3)
-            base &= ~(lsize(2) - 1);
-        if (vm_overlaps_window(v, base, level == 3 ? lsize(2) : size))
+            base &= ~(region - 1);
+        if (vm_overlaps_window(v, base, level == 3 ? region : size))
             continue;
         if (level < 3) {
             uint64_t dpa, d = s2_desc(g, v, level, data_oa(g, v->ps, size), true);
             if (map_leaf(g, &v->tr, base, level, d, &dpa))
-                v->maps[v->nmaps++] = (map_t){base, level, dpa, d, TAG_NONE};
+                v->maps[v->nmaps++] = (map_t){base, level, gb, dpa, d, TAG_NONE};
             continue;
         }
-        /* a run of pages in one 2 MB region, maybe with holes */
-        unsigned n = (unsigned)rng_range(&g->r, 4, 24), first = (unsigned)rng_below(&g->r, 480);
-        uint64_t oa = data_oa(g, v->ps, lsize(2));
+        /* a run of pages in one region, maybe with holes */
+        unsigned n = (unsigned)rng_range(&g->r, 4, 24);
+        unsigned first = (unsigned)rng_below(&g->r, region / pg - 32);
+        uint64_t oa = data_oa(g, v->ps, region);
         for (unsigned i = 0; i < n && v->nmaps < MAX_MAP; i++) {
             if (rng_pct(&g->r, 10))
                 continue;
-            uint64_t ipa = base + 0x1000ull * (first + i), dpa;
-            uint64_t poa = rng_pct(&g->r, 80) ? oa + 0x1000ull * (first + i)
-                                              : data_oa(g, v->ps, 0x1000);
+            uint64_t ipa = base + pg * (first + i), dpa;
+            uint64_t poa = rng_pct(&g->r, 80) ? oa + pg * (first + i) : data_oa(g, v->ps, pg);
             uint64_t d = s2_desc(g, v, 3, poa, true);
             int tag = TAG_NONE;
             if (rng_pct(&g->r, 3)) { /* 0b01 at level 3: no block there (F_TRANSLATION) */
@@ -401,7 +499,7 @@ static void vm_add_data(gen_t *g, vm_t *v)
                 tag = TAG_BT_S2L3;
             }
             if (map_leaf(g, &v->tr, ipa, 3, d, &dpa))
-                v->maps[v->nmaps++] = (map_t){ipa, 3, dpa, d, tag};
+                v->maps[v->nmaps++] = (map_t){ipa, 3, gb, dpa, d, tag};
         }
     }
 }
@@ -413,34 +511,40 @@ static int vm_new(gen_t *g, uint16_t vmid)
     vm_t *v = &g->vm[g->nvm];
     memset(v, 0, sizeof *v);
     v->vmid = vmid;
-    /* start level and IPA size: at least 2 entries and at most 16 concatenated tables */
+    /* the granule, then the start level and IPA size: at least 2 entries and at most 16
+     * concatenated tables (Arm ARM AArch64.S2InconsistentSL); SL0 2 (level 0 with 4 KB,
+     * level 1 with 16 KB / 64 KB) needs a PA size of 44 bits (42 with 16 KB) */
+    unsigned gb = rand_gb(g), st = gb - 3;
     unsigned opts[3], n = 0;
     opts[n++] = 0;
     opts[n++] = 1;
-    if (g->oas >= 44)
+    if (g->oas >= (gb == 14 ? 42u : 44u))
         opts[n++] = 2;
-    v->sl0 = opts[rng_below(&g->r, n)];
-    unsigned start = v->sl0 == 0 ? 2 : v->sl0 == 1 ? 1 : 0;
-    unsigned minia = (3 - start) * 9 + 12 + 1, maxia = minia + 12;
-    if (minia < 25)
-        minia = 25;
-    if (maxia > g->oas)
-        maxia = g->oas;
-    if (minia > maxia) {
-        v->sl0 = 1;
-        start = 1;
-        minia = 31;
-        maxia = g->oas < 43 ? g->oas : 43;
+    unsigned minia = 0, maxia = 0, start = 0;
+    for (int k = 0; k < 2; k++) {
+        v->sl0 = k ? 1 : opts[rng_below(&g->r, n)]; /* SL0 1 always fits (fallback) */
+        start = (gb == 12 ? 2 : 3) - v->sl0;
+        minia = (3 - start) * st + gb + 1;
+        maxia = minia + st - 1 + 4;
+        if (minia < 25)
+            minia = 25;
+        if (maxia > g->oas)
+            maxia = g->oas;
+        if (minia <= maxia)
+            break;
     }
     v->ia = (unsigned)rng_range(&g->r, minia, maxia);
     if (rng_pct(&g->r, 30)) /* the concatenation edge cases */
         v->ia = rng_pct(&g->r, 50) ? minia : maxia;
+    v->tr.gb = gb;
     v->tr.start = start;
-    v->tr.sbits = v->ia - 12 - 9 * (3 - start);
+    v->tr.sbits = v->ia - lshift(gb, start);
     v->tr.vm = -1;
     v->tr.s2 = true;
     uint64_t tsize = 8ull << v->tr.sbits;
-    v->tr.root = pool_alloc(g, tsize < 0x1000 ? 0x1000 : tsize, tsize < 0x1000 ? 0x1000 : tsize);
+    if (tsize < gsize(gb))
+        tsize = gsize(gb);
+    v->tr.root = pool_alloc(g, tsize, tsize);
     unsigned pmax = ps_field_max(g->oas);
     v->ps_field = rng_pct(&g->r, 60) ? pmax : (unsigned)rng_below(&g->r, pmax + 1);
     v->ps = ps_bits(v->ps_field, g->oas);
@@ -451,26 +555,32 @@ static int vm_new(gen_t *g, uint16_t vmid)
     uint64_t wspan = (v->ia < 32 ? 1ull << v->ia : 1ull << 32) / WIN_SIZE;
     v->win_ipa = rng_below(&g->r, wspan) * WIN_SIZE;
     v->win_pa = pool_alloc(g, WIN_SIZE, WIN_SIZE);
-    v->win_pages = rng_pct(&g->r, 50);
+    /* a 2 MB block is a 4 KB-granule block only */
+    v->win_pages = gb != 12 || rng_pct(&g->r, 50);
     uint64_t dpa;
     if (!v->win_pages) {
-        map_leaf(g, &v->tr, v->win_ipa, 2, s2_desc(g, v, 2, v->win_pa, false), &dpa);
+        for (uint64_t o = 0; o < WIN_SIZE; o += lsize(12, 2))
+            map_leaf(g, &v->tr, v->win_ipa + o, 2, s2_desc(g, v, 2, v->win_pa + o, false), &dpa);
     } else {
-        for (uint64_t o = 0; o < WIN_SIZE; o += 0x1000)
+        for (uint64_t o = 0; o < WIN_SIZE; o += gsize(gb))
             map_leaf(g, &v->tr, v->win_ipa + o, 3, s2_desc(g, v, 3, v->win_pa + o, false), &dpa);
     }
     vm_add_data(g, v);
     vm_add_data(g, v);
-    /* a stage-2 descriptor 0b01 at level 0 (no block with the 4 KB granule: F_TRANSLATION),
-     * in a start-table slot of its own above the window */
-    if (v->tr.start == 0 && v->tr.sbits >= 1 && rng_pct(&g->r, 60)) {
+    /* a stage-2 descriptor 0b01 at level 0 (4 KB: no block there) or at level 1 (16 KB,
+     * 64 KB: none there either without DS / 52-bit PAs): F_TRANSLATION, in a start-table
+     * slot of its own above the window */
+    if ((v->tr.start == 0 || (v->tr.start == 1 && gb != 12)) && v->tr.sbits >= 1 &&
+        rng_pct(&g->r, 60)) {
+        unsigned sh = lshift(gb, v->tr.start);
         uint64_t n0 = 1ull << v->tr.sbits;
         uint64_t idx = rng_range(&g->r, 1, n0 - 1);
         uint64_t pa = v->tr.root + 8 * idx;
         if (!rd(g, pa)) {
-            wr(g, pa, (rng_u64(&g->r) & 0x0000ff8000000000ull) | 1u << 10 | 0xfcu | 1u);
-            v->probes[v->nprobes] = idx << 39 | (rng_u64(&g->r) & 0x7ffffff000ull);
-            v->probe_tag[v->nprobes++] = TAG_BT_S2L0;
+            wr(g, pa, (rng_u64(&g->r) & 0x0000fffffffff000ull & ~mask_bits(sh)) | 1u << 10 |
+                          0xfcu | 1u);
+            v->probes[v->nprobes] = idx << sh | (rng_u64(&g->r) & mask_bits(sh) & ~0xfffull);
+            v->probe_tag[v->nprobes++] = v->tr.start == 0 ? TAG_BT_S2L0 : TAG_BT_S2L1;
         }
     }
     return (int)g->nvm++;
@@ -484,12 +594,15 @@ static unsigned rand_tsz(gen_t *g)
     return t[rng_below(&g->r, sizeof t / sizeof t[0])];
 }
 
-static void tree_for(tree_t *t, unsigned ia, uint64_t root, int vm)
+/* A stage-1 tree of `ia` input bits and granule gb: ceil((ia - gb) / (gb - 3)) levels
+ * (Arm ARM AArch64.S1StartLevel). */
+static void tree_for(tree_t *t, unsigned ia, unsigned gb, int vm)
 {
-    unsigned levels = (ia - 12 + 8) / 9;
-    t->start = 4 - levels;
-    t->sbits = ia - 12 - 9 * (3 - t->start);
-    t->root = root;
+    unsigned st = gb - 3;
+    t->gb = gb;
+    t->start = 4 - (ia - gb + st - 1) / st;
+    t->sbits = ia - lshift(gb, t->start);
+    t->root = 0;
     t->vm = vm;
     t->s2 = false;
 }
@@ -508,11 +621,13 @@ static bool proc_add_map(gen_t *g, proc_t *pr)
     const tree_t *t = &pr->t[half];
     unsigned r = (unsigned)rng_below(&g->r, 100);
     unsigned level = r < 72 ? 3 : r < 94 ? 2 : 1;
+    if (!block_ok(t->gb, level) && level < 3)
+        level = 2;
     if (level < t->start)
         level = 3;
-    uint64_t size = lsize(level);
+    uint64_t size = lsize(t->gb, level);
     if (size * 2 > (1ull << pr->ia[half]))
-        level = 3, size = 0x1000;
+        level = 3, size = gsize(t->gb);
     uint64_t base = pr->region[rng_below(&g->r, 4)][half];
     uint64_t step = level == 3 ? rng_below(&g->r, 200) : level == 2 ? rng_below(&g->r, 12)
                                                                      : rng_below(&g->r, 3);
@@ -528,7 +643,7 @@ static bool proc_add_map(gen_t *g, proc_t *pr)
             tag = v->probe_tag[0];
         } else if (v->nmaps && !rng_pct(&g->r, 4)) {
             const map_t *m = &v->maps[rng_below(&g->r, v->nmaps)];
-            uint64_t ms = lsize(m->level);
+            uint64_t ms = msize(m);
             if (ms >= size)
                 oa = m->ia + rng_below(&g->r, ms / size) * size;
             else
@@ -536,9 +651,11 @@ static bool proc_add_map(gen_t *g, proc_t *pr)
             tag = m->tag;
         } else {
             oa = rng_below(&g->r, (1ull << v->ia) / size) * size;
-            if (vm_overlaps_window(v, oa, size))
-                oa = (v->win_ipa + WIN_SIZE + size - 1) & ~(size - 1);
         }
+        /* never onto the guest tables (a stage-1 block larger than the VM's leaf it was
+         * aimed at may cover the window) */
+        if (vm_overlaps_window(v, oa & ~(size - 1), size))
+            oa = (v->win_ipa + WIN_SIZE + size - 1) & ~(size - 1);
         if (pr->ips < 48 && rng_pct(&g->r, 2))
             oa |= 1ull << pr->ips;
     } else {
@@ -551,7 +668,7 @@ static bool proc_add_map(gen_t *g, proc_t *pr)
     }
     if (!map_leaf(g, t, va, level, d, &dpa))
         return false;
-    pr->maps[pr->nmaps++] = (map_t){va, level, dpa, d, tag};
+    pr->maps[pr->nmaps++] = (map_t){va, level, t->gb, dpa, d, tag};
     return true;
 }
 
@@ -578,14 +695,15 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
         if (vm >= 0 && h == 0 && 64 - tsz < 33) /* the window and regions need room */
             tsz = 16 + (unsigned)rng_below(&g->r, 15);
         pr->ia[h] = 64 - tsz;
-        uint64_t root = page_alloc(g, vm);
-        if (!root)
+        /* each half its own granule (TG0, TG1) */
+        tree_for(&pr->t[h], pr->ia[h], rand_gb(g), vm);
+        pr->t[h].root = page_alloc(g, vm, 8ull << pr->t[h].sbits);
+        if (!pr->t[h].root)
             return -1;
-        tree_for(&pr->t[h], pr->ia[h], root, vm);
         for (int k = 0; k < 4; k++)
             pr->region[k][h] = rng_below(&g->r, 1ull << pr->ia[h]);
     }
-    pr->cd_addr = page_alloc(g, vm);
+    pr->cd_addr = page_alloc(g, vm, 64);
     if (!pr->cd_addr)
         return -1;
     pr->cd_pa = vm >= 0 ? tree_pa(g, &pr->t[0], pr->cd_addr) : pr->cd_addr;
@@ -593,7 +711,7 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
     uint64_t *cd = pr->cd;
     memset(cd, 0, sizeof pr->cd);
     FSET(cd, CD_T0SZ, 64 - pr->ia[0]);
-    FSET(cd, CD_TG0, 0);
+    FSET(cd, CD_TG0, tg0_enc(pr->t[0].gb));
     FSET(cd, CD_IR0, rng_below(&g->r, 4));
     FSET(cd, CD_OR0, rng_below(&g->r, 4));
     FSET(cd, CD_SH0, rng_below(&g->r, 4));
@@ -603,7 +721,7 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
         pr->half_on[1] = false;
     }
     FSET(cd, CD_T1SZ, 64 - pr->ia[1]);
-    FSET(cd, CD_TG1, 2);
+    FSET(cd, CD_TG1, tg1_enc(pr->t[1].gb));
     FSET(cd, CD_IR1, rng_below(&g->r, 4));
     FSET(cd, CD_OR1, rng_below(&g->r, 4));
     FSET(cd, CD_SH1, rng_below(&g->r, 4));
@@ -667,7 +785,7 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
         unsigned k = (unsigned)rng_below(&g->r, 6);
         if (k < 2 && pr->nmaps) {
             const map_t *m = &pr->maps[rng_below(&g->r, pr->nmaps)];
-            a = m->ia + (rng_pct(&g->r, 50) ? lsize(m->level) : (uint64_t)-0x1000ll);
+            a = m->ia + (rng_pct(&g->r, 50) ? msize(m) : (uint64_t)-0x1000ll);
         } else if (k < 4) {
             int h = pr->half_on[1] && rng_pct(&g->r, 30);
             a = va_in(pr, h, rng_u64(&g->r));
@@ -679,17 +797,22 @@ static int proc_new(gen_t *g, int world, int vm, uint16_t vmid, uint16_t asid)
         pr->probe_tag[pr->nprobes] = TAG_NONE;
         pr->probes[pr->nprobes++] = a & ~0xfffull;
     }
-    /* a stage-1 descriptor 0b01 at level 0 (no block with the 4 KB granule: F_TRANSLATION),
-     * in a start-table slot of its own */
-    if (pr->t[0].start == 0 && pr->t[0].sbits >= 1 && pr->nprobes < MAX_PROBE &&
-        rng_pct(&g->r, 40)) {
-        uint64_t idx = rng_below(&g->r, 1ull << pr->t[0].sbits);
-        uint64_t pa = tree_pa(g, &pr->t[0], pr->t[0].root + 8 * idx);
-        uint64_t ia0 = idx << 39;
+    /* a stage-1 descriptor 0b01 at level 0 (never a block) or at level 1 of a 16 KB / 64 KB
+     * table (no block there without DS / 52-bit PAs): F_TRANSLATION, in a start-table slot
+     * of its own */
+    const tree_t *t0 = &pr->t[0];
+    if ((t0->start == 0 || (t0->start == 1 && t0->gb != 12)) && t0->sbits >= 1 &&
+        pr->nprobes < MAX_PROBE && rng_pct(&g->r, 40)) {
+        unsigned sh = lshift(t0->gb, t0->start);
+        uint64_t idx = rng_below(&g->r, 1ull << t0->sbits);
+        uint64_t pa = tree_pa(g, t0, t0->root + 8 * idx);
+        uint64_t ia0 = idx << sh;
         if (!rd(g, pa)) {
-            wr(g, pa, (rng_u64(&g->r) & 0x0000ff8000000000ull) | 1u << 10 | 3u << 8 | 1u);
-            pr->probe_tag[pr->nprobes] = TAG_BT_S1L0;
-            pr->probes[pr->nprobes++] = va_in(pr, 0, ia0 | (rng_u64(&g->r) & 0x7ffffff000ull));
+            wr(g, pa, (rng_u64(&g->r) & 0x0000fffffffff000ull & ~mask_bits(sh)) | 1u << 10 |
+                          3u << 8 | 1u);
+            pr->probe_tag[pr->nprobes] = t0->start == 0 ? TAG_BT_S1L0 : TAG_BT_S1L1;
+            pr->probes[pr->nprobes++] =
+                va_in(pr, 0, ia0 | (rng_u64(&g->r) & mask_bits(sh) & ~0xfffull));
         }
     }
     return (int)g->nproc++;
@@ -845,6 +968,7 @@ static void ste_build(gen_t *g, stream_t *s)
         FSET(d, STE_S2VMID, v->vmid);
         FSET(d, STE_S2T0SZ, 64 - v->ia);
         FSET(d, STE_S2SL0, v->sl0);
+        FSET(d, STE_S2TG, tg0_enc(v->tr.gb));
         FSET(d, STE_S2IR0, rng_below(r, 4));
         FSET(d, STE_S2OR0, rng_below(r, 4));
         FSET(d, STE_S2SH0, rng_below(r, 4));
@@ -885,15 +1009,16 @@ static bool err_add(gen_t *g, uint64_t base, uint64_t size)
     return true;
 }
 
-/* S2T0SZ and S2SL0 as SteIllegal accepts them (4 KB granule, no STT; Arm ARM D8.2-D8.4). */
-static bool s2_sl_legal(const gen_t *g, unsigned t0sz, unsigned sl0)
+/* S2T0SZ and S2SL0 as SteIllegal accepts them with granule gb (no STT, no DS; Arm ARM
+ * AArch64.S2InvalidSL / S2InconsistentSL, IHI 0070 5.2). */
+static bool s2_sl_legal(const gen_t *g, unsigned gb, unsigned t0sz, unsigned sl0)
 {
     unsigned tmin = 64 - g->oas > 16 ? 64 - g->oas : 16;
-    if (t0sz < tmin || t0sz > 39 || sl0 == 3 || (sl0 == 2 && g->oas < 44))
+    if (t0sz < tmin || t0sz > 39 || sl0 == 3 || (sl0 == 2 && g->oas < (gb == 14 ? 42u : 44u)))
         return false;
-    unsigned start = sl0 == 0 ? 2 : sl0 == 1 ? 1 : 0;
-    unsigned minia = (3 - start) * 9 + 13, ia = 64 - t0sz;
-    return ia >= minia && ia <= minia + 12;
+    unsigned start = (gb == 12 ? 2 : 3) - sl0, st = gb - 3;
+    unsigned minia = (3 - start) * st + gb + 1, ia = 64 - t0sz;
+    return ia >= minia && ia <= minia + st - 1 + 4;
 }
 
 /* Makes s illegal in one way (SteIllegal / CdIllegal / a fetch abort). */
@@ -933,7 +1058,7 @@ static void break_stream(gen_t *g, stream_t *s)
             case 2: FSET(d, STE_S2S, 1); break;
             case 3: FSET(d, STE_S2HA, 1); break;
             case 4: FSET(d, STE_S2HD, 1); break;
-            default: FSET(d, STE_S2TG, rng_range(r, 1, 3)); break;
+            default: FSET(d, STE_S2TG, bad_tg0(g)); break; /* Reserved or unsupported */
             }
             break;
         case 5: {
@@ -950,8 +1075,8 @@ static void break_stream(gen_t *g, stream_t *s)
                     t0 = (unsigned)(rng_pct(r, 50) ? rng_below(r, 16) : rng_range(r, 40, 63));
                 else
                     sl = (sl + (unsigned)rng_range(r, 1, 3)) & 3;
-            } while (s2_sl_legal(g, t0, sl) && ++n < 50);
-            if (s2_sl_legal(g, t0, sl))
+            } while (s2_sl_legal(g, g->vm[s->vm].tr.gb, t0, sl) && ++n < 50);
+            if (s2_sl_legal(g, g->vm[s->vm].tr.gb, t0, sl))
                 continue;
             FSET(d, STE_S2T0SZ, t0);
             FSET(d, STE_S2SL0, sl);
@@ -973,7 +1098,8 @@ static void break_stream(gen_t *g, stream_t *s)
             proc_t *pr = &g->proc[s->proc];
             uint64_t cd[8];
             memcpy(cd, pr->cd, sizeof cd);
-            uint64_t addr = page_alloc(g, pr->vm);
+            /* a stage-2 page of its own when nested (a stage-2 fault below breaks it alone) */
+            uint64_t addr = page_alloc(g, pr->vm, pr->vm >= 0 ? gsize(g->vm[pr->vm].tr.gb) : 64);
             if (!addr)
                 continue;
             uint64_t pa = pr->vm >= 0 ? tree_pa(g, &pr->t[0], addr) : addr;
@@ -986,7 +1112,7 @@ static void break_stream(gen_t *g, stream_t *s)
             case 4: FSET(cd, CD_S, 1); break;
             case 5: rng_pct(r, 50) ? FSET(cd, CD_HA, 1) : FSET(cd, CD_HD, 1); break;
             case 6: FSET(cd, CD_T0SZ, rng_pct(r, 50) ? rng_below(r, 16) : rng_range(r, 40, 63)); break;
-            case 7: FSET(cd, CD_TG0, rng_range(r, 1, 3)); break;
+            case 7: FSET(cd, CD_TG0, bad_tg0(g)); break;
             case 8: {
                 unsigned ips = ps_bits((unsigned)FGET(cd, CD_IPS), g->oas);
                 if (ips >= 48) {
@@ -999,7 +1125,7 @@ static void break_stream(gen_t *g, stream_t *s)
             case 9:
                 FSET(cd, CD_EPD1, 0);
                 if (rng_pct(r, 50))
-                    FSET(cd, CD_TG1, rng_pct(r, 50) ? 0 : 1);
+                    FSET(cd, CD_TG1, bad_tg1(g));
                 else
                     FSET(cd, CD_T1SZ, rng_range(r, 40, 63));
                 if (s->world == W_EL2) /* TTB1 is not checked in EL2 */
@@ -1228,7 +1354,7 @@ static uint64_t target_addr(gen_t *g, const stream_t *s, unsigned t, int *tag)
         const proc_t *pr = &g->proc[s->proc];
         uint64_t a;
         if (t < pr->nmaps) {
-            a = pr->maps[t].ia + offset_in(g, lsize(pr->maps[t].level));
+            a = pr->maps[t].ia + offset_in(g, msize(&pr->maps[t]));
             *tag = pr->maps[t].tag;
         } else {
             a = pr->probes[t - pr->nmaps] + (rng_below(r, 0x1000) & ~7ull);
@@ -1247,7 +1373,7 @@ static uint64_t target_addr(gen_t *g, const stream_t *s, unsigned t, int *tag)
         const vm_t *v = &g->vm[s->vm];
         if (t < v->nmaps) {
             *tag = v->maps[t].tag;
-            return v->maps[t].ia + offset_in(g, lsize(v->maps[t].level));
+            return v->maps[t].ia + offset_in(g, msize(&v->maps[t]));
         }
         if (t >= v->nmaps + 6) {
             *tag = v->probe_tag[t - v->nmaps - 6];
@@ -1283,6 +1409,14 @@ static void make_txn(gen_t *g, int si, unsigned t, dtxn_t *x)
         x->sid = s->sid;
         a = target_addr(g, s, t, &x->tag);
         x->row = s->row;
+        /* the granules of the translation (the half the address selects) */
+        if (s->kind == K_S1 || s->kind == K_NEST) {
+            const proc_t *pr = &g->proc[s->proc];
+            int half = pr->world != W_EL2 && ((a >> 55) & 1);
+            x->gran[0] = gr_of(pr->t[half].gb);
+        }
+        if (s->kind == K_S2 || s->kind == K_NEST)
+            x->gran[1] = gr_of(g->vm[s->vm].tr.gb);
     }
     static const uint32_t lens[] = {8, 8, 8, 8, 8, 8, 16, 32, 64, 24};
     x->len = lens[rng_below(r, 10)];
@@ -1412,11 +1546,13 @@ static uint64_t f_asid(uint16_t a)
     return (uint64_t)a << CMD_ASID_SHIFT;
 }
 
-/* A by-address TLBI (op, with dw0 fields) that covers [base, base + size): one address
- * (allowed when a single TLB entry is used for the whole leaf: `single_ok`) or a range
- * with TG = 4 KB, SCALE, NUM and TTL (0 or the leaf level). */
+/* A by-address TLBI (op, with dw0 fields) that covers [base, base + size), a leaf at
+ * `level` of a granule-gb table: one address (allowed when a single TLB entry is used for
+ * the whole leaf: `single_ok`) or a range in the leaf's granule (TG of gb: the command
+ * need only remove entries of that granule, IHI 0070 4.4.1.1), SCALE, NUM and TTL (0 or
+ * the leaf level). */
 static void tlbi_addr(gen_t *g, uint64_t dw0, uint64_t base, uint64_t size, unsigned level,
-                      bool single_ok)
+                      bool single_ok, unsigned gb)
 {
     rng_t *r = &g->r;
     uint64_t leaf = rng_pct(r, 50) ? CMD_LEAF_MASK : 0;
@@ -1425,13 +1561,15 @@ static void tlbi_addr(gen_t *g, uint64_t dw0, uint64_t base, uint64_t size, unsi
         env_cmd(g->e, dw0, (a & CMD_ADDR_MASK) | leaf);
         return;
     }
-    uint64_t pages = size >> 12;
+    uint64_t pages = size >> gb; /* granules */
     unsigned lp = 0;
     while ((1ull << lp) < pages)
         lp++;
-    /* maybe start a few pages early (the range still covers the leaf) */
+    /* maybe start a few granules early (the range still covers the leaf) */
     uint64_t pre = rng_pct(r, 30) ? rng_below(r, 4) : 0;
-    uint64_t start = base - (pre << 12);
+    if ((pre << gb) > base)
+        pre = 0;
+    uint64_t start = base - (pre << gb);
     uint64_t need = pages + pre;
     unsigned ln = 0;
     while ((1ull << ln) < need)
@@ -1448,8 +1586,8 @@ static void tlbi_addr(gen_t *g, uint64_t dw0, uint64_t base, uint64_t size, unsi
         ttl = level; /* TG != 0 with NUM = SCALE = TTL = 0 is Reserved */
     (void)lp;
     env_cmd(g->e, dw0 | num << CMD_NUM_SHIFT | (uint64_t)scale << CMD_SCALE_SHIFT,
-            (start & CMD_ADDR_MASK) | 1ull << CMD_TG_SHIFT | (uint64_t)ttl << CMD_TTL_SHIFT |
-                leaf);
+            (start & CMD_ADDR_MASK) | (uint64_t)tlbi_tg(gb) << CMD_TG_SHIFT |
+                (uint64_t)ttl << CMD_TTL_SHIFT | leaf);
 }
 
 static bool proc_has_global(const proc_t *pr)
@@ -1460,17 +1598,18 @@ static bool proc_has_global(const proc_t *pr)
     return false;
 }
 
-/* Invalidate what process pr may have cached for [va, va + size) (a leaf at `level`);
- * `global`: the old entry may be global. va = 0 and size = 0: the whole process. */
+/* Invalidate what process pr may have cached for [va, va + size) (a leaf at `level` of a
+ * granule-gb table); `global`: the old entry may be global. va = 0 and size = 0: the
+ * whole process. */
 static void inval_proc(gen_t *g, const proc_t *pr, uint64_t va, uint64_t size, unsigned level,
-                       bool global)
+                       bool global, unsigned gb)
 {
     rng_t *r = &g->r;
     bool whole = size == 0;
     bool nested = pr->vm >= 0;
     /* a nested entry may be smaller than the stage-1 leaf: one address is enough only
-     * for a page */
-    bool single_ok = !nested || level == 3;
+     * for a page no larger than the stage-2 granule (every stage-2 leaf covers it) */
+    bool single_ok = !nested || (level == 3 && gb <= g->vm[pr->vm].tr.gb);
     unsigned k = (unsigned)rng_below(r, 10);
     if (global && !whole && rng_pct(r, 50))
         k = (unsigned)rng_below(r, 4); /* by VA: the case below */
@@ -1489,9 +1628,10 @@ static void inval_proc(gen_t *g, const proc_t *pr, uint64_t va, uint64_t size, u
     if (pr->world == W_EL1) {
         if (!whole && k < 4) {
             tlbi_addr(g, cmd0(CMD_OP_TLBI_NH_VA) | f_vmid(pr->vmid) | f_asid(va_asid), va, size,
-                      level, single_ok);
+                      level, single_ok, gb);
         } else if (!whole && k < 6) {
-            tlbi_addr(g, cmd0(CMD_OP_TLBI_NH_VAA) | f_vmid(pr->vmid), va, size, level, single_ok);
+            tlbi_addr(g, cmd0(CMD_OP_TLBI_NH_VAA) | f_vmid(pr->vmid), va, size, level, single_ok,
+                      gb);
         } else if (!global && k < 8) {
             env_cmd(g->e, cmd0(CMD_OP_TLBI_NH_ASID) | f_vmid(pr->vmid) | f_asid(pr->asid), 0);
         } else if (k < 9) {
@@ -1505,9 +1645,9 @@ static void inval_proc(gen_t *g, const proc_t *pr, uint64_t va, uint64_t size, u
         /* without E2H the ASID of TLBI_EL2_VA is not matched: any value */
         uint16_t asid = e2h ? va_asid : (uint16_t)rng_u64(r);
         if (!whole && k < 4)
-            tlbi_addr(g, cmd0(CMD_OP_TLBI_EL2_VA) | f_asid(asid), va, size, level, true);
+            tlbi_addr(g, cmd0(CMD_OP_TLBI_EL2_VA) | f_asid(asid), va, size, level, true, gb);
         else if (!whole && k < 7)
-            tlbi_addr(g, cmd0(CMD_OP_TLBI_EL2_VAA), va, size, level, true);
+            tlbi_addr(g, cmd0(CMD_OP_TLBI_EL2_VAA), va, size, level, true, gb);
         else if (e2h && !global && k < 9)
             env_cmd(g->e, cmd0(CMD_OP_TLBI_EL2_ASID) | f_asid(pr->asid), 0);
         else
@@ -1527,7 +1667,7 @@ static void inval_vm(gen_t *g, const vm_t *v, uint64_t ipa, uint64_t size, unsig
     }
     /* stage-2-only entries: TLBI_S2_IPA; combined ones also need a stage-1 TLBI of the
      * VMID (TLBI_S2_IPA need not hit them) */
-    tlbi_addr(g, cmd0(CMD_OP_TLBI_S2_IPA) | f_vmid(v->vmid), ipa, size, level, true);
+    tlbi_addr(g, cmd0(CMD_OP_TLBI_S2_IPA) | f_vmid(v->vmid), ipa, size, level, true, v->tr.gb);
     if (v->has_nested || rng_pct(r, 10))
         env_cmd(g->e, cmd0(rng_pct(r, 70) ? CMD_OP_TLBI_NH_ALL : CMD_OP_TLBI_S12_VMALL) |
                           f_vmid(v->vmid), 0);
@@ -1569,8 +1709,9 @@ static void noise_cmds(gen_t *g, unsigned n)
             dw0 |= f_vmid(rand_id(g)) | f_asid(rand_id(g));
             if (op == CMD_OP_TLBI_NH_VA || op == CMD_OP_TLBI_NH_VAA || op == CMD_OP_TLBI_EL2_VA ||
                 op == CMD_OP_TLBI_EL2_VAA || op == CMD_OP_TLBI_S2_IPA) {
-                tlbi_addr(g, dw0, rng_u64(r) & 0x0000fffffffff000ull, 0x1000ull << rng_below(r, 10),
-                          3, rng_pct(r, 50));
+                unsigned gb = rand_gb(g);
+                tlbi_addr(g, dw0, rng_u64(r) & 0x0000fffffffff000ull & ~(gsize(gb) - 1),
+                          gsize(gb) << rng_below(r, 10), 3, rng_pct(r, 50), gb);
                 continue;
             }
         } else {
@@ -1587,9 +1728,10 @@ static void noise_cmds(gen_t *g, unsigned n)
 
 /* ---- changes behind the caches ------------------------------------------------------------ */
 
-static bool cached_leaf(uint64_t d, unsigned level, bool affd)
+/* Could the SMMU have cached leaf m (value d) as a translation? */
+static bool cached_leaf(uint64_t d, const map_t *m, bool affd)
 {
-    if (!(d & 1) || (level == 3 && (d & 3) == 1))
+    if (!(d & 1) || ((d & 3) == 1 && !block_ok(m->gb, m->level)))
         return false;
     return (d & (1u << 10)) || affd;
 }
@@ -1654,7 +1796,7 @@ static void s1_leaf_change(gen_t *g, int p, unsigned mi)
     map_t *m = &pr->maps[mi];
     if (!g->racing)
         warm_and_focus(g, stream_using(g, p, -1), (int)mi);
-    uint64_t old = m->desc, size = lsize(m->level), d;
+    uint64_t old = m->desc, size = msize(m), d;
     rng_t *r = &g->r;
     unsigned k = (unsigned)rng_below(r, 10);
     uint64_t oa_mask = 0x0000fffffffff000ull & ~(size - 1);
@@ -1664,7 +1806,9 @@ static void s1_leaf_change(gen_t *g, int p, unsigned mi)
         if (pr->vm >= 0) {
             const vm_t *v = &g->vm[pr->vm];
             const map_t *vm2 = v->nmaps ? &v->maps[rng_below(r, v->nmaps)] : NULL;
-            oa = vm2 && lsize(vm2->level) >= size ? vm2->ia : (old & oa_mask) ^ size;
+            oa = vm2 && msize(vm2) >= size ? vm2->ia : (old & oa_mask) ^ size;
+            if (vm_overlaps_window(v, oa & oa_mask, size)) /* never onto guest tables */
+                oa = (v->win_ipa + WIN_SIZE + size - 1) & ~(size - 1);
         } else {
             oa = data_oa(g, pr->ips, size);
         }
@@ -1683,7 +1827,7 @@ static void s1_leaf_change(gen_t *g, int p, unsigned mi)
         d = old ^ (1u << 10); /* AF */
     }
     bool affd = FGET(pr->cd, CD_AFFD);
-    bool must = cached_leaf(old, m->level, affd);
+    bool must = cached_leaf(old, m, affd);
     bool global = !(old & (1ull << 11)) || pr->world == W_EL2;
     wr(g, m->dpa, d);
     m->desc = d;
@@ -1692,7 +1836,7 @@ static void s1_leaf_change(gen_t *g, int p, unsigned mi)
         g->e->cov->tlb_changes++;
     env_note(g->e, "stage-1 leaf of VA 0x%" PRIx64 " changed", m->ia);
     if (must || rng_pct(r, 50))
-        inval_proc(g, pr, m->ia, size, m->level, global);
+        inval_proc(g, pr, m->ia, size, m->level, global, m->gb);
 }
 
 static void change_s1_leaf(gen_t *g)
@@ -1724,7 +1868,7 @@ static void s2_leaf_change(gen_t *g, int vi, unsigned mi)
     map_t *m = &v->maps[mi];
     if (!g->racing)
         warm_and_focus(g, stream_using(g, -1, vi), (int)mi);
-    uint64_t old = m->desc, size = lsize(m->level), d;
+    uint64_t old = m->desc, size = msize(m), d;
     rng_t *r = &g->r;
     unsigned k = (unsigned)rng_below(r, 10);
     uint64_t oa_mask = 0x0000fffffffff000ull & ~(size - 1);
@@ -1736,7 +1880,7 @@ static void s2_leaf_change(gen_t *g, int vi, unsigned mi)
         d = rng_pct(r, 50) ? 0 : (old & ~1ull);
     else
         d = old ^ (1u << 10);
-    bool must = cached_leaf(old, m->level, v->affd);
+    bool must = cached_leaf(old, m, v->affd);
     wr(g, m->dpa, d);
     m->desc = d;
     m->tag = TAG_NONE;
@@ -1825,7 +1969,7 @@ static void cd_change(gen_t *g, int p)
         g->e->cov->tlb_changes++;
     env_note(g->e, "CD of process %d changed", p);
     streams_of_proc(g, p, true);
-    inval_proc(g, pr, 0, 0, 3, proc_has_global(pr) || pr->global_ok);
+    inval_proc(g, pr, 0, 0, 3, proc_has_global(pr) || pr->global_ok, 12);
 }
 
 static void change_cd(gen_t *g)
@@ -1999,11 +2143,11 @@ static void race(gen_t *g)
         /* so that the first transaction walks or fetches */
         if (what == RACE_LEAF && s1) {
             const map_t *m = &g->proc[p].maps[mi];
-            inval_proc(g, &g->proc[p], m->ia, lsize(m->level), m->level,
-                       !(m->desc & 1ull << 11) || g->proc[p].world == W_EL2);
+            inval_proc(g, &g->proc[p], m->ia, msize(m), m->level,
+                       !(m->desc & 1ull << 11) || g->proc[p].world == W_EL2, m->gb);
         } else if (what == RACE_LEAF) {
             const map_t *m = &g->vm[vi].maps[mi];
-            inval_vm(g, &g->vm[vi], m->ia, lsize(m->level), m->level);
+            inval_vm(g, &g->vm[vi], m->ia, msize(m), m->level);
         } else {
             cfgi_stream(g, &g->st[si], what == RACE_CD);
         }
@@ -2193,7 +2337,8 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
             if (pr->vm < 0 || !g->vm[pr->vm].win_pages || !pr->nmaps)
                 continue;
             vm_t *v = &g->vm[pr->vm];
-            uint64_t tpa = pr->maps[rng_below(r, pr->nmaps)].dpa & ~0xfffull;
+            const map_t *tm = &pr->maps[rng_below(r, pr->nmaps)];
+            uint64_t tpa = tm->dpa & ~(gsize(tm->gb) - 1); /* the stage-1 table */
             uint64_t ipa = v->win_ipa + (tpa - v->win_pa);
             uint64_t dp = desc_pa(g, &v->tr, ipa, 3);
             if (!dp)

@@ -139,6 +139,11 @@ static void cov_add(cov_t *a, const cov_t *b)
     }
     a->global_tlbi_other_asid += b->global_tlbi_other_asid;
     for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            a->gran_txn[i][j] += b->gran_txn[i][j];
+            a->gran_ok[i][j] += b->gran_ok[i][j];
+        }
+    for (int i = 0; i < 4; i++)
         a->depth_txn[i] += b->depth_txn[i];
     a->serial_txn += b->serial_txn;
     a->id_reuse += b->id_reuse;
@@ -213,13 +218,22 @@ static void cov_print(const cov_t *c)
     static const char *tags[NTAGS] = {"", "S1 0b01 at level 0", "S1 0b01 at level 3",
                                        "S2 0b01 at level 0", "S2 0b01 at level 3",
                                        "S2 0b01 under a S1 table", "CD EPD0=EPD1=1 ENDI=1",
-                                       "CD junk in an off half"};
+                                       "CD junk in an off half", "S1 0b01 at level 1 (16K/64K)",
+                                       "S2 0b01 at level 1 (16K/64K)"};
     printf("special cases (transactions aimed / F_TRANSLATION):");
     for (int i = 1; i < NTAGS; i++)
         printf("%s %s %" PRIu64 "/%" PRIu64, i > 1 ? "," : "", tags[i], c->tag_txn[i],
                c->tag_trans[i]);
     printf("; global leaves invalidated by VA with another ASID: %" PRIu64 "\n",
            c->global_tlbi_other_asid);
+    static const char *gn[4] = {"-", "4K", "16K", "64K"};
+    printf("granules (stage 1 / stage 2: transactions, translated):");
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++)
+            if (c->gran_txn[i][j])
+                printf(" %s/%s %" PRIu64 " %" PRIu64 ",", gn[i], gn[j], c->gran_txn[i][j],
+                       c->gran_ok[i][j]);
+    printf("\n");
     uint64_t nd = c->depth_txn[0] + c->depth_txn[1] + c->depth_txn[2] + c->depth_txn[3];
     printf("traffic: depth 1 / 2-4 / 5-16 / 17-64: %" PRIu64 " / %" PRIu64 " / %" PRIu64 " / %"
            PRIu64 " (serial %" PRIu64 "); issued with a same-ID one outstanding: %" PRIu64

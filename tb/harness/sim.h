@@ -44,6 +44,8 @@ typedef struct {
     unsigned cohacc;        /* IDR0.COHACC */
     unsigned attr_ovr;      /* IDR1.ATTR_TYPES_OVR / ATTR_PERMS_OVR */
     unsigned gbpa_abort;    /* reset value of GBPA.ABORT */
+    unsigned gran16k;       /* IDR5.GRAN16K: 16 KB translation granule */
+    unsigned gran64k;       /* IDR5.GRAN64K: 64 KB translation granule */
 } sim_params_t;
 
 typedef struct {

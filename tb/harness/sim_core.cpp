@@ -101,6 +101,8 @@ Sim::Sim(const sim_opts_t *opts)
     params.cohacc = SIM_PARAM_COHACC;
     params.attr_ovr = SIM_PARAM_ATTR_OVR;
     params.gbpa_abort = SIM_PARAM_GBPA_ABORT_RESET;
+    params.gran16k = SIM_PARAM_GRAN16K;
+    params.gran64k = SIM_PARAM_GRAN64K;
 
     model_.reset(new Model(o.trace_path));
     reset(8);

@@ -53,6 +53,12 @@
 #ifndef SIM_PARAM_ATTR_OVR
 #define SIM_PARAM_ATTR_OVR 1
 #endif
+#ifndef SIM_PARAM_GRAN16K
+#define SIM_PARAM_GRAN16K 1
+#endif
+#ifndef SIM_PARAM_GRAN64K
+#define SIM_PARAM_GRAN64K 1
+#endif
 #ifndef SIM_PARAM_GBPA_ABORT_RESET
 #define SIM_PARAM_GBPA_ABORT_RESET 1
 #endif

@@ -431,6 +431,8 @@ void smmu_model_default_params(smmu_model_params_t *p)
     p->attr_types_ovr = true;
     p->attr_perms_ovr = true;
     p->hyp = true;
+    p->gran16k = true;
+    p->gran64k = true;
     p->had = true;
     p->xnx = true;
     p->vmid16 = true;
@@ -454,6 +456,7 @@ enum { SW_EL1 = 0, SW_EL2 = 1, SW_EL2_E2H = 2 };
 
 typedef struct {
     unsigned t0sz, start, ps;
+    unsigned gb;       /* granule: log2 of its size, 12 (4 KB), 14 (16 KB), 16 (64 KB) */
     uint64_t ttb;
     bool affd, ptw, fwb, record;
     uint8_t wcache, wdomain; /* its descriptor reads: S2IR0/S2OR0/S2SH0 (§13.8) */
@@ -683,10 +686,68 @@ static unsigned ps_bits(unsigned ps, unsigned oas)
     return b < oas ? b : oas;
 }
 
-/* Bits resolved by the start-level table (4 KB granule): ia - 12 - 9 * (3 - start). */
-static unsigned start_bits(unsigned ia, unsigned start)
+/* ---- granules (Arm ARM D8.2, VMSAv8-64; DS = 0, no FEAT_LPA) -------------------------
+ * A granule is carried as gb = log2 of its size: 12 (4 KB), 14 (16 KB), 16 (64 KB). A
+ * table holds 2^(gb - 3) descriptors, so each level resolves `stride` = gb - 3 bits:
+ * 9, 11 or 13. Level L maps 2^(gb + stride * (3 - L)) bytes per entry. */
+
+static unsigned stride_of(unsigned gb)
 {
-    return ia - 12 - 9 * (3 - start);
+    return gb - 3;
+}
+
+/* log2 of the region one entry at `level` maps: the page (level 3) or block size. */
+static unsigned level_shift(unsigned gb, unsigned level)
+{
+    return gb + stride_of(gb) * (3 - level);
+}
+
+/* TG0 and S2TG encoding (IHI 0070 5.4 CD.TG0, 5.2 STE.S2TG): 00 4 KB, 01 64 KB, 10 16 KB,
+ * 11 Reserved. 0 for Reserved or a granule the SMMU lacks (SMMU_IDR5.GRAN16K/GRAN64K):
+ * ILLEGAL where it is used. */
+static unsigned tg0_bits(const smmu_model_params_t *p, unsigned tg)
+{
+    switch (tg & 3) {
+    case 0: return 12;
+    case 1: return p->gran64k ? 16 : 0;
+    case 2: return p->gran16k ? 14 : 0;
+    default: return 0;
+    }
+}
+
+/* TG1 has its own encoding (5.4 CD.TG1): 00 Reserved, 01 16 KB, 10 4 KB, 11 64 KB. */
+static unsigned tg1_bits(const smmu_model_params_t *p, unsigned tg)
+{
+    switch (tg & 3) {
+    case 1: return p->gran16k ? 14 : 0;
+    case 2: return 12;
+    case 3: return p->gran64k ? 16 : 0;
+    default: return 0;
+    }
+}
+
+/* Stage-1 start level for an input of `ia` bits (Arm ARM AArch64.S1StartLevel): as many
+ * levels as it takes to resolve ia - gb bits, stride bits each. */
+static unsigned s1_start_level(unsigned ia, unsigned gb)
+{
+    unsigned st = stride_of(gb);
+    return 4 - (ia - gb + st - 1) / st;
+}
+
+/* Bits resolved by the start-level table: ia - gb - stride * (3 - start) (more than
+ * stride when stage-2 start tables are concatenated). */
+static unsigned start_bits(unsigned ia, unsigned start, unsigned gb)
+{
+    return ia - level_shift(gb, start);
+}
+
+/* Descriptor bits[1:0] = 0b01 is a block only where the granule has one (Arm ARM D8.3,
+ * AArch64.BlockDescSupported with DS = 0 and no 52-bit PA): 4 KB at levels 1 (1 GB) and 2
+ * (2 MB), 16 KB at level 2 (32 MB), 64 KB at level 2 (512 MB). Elsewhere it is a
+ * translation fault. */
+static bool block_ok(unsigned gb, unsigned level)
+{
+    return level == 2 || (level == 1 && gb == 12);
 }
 
 /* ---- stage 2 -------------------------------------------------------------------------
@@ -698,7 +759,7 @@ static int s2_translate(ctx_t *c, uint64_t ipa, unsigned cls, bool ttw, uint64_t
 {
     const s2cfg_t *s = &c->s2;
     unsigned ia = 64 - s->t0sz;
-    unsigned sb = start_bits(ia, s->start);
+    unsigned sb = start_bits(ia, s->start, s->gb);
     /* Start table(s), concatenated ones included, aligned to their total size. */
     uint64_t base = s->ttb & bits(47, 4) & ~(BIT(sb + 3) - 1);
     uint64_t d = 0;
@@ -709,21 +770,23 @@ static int s2_translate(ctx_t *c, uint64_t ipa, unsigned cls, bool ttw, uint64_t
         return -1;
     }
     for (level = s->start;; level++) {
-        unsigned idxbits = level == s->start ? sb : 9;
+        unsigned idxbits = level == s->start ? sb : stride_of(s->gb);
         uint64_t daddr;
-        shift = 12 + 9 * (3 - level);
+        shift = level_shift(s->gb, level);
         daddr = base + (((ipa >> shift) & (BIT(idxbits) - 1)) << 3);
         rdinfo_t ri = { SMMU_MODEL_RD_S2, (uint8_t)level, (uint8_t)cls, s->wcache, s->wdomain };
         if (fetch(c, daddr, &d, 1, ri) != 0) {
             fault_xlat(c, EVT_F_WALK_EABT, true, cls, daddr, true);
             return -1;
         }
-        if (!(d & 1) || ((d & 3) == 1 && (level == 0 || level == 3))) {
+        if (!(d & 1) || ((d & 3) == 1 && !block_ok(s->gb, level))) {
             s2_fault(c, EVT_F_TRANSLATION, cls, ipa);
             return -1;
         }
         if ((d & 3) == 3 && level < 3) {
-            uint64_t next = d & bits(47, 12);
+            /* the next table is granule-aligned: bits below the granule are ignored
+             * (AArch64.NextTableBase; RES0 without 52-bit addresses) */
+            uint64_t next = d & bits(47, s->gb);
             if (above(next, s->ps)) {
                 s2_fault(c, EVT_F_ADDR_SIZE, cls, ipa);
                 return -1;
@@ -786,7 +849,9 @@ static int s1_translate(ctx_t *c, const uint64_t *cd, s1out_t *o)
     bool had = p->had && (half ? F(cd, CD_HAD1) : F(cd, CD_HAD0));
     uint64_t ttb = (half ? F(cd, CD_TTB1) : F(cd, CD_TTB0)) << CD_TTB0_SHIFT;
     unsigned ips = ps_bits((unsigned)F(cd, CD_IPS), c->oas);
-    unsigned ia, levels, start, sb, level, shift = 0;
+    /* the half's granule (C_BAD_CD has refused a Reserved or unsupported one) */
+    unsigned gb = half ? tg1_bits(p, (unsigned)F(cd, CD_TG1)) : tg0_bits(p, (unsigned)F(cd, CD_TG0));
+    unsigned ia, start, sb, level, shift = 0;
     uint64_t base, d = 0, mask, expect;
     unsigned aptable = 0;
     bool pxnt = false, uxnt = false;
@@ -809,15 +874,14 @@ static int s1_translate(ctx_t *c, const uint64_t *cd, s1out_t *o)
         s1_fault(c, EVT_F_TRANSLATION);
         return -1;
     }
-    levels = (ia - 12 + 8) / 9;
-    start = 4 - levels;
-    sb = start_bits(ia, start);
+    start = s1_start_level(ia, gb);
+    sb = start_bits(ia, start, gb);
     base = ttb & bits(47, 4) & ~(BIT(sb + 3) - 1);
 
     for (level = start;; level++) {
-        unsigned idxbits = level == start ? sb : 9;
+        unsigned idxbits = level == start ? sb : stride_of(gb);
         uint64_t daddr, dpa;
-        shift = 12 + 9 * (3 - level);
+        shift = level_shift(gb, level);
         daddr = base + (((va >> shift) & (BIT(idxbits) - 1)) << 3);
         rdinfo_t ri = { SMMU_MODEL_RD_S1, (uint8_t)level, 0, 0, 0 };
         if (c->s2_on) {
@@ -835,12 +899,12 @@ static int s1_translate(ctx_t *c, const uint64_t *cd, s1out_t *o)
             fault_xlat(c, EVT_F_WALK_EABT, false, EVT_CLASS_TT, dpa, true);
             return -1;
         }
-        if (!(d & 1) || ((d & 3) == 1 && (level == 0 || level == 3))) {
+        if (!(d & 1) || ((d & 3) == 1 && !block_ok(gb, level))) {
             s1_fault(c, EVT_F_TRANSLATION);
             return -1;
         }
         if ((d & 3) == 3 && level < 3) {
-            uint64_t next = d & bits(47, 12);
+            uint64_t next = d & bits(47, gb);
             if (above(next, ips)) {
                 s1_fault(c, EVT_F_ADDR_SIZE);
                 return -1;
@@ -907,8 +971,8 @@ static int s1_translate(ctx_t *c, const uint64_t *cd, s1out_t *o)
 /* ---- configuration checks ------------------------------------------------------------ */
 
 /* SteIllegal() (§5.2.2) for this subset: STALL_MODEL = 0b01, TTF = AArch64 only,
- * TTENDIAN = LE only, HTTU = 0, 4 KB granule only, no STT/DS/D128, no ATS, S1P = S2P = 1,
- * SSIDSIZE = 0 (S1CDMax, S1Fmt, S1DSS ignored). */
+ * TTENDIAN = LE only, HTTU = 0, the granules of the parameters (4 KB always), no
+ * STT/DS/D128, no ATS, S1P = S2P = 1, SSIDSIZE = 0 (S1CDMax, S1Fmt, S1DSS ignored). */
 static bool ste_illegal(const ctx_t *c, const uint64_t *ste)
 {
     const smmu_model_params_t *p = &c->m->params;
@@ -936,26 +1000,36 @@ static bool ste_illegal(const ctx_t *c, const uint64_t *ste)
         unsigned t0sz = (unsigned)F(ste, STE_S2T0SZ), sl0 = (unsigned)F(ste, STE_S2SL0);
         unsigned ps = ps_bits((unsigned)F(ste, STE_S2PS), c->oas);
         uint64_t ttb = F(ste, STE_S2TTB) << STE_S2TTB_SHIFT;
-        unsigned tmin = 64 - c->oas > 16 ? 64 - c->oas : 16;
-        unsigned ia, start, levels, minia, maxia;
+        /* S2TG: Reserved or a granule IDR5 does not report is ILLEGAL (§5.2 S2TG) */
+        unsigned gb = tg0_bits(p, (unsigned)F(ste, STE_S2TG));
+        unsigned tmin, ia, start, minia, maxia;
         if (F(ste, STE_S2S) || !F(ste, STE_S2AA64) || F(ste, STE_S2ENDI) ||
-            F(ste, STE_S2HA) || F(ste, STE_S2HD) || F(ste, STE_S2TG) != 0)
+            F(ste, STE_S2HA) || F(ste, STE_S2HD) || gb == 0)
             return true;
         if (above(ttb, ps) || above(ttb, 48))
             return true;
+        /* S2T0SZ (§5.2, v3.1+: out of range is ILLEGAL): at most 39 without STT; at least
+         * MAX(16, 64 - IAS) for 4 KB and 16 KB (S2DS = 0), MAX(12, 64 - IAS) for 64 KB. */
+        tmin = 64 - c->oas;
+        if (tmin < (gb == 16 ? 12u : 16u))
+            tmin = gb == 16 ? 12u : 16u;
         if (t0sz < tmin || t0sz > 39)
             return true;
-        /* AArch64.S2InvalidSL (4 KB): SL0 = 3 needs STT; SL0 = 2 (level 0) needs a PA
-         * size of 44 bits or more - Arm ARM D8.2-D8.4 [project decision, docs/subset.md] C_BAD_STE. */
-        if (sl0 == 3 || (sl0 == 2 && c->oas < 44))
+        /* AArch64.S2InvalidSL: 4 KB: SL0 = 3 (level 3) needs STT, SL0 = 2 (level 0) a PA
+         * size of at least 44 bits; 16 KB: SL0 = 3 (level 0) needs DS, SL0 = 2 (level 1)
+         * at least 42 bits; 64 KB: SL0 = 3 is reserved, SL0 = 2 (level 1) needs at least 44
+         * bits - Arm ARM D8.2-D8.4 [project decision, docs/subset.md] C_BAD_STE. */
+        if (sl0 == 3)
             return true;
-        /* AArch64.S2InconsistentSL: the IPA size must need at least two entries at the
+        if (sl0 == 2 && c->oas < (gb == 14 ? 42u : 44u))
+            return true;
+        /* AArch64.S2StartLevel: 4 KB 2 - SL0, 16 KB and 64 KB 3 - SL0.
+         * AArch64.S2InconsistentSL: the IPA size must need at least two entries at the
          * start level and at most 16 concatenated tables. */
-        start = sl0 == 0 ? 2 : sl0 == 1 ? 1 : 0;
-        levels = 3 - start;
+        start = (gb == 12 ? 2 : 3) - sl0;
         ia = 64 - t0sz;
-        minia = levels * 9 + 12 + 1;
-        maxia = minia + 8 + 4;
+        minia = (3 - start) * stride_of(gb) + gb + 1;
+        maxia = minia + stride_of(gb) - 1 + 4;
         if (ia < minia || ia > maxia)
             return true;
     }
@@ -999,9 +1073,11 @@ static bool cd_illegal(const ctx_t *c, const uint64_t *cd)
         tsz = (unsigned)(i ? F(cd, CD_T1SZ) : F(cd, CD_T0SZ));
         tg = (unsigned)(i ? F(cd, CD_TG1) : F(cd, CD_TG0));
         ttb = (i ? F(cd, CD_TTB1) : F(cd, CD_TTB0)) << CD_TTB0_SHIFT;
+        /* §5.4 T0SZ: 16..39 for every granule (IDR5.VAX = 0, no STT) */
         if (tsz < 16 || tsz > 39)
             return true;
-        if (tg != (i ? 2u : 0u)) /* 4 KB only: TG0 00, TG1 10 */
+        /* TGx: Reserved or a granule IDR5 does not report (TG1 has its own encoding) */
+        if ((i ? tg1_bits(p, tg) : tg0_bits(p, tg)) == 0)
             return true;
         if (above(ttb, ips) || above(ttb, 48))
             return true;
@@ -1179,7 +1255,8 @@ int smmu_model_translate(const smmu_model_t *m, const smmu_model_txn_t *t,
     c.s2_on = (cfg & 6) == 6;
     if (c.s2_on) {
         c.s2.t0sz = (unsigned)F(ste, STE_S2T0SZ);
-        c.s2.start = F(ste, STE_S2SL0) == 0 ? 2 : F(ste, STE_S2SL0) == 1 ? 1 : 0;
+        c.s2.gb = tg0_bits(&m->params, (unsigned)F(ste, STE_S2TG));
+        c.s2.start = (c.s2.gb == 12 ? 2u : 3u) - (unsigned)F(ste, STE_S2SL0);
         c.s2.ps = ps_bits((unsigned)F(ste, STE_S2PS), c.oas);
         c.s2.ttb = F(ste, STE_S2TTB) << STE_S2TTB_SHIFT;
         c.s2.affd = F(ste, STE_S2AFFD);

@@ -63,6 +63,8 @@ typedef struct {
     bool attr_types_ovr;   /* IDR1.ATTR_TYPES_OVR: MTCFG/MemAttr, ALLOCCFG, SHCFG */
     bool attr_perms_ovr;   /* IDR1.ATTR_PERMS_OVR: PRIVCFG, INSTCFG */
     bool hyp;              /* IDR0.Hyp: STE.STRW and CR2.E2H used */
+    bool gran16k;          /* IDR5.GRAN16K: 16 KB translation granule (4 KB always) */
+    bool gran64k;          /* IDR5.GRAN64K: 64 KB translation granule */
     bool had;              /* IDR3.HAD: CD.HAD0/1 honoured */
     bool xnx;              /* IDR3.XNX: stage-2 XN[0] and PnU used */
     bool vmid16;           /* IDR0.VMID16 */
@@ -164,7 +166,8 @@ typedef struct {
 } smmu_model_result_t;
 
 /* Defaults: the top Makefile's parameters (PA_W 48, SID_W 16, ST_LEVEL_2 1, FWB 1,
- * ATTR_OVR 1) and the v3.2 set (Hyp, HAD, XNX, VMID16, ASID16, BBML 2). */
+ * ATTR_OVR 1, GRAN16K 1, GRAN64K 1) and the v3.2 set (Hyp, HAD, XNX, VMID16, ASID16,
+ * BBML 2). */
 void smmu_model_default_params(smmu_model_params_t *p);
 /* Zeroes the model, sets `params` (NULL = defaults), SMMUEN = 0, GBPA = ABORT. */
 void smmu_model_init(smmu_model_t *m, const smmu_model_params_t *p);

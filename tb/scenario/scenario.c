@@ -1579,6 +1579,8 @@ int main(int argc, char **argv)
     s->m.params.sid_bits = s->p->sid_bits;
     s->m.params.st_level_2 = s->p->st_level_2;
     s->m.params.fwb = s->p->fwb;
+    s->m.params.gran16k = s->p->gran16k;
+    s->m.params.gran64k = s->p->gran64k;
     s->m.params.attr_types_ovr = s->m.params.attr_perms_ovr = s->p->attr_ovr;
     s->m.read64 = model_read64;
     s->m.ctx = s;
@@ -1590,6 +1592,8 @@ int main(int argc, char **argv)
     var_set(s, "FWB", s->p->fwb);
     var_set(s, "ATTR_OVR", s->p->attr_ovr);
     var_set(s, "GBPA_ABORT_RESET", s->p->gbpa_abort);
+    var_set(s, "GRAN16K", s->p->gran16k);
+    var_set(s, "GRAN64K", s->p->gran64k);
     /* Encodings by their header names (CMD_OP_CMD_SYNC, EVT_F_TRANSLATION, CERROR_ILL). */
     for (size_t i = 0; i < NELEM(scn_cmd_ops); i++) {
         char n[64];

@@ -477,8 +477,15 @@ TEST(model_bad_ste_rules)
     BAD("S2ENDI = 1", SET(s, STE_S2ENDI, 1));
     BAD("S2HA = 1 (no HTTU)", SET(s, STE_S2HA, 1));
     BAD("S2HD = 1 (no HTTU)", SET(s, STE_S2HD, 1));
-    BAD("S2TG 64K unsupported", SET(s, STE_S2TG, 1));
     BAD("S2TG reserved", SET(s, STE_S2TG, 3));
+    /* A granule IDR5 does not report is ILLEGAL (§5.2 S2TG). With both supported, the
+     * same STE with S2TG 64 KB is legal: SL0 1 starts at level 2, 39 - 29 = 10 bits. */
+    m->params.gran64k = false;
+    BAD("S2TG 64K without GRAN64K", SET(s, STE_S2TG, 1));
+    m->params.gran64k = true;
+    m->params.gran16k = false;
+    BAD("S2TG 16K without GRAN16K", SET(s, STE_S2TG, 2));
+    m->params.gran16k = true;
     BAD("S2TTB beyond 48 bits", SET(s, STE_S2TTB, (1ULL << 48) >> 4));
     BAD("S2TTB beyond S2PS (32 bits)", {
         SET(s, STE_S2PS, 0);
@@ -1010,8 +1017,23 @@ TEST(model_cd_fetch_and_bad_cd)
     BADCD("HD = 1", SET(cd, CD_HD, 1));
     BADCD("T0SZ 15", SET(cd, CD_T0SZ, 15));
     BADCD("T0SZ 40", SET(cd, CD_T0SZ, 40));
-    BADCD("TG0 64K", SET(cd, CD_TG0, 1));
     BADCD("TG0 reserved", SET(cd, CD_TG0, 3));
+    /* Granules the parameters leave out (IDR5.GRAN16K/GRAN64K = 0), TG0 and TG1 with
+     * their two encodings (TG0 01 64K, 10 16K; TG1 01 16K, 11 64K). */
+    m->params.gran64k = false;
+    BADCD("TG0 64K without GRAN64K", SET(cd, CD_TG0, 1));
+    BADCD("TG1 64K without GRAN64K", { SET(cd, CD_EPD1, 0); SET(cd, CD_TG1, 3); });
+    m->params.gran64k = true;
+    m->params.gran16k = false;
+    BADCD("TG0 16K without GRAN16K", SET(cd, CD_TG0, 2));
+    BADCD("TG1 16K without GRAN16K", { SET(cd, CD_EPD1, 0); SET(cd, CD_TG1, 1); });
+    /* ... but a disabled half's TGx is IGNORED (§5.4 TG0/TG1). */
+    memcpy(cd, good, sizeof cd);
+    SET(cd, CD_TG1, 1);
+    put_cd(CD_PA, cd);
+    r = run(&x);
+    EXPECT_OK(r);
+    m->params.gran16k = true;
     BADCD("TTB0 beyond 48 bits", SET(cd, CD_TTB0, (1ULL << 48) >> 4));
     BADCD("TTB0 beyond IPS 32", { SET(cd, CD_IPS, 0); SET(cd, CD_TTB0, 0x100000000ULL >> 4); });
     BADCD("TTB1 enabled, TG1 00 reserved", { SET(cd, CD_EPD1, 0); SET(cd, CD_TG1, 0); });
@@ -2008,4 +2030,353 @@ TEST(model_cd_epd_endi)
     put_ste(1, s);
     r = run(&x);
     EXPECT_FAULT(r, EVT_C_BAD_CD);
+}
+
+/* ---- 16 KB and 64 KB granules (Arm ARM D8.2, D8.3; IHI 0070 5.2 S2TG, 5.4 TG0/TG1) ----
+ * A granule of 2^g bytes holds 2^(g - 3) descriptors, so each level resolves g - 3 bits
+ * (16 KB: 11, 64 KB: 13) and level L maps 2^(g + (g - 3) * (3 - L)) bytes: 16 KB pages,
+ * 32 MB level-2 blocks; 64 KB pages, 512 MB level-2 blocks. Without DS / 52-bit PAs
+ * neither has a level-1 block. */
+
+TEST(model_s1_gran16k)
+{
+    env();
+    smmu_model_result_t r;
+    uint64_t cd[8];
+    s1_setup();
+    /* TG0 = 0b10 (16 KB), T0SZ 16: 48 - 14 = 34 bits in ceil(34 / 11) = 4 levels, start
+     * level 0 resolving 34 - 33 = 1 bit (VA[47]); L1 VA[46:36], L2 VA[35:25], L3
+     * VA[24:14], offset VA[13:0].
+     * VA = 1 << 47 | 2 << 36 | 3 << 25 | 4 << 14 | 0x1234 = 0x8020_0601_1234. */
+    const uint64_t va = 0x0000802006011234ULL;
+    cd_std(cd, 0x340000);
+    SET(cd, CD_TG0, 2);
+    put_cd(CD_PA, cd);
+    w64(0x340000 + 1 * 8, D_TABLE(0x344000));
+    w64(0x344000 + 2 * 8, D_TABLE(0x348000));
+    w64(0x348000 + 3 * 8, D_TABLE(0x34C000));
+    w64(0x34C000 + 4 * 8, S1_PAGE(0x8000C000ULL, 0, 1, 3));
+    smmu_model_txn_t x = txn(1, va, false, 0);
+    /* 16 KB page: PA = 0x8000_C000 | VA[13:0] = 0x8000_D234; STE + CD + 4 reads. */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x8000D234ULL);
+    CHECK_EQ(r.reads, 6);
+    CHECK(r.nrd == 6 && r.rd[2].pa == 0x340008 && r.rd[3].pa == 0x344010 &&
+              r.rd[4].pa == 0x348018 && r.rd[5].pa == 0x34C020 && r.rd[5].level == 3,
+          "16 KB descriptor addresses and levels");
+    /* A page descriptor's address bits [13:12] are below the granule: ignored. */
+    w64(0x34C000 + 4 * 8, S1_PAGE(0x8000C000ULL | 0x3000, 0, 1, 3));
+    r = run(&x);
+    CHECK_EQ(r.pa, 0x8000D234ULL);
+    /* So are a table descriptor's: L2[3] -> 0x34C000 | 0x2000 still walks 0x34C000. */
+    w64(0x348000 + 3 * 8, D_TABLE(0x34C000 | 0x2000));
+    r = run(&x);
+    CHECK_EQ(r.pa, 0x8000D234ULL);
+    w64(0x348000 + 3 * 8, D_TABLE(0x34C000));
+    /* 32 MB block at level 2: PA = 0x4200_0000 + VA[24:0] (0x1_1234); 5 reads. */
+    w64(0x348000 + 3 * 8, S1_BLOCK(0x42000000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x42011234ULL);
+    CHECK_EQ(r.reads, 5);
+    /* 0b01 at level 1 is no block with 16 KB (DS = 0): stage-1 F_TRANSLATION, 4 reads. */
+    w64(0x344000 + 2 * 8, S1_BLOCK(0x1000000000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.reads, 4);
+    /* 0b01 at level 0 is none either (that slot is a table above). */
+    w64(0x340000 + 1 * 8, S1_BLOCK(0x800000000000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.reads, 3);
+
+    /* T0SZ 25 (39 bits): 25 bits in 3 levels, start level 1 resolving 25 - 22 = 3 bits
+     * (VA[38:36]), an 8-entry, 64-byte start table. TTB0 = 0x350040 (64-byte aligned).
+     * VA 0x20_0601_1234: L1 index 2, then L2 index 3, L3 index 4 as above. */
+    cd_std(cd, 0x350040);
+    SET(cd, CD_TG0, 2);
+    SET(cd, CD_T0SZ, 25);
+    put_cd(CD_PA, cd);
+    w64(0x350040 + 2 * 8, D_TABLE(0x348000));
+    w64(0x348000 + 3 * 8, D_TABLE(0x34C000));
+    x.addr = 0x2006011234ULL;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x8000D234ULL);
+    CHECK_EQ(r.reads, 5);
+    /* T0SZ 39 (25 bits): 11 bits at level 3 only, after 14 offset bits; a single read.
+     * VA 0x1AB_CDEF: index VA[24:14] = 0x6AF, offset VA[13:0] = 0xDEF. */
+    SET(cd, CD_T0SZ, 39);
+    SET(cd, CD_TTB0, 0x360000ULL >> 4);
+    put_cd(CD_PA, cd);
+    w64(0x360000 + 0x6AF * 8, S1_PAGE(0x90000000ULL, 0, 1, 3));
+    x.addr = 0x1ABCDEFULL;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x90000DEFULL);
+    CHECK_EQ(r.reads, 3);
+    CHECK(r.rd[2].level == 3, "T0SZ 39 with 16 KB starts at level 3");
+}
+
+TEST(model_s1_gran64k)
+{
+    env();
+    smmu_model_result_t r;
+    uint64_t cd[8];
+    s1_setup();
+    /* TG0 = 0b01 (64 KB), T0SZ 16: 48 - 16 = 32 bits in ceil(32 / 13) = 3 levels, start
+     * level 1 resolving 32 - 26 = 6 bits (VA[47:42], a 64-entry table); L2 VA[41:29],
+     * L3 VA[28:16], offset VA[15:0].
+     * VA = 5 << 42 | 7 << 29 | 9 << 16 | 0xABC8 = 0x1400_E009_ABC8. */
+    const uint64_t va = 0x00001400E009ABC8ULL;
+    cd_std(cd, 0x400000);
+    SET(cd, CD_TG0, 1);
+    put_cd(CD_PA, cd);
+    w64(0x400000 + 5 * 8, D_TABLE(0x410000));
+    w64(0x410000 + 7 * 8, D_TABLE(0x420000));
+    w64(0x420000 + 9 * 8, S1_PAGE(0x123450000ULL, 0, 1, 3));
+    smmu_model_txn_t x = txn(1, va, false, 0);
+    /* 64 KB page: PA = 0x1_2345_0000 | VA[15:0]; STE + CD + 3 reads. */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x12345ABC8ULL);
+    CHECK_EQ(r.reads, 5);
+    CHECK(r.rd[2].pa == 0x400028 && r.rd[2].level == 1 && r.rd[3].pa == 0x410038 &&
+              r.rd[4].pa == 0x420048,
+          "64 KB descriptor addresses");
+    /* Address bits [15:12] of a 64 KB page descriptor (PA[51:48] only with 52-bit PAs)
+     * are ignored. */
+    w64(0x420000 + 9 * 8, S1_PAGE(0x123450000ULL | 0xF000, 0, 1, 3));
+    r = run(&x);
+    CHECK_EQ(r.pa, 0x12345ABC8ULL);
+    /* 512 MB block at level 2: PA = 0x2_0000_0000 + VA[28:0] (0x9_ABC8); 4 reads. */
+    w64(0x410000 + 7 * 8, S1_BLOCK(0x200000000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x20009ABC8ULL);
+    CHECK_EQ(r.reads, 4);
+    /* 0b01 at level 1 (4 TB) is no block without 52-bit PAs: F_TRANSLATION, 3 reads. */
+    w64(0x400000 + 5 * 8, S1_BLOCK(0x40000000000ULL, 0, 1, 3));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    CHECK_EQ(r.reads, 3);
+    /* A next-table address beyond the IPS: IPS 0b000 (32 bits), L1 -> 0x1_0000_0000:
+     * stage-1 F_ADDR_SIZE. */
+    SET(cd, CD_IPS, 0);
+    put_cd(CD_PA, cd);
+    w64(0x400000 + 5 * 8, D_TABLE(0x100000000ULL));
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_ADDR_SIZE);
+
+    /* T0SZ 39 (25 bits): 9 bits at level 3 only (a 512-entry, 4 KB start table).
+     * VA 0x1AB_CDEF: index VA[24:16] = 0x1AB, offset 0xCDEF. */
+    cd_std(cd, 0x430000);
+    SET(cd, CD_TG0, 1);
+    SET(cd, CD_T0SZ, 39);
+    put_cd(CD_PA, cd);
+    w64(0x430000 + 0x1AB * 8, S1_PAGE(0x77770000ULL, 0, 1, 3));
+    x.addr = 0x1ABCDEFULL;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x7777CDEFULL);
+    CHECK_EQ(r.reads, 3);
+
+    /* TTB1 with TG1 = 0b11 (64 KB), T1SZ 25 (39 bits): 23 bits in 2 levels, start level
+     * 2 resolving 39 - 29 = 10 bits (VA[38:29], an 8 KB table), L3 VA[28:16].
+     * VA = 0xFFFF_FF80_0000_0000 | 0x201 << 29 | 3 << 16 | 0x4560 = 0xFFFF_FFC0_2003_4560:
+     * L2[0x201] at 0x501008, L3[3] at 0x510018 -> 0x7777_0000 | 0x4560. */
+    cd_std(cd, 0x430000);
+    SET(cd, CD_EPD1, 0);
+    SET(cd, CD_T1SZ, 25);
+    SET(cd, CD_TG1, 3);
+    SET(cd, CD_TTB1, 0x500000ULL >> 4);
+    put_cd(CD_PA, cd);
+    w64(0x501008, D_TABLE(0x510000));
+    w64(0x510018, S1_PAGE(0x77770000ULL, 0, 1, 3));
+    x.addr = 0xFFFFFFC020034560ULL;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x77774560ULL);
+    CHECK_EQ(r.reads, 4);
+    /* TG1 = 0b01 is 16 KB: the same T1SZ then has 25 bits in 3 levels from level 1 (3
+     * bits, VA[38:36] = 4), L2 VA[35:25] = 1, L3 VA[24:14] = 0 for the VA below. */
+    SET(cd, CD_TG1, 1);
+    put_cd(CD_PA, cd);
+    w64(0x500000 + 4 * 8, D_TABLE(0x520000));
+    w64(0x520000 + 1 * 8, D_TABLE(0x524000));
+    w64(0x524000, S1_PAGE(0x66664000ULL, 0, 1, 3));
+    x.addr = 0xFFFFFFC002001234ULL;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x66665234ULL);
+    CHECK_EQ(r.reads, 5);
+}
+
+/* sid 4 as a stage-2-only stream with granule S2TG. */
+static void s2_gran_ste(uint64_t *s, unsigned s2tg, unsigned t0sz, unsigned sl0, uint64_t ttb)
+{
+    memset(s, 0, 64);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 6);
+    SET(s, STE_SHCFG, 1);
+    ste_s2_fields(s, t0sz, sl0, ttb);
+    SET(s, STE_S2TG, s2tg);
+    put_ste(4, s);
+}
+
+TEST(model_s2_granules)
+{
+    smmu_model_t *m = env();
+    uint64_t s[8];
+    smmu_model_txn_t x;
+    smmu_model_result_t r;
+
+    /* 16 KB (S2TG 0b10), S2T0SZ 24 (40-bit IPA), SL0 1: start level 3 - 1 = 2, which
+     * resolves 40 - 25 = 15 bits: 2^15 / 2^11 = 16 concatenated tables, 256 KB, aligned
+     * to their size (0x600000). IPA = 0x4001 << 25 | 5 << 14 | 0xABC = 0x80_0201_4ABC:
+     * level-2 index 0x4001 (the ninth table) at 0x620008, level-3 index 5. */
+    s2_gran_ste(s, 2, 24, 1, 0x600000);
+    w64(0x620008, D_TABLE(0x700000));
+    w64(0x700000 + 5 * 8, S2_PAGE(0x30000C000ULL, 0xF, 3, 3));
+    x = txn(4, 0x8002014ABCULL, false, 0);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x30000CABCULL);
+    CHECK_EQ(r.reads, 3);
+    CHECK(r.rd[1].pa == 0x620008 && r.rd[1].level == 2 && r.rd[2].pa == 0x700028,
+          "16 KB stage-2 descriptor addresses");
+    /* 32 MB block at level 2: PA = 0x5_0200_0000 + IPA[24:0] (0x1_4ABC). */
+    w64(0x620008, S2_BLOCK(0x502000000ULL, 0xF, 3, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x502014ABCULL);
+    CHECK_EQ(r.reads, 2);
+    /* SL0 2 (level 1) with 16 KB: 40 bits need 40 - 36 = 4 bits at level 1 (legal);
+     * the Arm ARM's AArch64.S2InvalidSL wants a PA size of at least 42 bits: fine with
+     * OAS 42, C_BAD_STE with OAS 40 [project decision, docs/subset.md]. The level-1
+     * index of the IPA is IPA[39:36] = 8; 0b01 there is no block: F_TRANSLATION S2. */
+    s2_gran_ste(s, 2, 24, 2, 0x600000);
+    w64(0x600000 + 8 * 8, S2_BLOCK(0x8000000000ULL, 0xF, 3, 3));
+    m->params.oas_bits = 42;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    EXPECT_EVT(r, EV0(0x10, 4), EV1(1, 0, 0, 1, CLS_IN), 0x8002014ABCULL, 0x8002014000ULL);
+    CHECK_EQ(r.reads, 2);
+    m->params.oas_bits = 40;
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+    m->params.oas_bits = 48;
+    /* SL0 0 (level 3) reaches at most 14 + 11 + 4 = 29 bits; SL0 3 (level 0) needs
+     * DS: both ILLEGAL with a 40-bit IPA. */
+    s2_gran_ste(s, 2, 24, 0, 0x600000);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+    s2_gran_ste(s, 2, 24, 3, 0x600000);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+
+    /* 64 KB (S2TG 0b01), S2T0SZ 22 (42-bit IPA), SL0 1: level 2 resolves 42 - 29 = 13
+     * bits, one full 64 KB table at 0x800000. IPA = 0x1ABC << 29 | 0x123 << 16 | 0xFEDC
+     * = 0x357_8123_FEDC: level-2 index 0x1ABC at 0x80D5E0, level-3 index 0x123 at
+     * 0x900918 -> 0x4_5678_0000 | 0xFEDC. */
+    s2_gran_ste(s, 1, 22, 1, 0x800000);
+    w64(0x80D5E0, D_TABLE(0x900000));
+    w64(0x900918, S2_PAGE(0x456780000ULL, 0xF, 3, 3));
+    x = txn(4, 0x3578123FEDCULL, false, 0);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x45678FEDCULL);
+    CHECK_EQ(r.reads, 3);
+    /* 512 MB block at level 2: PA = 0x6_0000_0000 + IPA[28:0] (0x123_FEDC). */
+    w64(0x80D5E0, S2_BLOCK(0x600000000ULL, 0xF, 3, 3));
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x60123FEDCULL);
+    /* SL0 0 with 64 KB starts at level 3: S2T0SZ 34 (30 bits) needs 30 - 16 = 14 bits
+     * there, two concatenated 64 KB tables (128 KB at 0xA00000). IPA 0x2345_6788:
+     * index IPA[29:16] = 0x2345 (the second table) at 0xA11A28. */
+    s2_gran_ste(s, 1, 34, 0, 0xA00000);
+    w64(0xA11A28, S2_PAGE(0x11110000ULL, 0xF, 3, 3));
+    x = txn(4, 0x23456788ULL, false, 0);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x11116788ULL);
+    CHECK_EQ(r.reads, 2);
+    /* ... and 0b01 at level 3 is a translation fault. */
+    w64(0xA11A28, S2_PAGE(0x11110000ULL, 0xF, 3, 3) & ~2ULL);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_F_TRANSLATION);
+    /* 64 KB SL0 3 is reserved; SL0 0 with 34 bits would need 18 bits at level 3: 32
+     * tables, more than 16. */
+    s2_gran_ste(s, 1, 34, 3, 0xA00000);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+    s2_gran_ste(s, 1, 30, 0, 0xA00000);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+    /* SL0 2 (level 1) with 64 KB needs 43..48 bits: S2T0SZ 16 (48) resolves 48 - 42 = 6
+     * bits at level 1; S2T0SZ 22 (42 bits) is inconsistent there. */
+    s2_gran_ste(s, 1, 16, 2, 0xB00000);
+    w64(0xB00000, D_TABLE(0xB10000));
+    w64(0xB10000, D_TABLE(0xB20000));
+    w64(0xB20000 + 0x2345 / 0x10000 * 8, S2_PAGE(0x22220000ULL, 0xF, 3, 3));
+    x = txn(4, 0x2345ULL, false, 0);
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x22222345ULL);
+    CHECK_EQ(r.reads, 4);
+    s2_gran_ste(s, 1, 22, 2, 0xB00000);
+    r = run(&x);
+    EXPECT_FAULT(r, EVT_C_BAD_STE);
+}
+
+/* Nested with a different granule at each stage: stage 1 16 KB over stage 2 64 KB.
+ * Stage 2: S2TG 64 KB, S2T0SZ 22 (42 bits), SL0 1, one 8192-entry level-2 table at
+ * 0x800000: entry 0 a 512 MB block IPA [0, 512 MB) -> PA 0x1_0000_0000 (the CD and the
+ * stage-1 tables), entry 1 -> a level-3 table at 0x900000 whose entry 0 maps IPA
+ * 0x2000_0000 (64 KB) -> PA 0x7_0000_0000.
+ * Stage 1: TG0 16 KB, T0SZ 36 (28 bits): 14 bits in 2 levels from level 2 (3 bits,
+ * VA[27:25]); L3 VA[24:14]. CD at IPA 0x10000, TTB0 IPA 0x20000, level-3 table IPA
+ * 0x24000. VA 0x0A01_2345: L2 index 5 (IPA 0x20028), L3 index 4 (IPA 0x24020) -> output
+ * IPA 0x2000_8000 | 0x2345; stage 2: L2 index 1, L3 index 0 -> PA 0x7_0000_A345. */
+TEST(model_nested_mixed_granules)
+{
+    env();
+    uint64_t s[8], cd[8];
+    smmu_model_result_t r;
+    memset(s, 0, 64);
+    SET(s, STE_V, 1);
+    SET(s, STE_CONFIG, 7);
+    SET(s, STE_SHCFG, 1);
+    SET(s, STE_S1CONTEXTPTR, 0x10000ULL >> 6);
+    ste_s2_fields(s, 22, 1, 0x800000);
+    SET(s, STE_S2TG, 1);
+    put_ste(6, s);
+    w64(0x800000, S2_BLOCK(0x100000000ULL, 0xF, 3, 3));
+    w64(0x800008, D_TABLE(0x900000));
+    w64(0x900000, S2_PAGE(0x700000000ULL, 0xF, 3, 3));
+    cd_std(cd, 0x20000);
+    SET(cd, CD_TG0, 2);
+    SET(cd, CD_T0SZ, 36);
+    put_cd(0x100010000ULL, cd);
+    w64(0x100020000ULL + 5 * 8, D_TABLE(0x24000));
+    w64(0x100024000ULL + 4 * 8, S1_PAGE(0x20008000ULL, 0, 1, 3));
+    smmu_model_txn_t x = txn(6, 0x0A012345ULL, false, 0);
+    /* Reads: STE, the CD IPA's stage-2 walk (1: the block), CD, per stage-1 level its
+     * IPA's stage-2 walk (1) and the descriptor (1), the output IPA's walk (2) = 9. */
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x70000A345ULL);
+    CHECK_EQ(r.reads, 9);
+    CHECK(r.nrd == 9 && r.rd[2].pa == 0x100010000ULL && r.rd[4].pa == 0x100020028ULL &&
+              r.rd[6].pa == 0x100024020ULL && r.rd[7].pa == 0x800008 && r.rd[8].pa == 0x900000,
+          "nested mixed-granule read order");
+    /* The stage-1 leaf is a 16 KB page over a 64 KB stage-2 page: the VA's neighbour
+     * 16 KB up (L3 index 5, IPA 0x2000_C000) is the same stage-2 page, PA 0x7_0000_C000. */
+    w64(0x100024000ULL + 5 * 8, S1_PAGE(0x2000C000ULL, 0, 1, 3));
+    x.addr = 0x0A016345ULL;
+    r = run(&x);
+    EXPECT_OK(r);
+    CHECK_EQ(r.pa, 0x70000E345ULL);
 }

@@ -73,7 +73,9 @@ static uint32_t exp_idr3(const sim_params_t *p)
 
 static uint32_t exp_idr5(const sim_params_t *p)
 {
-    return SMMU_IDR5_GRAN4K_MASK | oas_of(p->pa_bits) << SMMU_IDR5_OAS_SHIFT;
+    /* GRAN4K always; GRAN16K / GRAN64K from the build's parameters */
+    return SMMU_IDR5_GRAN4K_MASK | (p->gran16k ? SMMU_IDR5_GRAN16K_MASK : 0u) |
+           (p->gran64k ? SMMU_IDR5_GRAN64K_MASK : 0u) | oas_of(p->pa_bits) << SMMU_IDR5_OAS_SHIFT;
 }
 
 static uint32_t exp_gbpa_reset(const sim_params_t *p)

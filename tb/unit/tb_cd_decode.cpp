@@ -1,6 +1,7 @@
 // Unit bench: smmu_cd_decode. Field positions come from the generated C header; every
 // expectation is hand-derived from IHI 0070 5.4 (CdIllegal()) and Arm ARM D8.2-D8.4.
-// Default build: PA_W = 48; -DBENCH_PA_W=40 with -GPA_W=40 checks the IPS cap.
+// Default build: PA_W = 48; -DBENCH_PA_W=40 with -GPA_W=40 checks the IPS cap;
+// -DBENCH_GRAN=0 with -GGRAN16K=0 -GGRAN64K=0 checks that TGx naming those is C_BAD_CD.
 #include "Vsmmu_cd_decode.h"
 #include "verilated.h"
 #include "unit_check.h"
@@ -8,8 +9,12 @@
 #ifndef BENCH_PA_W
 #define BENCH_PA_W 48
 #endif
+#ifndef BENCH_GRAN
+#define BENCH_GRAN 1   // 16 KB and 64 KB granules built in (GRAN16K = GRAN64K = 1)
+#endif
 
 enum { W_EL1 = 0, W_EL2 = 1, W_E2H = 2 };
+enum { G4K = 0, G16K = 1, G64K = 2 };   // rtl/smmu_gran.vh
 static Vsmmu_cd_decode *m;
 typedef Image<16> Cd;
 
@@ -58,13 +63,16 @@ static Cd base2() {
     return c;
 }
 
-// Start level and TTB alignment for T0SZ
-static void geo(unsigned tsz, uint64_t ttb, unsigned exp_sl, unsigned exp_bits, uint64_t exp_ttb) {
+// Start level and TTB alignment for T0SZ with TG0 (00 4 KB, 01 64 KB, 10 16 KB)
+static void geo(unsigned tsz, uint64_t ttb, unsigned exp_sl, unsigned exp_bits, uint64_t exp_ttb,
+                unsigned tg0 = 0) {
     Cd c = base();
     c.set(FLD(CD_T0SZ), tsz);
+    c.set(FLD(CD_TG0), tg0);
     c.set(FLD(CD_TTB0), ttb >> 4);
     run(c);
     CHECK("geo bad", m->cd_bad, 0);
+    CHECK("geo tg", m->t0_tg, tg0 == 1 ? G64K : tg0 == 2 ? G16K : G4K);
     CHECK("geo sl", m->t0_sl, exp_sl);
     CHECK("geo bits", m->t0_sl_bits, exp_bits);
     CHECK("geo ttb", m->ttb0, exp_ttb);
@@ -122,9 +130,15 @@ int main(int argc, char **argv) {
     c = base(); c.set(FLD(CD_T0SZ), 15); CHECK("T0SZ=15", bad(c), 1);
     c = base(); c.set(FLD(CD_T0SZ), 40); CHECK("T0SZ=40", bad(c), 1);
     c = base(); c.set(FLD(CD_T0SZ), 39); CHECK("T0SZ=39 ok", bad(c), 0);
-    c = base(); c.set(FLD(CD_TG0), 1);   CHECK("TG0=64K", bad(c), 1);
-    c = base(); c.set(FLD(CD_TG0), 2);   CHECK("TG0=16K", bad(c), 1);
+    c = base(); c.set(FLD(CD_TG0), 1);   CHECK("TG0=64K", bad(c), !BENCH_GRAN);
+    c = base(); c.set(FLD(CD_TG0), 2);   CHECK("TG0=16K", bad(c), !BENCH_GRAN);
     c = base(); c.set(FLD(CD_TG0), 3);   CHECK("TG0=rsv", bad(c), 1);
+    // TxSZ 16..39 whatever the granule (IDR5.VAX = 0, no STT)
+    for (unsigned tg = 1; tg <= 2 && BENCH_GRAN; tg++) {
+        c = base(); c.set(FLD(CD_TG0), tg); c.set(FLD(CD_T0SZ), 15); CHECK("g T0SZ=15", bad(c), 1);
+        c = base(); c.set(FLD(CD_TG0), tg); c.set(FLD(CD_T0SZ), 40); CHECK("g T0SZ=40", bad(c), 1);
+        c = base(); c.set(FLD(CD_TG0), tg); c.set(FLD(CD_T0SZ), 39); CHECK("g T0SZ=39", bad(c), 0);
+    }
     // TTB0 beyond the effective IPS (40 bits) / beyond 48 bits
     c = base(); c.set(FLD(CD_TTB0), (1ull << 40) >> 4); CHECK("TTB0>=2^IPS", bad(c), 1);
     c = base(); c.set(FLD(CD_TTB0), (1ull << 39) >> 4); CHECK("TTB0<2^IPS", bad(c), 0);
@@ -135,8 +149,15 @@ int main(int argc, char **argv) {
     }
     // TTB1 rules (TG1 has its own encoding: 01 16K, 10 4K, 11 64K, 00 reserved)
     c = base2(); c.set(FLD(CD_TG1), 0);   CHECK("TG1=rsv", bad(c), 1);
-    c = base2(); c.set(FLD(CD_TG1), 1);   CHECK("TG1=16K", bad(c), 1);
-    c = base2(); c.set(FLD(CD_TG1), 3);   CHECK("TG1=64K", bad(c), 1);
+    c = base2(); c.set(FLD(CD_TG1), 1);   CHECK("TG1=16K", bad(c), !BENCH_GRAN);
+    c = base2(); c.set(FLD(CD_TG1), 3);   CHECK("TG1=64K", bad(c), !BENCH_GRAN);
+    if (BENCH_GRAN) {
+        c = base2(); c.set(FLD(CD_TG1), 1); run(c); CHECK("TG1 01 = 16K", m->t1_tg, G16K);
+        CHECK("TG1 16K T1SZ 25: L1", m->t1_sl, 1); CHECK("TG1 16K bits", m->t1_sl_bits, 3);
+        c = base2(); c.set(FLD(CD_TG1), 3); run(c); CHECK("TG1 11 = 64K", m->t1_tg, G64K);
+        CHECK("TG1 64K T1SZ 25: L2", m->t1_sl, 2); CHECK("TG1 64K bits", m->t1_sl_bits, 10);
+        c = base2(); c.set(FLD(CD_TG1), 2); run(c); CHECK("TG1 10 = 4K", m->t1_tg, G4K);
+    }
     c = base2(); c.set(FLD(CD_T1SZ), 15); CHECK("T1SZ=15", bad(c), 1);
     c = base2(); c.set(FLD(CD_T1SZ), 40); CHECK("T1SZ=40", bad(c), 1);
     c = base2(); c.set(FLD(CD_TTB1), (1ull << 40) >> 4); CHECK("TTB1>=2^IPS", bad(c), 1);
@@ -164,6 +185,24 @@ int main(int argc, char **argv) {
     CHECK("e2h pan", m->pan, 1); CHECK("e2h tbi1", m->tbi1, 1);
     c = base2(); c.set(FLD(CD_TG1), 0); CHECK("e2h TG1", bad(c, W_E2H), 1);
 
+    // ---------------- 16 KB and 64 KB stage-1 geometry (Arm ARM AArch64.S1StartLevel):
+    // ceil((64 - TxSZ - g) / (g - 3)) levels; the start table 2^(bits + 3) bytes, aligned
+    if (BENCH_GRAN) {
+        geo(16, 0x40000018ull, 0, 1, 0x40000010ull, 2);   // 16K 48-bit: L0 resolves VA[47], 16 B
+        geo(17, 0x40003FF0ull, 1, 11, 0x40000000ull, 2);  // 47-bit: L1 VA[46:36], 16 KB table
+        geo(27, 0x40000FF0ull, 1, 1, 0x40000FF0ull, 2);   // 37-bit: L1 resolves VA[36]
+        geo(28, 0x40003FF0ull, 2, 11, 0x40000000ull, 2);  // 36-bit: L2 VA[35:25]
+        geo(38, 0x40000FF0ull, 2, 1, 0x40000FF0ull, 2);   // 26-bit: L2 VA[25]
+        geo(39, 0x40003FF0ull, 3, 11, 0x40000000ull, 2);  // 25-bit: level 3 only
+        geo(16, 0x400001F0ull, 1, 6, 0x40000000ull, 1);   // 64K 48-bit: L1 VA[47:42], 512 B
+        geo(21, 0x40000FF0ull, 1, 1, 0x40000FF0ull, 1);   // 43-bit: L1 VA[42]
+        geo(22, 0x4000FFF0ull, 2, 13, 0x40000000ull, 1);  // 42-bit: L2 VA[41:29], 64 KB table
+        geo(34, 0x40000FF0ull, 2, 1, 0x40000FF0ull, 1);   // 30-bit: L2 VA[29]
+        geo(35, 0x4000FFF0ull, 3, 13, 0x40000000ull, 1);  // 29-bit: level 3 VA[28:16]
+        geo(39, 0x4000FFF0ull, 3, 9, 0x4000F000ull, 1);   // 25-bit: level 3 VA[24:16], 4 KB
+    }
+
     delete m;
-    return unit_report(PA == 48 ? "smmu_cd_decode" : "smmu_cd_decode(PA_W=40)");
+    return unit_report(BENCH_GRAN == 0 ? "smmu_cd_decode(GRAN16K=GRAN64K=0)" :
+                       PA == 48 ? "smmu_cd_decode" : "smmu_cd_decode(PA_W=40)");
 }

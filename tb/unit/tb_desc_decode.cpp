@@ -9,11 +9,14 @@
 #endif
 
 enum { K_INV = 0, K_TABLE = 1, K_BLOCK = 2, K_PAGE = 3 };
-enum { SZ_4K = 0, SZ_2M = 1, SZ_1G = 2 };
+// leaf_size is log2 of the leaf's bytes (rtl/smmu_leaf.vh)
+enum { SZ_4K = 12, SZ_2M = 21, SZ_1G = 30, SZ_16K = 14, SZ_32M = 25, SZ_64K = 16, SZ_512M = 29 };
+enum { G4K = 0, G16K = 1, G64K = 2 };   // rtl/smmu_gran.vh
 static Vsmmu_desc_decode *m;
 
-static void run(uint64_t d, unsigned level, bool s2 = false, unsigned oa_bits = 48, uint64_t ia = 0) {
-    m->desc = d; m->level = level; m->stage2 = s2; m->oa_bits = oa_bits; m->ia = ia;
+static void run(uint64_t d, unsigned level, bool s2 = false, unsigned oa_bits = 48, uint64_t ia = 0,
+                unsigned gran = G4K) {
+    m->desc = d; m->level = level; m->stage2 = s2; m->oa_bits = oa_bits; m->ia = ia; m->gran = gran;
     m->eval();
 }
 
@@ -102,6 +105,40 @@ int main(int argc, char **argv) {
     run((1ull << 53) | (1ull << 7) | (0x5ull << 2) | 0x3, 3, true);
     CHECK("s2 xn 01", m->s2xn, 1); CHECK("s2 s2ap 10", m->s2ap, 2); CHECK("s2 memattr 5", m->s2_memattr, 5);
     CHECK("s2 af0", m->af, 0);
+
+    // ---------------- 16 KB and 64 KB granules (DS = 0, no 52-bit PA): 0b01 is a block at
+    // level 2 only (32 MB / 512 MB), never at levels 0, 1, 3
+    for (unsigned g = G16K; g <= G64K; g++)
+        for (unsigned lv = 0; lv < 4; lv++) {
+            run(0x1, lv, false, 48, 0, g); CHECK("g 01", m->kind, lv == 2 ? K_BLOCK : K_INV);
+            run(0x1, lv, true, 48, 0, g);  CHECK("g 01 s2", m->kind, lv == 2 ? K_BLOCK : K_INV);
+            run(0x3, lv, false, 48, 0, g); CHECK("g 11", m->kind, lv == 3 ? K_PAGE : K_TABLE);
+        }
+    // Tables: the next table is granule-aligned, address bits below the granule ignored
+    run(0x0000123456789003ull | 0xF000, 1, false, 48, 0, G16K);
+    CHECK("16k table next", m->next_table, 0x12345678C000ull & ((1ull << PA) - 1));
+    run(0x0000123456789003ull | 0xF000, 2, true, 48, 0, G64K);
+    CHECK("64k table next", m->next_table, 0x123456780000ull & ((1ull << PA) - 1));
+    // 16 KB page: OA[47:14] | IA[13:0]; 32 MB block: OA[47:25] | IA[24:0]
+    run(0x000000ABCDEF4003ull | 0x3000, 3, false, 48, 0x00FFFFFFFFFFFFull, G16K);
+    CHECK("16k page kind", m->kind, K_PAGE); CHECK("16k page size", m->leaf_size, SZ_16K);
+    CHECK("16k page oa", m->oa, 0xABCDEF4000ull | 0x3FFF);
+    run(0x000000AB82000001ull | 0x1FFF000, 2, false, 48, 0x00FFFFFFFFFFFFull, G16K);
+    CHECK("32m block kind", m->kind, K_BLOCK); CHECK("32m size", m->leaf_size, SZ_32M);
+    CHECK("32m oa", m->oa, 0xAB82000000ull | 0x1FFFFFF);
+    // 64 KB page: OA[47:16] | IA[15:0] (bits [15:12], PA[51:48] only with 52-bit PAs, are
+    // not address bits); 512 MB block: OA[47:29] | IA[28:0]
+    run(0x0000000987650003ull | 0xF000, 3, true, 48, 0x123456789ABCull, G64K);
+    CHECK("64k page kind", m->kind, K_PAGE); CHECK("64k page size", m->leaf_size, SZ_64K);
+    CHECK("64k page oa", m->oa, 0x987650000ull | 0x9ABC);
+    run(0x0000000A60000001ull | 0x1FFFF000, 2, true, 48, 0x123456789ABCull, G64K);
+    CHECK("512m block kind", m->kind, K_BLOCK); CHECK("512m size", m->leaf_size, SZ_512M);
+    CHECK("512m oa", m->oa, 0xA60000000ull | (0x123456789ABCull & 0x1FFFFFFF));
+    // Address size: bits below the granule never fault; the field itself does
+    run(0x000000008000F003ull, 3, false, 32, 0, G64K); CHECK("64k low bits no fault", m->addr_fault, 0);
+    run(0x0000000100000003ull, 3, false, 32, 0, G64K); CHECK("64k bit32 @32", m->addr_fault, 1);
+    run(0x0000000100000001ull, 2, false, 32, 0, G16K); CHECK("32m bit32 @32", m->addr_fault, 1);
+    run(0x0000000001FFF001ull, 2, false, 24, 0, G16K); CHECK("32m low bits @24", m->addr_fault, 0);
 
     delete m;
     return unit_report(PA == 48 ? "smmu_desc_decode" : "smmu_desc_decode(PA_W=40)");

@@ -1,6 +1,7 @@
 // Unit bench: smmu_ste_decode. Field positions come from the generated C header; every
 // expectation is hand-derived from IHI 0070 5.2 (SteIllegal()) and Arm ARM D8.2-D8.4.
-// Default build: PA_W = 48; -DBENCH_PA_W=40 with -GPA_W=40 checks the OAS-dependent rules.
+// Default build: PA_W = 48; -DBENCH_PA_W=40 with -GPA_W=40 checks the OAS-dependent rules;
+// -DBENCH_GRAN=0 with -GGRAN16K=0 -GGRAN64K=0 checks that S2TG naming those is C_BAD_STE.
 #include "Vsmmu_ste_decode.h"
 #include "verilated.h"
 #include "unit_check.h"
@@ -8,6 +9,10 @@
 #ifndef BENCH_PA_W
 #define BENCH_PA_W 48
 #endif
+#ifndef BENCH_GRAN
+#define BENCH_GRAN 1   // 16 KB and 64 KB granules built in (GRAN16K = GRAN64K = 1)
+#endif
+enum { G4K = 0, G16K = 1, G64K = 2 };   // rtl/smmu_gran.vh
 
 static Vsmmu_ste_decode *m;
 typedef Image<16> Ste;
@@ -52,10 +57,12 @@ static Ste s1_base() {
 
 static bool bad(const Ste &s, int e2h = 0) { run(s, e2h); return m->ste_bad; }
 
-// S2 geometry for a given S2T0SZ/S2SL0 (with the base's other fields)
+// S2 geometry for a given S2T0SZ/S2SL0 (with the base's other fields) and granule S2TG
 static void geo(unsigned t0sz, unsigned sl0, uint64_t ttb, int exp_bad, unsigned exp_sl = 0,
-                unsigned exp_bits = 0, unsigned exp_cat = 0, uint64_t exp_ttb = 0) {
+                unsigned exp_bits = 0, unsigned exp_cat = 0, uint64_t exp_ttb = 0,
+                unsigned s2tg = 0) {
     Ste s = s2_base();
+    s.set(FLD(STE_S2TG), s2tg);
     s.set(FLD(STE_S2T0SZ), t0sz);
     s.set(FLD(STE_S2SL0), sl0);
     s.set(FLD(STE_S2PS), 5);
@@ -64,6 +71,7 @@ static void geo(unsigned t0sz, unsigned sl0, uint64_t ttb, int exp_bad, unsigned
     CHECK("geo bad", m->ste_bad, exp_bad);
     if (!exp_bad) {
         CHECK("geo ias", m->s2_ias, 64 - t0sz);
+        CHECK("geo tg", m->s2_tg, s2tg == 1 ? G64K : s2tg == 2 ? G16K : G4K);
         CHECK("geo sl", m->s2_sl, exp_sl);
         CHECK("geo sl_bits", m->s2_sl_bits, exp_bits);
         CHECK("geo concat", m->s2_concat_log2, exp_cat);
@@ -117,8 +125,10 @@ int main(int argc, char **argv) {
     s = s2_base(); s.set(FLD(STE_S2S), 1);     CHECK("S2S=1", bad(s), 1);
     s = s2_base(); s.set(FLD(STE_S2HA), 1);    CHECK("S2HA=1", bad(s), 1);
     s = s2_base(); s.set(FLD(STE_S2HD), 1);    CHECK("S2HD=1", bad(s), 1);
-    s = s2_base(); s.set(FLD(STE_S2TG), 1);    CHECK("S2TG=64K", bad(s), 1);
-    s = s2_base(); s.set(FLD(STE_S2TG), 2);    CHECK("S2TG=16K", bad(s), 1);
+    // the base's 40-bit IPA from SL0 1 is legal with every granule: 4 KB level 1
+    // (10 bits), 64 KB level 2 (11 bits), 16 KB level 2 (15 bits, 16 tables)
+    s = s2_base(); s.set(FLD(STE_S2TG), 1);    CHECK("S2TG=64K", bad(s), !BENCH_GRAN);
+    s = s2_base(); s.set(FLD(STE_S2TG), 2);    CHECK("S2TG=16K", bad(s), !BENCH_GRAN);
     s = s2_base(); s.set(FLD(STE_S2TG), 3);    CHECK("S2TG=rsv", bad(s), 1);
     s = s2_base(); s.set(FLD(STE_S2SL0), 3);   CHECK("S2SL0=3 (no STT)", bad(s), 1);
     s = s2_base(); s.set(FLD(STE_S2T0SZ), 40); s.set(FLD(STE_S2SL0), 0);
@@ -163,12 +173,49 @@ int main(int argc, char **argv) {
     geo(24, 0, 0x80000000ull, 1);                                // 40 bits from level 2: bad
     geo(32, 2, 0x80000000ull, 1);                                // 32 bits from level 0: bad
 
+    // ---------------- 16 KB and 64 KB (AArch64.S2StartLevel: 3 - SL0; S2InconsistentSL:
+    // 1..stride+4 bits at the start level; SL0 3 ILLEGAL without DS / always for 64 KB)
+    if (BENCH_GRAN) {
+        // 16 KB: stride 11; level 3 takes 15..29 bits, level 2 26..40, level 1 37..51
+        geo(24, 1, 0x8003FFF0ull, 0, 2, 15, 4, 0x80000000ull, 2);   // 40 bits, L2: 16 tables, 256 KB
+        geo(29, 1, 0x80003FF0ull, 0, 2, 10, 0, 0x80002000ull, 2);   // 35 bits, L2: 1024 entries
+        geo(37, 1, 0x800000F0ull, 0, 2, 2, 0, 0x800000E0ull, 2);    // 27 bits, L2: 4 entries
+        geo(38, 1, 0x80000000ull, 0, 2, 1, 0, 0x80000000ull, 2);    // 26 bits, L2: 2 entries
+        geo(39, 1, 0x80000000ull, 1, 0, 0, 0, 0, 2);                 // 25 bits, L2: 1 entry
+        geo(23, 1, 0x80000000ull, 1, 0, 0, 0, 0, 2);                 // 41 bits, L2: 32 tables
+        geo(35, 0, 0x8001FFF0ull, 0, 3, 15, 4, 0x80000000ull, 2);   // 29 bits from level 3
+        geo(39, 0, 0x80003FF0ull, 0, 3, 11, 0, 0x80000000ull, 2);   // 25 bits from level 3
+        geo(34, 0, 0x80000000ull, 1, 0, 0, 0, 0, 2);                 // 30 bits from level 3: bad
+        geo(24, 3, 0x80000000ull, 1, 0, 0, 0, 0, 2);                 // level 0 needs DS
+        // 64 KB: stride 13; level 3 takes 17..33 bits, level 2 30..46, level 1 43..59
+        if (PA >= 46) {   // (S2T0SZ at least 64 - IAS)
+            geo(22, 1, 0x8000FFF0ull, 0, 2, 13, 0, 0x80000000ull, 1); // 42 bits, L2: one 64 KB table
+            geo(18, 1, 0x800FFFF0ull, 0, 2, 17, 4, 0x80000000ull, 1); // 46 bits, L2: 16 tables, 1 MB
+        }
+        geo(17, 1, 0x80000000ull, 1, 0, 0, 0, 0, 1);                 // 47 bits, L2: 32 tables
+        geo(34, 1, 0x80000000ull, 0, 2, 1, 0, 0x80000000ull, 1);    // 30 bits, L2: 2 entries
+        geo(35, 1, 0x80000000ull, 1, 0, 0, 0, 0, 1);                 // 29 bits, L2: 1 entry
+        geo(31, 0, 0x800FFFF0ull, 0, 3, 17, 4, 0x80000000ull, 1);   // 33 bits from level 3
+        geo(34, 0, 0x8001FFF0ull, 0, 3, 14, 1, 0x80000000ull, 1);   // 30 bits from level 3
+        geo(30, 0, 0x80000000ull, 1, 0, 0, 0, 0, 1);                 // 34 bits from level 3: bad
+        geo(24, 3, 0x80000000ull, 1, 0, 0, 0, 0, 1);                 // SL0 3 Reserved with 64 KB
+        if (PA >= 44) {
+            geo(21, 2, 0x80000000ull, 0, 1, 1, 0, 0x80000000ull, 1); // 43 bits from level 1
+            geo(16, 2, 0x800001F0ull, 0, 1, 6, 0, 0x80000000ull, 1); // 48 bits from level 1
+            geo(22, 2, 0x80000000ull, 1, 0, 0, 0, 0, 1);             // 42 bits from level 1: bad
+            geo(24, 2, 0x800000F0ull, 0, 1, 4, 0, 0x80000080ull, 2); // 16 KB 40 bits from L1
+        }
+    }
+
     // ---------------- OAS-dependent rules
     if (PA == 40) {
         // S2T0SZ minimum is 64 - IAS = 24
         s = s2_base(); s.set(FLD(STE_S2T0SZ), 23); CHECK("S2T0SZ<64-IAS", bad(s), 1);
         // SL0 = 2 (level 0) with PA < 44 bits [project decision] even when T0SZ fits
         geo(24, 2, 0x80000000ull, 1);
+        // ... and a 16 KB level-1 start with PA < 42 bits (40 bits from level 1 fits)
+        if (BENCH_GRAN)
+            geo(24, 2, 0x80000000ull, 1, 0, 0, 0, 0, 2);
         // S2PS 48 capped to 40: TTB bit 40 is out of range
         s = s2_base(); s.set(FLD(STE_S2PS), 5); s.set(FLD(STE_S2TTB), (1ull << 40 | 0x2000) >> 4);
         CHECK("S2TTB>=2^OAS", bad(s), 1);
@@ -243,5 +290,6 @@ int main(int argc, char **argv) {
     CHECK("privcfg", m->privcfg, 2); CHECK("instcfg rsv", m->instcfg, 0); CHECK("shcfg in", m->shcfg, 1);
 
     delete m;
-    return unit_report(PA == 48 ? "smmu_ste_decode" : "smmu_ste_decode(PA_W=40)");
+    return unit_report(BENCH_GRAN == 0 ? "smmu_ste_decode(GRAN16K=GRAN64K=0)" :
+                       PA == 48 ? "smmu_ste_decode" : "smmu_ste_decode(PA_W=40)");
 }

@@ -29,19 +29,21 @@ static int n_pass, n_fail;
 
 enum { EL1 = 0, EL2 = 1, E2H = 2 };
 enum { S1 = 1, S2 = 2, NEST = 3 };
-enum { SZ4K = 0, SZ2M = 1, SZ1G = 2 };
-static const uint64_t PAGES[3] = {1, 512, 1ull << 18};
+// Leaf sizes as log2 of bytes (rtl/smmu_leaf.vh): every page and block of the three granules
+enum { SZ4K = 12, SZ16K = 14, SZ64K = 16, SZ2M = 21, SZ32M = 25, SZ512M = 29, SZ1G = 30 };
+static const int SIZES[7] = {SZ4K, SZ16K, SZ64K, SZ2M, SZ32M, SZ512M, SZ1G};
+static uint64_t pages(int size) { return 1ull << (size - 12); }   // in 4 KB page numbers
 
 struct Ent {
     int world, stages; uint16_t vmid, asid; bool ng; int size; uint64_t page; uint64_t oa;
 };
 
-// Leaf bundle: OA [43:0], SIZE [45:44], nG b66 (rtl/smmu_leaf.vh); the rest zero
+// Leaf bundle: OA [43:0], SIZE [49:44], nG b70 (rtl/smmu_leaf.vh); the rest zero
 static void leaf_of(const Ent &e, uint32_t w[3]) {
     unsigned __int128 v = 0;
     v |= (unsigned __int128)(e.oa & ((1ull << 44) - 1));
-    v |= (unsigned __int128)(e.size & 3) << 44;
-    v |= (unsigned __int128)(e.ng ? 1 : 0) << 66;
+    v |= (unsigned __int128)(e.size & 63) << 44;
+    v |= (unsigned __int128)(e.ng ? 1 : 0) << 70;
     w[0] = (uint32_t)v; w[1] = (uint32_t)(v >> 32); w[2] = (uint32_t)(v >> 64);
 }
 
@@ -101,10 +103,10 @@ static void flush() { top->flush = 1; step(); top->flush = 0; }
 struct Cmd { uint8_t op; uint16_t vmid, asid; unsigned num, scale, tg; uint64_t page; bool e2h; };
 static bool ref_hit(const Ent &e, const Cmd &c) {
     bool glb = !e.ng || e.world == EL2 || e.stages == S2;
-    uint64_t base = e.page & ~(PAGES[e.size] - 1);
+    uint64_t base = e.page & ~(pages(e.size) - 1);
     uint64_t start = c.page, len = 1;
     if (c.tg) len = (uint64_t)(c.num + 1) << (c.scale + (c.tg == 2 ? 2 : c.tg == 3 ? 4 : 0));
-    bool ovl = base < start + len && start < base + PAGES[e.size];
+    bool ovl = base < start + len && start < base + pages(e.size);
     bool el1 = e.world == EL1, el2w = e.world == EL2 || e.world == E2H;
     bool vm = el1 && e.vmid == c.vmid;
     switch (c.op) {
@@ -364,6 +366,62 @@ int main(int argc, char **argv) {
         CHECK(!hits(top_pg) && hits(low_pg), "huge range at the top does not wrap");
     }
 
+    // ===== 16 KB and 64 KB granules: entries of their page and block sizes, and range
+    // TLBIs in their granule (IHI 0070 4.4.1.1: (NUM + 1) * 2^SCALE granules from the
+    // address), all through TLBI_NH_VAA of VMID 1 =====
+    {
+        auto pg = [&](int size, uint64_t page, uint64_t oa) {
+            return Ent{EL1, S1, 1, 1, true, size, page, oa};
+        };
+        // 64 KB pages 0x4000 (page numbers, 16 per 64 KB) .. 0x4030; TG 64K, NUM 1: two
+        // granules from 0x4010
+        flush();
+        Ent p0 = pg(SZ64K, 0x4000, 0x30), p1 = pg(SZ64K, 0x4010, 0x31), p2 = pg(SZ64K, 0x4020, 0x32),
+            p3 = pg(SZ64K, 0x4030, 0x33);
+        fill(p0); fill(p1); fill(p2); fill(p3);
+        CHECK(look(EL1, S1, 1, 1, 0x4010) == 0x31 && look(EL1, S1, 1, 1, 0x4020) == 0x32 &&
+              look(EL1, S1, 1, 1, 0x401f) == ~0ull,
+              "64 KB leaves: kept for the 4 KB page walked (another page of the leaf walks again)");
+        inv(dw0(0x13, 1, 0, 1, 0), dw1(0x4010, 3, 3));
+        CHECK(hits(p0) && !hits(p1) && !hits(p2) && hits(p3), "64K range of 2 granules");
+        // 16 KB pages, TG 16K, NUM 0, SCALE 2: 4 granules (16 pages) from 0x5004
+        flush();
+        Ent q0 = pg(SZ16K, 0x5000, 0x40), q1 = pg(SZ16K, 0x5004, 0x41), q2 = pg(SZ16K, 0x5010, 0x42),
+            q3 = pg(SZ16K, 0x5014, 0x43);
+        fill(q0); fill(q1); fill(q2); fill(q3);
+        inv(dw0(0x13, 1, 0, 0, 2), dw1(0x5004, 2, 3));
+        CHECK(hits(q0) && !hits(q1) && !hits(q2) && hits(q3), "16K range of 4 granules");
+        // Blocks: 32 MB (8192 pages) and 512 MB (131072 pages); an address inside each
+        flush();
+        Ent b32 = pg(SZ32M, 0x6000, 0x50), b512 = pg(SZ512M, 0x20000, 0x51);
+        fill(b32); fill(b512);
+        CHECK(look(EL1, S1, 1, 1, 0x6000) == 0x50 && look(EL1, S1, 1, 1, 0x7fff) == ~0ull,
+              "32 MB block: its walked page hits");
+        CHECK(look(EL1, S1, 1, 1, 0x20000) == 0x51, "512 MB block: its walked page hits");
+        inv(dw0(0x13, 1), dw1(0x7ff0));                               // TG 0: one address
+        CHECK(!hits(b32) && hits(b512), "an address inside a 32 MB block removes it");
+        inv(dw0(0x13, 1, 0, 0, 0), dw1(0x3fff0, 3, 2));              // 64K granule at its end
+        CHECK(!hits(b512), "a 64 KB range at the end of a 512 MB block removes it");
+        // A 4 KB-granule range never reaches a 64 KB page it does not overlap ...
+        flush();
+        fill(p1);
+        inv(dw0(0x13, 1, 0, 3, 0), dw1(0x4020, 1, 3));               // pages 0x4020..0x4023
+        CHECK(hits(p1), "a range after a 64 KB page leaves it");
+        // ... and removes one it overlaps, whatever TG says (TG only narrows the scope)
+        inv(dw0(0x13, 1, 0, 0, 0), dw1(0x401f, 1, 3));
+        CHECK(!hits(p1), "a 4 KB range on a 64 KB page's last 4 KB removes it");
+        // No multi-hit: a 64 KB page over a 16 KB one, a 32 MB block over both
+        flush();
+        // (the same 4 KB page walked each time, so the same entry)
+        Ent small = pg(SZ16K, 0x4015, 0x60), big = pg(SZ64K, 0x4015, 0x61), blk = pg(SZ32M, 0x4015, 0x62);
+        fill(small); fill(big);
+        CHECK(look(EL1, S1, 1, 1, 0x4015) == 0x61, "64 KB page replaces a 16 KB one");
+        fill(blk);
+        CHECK(look(EL1, S1, 1, 1, 0x4015) == 0x62, "32 MB block replaces the 64 KB page");
+        inv(dw0(0x13, 1), dw1(0x5fff));                               // the block's last page
+        CHECK(look(EL1, S1, 1, 1, 0x4015) == ~0ull, "an address anywhere in the block removes its pages");
+    }
+
     // ===== randomized against the reference =====
     {
         std::mt19937_64 rng(12345);
@@ -392,7 +450,7 @@ int main(int argc, char **argv) {
                 e.world = rng() % 3;
                 e.stages = e.world == EL1 ? (int)(1 + rng() % 3) : (int)S1;
                 e.vmid = rng() % 3; e.asid = rng() % 3; e.ng = rng() % 2;
-                e.size = rng() % 3;
+                e.size = SIZES[rng() % 7];
                 uint64_t region = (rng() % 2) ? 0x40000 : 0x80000;      // two 1 GB regions
                 // a block is kept for the page walked: any page of it, often the same few
                 e.page = region + (rng() % 2 ? (rng() % 0x600) : 64 * (rng() % 8));
@@ -421,7 +479,7 @@ int main(int argc, char **argv) {
             Cmd c;
             c.op = ops[rng() % 11]; c.vmid = rng() % 3; c.asid = rng() % 3;
             c.tg = rng() % 4; c.num = c.tg ? rng() % 32 : 0; c.scale = c.tg ? rng() % 8 : 0;
-            c.page = ((rng() % 2) ? 0x40000 : 0x80000) + (rng() % 0x700);
+            c.page = ((rng() % 2) ? 0x40000 : 0x80000) + ((rng() % 4) ? rng() % 0x700 : rng() % 0x40000);
             c.e2h = rng() % 2;
             do_cmd(c);
             ref.inv(c);

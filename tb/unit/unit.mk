@@ -21,11 +21,13 @@ define unit_build
 	    || { cat $(UNIT_DIR)/$(1)/build.log; exit 1; }
 endef
 
-UNIT_BENCHES := attr attr_nofwb ste_decode ste_decode_pa40 cd_decode cd_decode_pa40 \
-                desc_decode desc_decode_pa40 perm_check
+UNIT_BENCHES := attr attr_nofwb ste_decode ste_decode_pa40 ste_decode_g4k cd_decode \
+                cd_decode_pa40 cd_decode_g4k desc_decode desc_decode_pa40 perm_check
 UNIT_BINS    := $(UNIT_DIR)/attr/smmu_attr $(UNIT_DIR)/attr_nofwb/smmu_attr \
                 $(UNIT_DIR)/ste_decode/smmu_ste_decode $(UNIT_DIR)/ste_decode_pa40/smmu_ste_decode \
+                $(UNIT_DIR)/ste_decode_g4k/smmu_ste_decode \
                 $(UNIT_DIR)/cd_decode/smmu_cd_decode $(UNIT_DIR)/cd_decode_pa40/smmu_cd_decode \
+                $(UNIT_DIR)/cd_decode_g4k/smmu_cd_decode \
                 $(UNIT_DIR)/desc_decode/smmu_desc_decode $(UNIT_DIR)/desc_decode_pa40/smmu_desc_decode \
                 $(UNIT_DIR)/perm_check/smmu_perm_check
 
@@ -37,6 +39,11 @@ $(UNIT_DIR)/ste_decode/smmu_ste_decode: rtl/smmu_ste_decode.v tb/unit/tb_ste_dec
 	$(call unit_build,ste_decode,smmu_ste_decode,tb/unit/tb_ste_decode.cpp,,)
 $(UNIT_DIR)/ste_decode_pa40/smmu_ste_decode: rtl/smmu_ste_decode.v tb/unit/tb_ste_decode.cpp $(UNIT_HDRS)
 	$(call unit_build,ste_decode_pa40,smmu_ste_decode,tb/unit/tb_ste_decode.cpp,-GPA_W=40,-DBENCH_PA_W=40)
+# the 4 KB-only builds (GRAN16K = GRAN64K = 0): TGx / S2TG naming the others is ILLEGAL
+$(UNIT_DIR)/ste_decode_g4k/smmu_ste_decode: rtl/smmu_ste_decode.v tb/unit/tb_ste_decode.cpp $(UNIT_HDRS)
+	$(call unit_build,ste_decode_g4k,smmu_ste_decode,tb/unit/tb_ste_decode.cpp,-GGRAN16K=0 -GGRAN64K=0,-DBENCH_GRAN=0)
+$(UNIT_DIR)/cd_decode_g4k/smmu_cd_decode: rtl/smmu_cd_decode.v tb/unit/tb_cd_decode.cpp $(UNIT_HDRS)
+	$(call unit_build,cd_decode_g4k,smmu_cd_decode,tb/unit/tb_cd_decode.cpp,-GGRAN16K=0 -GGRAN64K=0,-DBENCH_GRAN=0)
 $(UNIT_DIR)/cd_decode/smmu_cd_decode: rtl/smmu_cd_decode.v tb/unit/tb_cd_decode.cpp $(UNIT_HDRS)
 	$(call unit_build,cd_decode,smmu_cd_decode,tb/unit/tb_cd_decode.cpp,,)
 $(UNIT_DIR)/cd_decode_pa40/smmu_cd_decode: rtl/smmu_cd_decode.v tb/unit/tb_cd_decode.cpp $(UNIT_HDRS)
@@ -56,7 +63,8 @@ unit-tests: $(UNIT_BINS)
 # (tb/unit/walker_test.cpp). The walker instantiates the pure functions above, found
 # through -Irtl. Prints the cycle counts of the reference walks on its first pass.
 WALKER_DEPS := rtl/smmu_walker.v rtl/smmu_ste_decode.v rtl/smmu_cd_decode.v \
-               rtl/smmu_desc_decode.v rtl/smmu_perm_check.v rtl/smmu_attr.v rtl/smmu_leaf.vh
+               rtl/smmu_desc_decode.v rtl/smmu_perm_check.v rtl/smmu_attr.v rtl/smmu_leaf.vh \
+               rtl/smmu_gran.vh
 $(UNIT_DIR)/walker/smmu_walker: $(WALKER_DEPS) tb/unit/walker_test.cpp $(UNIT_HDRS)
 	$(call unit_build,walker,smmu_walker,tb/unit/walker_test.cpp,,)
 UNIT_BINS += $(UNIT_DIR)/walker/smmu_walker

@@ -1,5 +1,5 @@
 // Unit bench: smmu_walker with a sparse memory model behind its read-client port.
-// Tables are hand-built (4 KB granule) in C++; expectations follow Arm ARM D8.2-D8.4; IHI 0070 7.3
+// Tables are hand-built (4 KB granule; 16 KB and 64 KB in t_granules) in C++; expectations follow Arm ARM D8.2-D8.4; IHI 0070 7.3
 // (IHI 0070 7.3, ARM D8). The read port is modelled after smmu_mem_arb + a memory with a
 // fixed latency: a request handshake at cycle t returns its single beat at t + LAT
 // (LAT = 2: the arbiter's AR register, then a 1-cycle memory). Pass 1 runs with LAT = 2
@@ -86,18 +86,19 @@ struct Res {
         for (int i = 0; i < w; i++) v |= (uint64_t)((leaf[(lsb + i) / 32] >> ((lsb + i) % 32)) & 1) << i;
         return v;
     }
+    // the leaf bundle of rtl/smmu_leaf.vh
     uint64_t pa_base() const { return lf(0, 44) << 12; }
-    unsigned size() const { return (unsigned)lf(44, 2); }
-    unsigned s1attr() const { return (unsigned)lf(46, 8); }
-    unsigned s1sh() const { return (unsigned)lf(54, 2); }
-    unsigned s2memattr() const { return (unsigned)lf(56, 4); }
-    unsigned s2sh() const { return (unsigned)lf(60, 2); }
-    unsigned s1ap() const { return (unsigned)lf(62, 2); }
-    unsigned s1pxn() const { return (unsigned)lf(64, 1); }
-    unsigned s1uxn() const { return (unsigned)lf(65, 1); }
-    unsigned ng() const { return (unsigned)lf(66, 1); }
-    unsigned s2ap() const { return (unsigned)lf(67, 2); }
-    unsigned s2xn() const { return (unsigned)lf(69, 2); }
+    unsigned size() const { return (unsigned)lf(44, 6); }   // log2 of the leaf's bytes
+    unsigned s1attr() const { return (unsigned)lf(50, 8); }
+    unsigned s1sh() const { return (unsigned)lf(58, 2); }
+    unsigned s2memattr() const { return (unsigned)lf(60, 4); }
+    unsigned s2sh() const { return (unsigned)lf(64, 2); }
+    unsigned s1ap() const { return (unsigned)lf(66, 2); }
+    unsigned s1pxn() const { return (unsigned)lf(68, 1); }
+    unsigned s1uxn() const { return (unsigned)lf(69, 1); }
+    unsigned ng() const { return (unsigned)lf(70, 1); }
+    unsigned s2ap() const { return (unsigned)lf(71, 2); }
+    unsigned s2xn() const { return (unsigned)lf(73, 2); }
 };
 
 struct Acc { bool rnw, priv, instr; };
@@ -344,7 +345,7 @@ static void t_s1_basic() {
     CHECK("s1 4k fault", r.fault, 0);
     CHECK("s1 4k reads", r.reads, 4);
     CHECK("s1 4k pa", r.pa_base(), 0x87654000ull);
-    CHECK("s1 4k size", r.size(), 0);
+    CHECK("s1 4k size", r.size(), 12);
     CHECK("s1 4k mair", r.s1attr(), 0xFF);          // Attr6 of MAIR
     CHECK("s1 4k sh", r.s1sh(), 2);
     CHECK("s1 4k ap", r.s1ap(), 1);
@@ -376,7 +377,7 @@ static void t_s1_basic() {
     CHECK("s1 2m fault", r.fault, 0);
     CHECK("s1 2m reads", r.reads, 3);
     CHECK("s1 2m pa", r.pa_base(), 0xA0200000ull);
-    CHECK("s1 2m size", r.size(), 1);
+    CHECK("s1 2m size", r.size(), 21);
     CHECK("s1 2m mair", r.s1attr(), 0x08);
     cyc_report("S1 2M block (level 2)", r);
     // ---- 1 GB block at level 1 (2 reads)
@@ -386,7 +387,7 @@ static void t_s1_basic() {
     CHECK("s1 1g fault", r.fault, 0);
     CHECK("s1 1g reads", r.reads, 2);
     CHECK("s1 1g pa", r.pa_base(), 0x1C0000000ull);
-    CHECK("s1 1g size", r.size(), 2);
+    CHECK("s1 1g size", r.size(), 30);
     CHECK("s1 1g mair", r.s1attr(), 0x0C);
     cyc_report("S1 1G block (level 1)", r);
     CHECK("s1 1g ap", r.s1ap(), 2);
@@ -591,7 +592,7 @@ static void t_s2_only() {
     CHECK("s2 fault", r.fault, 0);
     CHECK("s2 reads", r.reads, 3);
     CHECK("s2 pa", r.pa_base(), 0x3456789000ull);
-    CHECK("s2 size", r.size(), 0);
+    CHECK("s2 size", r.size(), 12);
     CHECK("s2 memattr", r.s2memattr(), 5);
     CHECK("s2 s2ap", r.s2ap(), 1);
     CHECK("s2 xn", r.s2xn(), 2);
@@ -614,12 +615,12 @@ static void t_s2_only() {
     mem[s2_slot(IPC, 2)] = s2d(0x7800000000ull, 2);
     r = walk(s, c, IPC);
     CHECK("s2 2m ok", r.fault, 0); CHECK("s2 2m reads", r.reads, 2);
-    CHECK("s2 2m pa", r.pa_base(), 0x7800000000ull); CHECK("s2 2m size", r.size(), 1);
+    CHECK("s2 2m pa", r.pa_base(), 0x7800000000ull); CHECK("s2 2m size", r.size(), 21);
     const uint64_t IPD = 0x0000003F12345678ull;
     mem[s2_slot(IPD, 1)] = s2d(0x7C0000000ull, 1);
     r = walk(s, c, IPD);
     CHECK("s2 1g ok", r.fault, 0); CHECK("s2 1g reads", r.reads, 1);
-    CHECK("s2 1g pa", r.pa_base(), 0x7C0000000ull); CHECK("s2 1g size", r.size(), 2);
+    CHECK("s2 1g pa", r.pa_base(), 0x7C0000000ull); CHECK("s2 1g size", r.size(), 30);
 
     // ---- faults, CLASS = IN, IPA recorded
     // range: IPA >= 2^40
@@ -703,7 +704,7 @@ static void t_nested() {
     CHECK("nest fault", r.fault, 0);
     CHECK("nest reads 4x4", r.reads, 24);
     CHECK("nest pa", r.pa_base(), PA);
-    CHECK("nest size", r.size(), 0);
+    CHECK("nest size", r.size(), 12);
     CHECK("nest mair", r.s1attr(), 0xAA);
     CHECK("nest s2 memattr", r.s2memattr(), 6);
     cyc_report("nested 4x4 to a 4K page", r);
@@ -719,7 +720,7 @@ static void t_nested() {
     s2_map(0x0000004001234000ull, 0x0000222222222000ull);
     r = walk(s, c, VB + 0x1234567);
     CHECK("nest mix ok", r.fault, 0);
-    CHECK("nest mix size", r.size(), 0);
+    CHECK("nest mix size", r.size(), 12);
     CHECK("nest mix pa", r.pa_base(), 0x0000222222222000ull);
     CHECK("nest mix reads", r.reads, 2 * 4 + 2 + 4);
     // S1 4 KB page, S2 2 MB block -> 4 KB, PA = block | IPA offset within 2 MB
@@ -728,7 +729,7 @@ static void t_nested() {
     mem[s2_slot(IPC, 2)] = s2d(0x0000333333200000ull, 2);
     r = walk(s, c, VC);
     CHECK("nest s2blk ok", r.fault, 0);
-    CHECK("nest s2blk size", r.size(), 0);
+    CHECK("nest s2blk size", r.size(), 12);
     CHECK("nest s2blk pa", r.pa_base(), 0x0000333333355000ull);
 
     // ---- stage-2 fault on a stage-1 table access: CLASS = TT, IPA = descriptor IPA
@@ -955,6 +956,160 @@ static void t_defensive() {
     }
 }
 
+
+// ---------------------------------------------------------------- 16 KB and 64 KB granules
+// Hand-built tables (addresses spelled out), the same walks as tb/tests/test_model.c's
+// granule tests. A 2^g granule resolves g - 3 bits per level; leaf sizes are log2 bytes.
+static void t_granules() {
+    // ---- stage 1, 16 KB (TG0 10), T0SZ 16: start level 0 resolves VA[47] (2 entries);
+    // VA = 1 << 47 | 2 << 36 | 3 << 25 | 4 << 14 | 0x1234
+    fresh();
+    Ste s = ste(5);
+    const uint64_t V16 = 0x0000802006011234ull;
+    Cd c = cd(0x340000);
+    c.set(FLD(CD_TG0), 2);
+    mem[0x340008] = 0x344003;
+    mem[0x344010] = 0x348003 | 0x2000;           // bits below the granule: ignored
+    mem[0x348018] = 0x34C003;
+    mem[0x34C020] = s1d(0x8000C000ull, 3);
+    Res r = walk(s, c, V16);
+    CHECK("g16 s1 fault", r.fault, 0);
+    CHECK("g16 s1 reads", r.reads, 4);
+    CHECK("g16 s1 pa", r.pa_base(), 0x8000C000ull);
+    CHECK("g16 s1 size", r.size(), 14);
+    if (rdlog.size() == 4) {
+        CHECK("g16 s1 rd0", rdlog[0].addr, 0x340008); CHECK("g16 s1 rd1", rdlog[1].addr, 0x344010);
+        CHECK("g16 s1 rd2", rdlog[2].addr, 0x348018); CHECK("g16 s1 rd3", rdlog[3].addr, 0x34C020);
+    }
+    cyc_report("S1 16K 4-level page", r);
+    mem[0x348018] = s1d(0x42000000ull, 2);       // 32 MB block at level 2
+    r = walk(s, c, V16);
+    CHECK("g16 s1 32m fault", r.fault, 0); CHECK("g16 s1 32m reads", r.reads, 3);
+    CHECK("g16 s1 32m pa", r.pa_base(), 0x42000000ull); CHECK("g16 s1 32m size", r.size(), 25);
+    mem[0x344010] = s1d(0x1000000000ull, 1);     // 0b01 at level 1: no block with 16 KB
+    r = walk(s, c, V16);
+    EXPECT_FAULT("g16 s1 l1 block", r, EVT_F_TRANSLATION, 0, IN, 0, 1);
+    CHECK("g16 s1 l1 block reads", r.reads, 2);
+    // T0SZ 39 (25 bits): level 3 only, index VA[24:14]
+    c = cd(0x360000, 39);
+    c.set(FLD(CD_TG0), 2);
+    mem[0x360000 + 0x6AF * 8] = s1d(0x90000000ull, 3);
+    r = walk(s, c, 0x1ABCDEFull);
+    CHECK("g16 l3-only fault", r.fault, 0); CHECK("g16 l3-only reads", r.reads, 1);
+    CHECK("g16 l3-only pa", r.pa_base(), 0x90000000ull);
+
+    // ---- stage 1, 64 KB (TG0 01), T0SZ 16: start level 1 resolves VA[47:42]
+    fresh();
+    const uint64_t V64 = 0x00001400E009ABC8ull;   // 5 << 42 | 7 << 29 | 9 << 16 | 0xABC8
+    c = cd(0x400000);
+    c.set(FLD(CD_TG0), 1);
+    mem[0x400028] = 0x410003;
+    mem[0x410038] = 0x420003;
+    mem[0x420048] = s1d(0x123450000ull | 0xF000, 3);   // bits [15:12] ignored
+    r = walk(s, c, V64, PRD);
+    CHECK("g64 s1 fault", r.fault, 0); CHECK("g64 s1 reads", r.reads, 3);
+    CHECK("g64 s1 pa", r.pa_base(), 0x123450000ull); CHECK("g64 s1 size", r.size(), 16);
+    if (rdlog.size() == 3) CHECK("g64 s1 rd0", rdlog[0].addr, 0x400028);
+    cyc_report("S1 64K 3-level page", r);
+    mem[0x410038] = s1d(0x200000000ull, 2);      // 512 MB block
+    r = walk(s, c, V64, PRD);
+    CHECK("g64 s1 512m pa", r.pa_base(), 0x200000000ull); CHECK("g64 s1 512m size", r.size(), 29);
+    mem[0x400028] = s1d(0x40000000000ull, 1);     // 0b01 at level 1: no block without 52 bits
+    r = walk(s, c, V64, PRD);
+    EXPECT_FAULT("g64 s1 l1 block", r, EVT_F_TRANSLATION, 0, IN, 0, 1);
+    // TTB1 with TG1 11 (64 KB), T1SZ 25: level 2 resolves VA[38:29] (1024 entries)
+    c = cd(0x430000);
+    c.set(FLD(CD_EPD1), 0); c.set(FLD(CD_T1SZ), 25); c.set(FLD(CD_TG1), 3);
+    c.set(FLD(CD_TTB1), 0x500000ull >> 4);
+    mem[0x501008] = 0x510003;
+    mem[0x510018] = s1d(0x77770000ull, 3);
+    r = walk(s, c, 0xFFFFFFC020034560ull);
+    CHECK("g64 ttb1 fault", r.fault, 0); CHECK("g64 ttb1 reads", r.reads, 2);
+    CHECK("g64 ttb1 pa", r.pa_base(), 0x77770000ull);
+    // TG1 01 is 16 KB: level 1 resolves VA[38:36]
+    c.set(FLD(CD_TG1), 1);
+    mem[0x500020] = 0x520003; mem[0x520008] = 0x524003; mem[0x524000] = s1d(0x66664000ull, 3);
+    r = walk(s, c, 0xFFFFFFC002001234ull);
+    CHECK("g16 ttb1 fault", r.fault, 0); CHECK("g16 ttb1 reads", r.reads, 3);
+    CHECK("g16 ttb1 pa", r.pa_base(), 0x66664000ull); CHECK("g16 ttb1 size", r.size(), 14);
+
+    // ---- stage 2 only, 16 KB, S2T0SZ 24, SL0 1: level 2 with 16 concatenated tables
+    fresh();
+    Ste s2 = ste(6);
+    ste_s2(s2, 24, 1, 0x600000);
+    s2.set(FLD(STE_S2TG), 2);
+    mem[0x620008] = 0x700003;
+    mem[0x700028] = s2d(0x30000C000ull, 3);
+    r = walk(s2, Cd(), 0x8002014ABCull);
+    CHECK("g16 s2 fault", r.fault, 0); CHECK("g16 s2 reads", r.reads, 2);
+    CHECK("g16 s2 pa", r.pa_base(), 0x30000C000ull); CHECK("g16 s2 size", r.size(), 14);
+    if (rdlog.size() == 2) CHECK("g16 s2 rd0 (ninth table)", rdlog[0].addr, 0x620008);
+    mem[0x620008] = s2d(0x502000000ull, 2);
+    r = walk(s2, Cd(), 0x8002014ABCull);
+    CHECK("g16 s2 32m pa", r.pa_base(), 0x502000000ull); CHECK("g16 s2 32m size", r.size(), 25);
+    // ---- stage 2 only, 64 KB, S2T0SZ 34, SL0 0: level 3 with 2 concatenated tables
+    ste_s2(s2, 34, 0, 0xA00000);
+    s2.set(FLD(STE_S2TG), 1);
+    mem[0xA11A28] = s2d(0x11110000ull, 3);
+    r = walk(s2, Cd(), 0x23456788ull);
+    CHECK("g64 s2 fault", r.fault, 0); CHECK("g64 s2 reads", r.reads, 1);
+    CHECK("g64 s2 pa", r.pa_base(), 0x11110000ull); CHECK("g64 s2 size", r.size(), 16);
+    mem[0xA11A28] = s2d(0x11110000ull, 3) & ~2ull;   // 0b01 at level 3
+    r = walk(s2, Cd(), 0x23456788ull);
+    EXPECT_FAULT("g64 s2 l3 0b01", r, EVT_F_TRANSLATION, 1, IN, 0x23456788ull, 1);
+    // ---- the stage-2 service (CD fetch) with 64 KB: the PA keeps the offset
+    ste_s2(s2, 22, 1, 0x800000);
+    s2.set(FLD(STE_S2TG), 1);
+    mem[0x800000] = s2d(0x100000000ull, 2);
+    SvcRes v = svc(s2, 0x1234567ull);
+    CHECK("g64 svc fault", v.fault, 0); CHECK("g64 svc pa", v.pa, 0x101234567ull);
+    CHECK("g64 svc reads", v.reads, 1);
+
+    // ---- nested, stage 1 16 KB over stage 2 64 KB (S2T0SZ 22, SL0 1, level-2 table at
+    // 0x800000: entry 0 a 512 MB block IPA [0, 512M) -> PA 0x1_0000_0000, entry 1 a
+    // level-3 table at 0x900000 mapping IPA 0x2000_0000 -> PA 0x7_0000_0000)
+    fresh();
+    Ste sn = ste(7);
+    ste_s2(sn, 22, 1, 0x800000);
+    sn.set(FLD(STE_S2TG), 1);
+    mem[0x800000] = s2d(0x100000000ull, 2);
+    mem[0x800008] = 0x900003;
+    mem[0x900000] = s2d(0x700000000ull, 3);
+    c = cd(0x20000, 36);                          // 28 bits: level 2 (VA[27:25]), level 3
+    c.set(FLD(CD_TG0), 2);
+    mem[0x100020028ull] = 0x24003;
+    mem[0x100024020ull] = s1d(0x20008000ull, 3);
+    r = walk(sn, c, 0x0A012345ull);
+    CHECK("g mix nest fault", r.fault, 0);
+    CHECK("g mix nest reads", r.reads, 6);        // (1 + 1) per stage-1 level + 2
+    CHECK("g mix nest pa", r.pa_base(), 0x700008000ull);   // the 16 KB page in the 64 KB one
+    CHECK("g mix nest size", r.size(), 14);       // the smaller stage
+    if (rdlog.size() == 6) {
+        CHECK("g mix rd1", rdlog[1].addr, 0x100020028ull); CHECK("g mix rd3", rdlog[3].addr, 0x100024020ull);
+        CHECK("g mix rd4", rdlog[4].addr, 0x800008); CHECK("g mix rd5", rdlog[5].addr, 0x900000);
+    }
+    cyc_report("nested 16K over 64K", r);
+    // ---- nested, stage 1 64 KB (T0SZ 34: level 2 VA[29], level 3 VA[28:16]) over stage 2
+    // 4 KB (S2T0SZ 25, SL0 1: level 1; IPA [0, 1G) a 1 GB block -> PA 0x1_0000_0000,
+    // [1G, 2G) through tables at 0x810000 / 0x820000)
+    fresh();
+    ste_s2(sn, 25, 1, 0x800000);
+    sn.set(FLD(STE_S2TG), 0);
+    mem[0x800000] = s2d(0x100000000ull, 1);
+    mem[0x800008] = 0x810003;
+    mem[0x810000] = 0x820003;
+    mem[0x820088] = s2d(0x912345000ull, 3);
+    c = cd(0x20000, 34);
+    c.set(FLD(CD_TG0), 1);
+    mem[0x100020008ull] = 0x30003;
+    mem[0x100030028ull] = s1d(0x40010000ull, 3);
+    r = walk(sn, c, 0x20051234ull);               // 1 << 29 | 5 << 16 | 0x1234
+    CHECK("g mix2 nest fault", r.fault, 0);
+    CHECK("g mix2 nest reads", r.reads, 7);       // (1 + 1) x 2 + 3
+    CHECK("g mix2 nest pa", r.pa_base(), 0x912345000ull);
+    CHECK("g mix2 nest size", r.size(), 12);
+}
+
 static void run_all() {
     reset();
     t_s1_basic();
@@ -963,6 +1118,7 @@ static void run_all() {
     t_nested();
     t_service();
     t_defensive();
+    t_granules();
 }
 
 int main(int argc, char **argv) {

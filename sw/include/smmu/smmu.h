@@ -413,7 +413,10 @@ int smmu_get_gbpa(smmu_t *smmu, smmu_gbpa_t *gbpa);
  * CMDQ_ERR) is recovered through smmu_gerror_handle() rather than waited out.
  * Returns 0; SMMU_EIO if error recovery dropped a command while this call ran (the
  * queue works again, but the caller's commands may not all have taken effect);
- * SMMU_ETIMEDOUT; SMMU_EINVAL (not initialised, cs invalid).
+ * SMMU_ETIMEDOUT; SMMU_EINVAL (not initialised, cs invalid, or a command this SMMU
+ * would reject with CERROR_ILL for its range fields: a TLBI by address with TG != 0
+ * without IDR3.RIL, or TG = 16 KB, TTL = 0b01, NUM = SCALE = 0 with IDR5.DS = 0, IHI 0070
+ * 4.4.1.1; nothing is queued then).
  */
 int smmu_cmdq_submit(smmu_t *smmu, const smmu_cmd_t *cmds, size_t n, bool sync, unsigned cs);
 
@@ -430,7 +433,8 @@ typedef struct smmu_batch {
 void smmu_batch_init(smmu_batch_t *b);
 /* Append a copy of *cmd. A full batch first submits itself (no CMD_SYNC) and starts
  * again empty, so callers never see it fill up. Returns 0, or that submission's error:
- * SMMU_EINVAL (not initialised) leaves the batch as it was; any other error empties it
+ * SMMU_EINVAL (not initialised, or cmd refused as by smmu_cmdq_submit) leaves the batch
+ * as it was; any other error empties it
  * (its commands reached the queue; which took effect is unknown) and drops cmd. */
 int smmu_batch_add(smmu_t *smmu, smmu_batch_t *b, const smmu_cmd_t *cmd);
 /* Submit the batch (plus a CMD_SYNC if `sync`), as smmu_cmdq_submit, and empty it. A

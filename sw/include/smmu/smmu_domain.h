@@ -67,6 +67,12 @@ typedef struct smmu_domain_cfg {
     bool no_concat;      /* S2: no concatenated start tables */
     bool nest_parent;    /* S2: will be the stage 2 of nested domains (S2PTW = 1; unmap
                           * also invalidates the VMID's combined entries, TLBI_NH_ALL) */
+    unsigned granule;    /* S1, S2: the tree's translation granule, SMMU_GRANULE_4K (0,
+                          * the default), SMMU_GRANULE_16K or SMMU_GRANULE_64K; one the
+                          * SMMU lacks (IDR5.GRAN4K/16K/64K) is SMMU_EINVAL. The CD's TG0
+                          * or the STE's S2TG says it, invalidation uses it as the range
+                          * TLBI's TG, and map/unmap work in its page size (last, so
+                          * initialisers written before it keep their meaning) */
 } smmu_domain_cfg_t;
 
 /* Invalidation counts of a domain. */
@@ -127,7 +133,7 @@ typedef struct smmu_master {
 
 /*
  * Create a domain of `type` on an initialised SMMU. S1 needs IDR0.S1P, S2 needs
- * IDR0.S2P (else SMMU_ENOTSUP). S1 allocates an ASID (the lowest free of
+ * IDR0.S2P (else SMMU_ENOTSUP); cfg->granule one IDR5 reports (else SMMU_EINVAL). S1 allocates an ASID (the lowest free of
  * 1..2^smmu->asid_bits - 1) and the tree; S2 a VMID (likewise) and the tree. Returns 0,
  * SMMU_EINVAL, SMMU_ENOTSUP, SMMU_ENOSPC (no free ASID/VMID), SMMU_ENOMEM, or
  * SMMU_EBUSY when d is a live domain (left unchanged). On any other failure d is dead.

@@ -1,13 +1,17 @@
 /*
- * SMMUv3 driver: AArch64 translation tables, 4 KB granule, little-endian, stage 1 and
- * stage 2 (VMSAv8-64; IHI 0070 3.4, Arm ARM D8.2-D8.6).
+ * SMMUv3 driver: AArch64 translation tables, 4 KB, 16 KB or 64 KB granule (one per tree),
+ * little-endian, stage 1 and stage 2 (VMSAv8-64; IHI 0070 3.4, Arm ARM D8.2-D8.6; DS = 0,
+ * no 52-bit addresses).
  *
  * A table tree maps input addresses (VA at stage 1, IPA at stage 2) to output addresses
- * with 4 KB pages, 2 MB blocks (level 2) and 1 GB blocks (level 1), chosen automatically
- * wherever the input address, output address and remaining length are aligned. Table
- * memory (4 KB pages; a concatenated stage-2 start table is up to 16 contiguous pages)
- * comes from the HAL's dma_alloc and goes back through dma_free; descriptors hold
- * physical addresses, so the HAL's pa_to_cpu is required.
+ * with pages of the granule and the blocks it has, chosen automatically wherever the
+ * input address, output address and remaining length are aligned: 4 KB pages, 2 MB
+ * (level 2) and 1 GB (level 1) blocks; 16 KB pages and 32 MB blocks (level 2); 64 KB
+ * pages and 512 MB blocks (level 2). A table is one granule (512, 2048 or 8192
+ * descriptors). Table memory (granule-sized and aligned; a concatenated stage-2 start
+ * table is up to 16 contiguous tables) comes from the HAL's dma_alloc and goes back
+ * through dma_free; descriptors hold physical addresses, so the HAL's pa_to_cpu is
+ * required.
  *
  * The tree itself never talks to the SMMU. Removing translations needs TLB
  * invalidation, which the owner (a domain, smmu_domain.h) performs: unmap records the
@@ -33,9 +37,15 @@
 extern "C" {
 #endif
 
-#define SMMU_PAGE_SIZE 0x1000ull
+#define SMMU_PAGE_SIZE 0x1000ull   /* the 4 KB granule's page */
 #define SMMU_BLOCK_2M 0x200000ull
 #define SMMU_BLOCK_1G 0x40000000ull
+
+/* Translation granules, as log2 of their size (smmu_pgtable_cfg.granule,
+ * smmu_domain_cfg.granule). 0 means 4 KB. */
+#define SMMU_GRANULE_4K 12u
+#define SMMU_GRANULE_16K 14u
+#define SMMU_GRANULE_64K 16u
 
 /* Permissions of a mapping (bit set). */
 #define SMMU_PROT_READ 0x1u  /* readable (stage 1: always; AArch64 has no write-only) */
@@ -79,6 +89,7 @@ typedef struct smmu_gather smmu_gather_t;
 typedef struct smmu_freed_table {
     void *cpu;
     uint64_t pa;
+    uint32_t size;            /* bytes (the tree's granule) */
 } smmu_freed_table_t;
 
 #define SMMU_GATHER_MAX_FREED 16u
@@ -120,17 +131,24 @@ typedef struct smmu_pgtable_cfg {
     bool bbml2;          /* IDR3.BBML >= 2: a block may be replaced by a table without
                           * break-before-make */
     bool concat;         /* stage 2: concatenate up to 16 start tables to save a level
-                          * when the start level would be level 0 (as Linux does) */
+                          * when the start level would be level 0 (as Linux does); done
+                          * anyway where the start level needs a larger PA size (level 0
+                          * of 4 KB below 44 bits, level 1 of 16 KB below 42 and of 64 KB
+                          * below 44) or does not exist without DS (level 0 of 16 KB) */
     bool split64;        /* the CPU writes a 64-bit descriptor as two 32-bit stores
                           * (rv32): halves are ordered so no torn descriptor is valid,
                           * and a block is replaced by a table only with
                           * break-before-make unless the high halves are equal */
+    unsigned granule;    /* SMMU_GRANULE_4K (or 0: the default), SMMU_GRANULE_16K,
+                          * SMMU_GRANULE_64K (last: older initialisers keep their meaning) */
 } smmu_pgtable_cfg_t;
 
 struct smmu_pgtable {
     const smmu_hal_t *hal;
     smmu_pgtable_cfg_t cfg;
-    unsigned start_level;  /* 0..2 */
+    unsigned gshift;       /* log2 of the granule: 12, 14 or 16 */
+    unsigned stride;       /* index bits per level: gshift - 3 */
+    unsigned start_level;  /* 0..3 */
     unsigned start_bits;   /* index bits at the start level (with concatenation) */
     unsigned nconcat;      /* stage-2 start tables (1 = none) */
     void *root;            /* CPU pointer of the start table(s) */
@@ -141,7 +159,8 @@ struct smmu_pgtable {
 };
 
 /*
- * Create an empty tree: checks cfg (SMMU_EINVAL for an unsupported stage/ias/oas),
+ * Create an empty tree: checks cfg (SMMU_EINVAL for an unsupported stage/granule/ias/oas,
+ * or a stage-2 geometry the architecture cannot express),
  * needs hal->pa_to_cpu, allocates the start table(s) (zeroed = all invalid). Returns 0,
  * SMMU_EINVAL or SMMU_ENOMEM.
  */
@@ -152,17 +171,23 @@ int smmu_pgtable_init(smmu_pgtable_t *pgt, const smmu_hal_t *hal, const smmu_pgt
 void smmu_pgtable_free(smmu_pgtable_t *pgt);
 
 /* Stage-1 TCR-like values for a CD (T0SZ, IPS encoding) / stage-2 values for an STE
- * (S2T0SZ, S2SL0, S2PS encoding) of this tree. */
+ * (S2T0SZ, S2SL0, S2PS encoding) of this tree; the granule in the CD.TG0 / STE.S2TG
+ * encoding (00 4 KB, 01 64 KB, 10 16 KB), in the range-TLBI TG encoding (1 4 KB, 2 16 KB,
+ * 3 64 KB), and its size in bytes. */
 unsigned smmu_pgtable_tsz(const smmu_pgtable_t *pgt);
 unsigned smmu_pgtable_sl0(const smmu_pgtable_t *pgt);
 unsigned smmu_pgtable_ps(const smmu_pgtable_t *pgt);
+unsigned smmu_pgtable_tg(const smmu_pgtable_t *pgt);
+unsigned smmu_pgtable_tlbi_tg(const smmu_pgtable_t *pgt);
+uint64_t smmu_pgtable_page_size(const smmu_pgtable_t *pgt);
 
 /*
  * Map [iova, iova + size) to [pa, pa + size) with permissions `prot` (SMMU_PROT_*) and
- * attributes of `kind` (enum smmu_map_kind). iova, pa and size must be 4 KB aligned,
- * size > 0, iova + size <= 2^ias, pa + size <= 2^oas; prot must include READ or WRITE
- * (stage 1: a writable mapping is also readable). 1 GB and 2 MB blocks are used where
- * iova, pa and the remaining size allow and no table exists there yet. Nothing in the
+ * attributes of `kind` (enum smmu_map_kind). iova, pa and size must be aligned to the
+ * granule (its page size), size > 0, iova + size <= 2^ias, pa + size <= 2^oas; prot must
+ * include READ or WRITE (stage 1: a writable mapping is also readable). Blocks of the
+ * granule are used where iova, pa and the remaining size allow and no table exists
+ * there yet. Nothing in the
  * range may be mapped already. New entries become visible to the SMMU leaf-first
  * (a new table is filled before its table descriptor is written, with a write barrier
  * between); mapping needs no invalidation (invalid entries are never cached). On
@@ -174,7 +199,7 @@ int smmu_pgtable_map(smmu_pgtable_t *pgt, uint64_t iova, uint64_t pa, uint64_t s
                      unsigned prot, unsigned kind, smmu_gather_t *g);
 
 /*
- * Unmap [iova, iova + size) (4 KB aligned). Unmapped holes inside the range are
+ * Unmap [iova, iova + size) (aligned to the granule). Unmapped holes inside the range are
  * skipped. A block only partly inside the range is split: replaced by a table that maps
  * the rest of it (with BBML2 directly, else break-before-make through g->flush). Table
  * pages whose whole range is unmapped are freed through the gather. The removed range
@@ -196,9 +221,9 @@ int smmu_pgtable_unmap_bytes(smmu_pgtable_t *pgt, uint64_t iova, uint64_t size,
 int smmu_pgtable_iova_to_phys(const smmu_pgtable_t *pgt, uint64_t iova, uint64_t *pa,
                               uint64_t *desc, unsigned *level);
 
-/* The leaf descriptor the tree writes for (pa, prot, kind) at `level` (1 or 2: block,
- * 3: page), without the output address check; 0 for invalid prot/kind/level. Pure; for
- * tests and for building a guest's tables. */
+/* The leaf descriptor the tree writes for (pa, prot, kind) at `level` (a block level of
+ * the granule, or 3: page), without the output address check; 0 for invalid
+ * prot/kind/level. Pure; for tests and for building a guest's tables. */
 uint64_t smmu_pgtable_leaf(const smmu_pgtable_t *pgt, unsigned level, uint64_t pa,
                            unsigned prot, unsigned kind);
 
