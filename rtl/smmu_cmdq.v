@@ -16,7 +16,8 @@
 // Errors (4.1.3, 7.1) -> CERROR_ILL: a Reserved or unimplemented opcode; CMD_SYNC.CS = 3;
 // SSec = 1 on a CFGI_* or PREFETCH_* (this is the Non-secure queue, 4.1.6); a range TLBI
 // (TG != 0) with NUM = SCALE = 0 and TTL = 0, where TTL = 0b01 with TG = 16 KB counts as 0
-// (IDR5.DS = 0, 4.4.1.1). TG naming a granule IDR5 does not report is not illegal: only
+// (IDR5.DS = 0, 4.4.1.1); a command of an absent stage or of EL2 without Hyp (the
+// parameters below). TG naming a granule IDR5 does not report is not illegal: only
 // entries of that granule need go, there are none, and the TLB over-invalidates the
 // range instead (docs/subset.md). An error response on the fetch -> CERROR_ABT.
 // CONS.RD stays on the failing command, CONS.ERR is written, gerr_req pulses
@@ -27,7 +28,13 @@
 // command already handed over (inv/sync) completes; then the ack falls.
 module smmu_cmdq #(
     parameter PA_W  = 48,
-    parameter CMDQS = 8
+    parameter CMDQS = 8,
+    // Implemented stages and EL2 (IDR0.S1P, S2P, Hyp): commands of an absent feature are
+    // CERROR_ILL (IHI 0070 4.3.3-4: CFGI_CD* without stage 1; 4.4.2: TLBI_NH_* without
+    // stage 1, TLBI_EL2_* without Hyp; 4.4.3: TLBI_S2_IPA, TLBI_S12_VMALL without stage 2)
+    parameter S1P   = 1,
+    parameter S2P   = 1,
+    parameter HYP   = 1
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -123,16 +130,32 @@ module smmu_cmdq #(
         has_ssec = 1'b0;
         case (opc)
             CMD_OP_PREFETCH_CONFIG, CMD_OP_PREFETCH_ADDR, CMD_OP_CFGI_STE,
-            CMD_OP_CFGI_STE_RANGE, CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL: begin
+            CMD_OP_CFGI_STE_RANGE: begin
                 is_inv   = 1'b1;
                 has_ssec = 1'b1;
             end
-            CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_ASID, CMD_OP_TLBI_EL2_ALL,
-            CMD_OP_TLBI_EL2_ASID, CMD_OP_TLBI_S12_VMALL, CMD_OP_TLBI_NSNH_ALL:
+            CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL: begin
+                is_inv   = (S1P != 0);
+                has_ssec = 1'b1;
+            end
+            CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_ASID:
+                is_inv = (S1P != 0);
+            CMD_OP_TLBI_EL2_ALL, CMD_OP_TLBI_EL2_ASID:
+                is_inv = (HYP != 0);
+            CMD_OP_TLBI_S12_VMALL:
+                is_inv = (S2P != 0);
+            CMD_OP_TLBI_NSNH_ALL:
                 is_inv = 1'b1;
-            CMD_OP_TLBI_NH_VA, CMD_OP_TLBI_NH_VAA, CMD_OP_TLBI_EL2_VA,
-            CMD_OP_TLBI_EL2_VAA, CMD_OP_TLBI_S2_IPA: begin
-                is_inv   = 1'b1;
+            CMD_OP_TLBI_NH_VA, CMD_OP_TLBI_NH_VAA: begin
+                is_inv   = (S1P != 0);
+                is_range = 1'b1;
+            end
+            CMD_OP_TLBI_EL2_VA, CMD_OP_TLBI_EL2_VAA: begin
+                is_inv   = (HYP != 0);
+                is_range = 1'b1;
+            end
+            CMD_OP_TLBI_S2_IPA: begin
+                is_inv   = (S2P != 0);
                 is_range = 1'b1;
             end
             default:

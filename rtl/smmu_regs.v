@@ -27,6 +27,13 @@ module smmu_regs #(
     parameter COHACC           = 1,
     parameter ATTR_OVR         = 1,
     parameter GBPA_ABORT_RESET = 1,
+    // Feature parameters as smmu_top has made them consistent (Hyp only with both stages,
+    // XNX only with stage 2, HAD only with stage 1)
+    parameter HYP              = 1,
+    parameter XNX              = 1,
+    parameter HAD              = 1,
+    parameter S1P              = 1,
+    parameter S2P              = 1,
     parameter [31:0] IIDR_VAL  = 32'h0010_0000   // ProductID 0x001, Implementer 0x000
 ) (
     input  wire         clk,
@@ -97,11 +104,11 @@ module smmu_regs #(
         (32'd2 << SMMU_IDR0_TTENDIAN_LSB)    |
         (32'd1 << SMMU_IDR0_VMID16_LSB)      |
         (32'd1 << SMMU_IDR0_ASID16_LSB)      |
-        (32'd1 << SMMU_IDR0_HYP_LSB)         |
+        ((HYP != 0 ? 32'd1 : 32'd0) << SMMU_IDR0_HYP_LSB) |
         ((COHACC != 0 ? 32'd1 : 32'd0) << SMMU_IDR0_COHACC_LSB) |
         (32'd2 << SMMU_IDR0_TTF_LSB)         |
-        (32'd1 << SMMU_IDR0_S1P_LSB)         |
-        (32'd1 << SMMU_IDR0_S2P_LSB);
+        ((S1P != 0 ? 32'd1 : 32'd0) << SMMU_IDR0_S1P_LSB) |
+        ((S2P != 0 ? 32'd1 : 32'd0) << SMMU_IDR0_S2P_LSB);
     localparam [31:0] ATTR1 = (ATTR_OVR != 0) ? 32'd1 : 32'd0;
     localparam [31:0] CMDQS32 = CMDQS;
     localparam [31:0] EVENTQS32 = EVENTQS;
@@ -116,17 +123,24 @@ module smmu_regs #(
         (32'd2 << SMMU_IDR3_BBML_LSB) |
         (32'd1 << SMMU_IDR3_RIL_LSB)  |
         ((FWB != 0 ? 32'd1 : 32'd0) << SMMU_IDR3_FWB_LSB) |
-        (32'd1 << SMMU_IDR3_XNX_LSB)  |
-        (32'd1 << SMMU_IDR3_HAD_LSB);
+        ((XNX != 0 ? 32'd1 : 32'd0) << SMMU_IDR3_XNX_LSB) |
+        ((HAD != 0 ? 32'd1 : 32'd0) << SMMU_IDR3_HAD_LSB);
     localparam [31:0] IDR5_VAL = (32'd1 << SMMU_IDR5_GRAN4K_LSB) |
                                  ({29'd0, OAS} << SMMU_IDR5_OAS_LSB);
-    localparam [31:0] AIDR_VAL = 32'h02;
+    // AIDR: the highest version whose mandatory features this build has (IHI 0070 6.3.1,
+    // 6.3.4): v3.1 needs XNX with stage 2 and HAD with stage 1; v3.2 also FWB, Hyp with
+    // both stages, RIL and BBML >= 1 (always here). FWB = 0 builds report v3.1.
+    localparam V31_OK = ((S2P == 0) || (XNX != 0)) && ((S1P == 0) || (HAD != 0));
+    localparam V32_OK = V31_OK && (FWB != 0) && ((S1P == 0) || (S2P == 0) || (HYP != 0));
+    localparam [31:0] AIDR_VAL = V32_OK ? 32'h02 : V31_OK ? 32'h01 : 32'h00;
 
     // Writable masks: the description's, minus fields of absent features
     localparam [31:0] CR0_M = SMMU_CR0_WMASK &
         ~(((32'd1 << SMMU_CR0_VMW_W) - 32'd1) << SMMU_CR0_VMW_LSB) &
         ~(32'd1 << SMMU_CR0_ATSCHK_LSB) & ~(32'd1 << SMMU_CR0_PRIQEN_LSB);
-    localparam [31:0] CR2_M = SMMU_CR2_WMASK & ~(32'd1 << SMMU_CR2_PTM_LSB);
+    // PTM needs IDR0.BTM (absent); E2H needs IDR0.Hyp
+    localparam [31:0] CR2_M = SMMU_CR2_WMASK & ~(32'd1 << SMMU_CR2_PTM_LSB) &
+        ((HYP != 0) ? 32'hffff_ffff : ~(32'd1 << SMMU_CR2_E2H_LSB));
     localparam [31:0] IRQ_M = SMMU_IRQ_CTRL_WMASK & ~(32'd1 << SMMU_IRQ_CTRL_PRIQ_IRQEN_LSB);
     localparam [31:0] CR1_TABLE_M =
         (((32'd1 << SMMU_CR1_TABLE_SH_W) - 32'd1) << SMMU_CR1_TABLE_SH_LSB) |

@@ -21,6 +21,11 @@ module smmu_top #(
     parameter COHACC           = 1,   // coherent table/queue accesses (IDR0.COHACC)
     parameter ATTR_OVR         = 1,   // STE/GBPA attribute overrides (IDR1.ATTR_*_OVR)
     parameter GBPA_ABORT_RESET = 1,   // GBPA.ABORT after reset: 1 = abort until configured
+    parameter S1P              = 1,   // stage-1 translation (IDR0.S1P)
+    parameter S2P              = 1,   // stage-2 translation (IDR0.S2P); S1P = S2P = 0 is refused
+    parameter HYP              = 1,   // EL2/EL2-E2H StreamWorlds, TLBI_EL2_* (IDR0.Hyp; needs both stages)
+    parameter XNX              = 1,   // stage-2 XN[1:0] by privilege (IDR3.XNX; needs stage 2)
+    parameter HAD              = 1,   // CD.HAD0/HAD1 (IDR3.HAD; needs stage 1)
     parameter ID_W             = 4,   // upstream/downstream AXI ID bits
     parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
     parameter UP_USER_W        = SID_W + 4,
@@ -177,6 +182,21 @@ module smmu_top #(
 );
     `include "smmu_regs.vh"
 
+    // ---------------- feature parameters ----------------
+    // What each feature needs (IHI 0070 6.3.1, 6.3.4): Hyp is RES0 unless both stages are
+    // implemented, XNX is about stage 2, HAD about stage 1 (IDR3.HAD = 0 without stage 1).
+    // The effective values drive the ID registers and the logic alike.
+    localparam HYP_E = (HYP != 0) && (S1P != 0) && (S2P != 0);
+    localparam XNX_E = (XNX != 0) && (S2P != 0);
+    localparam HAD_E = (HAD != 0) && (S1P != 0);
+    generate
+        if (S1P == 0 && S2P == 0) begin : g_refuse
+            // An SMMU with no translation stage is not a build this RTL makes: the
+            // elaboration stops on this module, which does not exist.
+            smmu_refused_build_without_a_translation_stage u_refuse ();
+        end
+    endgenerate
+
     // ---------------- register file ----------------
     wire [31:0] cr0, cr1, cr2, gbpa, irq_ctrlack, strtab_base_cfg, cmdq_prod, eventq_cons;
     wire [63:0] strtab_base, cmdq_base, eventq_base;
@@ -192,7 +212,8 @@ module smmu_top #(
     smmu_regs #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS),
         .ST_LEVEL_2(ST_LEVEL_2), .FWB(FWB), .COHACC(COHACC), .ATTR_OVR(ATTR_OVR),
-        .GBPA_ABORT_RESET(GBPA_ABORT_RESET)
+        .GBPA_ABORT_RESET(GBPA_ABORT_RESET), .HYP(HYP_E ? 1 : 0), .XNX(XNX_E ? 1 : 0),
+        .HAD(HAD_E ? 1 : 0), .S1P(S1P), .S2P(S2P)
     ) u_regs (
         .clk(clk), .rst_n(rst_n),
         .s_reg_awvalid(s_reg_awvalid), .s_reg_awready(s_reg_awready),
@@ -299,7 +320,9 @@ module smmu_top #(
     // its record was handed to the queue).
     assign sync_ready = up_sync_done && evtq_idle;
 
-    smmu_cmdq #(.PA_W(PA_W), .CMDQS(CMDQS)) u_cmdq (
+    smmu_cmdq #(
+        .PA_W(PA_W), .CMDQS(CMDQS), .S1P(S1P), .S2P(S2P), .HYP(HYP_E ? 1 : 0)
+    ) u_cmdq (
         .clk(clk), .rst_n(rst_n),
         .en(cr0[SMMU_CR0_CMDQEN_LSB]), .base(cmdq_base), .prod_reg(cmdq_prod),
         .queue_ic(cr1[SMMU_CR1_QUEUE_IC_LSB +: SMMU_CR1_QUEUE_IC_W]),
@@ -402,7 +425,7 @@ module smmu_top #(
 
     smmu_cfg #(
         .SID_W(SID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
-        .FWB(FWB), .ATTR_OVR(ATTR_OVR)
+        .FWB(FWB), .ATTR_OVR(ATTR_OVR), .HYP(HYP_E ? 1 : 0), .S1P(S1P), .S2P(S2P)
     ) u_cfg (
         .clk(clk), .rst_n(rst_n),
         .strtab_base(strtab_base), .strtab_base_cfg(strtab_base_cfg),
@@ -431,7 +454,10 @@ module smmu_top #(
         .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt)
     );
 
-    smmu_walker #(.PA_W(PA_W), .FWB(FWB), .LEAF_BITS(LEAF_W)) u_walker (
+    smmu_walker #(
+        .PA_W(PA_W), .FWB(FWB), .XNX(XNX_E ? 1 : 0), .HAD(HAD_E ? 1 : 0), .HYP(HYP_E ? 1 : 0),
+        .LEAF_BITS(LEAF_W)
+    ) u_walker (
         .clk(clk), .rst_n(rst_n),
         .wk_valid(wk_valid), .wk_ready(wk_ready), .wk_ste(wk_ste), .wk_cd(wk_cd),
         .wk_e2h(wk_e2h), .wk_addr(wk_addr), .wk_rnw(wk_rnw), .wk_priv(wk_priv),
@@ -465,7 +491,8 @@ module smmu_top #(
     );
 
     smmu_xlate #(
-        .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .LEAF_BITS(LEAF_W)
+        .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .HYP(HYP_E ? 1 : 0),
+        .XNX(XNX_E ? 1 : 0), .LEAF_BITS(LEAF_W)
     ) u_xlate (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]),
         .flush(flush),

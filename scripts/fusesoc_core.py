@@ -27,6 +27,11 @@ DESCRIPTIONS = {
     "COHACC": "coherent table and queue accesses (SMMU_IDR0.COHACC)",
     "ATTR_OVR": "attribute overrides (SMMU_IDR1.ATTR_TYPES_OVR, ATTR_PERMS_OVR)",
     "GBPA_ABORT_RESET": "SMMU_GBPA.ABORT out of reset",
+    "S1P": "stage-1 translation (SMMU_IDR0.S1P)",
+    "S2P": "stage-2 translation (SMMU_IDR0.S2P)",
+    "HYP": "EL2 StreamWorlds and TLBI_EL2_* (SMMU_IDR0.Hyp, with both stages)",
+    "XNX": "stage-2 execute-never by privilege (SMMU_IDR3.XNX, with stage 2)",
+    "HAD": "hierarchical attribute disables CD.HAD0/1 (SMMU_IDR3.HAD, with stage 1)",
 }
 
 

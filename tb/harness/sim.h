@@ -44,6 +44,10 @@ typedef struct {
     unsigned cohacc;        /* IDR0.COHACC */
     unsigned attr_ovr;      /* IDR1.ATTR_TYPES_OVR / ATTR_PERMS_OVR */
     unsigned gbpa_abort;    /* reset value of GBPA.ABORT */
+    unsigned s1p, s2p;      /* S1P, S2P: the translation stages built (IDR0.S1P/S2P) */
+    unsigned hyp;           /* HYP as given (IDR0.Hyp reports it only with both stages) */
+    unsigned xnx;           /* XNX as given (IDR3.XNX reports it only with stage 2) */
+    unsigned had;           /* HAD as given (IDR3.HAD reports it only with stage 1) */
 } sim_params_t;
 
 typedef struct {

@@ -101,6 +101,11 @@ Sim::Sim(const sim_opts_t *opts)
     params.cohacc = SIM_PARAM_COHACC;
     params.attr_ovr = SIM_PARAM_ATTR_OVR;
     params.gbpa_abort = SIM_PARAM_GBPA_ABORT_RESET;
+    params.s1p = SIM_PARAM_S1P;
+    params.s2p = SIM_PARAM_S2P;
+    params.hyp = SIM_PARAM_HYP;
+    params.xnx = SIM_PARAM_XNX;
+    params.had = SIM_PARAM_HAD;
 
     model_.reset(new Model(o.trace_path));
     reset(8);

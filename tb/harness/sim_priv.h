@@ -56,6 +56,21 @@
 #ifndef SIM_PARAM_GBPA_ABORT_RESET
 #define SIM_PARAM_GBPA_ABORT_RESET 1
 #endif
+#ifndef SIM_PARAM_S1P
+#define SIM_PARAM_S1P 1
+#endif
+#ifndef SIM_PARAM_S2P
+#define SIM_PARAM_S2P 1
+#endif
+#ifndef SIM_PARAM_HYP
+#define SIM_PARAM_HYP 1
+#endif
+#ifndef SIM_PARAM_XNX
+#define SIM_PARAM_XNX 1
+#endif
+#ifndef SIM_PARAM_HAD
+#define SIM_PARAM_HAD 1
+#endif
 
 namespace simh {
 

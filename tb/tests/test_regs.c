@@ -49,13 +49,19 @@ static unsigned oas_of(unsigned pa_bits)
 }
 
 /* The ID register values the RTL must build from its parameters. */
+/* Hyp only with both stages, XNX with stage 2, HAD with stage 1 (IHI 0070 6.3.1, 6.3.4) */
+static bool eff_hyp(const sim_params_t *p) { return p->hyp && p->s1p && p->s2p; }
+static bool eff_xnx(const sim_params_t *p) { return p->xnx && p->s2p; }
+static bool eff_had(const sim_params_t *p) { return p->had && p->s1p; }
+
 static uint32_t exp_idr0(const sim_params_t *p)
 {
     return (uint32_t)(p->st_level_2 ? 1u : 0u) << SMMU_IDR0_ST_LEVEL_SHIFT |
            1u << SMMU_IDR0_TERM_MODEL_SHIFT | 1u << SMMU_IDR0_STALL_MODEL_SHIFT |
            2u << SMMU_IDR0_TTENDIAN_SHIFT | SMMU_IDR0_VMID16_MASK | SMMU_IDR0_ASID16_MASK |
-           SMMU_IDR0_HYP_MASK | (p->cohacc ? SMMU_IDR0_COHACC_MASK : 0u) |
-           2u << SMMU_IDR0_TTF_SHIFT | SMMU_IDR0_S1P_MASK | SMMU_IDR0_S2P_MASK;
+           (eff_hyp(p) ? SMMU_IDR0_HYP_MASK : 0u) | (p->cohacc ? SMMU_IDR0_COHACC_MASK : 0u) |
+           2u << SMMU_IDR0_TTF_SHIFT | (p->s1p ? SMMU_IDR0_S1P_MASK : 0u) |
+           (p->s2p ? SMMU_IDR0_S2P_MASK : 0u);
 }
 
 static uint32_t exp_idr1(const sim_params_t *p)
@@ -68,7 +74,16 @@ static uint32_t exp_idr1(const sim_params_t *p)
 static uint32_t exp_idr3(const sim_params_t *p)
 {
     return 2u << SMMU_IDR3_BBML_SHIFT | SMMU_IDR3_RIL_MASK |
-           (p->fwb ? SMMU_IDR3_FWB_MASK : 0u) | SMMU_IDR3_XNX_MASK | SMMU_IDR3_HAD_MASK;
+           (p->fwb ? SMMU_IDR3_FWB_MASK : 0u) | (eff_xnx(p) ? SMMU_IDR3_XNX_MASK : 0u) |
+           (eff_had(p) ? SMMU_IDR3_HAD_MASK : 0u);
+}
+
+/* The highest version whose mandatory features the build has (docs/subset.md). */
+static uint32_t exp_aidr(const sim_params_t *p)
+{
+    bool v31 = (!p->s2p || eff_xnx(p)) && (!p->s1p || eff_had(p));
+    bool v32 = v31 && p->fwb && (!(p->s1p && p->s2p) || eff_hyp(p));
+    return v32 ? 2u : v31 ? 1u : 0u;
 }
 
 static uint32_t exp_idr5(const sim_params_t *p)
@@ -93,7 +108,7 @@ static unsigned reg_map(const sim_params_t *p, struct reg *r)
     R("IDR4", SMMU_IDR4, 32, 0);
     R("IDR5", SMMU_IDR5, 32, exp_idr5(p));
     R("IIDR", SMMU_IIDR, 32, 0x00100000u);
-    R("AIDR", SMMU_AIDR, 32, 0x02u);
+    R("AIDR", SMMU_AIDR, 32, exp_aidr(p));
     R("CR0", SMMU_CR0, 32, 0);
     R("CR0ACK", SMMU_CR0ACK, 32, 0);
     R("CR1", SMMU_CR1, 32, 0);
@@ -231,7 +246,8 @@ TEST(regs_writable_fields)
 
     check_rw32(t, "CR1", SMMU_CR1, 0xfffu);
     /* PTM needs IDR0.BTM = 0: RES0; E2H exists with Hyp = 1. */
-    check_rw32(t, "CR2", SMMU_CR2, SMMU_CR2_RECINVSID_MASK | SMMU_CR2_E2H_MASK);
+    check_rw32(t, "CR2", SMMU_CR2,
+               SMMU_CR2_RECINVSID_MASK | (eff_hyp(p) ? SMMU_CR2_E2H_MASK : 0u));
     /* PRIQ_IRQEN: PRI absent. */
     check_rw32(t, "IRQ_CTRL", SMMU_IRQ_CTRL,
                SMMU_IRQ_CTRL_EVENTQ_IRQEN_MASK | SMMU_IRQ_CTRL_GERROR_IRQEN_MASK);
