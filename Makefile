@@ -73,8 +73,9 @@ S2P              ?= 1
 HYP              ?= 1
 XNX              ?= 1
 HAD              ?= 1
+MSI              ?= 1
 SIM_PARAM_NAMES  := SID_W PA_W CMDQS EVENTQS ST_LEVEL_2 FWB COHACC ATTR_OVR GBPA_ABORT_RESET \
-                    S1P S2P HYP XNX HAD
+                    S1P S2P HYP XNX HAD MSI
 SIM_GFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-G$(p)=$($(p)))
 SIM_DFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-DSIM_PARAM_$(p)=$($(p)))
 
@@ -149,21 +150,22 @@ $(BUILD)/tests/smmu_tests: $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 #   fwb<F>-coh<C>  FWB/COHACC: the driver's coherency decisions (S2FWB, CR1 and structure
 #                  attributes, which masters may join a guest)
 #   s1only, s2only one translation stage (S2P = 0, S1P = 0)
-#   v30            HYP = XNX = HAD = 0: an SMMUv3.0 feature set (AIDR 0x00)
+#   v30            HYP = XNX = HAD = MSI = 0: an SMMUv3.0 feature set (AIDR 0x00), wired
+#                  interrupts only
 VARIANTS        := fwb0-coh1 fwb1-coh0 fwb0-coh0 s1only s2only v30
 VAR_PARAMS_fwb0-coh1 := FWB=0 COHACC=1
 VAR_PARAMS_fwb1-coh0 := FWB=1 COHACC=0
 VAR_PARAMS_fwb0-coh0 := FWB=0 COHACC=0
 VAR_PARAMS_s1only    := S2P=0
 VAR_PARAMS_s2only    := S1P=0
-VAR_PARAMS_v30       := HYP=0 XNX=0 HAD=0
+VAR_PARAMS_v30       := HYP=0 XNX=0 HAD=0 MSI=0
 VAR_TESTS_fwb0-coh1  := drv_coh drv_nested feat
 VAR_TESTS_fwb1-coh0  := drv_coh drv_nested feat
 VAR_TESTS_fwb0-coh0  := drv_coh drv_nested feat
 VAR_TESTS_s1only     := feat
 VAR_TESTS_s2only     := feat
-VAR_TESTS_v30        := feat
-VARIANT_TESTS   ?= drv_coh drv_nested feat
+VAR_TESTS_v30        := feat msi
+VARIANT_TESTS   ?= drv_coh drv_nested feat msi
 var_test_re      = ^($(subst $() ,|,$(strip $(VAR_TESTS_$(1)))))
 VAR_TEST_SRCS   := tb/tests/test_main.c tb/tests/xlate_env.c \
                    $(sort $(wildcard $(foreach p,$(VARIANT_TESTS),tb/tests/test_$(p)*.c)))

@@ -4,12 +4,14 @@
 //   s_reg_*  AXI4-Lite slave, the programming interface (page 0 and page 1, 128 KB window),
 //            64-bit data: 32-bit accesses use half the strobes, 64-bit accesses all eight.
 //   m_tbl_*  AXI4 master for the SMMU's own memory traffic: stream table, CDs, translation
-//            tables, command queue reads, event queue writes.
+//            tables, command queue reads, event queue writes, MSI writes (AXI ID 1 on the
+//            write channel: one 32-bit beat, AxSIZE 2, the strobes of the word).
 //   s_up_*   AXI4 slave, client (upstream) transactions. AxUSER = {ssv, domain[1:0],
 //            nosnoop, streamid[SID_W-1:0]}.
 //   m_dn_*   AXI4 master towards memory (downstream): translated transactions, AxCACHE,
 //            AxDOMAIN and AxUSER = final MAIR-format attribute byte.
-//   irq_*    one-cycle pulses (IHI 0070 3.18.2: wired interrupts are edge-triggered).
+//   irq_*    one-cycle pulses (IHI 0070 3.18.2: wired interrupts are edge-triggered);
+//            with MSI they stay, next to the MSIs (3.18.2: both may be used at once).
 //   canwbs   integration tie-off: the upstream master is coherent whatever No_snoop says.
 module smmu_top #(
     parameter SID_W            = 16,  // StreamID bits (IDR1.SIDSIZE)
@@ -26,6 +28,7 @@ module smmu_top #(
     parameter HYP              = 1,   // EL2/EL2-E2H StreamWorlds, TLBI_EL2_* (IDR0.Hyp; needs both stages)
     parameter XNX              = 1,   // stage-2 XN[1:0] by privilege (IDR3.XNX; needs stage 2)
     parameter HAD              = 1,   // CD.HAD0/HAD1 (IDR3.HAD; needs stage 1)
+    parameter MSI              = 1,   // message-signalled interrupts (IDR0.MSI); wired ones stay
     parameter ID_W             = 4,   // upstream/downstream AXI ID bits
     parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
     parameter UP_USER_W        = SID_W + 4,
@@ -206,14 +209,23 @@ module smmu_top #(
     wire        cmdq_cons_we, eventq_prod_we;
     wire [31:0] cmdq_cons_wdata, eventq_prod_wdata;
     wire        gerr_cmdq, gerr_evtq;
+    // MSI aborts (smmu_msi): 0 CMD_SYNC, 1 event queue, 2 GERROR
+    wire [2:0]  msi_abt;
     wire [31:0] gerror_req = ({31'd0, gerr_cmdq} << SMMU_GERROR_CMDQ_ERR_LSB) |
-                             ({31'd0, gerr_evtq} << SMMU_GERROR_EVENTQ_ABT_ERR_LSB);
+                             ({31'd0, gerr_evtq} << SMMU_GERROR_EVENTQ_ABT_ERR_LSB) |
+                             ({31'd0, msi_abt[0]} << SMMU_GERROR_MSI_CMDQ_ABT_ERR_LSB) |
+                             ({31'd0, msi_abt[1]} << SMMU_GERROR_MSI_EVENTQ_ABT_ERR_LSB) |
+                             ({31'd0, msi_abt[2]} << SMMU_GERROR_MSI_GERROR_ABT_ERR_LSB);
+    wire [PA_W-1:2] gerr_msi_addr, evtq_msi_addr;
+    wire [31:0]     gerr_msi_data, evtq_msi_data, irq_ctrl_reg;
+    wire [5:0]      gerr_msi_attr, evtq_msi_attr;
+    wire [1:0]      msi_busy;          // 0 event queue, 1 GERROR
 
     smmu_regs #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS),
         .ST_LEVEL_2(ST_LEVEL_2), .FWB(FWB), .COHACC(COHACC), .ATTR_OVR(ATTR_OVR),
         .GBPA_ABORT_RESET(GBPA_ABORT_RESET), .HYP(HYP_E ? 1 : 0), .XNX(XNX_E ? 1 : 0),
-        .HAD(HAD_E ? 1 : 0), .S1P(S1P), .S2P(S2P)
+        .HAD(HAD_E ? 1 : 0), .S1P(S1P), .S2P(S2P), .MSI(MSI)
     ) u_regs (
         .clk(clk), .rst_n(rst_n),
         .s_reg_awvalid(s_reg_awvalid), .s_reg_awready(s_reg_awready),
@@ -235,13 +247,17 @@ module smmu_top #(
         .cmdq_cons(cmdq_cons), .cmdq_cons_we(cmdq_cons_we), .cmdq_cons_wdata(cmdq_cons_wdata),
         .eventq_prod(eventq_prod), .eventq_prod_we(eventq_prod_we),
         .eventq_prod_wdata(eventq_prod_wdata),
-        .gerror_req(gerror_req), .irq_gerror(irq_gerror)
+        .gerror_req(gerror_req), .irq_gerror(irq_gerror),
+        .gerr_msi_addr(gerr_msi_addr), .gerr_msi_data(gerr_msi_data),
+        .gerr_msi_attr(gerr_msi_attr), .evtq_msi_addr(evtq_msi_addr),
+        .evtq_msi_data(evtq_msi_data), .evtq_msi_attr(evtq_msi_attr),
+        .irq_ctrl_reg(irq_ctrl_reg), .msi_busy_gerr(msi_busy[1]), .msi_busy_evtq(msi_busy[0])
     );
 
     // ---------------- SMMU memory master ----------------
     // Read clients: 0 command queue, 1 configuration fetch (smmu_cfg), 2 table walker.
-    // Write client 0: event queue.
-    localparam NR = 3, NW = 1;
+    // Write clients: 0 event queue, 1 MSIs (smmu_msi).
+    localparam NR = 3, NW = 2;
     wire             cq_req_valid, cq_req_ready;
     wire [PA_W-1:0]  cq_req_addr;
     wire [7:0]       cq_req_len;
@@ -271,6 +287,12 @@ module smmu_top #(
     wire [1:0]       eq_aw_domain;
     wire             eq_w_valid, eq_w_ready, eq_w_last;
     wire [63:0]      eq_w_data;
+    wire             ms_aw_valid, ms_aw_ready, ms_w_valid, ms_w_ready;
+    wire [PA_W-1:0]  ms_aw_addr;
+    wire [3:0]       ms_aw_cache;
+    wire [1:0]       ms_aw_domain;
+    wire [63:0]      ms_w_data;
+    wire [7:0]       ms_w_strb;
     wire [NW-1:0]    wr_bvalid;
     wire             wr_berr;
 
@@ -283,11 +305,13 @@ module smmu_top #(
         .rd_req_cache({wk_req_cache, cf_req_cache, cq_req_cache}),
         .rd_req_domain({wk_req_domain, cf_req_domain, cq_req_domain}),
         .rd_valid(rd_valid), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
-        .wr_req_valid(eq_aw_valid), .wr_req_ready(eq_aw_ready),
-        .wr_req_addr(eq_aw_addr), .wr_req_len(eq_aw_len), .wr_req_cache(eq_aw_cache),
-        .wr_req_domain(eq_aw_domain),
-        .wr_dvalid(eq_w_valid), .wr_dready(eq_w_ready), .wr_data(eq_w_data),
-        .wr_dlast(eq_w_last), .wr_bvalid(wr_bvalid), .wr_berr(wr_berr),
+        .wr_req_valid({ms_aw_valid, eq_aw_valid}), .wr_req_ready({ms_aw_ready, eq_aw_ready}),
+        .wr_req_addr({ms_aw_addr, eq_aw_addr}), .wr_req_len({8'd0, eq_aw_len}),
+        .wr_req_cache({ms_aw_cache, eq_aw_cache}),
+        .wr_req_domain({ms_aw_domain, eq_aw_domain}), .wr_req_size({3'd2, 3'd3}),
+        .wr_dvalid({ms_w_valid, eq_w_valid}), .wr_dready({ms_w_ready, eq_w_ready}),
+        .wr_data({ms_w_data, eq_w_data}), .wr_strb({ms_w_strb, 8'hff}),
+        .wr_dlast({1'b1, eq_w_last}), .wr_bvalid(wr_bvalid), .wr_berr(wr_berr),
         .m_awvalid(m_tbl_awvalid), .m_awready(m_tbl_awready), .m_awid(m_tbl_awid),
         .m_awaddr(m_tbl_awaddr), .m_awlen(m_tbl_awlen), .m_awsize(m_tbl_awsize),
         .m_awburst(m_tbl_awburst), .m_awcache(m_tbl_awcache), .m_awdomain(m_tbl_awdomain),
@@ -320,8 +344,13 @@ module smmu_top #(
     // its record was handed to the queue).
     assign sync_ready = up_sync_done && evtq_idle;
 
+    wire             sy_msi_valid, sy_msi_ready, sy_msi_done;
+    wire [PA_W-1:2]  sy_msi_addr;
+    wire [31:0]      sy_msi_data;
+    wire [5:0]       sy_msi_attr;
+
     smmu_cmdq #(
-        .PA_W(PA_W), .CMDQS(CMDQS), .S1P(S1P), .S2P(S2P), .HYP(HYP_E ? 1 : 0)
+        .PA_W(PA_W), .CMDQS(CMDQS), .S1P(S1P), .S2P(S2P), .HYP(HYP_E ? 1 : 0), .MSI(MSI)
     ) u_cmdq (
         .clk(clk), .rst_n(rst_n),
         .en(cr0[SMMU_CR0_CMDQEN_LSB]), .base(cmdq_base), .prod_reg(cmdq_prod),
@@ -337,7 +366,29 @@ module smmu_top #(
         .rd_req_domain(cq_req_domain),
         .rd_valid(rd_valid[0]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .inv_valid(inv_valid), .inv_ready(inv_ready), .inv_cmd(inv_cmd),
-        .sync_valid(sync_valid), .sync_ready(sync_ready)
+        .sync_valid(sync_valid), .sync_ready(sync_ready),
+        .msi_valid(sy_msi_valid), .msi_ready(sy_msi_ready), .msi_addr(sy_msi_addr),
+        .msi_data(sy_msi_data), .msi_attr(sy_msi_attr), .msi_done(sy_msi_done)
+    );
+
+    // ---------------- MSIs: CMD_SYNC, event queue, global errors ----------------
+    // Each interrupt source's MSI is triggered by its wired pulse (which comes only once
+    // what it signals is observable) and enabled by its IRQ_CTRL bit; without MSI the
+    // configuration registers read 0 (ADDR = 0: no MSI) and the queue asks for none.
+    smmu_msi #(.PA_W(PA_W), .NI(2)) u_msi (
+        .clk(clk), .rst_n(rst_n),
+        .sync_valid(sy_msi_valid), .sync_ready(sy_msi_ready), .sync_addr(sy_msi_addr),
+        .sync_data(sy_msi_data), .sync_attr(sy_msi_attr), .sync_done(sy_msi_done),
+        .irq_trig({irq_gerror, irq_eventq}),
+        .irq_en({irq_ctrl_reg[SMMU_IRQ_CTRL_GERROR_IRQEN_LSB],
+                 irq_ctrl_reg[SMMU_IRQ_CTRL_EVENTQ_IRQEN_LSB]}),
+        .irq_addr({gerr_msi_addr, evtq_msi_addr}), .irq_data({gerr_msi_data, evtq_msi_data}),
+        .irq_attr({gerr_msi_attr, evtq_msi_attr}), .irq_busy(msi_busy),
+        .abt(msi_abt),
+        .aw_valid(ms_aw_valid), .aw_ready(ms_aw_ready), .aw_addr(ms_aw_addr),
+        .aw_cache(ms_aw_cache), .aw_domain(ms_aw_domain),
+        .w_valid(ms_w_valid), .w_ready(ms_w_ready), .w_data(ms_w_data), .w_strb(ms_w_strb),
+        .b_valid(wr_bvalid[1]), .b_err(wr_berr)
     );
 
     // ---------------- event queue, and its sources: translation, client port ----------
@@ -585,7 +636,7 @@ module smmu_top #(
     // Test counters (walk reads, fetches) and the upper half of the stage-2 service PA
     // (the OAS bounds it) are not used here.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, cr0, cr1, cr2, gerror_active, irq_ctrlack,
+    wire unused_ok = &{1'b0, cr0, cr1, cr2, gerror_active, irq_ctrlack, irq_ctrl_reg,
                        s2_rsp_pa, s2_rsp_reads, wk_rsp_reads, cf_fetch_cnt,
                        up_quiescent, xl_busy, cfg_busy, wk_busy};
     /* verilator lint_on UNUSEDSIGNAL */

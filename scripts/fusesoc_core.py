@@ -32,6 +32,7 @@ DESCRIPTIONS = {
     "HYP": "EL2 StreamWorlds and TLBI_EL2_* (SMMU_IDR0.Hyp, with both stages)",
     "XNX": "stage-2 execute-never by privilege (SMMU_IDR3.XNX, with stage 2)",
     "HAD": "hierarchical attribute disables CD.HAD0/1 (SMMU_IDR3.HAD, with stage 1)",
+    "MSI": "message-signalled interrupts next to the wired ones (SMMU_IDR0.MSI)",
 }
 
 

@@ -48,6 +48,7 @@ typedef struct {
     unsigned hyp;           /* HYP as given (IDR0.Hyp reports it only with both stages) */
     unsigned xnx;           /* XNX as given (IDR3.XNX reports it only with stage 2) */
     unsigned had;           /* HAD as given (IDR3.HAD reports it only with stage 1) */
+    unsigned msi;           /* MSI: message-signalled interrupts (IDR0.MSI) */
 } sim_params_t;
 
 typedef struct {
@@ -155,11 +156,14 @@ void mem_log_clear(sim_t *s, enum mem_port port);
 /* Every address handshake on a port, for attribute and concurrency checks (always on,
  * bounded: the newest MEM_ADDR_LOG_MAX are kept). */
 typedef struct {
-    uint64_t cycle;
+    uint64_t cycle;    /* the address handshake */
     uint64_t addr;
     uint8_t  id, len, size, burst, cache, prot, domain;
     bool     write;
     uint32_t user;
+    uint64_t done;     /* the cycle of its last R beat / its B handshake; 0 until then
+                          (a write is in memory, and visible, from its last W beat) */
+    uint8_t  resp;     /* the response it got (valid once done) */
 } mem_addr_log_t;
 #define MEM_ADDR_LOG_MAX 65536u
 size_t mem_addr_log_count(const sim_t *s, enum mem_port port); /* ever logged */

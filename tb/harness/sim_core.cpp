@@ -106,6 +106,7 @@ Sim::Sim(const sim_opts_t *opts)
     params.hyp = SIM_PARAM_HYP;
     params.xnx = SIM_PARAM_XNX;
     params.had = SIM_PARAM_HAD;
+    params.msi = SIM_PARAM_MSI;
 
     model_.reset(new Model(o.trace_path));
     reset(8);

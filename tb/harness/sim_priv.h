@@ -71,6 +71,9 @@
 #ifndef SIM_PARAM_HAD
 #define SIM_PARAM_HAD 1
 #endif
+#ifndef SIM_PARAM_MSI
+#define SIM_PARAM_MSI 1
+#endif
 
 namespace simh {
 
@@ -226,6 +229,7 @@ private:
         unsigned err;      /* 0, or the error response */
         std::vector<uint64_t> wdata; /* write: collected beats; read: MEM_READ_EARLY data */
         std::vector<uint8_t> wstrb;
+        size_t alog_idx = 0;         /* its entry in the address log (alog_n then) */
     };
     struct WBeat {
         uint64_t data;
@@ -238,6 +242,7 @@ private:
     int pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder);
     void absorb_w(uint64_t now);
     void log_addr(const AxiAddr &a, bool write, uint64_t now);
+    void log_done(const Burst &b, uint64_t now); /* its last R beat or its B, in the log */
     void log_beat(const AxiAddr &a, uint64_t addr, uint8_t mask, bool write, unsigned resp,
                   uint64_t now);
 

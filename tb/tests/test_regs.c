@@ -60,6 +60,7 @@ static uint32_t exp_idr0(const sim_params_t *p)
            1u << SMMU_IDR0_TERM_MODEL_SHIFT | 1u << SMMU_IDR0_STALL_MODEL_SHIFT |
            2u << SMMU_IDR0_TTENDIAN_SHIFT | SMMU_IDR0_VMID16_MASK | SMMU_IDR0_ASID16_MASK |
            (eff_hyp(p) ? SMMU_IDR0_HYP_MASK : 0u) | (p->cohacc ? SMMU_IDR0_COHACC_MASK : 0u) |
+           (p->msi ? SMMU_IDR0_MSI_MASK : 0u) |
            2u << SMMU_IDR0_TTF_SHIFT | (p->s1p ? SMMU_IDR0_S1P_MASK : 0u) |
            (p->s2p ? SMMU_IDR0_S2P_MASK : 0u);
 }
@@ -508,13 +509,14 @@ TEST(regs_undefined_offsets)
             CHECK(r == 0 && d == 0, "undefined 0x%05x: 64-bit read 0x%016" PRIx64, off, d);
         }
     }
-    /* Absent-feature registers (MSI, PRI) ignore writes too. */
-    static const uint32_t res0[] = {OFF_GERROR_IRQ_CFG0, OFF_GERROR_IRQ_CFG1, OFF_GERROR_IRQ_CFG2,
-                                    OFF_EVENTQ_IRQ_CFG0, OFF_EVENTQ_IRQ_CFG1, OFF_EVENTQ_IRQ_CFG2,
-                                    OFF_PRIQ_BASE, OFF_PRIQ_PROD, OFF_PRIQ_CONS,
+    /* Absent-feature registers (PRI; MSI when IDR0.MSI = 0) ignore writes too. */
+    static const uint32_t res0[] = {OFF_PRIQ_BASE, OFF_PRIQ_PROD, OFF_PRIQ_CONS,
                                     OFF_PRIQ_IRQ_CFG0, OFF_PRIQ_IRQ_CFG1, OFF_PRIQ_IRQ_CFG2,
-                                    SMMU_STATUSR, SMMU_AGBPA};
-    for (unsigned i = 0; i < sizeof res0 / sizeof res0[0]; i++) {
+                                    SMMU_STATUSR, SMMU_AGBPA,
+                                    OFF_GERROR_IRQ_CFG0, OFF_GERROR_IRQ_CFG1, OFF_GERROR_IRQ_CFG2,
+                                    OFF_EVENTQ_IRQ_CFG0, OFF_EVENTQ_IRQ_CFG1, OFF_EVENTQ_IRQ_CFG2};
+    unsigned nres0 = sizeof res0 / sizeof res0[0] - (sim_params(t->sim)->msi ? 6u : 0u);
+    for (unsigned i = 0; i < nres0; i++) {
         sim_reg_write32(t->sim, res0[i], 0xffffffffu);
         CHECK(sim_reg_read32(t->sim, res0[i]) == 0, "RES0 register 0x%05x keeps a write", res0[i]);
     }

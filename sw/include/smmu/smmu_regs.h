@@ -395,6 +395,27 @@
 #define SMMU_GERRORN_CMDQ_ERR_WIDTH 1
 #define SMMU_GERRORN_CMDQ_ERR_MASK 0x1u
 
+/* GERROR_IRQ_CFG0 (IHI 0070 6.3.21): Global-error MSI address (IDR0.MSI = 1, else RES0). Guarded by IRQ_CTRL.GERROR_IRQEN and its ACK. */
+#define SMMU_GERROR_IRQ_CFG0 0x00068u
+#define SMMU_GERROR_IRQ_CFG0_ADDR_SHIFT 2
+#define SMMU_GERROR_IRQ_CFG0_ADDR_WIDTH 54
+#define SMMU_GERROR_IRQ_CFG0_ADDR_MASK 0xfffffffffffffcULL /* MSI target address bits [55:2]; 0: no MSI (the wired interrupt only). Bits at and above the OAS are RES0 */
+
+/* GERROR_IRQ_CFG1 (IHI 0070 6.3.22): Global-error MSI data. Guarded as GERROR_IRQ_CFG0. */
+#define SMMU_GERROR_IRQ_CFG1 0x00070u
+#define SMMU_GERROR_IRQ_CFG1_DATA_SHIFT 0
+#define SMMU_GERROR_IRQ_CFG1_DATA_WIDTH 32
+#define SMMU_GERROR_IRQ_CFG1_DATA_MASK 0xffffffffu /* The 32-bit MSI payload */
+
+/* GERROR_IRQ_CFG2 (IHI 0070 6.3.23): Global-error MSI memory attributes. Guarded as GERROR_IRQ_CFG0. */
+#define SMMU_GERROR_IRQ_CFG2 0x00074u
+#define SMMU_GERROR_IRQ_CFG2_SH_SHIFT 4
+#define SMMU_GERROR_IRQ_CFG2_SH_WIDTH 2
+#define SMMU_GERROR_IRQ_CFG2_SH_MASK 0x30u /* Shareability: 0 NSH, 1 (NSH), 2 OSH, 3 ISH; ignored (OSH) for Device and Normal NC */
+#define SMMU_GERROR_IRQ_CFG2_MEMATTR_SHIFT 0
+#define SMMU_GERROR_IRQ_CFG2_MEMATTR_WIDTH 4
+#define SMMU_GERROR_IRQ_CFG2_MEMATTR_MASK 0xfu /* Memory type (STE.MemAttr encoding) */
+
 /* STRTAB_BASE (IHI 0070 6.3.24): Stream table base. Guarded by SMMUEN. */
 #define SMMU_STRTAB_BASE 0x00080u
 #define SMMU_STRTAB_BASE_RA_SHIFT 62
@@ -454,6 +475,27 @@
 #define SMMU_EVENTQ_BASE_LOG2SIZE_SHIFT 0
 #define SMMU_EVENTQ_BASE_LOG2SIZE_WIDTH 5
 #define SMMU_EVENTQ_BASE_LOG2SIZE_MASK 0x1fULL /* log2 of the number of 32-byte entries (capped at IDR1.EVENTQS) */
+
+/* EVENTQ_IRQ_CFG0 (IHI 0070 6.3.30): Event-queue MSI address (IDR0.MSI = 1, else RES0). Guarded by IRQ_CTRL.EVENTQ_IRQEN and its ACK. */
+#define SMMU_EVENTQ_IRQ_CFG0 0x000b0u
+#define SMMU_EVENTQ_IRQ_CFG0_ADDR_SHIFT 2
+#define SMMU_EVENTQ_IRQ_CFG0_ADDR_WIDTH 54
+#define SMMU_EVENTQ_IRQ_CFG0_ADDR_MASK 0xfffffffffffffcULL /* MSI target address bits [55:2]; 0: no MSI. Bits at and above the OAS are RES0 */
+
+/* EVENTQ_IRQ_CFG1 (IHI 0070 6.3.31): Event-queue MSI data. Guarded as EVENTQ_IRQ_CFG0. */
+#define SMMU_EVENTQ_IRQ_CFG1 0x000b8u
+#define SMMU_EVENTQ_IRQ_CFG1_DATA_SHIFT 0
+#define SMMU_EVENTQ_IRQ_CFG1_DATA_WIDTH 32
+#define SMMU_EVENTQ_IRQ_CFG1_DATA_MASK 0xffffffffu /* The 32-bit MSI payload */
+
+/* EVENTQ_IRQ_CFG2 (IHI 0070 6.3.32): Event-queue MSI memory attributes. Guarded as EVENTQ_IRQ_CFG0. */
+#define SMMU_EVENTQ_IRQ_CFG2 0x000bcu
+#define SMMU_EVENTQ_IRQ_CFG2_SH_SHIFT 4
+#define SMMU_EVENTQ_IRQ_CFG2_SH_WIDTH 2
+#define SMMU_EVENTQ_IRQ_CFG2_SH_MASK 0x30u /* Shareability (as GERROR_IRQ_CFG2.SH) */
+#define SMMU_EVENTQ_IRQ_CFG2_MEMATTR_SHIFT 0
+#define SMMU_EVENTQ_IRQ_CFG2_MEMATTR_WIDTH 4
+#define SMMU_EVENTQ_IRQ_CFG2_MEMATTR_MASK 0xfu /* Memory type (STE.MemAttr encoding) */
 
 /* EVENTQ_PROD (IHI 0070 6.3.95): Event queue producer index (the SMMU's), page 1; page-0 0xA8 aliases it. Writable only while EVENTQEN and its ACK are 0. */
 #define SMMU_EVENTQ_PROD 0x100a8u
