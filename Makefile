@@ -160,12 +160,12 @@ VAR_PARAMS_s1only    := S2P=0
 VAR_PARAMS_s2only    := S1P=0
 VAR_PARAMS_v30       := HYP=0 XNX=0 HAD=0 MSI=0
 VAR_TESTS_fwb0-coh1  := drv_coh drv_nested feat
-VAR_TESTS_fwb1-coh0  := drv_coh drv_nested feat
+VAR_TESTS_fwb1-coh0  := drv_coh drv_nested feat drv_msi
 VAR_TESTS_fwb0-coh0  := drv_coh drv_nested feat
 VAR_TESTS_s1only     := feat
 VAR_TESTS_s2only     := feat
-VAR_TESTS_v30        := feat msi
-VARIANT_TESTS   ?= drv_coh drv_nested feat msi
+VAR_TESTS_v30        := feat msi drv_msi
+VARIANT_TESTS   ?= drv_coh drv_nested feat msi drv_msi
 var_test_re      = ^($(subst $() ,|,$(strip $(VAR_TESTS_$(1)))))
 VAR_TEST_SRCS   := tb/tests/test_main.c tb/tests/xlate_env.c \
                    $(sort $(wildcard $(foreach p,$(VARIANT_TESTS),tb/tests/test_$(p)*.c)))
