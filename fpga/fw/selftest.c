@@ -532,6 +532,34 @@ int main(void)
           "want one C_BAD_STREAMID sid 0x70 (got %d, type 0x%02lx)", r,
           (unsigned long)(evs[0].dw[0] & EVT_TYPE_MASK));
     CHECK(irq_pending() & IRQ_EVENTQ, "no event-queue interrupt latched (0x%x)", irq_pending());
+    /* the same record announced by its MSI on the doorbell (vector = SMMU_MSI_EVENTQ) */
+    CHECK(S.msi_srcs == (1u << SMMU_MSI_EVENTQ | 1u << SMMU_MSI_GERROR),
+          "MSIs set up for events and errors (0x%x)", (unsigned)S.msi_srcs);
+    CHECK((irq_pending() & IRQ_MSI) &&
+              mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) == 1u << SMMU_MSI_EVENTQ,
+          "event-queue MSI: IRQ_PEND 0x%x, MSI_PEND 0x%lx", irq_pending(),
+          (unsigned long)mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND));
+    mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+
+    /* 5b: a command error, announced by the GERROR MSI and recovered by its handler */
+    printf("[5b] GERROR MSI\n");
+    {
+        smmu_cmd_t bad = {{0xffu, 0}};
+        unsigned i;
+        r = smmu_cmdq_submit(&S, &bad, 1, false, SMMU_CS_NONE);
+        CHECK(r == 0, "submit: %s", smmu_strerror(r));
+        for (i = 0; i < 1000u && !(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) & 1u << SMMU_MSI_GERROR); i++)
+            ;
+        CHECK(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) == 1u << SMMU_MSI_GERROR,
+              "GERROR MSI: MSI_PEND 0x%lx", (unsigned long)mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND));
+        mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+        r = smmu_irq(&S, SMMU_MSI_GERROR);
+        CHECK(r == (int)SMMU_GERROR_CMDQ_ERR_MASK, "smmu_irq(GERROR) = %d", r);
+        r = smmu_cmdq_sync(&S, SMMU_CS_NONE);
+        CHECK(r == 0 && S.stats.cmdq_ill == 1, "queue recovered: %s, %lu ILL", smmu_strerror(r),
+              (unsigned long)S.stats.cmdq_ill);
+        irq_clear(IRQ_GERROR);
+    }
 
     /* 6: stage 1 */
     printf("[6] stage 1 (sid 1, ASID 0xf7)\n");
@@ -716,9 +744,15 @@ int main(void)
     /* 12: tear-down */
     printf("[12] teardown\n");
     CHECK(!(irq_pending() & IRQ_GERROR), "global error interrupt latched");
-    printf("  driver stats: %lu commands, %lu syncs, %lu events, %lu gerrors\n",
+    printf("  driver stats: %lu commands, %lu syncs (%lu seen by their MSI), %lu events, "
+           "%lu gerrors\n",
            (unsigned long)S.stats.cmds, (unsigned long)S.stats.syncs,
-           (unsigned long)S.stats.events, (unsigned long)S.stats.gerrors);
+           (unsigned long)S.stats.msi_syncs, (unsigned long)S.stats.events,
+           (unsigned long)S.stats.gerrors);
+    /* every CMD_SYNC of the run completed by MSI polling (coherent SMMU with MSIs) */
+    CHECK(S.msipoll && S.stats.msi_syncs == S.stats.syncs && S.stats.msi_abt == 0,
+          "MSI polling: %lu of %lu syncs", (unsigned long)S.stats.msi_syncs,
+          (unsigned long)S.stats.syncs);
     r = smmu_teardown(&S);
     CHECK(r == 0, "smmu_teardown: %s", smmu_strerror(r));
     test_free_all();
