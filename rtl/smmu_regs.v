@@ -104,7 +104,19 @@ module smmu_regs #(
     output wire [5:0]   evtq_msi_attr,
     output wire [31:0]  irq_ctrl_reg,      // IRQ_CTRL as written (drops pending MSIs)
     input  wire         msi_busy_gerr,     // a GERROR MSI is pending or in flight
-    input  wire         msi_busy_evtq      // an event-queue MSI is pending or in flight
+    input  wire         msi_busy_evtq,     // an event-queue MSI is pending or in flight
+
+    // Other register frames in the window (the PMCG's, smmu_pmcg): every write as this
+    // block takes it (one 64-bit beat, wstrb per byte), the read address of an AR
+    // handshake and the frame's answer in the same cycle (0 outside its frames), ORed
+    // into the read data (this block's own offsets there read 0)
+    output wire         ext_we,
+    output wire [16:3]  ext_waddr,
+    output wire [63:0]  ext_wdata,
+    output wire [7:0]   ext_wstrb,
+    output wire [16:3]  ext_raddr,
+    input  wire [63:0]  ext_rdata,
+    output wire [7:0]   aidr               // AIDR, for the PMCG's
 );
     `include "smmu_regs.vh"
 
@@ -223,6 +235,12 @@ module smmu_regs #(
     assign s_reg_rresp   = 2'b00;
 
     wire wr_go = aw_full && w_full && !b_pend;
+    assign ext_we    = wr_go;
+    assign ext_waddr = aw_addr_q;
+    assign ext_wdata = wdata_q;
+    assign ext_wstrb = wstrb_q;
+    assign ext_raddr = s_reg_araddr[16:3];
+    assign aidr      = AIDR_VAL[7:0];
 
     // Upper halves of the 64-bit registers
     localparam [16:0] STRTAB_BASE_HI = SMMU_STRTAB_BASE + 17'd4;
@@ -372,7 +390,7 @@ module smmu_regs #(
             if (b_pend && s_reg_bready) b_pend <= 1'b0;
             if (s_reg_arvalid && s_reg_arready) begin
                 r_pend  <= 1'b1;
-                rdata_q <= rd_comb;
+                rdata_q <= rd_comb | ext_rdata;
             end
             if (r_pend && s_reg_rready) r_pend <= 1'b0;
 

@@ -29,6 +29,8 @@ module smmu_top #(
     parameter XNX              = 1,   // stage-2 XN[1:0] by privilege (IDR3.XNX; needs stage 2)
     parameter HAD              = 1,   // CD.HAD0/HAD1 (IDR3.HAD; needs stage 1)
     parameter MSI              = 1,   // message-signalled interrupts (IDR0.MSI); wired ones stay
+    parameter PMCG_NCTR        = 8,   // PMCG counters (SMMU_PMCG_CFGR.NCTR + 1; 4..32)
+    parameter PMCG_CTR_W       = 32,  // PMCG counter bits (CFGR.SIZE + 1: 32, 36, 40, 44, 48, 64)
     parameter ID_W             = 4,   // upstream/downstream AXI ID bits
     parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
     parameter UP_USER_W        = SID_W + 4,
@@ -183,7 +185,8 @@ module smmu_top #(
     // Interrupts: one-cycle pulses
     output wire                 irq_eventq,
     output wire                 irq_cmd_sync,
-    output wire                 irq_gerror
+    output wire                 irq_gerror,
+    output wire                 irq_pmcg       // a PMCG counter overflowed (IHI 0070 10.5.2.19)
 );
     `include "smmu_regs.vh"
 
@@ -211,8 +214,8 @@ module smmu_top #(
     wire        cmdq_cons_we, eventq_prod_we;
     wire [31:0] cmdq_cons_wdata, eventq_prod_wdata;
     wire        gerr_cmdq, gerr_evtq;
-    // MSI aborts (smmu_msi): 0 CMD_SYNC, 1 event queue, 2 GERROR
-    wire [2:0]  msi_abt;
+    // MSI aborts (smmu_msi): 0 CMD_SYNC, 1 event queue, 2 GERROR, 3 PMCG
+    wire [3:0]  msi_abt;
     wire [31:0] gerror_req = ({31'd0, gerr_cmdq} << SMMU_GERROR_CMDQ_ERR_LSB) |
                              ({31'd0, gerr_evtq} << SMMU_GERROR_EVENTQ_ABT_ERR_LSB) |
                              ({31'd0, msi_abt[0]} << SMMU_GERROR_MSI_CMDQ_ABT_ERR_LSB) |
@@ -221,7 +224,11 @@ module smmu_top #(
     wire [PA_W-1:2] gerr_msi_addr, evtq_msi_addr;
     wire [31:0]     gerr_msi_data, evtq_msi_data, irq_ctrl_reg;
     wire [5:0]      gerr_msi_attr, evtq_msi_attr;
-    wire [1:0]      msi_busy;          // 0 event queue, 1 GERROR
+    wire [2:0]      msi_busy;          // 0 event queue, 1 GERROR, 2 PMCG
+    wire            ext_we;
+    wire [16:3]     ext_waddr, ext_raddr;
+    wire [63:0]     ext_wdata, ext_rdata;
+    wire [7:0]      ext_wstrb, aidr;
 
     smmu_regs #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS),
@@ -253,7 +260,9 @@ module smmu_top #(
         .gerr_msi_addr(gerr_msi_addr), .gerr_msi_data(gerr_msi_data),
         .gerr_msi_attr(gerr_msi_attr), .evtq_msi_addr(evtq_msi_addr),
         .evtq_msi_data(evtq_msi_data), .evtq_msi_attr(evtq_msi_attr),
-        .irq_ctrl_reg(irq_ctrl_reg), .msi_busy_gerr(msi_busy[1]), .msi_busy_evtq(msi_busy[0])
+        .irq_ctrl_reg(irq_ctrl_reg), .msi_busy_gerr(msi_busy[1]), .msi_busy_evtq(msi_busy[0]),
+        .ext_we(ext_we), .ext_waddr(ext_waddr), .ext_wdata(ext_wdata), .ext_wstrb(ext_wstrb),
+        .ext_raddr(ext_raddr), .ext_rdata(ext_rdata), .aidr(aidr)
     );
 
     // ---------------- SMMU memory master ----------------
@@ -377,15 +386,20 @@ module smmu_top #(
     // Each interrupt source's MSI is triggered by its wired pulse (which comes only once
     // what it signals is observable) and enabled by its IRQ_CTRL bit; without MSI the
     // configuration registers read 0 (ADDR = 0: no MSI) and the queue asks for none.
-    smmu_msi #(.PA_W(PA_W), .NI(2)) u_msi (
+    wire             pm_msi_en;
+    wire [PA_W-1:2]  pm_msi_addr;
+    wire [31:0]      pm_msi_data;
+    wire [5:0]       pm_msi_attr;
+    smmu_msi #(.PA_W(PA_W), .NI(3)) u_msi (
         .clk(clk), .rst_n(rst_n),
         .sync_valid(sy_msi_valid), .sync_ready(sy_msi_ready), .sync_addr(sy_msi_addr),
         .sync_data(sy_msi_data), .sync_attr(sy_msi_attr), .sync_done(sy_msi_done),
-        .irq_trig({irq_gerror, irq_eventq}),
-        .irq_en({irq_ctrl_reg[SMMU_IRQ_CTRL_GERROR_IRQEN_LSB],
+        .irq_trig({irq_pmcg, irq_gerror, irq_eventq}),
+        .irq_en({pm_msi_en, irq_ctrl_reg[SMMU_IRQ_CTRL_GERROR_IRQEN_LSB],
                  irq_ctrl_reg[SMMU_IRQ_CTRL_EVENTQ_IRQEN_LSB]}),
-        .irq_addr({gerr_msi_addr, evtq_msi_addr}), .irq_data({gerr_msi_data, evtq_msi_data}),
-        .irq_attr({gerr_msi_attr, evtq_msi_attr}), .irq_busy(msi_busy),
+        .irq_addr({pm_msi_addr, gerr_msi_addr, evtq_msi_addr}),
+        .irq_data({pm_msi_data, gerr_msi_data, evtq_msi_data}),
+        .irq_attr({pm_msi_attr, gerr_msi_attr, evtq_msi_attr}), .irq_busy(msi_busy),
         .abt(msi_abt),
         .aw_valid(ms_aw_valid), .aw_ready(ms_aw_ready), .aw_addr(ms_aw_addr),
         .aw_cache(ms_aw_cache), .aw_domain(ms_aw_domain),
@@ -465,6 +479,9 @@ module smmu_top #(
     wire             tlb_hit, tlb_fill_valid;
     wire [LEAF_W-1:0] tlb_leaf, tlb_fill_leaf;
     wire [NWALK-1:0] xl_walks;
+    wire             cf_ev_miss, xl_ev_miss, xl_lk_replay;
+    wire [SID_W-1:0] cf_cur_sid, xl_ev_sid;
+    wire [NWALK*SID_W-1:0] xl_wk_sid;
 
     smmu_cfg #(
         .SID_W(SID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
@@ -494,7 +511,7 @@ module smmu_top #(
         .rd_req_domain(cf_req_domain),
         .rd_valid(rd_valid[1]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .inv_valid(inv_valid), .inv_ready(cfg_inv_ready), .inv_cmd(inv_cmd),
-        .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt)
+        .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt), .ev_miss(cf_ev_miss), .cur_sid(cf_cur_sid)
     );
 
     smmu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .LEAF_BITS(LEAF_W)) u_tlb (
@@ -549,7 +566,8 @@ module smmu_top #(
         .tlb_fill_leaf(tlb_fill_leaf),
         .inv_fire(inv_fire),
         .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_rec(xl_evt_rec),
-        .busy(xl_busy), .walks(xl_walks)
+        .busy(xl_busy), .walks(xl_walks), .ev_tlb_miss(xl_ev_miss), .ev_tlb_sid(xl_ev_sid),
+        .lk_replay(xl_lk_replay), .wk_sid(xl_wk_sid)
     );
 
     // ---------------- client port ----------------
@@ -598,6 +616,43 @@ module smmu_top #(
         .m_dn_ardomain(m_dn_ardomain), .m_dn_aruser(m_dn_aruser),
         .m_dn_rvalid(m_dn_rvalid), .m_dn_rready(m_dn_rready), .m_dn_rid(m_dn_rid),
         .m_dn_rdata(m_dn_rdata), .m_dn_rresp(m_dn_rresp), .m_dn_rlast(m_dn_rlast)
+    );
+
+    // ---------------- Performance Monitor Counter Group (IHI 0070 chapter 10) ----------
+    // Event lanes: 0/1 the client port's read/write address handshakes (transactions,
+    // every one, terminated ones too, with the AxUSER StreamID); 2 a TLB miss (B decides a
+    // walk or to wait for one; replays are not counted again); 3 a configuration-cache miss
+    // that starts a fetch (not for a replay's lookup); 4 a walker's read on the table
+    // master (the arbiter takes one read a cycle) with the StreamID of its walk (an idle
+    // walker 0 reads for smmu_cfg's stage-2 service: the configuration's StreamID); 5 a
+    // configuration read with the StreamID being fetched.
+    reg              wk_rd_any;
+    reg [SID_W-1:0]  wk_rd_sid;
+    integer          pi;
+    always @* begin
+        wk_rd_any = 1'b0;
+        wk_rd_sid = {SID_W{1'b0}};
+        for (pi = 0; pi < NWALK; pi = pi + 1)
+            if (wk_req_valid[pi] && wk_req_ready[pi]) begin
+                wk_rd_any = 1'b1;
+                wk_rd_sid = xl_walks[pi] ? xl_wk_sid[pi*SID_W +: SID_W] : cf_cur_sid;
+            end
+    end
+    wire [5:0] pm_ev = {cf_req_valid && cf_req_ready, wk_rd_any,
+                        cf_ev_miss && !xl_lk_replay, xl_ev_miss,
+                        s_up_awvalid && s_up_awready, s_up_arvalid && s_up_arready};
+    wire [6*SID_W-1:0] pm_sid = {cf_cur_sid, wk_rd_sid, cf_lk_sid, xl_ev_sid,
+                                 s_up_awuser[SID_W-1:0], s_up_aruser[SID_W-1:0]};
+
+    smmu_pmcg #(
+        .SID_W(SID_W), .PA_W(PA_W), .NCTR(PMCG_NCTR), .CTR_W(PMCG_CTR_W), .MSI(MSI)
+    ) u_pmcg (
+        .clk(clk), .rst_n(rst_n),
+        .reg_we(ext_we), .reg_waddr(ext_waddr), .reg_wdata(ext_wdata), .reg_wstrb(ext_wstrb),
+        .reg_raddr(ext_raddr), .reg_rdata(ext_rdata),
+        .ev_valid(pm_ev), .ev_sid(pm_sid),
+        .irq(irq_pmcg), .msi_en(pm_msi_en), .msi_addr(pm_msi_addr), .msi_data(pm_msi_data),
+        .msi_attr(pm_msi_attr), .msi_busy(msi_busy[2]), .msi_abt(msi_abt[3]), .aidr(aidr)
     );
 
     // Test counters (walk reads, fetches) and the upper half of the stage-2 service PA

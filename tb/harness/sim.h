@@ -365,7 +365,7 @@ void tm_stats_reset(sim_t *s);
 const char *tm_violation(const sim_t *s, size_t i);
 
 /* Interrupt pulses counted since creation (each output is a one-cycle pulse). */
-enum sim_irq { SIM_IRQ_EVENTQ = 0, SIM_IRQ_CMD_SYNC = 1, SIM_IRQ_GERROR = 2 };
+enum sim_irq { SIM_IRQ_EVENTQ = 0, SIM_IRQ_CMD_SYNC = 1, SIM_IRQ_GERROR = 2, SIM_IRQ_PMCG = 3 };
 uint64_t sim_irq_count(const sim_t *s, enum sim_irq which);
 /* The cycle of the latest pulse (0 if none yet). */
 uint64_t sim_irq_last_cycle(const sim_t *s, enum sim_irq which);

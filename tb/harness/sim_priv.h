@@ -424,8 +424,8 @@ public:
     MemPort tbl, dn;
     TrafficMaster tm;
     RegMaster reg;
-    uint64_t irq[3] = {0, 0, 0};
-    uint64_t irq_last[3] = {0, 0, 0};
+    uint64_t irq[4] = {0, 0, 0, 0};
+    uint64_t irq_last[4] = {0, 0, 0, 0};
 
 private:
     std::unique_ptr<Model> model_;
