@@ -14,6 +14,8 @@
  *                                           tables + CD in guest RAM, guest STE, DMA,
  *                                           guest unmap + TLBI via the vIOMMU -> guest
  *                                           fault delivered with the vSID
+ *                                        11b PMCG (smmu_pmu.h): counters, the summary,
+ *                                           an overflow signalled by its MSI
  *                                        12 teardown, no DMA memory leaked
  *
  * Steps 6-9 write STE, CD and tables by hand, independently of the driver's table
@@ -29,6 +31,7 @@
 #include "smmu/smmu.h"
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
+#include "smmu/smmu_pmu.h"
 #include "smmu/smmu_regs.h"
 #include "smmu/smmu_guest.h"
 #include "smmu_hal_soc.h"
@@ -740,6 +743,63 @@ int main(void)
     /* 11: nesting through the driver */
     printf("[11] nesting API (smmu_nested.h): sid %u as vSID 0x%x\n", G_PSID, G_VSID);
     nested_api_step();
+
+    /* 11b: the PMCG through smmu_pmu.h, its overflow signalled by an MSI on the doorbell */
+    printf("[11b] PMCG (smmu_pmu.h)\n");
+    {
+        static smmu_pmu_t pmu;
+        int pc[6];
+        uint64_t v[6] = {0, 0, 0, 0, 0, 0};
+        static char stat[480];
+        unsigned e, i;
+
+        r = smmu_pmu_init(&pmu, &S);
+        CHECK(r == 0 && pmu.ncounters >= 4 && pmu.msi, "smmu_pmu_init: %s, %u counters, MSI %d",
+              smmu_strerror(r), pmu.ncounters, (int)pmu.msi);
+        for (e = 0; e < 6 && r == 0; e++) {
+            pc[e] = smmu_pmu_alloc(&pmu, e, SMMU_PMU_ALL_SIDS, true);
+            CHECK(pc[e] >= 0 && smmu_pmu_start(&pmu, pc[e]) == 0, "counter for %s",
+                  smmu_pmu_event_name(e));
+        }
+        if (fails)
+            return (int)fails;
+        /* a copy from a StreamID beyond the table: aborted, but a transaction */
+        (void)dma_copy(0x70, src_pa, dst_pa, 64);
+        for (e = 0; e < 6; e++) {
+            smmu_pmu_stop(&pmu, pc[e]);
+            smmu_pmu_read(&pmu, pc[e], &v[e]);
+        }
+        CHECK(v[0] > 0 && v[1] >= 1, "counted %lu cycles, %lu transactions",
+              (unsigned long)v[0], (unsigned long)v[1]);
+        r = smmu_pmu_format(&pmu, pc, 6, stat, sizeof stat);
+        CHECK(r > 0, "summary");
+        printf("%s", stat);
+        smmu_irq(&S, SMMU_MSI_EVENTQ); /* the aborted copy's record */
+        mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+        /* an overflow: the cycles counter 2000 below its wrap, then its MSI (vector 2) */
+        {
+            uint64_t top = pmu.bits >= 64 ? ~0ull : (1ull << pmu.bits) - 1u, before, after;
+            uint32_t off = SMMU_PMCG_EVCNTR0 + (pmu.bits > 32 ? 8u : 4u) * (unsigned)pc[0];
+            smmu_pmu_read(&pmu, pc[0], &before);
+            mmio_wr(SOC_SMMU_BASE, off, (uint32_t)(top - 2000u));
+            pmu.ctr[pc[0]].last = top - 2000u;
+            smmu_pmu_start(&pmu, pc[0]);
+            for (i = 0; i < 100000u && !(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) & (1u << SMMU_MSI_PMCG)); i++)
+                ;
+            CHECK(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) == 1u << SMMU_MSI_PMCG,
+                  "PMCG overflow MSI: MSI_PEND 0x%lx", (unsigned long)mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND));
+            mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+            r = smmu_pmu_irq(&pmu);
+            CHECK(r == 1 << pc[0], "smmu_pmu_irq: OVS 0x%x", (unsigned)r);
+            smmu_pmu_read(&pmu, pc[0], &after);
+            CHECK(after >= before + 2000u, "count across the wrap: %lu -> %lu",
+                  (unsigned long)before, (unsigned long)after);
+            CHECK(irq_pending() & IRQ_PMCG, "wired PMCG interrupt latched too");
+            irq_clear(IRQ_PMCG);
+        }
+        r = smmu_pmu_teardown(&pmu);
+        CHECK(r == 0, "smmu_pmu_teardown: %s", smmu_strerror(r));
+    }
 
     /* 12: tear-down */
     printf("[12] teardown\n");

@@ -25,7 +25,7 @@
 //
 // Interrupts: the SMMU's are one-cycle pulses (IHI 0070 3.18.2), so a latch holds them
 // (IRQ_PEND bits 0 eventq, 1 cmd_sync, 2 gerror; 3 = DMA done/error, a level; 4 = any
-// MSI vector pending in MSI_PEND) and drives PicoRV32 irq[4..8]. The SMMU's MSIs are
+// MSI vector pending in MSI_PEND; 5 = PMCG overflow) and drives PicoRV32 irq[4..9]. The SMMU's MSIs are
 // writes to the doorbell: the firmware gives the driver DOORBELL with data = the source
 // (smmu_hal_soc.c), so MSI_PEND bit n is source n (0 events, 1 global errors, 2 PMCG). PicoRV32 resets with every IRQ masked; the firmware polls
 // IRQ_PEND, which is what lets the self-test check that the pulses arrive.
@@ -207,7 +207,7 @@ module soc_top #(
     wire [3:0]      dn_awcache, dn_arcache;
     wire [63:0]     dn_wdata, dn_rdata;
 
-    wire irq_eventq, irq_cmd_sync, irq_gerror;
+    wire irq_eventq, irq_cmd_sync, irq_gerror, irq_pmcg;
 
     smmu_top #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS), .ST_LEVEL_2(1),
@@ -261,7 +261,8 @@ module soc_top #(
         .m_dn_ardomain(dn_ardomain), .m_dn_aruser(dn_aruser),
         .m_dn_rvalid(dn_rvalid), .m_dn_rready(dn_rready), .m_dn_rid(dn_rid),
         .m_dn_rdata(dn_rdata), .m_dn_rresp(dn_rresp), .m_dn_rlast(dn_rlast),
-        .irq_eventq(irq_eventq), .irq_cmd_sync(irq_cmd_sync), .irq_gerror(irq_gerror)
+        .irq_eventq(irq_eventq), .irq_cmd_sync(irq_cmd_sync), .irq_gerror(irq_gerror),
+        .irq_pmcg(irq_pmcg)
     );
 
     // The MSI doorbell takes the SMMU's writes to it; the rest go to the RAM port
@@ -318,7 +319,7 @@ module soc_top #(
     );
 
     // ---------------- system control, interrupt latch, downstream monitor ----------------
-    reg  [4:0]  irq_pend;
+    reg  [5:0]  irq_pend;
     reg  [31:0] msi_pend;
     reg  [7:0]  led_q;
     reg  [16:0] dn_rd_mon, dn_wr_mon;
@@ -329,7 +330,7 @@ module soc_top #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            irq_pend <= 5'd0; msi_pend <= 32'd0; led_q <= 8'd0; exit_valid <= 1'b0;
+            irq_pend <= 6'd0; msi_pend <= 32'd0; led_q <= 8'd0; exit_valid <= 1'b0;
             exit_code <= 32'd0;
             dn_rd_mon <= 17'd0; dn_wr_mon <= 17'd0; dn_rd_addr <= 32'd0; dn_wr_addr <= 32'd0;
             sys_ready <= 1'b0; sys_rdata <= 32'd0; none_ready <= 1'b0;
@@ -346,6 +347,9 @@ module soc_top #(
             msi_pend <= (msi_pend & ~((sys_acc && mem_addr[7:2] == 6'd8 && (&mem_wstrb)) ?
                                        mem_wdata : 32'd0)) | msi_set;
             irq_pend[4] <= (msi_pend != 32'd0);
+            // the PMCG's overflow pulse: set wins over a clear (bit 5)
+            irq_pend[5] <= (irq_pend[5] && !(sys_acc && mem_addr[7:2] == 6'd2 && mem_wstrb[0] &&
+                                             mem_wdata[5])) || irq_pmcg;
             if (sys_acc && mem_wstrb[0]) begin
                 case (mem_addr[7:2])
                 6'd0: begin exit_valid <= 1'b1; exit_code <= mem_wdata; end
@@ -355,7 +359,7 @@ module soc_top #(
             end
             case (mem_addr[7:2])
             6'd1: sys_rdata <= {24'd0, led_q};
-            6'd2: sys_rdata <= {27'd0, irq_pend};
+            6'd2: sys_rdata <= {26'd0, irq_pend};
             6'd3: sys_rdata <= {15'd0, dn_rd_mon};
             6'd4: sys_rdata <= {15'd0, dn_wr_mon};
             6'd5: sys_rdata <= dn_rd_addr;
@@ -375,7 +379,7 @@ module soc_top #(
         end
     end
 
-    assign cpu_irq = {23'd0, irq_pend, 4'd0};
+    assign cpu_irq = {22'd0, irq_pend, 4'd0};
     // LEDs: the firmware's pattern; LED 7 also lights on a CPU trap.
     assign leds    = {led_q[7] | trap, led_q[6:0]};
 

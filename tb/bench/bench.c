@@ -667,8 +667,9 @@ static void bench_cmd_sync(void)
 
 /* Simulated cycles per second of CPU time (what the process got, so the figure does not
  * depend on what else the machine runs): S1 hits, 16 reads and 16 writes in flight. */
-/* The PMCG's view of a stage-1 stream over 64 pages in two passes (cold, then warm):
- * one counter per event through smmu_pmu.h, printed as `perf stat` would. */
+/* The PMCG's view of a stage-1 stream of 64-byte reads, 16 in flight, in two passes over
+ * the same pages (cold, then warm): one counter per event through smmu_pmu.h, printed as
+ * `perf stat` would. */
 static void bench_pmu(void)
 {
     static smmu_pmu_t pmu;
@@ -686,7 +687,8 @@ static void bench_pmu(void)
             c[ev] = smmu_pmu_alloc(&pmu, ev, SMMU_PMU_ALL_SIDS, true);
             smmu_pmu_start(&pmu, c[ev]);
         }
-        stream(e, IOVA0, 64, quick ? 256 : 2048, 8, 16);
+        unsigned n = quick ? 1024 : 4096; /* 16 or 64 pages of 4 KB */
+        stream(e, IOVA0, 64, n, 8, 16);
         uint64_t v[6];
         for (unsigned ev = 0; ev < 6; ev++) {
             smmu_pmu_stop(&pmu, c[ev]);
@@ -694,7 +696,7 @@ static void bench_pmu(void)
         }
         char buf[512];
         smmu_pmu_format(&pmu, c, 6, buf, sizeof buf);
-        printf("  perf stat, stage 1, 64 pages, %s:\n%s", pass ? "warm" : "cold", buf);
+        printf("  perf stat, stage 1, %u reads over %u pages, %s:\n%s", n, n / 64, pass ? "warm" : "cold", buf);
         if (v[SMMU_PMU_TRANSACTIONS]) {
             double t = (double)v[SMMU_PMU_TRANSACTIONS];
             key(pass ? "pmu_walk_reads_per_txn_warm" : "pmu_walk_reads_per_txn_cold",

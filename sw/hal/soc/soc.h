@@ -59,6 +59,7 @@
 #define IRQ_GERROR      0x4u
 #define IRQ_DMA         0x8u
 #define IRQ_MSI         0x10u   /* any bit of SYS_MSI_PEND */
+#define IRQ_PMCG        0x20u   /* a PMCG counter overflowed (wired) */
 
 static inline uint32_t mmio_rd(uint32_t base, uint32_t off)
 {
