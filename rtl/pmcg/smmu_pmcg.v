@@ -113,14 +113,15 @@ module smmu_pmcg #(
     integer n, k;
     always @* begin
         for (n = 0; n < NCTR; n = n + 1) begin
+            // (the lanes are looked at for every event number, so the loop always runs:
+            // no event lane carries event 0)
             inc[n] = 3'd0;
+            for (k = 0; k < NL; k = k + 1)
+                if (ev_valid[k] && evtype[n] == {13'd0, LANE_EV[k*3 +: 3]} &&
+                    match(ev_sid[k*SID_W +: SID_W], smr[n], span[n]))
+                    inc[n] = inc[n] + 3'd1;
             if (evtype[n] == 16'd0)
                 inc[n] = 3'd1;
-            else
-                for (k = 0; k < NL; k = k + 1)
-                    if (ev_valid[k] && evtype[n] == {13'd0, LANE_EV[k*3 +: 3]} &&
-                        match(ev_sid[k*SID_W +: SID_W], smr[n], span[n]))
-                        inc[n] = inc[n] + 3'd1;
             if (!(cr_e && cnten[n]))
                 inc[n] = 3'd0;
             sum    = {1'b0, cnt[n]} + {{(CTR_W - 2){1'b0}}, inc[n]};
