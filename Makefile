@@ -9,10 +9,11 @@
 #   make diff | soak | coverage   random differential regression, open-ended soak,
 #                            Verilator line/toggle coverage (docs/differential.md)
 #   make soc-sim             the driver's self-test on the PicoRV32 SoC in Verilator
-#   make variants            the coherency and nesting tests (drv_coh*, drv_nested*) in the
-#                            other FWB/COHACC builds (fwb0-coh1, fwb1-coh0, fwb0-coh0), each
-#                            in $(BUILD)/var/<variant>; `make variant-build VARIANT=fwb0-coh1`
-#                            builds one ($(BUILD)/var/<variant>/tests/smmu_var_tests)
+#   make variants            the parameter variants (FWB/COHACC off, one stage only, the
+#                            v3.0 feature set), each in $(BUILD)/var/<variant> with its
+#                            tests (feat*, and drv_coh*, drv_nested* in the FWB/COHACC ones);
+#                            `make variant-build VARIANT=s1only` builds one
+#                            ($(BUILD)/var/<variant>/tests/smmu_var_tests)
 #   make drv-unit | fuzz-long    the driver's host-only unit tests / long fuzz runs (docs/driver.md)
 #   make formal              the formal proofs (formal/*.sby, properties in rtl/ under
 #                            `ifdef FORMAL`; docs/reliability.md); `make formal-mutants`
@@ -69,8 +70,14 @@ ATTR_OVR         ?= 1
 GBPA_ABORT_RESET ?= 1
 GRAN16K          ?= 1
 GRAN64K          ?= 1
+S1P              ?= 1
+S2P              ?= 1
+HYP              ?= 1
+XNX              ?= 1
+HAD              ?= 1
+MSI              ?= 1
 SIM_PARAM_NAMES  := SID_W PA_W CMDQS EVENTQS ST_LEVEL_2 FWB COHACC ATTR_OVR GBPA_ABORT_RESET \
-                    GRAN16K GRAN64K
+                    GRAN16K GRAN64K S1P S2P HYP XNX HAD MSI
 SIM_GFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-G$(p)=$($(p)))
 SIM_DFLAGS       := $(foreach p,$(SIM_PARAM_NAMES),-DSIM_PARAM_$(p)=$($(p)))
 
@@ -135,27 +142,41 @@ $(BUILD)/tests/smmu_tests: $(TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 -include $(TEST_OBJS:.o=.d)
 
 # ---- parameter variants ------------------------------------------------------------
-# The default build is FWB=1 COHACC=1; the driver's coherency decisions (S2FWB, CR1 and
-# structure attributes, which masters may join a guest) differ in the other three. Each
-# variant is a recursive build in its own directory of a small test binary: the runner
-# and the test files whose names start with a VARIANT_TESTS prefix (tests named
-# <prefix>*). The model is built at -O0 (these tests run a few thousand cycles; -O0
-# halves its compile time) and shares the Verilator runtime objects of $(BUILD). Tests
-# run in each variant are those of the binary whose names match VARIANT_TEST_RE.
-VARIANTS        := fwb0-coh1 fwb1-coh0 fwb0-coh0
-VARIANT_TESTS   ?= drv_coh drv_nested
-VARIANT_TEST_RE := ^($(subst $() ,|,$(strip $(VARIANT_TESTS))))
-VAR_TEST_SRCS   := tb/tests/test_main.c \
+# The default build has every feature parameter on. Other builds differ in what the RTL
+# does and reports, so `make test` builds these too, each a recursive build in its own
+# directory of a small test binary: the runner and the test files whose names start with
+# a VARIANT_TESTS prefix (tests named <prefix>*), plus the directed-test fixture and the
+# reference model they use. The model is built at -O0 (these tests run a few thousand
+# cycles; -O0 halves its compile time) and shares the Verilator runtime objects of
+# $(BUILD). Each variant runs the tests whose names start with one of its VAR_TESTS_<v>.
+#   fwb<F>-coh<C>  FWB/COHACC: the driver's coherency decisions (S2FWB, CR1 and structure
+#                  attributes, which masters may join a guest)
+#   s1only, s2only one translation stage (S2P = 0, S1P = 0)
+#   v30            HYP = XNX = HAD = MSI = 0: an SMMUv3.0 feature set (AIDR 0x00), wired
+#                  interrupts only
+VARIANTS        := fwb0-coh1 fwb1-coh0 fwb0-coh0 s1only s2only v30
+VAR_PARAMS_fwb0-coh1 := FWB=0 COHACC=1
+VAR_PARAMS_fwb1-coh0 := FWB=1 COHACC=0
+VAR_PARAMS_fwb0-coh0 := FWB=0 COHACC=0
+VAR_PARAMS_s1only    := S2P=0
+VAR_PARAMS_s2only    := S1P=0
+VAR_PARAMS_v30       := HYP=0 XNX=0 HAD=0 MSI=0
+VAR_TESTS_fwb0-coh1  := drv_coh drv_nested feat
+VAR_TESTS_fwb1-coh0  := drv_coh drv_nested feat drv_msi
+VAR_TESTS_fwb0-coh0  := drv_coh drv_nested feat
+VAR_TESTS_s1only     := feat
+VAR_TESTS_s2only     := feat
+VAR_TESTS_v30        := feat msi drv_msi
+VARIANT_TESTS   ?= drv_coh drv_nested feat msi drv_msi
+var_test_re      = ^($(subst $() ,|,$(strip $(VAR_TESTS_$(1)))))
+VAR_TEST_SRCS   := tb/tests/test_main.c tb/tests/xlate_env.c \
                    $(sort $(wildcard $(foreach p,$(VARIANT_TESTS),tb/tests/test_$(p)*.c)))
 VAR_TEST_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(VAR_TEST_SRCS))
-# fwb<F>-coh<C> -> F, C
-var_fwb    = $(patsubst fwb%,%,$(word 1,$(subst -, ,$(1))))
-var_cohacc = $(patsubst coh%,%,$(word 2,$(subst -, ,$(1))))
 
 .PHONY: variants variant-build variant-list
-$(BUILD)/tests/smmu_var_tests: $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
+$(BUILD)/tests/smmu_var_tests: $(VAR_TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB)
 	@mkdir -p $(dir $@)
-	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(VAR_TEST_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(CXX) $(HOST_LDFLAGS) -o $@ $(VAR_TEST_OBJS) $(MODEL_OBJS) $(DRV_HOST_LIB) $(SIM_LIB) $(SIM_LDLIBS)
 
 # The runtime objects first, so that variant builds never race to write them.
 variant-build: $(SETUP_DONE) $(SIM_VLRT_OBJS)
@@ -163,13 +184,13 @@ variant-build: $(SETUP_DONE) $(SIM_VLRT_OBJS)
 	  *) echo "usage: make variant-build VARIANT=<one of: $(VARIANTS)>"; exit 2;; esac
 	@# -j2 of its own: the variant's model build is the cost (docs/harness.md)
 	+$(MAKE) --no-print-directory -j2 BUILD=$(BUILD)/var/$(VARIANT) \
-	  FWB=$(call var_fwb,$(VARIANT)) COHACC=$(call var_cohacc,$(VARIANT)) SIM_OPT=-O0 \
+	  $(VAR_PARAMS_$(VARIANT)) SIM_OPT=-O0 \
 	  SETUP_DONE=$(SETUP_DONE) SIM_VLRT_DIR=$(SIM_VLRT_DIR) \
 	  $(BUILD)/var/$(VARIANT)/tests/smmu_var_tests
 
+# One line per variant: its name and the pattern of the tests it runs.
 variant-list:
-	@echo '$(VARIANTS)'
-	@echo '$(VARIANT_TEST_RE)'
+	@$(foreach v,$(VARIANTS),echo '$(v) $(call var_test_re,$(v))';)
 
 # Build and run every variant (the same counting as `make test`, which runs them too).
 variants: $(SETUP_DONE)

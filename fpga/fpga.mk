@@ -117,7 +117,7 @@ SOC_SYNTH_FINE := opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt
 
 soc-synth: | $(SETUP_SOC)
 	@mkdir -p $(FPGA_BUILD)/synth
-	@yosys -q -l $(FPGA_BUILD)/synth/soc_top.log -p "read_verilog -sv -Irtl/gen $(SOC_ALL_RTL); \
+	@yosys -q -l $(FPGA_BUILD)/synth/soc_top.log -p "read_verilog -sv -Irtl -Irtl/gen $(SOC_ALL_RTL); \
 	  synth -top soc_top -run begin:fine; $(SOC_SYNTH_FINE); hierarchy -check; check -assert; stat" >/dev/null \
 	  && ! grep -Eq "^Latch inferred|multiple conflicting drivers|is used but has no driver" \
 	       $(FPGA_BUILD)/synth/soc_top.log \

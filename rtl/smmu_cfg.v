@@ -113,7 +113,11 @@ module smmu_cfg #(
     input  wire [127:0]     inv_cmd,
 
     output wire             busy,
-    output reg  [31:0]      fetch_cnt
+    output reg  [31:0]      fetch_cnt,
+    // performance events (smmu_pmcg): a lookup that misses the cache and starts a fetch
+    // (this cycle, with lk_sid), and the StreamID the current fetch is for
+    output wire             ev_miss,
+    output wire [SID_W-1:0] cur_sid
 );
     `include "smmu_regs.vh"
     `include "smmu_amba.vh"
@@ -328,6 +332,8 @@ module smmu_cfg #(
     wire   lk_take   = (state == S_IDLE) || (state == S_RSP && rsp_ready);
     assign lk_ready  = lk_take;
     wire   lk_new    = lk_take && lk_valid;
+    assign ev_miss   = lk_new && !hit && !sid_oor;
+    assign cur_sid   = sid_q;
     assign rsp_valid = (state == S_RSP);
     assign rsp_ste   = cur_ste;
     assign rsp_cd    = cur_cd;

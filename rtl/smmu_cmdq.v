@@ -12,11 +12,16 @@
 //     earlier terminated transaction is in the event queue or dropped). Then CONS passes
 //     the CMD_SYNC, and the cycle after CONS is visible, irq_cmd_sync pulses if CS = IRQ
 //     (CMD_SYNC's interrupt is not gated by IRQ_CTRL; CS = SEV acts as CS = NONE since
-//     IDR0.SEV = 0).
+//     IDR0.SEV = 0). With MSI and CS = IRQ and MSIAddress != 0 (the whole field, 4.7.3)
+//     the queue then asks smmu_msi for the MSI (msi_valid until msi_ready: MSIAddress
+//     truncated to the OAS, MSIData, {MSH, MSIAttr}) and waits for its write to complete
+//     (msi_done) before the next command, so a CMD_SYNC finds the MSIs of earlier
+//     CMD_SYNCs complete; the MSI is sent after CONS has passed the CMD_SYNC (3.18).
 // Errors (4.1.3, 7.1) -> CERROR_ILL: a Reserved or unimplemented opcode; CMD_SYNC.CS = 3;
 // SSec = 1 on a CFGI_* or PREFETCH_* (this is the Non-secure queue, 4.1.6); a range TLBI
 // (TG != 0) with NUM = SCALE = 0 and TTL = 0, where TTL = 0b01 with TG = 16 KB counts as 0
-// (IDR5.DS = 0, 4.4.1.1). TG naming a granule IDR5 does not report is not illegal: only
+// (IDR5.DS = 0, 4.4.1.1); a command of an absent stage or of EL2 without Hyp (the
+// parameters below). TG naming a granule IDR5 does not report is not illegal: only
 // entries of that granule need go, there are none, and the TLB over-invalidates the
 // range instead (docs/subset.md). An error response on the fetch -> CERROR_ABT.
 // CONS.RD stays on the failing command, CONS.ERR is written, gerr_req pulses
@@ -27,7 +32,14 @@
 // command already handed over (inv/sync) completes; then the ack falls.
 module smmu_cmdq #(
     parameter PA_W  = 48,
-    parameter CMDQS = 8
+    parameter CMDQS = 8,
+    // Implemented stages and EL2 (IDR0.S1P, S2P, Hyp): commands of an absent feature are
+    // CERROR_ILL (IHI 0070 4.3.3-4: CFGI_CD* without stage 1; 4.4.2: TLBI_NH_* without
+    // stage 1, TLBI_EL2_* without Hyp; 4.4.3: TLBI_S2_IPA, TLBI_S12_VMALL without stage 2)
+    parameter S1P   = 1,
+    parameter S2P   = 1,
+    parameter HYP   = 1,
+    parameter MSI   = 1     // IDR0.MSI: CMD_SYNC CS = SIG_IRQ writes its MSI
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -63,7 +75,14 @@ module smmu_cmdq #(
     output wire [127:0]     inv_cmd,
 
     output wire             sync_valid,
-    input  wire             sync_ready
+    input  wire             sync_ready,
+
+    output wire             msi_valid,
+    input  wire             msi_ready,
+    output wire [PA_W-1:2]  msi_addr,
+    output wire [31:0]      msi_data,
+    output wire [5:0]       msi_attr,      // {MSH, MSIAttr}
+    input  wire             msi_done
 );
     `include "smmu_regs.vh"
     `include "smmu_amba.vh"
@@ -72,7 +91,7 @@ module smmu_cmdq #(
     localparam IDR5_DS = 1'b0;             // no 52-bit addresses with 4K/16K granules
 
     localparam [2:0] S_IDLE = 3'd0, S_REQ = 3'd1, S_DATA = 3'd2, S_EXEC = 3'd3,
-                     S_INV = 3'd4, S_SYNC = 3'd5;
+                     S_INV = 3'd4, S_SYNC = 3'd5, S_MSI = 3'd6, S_MSIW = 3'd7;
 
     reg [2:0]    state;
     reg [IW-1:0] rd;          // CONS.RD
@@ -123,16 +142,32 @@ module smmu_cmdq #(
         has_ssec = 1'b0;
         case (opc)
             CMD_OP_PREFETCH_CONFIG, CMD_OP_PREFETCH_ADDR, CMD_OP_CFGI_STE,
-            CMD_OP_CFGI_STE_RANGE, CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL: begin
+            CMD_OP_CFGI_STE_RANGE: begin
                 is_inv   = 1'b1;
                 has_ssec = 1'b1;
             end
-            CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_ASID, CMD_OP_TLBI_EL2_ALL,
-            CMD_OP_TLBI_EL2_ASID, CMD_OP_TLBI_S12_VMALL, CMD_OP_TLBI_NSNH_ALL:
+            CMD_OP_CFGI_CD, CMD_OP_CFGI_CD_ALL: begin
+                is_inv   = (S1P != 0);
+                has_ssec = 1'b1;
+            end
+            CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_ASID:
+                is_inv = (S1P != 0);
+            CMD_OP_TLBI_EL2_ALL, CMD_OP_TLBI_EL2_ASID:
+                is_inv = (HYP != 0);
+            CMD_OP_TLBI_S12_VMALL:
+                is_inv = (S2P != 0);
+            CMD_OP_TLBI_NSNH_ALL:
                 is_inv = 1'b1;
-            CMD_OP_TLBI_NH_VA, CMD_OP_TLBI_NH_VAA, CMD_OP_TLBI_EL2_VA,
-            CMD_OP_TLBI_EL2_VAA, CMD_OP_TLBI_S2_IPA: begin
-                is_inv   = 1'b1;
+            CMD_OP_TLBI_NH_VA, CMD_OP_TLBI_NH_VAA: begin
+                is_inv   = (S1P != 0);
+                is_range = 1'b1;
+            end
+            CMD_OP_TLBI_EL2_VA, CMD_OP_TLBI_EL2_VAA: begin
+                is_inv   = (HYP != 0);
+                is_range = 1'b1;
+            end
+            CMD_OP_TLBI_S2_IPA: begin
+                is_inv   = (S2P != 0);
                 is_range = 1'b1;
             end
             default:
@@ -144,6 +179,14 @@ module smmu_cmdq #(
     assign inv_valid  = (state == S_INV);
     assign inv_cmd    = cmd;
     assign sync_valid = (state == S_SYNC);
+
+    // CMD_SYNC's MSI (4.7.3): MSIAddress[55:2], checked for zero over the whole field
+    wire [53:0] msiaddr = cmd[CMD_MSIADDR_LSB +: CMD_MSIADDR_W];
+    wire        sync_msi = (MSI != 0) && (cs == 2'd1) && (msiaddr != 54'd0);
+    assign msi_valid = (state == S_MSI);
+    assign msi_addr  = msiaddr[PA_W-3:0];
+    assign msi_data  = dw0[CMD_MSIDATA_LSB +: CMD_MSIDATA_W];
+    assign msi_attr  = {dw0[CMD_MSH_LSB +: CMD_MSH_W], dw0[CMD_MSIATTR_LSB +: CMD_MSIATTR_W]};
 
     wire [IW-1:0] rd_next = (rd + 1'b1) & qmask;
     wire can_fetch = en_ack && en && !err_active && !err_wait && !empty;
@@ -216,14 +259,16 @@ module smmu_cmdq #(
                 S_SYNC: if (sync_ready) begin
                     rd       <= rd_next;
                     irq_pend <= (cs == 2'd1);
-                    state    <= S_IDLE;
+                    state    <= sync_msi ? S_MSI : S_IDLE;
                 end
+                S_MSI:  if (msi_ready) state <= S_MSIW;
+                S_MSIW: if (msi_done) state <= S_IDLE;
                 default: state <= S_IDLE;
             endcase
         end
     end
 
-    wire unused_ok = &{1'b0, base[63:PA_W], prod_reg, cons_wdata};
+    wire unused_ok = &{1'b0, base[63:PA_W], prod_reg, cons_wdata, msiaddr};
 
 `ifdef FORMAL
     // ---------------- properties (make formal: formal/smmu_cmdq.sby) ----------------
@@ -246,7 +291,9 @@ module smmu_cmdq #(
     //     empty, a fetch starts within 2 cycles (bounded liveness; with err_active free,
     //     this also covers a GERRORN write racing the SMMU's GERROR toggle);
     //   - CMD_SYNC completes when sync_ready holds: CONS passes it on that edge, and the
-    //     CS = IRQ interrupt follows two edges later.
+    //     CS = IRQ interrupt follows two edges later; its MSI (CS = IRQ, MSIAddress != 0)
+    //     is asked for after that edge, held until taken, and no command is fetched until
+    //     the MSI unit says it completed (4.7.3, 3.18).
     `include "smmu_formal.vh"
 
     // environment
@@ -264,6 +311,7 @@ module smmu_cmdq #(
     always @* begin
         if (rd_valid) assume(f_rd_out && rd_last == f_rd_beat);
         if (cons_we)  assume(!en && !en_ack);
+        if (msi_done) assume(state == S_MSIW);       // the MSI unit answers the write asked
     end
     always @(posedge clk) if (f_past && $past(en || en_ack))
         assume($stable(base) && $stable(queue_ic) && $stable(queue_oc));
@@ -280,14 +328,14 @@ module smmu_cmdq #(
 
     // invariants
     always @* if (rst_n) begin
-        assert(state <= S_SYNC);
         assert((f_rd & ~f_qm) == 32'd0);
+        if (MSI == 0) assert(state != S_MSI && state != S_MSIW);
         if (state != S_IDLE) assert(en_ack);
         assert(err_wait == gerr_req);
         if (err_wait) assert(state == S_IDLE);
         assert(f_rd_out == (state == S_DATA));
         if (state == S_DATA) assert(beat == f_rd_beat);
-        if (irq_pend) assert(state == S_IDLE);
+        if (irq_pend) assert(state == S_IDLE || state == S_MSI);
     end
 
     always @(posedge clk) if (f_run) begin
@@ -314,6 +362,14 @@ module smmu_cmdq #(
                    f_rd == $past(f_rd) && !$past(f_hand));
         // CMD_SYNC with sync_ready: done on that edge
         if ($past(sync_valid && sync_ready)) assert(!sync_valid);
+        // its MSI: asked for only after CONS passed a CMD_SYNC with CS = IRQ and a
+        // non-zero MSIAddress, held until taken, the next command only once it completed
+        if (msi_valid && !$past(msi_valid))
+            assert($past(sync_valid && sync_ready && cs == 2'd1) && $past(msiaddr) != 54'd0 &&
+                   f_rd == (($past(f_rd) + 32'd1) & f_qm));
+        if ($past(msi_valid && !msi_ready))
+            assert(msi_valid && $stable(msi_addr) && $stable(msi_data) && $stable(msi_attr));
+        if (rd_req_valid && !$past(rd_req_valid)) assert(!$past(state == S_MSIW));
     end
 
     // the queue resumes (bounded liveness)

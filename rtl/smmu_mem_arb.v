@@ -13,9 +13,11 @@
 //   read data: rd_valid[i] with the shared rd_data/rd_last/rd_err; always accepted, so a
 //     client must be able to take a beat every cycle for every read it has outstanding.
 //   write data: after its AW request was accepted, client i drives wr_dvalid[i]/wr_data/
-//     wr_dlast until WLAST; the W channel stays with that writer until WLAST, and a new
-//     AW is granted only when the W channel is free (so W order always equals AW order).
-//     Full strobes (the SMMU writes whole 8-byte beats).
+//     wr_strb/wr_dlast until WLAST; the W channel stays with that writer until WLAST, and
+//     a new AW is granted only when the W channel is free (so W order always equals AW
+//     order). A writer gives its AxSIZE (wr_req_size: 3 for whole 8-byte beats, 2 for the
+//     32-bit MSI writes) and the strobes of each beat (the lanes of its address and size).
+//   Reads are always whole 8-byte beats (AxSIZE 3).
 //   write response: wr_bvalid[i] with the shared wr_berr; always accepted.
 // Arbitration is round-robin from the client after the last one granted. Each address
 // channel has a one-entry output register (no combinational path client -> AxVALID).
@@ -45,9 +47,11 @@ module smmu_mem_arb #(
     input  wire [NW*8-1:0]      wr_req_len,
     input  wire [NW*4-1:0]      wr_req_cache,
     input  wire [NW*2-1:0]      wr_req_domain,
+    input  wire [NW*3-1:0]      wr_req_size,
     input  wire [NW-1:0]        wr_dvalid,
     output wire [NW-1:0]        wr_dready,
     input  wire [NW*64-1:0]     wr_data,
+    input  wire [NW*8-1:0]      wr_strb,
     input  wire [NW-1:0]        wr_dlast,
     output wire [NW-1:0]        wr_bvalid,
     output wire                 wr_berr,
@@ -184,6 +188,7 @@ module smmu_mem_arb #(
     reg [7:0]        aw_len;
     reg [3:0]        aw_cache;
     reg [1:0]        aw_dom;
+    reg [2:0]        aw_size;
     reg [NW-1:0]     aw_last;                     // one-hot: the last writer granted
     reg              w_busy;                      // a granted writer still owes W beats
     reg [NW-1:0]     w_owner;                     // one-hot: that writer
@@ -198,11 +203,13 @@ module smmu_mem_arb #(
     reg [7:0]        aw_len_m;
     reg [3:0]        aw_cache_m;
     reg [1:0]        aw_dom_m;
+    reg [2:0]        aw_size_m;
     reg [63:0]       w_data_m;
+    reg [7:0]        w_strb_m;
     always @* begin
         aw_id_m = {ID_W{1'b0}}; aw_addr_m = {PA_W{1'b0}}; aw_len_m = 8'd0; aw_cache_m = 4'd0;
-        aw_dom_m = 2'd0;
-        w_data_m = 64'd0;
+        aw_dom_m = 2'd0; aw_size_m = 3'd0;
+        w_data_m = 64'd0; w_strb_m = 8'd0;
         for (i = 0; i < NW; i = i + 1) begin
             if (aw_gnt[i]) begin
                 aw_id_m    = aw_id_m    | i[ID_W-1:0];
@@ -210,8 +217,12 @@ module smmu_mem_arb #(
                 aw_len_m   = aw_len_m   | wr_req_len[i*8 +: 8];
                 aw_cache_m = aw_cache_m | wr_req_cache[i*4 +: 4];
                 aw_dom_m   = aw_dom_m   | wr_req_domain[i*2 +: 2];
+                aw_size_m  = aw_size_m  | wr_req_size[i*3 +: 3];
             end
-            if (w_owner[i]) w_data_m = w_data_m | wr_data[i*64 +: 64];
+            if (w_owner[i]) begin
+                w_data_m = w_data_m | wr_data[i*64 +: 64];
+                w_strb_m = w_strb_m | wr_strb[i*8 +: 8];
+            end
         end
     end
 
@@ -232,6 +243,7 @@ module smmu_mem_arb #(
             aw_len   <= 8'd0;
             aw_cache <= 4'd0;
             aw_dom   <= 2'd0;
+            aw_size  <= 3'd0;
             w_busy   <= 1'b0;
             w_owner  <= {NW{1'b0}};
         end else begin
@@ -245,6 +257,7 @@ module smmu_mem_arb #(
                 aw_len   <= aw_len_m;
                 aw_cache <= aw_cache_m;
                 aw_dom   <= aw_dom_m;
+                aw_size  <= aw_size_m;
                 w_busy   <= 1'b1;
                 w_owner  <= aw_gnt;
             end
@@ -255,7 +268,7 @@ module smmu_mem_arb #(
     assign m_awid    = aw_id;
     assign m_awaddr  = aw_addr;
     assign m_awlen   = aw_len;
-    assign m_awsize  = 3'd3;
+    assign m_awsize  = aw_size;
     assign m_awburst = 2'b01;
     assign m_awcache = aw_cache;
     assign m_awdomain = aw_dom;
@@ -263,7 +276,7 @@ module smmu_mem_arb #(
     assign m_wvalid  = w_busy && |(wr_dvalid & w_owner);
     assign m_wdata   = w_data_m;
     assign m_wlast   = |(wr_dlast & w_owner);
-    assign m_wstrb   = 8'hff;
+    assign m_wstrb   = w_strb_m;
     assign m_bready  = 1'b1;
     assign wr_berr   = m_bresp[1];
 
@@ -321,14 +334,16 @@ module smmu_mem_arb #(
             always @(posedge clk) if (f_run && $past(wr_req_valid[fi] && !wr_req_ready[fi]))
                 assume(wr_req_valid[fi] && $stable(wr_req_addr[fi*PA_W +: PA_W]) &&
                        $stable(wr_req_len[fi*8 +: 8]) && $stable(wr_req_cache[fi*4 +: 4]) &&
-                       $stable(wr_req_domain[fi*2 +: 2]));
+                       $stable(wr_req_domain[fi*2 +: 2]) && $stable(wr_req_size[fi*3 +: 3]));
             always @(posedge clk) if (f_run && $past(wr_dvalid[fi] && !wr_dready[fi]))
-                assume(wr_dvalid[fi] && $stable(wr_data[fi*64 +: 64]) && $stable(wr_dlast[fi]));
+                assume(wr_dvalid[fi] && $stable(wr_data[fi*64 +: 64]) &&
+                       $stable(wr_strb[fi*8 +: 8]) && $stable(wr_dlast[fi]));
             always @(posedge clk) if (f_run && $past(wr_req_valid[fi] && wr_req_ready[fi]))
                 assert(m_awvalid && m_awid == fi && m_awaddr == $past(wr_req_addr[fi*PA_W +: PA_W]) &&
                        m_awlen == $past(wr_req_len[fi*8 +: 8]) &&
                        m_awcache == $past(wr_req_cache[fi*4 +: 4]) &&
-                       m_awdomain == $past(wr_req_domain[fi*2 +: 2]));
+                       m_awdomain == $past(wr_req_domain[fi*2 +: 2]) &&
+                       m_awsize == $past(wr_req_size[fi*3 +: 3]));
             reg [3:0] f_aw_wait = 4'd0;
             always @(posedge clk)
                 if (!rst_n || !wr_req_valid[fi] || wr_req_ready[fi]) f_aw_wait <= 4'd0;
@@ -340,6 +355,7 @@ module smmu_mem_arb #(
             // a writer's beats go out only while it owns W, and W is its data
             always @* if (rst_n && wr_dready[fi]) assert(m_wvalid == wr_dvalid[fi] &&
                                                          m_wdata == wr_data[fi*64 +: 64] &&
+                                                         m_wstrb == wr_strb[fi*8 +: 8] &&
                                                          m_wlast == wr_dlast[fi]);
         end
     endgenerate

@@ -91,7 +91,8 @@ module smmu_tlb #(
     localparam SETS = TLB_ENTRIES / TLB_WAYS;
     localparam SW   = (SETS <= 2) ? 1 : $clog2(SETS);   // set index width
     localparam WW   = (WAYS <= 2) ? 1 : $clog2(WAYS);   // way index width
-    localparam IW   = SW + WW;                           // entry index {set, way}
+    // Entry index {set, way}: SW + WW bits, or WW with one set (N = WAYS)
+    localparam IW   = (SETS == 1) ? WW : SW + WW;
     localparam [SW:0] SETS_C = SETS[SW:0];
     localparam [SW-1:0] SMASK = SETS_C[SW-1:0] - 1'b1;  // SETS is a power of two
 
@@ -132,9 +133,15 @@ module smmu_tlb #(
     reg [LEAF_BITS-1:0] e_leaf   [0:N-1];
     reg [WW-1:0]        rr_q     [0:SETS-1];     // per-set round-robin victim (reset)
 
+    /* verilator lint_off UNUSEDSIGNAL */   // the set bit of a one-set TLB
     function [IW-1:0] idx(input [SW-1:0] set, input [WW-1:0] way);
-        idx = {set & SMASK, way};
+        reg [SW+WW-1:0] full;
+        begin
+            full = {set & SMASK, way};
+            idx  = full[IW-1:0];
+        end
     endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // ---------------- lookup ----------------
     wire [SW-1:0]       lk_set = set_of(lk_page[SW-1:0], lk_world, lk_vmid[SW-1:0]);
@@ -389,8 +396,8 @@ module smmu_tlb #(
     (* anyconst *) reg [WW-1:0] f_wa;
     (* anyconst *) reg [WW-1:0] f_wb;
     always @* assume(f_wa < f_wb && (f_s & SMASK) == f_s);
-    wire [IW-1:0] f_a = {f_s, f_wa};
-    wire [IW-1:0] f_b = {f_s, f_wb};
+    wire [IW-1:0] f_a = idx(f_s, f_wa);
+    wire [IW-1:0] f_b = idx(f_s, f_wb);
     wire f_conflict = e_world[f_a] == e_world[f_b] && e_stages[f_a] == e_stages[f_b] &&
                       (e_world[f_a] != W_EL1 || e_vmid[f_a] == e_vmid[f_b]) &&
                       (e_glb[f_a] || e_glb[f_b] || e_asid[f_a] == e_asid[f_b]) &&

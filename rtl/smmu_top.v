@@ -4,12 +4,14 @@
 //   s_reg_*  AXI4-Lite slave, the programming interface (page 0 and page 1, 128 KB window),
 //            64-bit data: 32-bit accesses use half the strobes, 64-bit accesses all eight.
 //   m_tbl_*  AXI4 master for the SMMU's own memory traffic: stream table, CDs, translation
-//            tables, command queue reads, event queue writes.
+//            tables, command queue reads, event queue writes, MSI writes (AXI ID 1 on the
+//            write channel: one 32-bit beat, AxSIZE 2, the strobes of the word).
 //   s_up_*   AXI4 slave, client (upstream) transactions. AxUSER = {ssv, domain[1:0],
 //            nosnoop, streamid[SID_W-1:0]}.
 //   m_dn_*   AXI4 master towards memory (downstream): translated transactions, AxCACHE,
 //            AxDOMAIN and AxUSER = final MAIR-format attribute byte.
-//   irq_*    one-cycle pulses (IHI 0070 3.18.2: wired interrupts are edge-triggered).
+//   irq_*    one-cycle pulses (IHI 0070 3.18.2: wired interrupts are edge-triggered);
+//            with MSI they stay, next to the MSIs (3.18.2: both may be used at once).
 //   canwbs   integration tie-off: the upstream master is coherent whatever No_snoop says.
 module smmu_top #(
     parameter SID_W            = 16,  // StreamID bits (IDR1.SIDSIZE)
@@ -23,6 +25,14 @@ module smmu_top #(
     parameter GBPA_ABORT_RESET = 1,   // GBPA.ABORT after reset: 1 = abort until configured
     parameter GRAN16K          = 1,   // 16 KB translation granule (IDR5.GRAN16K)
     parameter GRAN64K          = 1,   // 64 KB translation granule (IDR5.GRAN64K)
+    parameter S1P              = 1,   // stage-1 translation (IDR0.S1P)
+    parameter S2P              = 1,   // stage-2 translation (IDR0.S2P); S1P = S2P = 0 is refused
+    parameter HYP              = 1,   // EL2/EL2-E2H StreamWorlds, TLBI_EL2_* (IDR0.Hyp; needs both stages)
+    parameter XNX              = 1,   // stage-2 XN[1:0] by privilege (IDR3.XNX; needs stage 2)
+    parameter HAD              = 1,   // CD.HAD0/HAD1 (IDR3.HAD; needs stage 1)
+    parameter MSI              = 1,   // message-signalled interrupts (IDR0.MSI); wired ones stay
+    parameter PMCG_NCTR        = 8,   // PMCG counters (SMMU_PMCG_CFGR.NCTR + 1; 4..32)
+    parameter PMCG_CTR_W       = 32,  // PMCG counter bits (CFGR.SIZE + 1: 32, 36, 40, 44, 48, 64)
     parameter ID_W             = 4,   // upstream/downstream AXI ID bits
     parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
     parameter UP_USER_W        = SID_W + 4,
@@ -178,9 +188,25 @@ module smmu_top #(
     // Interrupts: one-cycle pulses
     output wire                 irq_eventq,
     output wire                 irq_cmd_sync,
-    output wire                 irq_gerror
+    output wire                 irq_gerror,
+    output wire                 irq_pmcg       // a PMCG counter overflowed (IHI 0070 10.5.2.19)
 );
     `include "smmu_regs.vh"
+
+    // ---------------- feature parameters ----------------
+    // What each feature needs (IHI 0070 6.3.1, 6.3.4): Hyp is RES0 unless both stages are
+    // implemented, XNX is about stage 2, HAD about stage 1 (IDR3.HAD = 0 without stage 1).
+    // The effective values drive the ID registers and the logic alike.
+    localparam HYP_E = (HYP != 0) && (S1P != 0) && (S2P != 0);
+    localparam XNX_E = (XNX != 0) && (S2P != 0);
+    localparam HAD_E = (HAD != 0) && (S1P != 0);
+    generate
+        if (S1P == 0 && S2P == 0) begin : g_refuse
+            // An SMMU with no translation stage is not a build this RTL makes: the
+            // elaboration stops on this module, which does not exist.
+            smmu_refused_build_without_a_translation_stage u_refuse ();
+        end
+    endgenerate
 
     // ---------------- register file ----------------
     wire [31:0] cr0, cr1, cr2, gbpa, irq_ctrlack, strtab_base_cfg, cmdq_prod, eventq_cons;
@@ -191,13 +217,28 @@ module smmu_top #(
     wire        cmdq_cons_we, eventq_prod_we;
     wire [31:0] cmdq_cons_wdata, eventq_prod_wdata;
     wire        gerr_cmdq, gerr_evtq;
+    // MSI aborts (smmu_msi): 0 CMD_SYNC, 1 event queue, 2 GERROR, 3 PMCG
+    wire [3:0]  msi_abt;
     wire [31:0] gerror_req = ({31'd0, gerr_cmdq} << SMMU_GERROR_CMDQ_ERR_LSB) |
-                             ({31'd0, gerr_evtq} << SMMU_GERROR_EVENTQ_ABT_ERR_LSB);
+                             ({31'd0, gerr_evtq} << SMMU_GERROR_EVENTQ_ABT_ERR_LSB) |
+                             ({31'd0, msi_abt[0]} << SMMU_GERROR_MSI_CMDQ_ABT_ERR_LSB) |
+                             ({31'd0, msi_abt[1]} << SMMU_GERROR_MSI_EVENTQ_ABT_ERR_LSB) |
+                             ({31'd0, msi_abt[2]} << SMMU_GERROR_MSI_GERROR_ABT_ERR_LSB);
+    wire [PA_W-1:2] gerr_msi_addr, evtq_msi_addr;
+    wire [31:0]     gerr_msi_data, evtq_msi_data, irq_ctrl_reg;
+    wire [5:0]      gerr_msi_attr, evtq_msi_attr;
+    wire [2:0]      msi_busy;          // 0 event queue, 1 GERROR, 2 PMCG
+    wire            ext_we;
+    wire [16:3]     ext_waddr, ext_raddr;
+    wire [63:0]     ext_wdata, ext_rdata;
+    wire [7:0]      ext_wstrb, aidr;
 
     smmu_regs #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS),
         .ST_LEVEL_2(ST_LEVEL_2), .FWB(FWB), .COHACC(COHACC), .ATTR_OVR(ATTR_OVR),
-        .GBPA_ABORT_RESET(GBPA_ABORT_RESET), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)
+        .GBPA_ABORT_RESET(GBPA_ABORT_RESET), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K),
+        .HYP(HYP_E ? 1 : 0), .XNX(XNX_E ? 1 : 0),
+        .HAD(HAD_E ? 1 : 0), .S1P(S1P), .S2P(S2P), .MSI(MSI)
     ) u_regs (
         .clk(clk), .rst_n(rst_n),
         .s_reg_awvalid(s_reg_awvalid), .s_reg_awready(s_reg_awready),
@@ -219,13 +260,19 @@ module smmu_top #(
         .cmdq_cons(cmdq_cons), .cmdq_cons_we(cmdq_cons_we), .cmdq_cons_wdata(cmdq_cons_wdata),
         .eventq_prod(eventq_prod), .eventq_prod_we(eventq_prod_we),
         .eventq_prod_wdata(eventq_prod_wdata),
-        .gerror_req(gerror_req), .irq_gerror(irq_gerror)
+        .gerror_req(gerror_req), .irq_gerror(irq_gerror),
+        .gerr_msi_addr(gerr_msi_addr), .gerr_msi_data(gerr_msi_data),
+        .gerr_msi_attr(gerr_msi_attr), .evtq_msi_addr(evtq_msi_addr),
+        .evtq_msi_data(evtq_msi_data), .evtq_msi_attr(evtq_msi_attr),
+        .irq_ctrl_reg(irq_ctrl_reg), .msi_busy_gerr(msi_busy[1]), .msi_busy_evtq(msi_busy[0]),
+        .ext_we(ext_we), .ext_waddr(ext_waddr), .ext_wdata(ext_wdata), .ext_wstrb(ext_wstrb),
+        .ext_raddr(ext_raddr), .ext_rdata(ext_rdata), .aidr(aidr)
     );
 
     // ---------------- SMMU memory master ----------------
     // Read clients: 0 command queue, 1 configuration fetch (smmu_cfg), 2.. the walkers.
-    // Write client 0: event queue.
-    localparam NR = 2 + NWALK, NW = 1;
+    // Write clients: 0 event queue, 1 MSIs (smmu_msi).
+    localparam NR = 2 + NWALK, NW = 2;
     wire             cq_req_valid, cq_req_ready;
     wire [PA_W-1:0]  cq_req_addr;
     wire [7:0]       cq_req_len;
@@ -255,6 +302,12 @@ module smmu_top #(
     wire [1:0]       eq_aw_domain;
     wire             eq_w_valid, eq_w_ready, eq_w_last;
     wire [63:0]      eq_w_data;
+    wire             ms_aw_valid, ms_aw_ready, ms_w_valid, ms_w_ready;
+    wire [PA_W-1:0]  ms_aw_addr;
+    wire [3:0]       ms_aw_cache;
+    wire [1:0]       ms_aw_domain;
+    wire [63:0]      ms_w_data;
+    wire [7:0]       ms_w_strb;
     wire [NW-1:0]    wr_bvalid;
     wire             wr_berr;
 
@@ -267,11 +320,13 @@ module smmu_top #(
         .rd_req_cache({wk_req_cache, cf_req_cache, cq_req_cache}),
         .rd_req_domain({wk_req_domain, cf_req_domain, cq_req_domain}),
         .rd_valid(rd_valid), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
-        .wr_req_valid(eq_aw_valid), .wr_req_ready(eq_aw_ready),
-        .wr_req_addr(eq_aw_addr), .wr_req_len(eq_aw_len), .wr_req_cache(eq_aw_cache),
-        .wr_req_domain(eq_aw_domain),
-        .wr_dvalid(eq_w_valid), .wr_dready(eq_w_ready), .wr_data(eq_w_data),
-        .wr_dlast(eq_w_last), .wr_bvalid(wr_bvalid), .wr_berr(wr_berr),
+        .wr_req_valid({ms_aw_valid, eq_aw_valid}), .wr_req_ready({ms_aw_ready, eq_aw_ready}),
+        .wr_req_addr({ms_aw_addr, eq_aw_addr}), .wr_req_len({8'd0, eq_aw_len}),
+        .wr_req_cache({ms_aw_cache, eq_aw_cache}),
+        .wr_req_domain({ms_aw_domain, eq_aw_domain}), .wr_req_size({3'd2, 3'd3}),
+        .wr_dvalid({ms_w_valid, eq_w_valid}), .wr_dready({ms_w_ready, eq_w_ready}),
+        .wr_data({ms_w_data, eq_w_data}), .wr_strb({ms_w_strb, 8'hff}),
+        .wr_dlast({1'b1, eq_w_last}), .wr_bvalid(wr_bvalid), .wr_berr(wr_berr),
         .m_awvalid(m_tbl_awvalid), .m_awready(m_tbl_awready), .m_awid(m_tbl_awid),
         .m_awaddr(m_tbl_awaddr), .m_awlen(m_tbl_awlen), .m_awsize(m_tbl_awsize),
         .m_awburst(m_tbl_awburst), .m_awcache(m_tbl_awcache), .m_awdomain(m_tbl_awdomain),
@@ -304,7 +359,14 @@ module smmu_top #(
     // its record was handed to the queue).
     assign sync_ready = up_sync_done && evtq_idle;
 
-    smmu_cmdq #(.PA_W(PA_W), .CMDQS(CMDQS)) u_cmdq (
+    wire             sy_msi_valid, sy_msi_ready, sy_msi_done;
+    wire [PA_W-1:2]  sy_msi_addr;
+    wire [31:0]      sy_msi_data;
+    wire [5:0]       sy_msi_attr;
+
+    smmu_cmdq #(
+        .PA_W(PA_W), .CMDQS(CMDQS), .S1P(S1P), .S2P(S2P), .HYP(HYP_E ? 1 : 0), .MSI(MSI)
+    ) u_cmdq (
         .clk(clk), .rst_n(rst_n),
         .en(cr0[SMMU_CR0_CMDQEN_LSB]), .base(cmdq_base), .prod_reg(cmdq_prod),
         .queue_ic(cr1[SMMU_CR1_QUEUE_IC_LSB +: SMMU_CR1_QUEUE_IC_W]),
@@ -319,7 +381,34 @@ module smmu_top #(
         .rd_req_domain(cq_req_domain),
         .rd_valid(rd_valid[0]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .inv_valid(inv_valid), .inv_ready(inv_ready), .inv_cmd(inv_cmd),
-        .sync_valid(sync_valid), .sync_ready(sync_ready)
+        .sync_valid(sync_valid), .sync_ready(sync_ready),
+        .msi_valid(sy_msi_valid), .msi_ready(sy_msi_ready), .msi_addr(sy_msi_addr),
+        .msi_data(sy_msi_data), .msi_attr(sy_msi_attr), .msi_done(sy_msi_done)
+    );
+
+    // ---------------- MSIs: CMD_SYNC, event queue, global errors ----------------
+    // Each interrupt source's MSI is triggered by its wired pulse (which comes only once
+    // what it signals is observable) and enabled by its IRQ_CTRL bit; without MSI the
+    // configuration registers read 0 (ADDR = 0: no MSI) and the queue asks for none.
+    wire             pm_msi_en;
+    wire [PA_W-1:2]  pm_msi_addr;
+    wire [31:0]      pm_msi_data;
+    wire [5:0]       pm_msi_attr;
+    smmu_msi #(.PA_W(PA_W), .NI(3)) u_msi (
+        .clk(clk), .rst_n(rst_n),
+        .sync_valid(sy_msi_valid), .sync_ready(sy_msi_ready), .sync_addr(sy_msi_addr),
+        .sync_data(sy_msi_data), .sync_attr(sy_msi_attr), .sync_done(sy_msi_done),
+        .irq_trig({irq_pmcg, irq_gerror, irq_eventq}),
+        .irq_en({pm_msi_en, irq_ctrl_reg[SMMU_IRQ_CTRL_GERROR_IRQEN_LSB],
+                 irq_ctrl_reg[SMMU_IRQ_CTRL_EVENTQ_IRQEN_LSB]}),
+        .irq_addr({pm_msi_addr, gerr_msi_addr, evtq_msi_addr}),
+        .irq_data({pm_msi_data, gerr_msi_data, evtq_msi_data}),
+        .irq_attr({pm_msi_attr, gerr_msi_attr, evtq_msi_attr}), .irq_busy(msi_busy),
+        .abt(msi_abt),
+        .aw_valid(ms_aw_valid), .aw_ready(ms_aw_ready), .aw_addr(ms_aw_addr),
+        .aw_cache(ms_aw_cache), .aw_domain(ms_aw_domain),
+        .w_valid(ms_w_valid), .w_ready(ms_w_ready), .w_data(ms_w_data), .w_strb(ms_w_strb),
+        .b_valid(wr_bvalid[1]), .b_err(wr_berr)
     );
 
     // ---------------- event queue, and its sources: translation, client port ----------
@@ -394,10 +483,14 @@ module smmu_top #(
     wire             tlb_hit, tlb_fill_valid;
     wire [LEAF_W-1:0] tlb_leaf, tlb_fill_leaf;
     wire [NWALK-1:0] xl_walks;
+    wire             cf_ev_miss, xl_ev_miss, xl_lk_replay;
+    wire [SID_W-1:0] cf_cur_sid, xl_ev_sid;
+    wire [NWALK*SID_W-1:0] xl_wk_sid;
 
     smmu_cfg #(
         .SID_W(SID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
-        .FWB(FWB), .ATTR_OVR(ATTR_OVR), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)
+        .FWB(FWB), .ATTR_OVR(ATTR_OVR), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K),
+        .HYP(HYP_E ? 1 : 0), .S1P(S1P), .S2P(S2P)
     ) u_cfg (
         .clk(clk), .rst_n(rst_n),
         .strtab_base(strtab_base), .strtab_base_cfg(strtab_base_cfg),
@@ -423,7 +516,7 @@ module smmu_top #(
         .rd_req_domain(cf_req_domain),
         .rd_valid(rd_valid[1]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .inv_valid(inv_valid), .inv_ready(cfg_inv_ready), .inv_cmd(inv_cmd),
-        .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt)
+        .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt), .ev_miss(cf_ev_miss), .cur_sid(cf_cur_sid)
     );
 
     smmu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_WAYS(TLB_WAYS), .LEAF_BITS(LEAF_W)) u_tlb (
@@ -441,8 +534,9 @@ module smmu_top #(
     wire [TAG_W-1:0] up_xl_tag, xl_rsp_tag;
 
     smmu_xlate #(
-        .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .TAG_W(TAG_W),
-        .NWALK(NWALK), .LEAF_BITS(LEAF_W)
+        .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .HYP(HYP_E ? 1 : 0),
+        .XNX(XNX_E ? 1 : 0), .HAD(HAD_E ? 1 : 0), .TAG_W(TAG_W), .NWALK(NWALK),
+        .LEAF_BITS(LEAF_W)
     ) u_xlate (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]),
         .flush(flush),
@@ -477,7 +571,8 @@ module smmu_top #(
         .tlb_fill_leaf(tlb_fill_leaf),
         .inv_fire(inv_fire),
         .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_rec(xl_evt_rec),
-        .busy(xl_busy), .walks(xl_walks)
+        .busy(xl_busy), .walks(xl_walks), .ev_tlb_miss(xl_ev_miss), .ev_tlb_sid(xl_ev_sid),
+        .lk_replay(xl_lk_replay), .wk_sid(xl_wk_sid)
     );
 
     // ---------------- client port ----------------
@@ -528,10 +623,47 @@ module smmu_top #(
         .m_dn_rdata(m_dn_rdata), .m_dn_rresp(m_dn_rresp), .m_dn_rlast(m_dn_rlast)
     );
 
+    // ---------------- Performance Monitor Counter Group (IHI 0070 chapter 10) ----------
+    // Event lanes: 0/1 the client port's read/write address handshakes (transactions,
+    // every one, terminated ones too, with the AxUSER StreamID); 2 a TLB miss (B decides a
+    // walk or to wait for one; replays are not counted again); 3 a configuration-cache miss
+    // that starts a fetch (not for a replay's lookup); 4 a walker's read on the table
+    // master (the arbiter takes one read a cycle) with the StreamID of its walk (an idle
+    // walker 0 reads for smmu_cfg's stage-2 service: the configuration's StreamID); 5 a
+    // configuration read with the StreamID being fetched.
+    reg              wk_rd_any;
+    reg [SID_W-1:0]  wk_rd_sid;
+    integer          pi;
+    always @* begin
+        wk_rd_any = 1'b0;
+        wk_rd_sid = {SID_W{1'b0}};
+        for (pi = 0; pi < NWALK; pi = pi + 1)
+            if (wk_req_valid[pi] && wk_req_ready[pi]) begin
+                wk_rd_any = 1'b1;
+                wk_rd_sid = xl_walks[pi] ? xl_wk_sid[pi*SID_W +: SID_W] : cf_cur_sid;
+            end
+    end
+    wire [5:0] pm_ev = {cf_req_valid && cf_req_ready, wk_rd_any,
+                        cf_ev_miss && !xl_lk_replay, xl_ev_miss,
+                        s_up_awvalid && s_up_awready, s_up_arvalid && s_up_arready};
+    wire [6*SID_W-1:0] pm_sid = {cf_cur_sid, wk_rd_sid, cf_lk_sid, xl_ev_sid,
+                                 s_up_awuser[SID_W-1:0], s_up_aruser[SID_W-1:0]};
+
+    smmu_pmcg #(
+        .SID_W(SID_W), .PA_W(PA_W), .NCTR(PMCG_NCTR), .CTR_W(PMCG_CTR_W), .MSI(MSI)
+    ) u_pmcg (
+        .clk(clk), .rst_n(rst_n),
+        .reg_we(ext_we), .reg_waddr(ext_waddr), .reg_wdata(ext_wdata), .reg_wstrb(ext_wstrb),
+        .reg_raddr(ext_raddr), .reg_rdata(ext_rdata),
+        .ev_valid(pm_ev), .ev_sid(pm_sid),
+        .irq(irq_pmcg), .msi_en(pm_msi_en), .msi_addr(pm_msi_addr), .msi_data(pm_msi_data),
+        .msi_attr(pm_msi_attr), .msi_busy(msi_busy[2]), .msi_abt(msi_abt[3]), .aidr(aidr)
+    );
+
     // Test counters (walk reads, fetches) and the upper half of the stage-2 service PA
     // (the OAS bounds it) are not used here.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, cr0, cr1, cr2, gerror_active, irq_ctrlack,
+    wire unused_ok = &{1'b0, cr0, cr1, cr2, gerror_active, irq_ctrlack, irq_ctrl_reg,
                        s2_rsp_pa, cf_fetch_cnt, up_quiescent, xl_busy, cfg_busy, xl_walks};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

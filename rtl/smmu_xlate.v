@@ -44,6 +44,7 @@ module smmu_xlate #(
     parameter ATTR_OVR  = 1,
     parameter HYP       = 1,
     parameter XNX       = 1,
+    parameter HAD       = 1,    // IDR3.HAD: CD.HAD0/1 honoured by the walkers
     parameter TAG_W     = 7,
     parameter NWALK     = 8,    // walks in flight
     parameter NPARK     = 8,    // misses waiting for a walk of their page
@@ -144,7 +145,16 @@ module smmu_xlate #(
     output wire [255:0]           evt_rec,
 
     output wire                   busy,
-    output wire [NWALK-1:0]       walks     // walkers busy (for tests and the counters)
+    output wire [NWALK-1:0]       walks,    // walkers busy (for tests and the counters)
+
+    // performance events (smmu_pmcg, IHI 0070 10.3): a TLB miss (B decides a walk, or to
+    // wait for one, for a request that is not a replay), with its StreamID; the request A
+    // accepts now is a replay (its configuration lookup is not a new one); the StreamID
+    // each walker walks for (valid while walks[i]; an idle walker 0 serves smmu_cfg)
+    output wire                   ev_tlb_miss,
+    output wire [SID_W-1:0]       ev_tlb_sid,
+    output wire                   lk_replay,
+    output wire [NWALK*SID_W-1:0] wk_sid
 );
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
@@ -176,6 +186,7 @@ module smmu_xlate #(
     // nosnoop}
     localparam RQ_W = TAG_W + 1 + SID_W + 1 + 64 + 3 + 4 + 2 + 1;
     reg              b_v_q, b_rnw_q, b_ssv_q, b_nosnoop_q, b_raced_q;
+    reg              b_rp_q;          // B's request is a replay from the park
     reg [TAG_W-1:0]  b_tag_q;
     reg [SID_W-1:0]  b_sid_q;
     reg [63:0]       b_addr_q;
@@ -405,7 +416,7 @@ module smmu_xlate #(
             wire [4:0]  reads_unused, s2reads_unused;
             wire        s2q_rdy;
             assign s2q_v = svc ? s2_req_valid : 1'b0;
-            smmu_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HYP(HYP),
+            smmu_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HAD(HAD), .HYP(HYP),
                           .LEAF_BITS(LEAF_W)) u_walker (
                 .clk(clk), .rst_n(rst_n),
                 .wk_valid(b_walk && w_pick == gw), .wk_ready(wk_ready[gw]),
@@ -584,6 +595,15 @@ module smmu_xlate #(
 
     assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q);
     assign walks = w_busy_q;
+    assign ev_tlb_miss = (b_walk || b_park) && !b_rp_q;
+    assign ev_tlb_sid  = b_sid_q;
+    assign lk_replay   = rp_any;
+    genvar gs;
+    generate
+        for (gs = 0; gs < NWALK; gs = gs + 1) begin : g_wsid
+            assign wk_sid[gs*SID_W +: SID_W] = w_sid_q[gs];
+        end
+    endgenerate
 
     // ---------------- state ----------------
     wire raced_now = inv_fire || flush;
@@ -594,6 +614,7 @@ module smmu_xlate #(
         if (!rst_n) begin
             b_v_q     <= 1'b0;
             b_raced_q <= 1'b0;
+            b_rp_q    <= 1'b0;
             w_busy_q  <= {NWALK{1'b0}};
             w_raced_q <= {NWALK{1'b0}};
             f_v_q     <= 1'b0;
@@ -622,6 +643,7 @@ module smmu_xlate #(
                 b_domain_q  <= a_domain;
                 b_nosnoop_q <= a_nosnoop;
                 b_raced_q   <= raced_now;
+                b_rp_q      <= rp_any;
             end
 
             // the park: a replay leaves it; a miss enters it; a walk's end releases its

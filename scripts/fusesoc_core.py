@@ -29,6 +29,12 @@ DESCRIPTIONS = {
     "GBPA_ABORT_RESET": "SMMU_GBPA.ABORT out of reset",
     "GRAN16K": "16 KB translation granule (SMMU_IDR5.GRAN16K)",
     "GRAN64K": "64 KB translation granule (SMMU_IDR5.GRAN64K)",
+    "S1P": "stage-1 translation (SMMU_IDR0.S1P)",
+    "S2P": "stage-2 translation (SMMU_IDR0.S2P)",
+    "HYP": "EL2 StreamWorlds and TLBI_EL2_* (SMMU_IDR0.Hyp, with both stages)",
+    "XNX": "stage-2 execute-never by privilege (SMMU_IDR3.XNX, with stage 2)",
+    "HAD": "hierarchical attribute disables CD.HAD0/1 (SMMU_IDR3.HAD, with stage 1)",
+    "MSI": "message-signalled interrupts next to the wired ones (SMMU_IDR0.MSI)",
 }
 
 

@@ -8,8 +8,8 @@
 #   - the test plan lists every test; the GTKWave layout loads on a real trace
 #   - every harness/driver test against the RTL, each in its own process (so a model
 #     that aborts on a hang fails that test only)
-#   - the parameter variants (FWB/COHACC off): each variant's build, then each of its
-#     coherency/nesting tests, counted as `<variant>/<test>`
+#   - the parameter variants (FWB/COHACC off, one stage, the v3.0 feature set): each
+#     variant's build, then each of its tests, counted as `<variant>/<test>`
 # `run_tests.sh --variants` runs only the variants (`make variants`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,11 +36,9 @@ stage() { # stage NAME COMMAND... : run, count, keep the log
 # The FWB/COHACC variants (Makefile `variants`): build each in $BUILD/var/<variant>, then
 # run its tests whose names match the Makefile's pattern, each in its own process.
 run_variants() {
-  local list variants re v bin t t0 log
-  list=$($MAKE --no-print-directory -s BUILD="$BUILD" variant-list)
-  variants=$(sed -n 1p <<<"$list")
-  re=$(sed -n 2p <<<"$list")
-  for v in $variants; do
+  local v re bin t t0 log
+  while read -r v re; do
+    [ -n "$v" ] || continue
     # a failed build runs nothing (an older binary may still be there)
     stage "build-var-$v" $MAKE --no-print-directory BUILD="$BUILD" variant-build VARIANT="$v" || continue
     bin="$BUILD/var/$v/tests/smmu_var_tests"
@@ -59,7 +57,7 @@ run_variants() {
         tail -20 "$log" | sed 's/^/     /'
       fi
     done
-  done
+  done < <($MAKE --no-print-directory -s BUILD="$BUILD" variant-list)
 }
 
 if [ "${1:-}" = --variants ]; then

@@ -32,7 +32,7 @@ module smmu_fmax #(
     // Input and output bit counts of smmu_top for these parameters; the concatenations
     // below must match them exactly (Verilator -Wall checks the widths).
     localparam N_IN  = 512 + 2 * TBL_ID_W + 4 * ID_W + 2 * UP_USER_W;
-    localparam N_OUT = 394 + 2 * TBL_ID_W + 4 * ID_W + 4 * PA_W + 2 * DN_USER_W;
+    localparam N_OUT = 395 + 2 * TBL_ID_W + 4 * ID_W + 4 * PA_W + 2 * DN_USER_W;
 
     // ---- reset: two-flop synchroniser, as any board top would have ----
     reg [1:0] rst_sync;
@@ -114,7 +114,7 @@ module smmu_fmax #(
     wire [3:0]           m_dn_awcache, m_dn_arcache;
     wire [DN_USER_W-1:0] m_dn_awuser, m_dn_aruser;
     wire [63:0]          m_dn_wdata;
-    wire                 irq_eventq, irq_cmd_sync, irq_gerror;
+    wire                 irq_eventq, irq_cmd_sync, irq_gerror, irq_pmcg;
 
     smmu_top #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS), .ST_LEVEL_2(1),
@@ -169,7 +169,8 @@ module smmu_fmax #(
         .m_dn_ardomain(m_dn_ardomain), .m_dn_aruser(m_dn_aruser),
         .m_dn_rvalid(m_dn_rvalid), .m_dn_rready(m_dn_rready), .m_dn_rid(m_dn_rid),
         .m_dn_rdata(m_dn_rdata), .m_dn_rresp(m_dn_rresp), .m_dn_rlast(m_dn_rlast),
-        .irq_eventq(irq_eventq), .irq_cmd_sync(irq_cmd_sync), .irq_gerror(irq_gerror)
+        .irq_eventq(irq_eventq), .irq_cmd_sync(irq_cmd_sync), .irq_gerror(irq_gerror),
+        .irq_pmcg(irq_pmcg)
     );
 
     // ---- outputs: signature chain, one XOR2 and one flip-flop per SMMU output bit ----
@@ -187,7 +188,7 @@ module smmu_fmax #(
             m_dn_wstrb, m_dn_wlast, m_dn_bready, m_dn_arvalid, m_dn_arid, m_dn_araddr,
             m_dn_arlen, m_dn_arsize, m_dn_arburst, m_dn_arcache, m_dn_arprot, m_dn_ardomain,
             m_dn_aruser, m_dn_rready,
-            irq_eventq, irq_cmd_sync, irq_gerror};
+            irq_eventq, irq_cmd_sync, irq_gerror, irq_pmcg};
 
     // Shifting by one keeps each flip-flop's input at two signals (one LUT), and every
     // bit still reaches the top DOUT_W bits, the pins.

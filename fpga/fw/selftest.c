@@ -14,6 +14,8 @@
  *                                           tables + CD in guest RAM, guest STE, DMA,
  *                                           guest unmap + TLBI via the vIOMMU -> guest
  *                                           fault delivered with the vSID
+ *                                        11b PMCG (smmu_pmu.h): counters, the summary,
+ *                                           an overflow signalled by its MSI
  *                                        12 teardown, no DMA memory leaked
  *
  * Steps 6-9 write STE, CD and tables by hand, independently of the driver's table
@@ -29,6 +31,7 @@
 #include "smmu/smmu.h"
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
+#include "smmu/smmu_pmu.h"
 #include "smmu/smmu_regs.h"
 #include "smmu/smmu_guest.h"
 #include "smmu_hal_soc.h"
@@ -532,6 +535,34 @@ int main(void)
           "want one C_BAD_STREAMID sid 0x70 (got %d, type 0x%02lx)", r,
           (unsigned long)(evs[0].dw[0] & EVT_TYPE_MASK));
     CHECK(irq_pending() & IRQ_EVENTQ, "no event-queue interrupt latched (0x%x)", irq_pending());
+    /* the same record announced by its MSI on the doorbell (vector = SMMU_MSI_EVENTQ) */
+    CHECK(S.msi_srcs == (1u << SMMU_MSI_EVENTQ | 1u << SMMU_MSI_GERROR),
+          "MSIs set up for events and errors (0x%x)", (unsigned)S.msi_srcs);
+    CHECK((irq_pending() & IRQ_MSI) &&
+              mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) == 1u << SMMU_MSI_EVENTQ,
+          "event-queue MSI: IRQ_PEND 0x%x, MSI_PEND 0x%lx", irq_pending(),
+          (unsigned long)mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND));
+    mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+
+    /* 5b: a command error, announced by the GERROR MSI and recovered by its handler */
+    printf("[5b] GERROR MSI\n");
+    {
+        smmu_cmd_t bad = {{0xffu, 0}};
+        unsigned i;
+        r = smmu_cmdq_submit(&S, &bad, 1, false, SMMU_CS_NONE);
+        CHECK(r == 0, "submit: %s", smmu_strerror(r));
+        for (i = 0; i < 1000u && !(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) & 1u << SMMU_MSI_GERROR); i++)
+            ;
+        CHECK(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) == 1u << SMMU_MSI_GERROR,
+              "GERROR MSI: MSI_PEND 0x%lx", (unsigned long)mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND));
+        mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+        r = smmu_irq(&S, SMMU_MSI_GERROR);
+        CHECK(r == (int)SMMU_GERROR_CMDQ_ERR_MASK, "smmu_irq(GERROR) = %d", r);
+        r = smmu_cmdq_sync(&S, SMMU_CS_NONE);
+        CHECK(r == 0 && S.stats.cmdq_ill == 1, "queue recovered: %s, %lu ILL", smmu_strerror(r),
+              (unsigned long)S.stats.cmdq_ill);
+        irq_clear(IRQ_GERROR);
+    }
 
     /* 6: stage 1 */
     printf("[6] stage 1 (sid 1, ASID 0xf7)\n");
@@ -713,12 +744,75 @@ int main(void)
     printf("[11] nesting API (smmu_nested.h): sid %u as vSID 0x%x\n", G_PSID, G_VSID);
     nested_api_step();
 
+    /* 11b: the PMCG through smmu_pmu.h, its overflow signalled by an MSI on the doorbell */
+    printf("[11b] PMCG (smmu_pmu.h)\n");
+    {
+        static smmu_pmu_t pmu;
+        int pc[6];
+        uint64_t v[6] = {0, 0, 0, 0, 0, 0};
+        static char stat[480];
+        unsigned e, i;
+
+        r = smmu_pmu_init(&pmu, &S);
+        CHECK(r == 0 && pmu.ncounters >= 4 && pmu.msi, "smmu_pmu_init: %s, %u counters, MSI %d",
+              smmu_strerror(r), pmu.ncounters, (int)pmu.msi);
+        for (e = 0; e < 6 && r == 0; e++) {
+            pc[e] = smmu_pmu_alloc(&pmu, e, SMMU_PMU_ALL_SIDS, true);
+            CHECK(pc[e] >= 0 && smmu_pmu_start(&pmu, pc[e]) == 0, "counter for %s",
+                  smmu_pmu_event_name(e));
+        }
+        if (fails)
+            return (int)fails;
+        /* a copy from a StreamID beyond the table: aborted, but a transaction */
+        (void)dma_copy(0x70, src_pa, dst_pa, 64);
+        for (e = 0; e < 6; e++) {
+            smmu_pmu_stop(&pmu, pc[e]);
+            smmu_pmu_read(&pmu, pc[e], &v[e]);
+        }
+        CHECK(v[0] > 0 && v[1] >= 1, "counted %lu cycles, %lu transactions",
+              (unsigned long)v[0], (unsigned long)v[1]);
+        r = smmu_pmu_format(&pmu, pc, 6, stat, sizeof stat);
+        CHECK(r > 0, "summary");
+        printf("%s", stat);
+        smmu_irq(&S, SMMU_MSI_EVENTQ); /* the aborted copy's record */
+        mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+        /* an overflow: the cycles counter 2000 below its wrap, then its MSI (vector 2) */
+        {
+            uint64_t top = pmu.bits >= 64 ? ~0ull : (1ull << pmu.bits) - 1u, before, after;
+            uint32_t off = SMMU_PMCG_EVCNTR0 + (pmu.bits > 32 ? 8u : 4u) * (unsigned)pc[0];
+            smmu_pmu_read(&pmu, pc[0], &before);
+            mmio_wr(SOC_SMMU_BASE, off, (uint32_t)(top - 2000u));
+            pmu.ctr[pc[0]].last = top - 2000u;
+            smmu_pmu_start(&pmu, pc[0]);
+            for (i = 0; i < 100000u && !(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) & (1u << SMMU_MSI_PMCG)); i++)
+                ;
+            CHECK(mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND) == 1u << SMMU_MSI_PMCG,
+                  "PMCG overflow MSI: MSI_PEND 0x%lx", (unsigned long)mmio_rd(SOC_SYS_BASE, SYS_MSI_PEND));
+            mmio_wr(SOC_SYS_BASE, SYS_MSI_PEND, 0xffffffffu);
+            r = smmu_pmu_irq(&pmu);
+            CHECK(r == 1 << pc[0], "smmu_pmu_irq: OVS 0x%x", (unsigned)r);
+            smmu_pmu_read(&pmu, pc[0], &after);
+            CHECK(after >= before + 2000u, "count across the wrap: %lu -> %lu",
+                  (unsigned long)before, (unsigned long)after);
+            CHECK(irq_pending() & IRQ_PMCG, "wired PMCG interrupt latched too");
+            irq_clear(IRQ_PMCG);
+        }
+        r = smmu_pmu_teardown(&pmu);
+        CHECK(r == 0, "smmu_pmu_teardown: %s", smmu_strerror(r));
+    }
+
     /* 12: tear-down */
     printf("[12] teardown\n");
     CHECK(!(irq_pending() & IRQ_GERROR), "global error interrupt latched");
-    printf("  driver stats: %lu commands, %lu syncs, %lu events, %lu gerrors\n",
+    printf("  driver stats: %lu commands, %lu syncs (%lu seen by their MSI), %lu events, "
+           "%lu gerrors\n",
            (unsigned long)S.stats.cmds, (unsigned long)S.stats.syncs,
-           (unsigned long)S.stats.events, (unsigned long)S.stats.gerrors);
+           (unsigned long)S.stats.msi_syncs, (unsigned long)S.stats.events,
+           (unsigned long)S.stats.gerrors);
+    /* every CMD_SYNC of the run completed by MSI polling (coherent SMMU with MSIs) */
+    CHECK(S.msipoll && S.stats.msi_syncs == S.stats.syncs && S.stats.msi_abt == 0,
+          "MSI polling: %lu of %lu syncs", (unsigned long)S.stats.msi_syncs,
+          (unsigned long)S.stats.syncs);
     r = smmu_teardown(&S);
     CHECK(r == 0, "smmu_teardown: %s", smmu_strerror(r));
     test_free_all();

@@ -4,7 +4,8 @@
 //                                   +--> soc_uart, soc_timer, soc_dma, system control
 //                                   +--> soc_reg_bridge --> SMMU s_reg (AXI4-Lite 64)
 //   soc_dma --AXI4 (AxUSER = {ssv, domain, nosnoop, sid})--> SMMU s_up
-//   SMMU m_tbl --> soc_axi_ram_port --> soc_ram port 1
+//   SMMU m_tbl --> soc_msi_doorbell (writes to the MSI doorbell) --> soc_axi_ram_port -->
+//                  soc_ram port 1
 //   SMMU m_dn  --> soc_axi_ram_port --> soc_ram port 2
 //
 // Memory map (CPU; the SMMU's PA space is the RAM alone, at the same addresses):
@@ -17,12 +18,16 @@
 //                           0x0C DN_RD_MON, 0x10 DN_WR_MON (last downstream AR/AW:
 //                           [7:0] AxUSER attribute, [11:8] AxCACHE, [13:12] AxDOMAIN,
 //                           [16:14] AxPROT), 0x14 DN_RD_ADDR, 0x18 DN_WR_ADDR,
-//                           0x1C RAM_BYTES
+//                           0x1C RAM_BYTES, 0x20 MSI_PEND (MSI vectors received, write 1
+//                           to clear)
+//   0x1000_3100  MSI doorbell (SMMU writes only: a 32-bit write of v signals vector v[4:0])
 //   0x2000_0000  SMMU registers (page 0, page 1 at +0x10000)
 //
 // Interrupts: the SMMU's are one-cycle pulses (IHI 0070 3.18.2), so a latch holds them
-// (IRQ_PEND bits 0 eventq, 1 cmd_sync, 2 gerror; 3 = DMA done/error, a level) and
-// drives PicoRV32 irq[4..7]. PicoRV32 resets with every IRQ masked; the firmware polls
+// (IRQ_PEND bits 0 eventq, 1 cmd_sync, 2 gerror; 3 = DMA done/error, a level; 4 = any
+// MSI vector pending in MSI_PEND; 5 = PMCG overflow) and drives PicoRV32 irq[4..9]. The SMMU's MSIs are
+// writes to the doorbell: the firmware gives the driver DOORBELL with data = the source
+// (smmu_hal_soc.c), so MSI_PEND bit n is source n (0 events, 1 global errors, 2 PMCG). PicoRV32 resets with every IRQ masked; the firmware polls
 // IRQ_PEND, which is what lets the self-test check that the pulses arrive.
 module soc_top #(
     parameter RAM_BYTES   = 262144,
@@ -202,7 +207,7 @@ module soc_top #(
     wire [3:0]      dn_awcache, dn_arcache;
     wire [63:0]     dn_wdata, dn_rdata;
 
-    wire irq_eventq, irq_cmd_sync, irq_gerror;
+    wire irq_eventq, irq_cmd_sync, irq_gerror, irq_pmcg;
 
     smmu_top #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS), .ST_LEVEL_2(1),
@@ -256,15 +261,39 @@ module soc_top #(
         .m_dn_ardomain(dn_ardomain), .m_dn_aruser(dn_aruser),
         .m_dn_rvalid(dn_rvalid), .m_dn_rready(dn_rready), .m_dn_rid(dn_rid),
         .m_dn_rdata(dn_rdata), .m_dn_rresp(dn_rresp), .m_dn_rlast(dn_rlast),
-        .irq_eventq(irq_eventq), .irq_cmd_sync(irq_cmd_sync), .irq_gerror(irq_gerror)
+        .irq_eventq(irq_eventq), .irq_cmd_sync(irq_cmd_sync), .irq_gerror(irq_gerror),
+        .irq_pmcg(irq_pmcg)
     );
 
-    soc_axi_ram_port #(.A_W(PA_W), .ID_W(TID), .AW(AW), .RAM_BYTES(RAM_BYTES)) u_tbl_port (
+    // The MSI doorbell takes the SMMU's writes to it; the rest go to the RAM port
+    wire            rp_awvalid, rp_awready, rp_wvalid, rp_wready, rp_wlast, rp_bvalid,
+                    rp_bready;
+    wire [TID-1:0]  rp_awid, rp_bid;
+    wire [PA_W-1:0] rp_awaddr;
+    wire [7:0]      rp_awlen, rp_wstrb;
+    wire [63:0]     rp_wdata;
+    wire [1:0]      rp_bresp;
+    wire [31:0]     msi_set;
+
+    soc_msi_doorbell #(.A_W(PA_W), .ID_W(TID), .DB_ADDR(32'h1000_3100)) u_doorbell (
         .clk(clk), .rst_n(rst_n),
         .s_awvalid(tb_awvalid), .s_awready(tb_awready), .s_awid(tb_awid),
         .s_awaddr(tb_awaddr), .s_awlen(tb_awlen), .s_wvalid(tb_wvalid),
         .s_wready(tb_wready), .s_wdata(tb_wdata), .s_wstrb(tb_wstrb), .s_wlast(tb_wlast),
         .s_bvalid(tb_bvalid), .s_bready(tb_bready), .s_bid(tb_bid), .s_bresp(tb_bresp),
+        .m_awvalid(rp_awvalid), .m_awready(rp_awready), .m_awid(rp_awid),
+        .m_awaddr(rp_awaddr), .m_awlen(rp_awlen), .m_wvalid(rp_wvalid),
+        .m_wready(rp_wready), .m_wdata(rp_wdata), .m_wstrb(rp_wstrb), .m_wlast(rp_wlast),
+        .m_bvalid(rp_bvalid), .m_bready(rp_bready), .m_bid(rp_bid), .m_bresp(rp_bresp),
+        .msi_set(msi_set)
+    );
+
+    soc_axi_ram_port #(.A_W(PA_W), .ID_W(TID), .AW(AW), .RAM_BYTES(RAM_BYTES)) u_tbl_port (
+        .clk(clk), .rst_n(rst_n),
+        .s_awvalid(rp_awvalid), .s_awready(rp_awready), .s_awid(rp_awid),
+        .s_awaddr(rp_awaddr), .s_awlen(rp_awlen), .s_wvalid(rp_wvalid),
+        .s_wready(rp_wready), .s_wdata(rp_wdata), .s_wstrb(rp_wstrb), .s_wlast(rp_wlast),
+        .s_bvalid(rp_bvalid), .s_bready(rp_bready), .s_bid(rp_bid), .s_bresp(rp_bresp),
         .s_arvalid(tb_arvalid), .s_arready(tb_arready), .s_arid(tb_arid),
         .s_araddr(tb_araddr), .s_arlen(tb_arlen), .s_rvalid(tb_rvalid),
         .s_rready(tb_rready), .s_rid(tb_rid), .s_rdata(tb_rdata), .s_rresp(tb_rresp),
@@ -290,7 +319,8 @@ module soc_top #(
     );
 
     // ---------------- system control, interrupt latch, downstream monitor ----------------
-    reg  [3:0]  irq_pend;
+    reg  [5:0]  irq_pend;
+    reg  [31:0] msi_pend;
     reg  [7:0]  led_q;
     reg  [16:0] dn_rd_mon, dn_wr_mon;
     reg  [31:0] dn_rd_addr, dn_wr_addr;
@@ -300,7 +330,8 @@ module soc_top #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            irq_pend <= 4'd0; led_q <= 8'd0; exit_valid <= 1'b0; exit_code <= 32'd0;
+            irq_pend <= 6'd0; msi_pend <= 32'd0; led_q <= 8'd0; exit_valid <= 1'b0;
+            exit_code <= 32'd0;
             dn_rd_mon <= 17'd0; dn_wr_mon <= 17'd0; dn_rd_addr <= 32'd0; dn_wr_addr <= 32'd0;
             sys_ready <= 1'b0; sys_rdata <= 32'd0; none_ready <= 1'b0;
         end else begin
@@ -312,6 +343,13 @@ module soc_top #(
                                 mem_wdata[2:0] : 3'd0)) |
                              {irq_gerror, irq_cmd_sync, irq_eventq};
             irq_pend[3] <= dma_irq;
+            // MSI vectors: a doorbell write sets its bit (set wins over a clear)
+            msi_pend <= (msi_pend & ~((sys_acc && mem_addr[7:2] == 6'd8 && (&mem_wstrb)) ?
+                                       mem_wdata : 32'd0)) | msi_set;
+            irq_pend[4] <= (msi_pend != 32'd0);
+            // the PMCG's overflow pulse: set wins over a clear (bit 5)
+            irq_pend[5] <= (irq_pend[5] && !(sys_acc && mem_addr[7:2] == 6'd2 && mem_wstrb[0] &&
+                                             mem_wdata[5])) || irq_pmcg;
             if (sys_acc && mem_wstrb[0]) begin
                 case (mem_addr[7:2])
                 6'd0: begin exit_valid <= 1'b1; exit_code <= mem_wdata; end
@@ -321,12 +359,13 @@ module soc_top #(
             end
             case (mem_addr[7:2])
             6'd1: sys_rdata <= {24'd0, led_q};
-            6'd2: sys_rdata <= {28'd0, irq_pend};
+            6'd2: sys_rdata <= {26'd0, irq_pend};
             6'd3: sys_rdata <= {15'd0, dn_rd_mon};
             6'd4: sys_rdata <= {15'd0, dn_wr_mon};
             6'd5: sys_rdata <= dn_rd_addr;
             6'd6: sys_rdata <= dn_wr_addr;
             6'd7: sys_rdata <= RAM_BYTES;
+            6'd8: sys_rdata <= msi_pend;
             default: sys_rdata <= 32'd0;
             endcase
             if (dn_arvalid && dn_arready) begin
@@ -340,7 +379,7 @@ module soc_top #(
         end
     end
 
-    assign cpu_irq = {24'd0, irq_pend, 4'd0};
+    assign cpu_irq = {22'd0, irq_pend, 4'd0};
     // LEDs: the firmware's pattern; LED 7 also lights on a CPU trap.
     assign leds    = {led_q[7] | trap, led_q[6:0]};
 

@@ -22,7 +22,7 @@ ulx3s)
   ECPPACK=${ECPPACK:-$(pick ecppack yowasp-ecppack)}
   if [ -z "${PNR_ONLY:-}" ] || [ ! -f "$out/soc.json" ]; then
   echo "board: synthesis ($YOSYS synth_ecp5)"
-  $YOSYS -q -l "$out/synth.log" -p "read_verilog -sv -Irtl/gen $srcs; \
+  $YOSYS -q -l "$out/synth.log" -p "read_verilog -sv -Irtl -Irtl/gen $srcs; \
     chparam -set INIT_FILE \"$hex\" soc_ulx3s; synth_ecp5 -top soc_ulx3s -json $out/soc.json; \
     stat" >/dev/null
   fi

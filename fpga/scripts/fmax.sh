@@ -45,7 +45,7 @@ esac
 t0=$(date +%s)
 if [ -z "${PNR_ONLY:-}" ] || [ ! -f "$out/smmu_fmax.json" ]; then
   echo "fmax: $target synthesis ($YOSYS $synth)"
-  $YOSYS -q -l "$out/synth.log" -p "read_verilog -sv -Irtl/gen $srcs; \
+  $YOSYS -q -l "$out/synth.log" -p "read_verilog -sv -Irtl -Irtl/gen $srcs; \
     $synth -top smmu_fmax -json $out/smmu_fmax.json; stat" >/dev/null
 fi
 t1=$(date +%s)

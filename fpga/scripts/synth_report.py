@@ -85,7 +85,7 @@ def run(design, target, args):
         top = "soc_top"
         srcs += " " + " ".join(sorted(glob.glob("fpga/rtl/*.v"))) + " " + args.picorv32
         chp = 'chparam -set INIT_FILE "%s" soc_top' % args.hex
-    script = "read_verilog -sv -Irtl/gen %s; %s; %s -top %s; stat" % (
+    script = "read_verilog -sv -Irtl -Irtl/gen %s; %s; %s -top %s; stat" % (
         srcs, chp, TARGETS[target][0], top)
     t0 = time.time()
     r = subprocess.run(["yosys", "-q", "-l", log, "-p", script], stdout=subprocess.DEVNULL,

@@ -262,6 +262,10 @@ const char *smmu_cmd_opcode_name(unsigned op)
      SMMU_GERROR_MSI_CMDQ_ABT_ERR_MASK | SMMU_GERROR_PRIQ_ABT_ERR_MASK |                  \
      SMMU_GERROR_EVENTQ_ABT_ERR_MASK | SMMU_GERROR_CMDQ_ERR_MASK)
 
+#define GERROR_MSI_ABT                                                                   \
+    (SMMU_GERROR_MSI_GERROR_ABT_ERR_MASK | SMMU_GERROR_MSI_EVENTQ_ABT_ERR_MASK |           \
+     SMMU_GERROR_MSI_CMDQ_ABT_ERR_MASK)
+
 static const char *cerror_name(uint32_t err)
 {
     switch (err) {
@@ -378,10 +382,19 @@ int smmu_gerror_handle(smmu_t *smmu)
         smmu_log(smmu, SMMU_LOG_WARN,
                  "smmu: event queue write aborted: events were lost until now");
     }
-    if (active & ~(SMMU_GERROR_CMDQ_ERR_MASK | SMMU_GERROR_EVENTQ_ABT_ERR_MASK)) {
+    if (active & GERROR_MSI_ABT) {
+        /* An MSI write was aborted: its notification is lost (the events or errors it
+         * announced are still in the queue / GERROR), later MSIs are sent (IHI 0070
+         * 6.3.19). A CMD_SYNC waited for by MSI polling falls back to CMDQ_CONS. */
+        smmu->stats.msi_abt++;
+        smmu_log_hex(smmu, SMMU_LOG_WARN, "smmu: MSI write aborted, GERROR bits ",
+                     active & GERROR_MSI_ABT);
+    }
+    if (active & ~(SMMU_GERROR_CMDQ_ERR_MASK | SMMU_GERROR_EVENTQ_ABT_ERR_MASK | GERROR_MSI_ABT)) {
         smmu->stats.other_gerrors++;
         smmu_log_hex(smmu, SMMU_LOG_ERR, "smmu: unexpected global errors: ",
-                     active & ~(SMMU_GERROR_CMDQ_ERR_MASK | SMMU_GERROR_EVENTQ_ABT_ERR_MASK));
+                     active & ~(SMMU_GERROR_CMDQ_ERR_MASK | SMMU_GERROR_EVENTQ_ABT_ERR_MASK |
+                                GERROR_MSI_ABT));
     }
     /* Acknowledge: GERRORN[x] = GERROR[x] for each active bit; CMDQ_ERR restarts the
      * queue at CONS. */
@@ -448,18 +461,70 @@ static bool consumed(const smmu_t *smmu, uint32_t pos)
     return smmu_q_consumed(pos, smmu->cmdq_prod, smmu->cmdq_cons, smmu->cmdq_log2);
 }
 
+/*
+ * Wait for the CMD_SYNC at `pos` through its MSI (MSI polling, as Linux): the command was
+ * sent with CS = SIG_IRQ, MSIAddress = its own slot and MSIData = 0, so the SMMU
+ * overwrites the slot's first word (opcode 0x46) with 0 once the CMD_SYNC has completed
+ * and CONS has passed it (IHI 0070 4.7.3, 3.18). Polling memory costs no register
+ * access. Every 16 polls, and at the time-out, GERROR is read: a command error is
+ * recovered as in cmdq_poll (the queue then reaches the CMD_SYNC), and an aborted MSI
+ * (MSI_CMDQ_ABT_ERR) means the word will not change, so CONS decides.
+ */
+static int sync_poll_msi(smmu_t *smmu, uint32_t pos)
+{
+    volatile const uint32_t *word = (volatile const uint32_t *)cmdq_slot(smmu, pos);
+    uint64_t start = now_us(smmu);
+    unsigned polls = 0, handled = 0;
+
+    for (;;) {
+        bool late = now_us(smmu) - start > timeout_us(smmu);
+
+        smmu->hal->rmb(smmu->hal->ctx);
+        if (*word == 0u) {
+            smmu->cmdq_cons = smmu_q_add(pos, 1, smmu->cmdq_log2);
+            smmu->stats.msi_syncs++;
+            return 0;
+        }
+        if ((++polls & 15u) == 0u || late) {
+            uint32_t active = (rd32(smmu, SMMU_GERROR) ^ smmu->gerrorn) & GERROR_KNOWN;
+
+            if (active && handled < CMDQ_MAX_RECOVERIES) {
+                int ret = smmu_gerror_handle(smmu);
+
+                if (ret < 0)
+                    return ret;
+                handled++;
+                if (active & SMMU_GERROR_MSI_CMDQ_ABT_ERR_MASK)
+                    return cmdq_poll(smmu, consumed, pos, "smmu: CMD_SYNC not consumed, CONS ");
+                continue;
+            }
+        }
+        if (late)
+            break;
+    }
+    smmu_log_hex(smmu, SMMU_LOG_ERR, "smmu: CMD_SYNC MSI not seen, CONS ",
+                 rd32(smmu, SMMU_CMDQ_CONS));
+    return SMMU_ETIMEDOUT;
+}
+
 int smmu_cmdq_submit_raw(smmu_t *smmu, const smmu_cmd_t *cmds, size_t n, bool sync,
                          unsigned cs)
 {
     uint32_t drops = smmu->cmdq_drops, sync_pos = 0;
     size_t total = n + (sync ? 1u : 0u), i = 0;
     smmu_cmd_t sync_cmd;
+    bool msi = false;
     int ret;
 
     if (!smmu->cmdq.cpu || !(smmu->cr0 & SMMU_CR0_CMDQEN_MASK) || (n && !cmds))
         return SMMU_EINVAL;
     if (sync && smmu_cmd_sync(&sync_cmd, cs))
         return SMMU_EINVAL;
+    /* MSI polling: the CMD_SYNC signals completion by an MSI of 0 into its own slot
+     * (a CS = SEV request keeps SEV: then CONS is polled). */
+    msi = sync && smmu->msipoll && cs != SMMU_CS_SEV;
+    if (msi)
+        DW_SET(CMD, CS, sync_cmd.dw, SMMU_CS_IRQ);
 
     while (i < total) {
         uint32_t space = smmu_q_space(smmu->cmdq_prod, smmu->cmdq_cons, smmu->cmdq_log2);
@@ -480,11 +545,23 @@ int smmu_cmdq_submit_raw(smmu_t *smmu, const smmu_cmd_t *cmds, size_t n, bool sy
             space = (uint32_t)(total - i);
         for (k = 0; k < space; k++, i++) {
             const smmu_cmd_t *c = i < n ? &cmds[i] : &sync_cmd;
-            uint64_t *slot = cmdq_slot(smmu, smmu_q_add(prod, k, smmu->cmdq_log2));
+            uint32_t pos = smmu_q_add(prod, k, smmu->cmdq_log2);
+            uint64_t *slot = cmdq_slot(smmu, pos);
             slot[0] = c->dw[0];
             slot[1] = c->dw[1];
-            if (i == n)
-                sync_pos = smmu_q_add(prod, k, smmu->cmdq_log2);
+            if (i == n) {
+                sync_pos = pos;
+                if (msi) {
+                    /* MSIAddress = this slot (4-byte aligned), MSIData = 0, write-back
+                     * inner shareable (the queue's own attributes on a coherent SMMU) */
+                    uint64_t pa = smmu->cmdq.pa +
+                                  (uint64_t)smmu_q_slot(pos, smmu->cmdq_log2) * CMD_BYTES;
+                    DW_SET(CMD, MSIADDR, slot, pa >> 2);
+                    DW_SET(CMD, MSIDATA, slot, 0u);
+                    DW_SET(CMD, MSH, slot, 3u);
+                    DW_SET(CMD, MSIATTR, slot, 0xfu);
+                }
+            }
         }
         /* Entries visible before the PROD write that hands them over. */
         smmu->hal->wmb(smmu->hal->ctx);
@@ -493,7 +570,8 @@ int smmu_cmdq_submit_raw(smmu_t *smmu, const smmu_cmd_t *cmds, size_t n, bool sy
         smmu->stats.cmds += space;
     }
     if (sync) {
-        ret = cmdq_poll(smmu, consumed, sync_pos, "smmu: CMD_SYNC not consumed, CONS ");
+        ret = msi ? sync_poll_msi(smmu, sync_pos)
+                  : cmdq_poll(smmu, consumed, sync_pos, "smmu: CMD_SYNC not consumed, CONS ");
         if (ret)
             return ret;
         smmu->stats.syncs++;

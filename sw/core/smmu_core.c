@@ -451,6 +451,49 @@ static int reset_invalidate(smmu_t *smmu)
     return ret;
 }
 
+/* The MSI configuration registers of each interrupt source (IHI 0070 6.3.21-23,
+ * 6.3.30-32). */
+static const uint32_t msi_cfg0[2] = {SMMU_EVENTQ_IRQ_CFG0, SMMU_GERROR_IRQ_CFG0};
+static const uint32_t msi_cfg1[2] = {SMMU_EVENTQ_IRQ_CFG1, SMMU_GERROR_IRQ_CFG1};
+static const uint32_t msi_cfg2[2] = {SMMU_EVENTQ_IRQ_CFG2, SMMU_GERROR_IRQ_CFG2};
+
+/* An MSI target the SMMU can write: a non-zero word address below the OAS. */
+bool smmu_msi_msg_ok(const smmu_t *smmu, const smmu_msi_msg_t *m)
+{
+    return m->addr != 0u && (m->addr & 3u) == 0u && shr64(m->addr, smmu->feat.oas_bits) == 0u &&
+           m->memattr <= 15u && m->sh <= 3u;
+}
+
+/* Program the MSI of each source the HAL has a target for (the IRQ enables are still 0,
+ * so the Guarded registers are writable); the others stay wired (ADDR = 0). */
+static void setup_msis(smmu_t *smmu)
+{
+    unsigned src;
+
+    smmu->msi_srcs = 0;
+    for (src = SMMU_MSI_EVENTQ; src <= SMMU_MSI_GERROR; src++) {
+        smmu_msi_msg_t m;
+
+        if (!smmu->feat.msi)
+            break;
+        smmu_bzero(&m, sizeof m);
+        if (!smmu->cfg.no_msi && smmu->hal->msi_msg &&
+            smmu->hal->msi_msg(smmu->hal->ctx, src, &m) == 0) {
+            if (smmu_msi_msg_ok(smmu, &m))
+                smmu->msi_srcs |= 1u << src;
+            else
+                smmu_log_hex(smmu, SMMU_LOG_WARN,
+                             "smmu: unusable MSI target from the HAL, wired instead: ", m.addr);
+        }
+        if (!(smmu->msi_srcs & (1u << src)))
+            smmu_bzero(&m, sizeof m); /* ADDR = 0: no MSI */
+        smmu_wr64(smmu, msi_cfg0[src], m.addr & SMMU_GERROR_IRQ_CFG0_ADDR_MASK);
+        wr32(smmu, msi_cfg1[src], m.data);
+        wr32(smmu, msi_cfg2[src], FIELD_PREP(SMMU_GERROR_IRQ_CFG2_SH, (uint32_t)m.sh) |
+                                      FIELD_PREP(SMMU_GERROR_IRQ_CFG2_MEMATTR, (uint32_t)m.memattr));
+    }
+}
+
 static void log_enabled(smmu_t *smmu)
 {
     char line[SMMU_LINE];
@@ -471,6 +514,12 @@ static void log_enabled(smmu_t *smmu)
     smmu_fmt_dec(&f, smmu->eventq_log2);
     smmu_fmt_str(&f, " at ");
     smmu_fmt_hex(&f, smmu->evtq.pa);
+    smmu_fmt_str(&f, "; interrupts: events ");
+    smmu_fmt_str(&f, smmu->msi_srcs & (1u << SMMU_MSI_EVENTQ) ? "MSI" : "wired");
+    smmu_fmt_str(&f, ", errors ");
+    smmu_fmt_str(&f, smmu->msi_srcs & (1u << SMMU_MSI_GERROR) ? "MSI" : "wired");
+    smmu_fmt_str(&f, ", CMD_SYNC by ");
+    smmu_fmt_str(&f, smmu->msipoll ? "MSI polling" : "CONS polling");
     smmu_fmt_str(&f, "; CR0ACK ");
     smmu_fmt_hex(&f, rd32(smmu, SMMU_CR0ACK));
     smmu_log(smmu, SMMU_LOG_INFO, line);
@@ -500,6 +549,8 @@ int smmu_init(smmu_t *smmu, const smmu_config_t *cfg)
     smmu->cmdq_drops = 0;
     smmu->abt_retry_valid = false;
     smmu->masters = 0;
+    smmu->msipoll = false;
+    smmu->msi_srcs = 0;
 
     /* Quiesce: nothing may be using the old tables or queues while they are replaced. */
     cr0 = rd32(smmu, SMMU_CR0);
@@ -557,6 +608,10 @@ int smmu_init(smmu_t *smmu, const smmu_config_t *cfg)
 
     /* A stale CMDQ_ERR would stop the queue before the first command. */
     clear_stale_gerror(smmu);
+    /* CMD_SYNC completion through the MSI each sync writes into its own slot: the CPU
+     * must see the SMMU's write, so only on a coherent SMMU (as Linux's MSI polling). */
+    smmu->msipoll = smmu->feat.msi && smmu->coherent && !smmu->cfg.no_msipoll;
+    setup_msis(smmu);
 
     ret = smmu_write_cr0(smmu, SMMU_CR0_CMDQEN_MASK);
     if (ret)

@@ -106,6 +106,9 @@ static inline uint32_t timeout_us(const smmu_t *s)
  * `what`). */
 int smmu_poll32(const smmu_t *s, uint32_t off, uint32_t mask, uint32_t want, const char *what);
 
+/* An MSI target the SMMU can write (smmu_core.c). */
+bool smmu_msi_msg_ok(const smmu_t *smmu, const smmu_msi_msg_t *m);
+
 /* Command-queue slot pointer. */
 static inline uint64_t *cmdq_slot(const smmu_t *s, uint32_t idx)
 {

@@ -43,3 +43,14 @@ int smmu_evtq_dispatch(smmu_t *smmu, unsigned max)
         return SMMU_EINVAL;
     return smmu_evtq_drain(smmu, route_event, smmu, max);
 }
+
+int smmu_irq(smmu_t *smmu, unsigned src)
+{
+    if (!smmu || !smmu->initialised)
+        return SMMU_EINVAL;
+    switch (src) {
+    case SMMU_MSI_EVENTQ: return smmu_evtq_dispatch(smmu, 0);
+    case SMMU_MSI_GERROR: return smmu_gerror_handle(smmu);
+    default: return SMMU_EINVAL;
+    }
+}

@@ -27,6 +27,7 @@
 #include "smmu/smmu.h"
 #include "smmu/smmu_domain.h"
 #include "smmu/smmu_nested.h"
+#include "smmu/smmu_pmu.h"
 #include "smmu/smmu_regs.h"
 #include "smmu/smmu_guest.h"
 #include "smmu_hal_sim.h"
@@ -666,6 +667,47 @@ static void bench_cmd_sync(void)
 
 /* Simulated cycles per second of CPU time (what the process got, so the figure does not
  * depend on what else the machine runs): S1 hits, 16 reads and 16 writes in flight. */
+/* The PMCG's view of a stage-1 stream of 64-byte reads, 16 in flight, in two passes over
+ * the same pages (cold, then warm): one counter per event through smmu_pmu.h, printed as
+ * `perf stat` would. */
+static void bench_pmu(void)
+{
+    static smmu_pmu_t pmu;
+    env_t *e = env_up(M_S1, 2);
+    int c[6];
+    TRY("pmu", smmu_pmu_init(&pmu, &e->smmu));
+    for (unsigned ev = 0; ev < 6; ev++) {
+        c[ev] = smmu_pmu_alloc(&pmu, ev, SMMU_PMU_ALL_SIDS, true);
+        if (c[ev] < 0)
+            die("pmu alloc", c[ev]);
+    }
+    for (unsigned pass = 0; pass < 2; pass++) {
+        for (unsigned ev = 0; ev < 6; ev++) {
+            smmu_pmu_free(&pmu, c[ev]);
+            c[ev] = smmu_pmu_alloc(&pmu, ev, SMMU_PMU_ALL_SIDS, true);
+            smmu_pmu_start(&pmu, c[ev]);
+        }
+        unsigned n = quick ? 1024 : 4096; /* 16 or 64 pages of 4 KB */
+        stream(e, IOVA0, 64, n, 8, 16);
+        uint64_t v[6];
+        for (unsigned ev = 0; ev < 6; ev++) {
+            smmu_pmu_stop(&pmu, c[ev]);
+            smmu_pmu_read(&pmu, c[ev], &v[ev]);
+        }
+        char buf[512];
+        smmu_pmu_format(&pmu, c, 6, buf, sizeof buf);
+        printf("  perf stat, stage 1, %u reads over %u pages, %s:\n%s", n, n / 64, pass ? "warm" : "cold", buf);
+        if (v[SMMU_PMU_TRANSACTIONS]) {
+            double t = (double)v[SMMU_PMU_TRANSACTIONS];
+            key(pass ? "pmu_walk_reads_per_txn_warm" : "pmu_walk_reads_per_txn_cold",
+                (double)v[SMMU_PMU_WALK_ACCESS] / t);
+            key(pass ? "pmu_tlb_misses_per_txn_warm" : "pmu_tlb_misses_per_txn_cold",
+                (double)v[SMMU_PMU_TLB_MISS] / t);
+        }
+    }
+    env_down(e);
+}
+
 static double sim_speed(void)
 {
     env_t *e = env_up(M_S1, 2);
@@ -724,6 +766,7 @@ int main(int argc, char **argv)
         bench_bandwidth();
         bench_tlb();
         bench_miss_cost();
+        bench_pmu();
         key("sim_cycles_per_second", sim_speed());
     }
     write_json(json);

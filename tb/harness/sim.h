@@ -46,6 +46,11 @@ typedef struct {
     unsigned gbpa_abort;    /* reset value of GBPA.ABORT */
     unsigned gran16k;       /* IDR5.GRAN16K: 16 KB translation granule */
     unsigned gran64k;       /* IDR5.GRAN64K: 64 KB translation granule */
+    unsigned s1p, s2p;      /* S1P, S2P: the translation stages built (IDR0.S1P/S2P) */
+    unsigned hyp;           /* HYP as given (IDR0.Hyp reports it only with both stages) */
+    unsigned xnx;           /* XNX as given (IDR3.XNX reports it only with stage 2) */
+    unsigned had;           /* HAD as given (IDR3.HAD reports it only with stage 1) */
+    unsigned msi;           /* MSI: message-signalled interrupts (IDR0.MSI) */
 } sim_params_t;
 
 typedef struct {
@@ -153,11 +158,14 @@ void mem_log_clear(sim_t *s, enum mem_port port);
 /* Every address handshake on a port, for attribute and concurrency checks (always on,
  * bounded: the newest MEM_ADDR_LOG_MAX are kept). */
 typedef struct {
-    uint64_t cycle;
+    uint64_t cycle;    /* the address handshake */
     uint64_t addr;
     uint8_t  id, len, size, burst, cache, prot, domain;
     bool     write;
     uint32_t user;
+    uint64_t done;     /* the cycle of its last R beat / its B handshake; 0 until then
+                          (a write is in memory, and visible, from its last W beat) */
+    uint8_t  resp;     /* the response it got (valid once done) */
 } mem_addr_log_t;
 #define MEM_ADDR_LOG_MAX 65536u
 size_t mem_addr_log_count(const sim_t *s, enum mem_port port); /* ever logged */
@@ -359,7 +367,7 @@ void tm_stats_reset(sim_t *s);
 const char *tm_violation(const sim_t *s, size_t i);
 
 /* Interrupt pulses counted since creation (each output is a one-cycle pulse). */
-enum sim_irq { SIM_IRQ_EVENTQ = 0, SIM_IRQ_CMD_SYNC = 1, SIM_IRQ_GERROR = 2 };
+enum sim_irq { SIM_IRQ_EVENTQ = 0, SIM_IRQ_CMD_SYNC = 1, SIM_IRQ_GERROR = 2, SIM_IRQ_PMCG = 3 };
 uint64_t sim_irq_count(const sim_t *s, enum sim_irq which);
 /* The cycle of the latest pulse (0 if none yet). */
 uint64_t sim_irq_last_cycle(const sim_t *s, enum sim_irq which);

@@ -103,6 +103,12 @@ Sim::Sim(const sim_opts_t *opts)
     params.gbpa_abort = SIM_PARAM_GBPA_ABORT_RESET;
     params.gran16k = SIM_PARAM_GRAN16K;
     params.gran64k = SIM_PARAM_GRAN64K;
+    params.s1p = SIM_PARAM_S1P;
+    params.s2p = SIM_PARAM_S2P;
+    params.hyp = SIM_PARAM_HYP;
+    params.xnx = SIM_PARAM_XNX;
+    params.had = SIM_PARAM_HAD;
+    params.msi = SIM_PARAM_MSI;
 
     model_.reset(new Model(o.trace_path));
     reset(8);
@@ -203,7 +209,7 @@ struct Sampled {
     RegIn reg;
     MemPortIn tbl, dn;
     UpIn up;
-    bool irq[3];
+    bool irq[4];
 };
 
 SIM_NO_SANITIZE static void sample_outputs(const Vsmmu_top *t, Sampled &o)
@@ -261,6 +267,7 @@ SIM_NO_SANITIZE static void sample_outputs(const Vsmmu_top *t, Sampled &o)
     o.irq[SIM_IRQ_EVENTQ] = t->irq_eventq;
     o.irq[SIM_IRQ_CMD_SYNC] = t->irq_cmd_sync;
     o.irq[SIM_IRQ_GERROR] = t->irq_gerror;
+    o.irq[SIM_IRQ_PMCG] = t->irq_pmcg;
 }
 
 /* Wire mode: the traffic master and the downstream memory port face each other. */
@@ -333,7 +340,7 @@ void Sim::tick()
             tm.on_dn_addr(dn.ar_last, false);
         if (dn.aw_fired)
             tm.on_dn_addr(dn.aw_last, true);
-        for (unsigned i = 0; i < 3; i++) {
+        for (unsigned i = 0; i < 4; i++) {
             irq[i] += o.irq[i];
             if (o.irq[i])
                 irq_last[i] = cycles;
@@ -401,12 +408,12 @@ uint64_t sim_cycles(const sim_t *s)
 
 uint64_t sim_irq_count(const sim_t *s, enum sim_irq which)
 {
-    return (unsigned)which < 3 ? s->irq[which] : 0;
+    return (unsigned)which < 4 ? s->irq[which] : 0;
 }
 
 uint64_t sim_irq_last_cycle(const sim_t *s, enum sim_irq which)
 {
-    return (unsigned)which < 3 ? s->irq_last[which] : 0;
+    return (unsigned)which < 4 ? s->irq_last[which] : 0;
 }
 
 void sim_counters(const sim_t *s, sim_counters_t *out)

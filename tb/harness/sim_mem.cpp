@@ -242,7 +242,18 @@ void MemPort::log_addr(const AxiAddr &a, bool write, uint64_t now)
     e.domain = (uint8_t)a.domain;
     e.write = write;
     e.user = (uint32_t)a.user;
+    e.done = 0;
+    e.resp = 0;
     alog_n++;
+}
+
+void MemPort::log_done(const Burst &b, uint64_t now)
+{
+    if (alog_n - b.alog_idx > MEM_ADDR_LOG_MAX)
+        return; /* its entry is no longer kept */
+    mem_addr_log_t &e = alog[b.alog_idx % MEM_ADDR_LOG_MAX];
+    e.done = now;
+    e.resp = (uint8_t)b.err;
 }
 
 void MemPort::log_beat(const AxiAddr &a, uint64_t addr, uint8_t mask, bool write,
@@ -401,6 +412,7 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         if (order & MEM_READ_EARLY)
             for (unsigned i = 0; i <= b.a.len; i++)
                 b.wdata.push_back(sim_->mem.read_dword(beat_addr(b.a, i)));
+        b.alog_idx = alog_n;
         rq_.push_back(std::move(b));
         cnt.ar++;
         ar_fired = true;
@@ -414,6 +426,7 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         b.ready_at = 0;
         b.beat = 0;
         b.err = error_resp(in.aw, MEM_ERR_WRITE);
+        b.alog_idx = alog_n;
         awq_.push_back(std::move(b));
         cnt.aw++;
         aw_fired = true;
@@ -436,6 +449,7 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         uint64_t ba = beat_addr(b.a, b.beat);
         log_beat(b.a, ba, beat_lanes(ba, b.a.size), false, b.err, now);
         if (b.beat++ == b.a.len) {
+            log_done(b, now);
             rq_.erase(rq_.begin() + r_active_);
             r_active_ = -1;
         } else if (order & MEM_ORDER_INTERLEAVE) {
@@ -444,8 +458,10 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         out_.rvalid = false;
     }
     if (out_.bvalid && in.bready) {
-        if (!bug_b_early_)
+        if (!bug_b_early_) {
+            log_done(bq_.front(), now);
             bq_.pop_front();
+        }
         out_.bvalid = false;
     }
     if (rd_now() > rd_peak)

@@ -62,6 +62,24 @@
 #ifndef SIM_PARAM_GBPA_ABORT_RESET
 #define SIM_PARAM_GBPA_ABORT_RESET 1
 #endif
+#ifndef SIM_PARAM_S1P
+#define SIM_PARAM_S1P 1
+#endif
+#ifndef SIM_PARAM_S2P
+#define SIM_PARAM_S2P 1
+#endif
+#ifndef SIM_PARAM_HYP
+#define SIM_PARAM_HYP 1
+#endif
+#ifndef SIM_PARAM_XNX
+#define SIM_PARAM_XNX 1
+#endif
+#ifndef SIM_PARAM_HAD
+#define SIM_PARAM_HAD 1
+#endif
+#ifndef SIM_PARAM_MSI
+#define SIM_PARAM_MSI 1
+#endif
 
 namespace simh {
 
@@ -217,6 +235,7 @@ private:
         unsigned err;      /* 0, or the error response */
         std::vector<uint64_t> wdata; /* write: collected beats; read: MEM_READ_EARLY data */
         std::vector<uint8_t> wstrb;
+        size_t alog_idx = 0;         /* its entry in the address log (alog_n then) */
     };
     struct WBeat {
         uint64_t data;
@@ -229,6 +248,7 @@ private:
     int pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder);
     void absorb_w(uint64_t now);
     void log_addr(const AxiAddr &a, bool write, uint64_t now);
+    void log_done(const Burst &b, uint64_t now); /* its last R beat or its B, in the log */
     void log_beat(const AxiAddr &a, uint64_t addr, uint8_t mask, bool write, unsigned resp,
                   uint64_t now);
 
@@ -410,8 +430,8 @@ public:
     MemPort tbl, dn;
     TrafficMaster tm;
     RegMaster reg;
-    uint64_t irq[3] = {0, 0, 0};
-    uint64_t irq_last[3] = {0, 0, 0};
+    uint64_t irq[4] = {0, 0, 0, 0};
+    uint64_t irq_last[4] = {0, 0, 0, 0};
 
 private:
     std::unique_ptr<Model> model_;

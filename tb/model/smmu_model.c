@@ -544,6 +544,25 @@ void smmu_model_cr1_attr(uint32_t cr1, bool queue, bool hint, bool write, uint8_
         *axdomain = d;
 }
 
+void smmu_model_msi_attr(unsigned memattr, unsigned sh, uint8_t *axcache, uint8_t *axdomain)
+{
+    mattr_t a = ovr_memattr_decode(memattr & 0xFu);
+    if (!a.dev) {
+        lvl_t *l[2] = { &a.in, &a.out };
+        for (int i = 0; i < 2; i++)
+            if (cacheable(*l[i]))
+                l[i]->ra = l[i]->wa = true;
+        a.sh = (uint8_t)(sh & 3u);
+        consistent(&a);
+    }
+    uint8_t c = 0, d = 0;
+    amba_out(&a, true, &c, &d);
+    if (axcache)
+        *axcache = c;
+    if (axdomain)
+        *axdomain = d;
+}
+
 /* A stream table read (L1STD or STE). */
 static rdinfo_t strtab_rd(const ctx_t *c, uint8_t kind)
 {

@@ -209,6 +209,13 @@ void smmu_model_attr_to_amba(uint8_t attr, uint8_t sh, bool write, uint8_t *axca
 void smmu_model_cr1_attr(uint32_t cr1, bool queue, bool hint, bool write, uint8_t *axcache,
                          uint8_t *axdomain);
 
+/* AxCACHE / AxDOMAIN of an MSI write (IHI 0070 §3.18, §4.7.3, §6.3.23): memattr in the
+ * STE.MemAttr encoding (*_IRQ_CFG2.MemAttr, CMD_SYNC MSIAttr), sh its shareability
+ * (*_IRQ_CFG2.SH, CMD_SYNC MSH), IGNORED (Outer Shareable) for Device and Normal iNC-oNC.
+ * The allocation hints of a cacheable MSI are IMPLEMENTATION DEFINED: read- and
+ * write-allocate (model choice, the RTL's). */
+void smmu_model_msi_attr(unsigned memattr, unsigned sh, uint8_t *axcache, uint8_t *axdomain);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1594,6 +1594,7 @@ int main(int argc, char **argv)
     var_set(s, "GBPA_ABORT_RESET", s->p->gbpa_abort);
     var_set(s, "GRAN16K", s->p->gran16k);
     var_set(s, "GRAN64K", s->p->gran64k);
+    var_set(s, "MSI", s->p->msi);
     /* Encodings by their header names (CMD_OP_CMD_SYNC, EVT_F_TRANSLATION, CERROR_ILL). */
     for (size_t i = 0; i < NELEM(scn_cmd_ops); i++) {
         char n[64];

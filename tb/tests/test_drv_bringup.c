@@ -29,7 +29,8 @@ TEST(drv_probe_features)
     CHECK(f->term_model, "TERM_MODEL");
     CHECK_EQ(f->stall_model, 1);
     CHECK(f->gran4k, "4 KB granule");
-    CHECK(!f->msi && !f->ats && !f->pri && !f->sev, "no MSI, ATS, PRI, SEV");
+    CHECK_EQ(f->msi, p->msi);
+    CHECK(!f->ats && !f->pri && !f->sev, "no ATS, PRI, SEV");
     CHECK_EQ(f->ssid_bits, 0);
 
     smmu_gbpa_t g;

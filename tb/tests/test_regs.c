@@ -49,13 +49,20 @@ static unsigned oas_of(unsigned pa_bits)
 }
 
 /* The ID register values the RTL must build from its parameters. */
+/* Hyp only with both stages, XNX with stage 2, HAD with stage 1 (IHI 0070 6.3.1, 6.3.4) */
+static bool eff_hyp(const sim_params_t *p) { return p->hyp && p->s1p && p->s2p; }
+static bool eff_xnx(const sim_params_t *p) { return p->xnx && p->s2p; }
+static bool eff_had(const sim_params_t *p) { return p->had && p->s1p; }
+
 static uint32_t exp_idr0(const sim_params_t *p)
 {
     return (uint32_t)(p->st_level_2 ? 1u : 0u) << SMMU_IDR0_ST_LEVEL_SHIFT |
            1u << SMMU_IDR0_TERM_MODEL_SHIFT | 1u << SMMU_IDR0_STALL_MODEL_SHIFT |
            2u << SMMU_IDR0_TTENDIAN_SHIFT | SMMU_IDR0_VMID16_MASK | SMMU_IDR0_ASID16_MASK |
-           SMMU_IDR0_HYP_MASK | (p->cohacc ? SMMU_IDR0_COHACC_MASK : 0u) |
-           2u << SMMU_IDR0_TTF_SHIFT | SMMU_IDR0_S1P_MASK | SMMU_IDR0_S2P_MASK;
+           (eff_hyp(p) ? SMMU_IDR0_HYP_MASK : 0u) | (p->cohacc ? SMMU_IDR0_COHACC_MASK : 0u) |
+           (p->msi ? SMMU_IDR0_MSI_MASK : 0u) |
+           2u << SMMU_IDR0_TTF_SHIFT | (p->s1p ? SMMU_IDR0_S1P_MASK : 0u) |
+           (p->s2p ? SMMU_IDR0_S2P_MASK : 0u);
 }
 
 static uint32_t exp_idr1(const sim_params_t *p)
@@ -68,7 +75,16 @@ static uint32_t exp_idr1(const sim_params_t *p)
 static uint32_t exp_idr3(const sim_params_t *p)
 {
     return 2u << SMMU_IDR3_BBML_SHIFT | SMMU_IDR3_RIL_MASK |
-           (p->fwb ? SMMU_IDR3_FWB_MASK : 0u) | SMMU_IDR3_XNX_MASK | SMMU_IDR3_HAD_MASK;
+           (p->fwb ? SMMU_IDR3_FWB_MASK : 0u) | (eff_xnx(p) ? SMMU_IDR3_XNX_MASK : 0u) |
+           (eff_had(p) ? SMMU_IDR3_HAD_MASK : 0u);
+}
+
+/* The highest version whose mandatory features the build has (docs/subset.md). */
+static uint32_t exp_aidr(const sim_params_t *p)
+{
+    bool v31 = (!p->s2p || eff_xnx(p)) && (!p->s1p || eff_had(p));
+    bool v32 = v31 && p->fwb && (!(p->s1p && p->s2p) || eff_hyp(p));
+    return v32 ? 2u : v31 ? 1u : 0u;
 }
 
 static uint32_t exp_idr5(const sim_params_t *p)
@@ -95,7 +111,7 @@ static unsigned reg_map(const sim_params_t *p, struct reg *r)
     R("IDR4", SMMU_IDR4, 32, 0);
     R("IDR5", SMMU_IDR5, 32, exp_idr5(p));
     R("IIDR", SMMU_IIDR, 32, 0x00100000u);
-    R("AIDR", SMMU_AIDR, 32, 0x02u);
+    R("AIDR", SMMU_AIDR, 32, exp_aidr(p));
     R("CR0", SMMU_CR0, 32, 0);
     R("CR0ACK", SMMU_CR0ACK, 32, 0);
     R("CR1", SMMU_CR1, 32, 0);
@@ -233,7 +249,8 @@ TEST(regs_writable_fields)
 
     check_rw32(t, "CR1", SMMU_CR1, 0xfffu);
     /* PTM needs IDR0.BTM = 0: RES0; E2H exists with Hyp = 1. */
-    check_rw32(t, "CR2", SMMU_CR2, SMMU_CR2_RECINVSID_MASK | SMMU_CR2_E2H_MASK);
+    check_rw32(t, "CR2", SMMU_CR2,
+               SMMU_CR2_RECINVSID_MASK | (eff_hyp(p) ? SMMU_CR2_E2H_MASK : 0u));
     /* PRIQ_IRQEN: PRI absent. */
     check_rw32(t, "IRQ_CTRL", SMMU_IRQ_CTRL,
                SMMU_IRQ_CTRL_EVENTQ_IRQEN_MASK | SMMU_IRQ_CTRL_GERROR_IRQEN_MASK);
@@ -494,13 +511,14 @@ TEST(regs_undefined_offsets)
             CHECK(r == 0 && d == 0, "undefined 0x%05x: 64-bit read 0x%016" PRIx64, off, d);
         }
     }
-    /* Absent-feature registers (MSI, PRI) ignore writes too. */
-    static const uint32_t res0[] = {OFF_GERROR_IRQ_CFG0, OFF_GERROR_IRQ_CFG1, OFF_GERROR_IRQ_CFG2,
-                                    OFF_EVENTQ_IRQ_CFG0, OFF_EVENTQ_IRQ_CFG1, OFF_EVENTQ_IRQ_CFG2,
-                                    OFF_PRIQ_BASE, OFF_PRIQ_PROD, OFF_PRIQ_CONS,
+    /* Absent-feature registers (PRI; MSI when IDR0.MSI = 0) ignore writes too. */
+    static const uint32_t res0[] = {OFF_PRIQ_BASE, OFF_PRIQ_PROD, OFF_PRIQ_CONS,
                                     OFF_PRIQ_IRQ_CFG0, OFF_PRIQ_IRQ_CFG1, OFF_PRIQ_IRQ_CFG2,
-                                    SMMU_STATUSR, SMMU_AGBPA};
-    for (unsigned i = 0; i < sizeof res0 / sizeof res0[0]; i++) {
+                                    SMMU_STATUSR, SMMU_AGBPA,
+                                    OFF_GERROR_IRQ_CFG0, OFF_GERROR_IRQ_CFG1, OFF_GERROR_IRQ_CFG2,
+                                    OFF_EVENTQ_IRQ_CFG0, OFF_EVENTQ_IRQ_CFG1, OFF_EVENTQ_IRQ_CFG2};
+    unsigned nres0 = sizeof res0 / sizeof res0[0] - (sim_params(t->sim)->msi ? 6u : 0u);
+    for (unsigned i = 0; i < nres0; i++) {
         sim_reg_write32(t->sim, res0[i], 0xffffffffu);
         CHECK(sim_reg_read32(t->sim, res0[i]) == 0, "RES0 register 0x%05x keeps a write", res0[i]);
     }

@@ -78,6 +78,35 @@ static void sim_log(void *ctx, int level, const char *msg)
         printf("[%s] %s\n", names[l], msg);
 }
 
+/* ---- MSIs: the simulated interrupt controller's doorbells ------------------------------- */
+
+static int sim_msi_msg(void *ctx, unsigned src, smmu_msi_msg_t *msg)
+{
+    (void)ctx;
+    if (src >= SMMU_MSI_SOURCES)
+        return SMMU_EINVAL;
+    msg->addr = SMMU_HAL_SIM_DOORBELL_PA + 4u * src;
+    msg->data = SMMU_HAL_SIM_MSI_DATA(src);
+    msg->memattr = 0x1; /* Device-nGnRE: a register of another device (IHI 0070 3.18) */
+    msg->sh = 0;
+    return 0;
+}
+
+void smmu_hal_sim_msi(smmu_hal_sim_t *h, int on)
+{
+    h->hal.msi_msg = on ? sim_msi_msg : NULL;
+}
+
+uint32_t smmu_hal_sim_doorbell(smmu_hal_sim_t *h, unsigned src)
+{
+    uint32_t v = 0, zero = 0;
+    uint64_t pa = SMMU_HAL_SIM_DOORBELL_PA + 4u * src;
+
+    mem_read(h->sim, pa, &v, sizeof v);
+    mem_write(h->sim, pa, &zero, sizeof zero);
+    return v;
+}
+
 int smmu_hal_sim_init(smmu_hal_sim_t *h, sim_t *sim)
 {
     uint8_t *pool;

@@ -26,6 +26,12 @@
 #include "smmu/smmu_pool.h"
 
 #define SMMU_HAL_SIM_MHZ 100u
+/* The simulated interrupt controller's MSI doorbells: one 32-bit register per source
+ * (enum smmu_msi_src) at SMMU_HAL_SIM_DOORBELL_PA + 4 * src, outside the DMA pool (model
+ * memory the platform reads through the back door), written with
+ * SMMU_HAL_SIM_MSI_DATA(src) as Device-nGnRE. */
+#define SMMU_HAL_SIM_DOORBELL_PA 0x7ff00000ull
+#define SMMU_HAL_SIM_MSI_DATA(src) (0x4d534900u | (unsigned)(src))
 #define SMMU_HAL_SIM_PAGE 4096u
 #define SMMU_HAL_SIM_MAX_PAGES (SIM_DMA_POOL_SIZE / SMMU_HAL_SIM_PAGE)
 
@@ -47,6 +53,14 @@ typedef struct smmu_hal_sim {
 
 /* Fill *h for `sim`: 0, or -1 if the pool is unusable. */
 int smmu_hal_sim_init(smmu_hal_sim_t *h, sim_t *sim);
+
+/* Offer MSI targets (hal.msi_msg): the doorbells above, for every source; off by default
+ * (the driver then uses wired interrupts). Call before smmu_init. */
+void smmu_hal_sim_msi(smmu_hal_sim_t *h, int on);
+
+/* The doorbell of `src` as the interrupt controller sees it, cleared for the next MSI:
+ * SMMU_HAL_SIM_MSI_DATA(src) if an MSI arrived since the last call, else 0. */
+uint32_t smmu_hal_sim_doorbell(smmu_hal_sim_t *h, unsigned src);
 
 /* Forget the pool (it belongs to the model); reports on stdout allocations still live. */
 void smmu_hal_sim_fini(smmu_hal_sim_t *h);

@@ -98,6 +98,23 @@ static void hal_log(void *ctx, int level, const char *msg)
         printf("[drv %s] %s\n", names[l], msg);
 }
 
+/* ---- MSIs: the interrupt logic's doorbell -------------------------------------------- */
+
+/* Every source writes the doorbell with its own number as data, so the interrupt logic's
+ * MSI_PEND bit n is source n; Device-nGnRE, as for a register of another device (IHI 0070
+ * 3.18). */
+static int hal_msi_msg(void *ctx, unsigned src, smmu_msi_msg_t *msg)
+{
+    (void)ctx;
+    if (src >= SMMU_MSI_SOURCES)
+        return SMMU_EINVAL;
+    msg->addr = SOC_MSI_DOORBELL;
+    msg->data = src;
+    msg->memattr = 0x1;
+    msg->sh = 0;
+    return 0;
+}
+
 int smmu_hal_soc_init(smmu_hal_soc_t *h)
 {
     uintptr_t start = (uintptr_t)__dma_pool_start, end = (uintptr_t)__dma_pool_end;
@@ -121,6 +138,7 @@ int smmu_hal_soc_init(smmu_hal_soc_t *h)
     h->hal.rmb = hal_barrier;
     h->hal.now_us = hal_now_us;
     h->hal.log = hal_log;
+    h->hal.msi_msg = hal_msi_msg;
     return 0;
 }
 

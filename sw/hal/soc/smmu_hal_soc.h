@@ -1,6 +1,7 @@
 /* The driver's HAL on the FPGA SoC (fpga/): volatile MMIO, the linker's DMA pool in
  * on-chip RAM handed to the core's page allocator (smmu/smmu_pool.h), the hardware
- * microsecond counter, UART logging. PicoRV32 is a 32-bit CPU: no
+ * microsecond counter, UART logging, and the interrupt logic's MSI doorbell as every
+ * source's MSI target (data = the source: MSI_PEND bit n is enum smmu_msi_src n). PicoRV32 is a 32-bit CPU: no
  * SMMU_HAL_CAP_STORE64. */
 #ifndef SMMU_HAL_SOC_H
 #define SMMU_HAL_SOC_H

@@ -52,10 +52,14 @@
 #define SYS_DN_RD_ADDR  0x14u
 #define SYS_DN_WR_ADDR  0x18u
 #define SYS_RAM_BYTES   0x1Cu
+#define SYS_MSI_PEND    0x20u   /* MSI vectors received (bit n: vector n); write 1 to clear */
+#define SOC_MSI_DOORBELL 0x10003100u /* the SMMU's MSI target: a write of v sets vector v */
 #define IRQ_EVENTQ      0x1u
 #define IRQ_CMD_SYNC    0x2u
 #define IRQ_GERROR      0x4u
 #define IRQ_DMA         0x8u
+#define IRQ_MSI         0x10u   /* any bit of SYS_MSI_PEND */
+#define IRQ_PMCG        0x20u   /* a PMCG counter overflowed (wired) */
 
 static inline uint32_t mmio_rd(uint32_t base, uint32_t off)
 {

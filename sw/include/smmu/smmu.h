@@ -125,6 +125,9 @@ typedef struct smmu_config {
                               * single-copy-atomic 64-bit stores (automatic on a 32-bit
                               * CPU; for testing that path on a 64-bit host) */
     uint32_t timeout_us;     /* bound on every wait; 0 = 10000 us */
+    bool no_msi;             /* wired interrupts even if IDR0.MSI and the HAL offer MSIs */
+    bool no_msipoll;         /* wait for CMD_SYNC by polling CMDQ_CONS even when MSI
+                              * polling is possible (IDR0.MSI on a coherent SMMU) */
     unsigned asid_bits;      /* ASIDs used: 1..2^asid_bits - 1; 0 = all the SMMU has (16
                               * bits with IDR0.ASID16, else 8); at most that */
     unsigned vmid_bits;      /* VMIDs used, the same with IDR0.VMID16 */
@@ -256,7 +259,9 @@ typedef struct smmu_stats {
     uint32_t cmdq_skipped;    /* commands skipped after a repeated fetch abort */
     uint32_t cmdq_other_err;  /* other CMDQ_CONS.ERR codes */
     uint32_t evtq_abt;        /* GERROR.EVENTQ_ABT_ERR */
+    uint32_t msi_abt;         /* GERROR.MSI_CMDQ/EVENTQ/GERROR_ABT_ERR: an MSI write aborted */
     uint32_t other_gerrors;   /* any other GERROR bit */
+    uint64_t msi_syncs;       /* CMD_SYNCs seen complete by their MSI (MSI polling) */
     /* The last command error: CMDQ_CONS.ERR, the slot, the opcode found in it and the
      * physical address of the slot. */
     uint32_t last_cerror, last_cerror_slot, last_cerror_opcode;
@@ -322,6 +327,13 @@ typedef struct smmu {
     smmu_dma_t evtq;
     unsigned eventq_log2;
     uint32_t evtq_cons;
+
+    /* MSIs: the sources programmed with the HAL's target (bit n = enum smmu_msi_src n),
+     * and whether CMD_SYNC completion is seen by the MSI the command writes into its own
+     * queue slot (IDR0.MSI, a coherent SMMU, not cfg.no_msipoll; as Linux's MSI polling)
+     * rather than by polling CMDQ_CONS. */
+    uint32_t msi_srcs;
+    bool msipoll;
 
     uint32_t cr0;             /* what the driver last acknowledged in CR0 */
     uint32_t gerrorn;         /* the driver's copy of GERRORN (software owns it) */
@@ -452,6 +464,17 @@ int smmu_batch_submit(smmu_t *smmu, smmu_batch_t *b, bool sync, unsigned cs);
  */
 int smmu_evtq_drain(smmu_t *smmu, smmu_event_cb_t cb, void *arg, unsigned max);
 
+/* ---- interrupts --------------------------------------------------------------------- */
+
+/*
+ * The handler of the SMMU's interrupt `src` (enum smmu_msi_src), wired or MSI: the
+ * platform calls it when the source's wired interrupt fired or its MSI arrived.
+ * SMMU_MSI_EVENTQ: routes the queued records (smmu_evtq_dispatch) and returns their
+ * number; SMMU_MSI_GERROR: smmu_gerror_handle(); anything else: SMMU_EINVAL (the PMCG has
+ * its own, smmu_pmu_irq). Needs an initialised SMMU.
+ */
+int smmu_irq(smmu_t *smmu, unsigned src);
+
 /* ---- global errors ------------------------------------------------------------------ */
 
 /*
@@ -461,8 +484,9 @@ int smmu_evtq_drain(smmu_t *smmu, smmu_event_cb_t cb, void *arg, unsigned max);
  * at a slot is retried as is (a transient fault), a second abort at the same slot
  * skips it (command queue disabled, CONS stepped past the slot, re-enabled), dropping
  * that command; other codes -> treated like CERROR_ILL. EVENTQ_ABT_ERR and other bits
- * are logged, counted and acknowledged. Returns the GERROR bits that were active (0 if
- * none), or SMMU_ETIMEDOUT/SMMU_EINVAL.
+ * are logged, counted and acknowledged; so are MSI_*_ABT_ERR (an MSI write was aborted:
+ * counted in stats.msi_abt; the MSIs that follow are sent as usual). Returns the GERROR
+ * bits that were active (0 if none), or SMMU_ETIMEDOUT/SMMU_EINVAL.
  */
 int smmu_gerror_handle(smmu_t *smmu);
 

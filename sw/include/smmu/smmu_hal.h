@@ -37,6 +37,25 @@ enum smmu_log_level {
                                    * driver orders the two 32-bit halves of every live
                                    * structure dword (smmu_domain.h). */
 
+/* Interrupt sources an MSI may be set up for (smmu_hal_t.msi_msg). */
+enum smmu_msi_src {
+    SMMU_MSI_EVENTQ = 0, /* event queue: records arrived (SMMU_EVENTQ_IRQ_CFG0-2) */
+    SMMU_MSI_GERROR = 1, /* global errors (SMMU_GERROR_IRQ_CFG0-2) */
+    SMMU_MSI_PMCG = 2,   /* a PMCG counter overflowed (SMMU_PMCG_IRQ_CFG0-2) */
+    SMMU_MSI_SOURCES = 3,
+};
+
+/* An MSI target: the SMMU writes `data` (32 bits) to physical address `addr` (4-byte
+ * aligned, not 0) with the memory type `memattr` (STE.MemAttr encoding: 0x1 Device-nGnRE
+ * for an interrupt controller's doorbell register, 0xF write-back for memory) and the
+ * shareability `sh` (0 NSH, 2 OSH, 3 ISH; ignored for Device). */
+typedef struct smmu_msi_msg {
+    uint64_t addr;
+    uint32_t data;
+    uint8_t memattr;
+    uint8_t sh;
+} smmu_msi_msg_t;
+
 typedef struct smmu_hal {
     /* Opaque platform state, passed unchanged as the first argument of every call. */
     void *ctx;
@@ -105,6 +124,13 @@ typedef struct smmu_hal {
     /* One line of driver log at `level` (enum smmu_log_level). `msg` is NUL-terminated,
      * has no trailing newline, and is valid only during the call. */
     void (*log)(void *ctx, int level, const char *msg);
+
+    /* The platform's MSI target for interrupt source `src` (enum smmu_msi_src), as an
+     * interrupt controller would allocate it (Linux: platform MSI domain). Optional: NULL,
+     * or a negative return for a source, means that source is wired. Fills *msg and
+     * returns 0 otherwise. The platform routes a write to msg->addr to its handler of
+     * `src`, which calls smmu_irq() (or smmu_pmu_irq() for the PMCG). */
+    int (*msi_msg)(void *ctx, unsigned src, smmu_msi_msg_t *msg);
 } smmu_hal_t;
 
 #ifdef __cplusplus

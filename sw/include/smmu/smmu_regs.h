@@ -395,6 +395,27 @@
 #define SMMU_GERRORN_CMDQ_ERR_WIDTH 1
 #define SMMU_GERRORN_CMDQ_ERR_MASK 0x1u
 
+/* GERROR_IRQ_CFG0 (IHI 0070 6.3.21): Global-error MSI address (IDR0.MSI = 1, else RES0). Guarded by IRQ_CTRL.GERROR_IRQEN and its ACK. */
+#define SMMU_GERROR_IRQ_CFG0 0x00068u
+#define SMMU_GERROR_IRQ_CFG0_ADDR_SHIFT 2
+#define SMMU_GERROR_IRQ_CFG0_ADDR_WIDTH 54
+#define SMMU_GERROR_IRQ_CFG0_ADDR_MASK 0xfffffffffffffcULL /* MSI target address bits [55:2]; 0: no MSI (the wired interrupt only). Bits at and above the OAS are RES0 */
+
+/* GERROR_IRQ_CFG1 (IHI 0070 6.3.22): Global-error MSI data. Guarded as GERROR_IRQ_CFG0. */
+#define SMMU_GERROR_IRQ_CFG1 0x00070u
+#define SMMU_GERROR_IRQ_CFG1_DATA_SHIFT 0
+#define SMMU_GERROR_IRQ_CFG1_DATA_WIDTH 32
+#define SMMU_GERROR_IRQ_CFG1_DATA_MASK 0xffffffffu /* The 32-bit MSI payload */
+
+/* GERROR_IRQ_CFG2 (IHI 0070 6.3.23): Global-error MSI memory attributes. Guarded as GERROR_IRQ_CFG0. */
+#define SMMU_GERROR_IRQ_CFG2 0x00074u
+#define SMMU_GERROR_IRQ_CFG2_SH_SHIFT 4
+#define SMMU_GERROR_IRQ_CFG2_SH_WIDTH 2
+#define SMMU_GERROR_IRQ_CFG2_SH_MASK 0x30u /* Shareability: 0 NSH, 1 (NSH), 2 OSH, 3 ISH; ignored (OSH) for Device and Normal NC */
+#define SMMU_GERROR_IRQ_CFG2_MEMATTR_SHIFT 0
+#define SMMU_GERROR_IRQ_CFG2_MEMATTR_WIDTH 4
+#define SMMU_GERROR_IRQ_CFG2_MEMATTR_MASK 0xfu /* Memory type (STE.MemAttr encoding) */
+
 /* STRTAB_BASE (IHI 0070 6.3.24): Stream table base. Guarded by SMMUEN. */
 #define SMMU_STRTAB_BASE 0x00080u
 #define SMMU_STRTAB_BASE_RA_SHIFT 62
@@ -455,6 +476,27 @@
 #define SMMU_EVENTQ_BASE_LOG2SIZE_WIDTH 5
 #define SMMU_EVENTQ_BASE_LOG2SIZE_MASK 0x1fULL /* log2 of the number of 32-byte entries (capped at IDR1.EVENTQS) */
 
+/* EVENTQ_IRQ_CFG0 (IHI 0070 6.3.30): Event-queue MSI address (IDR0.MSI = 1, else RES0). Guarded by IRQ_CTRL.EVENTQ_IRQEN and its ACK. */
+#define SMMU_EVENTQ_IRQ_CFG0 0x000b0u
+#define SMMU_EVENTQ_IRQ_CFG0_ADDR_SHIFT 2
+#define SMMU_EVENTQ_IRQ_CFG0_ADDR_WIDTH 54
+#define SMMU_EVENTQ_IRQ_CFG0_ADDR_MASK 0xfffffffffffffcULL /* MSI target address bits [55:2]; 0: no MSI. Bits at and above the OAS are RES0 */
+
+/* EVENTQ_IRQ_CFG1 (IHI 0070 6.3.31): Event-queue MSI data. Guarded as EVENTQ_IRQ_CFG0. */
+#define SMMU_EVENTQ_IRQ_CFG1 0x000b8u
+#define SMMU_EVENTQ_IRQ_CFG1_DATA_SHIFT 0
+#define SMMU_EVENTQ_IRQ_CFG1_DATA_WIDTH 32
+#define SMMU_EVENTQ_IRQ_CFG1_DATA_MASK 0xffffffffu /* The 32-bit MSI payload */
+
+/* EVENTQ_IRQ_CFG2 (IHI 0070 6.3.32): Event-queue MSI memory attributes. Guarded as EVENTQ_IRQ_CFG0. */
+#define SMMU_EVENTQ_IRQ_CFG2 0x000bcu
+#define SMMU_EVENTQ_IRQ_CFG2_SH_SHIFT 4
+#define SMMU_EVENTQ_IRQ_CFG2_SH_WIDTH 2
+#define SMMU_EVENTQ_IRQ_CFG2_SH_MASK 0x30u /* Shareability (as GERROR_IRQ_CFG2.SH) */
+#define SMMU_EVENTQ_IRQ_CFG2_MEMATTR_SHIFT 0
+#define SMMU_EVENTQ_IRQ_CFG2_MEMATTR_WIDTH 4
+#define SMMU_EVENTQ_IRQ_CFG2_MEMATTR_MASK 0xfu /* Memory type (STE.MemAttr encoding) */
+
 /* EVENTQ_PROD (IHI 0070 6.3.95): Event queue producer index (the SMMU's), page 1; page-0 0xA8 aliases it. Writable only while EVENTQEN and its ACK are 0. */
 #define SMMU_EVENTQ_PROD 0x100a8u
 #define SMMU_EVENTQ_PROD_ALIAS0 0x000a8u
@@ -474,6 +516,165 @@
 #define SMMU_EVENTQ_CONS_RD_SHIFT 0
 #define SMMU_EVENTQ_CONS_RD_WIDTH 20
 #define SMMU_EVENTQ_CONS_RD_MASK 0xfffffu /* Index in [LOG2SIZE-1:0], wrap flag at bit LOG2SIZE */
+
+/* PMCG_EVTYPER0 (IHI 0070 10.5.2.2): Event type of counter 0 (counter n: + 4 * n). Events 0-5 count; other numbers count nothing. */
+#define SMMU_PMCG_EVTYPER0 0x02400u
+#define SMMU_PMCG_EVTYPER0_FILTER_SID_SPAN_SHIFT 29
+#define SMMU_PMCG_EVTYPER0_FILTER_SID_SPAN_WIDTH 1
+#define SMMU_PMCG_EVTYPER0_FILTER_SID_SPAN_MASK 0x20000000u /* 0: count only SMRn.STREAMID exactly; 1: SMRn.STREAMID is a span (trailing ones and the 0 above them are ignored; all ones: any StreamID) */
+#define SMMU_PMCG_EVTYPER0_EVENT_SHIFT 0
+#define SMMU_PMCG_EVTYPER0_EVENT_WIDTH 16
+#define SMMU_PMCG_EVTYPER0_EVENT_MASK 0xffffu /* 0 clock cycle, 1 transaction, 2 TLB miss, 3 configuration cache miss, 4 table walk access, 5 configuration structure access */
+
+/* PMCG_SMR0 (IHI 0070 10.5.2.4): StreamID filter of counter 0 (counter n: + 4 * n; CFGR.SID_FILTER_TYPE = 0: one per counter). Bits at and above IDR1.SIDSIZE are RAZ/WI. */
+#define SMMU_PMCG_SMR0 0x02a00u
+#define SMMU_PMCG_SMR0_STREAMID_SHIFT 0
+#define SMMU_PMCG_SMR0_STREAMID_WIDTH 32
+#define SMMU_PMCG_SMR0_STREAMID_MASK 0xffffffffu /* StreamID, or span encoding with EVTYPERn.FILTER_SID_SPAN = 1 */
+
+/* PMCG_CNTENSET0 (IHI 0070 10.5.2.5): Counter enables, write 1 to set (bits at and above NCTR + 1 RES0). */
+#define SMMU_PMCG_CNTENSET0 0x02c00u
+#define SMMU_PMCG_CNTENSET0_CNTEN_SHIFT 0
+#define SMMU_PMCG_CNTENSET0_CNTEN_WIDTH 64
+#define SMMU_PMCG_CNTENSET0_CNTEN_MASK 0xffffffffffffffffULL /* Counter n counts when CNTEN[n] and CR.E */
+
+/* PMCG_CNTENCLR0 (IHI 0070 10.5.2.6): Counter enables, write 1 to clear. */
+#define SMMU_PMCG_CNTENCLR0 0x02c20u
+#define SMMU_PMCG_CNTENCLR0_CNTEN_SHIFT 0
+#define SMMU_PMCG_CNTENCLR0_CNTEN_WIDTH 64
+#define SMMU_PMCG_CNTENCLR0_CNTEN_MASK 0xffffffffffffffffULL /* As CNTENSET0 */
+
+/* PMCG_INTENSET0 (IHI 0070 10.5.2.7): Overflow interrupt contribution enables, write 1 to set. */
+#define SMMU_PMCG_INTENSET0 0x02c40u
+#define SMMU_PMCG_INTENSET0_INTEN_SHIFT 0
+#define SMMU_PMCG_INTENSET0_INTEN_WIDTH 64
+#define SMMU_PMCG_INTENSET0_INTEN_MASK 0xffffffffffffffffULL /* An overflow of counter n signals the interrupt when INTEN[n] and IRQ_CTRLACK.IRQEN */
+
+/* PMCG_INTENCLR0 (IHI 0070 10.5.2.8): Overflow interrupt contribution enables, write 1 to clear. */
+#define SMMU_PMCG_INTENCLR0 0x02c60u
+#define SMMU_PMCG_INTENCLR0_INTEN_SHIFT 0
+#define SMMU_PMCG_INTENCLR0_INTEN_WIDTH 64
+#define SMMU_PMCG_INTENCLR0_INTEN_MASK 0xffffffffffffffffULL /* As INTENSET0 */
+
+/* PMCG_CFGR (IHI 0070 10.5.2.13): Counter group configuration. */
+#define SMMU_PMCG_CFGR 0x02e00u
+#define SMMU_PMCG_CFGR_SID_FILTER_TYPE_SHIFT 23
+#define SMMU_PMCG_CFGR_SID_FILTER_TYPE_WIDTH 1
+#define SMMU_PMCG_CFGR_SID_FILTER_TYPE_MASK 0x800000u /* 0: a StreamID filter per counter (SMRn, EVTYPERn.FILTER_SID_SPAN) */
+#define SMMU_PMCG_CFGR_CAPTURE_SHIFT 22
+#define SMMU_PMCG_CFGR_CAPTURE_WIDTH 1
+#define SMMU_PMCG_CFGR_CAPTURE_MASK 0x400000u /* 0: no capture (SVRn, CAPR RES0) */
+#define SMMU_PMCG_CFGR_MSI_SHIFT 21
+#define SMMU_PMCG_CFGR_MSI_WIDTH 1
+#define SMMU_PMCG_CFGR_MSI_MASK 0x200000u /* 1 with the MSI parameter: overflow MSIs (IRQ_CFG0-2) */
+#define SMMU_PMCG_CFGR_RELOC_CTRS_SHIFT 20
+#define SMMU_PMCG_CFGR_RELOC_CTRS_WIDTH 1
+#define SMMU_PMCG_CFGR_RELOC_CTRS_MASK 0x100000u /* 1: counters and overflow status in page 1 */
+#define SMMU_PMCG_CFGR_SIZE_SHIFT 8
+#define SMMU_PMCG_CFGR_SIZE_WIDTH 6
+#define SMMU_PMCG_CFGR_SIZE_MASK 0x3f00u /* Counter size - 1 (PMCG_CTR_W - 1; 31: 32-bit counters) */
+#define SMMU_PMCG_CFGR_NCTR_SHIFT 0
+#define SMMU_PMCG_CFGR_NCTR_WIDTH 6
+#define SMMU_PMCG_CFGR_NCTR_MASK 0x3fu /* Counters - 1 (PMCG_NCTR - 1) */
+
+/* PMCG_CR (IHI 0070 10.5.2.14): Counter group control. */
+#define SMMU_PMCG_CR 0x02e04u
+#define SMMU_PMCG_CR_E_SHIFT 0
+#define SMMU_PMCG_CR_E_WIDTH 1
+#define SMMU_PMCG_CR_E_MASK 0x1u /* Global counter enable */
+
+/* PMCG_IIDR (IHI 0070 10.5.2.15): Implementation identification (the SMMU's IIDR). */
+#define SMMU_PMCG_IIDR 0x02e08u
+#define SMMU_PMCG_IIDR_PRODUCTID_SHIFT 20
+#define SMMU_PMCG_IIDR_PRODUCTID_WIDTH 12
+#define SMMU_PMCG_IIDR_PRODUCTID_MASK 0xfff00000u /* Product */
+#define SMMU_PMCG_IIDR_VARIANT_SHIFT 16
+#define SMMU_PMCG_IIDR_VARIANT_WIDTH 4
+#define SMMU_PMCG_IIDR_VARIANT_MASK 0xf0000u /* Variant */
+#define SMMU_PMCG_IIDR_REVISION_SHIFT 12
+#define SMMU_PMCG_IIDR_REVISION_WIDTH 4
+#define SMMU_PMCG_IIDR_REVISION_MASK 0xf000u /* Revision */
+#define SMMU_PMCG_IIDR_IMPLEMENTER_SHIFT 0
+#define SMMU_PMCG_IIDR_IMPLEMENTER_WIDTH 12
+#define SMMU_PMCG_IIDR_IMPLEMENTER_MASK 0xfffu /* JEP106 implementer */
+
+/* PMCG_CEID0 (IHI 0070 10.5.2.16): Common events 0-63 the counters can count: 0x3F (events 0-5). */
+#define SMMU_PMCG_CEID0 0x02e20u
+#define SMMU_PMCG_CEID0_N_SHIFT 0
+#define SMMU_PMCG_CEID0_N_WIDTH 64
+#define SMMU_PMCG_CEID0_N_MASK 0xffffffffffffffffULL /* Bit N: event N is countable */
+
+/* PMCG_CEID1 (IHI 0070 10.5.2.17): Common events 64-127: none. */
+#define SMMU_PMCG_CEID1 0x02e28u
+#define SMMU_PMCG_CEID1_N_SHIFT 0
+#define SMMU_PMCG_CEID1_N_WIDTH 64
+#define SMMU_PMCG_CEID1_N_MASK 0xffffffffffffffffULL /* Bit N - 64: event N is countable */
+
+/* PMCG_IRQ_CTRL (IHI 0070 10.5.2.19): Overflow interrupt enable (wired and MSI). */
+#define SMMU_PMCG_IRQ_CTRL 0x02e50u
+#define SMMU_PMCG_IRQ_CTRL_IRQEN_SHIFT 0
+#define SMMU_PMCG_IRQ_CTRL_IRQEN_WIDTH 1
+#define SMMU_PMCG_IRQ_CTRL_IRQEN_MASK 0x1u /* Interrupt enable */
+
+/* PMCG_IRQ_CTRLACK (IHI 0070 10.5.2.20): Acknowledges IRQ_CTRL; IRQEN falls only when the group's MSIs have completed. */
+#define SMMU_PMCG_IRQ_CTRLACK 0x02e54u
+#define SMMU_PMCG_IRQ_CTRLACK_IRQEN_SHIFT 0
+#define SMMU_PMCG_IRQ_CTRLACK_IRQEN_WIDTH 1
+#define SMMU_PMCG_IRQ_CTRLACK_IRQEN_MASK 0x1u /* Acknowledged interrupt enable */
+
+/* PMCG_IRQ_CFG0 (IHI 0070 10.5.2.21): Overflow MSI address (CFGR.MSI = 1, else RES0). Guarded by IRQ_CTRL.IRQEN and its ACK. */
+#define SMMU_PMCG_IRQ_CFG0 0x02e58u
+#define SMMU_PMCG_IRQ_CFG0_ADDR_SHIFT 2
+#define SMMU_PMCG_IRQ_CFG0_ADDR_WIDTH 54
+#define SMMU_PMCG_IRQ_CFG0_ADDR_MASK 0xfffffffffffffcULL /* MSI target address bits [55:2]; 0: no MSI. Bits at and above the OAS are RES0 */
+
+/* PMCG_IRQ_CFG1 (IHI 0070 10.5.2.22): Overflow MSI data. Guarded as IRQ_CFG0. */
+#define SMMU_PMCG_IRQ_CFG1 0x02e60u
+#define SMMU_PMCG_IRQ_CFG1_DATA_SHIFT 0
+#define SMMU_PMCG_IRQ_CFG1_DATA_WIDTH 32
+#define SMMU_PMCG_IRQ_CFG1_DATA_MASK 0xffffffffu /* The 32-bit MSI payload */
+
+/* PMCG_IRQ_CFG2 (IHI 0070 10.5.2.23): Overflow MSI memory attributes. Guarded as IRQ_CFG0. */
+#define SMMU_PMCG_IRQ_CFG2 0x02e64u
+#define SMMU_PMCG_IRQ_CFG2_SH_SHIFT 4
+#define SMMU_PMCG_IRQ_CFG2_SH_WIDTH 2
+#define SMMU_PMCG_IRQ_CFG2_SH_MASK 0x30u /* Shareability */
+#define SMMU_PMCG_IRQ_CFG2_MEMATTR_SHIFT 0
+#define SMMU_PMCG_IRQ_CFG2_MEMATTR_WIDTH 4
+#define SMMU_PMCG_IRQ_CFG2_MEMATTR_MASK 0xfu /* Memory type (STE.MemAttr encoding) */
+
+/* PMCG_IRQ_STATUS (IHI 0070 10.5.2.24): MSI status. */
+#define SMMU_PMCG_IRQ_STATUS 0x02e68u
+#define SMMU_PMCG_IRQ_STATUS_IRQ_ABT_SHIFT 0
+#define SMMU_PMCG_IRQ_STATUS_IRQ_ABT_WIDTH 1
+#define SMMU_PMCG_IRQ_STATUS_IRQ_ABT_MASK 0x1u /* An overflow MSI was aborted; cleared when IRQ_CTRL.IRQEN is Updated from 0 to 1 */
+
+/* PMCG_AIDR (IHI 0070 10.5.2.26): Architecture version of the group: the SMMU's AIDR. */
+#define SMMU_PMCG_AIDR 0x02e70u
+#define SMMU_PMCG_AIDR_ARCHMAJORREV_SHIFT 4
+#define SMMU_PMCG_AIDR_ARCHMAJORREV_WIDTH 4
+#define SMMU_PMCG_AIDR_ARCHMAJORREV_MASK 0xf0u /* 0 = SMMUv3 */
+#define SMMU_PMCG_AIDR_ARCHMINORREV_SHIFT 0
+#define SMMU_PMCG_AIDR_ARCHMINORREV_WIDTH 4
+#define SMMU_PMCG_AIDR_ARCHMINORREV_MASK 0xfu /* Minor version */
+
+/* PMCG_EVCNTR0 (IHI 0070 10.5.2.1): Counter 0, in page 1 (counter n: + 4 * n, or + 8 * n as a 64-bit register when CFGR.SIZE > 31). Bits at and above SIZE + 1 are RES0. */
+#define SMMU_PMCG_EVCNTR0 0x12000u
+#define SMMU_PMCG_EVCNTR0_COUNTER_VALUE_SHIFT 0
+#define SMMU_PMCG_EVCNTR0_COUNTER_VALUE_WIDTH 32
+#define SMMU_PMCG_EVCNTR0_COUNTER_VALUE_MASK 0xffffffffu /* The count; wraps to 0 past its maximum, setting OVS[n] */
+
+/* PMCG_OVSCLR0 (IHI 0070 10.5.2.9): Overflow status, write 1 to clear (page 1). */
+#define SMMU_PMCG_OVSCLR0 0x12c80u
+#define SMMU_PMCG_OVSCLR0_OVS_SHIFT 0
+#define SMMU_PMCG_OVSCLR0_OVS_WIDTH 64
+#define SMMU_PMCG_OVSCLR0_OVS_MASK 0xffffffffffffffffULL /* Counter n overflowed */
+
+/* PMCG_OVSSET0 (IHI 0070 10.5.2.10): Overflow status, write 1 to set (page 1; raises no interrupt). */
+#define SMMU_PMCG_OVSSET0 0x12cc0u
+#define SMMU_PMCG_OVSSET0_OVS_SHIFT 0
+#define SMMU_PMCG_OVSSET0_OVS_WIDTH 64
+#define SMMU_PMCG_OVSSET0_OVS_MASK 0xffffffffffffffffULL /* As OVSCLR0 */
 
 /* Structures: <S>_<FIELD>_DW is the 64-bit dword; _SHIFT/_MASK within it. */
 /* STE (IHI 0070 5.2): Stream table entry. */
