@@ -328,6 +328,9 @@ bool tm_poll(sim_t *s, int handle, tm_result_t *out);
 /* Change a live transaction's downstream expectation (tm_txn_t.expect_dn): a test that
  * learns of more possible outcomes while it is in flight. False when it is done. */
 bool tm_expect_dn(sim_t *s, int handle, uint8_t kind, unsigned n, const uint64_t *addr);
+/* A write stopped by wbeats_max sends the rest of its beats from now on (the stuck client
+ * goes on). False when it is done or not a write. */
+bool tm_release_w(sim_t *s, int handle);
 /* Steps the clock until the transaction is done (time-out: abort); releases the handle. */
 tm_result_t tm_wait(sim_t *s, int handle);
 /* Steps until every issued transaction is done (results stay for tm_poll). */

@@ -286,6 +286,7 @@ public:
     int issue(const tm_txn_t &t, void *rbuf);
     bool poll(int h, tm_result_t *out);
     bool expect_dn(int h, uint8_t kind, unsigned n, const uint64_t *addr);
+    bool release_w(int h);
     tm_result_t wait(int h);
     void wait_all();
     void discard_done() { done_.clear(); }
