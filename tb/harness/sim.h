@@ -129,6 +129,11 @@ enum { MEM_ERR_READ = 1, MEM_ERR_WRITE = 2 };
 int mem_add_error_range(sim_t *s, uint64_t base, uint64_t size, unsigned flags);
 int mem_add_error_range_resp(sim_t *s, uint64_t base, uint64_t size, unsigned flags,
                              int resp);
+/* A long stall instead of an error: accesses that touch the range (reads: the first
+ * beat; writes: the B response) come `cycles` later than the port's latency says. Shares
+ * the 16 ranges with the error ranges and goes with mem_clear_error_ranges. */
+int mem_add_stall_range(sim_t *s, uint64_t base, uint64_t size, unsigned flags,
+                        unsigned cycles);
 void mem_clear_error_ranges(sim_t *s);
 
 /* What reached memory, for isolation checks: while logging is on for a port, every data

@@ -122,7 +122,8 @@ private:
 struct ErrRange {
     uint64_t base, size;
     unsigned flags;
-    unsigned resp; /* 2 SLVERR, 3 DECERR */
+    unsigned resp;  /* 2 SLVERR, 3 DECERR; 0: a stall range (no error) */
+    unsigned stall; /* a stall range: cycles added to the response latency */
 };
 
 struct Timing {
@@ -219,6 +220,7 @@ private:
     };
     uint64_t beat_addr(const AxiAddr &a, unsigned beat) const;
     unsigned error_resp(const AxiAddr &a, unsigned flag) const;
+    unsigned stall_of(const AxiAddr &a, unsigned flag) const;
     void check_addr(const AxiAddr &a, const char *ch);
     int pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder);
     void absorb_w(uint64_t now);
