@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smmu/smmu_domain.h"
+#include "test_drv_common.h"
 #include "xlate_env.h"
 
 /* ---- common ------------------------------------------------------------------------ */
@@ -602,53 +604,71 @@ static void fi_case_evt(fi_tally_t *ty, fi_sys_t *y, int mode)
     fi_check_logs(ty, s, ok_pa, ok_n);
 }
 
+/* The matrix once with the default memory timing, then REL_SCALE more times with random
+ * latency (1..12 cycles) and back-pressure (up to 25 % of cycles) on both ports; a cell
+ * shows the worst of its runs. */
 TEST_OPTS(rel_fault_injection, &rel_opts)
 {
     static fi_sys_t y;
     fi_build(&y, t);
     sim_t *s = t->sim;
     fi_tally_t ty = {0};
+    static const char *cell_name[] = {"ok", "WRONG", "HANG"};
+    static unsigned char cell[FI_NKINDS][FI_NMODES];
+    static char expect[FI_NKINDS][48];
+    memset(cell, 0, sizeof cell);
+    rrng_t r = {(rel_seed() * 0xd1342543de82ef95ull) ^ 0x6669667a7aull};
+    unsigned reps = 1 + rel_scale();
     mem_log_enable(s, MEM_PORT_DN, true);
     mem_log_enable(s, MEM_PORT_TBL, true);
-    printf("fault-injection matrix (rows: the access that fails or stalls; "
-           "ok / WRONG / HANG)\n%-44s %-7s %-7s %-7s %s\n", "access", "SLVERR", "DECERR", "stall",
-           "architected outcome of an error");
-    for (unsigned ki = 0; ki < FI_NKINDS; ki++) {
-        const fi_kind_t *k = &fi_kinds[ki];
-        const char *cell[FI_NMODES];
-        char expect[48] = "";
-        for (int mode = 0; mode < FI_NMODES; mode++) {
-            ty.expect[0] = 0;
-            fi_regs(&y);
-            mem_log_clear(s, MEM_PORT_DN);
-            mem_log_clear(s, MEM_PORT_TBL);
-            ty.case_wrong = ty.case_hang = false;
-            ty.cases++;
-            if (k->kind == FI_CMD)
-                fi_case_cmd(&ty, &y, mode);
-            else if (k->kind == FI_EVT)
-                fi_case_evt(&ty, &y, mode);
-            else
-                fi_case_translation(&ty, &y, k, mode);
-            if (ty.case_hang) {
-                ty.hangs++;
-                cell[mode] = "HANG";
-                test_fail(t, __FILE__, __LINE__, "%s x %s: hangs", k->name, fi_mode_name[mode]);
-            } else if (ty.case_wrong) {
-                ty.wrong++;
-                cell[mode] = "WRONG";
-                test_fail(t, __FILE__, __LINE__, "%s x %s: %s", k->name, fi_mode_name[mode],
-                          ty.why);
-            } else {
-                cell[mode] = "ok";
-            }
-            t->checks++;
-            if (mode == FI_SLVERR)
-                snprintf(expect, sizeof expect, "%s", k->kind == FI_CMD ? "CERROR_ABT"
-                         : k->kind == FI_EVT ? "GERROR.EVENTQ_ABT_ERR" : ty.expect);
+    for (unsigned rep = 0; rep < reps; rep++) {
+        unsigned lo = 2, hi = 2, st = 0;
+        if (rep) {
+            lo = 1 + (unsigned)rr_below(&r, 4);
+            hi = lo + (unsigned)rr_below(&r, 9);
+            st = (unsigned)rr_below(&r, 26);
         }
-        printf("%-44s %-7s %-7s %-7s %s\n", k->name, cell[0], cell[1], cell[2], expect);
+        mem_set_timing(s, lo, hi, st);
+        for (unsigned ki = 0; ki < FI_NKINDS; ki++) {
+            const fi_kind_t *k = &fi_kinds[ki];
+            for (int mode = 0; mode < FI_NMODES; mode++) {
+                ty.expect[0] = 0;
+                fi_regs(&y);
+                mem_log_clear(s, MEM_PORT_DN);
+                mem_log_clear(s, MEM_PORT_TBL);
+                ty.case_wrong = ty.case_hang = false;
+                ty.cases++;
+                if (k->kind == FI_CMD)
+                    fi_case_cmd(&ty, &y, mode);
+                else if (k->kind == FI_EVT)
+                    fi_case_evt(&ty, &y, mode);
+                else
+                    fi_case_translation(&ty, &y, k, mode);
+                unsigned c = ty.case_hang ? 2 : ty.case_wrong ? 1 : 0;
+                if (c > cell[ki][mode])
+                    cell[ki][mode] = (unsigned char)c;
+                if (c == 2) {
+                    ty.hangs++;
+                    test_fail(t, __FILE__, __LINE__, "%s x %s (timing %u..%u, %u%%): hangs",
+                              k->name, fi_mode_name[mode], lo, hi, st);
+                } else if (c == 1) {
+                    ty.wrong++;
+                    test_fail(t, __FILE__, __LINE__, "%s x %s (timing %u..%u, %u%%): %s", k->name,
+                              fi_mode_name[mode], lo, hi, st, ty.why);
+                }
+                t->checks++;
+                if (mode == FI_SLVERR && rep == 0)
+                    snprintf(expect[ki], sizeof expect[ki], "%s", k->kind == FI_CMD ? "CERROR_ABT"
+                             : k->kind == FI_EVT ? "GERROR.EVENTQ_ABT_ERR" : ty.expect);
+            }
+        }
     }
+    printf("fault-injection matrix, %u runs (rows: the access that fails or stalls; "
+           "ok / WRONG / HANG)\n%-44s %-7s %-7s %-7s %s\n", reps, "access", "SLVERR", "DECERR",
+           "stall", "architected outcome of an error");
+    for (unsigned ki = 0; ki < FI_NKINDS; ki++)
+        printf("%-44s %-7s %-7s %-7s %s\n", fi_kinds[ki].name, cell_name[cell[ki][0]],
+               cell_name[cell[ki][1]], cell_name[cell[ki][2]], expect[ki]);
     printf("fault-injection: %u cases, %u wrong outcomes, %u hangs\n", ty.cases, ty.wrong,
            ty.hangs);
 }
@@ -667,15 +687,17 @@ typedef struct {
     uint64_t t_issue[BG_N];
     bool judge;
     rrng_t r;
+    uint32_t sid[2];
+    uint64_t va[2];
 } bg_t;
 
 static uint8_t bg_data[64];
 
 static void bg_issue(bg_t *b, sim_t *s, unsigned i)
 {
-    bool nested = rr_below(&b->r, 2), w = rr_below(&b->r, 2);
-    uint64_t va = nested ? VA_N : VA_S1;
-    tm_txn_t x = tm_txn(w, nested ? SID_N : SID_S1, va + (w ? 0x800 + 8 * rr_below(&b->r, 128) : 0),
+    unsigned k = (unsigned)rr_below(&b->r, 2);
+    bool w = rr_below(&b->r, 2);
+    tm_txn_t x = tm_txn(w, b->sid[k], b->va[k] + (w ? 0x800 + 8 * rr_below(&b->r, 128) : 0),
                         w ? 1 : 8);
     x.id = (uint8_t)(i % 16);
     x.prot = 2;
@@ -691,11 +713,16 @@ static void bg_issue(bg_t *b, sim_t *s, unsigned i)
     b->issued++;
 }
 
-static void bg_start(bg_t *b, sim_t *s, bool judge, uint64_t seed)
+static void bg_start(bg_t *b, sim_t *s, bool judge, uint64_t seed, uint32_t sid0,
+                     uint64_t va0, uint32_t sid1, uint64_t va1)
 {
     memset(b, 0, sizeof *b);
     b->judge = judge;
     b->r.s = seed;
+    b->sid[0] = sid0;
+    b->va[0] = va0;
+    b->sid[1] = sid1;
+    b->va[1] = va1;
     for (unsigned k = 0; k < 64; k++)
         bg_data[k] = (uint8_t)(0x3c ^ k);
     mem_write(s, DATA, bg_data, 64);
@@ -852,9 +879,9 @@ TEST_OPTS(rel_cmdfuzz, &rel_opts)
     fx_t *f = y.f;
     sim_t *s = t->sim;
     cf_idr_t id = {sim_reg_read32(s, SMMU_IDR0), sim_reg_read32(s, SMMU_IDR5)};
-    rrng_t r = {rel_seed() * 0x9e3779b97f4a7c15ull + 12};
+    rrng_t r = {(rel_seed() * 0xd1342543de82ef95ull) ^ 0x636d64667a7aull};
     static bg_t bg;
-    bg_start(&bg, s, true, rel_seed());
+    bg_start(&bg, s, true, rel_seed(), SID_S1, VA_S1, SID_N, VA_N);
     const uint32_t qmask = (1u << CMDQ_LOG2) - 1, wmask = (2u << CMDQ_LOG2) - 1;
     unsigned batches = 300 * rel_scale();
     /* cycles of traffic after each batch is kicked (REL_CMD_GAP, default 300) */
@@ -956,3 +983,173 @@ TEST_OPTS(rel_cmdfuzz, &rel_opts)
     CHECK(wrong == 0 && hangs == 0, "cmdfuzz: %" PRIu64 " wrong, %" PRIu64 " hangs", wrong, hangs);
 }
 
+
+/* ---- register fuzz ---------------------------------------------------------------------
+ * Episodes: the driver brings the SMMU up (smmu_probe + smmu_init on whatever state the
+ * last episode left: it finds the SMMU enabled, disables it, acknowledges stale global
+ * errors, reprograms everything, invalidates, enables), a stage-1 domain maps a page
+ * for two StreamIDs, and the bring-up is judged: DMA reads the page's data and writes
+ * land, an unmapped address aborts with an F_TRANSLATION record the driver drains, no
+ * global error. Then, with client traffic in flight, 4..24 random register writes: a
+ * defined register (70 %) or any 32-bit aligned offset of the two 64 KB pages, 32 or 64
+ * bits, a random value, 0, all ones, or the register's value with bits flipped. Every
+ * client transaction must end (whatever its result: the registers may have turned
+ * translation off, aborted everything or redirected the queues). A bring-up that fails,
+ * or traffic that does not end, is counted.
+ */
+#define RF_SID0 0x10u
+#define RF_SID1 0x1234u
+#define RF_IOVA 0x10000000ull
+#define RF_PA   0x100000000ull
+
+static const uint32_t rf_regs[] = {
+    SMMU_IDR0, SMMU_IDR1, SMMU_IDR5, SMMU_CR0, SMMU_CR0ACK, SMMU_CR1, SMMU_CR2,
+    SMMU_STATUSR, SMMU_GBPA, SMMU_AGBPA, SMMU_IRQ_CTRL, SMMU_IRQ_CTRLACK, SMMU_GERROR,
+    SMMU_GERRORN, SMMU_STRTAB_BASE, SMMU_STRTAB_BASE + 4, SMMU_STRTAB_BASE_CFG,
+    SMMU_CMDQ_BASE, SMMU_CMDQ_BASE + 4, SMMU_CMDQ_PROD, SMMU_CMDQ_CONS, SMMU_EVENTQ_BASE,
+    SMMU_EVENTQ_BASE + 4, SMMU_EVENTQ_PROD, SMMU_EVENTQ_CONS, SMMU_EVENTQ_PROD_ALIAS0,
+    SMMU_EVENTQ_CONS_ALIAS0,
+    /* IHI 0070 §6.2: the interrupt configuration registers (MSI) */
+    0x68, 0x70, 0x74, 0xb0, 0xb8, 0xbc};
+
+typedef struct {
+    drv_fx_t *fx;
+    smmu_domain_t dom;
+    smmu_master_t m[2];
+} rf_sys_t;
+
+static unsigned rf_events;
+static void rf_event_cb(void *arg, const smmu_event_t *ev)
+{
+    (void)arg;
+    if ((ev->dw[0] & EVT_TYPE_MASK) == EVT_F_TRANSLATION &&
+        ((ev->dw[0] & EVT_SID_MASK) >> EVT_SID_SHIFT) == RF_SID1 &&
+        ev->dw[2] == RF_IOVA + 0x200000)
+        rf_events++;
+}
+
+/* The driver's bring-up and its judgement; NULL on success, else what failed. */
+static const char *rf_bringup(test_ctx_t *t, rf_sys_t *y, unsigned ep)
+{
+    sim_t *s = t->sim;
+    static char why[160];
+    drv_fx_t *fx = &drv_fx_storage;
+    memset(fx, 0, sizeof *fx);
+    y->fx = fx;
+    if (smmu_hal_sim_init(&fx->h, s) != 0)
+        return "HAL";
+    fx->h.log_level = SMMU_LOG_ERR;
+    int ret = smmu_probe(&fx->s, &fx->h.hal);
+    if (ret) {
+        snprintf(why, sizeof why, "probe: %s", smmu_strerror(ret));
+        return why;
+    }
+    smmu_config_t cfg = {.strtab_log2 = 0, .cmdq_log2 = 5, .eventq_log2 = 5};
+    ret = smmu_init(&fx->s, &cfg);
+    if (ret) {
+        snprintf(why, sizeof why, "init: %s (CR0 0x%x CR0ACK 0x%x GERROR^N 0x%x)",
+                 smmu_strerror(ret), sim_reg_read32(s, SMMU_CR0), sim_reg_read32(s, SMMU_CR0ACK),
+                 sim_reg_read32(s, SMMU_GERROR) ^ sim_reg_read32(s, SMMU_GERRORN));
+        return why;
+    }
+    if (smmu_domain_init(&y->dom, &fx->s, SMMU_DOMAIN_S1, NULL) != 0 ||
+        smmu_master_init(&y->m[0], &fx->s, RF_SID0) != 0 ||
+        smmu_master_init(&y->m[1], &fx->s, RF_SID1) != 0 ||
+        smmu_attach(&y->m[0], &y->dom) != 0 || smmu_attach(&y->m[1], &y->dom) != 0 ||
+        smmu_domain_map(&y->dom, RF_IOVA, RF_PA, 0x2000, SMMU_PROT_READ | SMMU_PROT_WRITE,
+                        SMMU_MAP_MEM) != 0)
+        return "domain, masters or map";
+    /* judge: data read through the SMMU, a write lands, an unmapped address aborts */
+    uint64_t tag = 0x7e57000000000000ull | ep, v = 0;
+    mem_write64(s, RF_PA, tag);
+    dma_result_t r = drv_dma_read(t, RF_SID0, RF_IOVA, &v);
+    if (r.resp != 0 || v != tag || r.dn.addr != RF_PA) {
+        snprintf(why, sizeof why, "read: resp %d data 0x%" PRIx64 " PA 0x%" PRIx64, r.resp, v,
+                 r.dn.addr);
+        return why;
+    }
+    r = drv_dma_write(t, RF_SID1, RF_IOVA + 0x1008, tag ^ 1);
+    if (r.resp != 0 || mem_read64(s, RF_PA + 0x1008) != (tag ^ 1))
+        return "write did not land";
+    r = drv_dma_read(t, RF_SID1, RF_IOVA + 0x200000, &v);
+    if (r.resp == 0 || r.dn.seen)
+        return "an unmapped address did not abort";
+    rf_events = 0;
+    sim_step(s, 100);
+    (void)smmu_evtq_drain(&fx->s, rf_event_cb, NULL, 0);
+    if (rf_events != 1) {
+        snprintf(why, sizeof why, "%u F_TRANSLATION records for the unmapped address", rf_events);
+        return why;
+    }
+    if (sim_reg_read32(s, SMMU_GERROR) ^ sim_reg_read32(s, SMMU_GERRORN))
+        return "a global error after the bring-up";
+    return NULL;
+}
+
+static uint64_t rf_value(rrng_t *r, sim_t *s, uint32_t off, bool is64)
+{
+    switch (rr_below(r, 6)) {
+    case 0: return 0;
+    case 1: return ~0ull;
+    case 2: case 3: {
+        uint64_t cur = is64 ? sim_reg_read64(s, off) : sim_reg_read32(s, off);
+        return cur ^ (1ull << rr_below(r, is64 ? 64 : 32)) ^
+               (rr_below(r, 2) ? 1ull << rr_below(r, is64 ? 64 : 32) : 0);
+    }
+    default: return rr_u64(r);
+    }
+}
+
+TEST_OPTS(rel_regfuzz, &rel_opts)
+{
+    sim_t *s = t->sim;
+    static rf_sys_t y;
+    rrng_t r = {(rel_seed() * 0xd1342543de82ef95ull) ^ 0x726567667a7aull};
+    unsigned episodes = 40 * rel_scale();
+    uint64_t writes = 0, recovered = 0, hangs = 0, failed = 0;
+    for (unsigned ep = 0; ep <= episodes; ep++) {
+        const char *why = rf_bringup(t, &y, ep);
+        if (why) {
+            failed++;
+            test_fail(t, __FILE__, __LINE__, "episode %u: the driver's bring-up failed: %s", ep,
+                      why);
+            /* a reset brings the next episode a clean start */
+            sim_reset(s, 4);
+            continue;
+        }
+        if (ep > 0)
+            recovered++;
+        if (ep == episodes)
+            break;
+        static bg_t bg;
+        bg_start(&bg, s, false, rr_u64(&r), RF_SID0, RF_IOVA, RF_SID1, RF_IOVA + 0x1000);
+        unsigned n = 4 + (unsigned)rr_below(&r, 21);
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t off;
+            if (rr_below(&r, 100) < 70)
+                off = rf_regs[rr_below(&r, sizeof rf_regs / sizeof rf_regs[0])];
+            else
+                off = (uint32_t)rr_below(&r, 0x20000) & ~3u;
+            bool is64 = (off & 7) == 0 && rr_below(&r, 2);
+            uint64_t v = rf_value(&r, s, off, is64);
+            if (is64)
+                sim_reg_write64(s, off, v);
+            else
+                sim_reg_write32(s, off, (uint32_t)v);
+            writes++;
+            bg_run(&bg, s, (unsigned)rr_below(&r, 200));
+        }
+        bg_drain(&bg, s);
+        if (bg.hangs) {
+            hangs++;
+            test_fail(t, __FILE__, __LINE__, "episode %u: %" PRIu64 " client transactions did "
+                      "not end after the register writes", ep, bg.hangs);
+            sim_reset(s, 4);
+        }
+    }
+    printf("regfuzz: %u episodes, %" PRIu64 " register writes, %" PRIu64 " recovered by a "
+           "driver re-init, %" PRIu64 " not, %" PRIu64 " hangs\n", episodes, writes, recovered,
+           failed, hangs);
+    CHECK(recovered == episodes && hangs == 0, "regfuzz: %" PRIu64 " of %u recovered, %" PRIu64
+          " hangs", recovered, episodes, hangs);
+}
