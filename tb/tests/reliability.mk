@@ -13,8 +13,8 @@
 # `isolation: N accesses, L leaks, S stale`.
 
 REL_TESTS      := rel_fault_injection rel_regfuzz rel_cmdfuzz port_stuck_client_sync
-ISO_SEEDS      ?= 1-12
-ISO_COUNT      ?= 4000
+ISO_SEEDS      ?= 101-124
+ISO_COUNT      ?= 6000
 ISO_LONG_SEEDS ?= 1001-1120
 ISO_LONG_COUNT ?= 10000
 REL_LONG_SCALE ?= 25
