@@ -221,17 +221,6 @@ static bool sync_within(fx_t *f, uint64_t dw0, uint64_t dw1, uint64_t bound, uin
     return true;
 }
 
-static bool wait_within(sim_t *s, int h, uint64_t bound, tm_result_t *r)
-{
-    uint64_t c0 = sim_cycles(s);
-    while (!tm_poll(s, h, r)) {
-        if (sim_cycles(s) - c0 >= bound)
-            return false;
-        sim_step(s, 1);
-    }
-    return true;
-}
-
 static tm_txn_t st_txn(bool w, uint32_t sid, uint64_t addr, unsigned beats, uint8_t id, int resp)
 {
     tm_txn_t x = tm_txn(w, sid, addr, beats);
@@ -283,35 +272,33 @@ static void stuck_case(fx_t *f, stream_t *a, stream_t *b, int which)
     if (hold_r || hold_b)
         tm_hold_ready(s, hold_r, hold_b, TM_HOLD_FOREVER);
     /* the stuck client's own traffic (pages 0..3) and B's (pages 0..6), both directions */
-    for (unsigned i = 0; i < STUCK_N; i++) {
-        bool w = hold_b ? (i & 1) || !hold_r : false;
-        if (which == STUCK_WLAST)
-            w = i & 1;
-        uint64_t off = 0x1000ull * (i % 4) + (w ? 0x100 + 8 * (i / 4) : 0x800);
-        tm_txn_t x = st_txn(w, SID, VA + off, w ? 1 : 8, (uint8_t)(i % 8), 0);
+    for (unsigned i = 0; i < STUCK_N + 32; i++) {
+        bool a = i < STUCK_N, w = i & 1;
+        unsigned k = a ? i : i - STUCK_N, pages = a ? 4 : 7;
+        if (a && which != STUCK_WLAST)
+            w = hold_b ? (i & 1) || !hold_r : false;
+        uint64_t off = 0x1000ull * (k % pages) + (!w ? 0x800 : a ? 0x100 + 8 * (k / 4)
+                                                                 : 0x200 + 8 * k);
+        tm_txn_t x = st_txn(w, a ? SID : SID_B, (a ? VA : VA_B) + off, w ? 1 : 8,
+                            (uint8_t)((a ? 0 : 8) + k % 8), 0);
         if (!w)
-            x.expect_rdata = pat[i % 4];
-        for (unsigned k = 0; k < 8; k++)
-            wpat[n][k] = (uint8_t)(which * 31 + n * 7 + k);
+            x.expect_rdata = pat[k % pages];
+        for (unsigned b = 0; b < 8; b++)
+            wpat[n][b] = (uint8_t)(which * 31 + n * 7 + b);
         x.wdata = wpat[n];
         hw[n] = w;
-        waddr[n] = PA + off;
+        waddr[n] = (a ? PA : PA_B) + off;
         hs[n++] = tm_issue(s, &x, w ? NULL : rd[nrd++]);
     }
-    for (unsigned i = 0; i < 32; i++) {
-        bool w = i & 1;
-        uint64_t off = 0x1000ull * (i % 7) + (w ? 0x200 + 8 * i : 0x800);
-        tm_txn_t x = st_txn(w, SID_B, VA_B + off, w ? 1 : 8, (uint8_t)(8 + i % 8), 0);
-        if (!w)
-            x.expect_rdata = pat[i % 7];
-        for (unsigned k = 0; k < 8; k++)
-            wpat[n][k] = (uint8_t)(which * 31 + n * 7 + k);
-        x.wdata = wpat[n];
-        hw[n] = w;
-        waddr[n] = PA_B + off;
-        hs[n++] = tm_issue(s, &x, w ? NULL : rd[nrd++]);
-    }
-    sim_step(s, 400);
+    /* the CMD_SYNCs come while reads and writes are still downstream (memory latency 200..400
+     * cycles): they wait for those, never for the client */
+    sim_step(s, 120);
+    tm_stats_t st;
+    tm_stats(s, &st);
+    mem_port_load_t ld;
+    mem_port_load(s, MEM_PORT_DN, &ld);
+    test_log(t, "%-34s at the CMD_SYNC: %u reads, %u writes downstream", names[which], ld.rd_now,
+             ld.wr_now);
     /* software: unmap B's page 7 and A's page 5, invalidate, CMD_SYNC; three times over */
     s1_map(f, b, VA_B + 0x7000, 3ull << 62);
     s1_map(f, a, VA + 0x5000, 3ull << 62);
@@ -339,13 +326,13 @@ static void stuck_case(fx_t *f, stream_t *a, stream_t *b, int which)
         tm_result_t r;
         tm_txn_t x = st_txn(false, SID_B, VA_B + 0x800, 8, 14, 0);
         x.expect_rdata = pat[0];
-        CHECK(wait_within(s, tm_issue(s, &x, rd[nrd++]), SYNC_BOUND, &r) && r.resp == 0,
+        CHECK(tm_wait_within(s, tm_issue(s, &x, rd[nrd++]), SYNC_BOUND, &r) && r.resp == 0,
               "%s: stream B's read during the stall", names[which]);
     }
     if (!hold_b && !hold_w) {
         tm_result_t r;
         tm_txn_t x = st_txn(true, SID_B, VA_B + 0x6000 + 0x600, 1, 14, 0);
-        CHECK(wait_within(s, tm_issue(s, &x, NULL), SYNC_BOUND, &r) && r.resp == 0,
+        CHECK(tm_wait_within(s, tm_issue(s, &x, NULL), SYNC_BOUND, &r) && r.resp == 0,
               "%s: stream B's write during the stall", names[which]);
     }
     sim_step(s, 200);
@@ -355,7 +342,7 @@ static void stuck_case(fx_t *f, stream_t *a, stream_t *b, int which)
         CHECK(tm_release_w(s, hstuck), "the stuck write ended while stopped");
     for (unsigned i = 0; i < n; i++) {
         tm_result_t r;
-        bool done = wait_within(s, hs[i], 20000, &r);
+        bool done = tm_wait_within(s, hs[i], 20000, &r);
         CHECK(done && r.resp == 0, "%s: transaction %u (%s) after the release: %s, resp %d",
               names[which], i, hw[i] ? "write" : "read", done ? "done" : "hangs", r.resp);
         if (done && hw[i]) {
@@ -367,13 +354,13 @@ static void stuck_case(fx_t *f, stream_t *a, stream_t *b, int which)
     }
     for (int w = 0; w < 2; w++) {
         tm_result_t r;
-        bool done = wait_within(s, hpost[w], 20000, &r);
+        bool done = tm_wait_within(s, hpost[w], 20000, &r);
         CHECK(done && r.resp == 2, "%s: stream B's %s of its unmapped page after the CMD_SYNC: "
               "%s, resp %d", names[which], w ? "write" : "read", done ? "done" : "hangs", r.resp);
     }
     if (hstuck >= 0) {
         tm_result_t r;
-        bool done = wait_within(s, hstuck, 20000, &r);
+        bool done = tm_wait_within(s, hstuck, 20000, &r);
         CHECK(done && r.resp == 2, "%s: the write stopped before the unmap, its data sent after "
               "the CMD_SYNC: %s, resp %d (the old translation must not be used)", names[which],
               done ? "done" : "hangs", r.resp);
@@ -423,6 +410,7 @@ TEST_OPTS(port_stuck_client_sync, &stuck_opts)
     for (unsigned k = 0; k < 8; k++)
         s1_map(f, &b, VA_B + 0x1000ull * k, s1_leaf(3, PA_B + 0x1000ull * k, 2, 1, 3));
     mem_set_timing(t->sim, 5, 5, 0);
+    mem_set_port_timing(t->sim, MEM_PORT_DN, 200, 400, 0);
     mem_log_enable(t->sim, MEM_PORT_DN, true);
     for (int which = 0; which < STUCK_CASES; which++)
         stuck_case(f, &a, &b, which);

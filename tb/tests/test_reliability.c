@@ -62,21 +62,19 @@ static uint64_t rr_below(rrng_t *r, uint64_t n)
     return n ? rr_u64(r) % n : 0;
 }
 
-/* A transaction's wait, bounded: false = it did not end (a hang). */
-static bool tm_wait_bounded(sim_t *s, int h, uint64_t bound, tm_result_t *r)
-{
-    uint64_t c0 = sim_cycles(s);
-    while (!tm_poll(s, h, r)) {
-        if (sim_cycles(s) - c0 >= bound)
-            return false;
-        sim_step(s, 1);
-    }
-    return true;
-}
-
 static bool gerror_active(sim_t *s, uint32_t mask)
 {
     return ((sim_reg_read32(s, SMMU_GERROR) ^ sim_reg_read32(s, SMMU_GERRORN)) & mask) != 0;
+}
+
+/* Until a global error in `mask` is active, for at most `bound` cycles. */
+static bool gerror_within(sim_t *s, uint32_t mask, uint64_t bound)
+{
+    uint64_t c0 = sim_cycles(s);
+    while (!gerror_active(s, mask))
+        if (sim_cycles(s) - c0 > bound)
+            return false;
+    return true;
 }
 
 /* Poll a register until (v & mask) == want, for at most `bound` cycles. */
@@ -278,7 +276,7 @@ static bool fi_txn(fi_tally_t *ty, fx_t *f, uint32_t sid, uint64_t addr, bool wr
     x.domain = 3;
     x.prot = 2;
     tm_result_t r;
-    if (!tm_wait_bounded(s, tm_issue(s, &x, NULL), HANG_BOUND, &r)) {
+    if (!tm_wait_within(s, tm_issue(s, &x, NULL), HANG_BOUND, &r)) {
         ty->case_hang = true;
         return false;
     }
@@ -495,6 +493,19 @@ static void fi_case_translation(fi_tally_t *ty, fi_sys_t *y, const fi_kind_t *k,
     fi_check_logs(ty, s, ok_pa, ok_n);
 }
 
+/* The end of a queue case: the fault gone, no global error left, later traffic works,
+ * the logs clean. */
+static void fi_finish(fi_tally_t *ty, fi_sys_t *y, uint64_t *ok_pa, unsigned ok_n)
+{
+    sim_t *s = y->f->t->sim;
+    mem_clear_error_ranges(s);
+    if (gerror_active(s, 0xffffffffu))
+        fi_wrong(ty, "GERROR active after the acknowledgement: 0x%x",
+                 sim_reg_read32(s, SMMU_GERROR));
+    fi_after(ty, y, ok_pa, &ok_n);
+    fi_check_logs(ty, s, ok_pa, ok_n);
+}
+
 /* A command fetch fails: CERROR_ABT, CONS.RD on the command, the CMD_SYNC behind it
  * waits; the fault gone and GERRORN acknowledged, the command is fetched again (§7.1). */
 static void fi_case_cmd(fi_tally_t *ty, fi_sys_t *y, int mode)
@@ -517,12 +528,10 @@ static void fi_case_cmd(fi_tally_t *ty, fi_sys_t *y, int mode)
         if (gerror_active(s, SMMU_GERROR_CMDQ_ERR_MASK))
             fi_wrong(ty, "a stalled command fetch raised CMDQ_ERR");
     } else {
-        uint64_t c0 = sim_cycles(s);
-        while (!gerror_active(s, SMMU_GERROR_CMDQ_ERR_MASK))
-            if (sim_cycles(s) - c0 > HANG_BOUND) {
-                ty->case_hang = true;
-                return;
-            }
+        if (!gerror_within(s, SMMU_GERROR_CMDQ_ERR_MASK, HANG_BOUND)) {
+            ty->case_hang = true;
+            return;
+        }
         uint32_t cons = sim_reg_read32(s, SMMU_CMDQ_CONS);
         uint32_t err = (cons & SMMU_CMDQ_CONS_ERR_MASK) >> SMMU_CMDQ_CONS_ERR_SHIFT;
         if (err != CERROR_ABT || (cons & SMMU_CMDQ_CONS_RD_MASK) != slot)
@@ -534,12 +543,7 @@ static void fi_case_cmd(fi_tally_t *ty, fi_sys_t *y, int mode)
             return;
         }
     }
-    mem_clear_error_ranges(s);
-    if (gerror_active(s, 0xffffffffu))
-        fi_wrong(ty, "GERROR active after the acknowledgement: 0x%x",
-                 sim_reg_read32(s, SMMU_GERROR));
-    fi_after(ty, y, ok_pa, &ok_n);
-    fi_check_logs(ty, s, ok_pa, ok_n);
+    fi_finish(ty, y, ok_pa, ok_n);
 }
 
 /* An event record write fails: GERROR.EVENTQ_ABT_ERR, PROD not moved; acknowledged, the
@@ -561,7 +565,7 @@ static void fi_case_evt(fi_tally_t *ty, fi_sys_t *y, int mode)
     tm_txn_t x = tm_txn(false, SID_S1, VA_S1 + 0x200000, 1);
     x.prot = 2;
     tm_result_t r;
-    if (!tm_wait_bounded(s, tm_issue(s, &x, NULL), HANG_BOUND, &r)) {
+    if (!tm_wait_within(s, tm_issue(s, &x, NULL), HANG_BOUND, &r)) {
         ty->case_hang = true;
         return;
     }
@@ -579,12 +583,10 @@ static void fi_case_evt(fi_tally_t *ty, fi_sys_t *y, int mode)
             ((d[2] ^ mr.evt[2]) & mr.evt_mask[2]))
             fi_wrong(ty, "the record after a stalled write is not the model's");
     } else {
-        uint64_t c0 = sim_cycles(s);
-        while (!gerror_active(s, SMMU_GERROR_EVENTQ_ABT_ERR_MASK))
-            if (sim_cycles(s) - c0 > HANG_BOUND) {
-                ty->case_hang = true;
-                return;
-            }
+        if (!gerror_within(s, SMMU_GERROR_EVENTQ_ABT_ERR_MASK, HANG_BOUND)) {
+            ty->case_hang = true;
+            return;
+        }
         if (sim_reg_read32(s, SMMU_EVENTQ_PROD) != prod0)
             fi_wrong(ty, "EVENTQ_PROD moved past a record whose write failed");
         if (mem_read64(s, slot_pa) != 0x5a5a5a5a5a5a5a5aull)
@@ -596,12 +598,7 @@ static void fi_case_evt(fi_tally_t *ty, fi_sys_t *y, int mode)
                     &ok_n))
             return;
     }
-    mem_clear_error_ranges(s);
-    if (gerror_active(s, 0xffffffffu))
-        fi_wrong(ty, "GERROR active after the acknowledgement: 0x%x",
-                 sim_reg_read32(s, SMMU_GERROR));
-    fi_after(ty, y, ok_pa, &ok_n);
-    fi_check_logs(ty, s, ok_pa, ok_n);
+    fi_finish(ty, y, ok_pa, ok_n);
 }
 
 /* The matrix once with the default memory timing, then REL_SCALE more times with random
