@@ -1043,7 +1043,10 @@ static void break_stream(gen_t *g, stream_t *s)
             }
             for (int i = 0; i < 8; i++)
                 wr(g, pa + 8ull * i, cd[i]);
-            if (fetch_abort && !err_add(g, pa + 8 * rng_below(r, 8), 8))
+            /* the abort on one of dwords 0..3, the ones the SMMU reads (docs/subset.md):
+             * one on dwords 4..7 would leave a valid private copy of the process's CD,
+             * sharing its ASID and tables, that the process's later CD changes miss */
+            if (fetch_abort && !err_add(g, pa + 8 * (rng_below(r, 8) & 3), 8))
                 FSET(cd, CD_V, 0), wr(g, pa, cd[0]);
             ASET(d, STE_S1CONTEXTPTR, addr);
             s->private_cd = true;
