@@ -107,11 +107,11 @@ module smmu_attr #(
     // Stage 1 replaces the type (13.4.2). A cacheable input level keeps a say in the hints
     // (the stronger wins: no-allocate, transient); a Non-cacheable or Device input level has
     // none, so stage 1's hints are used as they are.
-    function [3:0] s1_lvl(input [3:0] i, input [3:0] s, input i_dev);
+    function [3:0] s1_level_attr(input [3:0] i, input [3:0] s, input i_dev);
         if (i_dev || n_type(i) == T_NC || n_type(s) == T_NC)
-            s1_lvl = s;
+            s1_level_attr = s;
         else
-            s1_lvl = mk(n_type(s), i[1] & s[1], i[0] & s[0], !i[3] | !s[3]);
+            s1_level_attr = mk(n_type(s), i[1] & s[1], i[0] & s[0], !i[3] | !s[3]);
     endfunction
 
     // No-FWB stage-2 MemAttr level field (ARM D8.6.5): 01 NC, 10 WT, 11 WB; 00 (inner only,
@@ -153,8 +153,8 @@ module smmu_attr #(
         if (is_dev(a_s1[7:4]))
             a_s1 = a_s1;
         else
-            a_s1 = {s1_lvl(a_in[7:4], a_s1[7:4], is_dev(a_in[7:4])),
-                    s1_lvl(a_in[3:0], a_s1[3:0], is_dev(a_in[7:4]))};
+            a_s1 = {s1_level_attr(a_in[7:4], a_s1[7:4], is_dev(a_in[7:4])),
+                    s1_level_attr(a_in[3:0], a_s1[3:0], is_dev(a_in[7:4]))};
         // [project decision, docs/subset.md] a stage-1 Device/iNC-oNC passes OSH to stage 2
         x    = s1_en ? a_s1 : a_in;
         sh_x = s1_en ? sh_eff(a_s1, s1_sh) : sh_eff(a_in, in_sh);

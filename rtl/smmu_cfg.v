@@ -1,7 +1,8 @@
 // smmu_cfg: configuration lookup and cache, StreamID -> validated STE (+ CD)
 // (IHI 0070 3.3, 5.1, 5.2, 5.4, 4.3; priority 7.3.22).
 //
-// One lookup at a time. A hit answers in the cycle after lk is accepted. A miss walks the
+// One lookup at a time, hits pipelined: a hit answers in the cycle after lk is accepted,
+// and the next lookup is accepted in the cycle a response is taken. A miss walks the
 // stream table (linear, or 2-level when ST_LEVEL_2 and STRTAB_BASE_CFG.FMT = 1), fetches
 // the STE's dwords 0..3 (one 4-beat burst; dwords 4..7 are unused by this subset),
 // validates it with smmu_ste_decode, and when stage 1 is on fetches CD dwords 0..3 (the
@@ -317,7 +318,10 @@ module smmu_cfg #(
     assign s2_req_ipa   = {{(64-PA_W){1'b0}}, d_cd_ptr};
     assign s2_rsp_ready = (state == S_S2_RSP);
 
-    assign lk_ready  = (state == S_IDLE);
+    // a lookup is taken when idle, or as the current response is taken
+    wire   lk_take   = (state == S_IDLE) || (state == S_RSP && rsp_ready);
+    assign lk_ready  = lk_take;
+    wire   lk_new    = lk_take && lk_valid;
     assign rsp_valid = (state == S_RSP);
     assign rsp_ste   = cur_ste;
     assign rsp_cd    = cur_cd;
@@ -350,36 +354,40 @@ module smmu_cfg #(
             if (rd_req_valid && rd_req_ready) fetch_cnt <= fetch_cnt + 32'd1;
             if (drop && state != S_IDLE) raced <= 1'b1;
 
-            case (state)
-                S_IDLE: if (lk_valid) begin
-                    sid_q      <= lk_sid;
-                    ssv_q      <= lk_ssv;
-                    rsp_s2     <= 1'b0;
-                    rsp_class  <= 2'd0;
-                    rsp_addr   <= 64'd0;
-                    rsp_record <= 1'b0;
-                    rsp_evt    <= 8'd0;
-                    rsp_ok     <= 1'b0;
-                    if (hit) begin
-                        idx_q  <= hit_idx;
-                        rsp_ok <= !e_ab[hit_idx] && !lk_ssv;
-                        if (!e_ab[hit_idx] && lk_ssv) begin
-                            rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
-                            rsp_record <= 1'b1;
-                        end
-                        state  <= S_RSP;
-                    end else if (sid_oor) begin
-                        rsp_evt    <= cr2_recinvsid ? EVT_C_BAD_STREAMID : 8'd0;
-                        rsp_record <= cr2_recinvsid;
-                        state      <= S_RSP;
-                    end else begin
-                        idx_q  <= vict;
-                        raced  <= drop;
-                        addr_q <= two_lvl ? l1_addr : lin_ste;
-                        state  <= two_lvl ? S_L1_REQ : S_STE_REQ;
-                        if (!any_free) rr <= (rr == LAST[IW-1:0]) ? {IW{1'b0}} : rr + 1'b1;
+            if (state == S_RSP && rsp_ready) begin
+                raced <= 1'b0;
+                state <= S_IDLE;
+            end
+            if (lk_new) begin
+                sid_q      <= lk_sid;
+                ssv_q      <= lk_ssv;
+                rsp_s2     <= 1'b0;
+                rsp_class  <= 2'd0;
+                rsp_addr   <= 64'd0;
+                rsp_record <= 1'b0;
+                rsp_evt    <= 8'd0;
+                rsp_ok     <= 1'b0;
+                if (hit) begin
+                    idx_q  <= hit_idx;
+                    rsp_ok <= !e_ab[hit_idx] && !lk_ssv;
+                    if (!e_ab[hit_idx] && lk_ssv) begin
+                        rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
+                        rsp_record <= 1'b1;
                     end
+                    state  <= S_RSP;
+                end else if (sid_oor) begin
+                    rsp_evt    <= cr2_recinvsid ? EVT_C_BAD_STREAMID : 8'd0;
+                    rsp_record <= cr2_recinvsid;
+                    state      <= S_RSP;
+                end else begin
+                    idx_q  <= vict;
+                    raced  <= drop;
+                    addr_q <= two_lvl ? l1_addr : lin_ste;
+                    state  <= two_lvl ? S_L1_REQ : S_STE_REQ;
+                    if (!any_free) rr <= (rr == LAST[IW-1:0]) ? {IW{1'b0}} : rr + 1'b1;
                 end
+            end
+            case (state)
                 S_L1_REQ: if (rd_req_ready) begin
                     fetch_err <= 1'b0;
                     state     <= S_L1_DATA;
@@ -484,16 +492,13 @@ module smmu_cfg #(
                     end
                     state <= S_RSP;
                 end
-                S_RSP: if (rsp_ready) begin
-                    raced <= 1'b0;
-                    state <= S_IDLE;
-                end
+                S_IDLE, S_RSP: ;   // lookups: above
                 default: state <= S_IDLE;
             endcase
 
             // Invalidation first, then the fill (which never races one: see `drop`)
             if (i_fire) e_v <= e_v & ~i_hit;
-            if (state == S_IDLE && lk_valid && !hit && !sid_oor)
+            if (lk_new && !hit && !sid_oor)
                 e_v[vict] <= 1'b0;                      // victim rewritten from now on
             if (!raced && !drop &&
                 ((state == S_STE_CHK && !d_ste_bad && !d_s1_en) ||
@@ -507,7 +512,7 @@ module smmu_cfg #(
 
     // Entry storage: no reset, e_v guards it
     always @(posedge clk) begin
-        if (state == S_IDLE && lk_valid && !hit && !sid_oor)
+        if (lk_new && !hit && !sid_oor)
             e_sid[vict] <= lk_sid;
         if (state == S_STE_DATA && rd_valid)
             e_ste[idx_q] <= put_dw(cur_ste, beat, rd_data);

@@ -30,7 +30,9 @@ module smmu_top #(
     parameter NRD              = 64,  // client reads held at once (smmu_client_port)
     parameter NWR              = 64,  // client writes held at once
     parameter RB_AW            = 8,   // log2 of the client read data buffer (beats)
-    parameter WB_AW            = 9    // log2 of the client write data buffer (beats)
+    parameter WB_AW            = 9,   // log2 of the client write data buffer (beats)
+    parameter UTLB             = 8,   // client-port micro-TLB entries per direction
+    parameter NWALK            = 8    // table walks in flight (smmu_xlate; <= 2^TBL_ID_W - 2)
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -218,9 +220,9 @@ module smmu_top #(
     );
 
     // ---------------- SMMU memory master ----------------
-    // Read clients: 0 command queue, 1 configuration fetch (smmu_cfg), 2 table walker.
+    // Read clients: 0 command queue, 1 configuration fetch (smmu_cfg), 2.. the walkers.
     // Write client 0: event queue.
-    localparam NR = 3, NW = 1;
+    localparam NR = 2 + NWALK, NW = 1;
     wire             cq_req_valid, cq_req_ready;
     wire [PA_W-1:0]  cq_req_addr;
     wire [7:0]       cq_req_len;
@@ -231,15 +233,15 @@ module smmu_top #(
     wire [7:0]       cf_req_len;
     wire [3:0]       cf_req_cache;
     wire [1:0]       cf_req_domain;
-    wire             wk_req_valid, wk_req_ready;
-    wire [PA_W-1:0]  wk_req_addr;
-    wire [7:0]       wk_req_len;
-    wire [3:0]       wk_req_cache;
-    wire [1:0]       wk_req_domain;
+    wire [NWALK-1:0]       wk_req_valid, wk_req_ready;
+    wire [NWALK*PA_W-1:0]  wk_req_addr;
+    wire [NWALK*8-1:0]     wk_req_len;
+    wire [NWALK*4-1:0]     wk_req_cache;
+    wire [NWALK*2-1:0]     wk_req_domain;
     wire [NR-1:0]    rd_req_ready;
     assign cq_req_ready = rd_req_ready[0];
     assign cf_req_ready = rd_req_ready[1];
-    assign wk_req_ready = rd_req_ready[2];
+    assign wk_req_ready = rd_req_ready[NR-1:2];
     wire [NR-1:0]    rd_valid;
     wire [63:0]      rd_data;
     wire             rd_last, rd_err;
@@ -291,7 +293,7 @@ module smmu_top #(
     assign inv_ready = cfg_inv_ready && tlb_inv_ready;
     wire         inv_fire = inv_valid && inv_ready;
     wire         sync_valid, sync_ready;
-    wire         up_quiescent, up_sync_done, evtq_idle, xl_busy, cfg_busy, wk_busy;
+    wire         up_quiescent, up_sync_done, evtq_idle, xl_busy, cfg_busy;
     // CMD_SYNC completes once every client transaction that was downstream when it began
     // has ended there (the client port redoes, before it goes downstream, any translation
     // an invalidation may have overtaken, so walks and fetches in flight need not end),
@@ -359,7 +361,7 @@ module smmu_top #(
     wire [2:0]       xl_req_prot;
     wire [3:0]       xl_req_cache;
     wire [1:0]       xl_req_domain;
-    wire             xl_rsp_valid, xl_rsp_ready, xl_rsp_ok;
+    wire             xl_rsp_valid, xl_rsp_ok;
     wire [PA_W-1:0]  xl_rsp_pa;
     wire [3:0]       xl_rsp_cache;
     wire [2:0]       xl_rsp_prot;
@@ -381,24 +383,14 @@ module smmu_top #(
     wire [63:0]      s2_rsp_addr, s2_rsp_pa;
     wire [3:0]       s2_rsp_memattr;
     wire [1:0]       s2_rsp_sh;
-    wire [4:0]       s2_rsp_reads, wk_rsp_reads;
     wire [31:0]      cf_fetch_cnt;
 
-    wire             wk_valid, wk_ready, wk_e2h, wk_rnw, wk_priv, wk_instr;
-    wire [255:0]     wk_ste, wk_cd;
-    wire [63:0]      wk_addr;
-    wire             wk_rsp_valid, wk_rsp_ready, wk_rsp_fault, wk_rsp_s2, wk_rsp_record;
-    wire             wk_rsp_ttrnw;
-    wire [7:0]       wk_rsp_evt;
-    wire [1:0]       wk_rsp_class;
-    wire [63:0]      wk_rsp_addr;
-    wire [LEAF_W-1:0] wk_rsp_leaf;
-
-    wire [1:0]       tlb_world, tlb_stages;
-    wire [15:0]      tlb_vmid, tlb_asid;
-    wire [43:0]      tlb_page;
+    wire [1:0]       tlb_world, tlb_stages, tlb_f_world, tlb_f_stages;
+    wire [15:0]      tlb_vmid, tlb_asid, tlb_f_vmid, tlb_f_asid;
+    wire [43:0]      tlb_page, tlb_f_page;
     wire             tlb_hit, tlb_fill_valid;
     wire [LEAF_W-1:0] tlb_leaf, tlb_fill_leaf;
+    wire [NWALK-1:0] xl_walks;
 
     smmu_cfg #(
         .SID_W(SID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
@@ -431,49 +423,31 @@ module smmu_top #(
         .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt)
     );
 
-    smmu_walker #(.PA_W(PA_W), .FWB(FWB), .LEAF_BITS(LEAF_W)) u_walker (
-        .clk(clk), .rst_n(rst_n),
-        .wk_valid(wk_valid), .wk_ready(wk_ready), .wk_ste(wk_ste), .wk_cd(wk_cd),
-        .wk_e2h(wk_e2h), .wk_addr(wk_addr), .wk_rnw(wk_rnw), .wk_priv(wk_priv),
-        .wk_instr(wk_instr),
-        .rsp_valid(wk_rsp_valid), .rsp_ready(wk_rsp_ready), .rsp_fault(wk_rsp_fault),
-        .rsp_evt(wk_rsp_evt), .rsp_s2(wk_rsp_s2), .rsp_class(wk_rsp_class),
-        .rsp_addr(wk_rsp_addr), .rsp_record(wk_rsp_record), .rsp_ttrnw(wk_rsp_ttrnw),
-        .rsp_leaf(wk_rsp_leaf), .rsp_reads(wk_rsp_reads),
-        .s2_req_valid(s2_req_valid), .s2_req_ready(s2_req_ready), .s2_req_ste(s2_req_ste),
-        .s2_req_ipa(s2_req_ipa),
-        .s2_rsp_valid(s2_rsp_valid), .s2_rsp_ready(s2_rsp_ready),
-        .s2_rsp_fault(s2_rsp_fault), .s2_rsp_evt(s2_rsp_evt), .s2_rsp_addr(s2_rsp_addr),
-        .s2_rsp_record(s2_rsp_record), .s2_rsp_pa(s2_rsp_pa),
-        .s2_rsp_memattr(s2_rsp_memattr), .s2_rsp_sh(s2_rsp_sh),
-        .s2_rsp_reads(s2_rsp_reads),
-        .rd_req_valid(wk_req_valid), .rd_req_ready(wk_req_ready),
-        .rd_req_addr(wk_req_addr), .rd_req_len(wk_req_len), .rd_req_cache(wk_req_cache),
-        .rd_req_domain(wk_req_domain),
-        .rd_valid(rd_valid[2]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
-        .busy(wk_busy)
-    );
-
     smmu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .LEAF_BITS(LEAF_W)) u_tlb (
         .clk(clk), .rst_n(rst_n), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]), .flush(flush),
         .lk_world(tlb_world), .lk_stages(tlb_stages), .lk_vmid(tlb_vmid),
         .lk_asid(tlb_asid), .lk_page(tlb_page), .lk_hit(tlb_hit), .lk_leaf(tlb_leaf),
-        .fill_valid(tlb_fill_valid), .fill_world(tlb_world), .fill_stages(tlb_stages),
-        .fill_vmid(tlb_vmid), .fill_asid(tlb_asid), .fill_page(tlb_page),
+        .fill_valid(tlb_fill_valid), .fill_world(tlb_f_world), .fill_stages(tlb_f_stages),
+        .fill_vmid(tlb_f_vmid), .fill_asid(tlb_f_asid), .fill_page(tlb_f_page),
         .fill_leaf(tlb_fill_leaf),
         .inv_valid(inv_valid), .inv_ready(tlb_inv_ready), .inv_cmd(inv_cmd)
     );
 
+    // The translation unit answers by tag, in any order.
+    localparam TAG_W = 1 + ((NRD > NWR) ? $clog2(NRD) : $clog2(NWR));
+    wire [TAG_W-1:0] up_xl_tag, xl_rsp_tag;
+
     smmu_xlate #(
-        .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .LEAF_BITS(LEAF_W)
+        .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .TAG_W(TAG_W),
+        .NWALK(NWALK), .LEAF_BITS(LEAF_W)
     ) u_xlate (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]),
         .flush(flush),
-        .req_valid(xl_req_valid), .req_ready(xl_req_ready), .req_rnw(xl_req_rnw),
-        .req_sid(xl_req_sid), .req_ssv(xl_req_ssv), .req_addr(xl_req_addr),
-        .req_prot(xl_req_prot), .req_cache(xl_req_cache), .req_domain(xl_req_domain),
-        .req_nosnoop(xl_req_nosnoop),
-        .rsp_valid(xl_rsp_valid), .rsp_ready(xl_rsp_ready), .rsp_ok(xl_rsp_ok),
+        .req_valid(xl_req_valid), .req_ready(xl_req_ready), .req_tag(up_xl_tag),
+        .req_rnw(xl_req_rnw), .req_sid(xl_req_sid), .req_ssv(xl_req_ssv),
+        .req_addr(xl_req_addr), .req_prot(xl_req_prot), .req_cache(xl_req_cache),
+        .req_domain(xl_req_domain), .req_nosnoop(xl_req_nosnoop),
+        .rsp_valid(xl_rsp_valid), .rsp_tag(xl_rsp_tag), .rsp_ok(xl_rsp_ok),
         .rsp_pa(xl_rsp_pa), .rsp_cache(xl_rsp_cache), .rsp_prot(xl_rsp_prot),
         .rsp_domain(xl_rsp_domain), .rsp_attr(xl_rsp_attr),
         .cfg_lk_valid(cf_lk_valid), .cfg_lk_ready(cf_lk_ready), .cfg_lk_sid(cf_lk_sid),
@@ -482,36 +456,32 @@ module smmu_top #(
         .cfg_rsp_ste(cf_rsp_ste), .cfg_rsp_cd(cf_rsp_cd), .cfg_rsp_evt(cf_rsp_evt),
         .cfg_rsp_s2(cf_rsp_s2), .cfg_rsp_class(cf_rsp_class), .cfg_rsp_addr(cf_rsp_addr),
         .cfg_rsp_record(cf_rsp_record),
-        .wk_valid(wk_valid), .wk_ready(wk_ready), .wk_ste(wk_ste), .wk_cd(wk_cd),
-        .wk_e2h(wk_e2h), .wk_addr(wk_addr), .wk_rnw(wk_rnw), .wk_priv(wk_priv),
-        .wk_instr(wk_instr),
-        .wk_rsp_valid(wk_rsp_valid), .wk_rsp_ready(wk_rsp_ready),
-        .wk_rsp_fault(wk_rsp_fault), .wk_rsp_evt(wk_rsp_evt), .wk_rsp_s2(wk_rsp_s2),
-        .wk_rsp_class(wk_rsp_class), .wk_rsp_addr(wk_rsp_addr),
-        .wk_rsp_record(wk_rsp_record), .wk_rsp_ttrnw(wk_rsp_ttrnw),
-        .wk_rsp_leaf(wk_rsp_leaf),
+        .s2_req_valid(s2_req_valid), .s2_req_ready(s2_req_ready), .s2_req_ste(s2_req_ste),
+        .s2_req_ipa(s2_req_ipa),
+        .s2_rsp_valid(s2_rsp_valid), .s2_rsp_ready(s2_rsp_ready),
+        .s2_rsp_fault(s2_rsp_fault), .s2_rsp_evt(s2_rsp_evt), .s2_rsp_addr(s2_rsp_addr),
+        .s2_rsp_record(s2_rsp_record), .s2_rsp_pa(s2_rsp_pa),
+        .s2_rsp_memattr(s2_rsp_memattr), .s2_rsp_sh(s2_rsp_sh),
+        .rd_req_valid(wk_req_valid), .rd_req_ready(wk_req_ready),
+        .rd_req_addr(wk_req_addr), .rd_req_len(wk_req_len), .rd_req_cache(wk_req_cache),
+        .rd_req_domain(wk_req_domain),
+        .rd_valid(rd_valid[NR-1:2]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .tlb_world(tlb_world), .tlb_stages(tlb_stages), .tlb_vmid(tlb_vmid),
         .tlb_asid(tlb_asid), .tlb_page(tlb_page), .tlb_hit(tlb_hit), .tlb_leaf(tlb_leaf),
-        .tlb_fill_valid(tlb_fill_valid), .tlb_fill_leaf(tlb_fill_leaf),
+        .tlb_fill_valid(tlb_fill_valid), .tlb_fill_world(tlb_f_world),
+        .tlb_fill_stages(tlb_f_stages), .tlb_fill_vmid(tlb_f_vmid),
+        .tlb_fill_asid(tlb_f_asid), .tlb_fill_page(tlb_f_page),
+        .tlb_fill_leaf(tlb_fill_leaf),
         .inv_fire(inv_fire),
         .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_rec(xl_evt_rec),
-        .busy(xl_busy)
+        .busy(xl_busy), .walks(xl_walks)
     );
-
-    // The translation unit takes one request at a time and answers it before the next:
-    // it carries the client port's tag in this register.
-    localparam TAG_W = 1 + ((NRD > NWR) ? $clog2(NRD) : $clog2(NWR));
-    wire [TAG_W-1:0] up_xl_tag;
-    reg  [TAG_W-1:0] xl_tag_q;
-    always @(posedge clk)
-        if (xl_req_valid && xl_req_ready) xl_tag_q <= up_xl_tag;
-    assign xl_rsp_ready = 1'b1;
 
     // ---------------- client port ----------------
     smmu_client_port #(
         .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
         .DN_USER_W(DN_USER_W), .GBPA_ABORT_RESET(GBPA_ABORT_RESET),
-        .NRD(NRD), .NWR(NWR), .RB_AW(RB_AW), .WB_AW(WB_AW), .TAG_W(TAG_W)
+        .NRD(NRD), .NWR(NWR), .RB_AW(RB_AW), .WB_AW(WB_AW), .TAG_W(TAG_W), .UTLB(UTLB)
     ) u_port (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs),
         .cr0_smmuen(cr0[SMMU_CR0_SMMUEN_LSB]), .gbpa(gbpa),
@@ -521,7 +491,7 @@ module smmu_top #(
         .xl_req_rnw(xl_req_rnw), .xl_req_sid(xl_req_sid), .xl_req_ssv(xl_req_ssv),
         .xl_req_addr(xl_req_addr), .xl_req_prot(xl_req_prot), .xl_req_cache(xl_req_cache),
         .xl_req_domain(xl_req_domain), .xl_req_nosnoop(xl_req_nosnoop),
-        .xl_rsp_valid(xl_rsp_valid), .xl_rsp_tag(xl_tag_q), .xl_rsp_ok(xl_rsp_ok),
+        .xl_rsp_valid(xl_rsp_valid), .xl_rsp_tag(xl_rsp_tag), .xl_rsp_ok(xl_rsp_ok),
         .xl_rsp_pa(xl_rsp_pa), .xl_rsp_cache(xl_rsp_cache), .xl_rsp_prot(xl_rsp_prot),
         .xl_rsp_domain(xl_rsp_domain), .xl_rsp_attr(xl_rsp_attr),
         .evt_valid(up_evt_valid), .evt_ready(up_evt_ready), .evt_rec(up_evt_rec),
@@ -559,7 +529,6 @@ module smmu_top #(
     // (the OAS bounds it) are not used here.
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, cr0, cr1, cr2, gerror_active, irq_ctrlack,
-                       s2_rsp_pa, s2_rsp_reads, wk_rsp_reads, cf_fetch_cnt,
-                       up_quiescent, xl_busy, cfg_busy, wk_busy};
+                       s2_rsp_pa, cf_fetch_cnt, up_quiescent, xl_busy, cfg_busy, xl_walks};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -1,30 +1,42 @@
 // smmu_xlate: the translation unit for SMMUEN = 1 (docs/translation.md; IHI 0070 3.3, 3.4,
-// 5.2, 5.4, 7.3, 13). One translation at a time over a request/response handshake, so a
-// later issue can pipeline it without changing the client side.
+// 5.2, 5.4, 7.3, 13). Many translations in flight, answered by tag in any order: hits
+// overtake walks, and NWALK walks proceed at once.
 //
-// Flow: smmu_cfg lookup (StreamID range, stream table, STE, SSV, CD; its faults come back as
-// an event description) -> STE/CD decode -> PRIVCFG/INSTCFG -> STE bypass (output size) or
-// the stage-1 range check (TxSZ, TBI, EPD, VA[55]) / stage-2-only IAS check -> TLB lookup
-// with the permissions re-checked for this access -> on a miss, or a hit that fails its
-// permission check, a full walk (smmu_walker produces the exact fault and record, e.g. the
-// IPA of a stage-2 fault, which no TLB entry holds) -> PA and attributes (smmu_attr).
-// A fault aborts the transaction and, when recorded, sends one event record to the event
-// queue before the response, so an event of a terminated transaction is always queued
-// before the CMD_SYNC that follows it can complete (busy stays high until then).
+//   A  accept   a request is taken together with its configuration lookup (smmu_cfg:
+//               pipelined on hits, one miss at a time)
+//   B  decide   the configuration answer is decoded (smmu_ste_decode / smmu_cd_decode);
+//               PRIVCFG/INSTCFG; the STE-bypass output-size check, the stage-1 range check
+//               (TxSZ, TBI, EPD, VA[55]) or the stage-2-only IAS check; the TLB lookup
+//               with the permissions re-checked for this access. A configuration fault, an
+//               input fault, a bypass or a good hit goes to F; everything else (a miss, or
+//               a hit that fails its permission check, for which the walk produces the
+//               exact fault and record) starts a walk on a free walker
+//   W  walk     NWALK smmu_walker instances, each with the request's registers beside it
+//               (its tag, what F needs); walker 0 also serves smmu_cfg's stage-2
+//               translation of a nested CD address
+//   F  finish   one result per cycle, finished walks first: PA and attributes (smmu_attr)
+//               and the response, a TLB fill for a walk, or for a fault the event record
+//               handed to the event queue in the cycle the response goes
+// A miss on a page a walker is already walking for the same stream (same StreamID, SSV
+// and input page) does not start a second walk: it parks (NPARK entries) until that walk
+// ends, then goes through A and B again ahead of new requests, where it normally hits the
+// entry the walk filled (a walk that faulted or raced an invalidation fills nothing: the
+// replay then walks for itself, so each transaction still gets its own answer and record).
+// B waits (holding the configuration answer and with it the next lookup) only when it
+// has no room: F busy with a walk result, every walker busy for a walk, or the park full
+// for a miss that would park.
 //
-// The configuration lookup's response is held (cfg_rsp_ready only with the final response)
-// so the STE and CD stay readable from smmu_cfg's entry for the whole translation; no copy
-// of them is kept here. smmu_cfg, smmu_walker and smmu_tlb are instantiated next to this
-// block (smmu_top); this block is their controller.
+// A fault's response never goes before its event record is taken, so the record of an
+// aborted transaction is queued before a CMD_SYNC that follows can complete. A TLB fill
+// happens only for a walk during which no invalidation (inv_fire) or flush happened,
+// counted from the request's acceptance; the client port asks again for any translation
+// an invalidation may have overtaken.
 //
-// Request (req_*, taken in one cycle when the unit and smmu_cfg are idle):
-//   rnw, sid, ssv, addr (64 bits as presented), prot (AxPROT), cache (AxCACHE),
-//   domain (SH encoding: 0 NSH, 2 OSH, 3 ISH), nosnoop (raw; canwbs qualifies it here)
-// Response (rsp_*, held until rsp_ready):
-//   ok      1: forward to pa with cache/prot/domain (AMBA AxDOMAIN)/attr (MAIR byte);
-//           0: abort (SLVERR), nothing goes downstream
-// TLB fills are suppressed when an invalidation (inv_fire: the shared TLBI/CFGI
-// handshake) or a flush happened since the request was accepted.
+// Request (req_*, taken when req_ready): tag, rnw, sid, ssv, addr (64 bits as presented),
+//   prot (AxPROT), cache (AxCACHE), domain (SH encoding: 0 NSH, 2 OSH, 3 ISH), nosnoop
+//   (raw; canwbs qualifies it here).
+// Response (rsp_*, one cycle, always taken): tag; ok 1: forward to pa with cache/prot/
+//   domain (AMBA AxDOMAIN)/attr (MAIR byte); 0: abort (SLVERR), nothing goes downstream.
 module smmu_xlate #(
     parameter SID_W     = 16,
     parameter PA_W      = 48,
@@ -32,91 +44,107 @@ module smmu_xlate #(
     parameter ATTR_OVR  = 1,
     parameter HYP       = 1,
     parameter XNX       = 1,
-    parameter LEAF_BITS = 71   // must equal LEAF_W of smmu_leaf.vh
+    parameter TAG_W     = 7,
+    parameter NWALK     = 8,    // walks in flight
+    parameter NPARK     = 8,    // misses waiting for a walk of their page
+    parameter LEAF_BITS = 71    // must equal LEAF_W of smmu_leaf.vh
 ) (
-    input  wire                 clk,
-    input  wire                 rst_n,
-    input  wire                 canwbs,
-    input  wire                 cr2_e2h,
-    input  wire                 flush,
+    input  wire                   clk,
+    input  wire                   rst_n,
+    input  wire                   canwbs,
+    input  wire                   cr2_e2h,
+    input  wire                   flush,
 
     // client side
-    input  wire                 req_valid,
-    output wire                 req_ready,
-    input  wire                 req_rnw,
-    input  wire [SID_W-1:0]     req_sid,
-    input  wire                 req_ssv,
-    input  wire [63:0]          req_addr,
-    input  wire [2:0]           req_prot,
-    input  wire [3:0]           req_cache,
-    input  wire [1:0]           req_domain,
-    input  wire                 req_nosnoop,
-    output wire                 rsp_valid,
-    input  wire                 rsp_ready,
-    output wire                 rsp_ok,
-    output wire [PA_W-1:0]      rsp_pa,
-    output wire [3:0]           rsp_cache,
-    output wire [2:0]           rsp_prot,
-    output wire [1:0]           rsp_domain,
-    output wire [7:0]           rsp_attr,
+    input  wire                   req_valid,
+    output wire                   req_ready,
+    input  wire [TAG_W-1:0]       req_tag,
+    input  wire                   req_rnw,
+    input  wire [SID_W-1:0]       req_sid,
+    input  wire                   req_ssv,
+    input  wire [63:0]            req_addr,
+    input  wire [2:0]             req_prot,
+    input  wire [3:0]             req_cache,
+    input  wire [1:0]             req_domain,
+    input  wire                   req_nosnoop,
+    output wire                   rsp_valid,
+    output wire [TAG_W-1:0]       rsp_tag,
+    output wire                   rsp_ok,
+    output wire [PA_W-1:0]        rsp_pa,
+    output wire [3:0]             rsp_cache,
+    output wire [2:0]             rsp_prot,
+    output wire [1:0]             rsp_domain,
+    output wire [7:0]             rsp_attr,
 
     // smmu_cfg
-    output wire                 cfg_lk_valid,
-    input  wire                 cfg_lk_ready,
-    output wire [SID_W-1:0]     cfg_lk_sid,
-    output wire                 cfg_lk_ssv,
-    input  wire                 cfg_rsp_valid,
-    output wire                 cfg_rsp_ready,
-    input  wire                 cfg_rsp_ok,
-    input  wire [255:0]         cfg_rsp_ste,
-    input  wire [255:0]         cfg_rsp_cd,
-    input  wire [7:0]           cfg_rsp_evt,
-    input  wire                 cfg_rsp_s2,
-    input  wire [1:0]           cfg_rsp_class,
-    input  wire [63:0]          cfg_rsp_addr,
-    input  wire                 cfg_rsp_record,
+    output wire                   cfg_lk_valid,
+    input  wire                   cfg_lk_ready,
+    output wire [SID_W-1:0]       cfg_lk_sid,
+    output wire                   cfg_lk_ssv,
+    input  wire                   cfg_rsp_valid,
+    output wire                   cfg_rsp_ready,
+    input  wire                   cfg_rsp_ok,
+    input  wire [255:0]           cfg_rsp_ste,
+    input  wire [255:0]           cfg_rsp_cd,
+    input  wire [7:0]             cfg_rsp_evt,
+    input  wire                   cfg_rsp_s2,
+    input  wire [1:0]             cfg_rsp_class,
+    input  wire [63:0]            cfg_rsp_addr,
+    input  wire                   cfg_rsp_record,
 
-    // smmu_walker (main walk port)
-    output wire                 wk_valid,
-    input  wire                 wk_ready,
-    output wire [255:0]         wk_ste,
-    output wire [255:0]         wk_cd,
-    output wire                 wk_e2h,
-    output wire [63:0]          wk_addr,
-    output wire                 wk_rnw,
-    output wire                 wk_priv,
-    output wire                 wk_instr,
-    input  wire                 wk_rsp_valid,
-    output wire                 wk_rsp_ready,
-    input  wire                 wk_rsp_fault,
-    input  wire [7:0]           wk_rsp_evt,
-    input  wire                 wk_rsp_s2,
-    input  wire [1:0]           wk_rsp_class,
-    input  wire [63:0]          wk_rsp_addr,
-    input  wire                 wk_rsp_record,
-    input  wire                 wk_rsp_ttrnw,
-    input  wire [LEAF_BITS-1:0] wk_rsp_leaf,
+    // smmu_cfg's stage-2 service (nested CD address), served by walker 0
+    input  wire                   s2_req_valid,
+    output wire                   s2_req_ready,
+    input  wire [255:0]           s2_req_ste,
+    input  wire [63:0]            s2_req_ipa,
+    output wire                   s2_rsp_valid,
+    input  wire                   s2_rsp_ready,
+    output wire                   s2_rsp_fault,
+    output wire [7:0]             s2_rsp_evt,
+    output wire [63:0]            s2_rsp_addr,
+    output wire                   s2_rsp_record,
+    output wire [63:0]            s2_rsp_pa,
+    output wire [3:0]             s2_rsp_memattr,
+    output wire [1:0]             s2_rsp_sh,
 
-    // smmu_tlb (lookup key = fill key: the configuration is held for the whole translation)
-    output wire [1:0]           tlb_world,
-    output wire [1:0]           tlb_stages,
-    output wire [15:0]          tlb_vmid,
-    output wire [15:0]          tlb_asid,
-    output wire [43:0]          tlb_page,
-    input  wire                 tlb_hit,
-    input  wire [LEAF_BITS-1:0] tlb_leaf,
-    output wire                 tlb_fill_valid,
-    output wire [LEAF_BITS-1:0] tlb_fill_leaf,
+    // the walkers' table reads: NWALK read clients of smmu_mem_arb
+    output wire [NWALK-1:0]       rd_req_valid,
+    input  wire [NWALK-1:0]       rd_req_ready,
+    output wire [NWALK*PA_W-1:0]  rd_req_addr,
+    output wire [NWALK*8-1:0]     rd_req_len,
+    output wire [NWALK*4-1:0]     rd_req_cache,
+    output wire [NWALK*2-1:0]     rd_req_domain,
+    input  wire [NWALK-1:0]       rd_valid,
+    input  wire [63:0]            rd_data,
+    input  wire                   rd_last,
+    input  wire                   rd_err,
+
+    // smmu_tlb: lookup (B) and fill (F)
+    output wire [1:0]             tlb_world,
+    output wire [1:0]             tlb_stages,
+    output wire [15:0]            tlb_vmid,
+    output wire [15:0]            tlb_asid,
+    output wire [43:0]            tlb_page,
+    input  wire                   tlb_hit,
+    input  wire [LEAF_BITS-1:0]   tlb_leaf,
+    output wire                   tlb_fill_valid,
+    output wire [1:0]             tlb_fill_world,
+    output wire [1:0]             tlb_fill_stages,
+    output wire [15:0]            tlb_fill_vmid,
+    output wire [15:0]            tlb_fill_asid,
+    output wire [43:0]            tlb_fill_page,
+    output wire [LEAF_BITS-1:0]   tlb_fill_leaf,
 
     // the shared invalidation handshake (observed only)
-    input  wire                 inv_fire,
+    input  wire                   inv_fire,
 
     // event queue
-    output wire                 evt_valid,
-    input  wire                 evt_ready,
-    output wire [255:0]         evt_rec,
+    output wire                   evt_valid,
+    input  wire                   evt_ready,
+    output wire [255:0]           evt_rec,
 
-    output wire                 busy
+    output wire                   busy,
+    output wire [NWALK-1:0]       walks     // walkers busy (for tests and the counters)
 );
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
@@ -127,29 +155,81 @@ module smmu_xlate #(
         end
     endgenerate
 
-    localparam [2:0] S_IDLE = 3'd0, S_CFG = 3'd1, S_WALK = 3'd2, S_WALKW = 3'd3,
-                     S_EVT = 3'd4, S_RSP = 3'd5;
+    localparam WI = (NWALK <= 2) ? 1 : $clog2(NWALK);
+    localparam WI_P = WI;
     localparam [1:0] K_CFG = 2'd0, K_FETCH = 2'd1, K_XLAT = 2'd2;   // record layouts
     localparam [1:0] C_IN = EVT_CLASS_IN[1:0];
     localparam [1:0] W_EL2 = 2'd1;
 
-    reg  [2:0]       state;
-    reg              rnw_q, ssv_q, nosnoop_q, raced;
-    reg  [SID_W-1:0] sid_q;
-    reg  [63:0]      addr_q;
-    reg  [2:0]       prot_q;
-    reg  [3:0]       cache_q;
-    reg  [1:0]       domain_q;
-    reg              ok_q;
-    reg  [LEAF_W-1:0] leaf_q;
-    // the event being recorded
-    reg  [7:0]       ev_type;
-    reg  [1:0]       ev_kind;
-    reg              ev_s2, ev_ttrnw;
-    reg  [1:0]       ev_cls;
-    reg  [63:0]      ev_addr;
+    integer i;
 
-    // ---------------- decode of the held configuration ----------------
+    // What F needs of a request besides its outcome: the access, the attribute inputs
+    // (STE overrides and stages), and the TLB fill key.
+    //   {tag, sid, ssv, rnw, addr, prot, cache, domain, nosnoop, priv, instr,
+    //    s1_en, s2_en, s2fwb, mtcfg, memattr, alloccfg, shcfg, privcfg, instcfg,
+    //    world, vmid, asid}
+    localparam CTX_W = TAG_W + SID_W + 1 + 1 + 64 + 3 + 4 + 2 + 1 + 1 + 1 +
+                       1 + 1 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 2 + 16 + 16;
+
+    // ---------------- A: accept with the configuration lookup ----------------
+    // A request's fields as they travel: {tag, rnw, sid, ssv, addr, prot, cache, domain,
+    // nosnoop}
+    localparam RQ_W = TAG_W + 1 + SID_W + 1 + 64 + 3 + 4 + 2 + 1;
+    reg              b_v_q, b_rnw_q, b_ssv_q, b_nosnoop_q, b_raced_q;
+    reg [TAG_W-1:0]  b_tag_q;
+    reg [SID_W-1:0]  b_sid_q;
+    reg [63:0]       b_addr_q;
+    reg [2:0]        b_prot_q;
+    reg [3:0]        b_cache_q;
+    reg [1:0]        b_domain_q;
+    wire             b_go;            // B's request moves on this cycle
+    wire             a_room = !b_v_q || b_go;
+
+    // the park: misses waiting for a walk of their page (p_wait_q: until walker p_wk_q
+    // hands its result to F; then they replay, lowest entry first)
+    localparam PI = (NPARK <= 2) ? 1 : $clog2(NPARK);
+    reg  [NPARK-1:0] p_v_q, p_wait_q;
+    reg  [WI_P-1:0]  p_wk_q  [0:NPARK-1];
+    reg  [RQ_W-1:0]  p_rq_q  [0:NPARK-1];
+    reg  [PI-1:0]    rp_pick, pf_pick;
+    reg              rp_any, pf_any;
+    always @* begin
+        rp_pick = {PI{1'b0}};
+        rp_any  = 1'b0;
+        pf_pick = {PI{1'b0}};
+        pf_any  = 1'b0;
+        for (i = NPARK - 1; i >= 0; i = i - 1) begin
+            if (p_v_q[i] && !p_wait_q[i]) begin
+                rp_pick = i[PI-1:0];
+                rp_any  = 1'b1;
+            end
+            if (!p_v_q[i]) begin
+                pf_pick = i[PI-1:0];
+                pf_any  = 1'b1;
+            end
+        end
+    end
+    // A takes a replay first, else a new request
+    wire [RQ_W-1:0] new_rq = {req_tag, req_rnw, req_sid, req_ssv, req_addr, req_prot,
+                              req_cache, req_domain, req_nosnoop};
+    wire [RQ_W-1:0] a_rq   = rp_any ? p_rq_q[rp_pick] : new_rq;
+    wire [TAG_W-1:0] a_tag;
+    wire             a_rnw, a_ssv, a_nosnoop;
+    wire [SID_W-1:0] a_sid;
+    wire [63:0]      a_addr;
+    wire [2:0]       a_prot;
+    wire [3:0]       a_cache;
+    wire [1:0]       a_domain;
+    assign {a_tag, a_rnw, a_sid, a_ssv, a_addr, a_prot, a_cache, a_domain, a_nosnoop} = a_rq;
+    wire   a_valid      = rp_any || req_valid;
+    assign cfg_lk_valid = a_valid && a_room;
+    assign cfg_lk_sid   = a_sid;
+    assign cfg_lk_ssv   = a_ssv;
+    assign req_ready    = cfg_lk_ready && a_room && !rp_any;
+    wire   acc          = a_valid && cfg_lk_ready && a_room;
+    wire   rp_go        = acc && rp_any;
+
+    // ---------------- B: decide ----------------
     wire            d_s1_en, d_s2_en, d_s2fwb, d_mtcfg;
     wire [2:0]      d_cfg;
     wire [1:0]      d_world, d_shcfg, d_privcfg, d_instcfg;
@@ -176,42 +256,42 @@ module smmu_xlate #(
         .ips_bits(), .affd(), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(c_asid), .mair());
     /* verilator lint_on PINCONNECTEMPTY */
 
-    // ---------------- access properties after PRIVCFG / INSTCFG (13.1.2) ----------------
-    // The decoder already reads the reserved and "use incoming" encodings as 0.
-    wire priv  = d_privcfg[1] ? d_privcfg[0] : prot_q[0];
-    wire instr = rnw_q && (d_instcfg[1] ? d_instcfg[0] : prot_q[2]);
+    // access properties after PRIVCFG / INSTCFG (13.1.2); the decoder reads the reserved
+    // and "use incoming" encodings as 0
+    wire b_priv  = d_privcfg[1] ? d_privcfg[0] : b_prot_q[0];
+    wire b_instr = b_rnw_q && (d_instcfg[1] ? d_instcfg[0] : b_prot_q[2]);
 
-    // ---------------- input checks (3.4, 3.4.1) ----------------
-    wire oas_over = (addr_q >> PA_W) != 64'd0;      // beyond the OAS (= IAS)
+    // input checks (3.4, 3.4.1)
+    wire oas_over = (b_addr_q >> PA_W) != 64'd0;      // beyond the OAS (= IAS)
     // Stage-1 range: VA[55] picks the half (EL2 has TTB0 only: VA[55] must be 0 there);
     // VA[top:64-TxSZ] must all equal the half bit, top = 55 with TBI else 63. A half
     // disabled by EPDx faults the same way.
     wire        el2    = (d_world == W_EL2);
-    wire        half   = !el2 && addr_q[55];
+    wire        half   = !el2 && b_addr_q[55];
     wire [5:0]  tsz    = half ? c_t1_sz : c_t0_sz;
     wire        tbi    = half ? c_tbi1 : c_tbi0;
     wire        h_en   = half ? c_t1_en : c_t0_en;
     wire [6:0]  ia     = 7'd64 - {1'b0, tsz};
     wire [63:0] hi_msk = (~64'd0 << ia) & (tbi ? {8'h00, {56{1'b1}}} : ~64'd0);
-    wire        rng_bad = !h_en || ((addr_q & hi_msk) != (half ? hi_msk : 64'd0));
+    wire        rng_bad = !h_en || ((b_addr_q & hi_msk) != (half ? hi_msk : 64'd0));
 
-    // ---------------- TLB lookup and permission re-check of a hit ----------------
+    // TLB lookup and the permission re-check of a hit
     assign tlb_world  = d_world;
     assign tlb_stages = {d_s2_en, d_s1_en};
     assign tlb_vmid   = d_vmid;
     assign tlb_asid   = c_asid;
-    assign tlb_page   = addr_q[55:12];
+    assign tlb_page   = b_addr_q[55:12];
 
     wire h1_af, h1_perm, h2_af, h2_perm;
     // The leaf's AP/PXN/UXN have the table bits folded in; AF was good when it was filled.
     smmu_perm_check #(.XNX(XNX)) u_hit_s1 (
-        .stage2(1'b0), .rnw(rnw_q), .priv(priv), .instr(instr), .world(d_world),
+        .stage2(1'b0), .rnw(b_rnw_q), .priv(b_priv), .instr(b_instr), .world(d_world),
         .ap(tlb_leaf[LEAF_S1AP_LSB +: LEAF_S1AP_W]), .pxn(tlb_leaf[LEAF_S1PXN_LSB]),
         .uxn(tlb_leaf[LEAF_S1UXN_LSB]), .ap_table(2'b00), .pxn_table(1'b0),
         .uxn_table(1'b0), .had(1'b1), .pan(c_pan), .wxn(c_wxn), .s2ap(2'b00),
         .s2xn(2'b00), .af(1'b1), .affd(1'b0), .af_fault(h1_af), .perm_fault(h1_perm));
     smmu_perm_check #(.XNX(XNX)) u_hit_s2 (
-        .stage2(1'b1), .rnw(rnw_q), .priv(priv), .instr(instr), .world(d_world),
+        .stage2(1'b1), .rnw(b_rnw_q), .priv(b_priv), .instr(b_instr), .world(d_world),
         .ap(2'b00), .pxn(1'b0), .uxn(1'b0), .ap_table(2'b00), .pxn_table(1'b0),
         .uxn_table(1'b0), .had(1'b1), .pan(1'b0), .wxn(1'b0),
         .s2ap(tlb_leaf[LEAF_S2AP_LSB +: LEAF_S2AP_W]),
@@ -220,207 +300,411 @@ module smmu_xlate #(
     wire hit_ok = tlb_hit && !(d_s1_en && (h1_af || h1_perm)) &&
                   !(d_s2_en && (h2_af || h2_perm));
 
-    // ---------------- walker ----------------
-    assign wk_valid     = (state == S_WALK);
-    assign wk_ste       = cfg_rsp_ste;
-    assign wk_cd        = cfg_rsp_cd;
-    assign wk_e2h       = cr2_e2h;
-    assign wk_addr      = addr_q;
-    assign wk_rnw       = rnw_q;
-    assign wk_priv      = priv;
-    assign wk_instr     = instr;
-    assign wk_rsp_ready = (state == S_WALKW);
+    // B's outcome
+    wire byp      = !d_s1_en && !d_s2_en;
+    wire b_cfgf   = !cfg_rsp_ok;                                  // configuration fault
+    wire b_in_f   = cfg_rsp_ok && ((byp && oas_over) || (d_s1_en && rng_bad) ||
+                                   (!byp && !d_s1_en && oas_over));
+    wire b_done   = b_cfgf || b_in_f || byp || hit_ok;            // F without a walk
+    wire b_rdy    = b_v_q && cfg_rsp_valid;                       // B holds its answer
 
-    wire walk_ok = (state == S_WALKW) && wk_rsp_valid && !wk_rsp_fault;
-    assign tlb_fill_valid = walk_ok && !raced && !inv_fire && !flush;
-    assign tlb_fill_leaf  = wk_rsp_leaf;
+    // B's fault description
+    reg  [7:0]  b_ev_type;
+    reg  [1:0]  b_ev_kind, b_ev_cls;
+    reg         b_ev_s2, b_ev_rec;
+    reg  [63:0] b_ev_addr;
+    always @* begin
+        b_ev_type = 8'd0;
+        b_ev_kind = K_XLAT;
+        b_ev_cls  = C_IN;
+        b_ev_s2   = 1'b0;
+        b_ev_rec  = 1'b0;
+        b_ev_addr = 64'd0;
+        if (b_cfgf) begin
+            b_ev_type = cfg_rsp_evt;
+            b_ev_kind = cfg_rsp_s2 ? K_XLAT :
+                        (cfg_rsp_evt == EVT_F_STE_FETCH || cfg_rsp_evt == EVT_F_CD_FETCH) ?
+                        K_FETCH : K_CFG;
+            b_ev_s2   = cfg_rsp_s2;
+            b_ev_cls  = cfg_rsp_class;
+            b_ev_addr = cfg_rsp_addr;
+            b_ev_rec  = cfg_rsp_evt != 8'd0 && cfg_rsp_record;
+        end else if (byp || !d_s1_en) begin
+            // STE bypass beyond the OAS, or stage 1 bypassed beyond the IAS: a stage-1
+            // F_ADDR_SIZE, recorded (no CD.R to consult)
+            b_ev_type = EVT_F_ADDR_SIZE;
+            b_ev_rec  = 1'b1;
+        end else begin
+            b_ev_type = EVT_F_TRANSLATION;
+            b_ev_rec  = c_r;
+        end
+    end
 
-    // ---------------- configuration port ----------------
-    assign req_ready     = (state == S_IDLE) && cfg_lk_ready;
-    assign cfg_lk_valid  = (state == S_IDLE) && req_valid;
-    assign cfg_lk_sid    = req_sid;
-    assign cfg_lk_ssv    = req_ssv;
-    assign cfg_rsp_ready = (state == S_RSP) && rsp_ready;
-    wire   acc = req_valid && req_ready;
+    wire [CTX_W-1:0] b_ctx = {b_tag_q, b_sid_q, b_ssv_q, b_rnw_q, b_addr_q, b_prot_q,
+                              b_cache_q, b_domain_q, b_nosnoop_q, b_priv, b_instr,
+                              d_s1_en, d_s2_en, d_s2fwb, d_mtcfg, d_memattr, d_alloccfg,
+                              d_shcfg, d_privcfg, d_instcfg, d_world, d_vmid, c_asid};
 
-    // ---------------- attributes ----------------
-    // The incoming attribute after the STE overrides (13.1.4); No_snoop is applied last
+    // ---------------- W: walkers ----------------
+    reg  [NWALK-1:0]  w_busy_q;              // a walk's request is here
+    reg  [NWALK-1:0]  w_raced_q;
+    reg  [SID_W-1:0]  w_sid_q  [0:NWALK-1];  // what it walks: stream and input page
+    reg  [NWALK-1:0]  w_ssv_q;
+    reg  [51:0]       w_page_q [0:NWALK-1];
+    reg  [CTX_W-1:0]  w_ctx_q [0:NWALK-1];
+    wire [NWALK-1:0]  wk_ready, wk_rsp_valid, wk_rsp_fault, wk_rsp_s2, wk_rsp_record,
+                      wk_rsp_ttrnw, wk_busy;
+    wire [NWALK*8-1:0]        wk_rsp_evt;
+    wire [NWALK*2-1:0]        wk_rsp_class;
+    wire [NWALK*64-1:0]       wk_rsp_addr;
+    wire [NWALK*LEAF_W-1:0]   wk_rsp_leaf;
+    reg  [NWALK-1:0]  wk_rsp_ready;
+
+    // the free walker B would start (lowest index)
+    reg [WI-1:0] w_pick;
+    reg          w_any;
+    always @* begin
+        w_pick = {WI{1'b0}};
+        w_any  = 1'b0;
+        for (i = NWALK - 1; i >= 0; i = i - 1)
+            if (!w_busy_q[i] && wk_ready[i]) begin
+                w_pick = i[WI-1:0];
+                w_any  = 1'b1;
+            end
+    end
+    // a walker already walking this page for this stream
+    reg [WI-1:0] w_same;
+    reg          w_same_any;
+    always @* begin
+        w_same     = {WI{1'b0}};
+        w_same_any = 1'b0;
+        for (i = NWALK - 1; i >= 0; i = i - 1)
+            // (not one handing its result to F now: its waiters are released this cycle)
+            if (w_busy_q[i] && !(w_to_f && wf_pick == i[WI-1:0]) &&
+                w_sid_q[i] == b_sid_q && w_ssv_q[i] == b_ssv_q &&
+                w_page_q[i] == b_addr_q[63:12]) begin
+                w_same     = i[WI-1:0];
+                w_same_any = 1'b1;
+            end
+    end
+    wire b_miss = b_rdy && !b_done;
+    wire b_park = b_miss && w_same_any && pf_any;           // waits for that walk
+    wire b_walk = b_miss && !b_park && w_any;              // a walk starts this cycle
+
+    genvar gw;
+    generate
+        for (gw = 0; gw < NWALK; gw = gw + 1) begin : g_walk
+            wire        svc = (gw == 0);
+            wire        s2q_v;
+            wire        s2r_v, s2r_f, s2r_rec;
+            wire [7:0]  s2r_evt;
+            wire [63:0] s2r_addr, s2r_pa;
+            wire [3:0]  s2r_ma;
+            wire [1:0]  s2r_sh;
+            wire [4:0]  reads_unused, s2reads_unused;
+            wire        s2q_rdy;
+            assign s2q_v = svc ? s2_req_valid : 1'b0;
+            smmu_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HYP(HYP),
+                          .LEAF_BITS(LEAF_W)) u_walker (
+                .clk(clk), .rst_n(rst_n),
+                .wk_valid(b_walk && w_pick == gw), .wk_ready(wk_ready[gw]),
+                .wk_ste(cfg_rsp_ste), .wk_cd(cfg_rsp_cd), .wk_e2h(cr2_e2h),
+                .wk_addr(b_addr_q), .wk_rnw(b_rnw_q), .wk_priv(b_priv),
+                .wk_instr(b_instr),
+                .rsp_valid(wk_rsp_valid[gw]), .rsp_ready(wk_rsp_ready[gw]),
+                .rsp_fault(wk_rsp_fault[gw]), .rsp_evt(wk_rsp_evt[gw*8 +: 8]),
+                .rsp_s2(wk_rsp_s2[gw]), .rsp_class(wk_rsp_class[gw*2 +: 2]),
+                .rsp_addr(wk_rsp_addr[gw*64 +: 64]), .rsp_record(wk_rsp_record[gw]),
+                .rsp_ttrnw(wk_rsp_ttrnw[gw]), .rsp_leaf(wk_rsp_leaf[gw*LEAF_W +: LEAF_W]),
+                .rsp_reads(reads_unused),
+                .s2_req_valid(s2q_v), .s2_req_ready(s2q_rdy), .s2_req_ste(s2_req_ste),
+                .s2_req_ipa(s2_req_ipa),
+                .s2_rsp_valid(s2r_v), .s2_rsp_ready(svc ? s2_rsp_ready : 1'b0),
+                .s2_rsp_fault(s2r_f), .s2_rsp_evt(s2r_evt), .s2_rsp_addr(s2r_addr),
+                .s2_rsp_record(s2r_rec), .s2_rsp_pa(s2r_pa), .s2_rsp_memattr(s2r_ma),
+                .s2_rsp_sh(s2r_sh), .s2_rsp_reads(s2reads_unused),
+                .rd_req_valid(rd_req_valid[gw]), .rd_req_ready(rd_req_ready[gw]),
+                .rd_req_addr(rd_req_addr[gw*PA_W +: PA_W]), .rd_req_len(rd_req_len[gw*8 +: 8]),
+                .rd_req_cache(rd_req_cache[gw*4 +: 4]),
+                .rd_req_domain(rd_req_domain[gw*2 +: 2]),
+                .rd_valid(rd_valid[gw]), .rd_data(rd_data), .rd_last(rd_last),
+                .rd_err(rd_err), .busy(wk_busy[gw]));
+            if (gw == 0) begin : g_svc
+                assign s2_req_ready   = s2q_rdy;
+                assign s2_rsp_valid   = s2r_v;
+                assign s2_rsp_fault   = s2r_f;
+                assign s2_rsp_evt     = s2r_evt;
+                assign s2_rsp_addr    = s2r_addr;
+                assign s2_rsp_record  = s2r_rec;
+                assign s2_rsp_pa      = s2r_pa;
+                assign s2_rsp_memattr = s2r_ma;
+                assign s2_rsp_sh      = s2r_sh;
+            end else begin : g_no_svc
+                /* verilator lint_off UNUSEDSIGNAL */
+                wire unused_svc = &{1'b0, s2q_rdy, s2r_v, s2r_f, s2r_evt, s2r_addr, s2r_rec,
+                                    s2r_pa, s2r_ma, s2r_sh};
+                /* verilator lint_on UNUSEDSIGNAL */
+            end
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire unused_w = &{1'b0, reads_unused, s2reads_unused};
+            /* verilator lint_on UNUSEDSIGNAL */
+        end
+    endgenerate
+
+    // ---------------- F: finish ----------------
+    reg              f_v_q, f_ok_q, f_walk_q, f_raced_q, f_byp_q;
+    reg [CTX_W-1:0]  f_ctx_q;
+    reg [LEAF_W-1:0] f_leaf_q;
+    reg [7:0]        f_ev_type_q;
+    reg [1:0]        f_ev_kind_q, f_ev_cls_q;
+    reg              f_ev_s2_q, f_ev_ttrnw_q, f_ev_rec_q;
+    reg [63:0]       f_ev_addr_q;
+
+    // F's fields
+    wire [TAG_W-1:0] f_tag;
+    wire [SID_W-1:0] f_sid;
+    wire             f_ssv, f_rnw, f_nosnoop, f_priv, f_instr;
+    wire [63:0]      f_addr;
+    wire [2:0]       f_prot;
+    wire [3:0]       f_cache;
+    wire [1:0]       f_domain;
+    wire             f_s1_en, f_s2_en, f_s2fwb, f_mtcfg;
+    wire [3:0]       f_memattr, f_alloccfg;
+    wire [1:0]       f_shcfg, f_privcfg, f_instcfg, f_world;
+    wire [15:0]      f_vmid, f_asid;
+    assign {f_tag, f_sid, f_ssv, f_rnw, f_addr, f_prot, f_cache, f_domain, f_nosnoop, f_priv,
+            f_instr, f_s1_en, f_s2_en, f_s2fwb, f_mtcfg, f_memattr, f_alloccfg, f_shcfg,
+            f_privcfg, f_instcfg, f_world, f_vmid, f_asid} = f_ctx_q;
+
+    // F is emptied this cycle: a good result goes out at once, a fault with its record
+    // when the event queue takes it
+    wire f_rec  = f_v_q && !f_ok_q && f_ev_rec_q;
+    wire f_out  = f_v_q && (!f_rec || evt_ready);
+    wire f_room = !f_v_q || f_out;
+
+    // walk results first (round robin: the first ready walker after the last one served,
+    // else the first ready one), then B
+    reg  [WI-1:0] f_rr_q;
+    reg  [WI-1:0] wf_pick, wf_hi;
+    reg           wf_any, wf_hi_any;
+    always @* begin
+        wf_pick   = {WI{1'b0}};
+        wf_any    = 1'b0;
+        wf_hi     = {WI{1'b0}};
+        wf_hi_any = 1'b0;
+        for (i = NWALK - 1; i >= 0; i = i - 1)
+            if (wk_rsp_valid[i]) begin
+                wf_pick = i[WI-1:0];
+                wf_any  = 1'b1;
+                if (i[WI-1:0] > f_rr_q) begin
+                    wf_hi     = i[WI-1:0];
+                    wf_hi_any = 1'b1;
+                end
+            end
+        if (wf_hi_any)
+            wf_pick = wf_hi;
+        for (i = 0; i < NWALK; i = i + 1)
+            wk_rsp_ready[i] = f_room && wf_any && wf_pick == i[WI-1:0];
+    end
+    wire w_to_f = f_room && wf_any;
+    wire b_to_f = f_room && !wf_any && b_rdy && b_done;
+    assign b_go          = b_to_f || b_walk || b_park;
+    assign cfg_rsp_ready = b_go;
+
+    // ---------------- responses ----------------
     wire [7:0] in_attr;
     wire [1:0] in_sh;
     wire [2:0] out_prot;
     /* verilator lint_off PINCONNECTEMPTY */
     smmu_bypass_attr u_in (
-        .is_read(rnw_q), .in_cache(cache_q), .in_prot(prot_q), .in_domain(domain_q),
-        .nosnoop(1'b0), .mtcfg(d_mtcfg), .memattr(d_memattr), .alloccfg(d_alloccfg),
-        .shcfg(d_shcfg), .privcfg(d_privcfg), .instcfg(d_instcfg),
+        .is_read(f_rnw), .in_cache(f_cache), .in_prot(f_prot), .in_domain(f_domain),
+        .nosnoop(1'b0), .mtcfg(f_mtcfg), .memattr(f_memattr), .alloccfg(f_alloccfg),
+        .shcfg(f_shcfg), .privcfg(f_privcfg), .instcfg(f_instcfg),
         .out_cache(), .out_prot(out_prot), .out_domain(), .out_sh(in_sh), .out_attr(in_attr));
     /* verilator lint_on PINCONNECTEMPTY */
 
-    // STE bypass (Config = 0b100) has both stage enables 0: smmu_attr is then the bypass
-    // tail (No_snoop and the AMBA mapping) of the overridden input.
+    // STE bypass has both stage enables 0: smmu_attr is then the bypass tail (No_snoop and
+    // the AMBA mapping) of the overridden input.
     wire [1:0] a_sh_unused;
     smmu_attr #(.FWB(FWB)) u_attr (
-        .s1_en(d_s1_en), .s2_en(d_s2_en), .s2fwb(d_s2fwb), .is_read(rnw_q),
+        .s1_en(f_s1_en), .s2_en(f_s2_en), .s2fwb(f_s2fwb), .is_read(f_rnw),
         .in_attr(in_attr), .in_sh(in_sh),
-        .s1_mair(leaf_q[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]),
-        .s1_sh(leaf_q[LEAF_S1SH_LSB +: LEAF_S1SH_W]),
-        .s2_memattr(leaf_q[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W]),
-        .s2_sh(leaf_q[LEAF_S2SH_LSB +: LEAF_S2SH_W]),
-        .nosnoop(nosnoop_q), .canwbs(canwbs),
+        .s1_mair(f_leaf_q[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]),
+        .s1_sh(f_leaf_q[LEAF_S1SH_LSB +: LEAF_S1SH_W]),
+        .s2_memattr(f_leaf_q[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W]),
+        .s2_sh(f_leaf_q[LEAF_S2SH_LSB +: LEAF_S2SH_W]),
+        .nosnoop(f_nosnoop), .canwbs(canwbs),
         .out_attr(rsp_attr), .out_sh(a_sh_unused), .out_cache(rsp_cache),
         .out_domain(rsp_domain));
 
     // PA = leaf output address | the input's offset inside the leaf (4 KB / 2 MB / 1 GB);
     // STE bypass passes the (OAS-checked) input through.
-    wire [1:0]  l_size = leaf_q[LEAF_SIZE_LSB +: LEAF_SIZE_W];
-    wire [55:0] l_base = {leaf_q[LEAF_OA_LSB +: LEAF_OA_W], 12'd0};
-    wire [55:0] l_off  = (l_size == 2'd0) ? {44'd0, addr_q[11:0]} :
-                         (l_size == 2'd1) ? {35'd0, addr_q[20:0]} : {26'd0, addr_q[29:0]};
+    wire [1:0]  l_size = f_leaf_q[LEAF_SIZE_LSB +: LEAF_SIZE_W];
+    wire [55:0] l_base = {f_leaf_q[LEAF_OA_LSB +: LEAF_OA_W], 12'd0};
+    wire [55:0] l_off  = (l_size == 2'd0) ? {44'd0, f_addr[11:0]} :
+                         (l_size == 2'd1) ? {35'd0, f_addr[20:0]} : {26'd0, f_addr[29:0]};
     wire [55:0] l_pa   = l_base | l_off;
-    wire        byp    = !d_s1_en && !d_s2_en;
 
-    assign rsp_valid = (state == S_RSP);
-    assign rsp_ok    = ok_q;
-    assign rsp_pa    = byp ? addr_q[PA_W-1:0] : l_pa[PA_W-1:0];
+    assign rsp_valid = f_out;
+    assign rsp_tag   = f_tag;
+    assign rsp_ok    = f_ok_q;
+    assign rsp_pa    = f_byp_q ? f_addr[PA_W-1:0] : l_pa[PA_W-1:0];
     assign rsp_prot  = out_prot;
+
+    // a finished walk fills the TLB unless an invalidation or flush overlapped it
+    assign tlb_fill_valid  = f_out && f_ok_q && f_walk_q && !f_raced_q && !inv_fire && !flush;
+    assign tlb_fill_world  = f_world;
+    assign tlb_fill_stages = {f_s2_en, f_s1_en};
+    assign tlb_fill_vmid   = f_vmid;
+    assign tlb_fill_asid   = f_asid;
+    assign tlb_fill_page   = f_addr[55:12];
+    assign tlb_fill_leaf   = f_leaf_q;
 
     // ---------------- event record (IHI 0070 7.3) ----------------
     localparam [63:0] OAS_MASK = (PA_W >= 64) ? ~64'd0 : ~(~64'd0 << PA_W);
     localparam [63:0] FA_MASK  = {8'd0, {53{1'b1}}, 3'd0} & OAS_MASK;   // FetchAddr[55:3]
     localparam [63:0] IPA_MASK = {8'd0, {44{1'b1}}, 12'd0} & OAS_MASK;  // IPA[55:12]
-    wire [31:0] sid32  = {{(32 - SID_W){1'b0}}, sid_q};
+    wire [31:0] sid32  = {{(32 - SID_W){1'b0}}, f_sid};
     // C_BAD_SUBSTREAMID has no SSV bit: its SubstreamID is always valid (7.3.9)
-    wire        ev_ssv = ssv_q && (ev_type != EVT_C_BAD_SUBSTREAMID);
-    wire [63:0] dw0 = ({56'd0, ev_type} << EVT_TYPE_LSB) | ({63'd0, ev_ssv} << EVT_SSV_LSB) |
-                      ({32'd0, sid32} << EVT_SID_LSB);
-    wire [63:0] dw1 = (ev_kind != K_XLAT) ? 64'd0 :
-                      ({63'd0, priv}     << (EVT_PNU_LSB - 64)) |
-                      ({63'd0, instr}    << (EVT_IND_LSB - 64)) |
-                      ({63'd0, rnw_q}    << (EVT_RNW_LSB - 64)) |
-                      ({63'd0, ev_s2}    << (EVT_S2_LSB - 64)) |
-                      ({62'd0, ev_cls}   << (EVT_CLASS_LSB - 64)) |
-                      ({63'd0, ev_ttrnw} << (EVT_TTRNW_LSB - 64));
-    wire [63:0] dw2 = (ev_kind == K_XLAT) ? addr_q : 64'd0;
-    wire        ev_fa = (ev_kind == K_FETCH) ||
-                        (ev_kind == K_XLAT && ev_type == EVT_F_WALK_EABT);
-    wire [63:0] dw3 = ev_fa ? (ev_addr & FA_MASK) :
-                      (ev_kind == K_XLAT && ev_s2) ? (ev_addr & IPA_MASK) : 64'd0;
-    assign evt_valid = (state == S_EVT);
+    wire        ev_ssv = f_ssv && (f_ev_type_q != EVT_C_BAD_SUBSTREAMID);
+    wire [63:0] dw0 = ({56'd0, f_ev_type_q} << EVT_TYPE_LSB) |
+                      ({63'd0, ev_ssv} << EVT_SSV_LSB) | ({32'd0, sid32} << EVT_SID_LSB);
+    wire [63:0] dw1 = (f_ev_kind_q != K_XLAT) ? 64'd0 :
+                      ({63'd0, f_priv}       << (EVT_PNU_LSB - 64)) |
+                      ({63'd0, f_instr}      << (EVT_IND_LSB - 64)) |
+                      ({63'd0, f_rnw}        << (EVT_RNW_LSB - 64)) |
+                      ({63'd0, f_ev_s2_q}    << (EVT_S2_LSB - 64)) |
+                      ({62'd0, f_ev_cls_q}   << (EVT_CLASS_LSB - 64)) |
+                      ({63'd0, f_ev_ttrnw_q} << (EVT_TTRNW_LSB - 64));
+    wire [63:0] dw2 = (f_ev_kind_q == K_XLAT) ? f_addr : 64'd0;
+    wire        ev_fa = (f_ev_kind_q == K_FETCH) ||
+                        (f_ev_kind_q == K_XLAT && f_ev_type_q == EVT_F_WALK_EABT);
+    wire [63:0] dw3 = ev_fa ? (f_ev_addr_q & FA_MASK) :
+                      (f_ev_kind_q == K_XLAT && f_ev_s2_q) ? (f_ev_addr_q & IPA_MASK) : 64'd0;
+    assign evt_valid = f_rec;
     assign evt_rec   = {dw3, dw2, dw1, dw0};
 
-    assign busy = (state != S_IDLE);
+    assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q);
+    assign walks = w_busy_q;
 
-    // End with a fault: record it (when recorded), then abort
-    task fail(input [7:0] typ, input [1:0] kind, input s2, input [1:0] cls,
-              input [63:0] addr, input ttrnw, input rec);
-        begin
-            ev_type  <= typ;
-            ev_kind  <= kind;
-            ev_s2    <= s2;
-            ev_cls   <= cls;
-            ev_addr  <= addr;
-            ev_ttrnw <= ttrnw;
-            ok_q     <= 1'b0;
-            state    <= rec ? S_EVT : S_RSP;
-        end
-    endtask
+    // ---------------- state ----------------
+    wire raced_now = inv_fire || flush;
+    wire [7:0]        wf_evt   = wk_rsp_evt[wf_pick*8 +: 8];
+    wire [LEAF_W-1:0] wf_leaf  = wk_rsp_leaf[wf_pick*LEAF_W +: LEAF_W];
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            state     <= S_IDLE;
-            rnw_q     <= 1'b0;
-            ssv_q     <= 1'b0;
-            nosnoop_q <= 1'b0;
-            raced     <= 1'b0;
-            sid_q     <= {SID_W{1'b0}};
-            addr_q    <= 64'd0;
-            prot_q    <= 3'd0;
-            cache_q   <= 4'd0;
-            domain_q  <= 2'd0;
-            ok_q      <= 1'b0;
-            leaf_q    <= {LEAF_W{1'b0}};
-            ev_type   <= 8'd0;
-            ev_kind   <= K_CFG;
-            ev_s2     <= 1'b0;
-            ev_ttrnw  <= 1'b0;
-            ev_cls    <= 2'd0;
-            ev_addr   <= 64'd0;
+            b_v_q     <= 1'b0;
+            b_raced_q <= 1'b0;
+            w_busy_q  <= {NWALK{1'b0}};
+            w_raced_q <= {NWALK{1'b0}};
+            f_v_q     <= 1'b0;
+            f_raced_q <= 1'b0;
+            f_rr_q    <= {WI{1'b0}};
+            p_v_q     <= {NPARK{1'b0}};
+            p_wait_q  <= {NPARK{1'b0}};
         end else begin
-            if (inv_fire || flush) raced <= 1'b1;
-            case (state)
-                S_IDLE: if (acc) begin
-                    rnw_q     <= req_rnw;
-                    sid_q     <= req_sid;
-                    ssv_q     <= req_ssv;
-                    addr_q    <= req_addr;
-                    prot_q    <= req_prot;
-                    cache_q   <= req_cache;
-                    domain_q  <= req_domain;
-                    nosnoop_q <= req_nosnoop;
-                    raced     <= inv_fire || flush;
-                    state     <= S_CFG;
-                end
+            // A -> B
+            if (raced_now) begin
+                b_raced_q <= 1'b1;
+                w_raced_q <= {NWALK{1'b1}};
+                f_raced_q <= 1'b1;
+            end
+            if (b_go)
+                b_v_q <= 1'b0;
+            if (acc) begin
+                b_v_q       <= 1'b1;
+                b_tag_q     <= a_tag;
+                b_rnw_q     <= a_rnw;
+                b_sid_q     <= a_sid;
+                b_ssv_q     <= a_ssv;
+                b_addr_q    <= a_addr;
+                b_prot_q    <= a_prot;
+                b_cache_q   <= a_cache;
+                b_domain_q  <= a_domain;
+                b_nosnoop_q <= a_nosnoop;
+                b_raced_q   <= raced_now;
+            end
 
-                S_CFG: if (cfg_rsp_valid) begin
-                    if (!cfg_rsp_ok) begin
-                        if (cfg_rsp_evt == 8'd0)
-                            fail(8'd0, K_CFG, 1'b0, 2'd0, 64'd0, 1'b0, 1'b0);
-                        else
-                            fail(cfg_rsp_evt,
-                                 cfg_rsp_s2 ? K_XLAT :
-                                 (cfg_rsp_evt == EVT_F_STE_FETCH ||
-                                  cfg_rsp_evt == EVT_F_CD_FETCH) ? K_FETCH : K_CFG,
-                                 cfg_rsp_s2, cfg_rsp_class, cfg_rsp_addr, 1'b0,
-                                 cfg_rsp_record);
-                    end else if (byp) begin
-                        // STE bypass: an input beyond the OAS is F_ADDR_SIZE (3.4)
-                        if (oas_over) begin
-                            fail(EVT_F_ADDR_SIZE, K_XLAT, 1'b0, C_IN, 64'd0, 1'b0, 1'b1);
-                        end else begin
-                            ok_q  <= 1'b1;
-                            state <= S_RSP;
-                        end
-                    end else if (d_s1_en && rng_bad) begin
-                        fail(EVT_F_TRANSLATION, K_XLAT, 1'b0, C_IN, 64'd0, 1'b0, c_r);
-                    end else if (!d_s1_en && oas_over) begin
-                        // stage 1 bypassed: an input beyond the IAS is a stage-1
-                        // F_ADDR_SIZE, recorded (no CD.R to consult)
-                        fail(EVT_F_ADDR_SIZE, K_XLAT, 1'b0, C_IN, 64'd0, 1'b0, 1'b1);
-                    end else if (hit_ok) begin
-                        leaf_q <= tlb_leaf;
-                        ok_q   <= 1'b1;
-                        state  <= S_RSP;
-                    end else begin
-                        state  <= S_WALK;
-                    end
-                end
+            // the park: a replay leaves it; a miss enters it; a walk's end releases its
+            // waiters (a parked request's own race state does not matter: it is asked
+            // through A and B again)
+            if (rp_go)
+                p_v_q[rp_pick] <= 1'b0;
+            if (w_to_f)
+                for (i = 0; i < NPARK; i = i + 1)
+                    if (p_wk_q[i] == wf_pick)
+                        p_wait_q[i] <= 1'b0;
+            if (b_park) begin
+                p_v_q[pf_pick]    <= 1'b1;
+                p_wait_q[pf_pick] <= 1'b1;
+                p_wk_q[pf_pick]   <= w_same;
+                p_rq_q[pf_pick]   <= {b_tag_q, b_rnw_q, b_sid_q, b_ssv_q, b_addr_q, b_prot_q,
+                                      b_cache_q, b_domain_q, b_nosnoop_q};
+            end
 
-                S_WALK: if (wk_ready) state <= S_WALKW;
+            // B -> W
+            if (b_walk) begin
+                w_busy_q[w_pick]  <= 1'b1;
+                w_raced_q[w_pick] <= b_raced_q || raced_now;
+                w_ctx_q[w_pick]   <= b_ctx;
+                w_sid_q[w_pick]   <= b_sid_q;
+                w_ssv_q[w_pick]   <= b_ssv_q;
+                w_page_q[w_pick]  <= b_addr_q[63:12];
+            end
 
-                S_WALKW: if (wk_rsp_valid) begin
-                    if (wk_rsp_fault) begin
-                        // TTRnW is defined for F_PERMISSION with CLASS = TT (7.3.16)
-                        fail(wk_rsp_evt, K_XLAT, wk_rsp_s2, wk_rsp_class, wk_rsp_addr,
-                             wk_rsp_ttrnw && wk_rsp_evt == EVT_F_PERMISSION, wk_rsp_record);
-                    end else begin
-                        leaf_q <= wk_rsp_leaf;
-                        ok_q   <= 1'b1;
-                        state  <= S_RSP;
-                    end
-                end
-
-                S_EVT: if (evt_ready) state <= S_RSP;
-
-                S_RSP: if (rsp_ready) state <= S_IDLE;
-
-                default: state <= S_IDLE;
-            endcase
+            // -> F
+            if (f_out)
+                f_v_q <= 1'b0;
+            if (w_to_f) begin
+                f_v_q        <= 1'b1;
+                f_walk_q     <= 1'b1;
+                f_byp_q      <= 1'b0;
+                f_ok_q       <= !wk_rsp_fault[wf_pick];
+                f_ctx_q      <= w_ctx_q[wf_pick];
+                f_raced_q    <= w_raced_q[wf_pick] || raced_now;
+                f_leaf_q     <= wf_leaf;
+                f_ev_type_q  <= wf_evt;
+                f_ev_kind_q  <= K_XLAT;
+                f_ev_s2_q    <= wk_rsp_s2[wf_pick];
+                f_ev_cls_q   <= wk_rsp_class[wf_pick*2 +: 2];
+                f_ev_addr_q  <= wk_rsp_addr[wf_pick*64 +: 64];
+                f_ev_rec_q   <= wk_rsp_record[wf_pick];
+                // TTRnW is defined for F_PERMISSION with CLASS = TT (7.3.16)
+                f_ev_ttrnw_q <= wk_rsp_ttrnw[wf_pick] && wf_evt == EVT_F_PERMISSION;
+                w_busy_q[wf_pick] <= 1'b0;
+                f_rr_q       <= wf_pick;
+            end else if (b_to_f) begin
+                f_v_q        <= 1'b1;
+                f_walk_q     <= 1'b0;
+                f_byp_q      <= cfg_rsp_ok && byp;
+                f_ok_q       <= cfg_rsp_ok && !b_in_f;
+                f_ctx_q      <= b_ctx;
+                f_raced_q    <= b_raced_q || raced_now;
+                f_leaf_q     <= tlb_leaf;
+                f_ev_type_q  <= b_ev_type;
+                f_ev_kind_q  <= b_ev_kind;
+                f_ev_s2_q    <= b_ev_s2;
+                f_ev_cls_q   <= b_ev_cls;
+                f_ev_addr_q  <= b_ev_addr;
+                f_ev_rec_q   <= b_ev_rec;
+                f_ev_ttrnw_q <= 1'b0;
+            end
         end
     end
+
+`ifdef FORMAL
+    // a walk starts only on an idle walker whose slot is free; F never takes two results
+    always @(posedge clk)
+        if (rst_n) begin
+            if (b_walk) assert (!w_busy_q[w_pick] && wk_ready[w_pick]);
+            assert (!(w_to_f && b_to_f));
+        end
+`endif
 
     // STE/CD fields this block does not use are decoded by smmu_cfg / smmu_walker; the
     // final shareability travels as AxDOMAIN; l_pa bits above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, d_cfg, a_sh_unused, l_pa, leaf_q};
+    wire unused_ok = &{1'b0, d_cfg, a_sh_unused, l_pa, wk_busy};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -39,7 +39,8 @@ module smmu_client_port #(
     parameter NWR              = 64,   // writes held at once
     parameter RB_AW            = 8,    // log2 of the read data buffer (beats)
     parameter WB_AW            = 9,    // log2 of the write data buffer (beats)
-    parameter TAG_W            = 7     // 1 + log2(max(NRD, NWR))
+    parameter TAG_W            = 7,    // 1 + log2(max(NRD, NWR))
+    parameter UTLB             = 8     // micro-TLB entries per direction (0: none)
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -237,7 +238,7 @@ module smmu_client_port #(
 
     smmu_client_rd #(
         .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
-        .DN_USER_W(DN_USER_W), .N(NRD), .IW(RIW), .RB_AW(RB_AW)
+        .DN_USER_W(DN_USER_W), .N(NRD), .IW(RIW), .RB_AW(RB_AW), .UTLB(UTLB)
     ) u_rd (
         .clk(clk), .rst_n(rst_n),
         .accept_en(accept_en), .xlate_on(smmuen_ack), .gbpa_abort(g_abort),
@@ -265,7 +266,7 @@ module smmu_client_port #(
 
     smmu_client_wr #(
         .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
-        .DN_USER_W(DN_USER_W), .N(NWR), .IW(WIW), .WB_AW(WB_AW)
+        .DN_USER_W(DN_USER_W), .N(NWR), .IW(WIW), .WB_AW(WB_AW), .UTLB(UTLB)
     ) u_wr (
         .clk(clk), .rst_n(rst_n),
         .accept_en(accept_en), .xlate_on(smmuen_ack), .gbpa_abort(g_abort),

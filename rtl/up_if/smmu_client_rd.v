@@ -18,6 +18,15 @@
 // Abort answers (ARLEN + 1 beats of SLVERR, data 0) take their turn in the per-ID order,
 // and never before the F_UUT record of an illegal burst has been handed to the event
 // queue.
+//
+// The fast path: a read whose decision is known when its address is accepted (a micro-TLB
+// hit, smmu_utlb, or GBPA bypass) and whose ID has nothing waiting to go downstream goes
+// into the downstream AR register in that same cycle (downstream one cycle after the
+// client's handshake). Its data come back through the output stage without the buffer
+// when the buffer is empty and the read may be answered: the beat is offered to the
+// client in the cycle it arrives, and held in the output register if the client does not
+// take it then (the downstream R input to the client R output is combinational; no
+// ready travels back: m_dn_rready is always 1).
 module smmu_client_rd #(
     parameter SID_W     = 16,
     parameter PA_W      = 48,
@@ -26,7 +35,8 @@ module smmu_client_rd #(
     parameter DN_USER_W = 8,
     parameter N         = 64,      // reads held at once
     parameter IW        = 6,       // log2(N)
-    parameter RB_AW     = 8        // log2 of the read data buffer in beats
+    parameter RB_AW     = 8,       // log2 of the read data buffer in beats
+    parameter UTLB      = 8        // micro-TLB entries (0: none)
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -146,6 +156,8 @@ module smmu_client_rd #(
     wire [IW-1:0] alloc_idx, issue_idx, dn_idx;
     wire          issue_take, dn_done, free_valid;
     wire [IW-1:0] free_idx;
+    wire          id_clear, fast_go;
+    wire [(1<<ID_W)-1:0] dn_head_by_id;
 
     assign s_up_arready = accept_en && alloc_ready;
     wire   acc = s_up_arvalid && s_up_arready;
@@ -153,10 +165,11 @@ module smmu_client_rd #(
     smmu_txn_order #(.N(N), .IW(IW), .ID_W(ID_W)) u_order (
         .clk(clk), .rst_n(rst_n),
         .alloc_valid(acc), .alloc_id(s_up_arid), .alloc_ready(alloc_ready),
-        .alloc_idx(alloc_idx),
+        .alloc_idx(alloc_idx), .alloc_issue(fast_go), .id_clear(id_clear),
         .can_issue(can_issue), .is_abort(is_abort),
         .issue_valid(issue_valid), .issue_idx(issue_idx), .issue_take(issue_take),
         .dn_id(m_dn_rid), .dn_idx(dn_idx), .dn_any(dn_any), .dn_done(dn_done),
+        .dn_head_by_id(dn_head_by_id),
         .is_resp_head(resp_head), .in_use(in_use), .downstream(downstream),
         .free_valid(free_valid), .free_idx(free_idx));
 
@@ -170,6 +183,36 @@ module smmu_client_rd #(
     // bypass when SMMUEN = 0 and GBPA allows it; translation when SMMUEN = 1
     wire acc_byp = !bad && !xlate_on && !gbpa_abort && !beyond;
     wire acc_xl  = !bad && xlate_on;
+
+    // ---------------- micro-TLB: translations known at acceptance ----------------
+    localparam UK_W = UP_USER_W + 52 + 3 + 4;
+    localparam UV_W = (PA_W - 12) + 4 + 3 + 2 + 8;
+    wire            u_hit;
+    wire [UV_W-1:0] u_val;
+    wire            u_fill;
+    generate
+        if (UTLB > 0) begin : g_utlb
+            smmu_utlb #(.E(UTLB), .KEY_W(UK_W), .VAL_W(UV_W)) u_utlb (
+                .clk(clk), .rst_n(rst_n), .clear(inv || !xlate_on),
+                .lk_key({s_up_aruser, s_up_araddr[63:12], s_up_arprot, s_up_arcache}),
+                .lk_hit(u_hit), .lk_val(u_val),
+                .fill_valid(u_fill),
+                .fill_key({s_user[xr_idx], s_addr[xr_idx][63:12], s_prot[xr_idx],
+                           s_cache[xr_idx]}),
+                .fill_val({xr_pa[PA_W-1:12], xr_cache, xr_prot, xr_domain, xr_attr}));
+        end else begin : g_no_utlb
+            assign u_hit = 1'b0;
+            assign u_val = {UV_W{1'b0}};
+        end
+    endgenerate
+    wire            acc_fast = acc_xl && u_hit;           // translated by the micro-TLB
+    wire [PA_W-1:0] u_pa     = {u_val[UV_W-1 -: PA_W - 12], s_up_araddr[11:0]};
+    wire [3:0]      u_cache  = u_val[16:13];
+    wire [2:0]      u_prot   = u_val[12:10];
+    wire [1:0]      u_dom    = u_val[9:8];
+    wire [7:0]      u_attr   = u_val[7:0];
+    // a current, successful translation answer: what the micro-TLB may learn
+    assign u_fill = xr_valid && xr_ok && !stale_q[xr_idx] && !inv;
 
     // ---------------- read data buffer and its credits ----------------
     reg [63:0]   rb_data [0:RB-1];
@@ -192,6 +235,11 @@ module smmu_client_rd #(
     reg [1:0]       ar_dom_q;
     reg [7:0]       ar_attr_q;
     wire ar_load = !ar_v_q || m_dn_arready;
+    // the fast path: decided at acceptance, nothing of its ID waiting, the AR register free
+    // and not taken by a regular issue, room for its data
+    assign fast_go = acc && (acc_fast || acc_byp) && id_clear && ar_load && !issue_valid &&
+                     ({{(RB_AW - 7){1'b0}}, s_up_arlen} < credit_q);
+    wire [RB_AW:0] fast_beats = {{(RB_AW - 7){1'b0}}, s_up_arlen} + 1'b1;
 
     // a read goes downstream with a current decision and room for all its data
     reg [N-1:0] fits;
@@ -219,7 +267,6 @@ module smmu_client_rd #(
     // downstream R: always taken (the credits reserved the room); the beat belongs to the
     // oldest read of its ID downstream
     assign m_dn_rready = 1'b1;
-    wire   rb_push     = m_dn_rvalid;
     assign dn_done     = m_dn_rvalid && m_dn_rlast;
 
     // ---------------- translation requests: the lowest slot that needs one ----------------
@@ -274,6 +321,11 @@ module smmu_client_rd #(
     reg [IW-1:0]    ab_slot_q;
     reg [7:0]       ab_left_q;               // its beats still to send after this one
     wire            r_load = !r_v_q || s_up_rready;
+    // a beat that may pass the buffer: nothing buffered or in the output register, no
+    // abort answer going out, and its read may be answered now
+    wire            rbyp   = m_dn_rvalid && rb_empty && !r_v_q && !ab_act_q &&
+                             dn_head_by_id[m_dn_rid];
+    wire            rb_push = m_dn_rvalid && !rbyp;
 
     wire [IW-1:0]   rb_head_slot = rb_slot[rb_rd_q[RB_AW-1:0]];
     wire            rb_go = !rb_empty && resp_head[rb_head_slot];
@@ -288,24 +340,25 @@ module smmu_client_rd #(
                 ab_any  = 1'b1;
             end
     end
-    wire take_ab_new = r_load && !ab_act_q && !rb_go && ab_any;
+    wire take_ab_new = r_load && !ab_act_q && !rb_go && ab_any && !rbyp;
     wire take_ab     = r_load && ab_act_q;
     wire take_rb     = r_load && !ab_act_q && rb_go;
     wire [IW-1:0] ab_slot = ab_act_q ? ab_slot_q : ab_pick;
     wire          ab_last = ab_act_q ? (ab_left_q == 8'd0) : (s_len[ab_pick] == 8'd0);
 
-    assign s_up_rvalid = r_v_q;
-    assign s_up_rid    = r_id_q;
-    assign s_up_rdata  = r_data_q;
-    assign s_up_rresp  = r_resp_q;
-    assign s_up_rlast  = r_last_q;
+    assign s_up_rvalid = r_v_q || rbyp;
+    assign s_up_rid    = r_v_q ? r_id_q   : m_dn_rid;
+    assign s_up_rdata  = r_v_q ? r_data_q : m_dn_rdata;
+    assign s_up_rresp  = r_v_q ? r_resp_q : m_dn_rresp;
+    assign s_up_rlast  = r_v_q ? r_last_q : m_dn_rlast;
 
     // a slot is freed when its last beat is loaded into the output register (its answer
     // is then committed)
     wire rb_pop = take_rb;
     wire rb_head_last = rb_last[rb_rd_q[RB_AW-1:0]];
-    assign free_valid = (take_rb && rb_head_last) || ((take_ab || take_ab_new) && ab_last);
-    assign free_idx   = take_rb ? rb_head_slot : ab_slot;
+    assign free_valid = (take_rb && rb_head_last) || ((take_ab || take_ab_new) && ab_last) ||
+                        (rbyp && m_dn_rlast);
+    assign free_idx   = take_rb ? rb_head_slot : rbyp ? dn_idx : ab_slot;
 
     // ---------------- sync ----------------
     reg [N-1:0] snap_q;
@@ -358,14 +411,26 @@ module smmu_client_rd #(
                 t_prot[alloc_idx]  <= byp_prot;
                 t_dom[alloc_idx]   <= byp_domain;
                 t_attr[alloc_idx]  <= byp_attr;
-                need_q[alloc_idx]  <= acc_xl;
+                need_q[alloc_idx]  <= acc_xl && !acc_fast;
                 busy_q[alloc_idx]  <= 1'b0;
-                have_q[alloc_idx]  <= !acc_xl;
-                ok_q[alloc_idx]    <= acc_byp;
+                have_q[alloc_idx]  <= !acc_xl || acc_fast;
+                ok_q[alloc_idx]    <= acc_byp || acc_fast;
                 stale_q[alloc_idx] <= 1'b0;
                 uut_q[alloc_idx]   <= bad;
-                xlt_q[alloc_idx]   <= 1'b0;
-                iss_q[alloc_idx]   <= 1'b0;
+                xlt_q[alloc_idx]   <= acc_fast;
+                iss_q[alloc_idx]   <= fast_go;
+                if (acc_fast) begin
+                    t_pa[alloc_idx]    <= u_pa;
+                    t_cache[alloc_idx] <= u_cache;
+                    t_prot[alloc_idx]  <= u_prot;
+                    t_dom[alloc_idx]   <= u_dom;
+                    t_attr[alloc_idx]  <= u_attr;
+                end
+                // a micro-TLB answer taken in the cycle of an invalidation is asked again
+                if (acc_fast && inv && !fast_go) begin
+                    have_q[alloc_idx] <= 1'b0;
+                    need_q[alloc_idx] <= 1'b1;
+                end
             end
 
             if (xq_fire) begin
@@ -409,8 +474,21 @@ module smmu_client_rd #(
                 ar_dom_q   <= t_dom[issue_idx];
                 ar_attr_q  <= t_attr[issue_idx];
             end
-            credit_q <= credit_q - (issue_take ? issue_beats : {(RB_AW + 1){1'b0}}) +
-                        {{RB_AW{1'b0}}, rb_pop};
+            if (fast_go) begin
+                ar_v_q     <= 1'b1;
+                ar_id_q    <= s_up_arid;
+                ar_addr_q  <= acc_fast ? u_pa : s_up_araddr[PA_W-1:0];
+                ar_len_q   <= s_up_arlen;
+                ar_size_q  <= s_up_arsize;
+                ar_burst_q <= s_up_arburst;
+                ar_cache_q <= acc_fast ? u_cache : byp_cache;
+                ar_prot_q  <= acc_fast ? u_prot : byp_prot;
+                ar_dom_q   <= acc_fast ? u_dom : byp_domain;
+                ar_attr_q  <= acc_fast ? u_attr : byp_attr;
+            end
+            credit_q <= credit_q - (issue_take ? issue_beats : {(RB_AW + 1){1'b0}}) -
+                        (fast_go ? fast_beats : {(RB_AW + 1){1'b0}}) +
+                        {{RB_AW{1'b0}}, rb_pop || rbyp};
 
             // read data in
             if (rb_push) begin
@@ -424,6 +502,14 @@ module smmu_client_rd #(
             // answers out
             if (s_up_rvalid && s_up_rready)
                 r_v_q <= 1'b0;
+            if (rbyp && !s_up_rready) begin
+                // not taken at once: held in the output register
+                r_v_q    <= 1'b1;
+                r_id_q   <= m_dn_rid;
+                r_data_q <= m_dn_rdata;
+                r_resp_q <= m_dn_rresp;
+                r_last_q <= m_dn_rlast;
+            end
             if (take_rb) begin
                 r_v_q    <= 1'b1;
                 r_id_q   <= s_id[rb_head_slot];

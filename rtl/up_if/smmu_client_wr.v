@@ -15,7 +15,9 @@
 //
 // Translations overtaken by an invalidation are asked again, as on the read side.
 // B answers take their turn in the per-ID order, aborts after their F_UUT record was
-// handed over and after all their W beats were taken.
+// handed over and after all their W beats were taken. A write that hits the micro-TLB
+// (smmu_utlb) is decided when its address is accepted; a downstream B whose write may be
+// answered at once goes straight into the B output register.
 module smmu_client_wr #(
     parameter SID_W     = 16,
     parameter PA_W      = 48,
@@ -24,7 +26,8 @@ module smmu_client_wr #(
     parameter DN_USER_W = 8,
     parameter N         = 64,      // writes held at once
     parameter IW        = 6,       // log2(N)
-    parameter WB_AW     = 9        // log2 of the write data buffer in beats (>= 8)
+    parameter WB_AW     = 9,       // log2 of the write data buffer in beats (>= 8)
+    parameter UTLB      = 8        // micro-TLB entries (0: none)
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -148,6 +151,8 @@ module smmu_client_wr #(
     wire [IW-1:0] alloc_idx, issue_idx, dn_idx;
     wire          issue_take, dn_done, free_valid;
     wire [IW-1:0] free_idx;
+    wire          id_clear_unused;
+    wire [(1<<ID_W)-1:0] dn_head_by_id;
 
     // the data order: writes in AW arrival order; `dq_wr` receives W beats, `dq_rel`
     // releases buffer space. A position keeps its region (dq_len beats) until its data
@@ -164,10 +169,11 @@ module smmu_client_wr #(
     smmu_txn_order #(.N(N), .IW(IW), .ID_W(ID_W)) u_order (
         .clk(clk), .rst_n(rst_n),
         .alloc_valid(acc), .alloc_id(s_up_awid), .alloc_ready(alloc_ready),
-        .alloc_idx(alloc_idx),
+        .alloc_idx(alloc_idx), .alloc_issue(1'b0), .id_clear(id_clear_unused),
         .can_issue(can_issue), .is_abort(is_abort),
         .issue_valid(issue_valid), .issue_idx(issue_idx), .issue_take(issue_take),
         .dn_id(m_dn_bid), .dn_idx(dn_idx), .dn_any(dn_any), .dn_done(dn_done),
+        .dn_head_by_id(dn_head_by_id),
         .is_resp_head(resp_head), .in_use(in_use), .downstream(downstream),
         .free_valid(free_valid), .free_idx(free_idx));
 
@@ -179,6 +185,31 @@ module smmu_client_wr #(
     wire beyond  = (s_up_awaddr >> PA_W) != 64'd0;
     wire acc_byp = !bad && !xlate_on && !gbpa_abort && !beyond;
     wire acc_xl  = !bad && xlate_on;
+
+    // ---------------- micro-TLB: translations known at acceptance ----------------
+    localparam UK_W = UP_USER_W + 52 + 3 + 4;
+    localparam UV_W = (PA_W - 12) + 4 + 3 + 2 + 8;
+    wire            u_hit;
+    wire [UV_W-1:0] u_val;
+    wire            u_fill;
+    generate
+        if (UTLB > 0) begin : g_utlb
+            smmu_utlb #(.E(UTLB), .KEY_W(UK_W), .VAL_W(UV_W)) u_utlb (
+                .clk(clk), .rst_n(rst_n), .clear(inv || !xlate_on),
+                .lk_key({s_up_awuser, s_up_awaddr[63:12], s_up_awprot, s_up_awcache}),
+                .lk_hit(u_hit), .lk_val(u_val),
+                .fill_valid(u_fill),
+                .fill_key({s_user[xr_idx], s_addr[xr_idx][63:12], s_prot[xr_idx],
+                           s_cache[xr_idx]}),
+                .fill_val({xr_pa[PA_W-1:12], xr_cache, xr_prot, xr_domain, xr_attr}));
+        end else begin : g_no_utlb
+            assign u_hit = 1'b0;
+            assign u_val = {UV_W{1'b0}};
+        end
+    endgenerate
+    // translated by the micro-TLB (not in the cycle of an invalidation: asked instead)
+    wire            acc_fast = acc_xl && u_hit && !inv;
+    assign u_fill = xr_valid && xr_ok && !stale_q[xr_idx] && !inv && !bad_q[xr_idx];
 
     // ---------------- write data in ----------------
     reg [63:0]    wb_data [0:WB-1];
@@ -286,6 +317,8 @@ module smmu_client_wr #(
     reg [ID_W-1:0] b_id_q;
     reg [1:0]      b_resp_q;
     wire           b_load = !b_v_q || s_up_bready;
+    // a downstream B whose write may be answered now, with no other answer ready
+    wire           b_direct;
     reg [IW-1:0]   b_pick;
     reg            b_any;
     always @* begin
@@ -298,8 +331,9 @@ module smmu_client_wr #(
                 b_any  = 1'b1;
             end
     end
-    assign free_valid = b_load && b_any;
-    assign free_idx   = b_pick;
+    assign b_direct   = b_load && !b_any && m_dn_bvalid && dn_head_by_id[m_dn_bid];
+    assign free_valid = (b_load && b_any) || b_direct;
+    assign free_idx   = b_any ? b_pick : dn_idx;
     assign s_up_bvalid = b_v_q;
     assign s_up_bid    = b_id_q;
     assign s_up_bresp  = b_resp_q;
@@ -367,14 +401,21 @@ module smmu_client_wr #(
                 t_prot[alloc_idx]  <= byp_prot;
                 t_dom[alloc_idx]   <= byp_domain;
                 t_attr[alloc_idx]  <= byp_attr;
-                need_q[alloc_idx]  <= acc_xl;
+                need_q[alloc_idx]  <= acc_xl && !acc_fast;
                 busy_q[alloc_idx]  <= 1'b0;
-                have_q[alloc_idx]  <= !acc_xl;
-                ok_q[alloc_idx]    <= acc_byp;
+                have_q[alloc_idx]  <= !acc_xl || acc_fast;
+                ok_q[alloc_idx]    <= acc_byp || acc_fast;
+                if (acc_fast) begin
+                    t_pa[alloc_idx]    <= {u_val[UV_W-1 -: PA_W - 12], s_up_awaddr[11:0]};
+                    t_cache[alloc_idx] <= u_val[16:13];
+                    t_prot[alloc_idx]  <= u_val[12:10];
+                    t_dom[alloc_idx]   <= u_val[9:8];
+                    t_attr[alloc_idx]  <= u_val[7:0];
+                end
                 stale_q[alloc_idx] <= 1'b0;
                 uut_q[alloc_idx]   <= bad;
                 bad_q[alloc_idx]   <= bad;
-                xlt_q[alloc_idx]   <= 1'b0;
+                xlt_q[alloc_idx]   <= acc_fast;
                 iss_q[alloc_idx]   <= 1'b0;
                 wdone_q[alloc_idx] <= 1'b0;
                 bdone_q[alloc_idx] <= 1'b0;
@@ -476,13 +517,14 @@ module smmu_client_wr #(
                 b_v_q <= 1'b0;
             if (free_valid) begin
                 b_v_q    <= 1'b1;
-                b_id_q   <= s_id[b_pick];
-                b_resp_q <= is_abort[b_pick] ? RESP_SLVERR : t_bresp[b_pick];
-                have_q[b_pick] <= 1'b0;
-                ok_q[b_pick]   <= 1'b0;
-                bad_q[b_pick]  <= 1'b0;
+                b_id_q   <= s_id[free_idx];
+                b_resp_q <= b_direct ? m_dn_bresp :
+                            is_abort[b_pick] ? RESP_SLVERR : t_bresp[b_pick];
+                have_q[free_idx] <= 1'b0;
+                ok_q[free_idx]   <= 1'b0;
+                bad_q[free_idx]  <= 1'b0;
                 // an aborted write's data were never needed
-                if (is_abort[b_pick])
+                if (!b_direct && is_abort[b_pick])
                     dq_gone_q[s_dqp[b_pick]] <= 1'b1;
             end
 
@@ -490,5 +532,5 @@ module smmu_client_wr #(
         end
     end
 
-    wire unused_ok = &{1'b0, dn_any, aw_user_x, dw_pos[WB_AW]};
+    wire unused_ok = &{1'b0, dn_any, aw_user_x, dw_pos[WB_AW], id_clear_unused};
 endmodule

@@ -15,6 +15,9 @@
 //               owner of the next downstream response of that ID (dn_idx).
 //   resp head   no older slot of its ID is still held (blk_resp): only a resp head may be
 //               answered, so the client sees arrival order per ID.
+// A slot may also go downstream in the cycle it is allocated (alloc_issue: the decision
+// was known at once and the ID had nothing waiting to go, id_clear), the client port's
+// fast path.
 // A slot is freed (free_*) when its answer to the client has ended. The flags cost a
 // comparator per slot per kind of event, not a multiplexer per ID.
 module smmu_txn_order #(
@@ -30,6 +33,8 @@ module smmu_txn_order #(
     input  wire [ID_W-1:0] alloc_id,
     output wire            alloc_ready,    // a slot is free
     output wire [IW-1:0]   alloc_idx,
+    input  wire            alloc_issue,    // the allocated slot goes downstream at once
+    output wire            id_clear,       // no slot of alloc_id waits to go downstream
 
     // issue: can_issue[s] / is_abort[s] say what slot s may do once it is an issue head
     input  wire [N-1:0]    can_issue,
@@ -43,6 +48,7 @@ module smmu_txn_order #(
     output wire [IW-1:0]   dn_idx,         // the slot it belongs to
     output wire            dn_any,         // ID dn_id has a slot downstream
     input  wire            dn_done,
+    output wire [(1<<ID_W)-1:0] dn_head_by_id, // per ID: its dn owner is a resp head
 
     // answers to the client
     output wire [N-1:0]    is_resp_head,
@@ -87,6 +93,9 @@ module smmu_txn_order #(
         end
     end
     wire [IW:0] a_tail = first(same_id_a & tail_q);
+    assign id_clear = (same_id_a & ~gone_q) == {N{1'b0}};
+    // the youngest downstream slot of the allocating ID (for alloc_issue)
+    wire [IW:0] a_dtail = first(same_id_a & dtail_q & dn_q);
     wire a_tail_free = free_valid && free_idx == a_tail[IW-1:0];   // leaves this cycle
 
     // ---------------- issue: round robin over the issue heads that can go ----------------
@@ -119,6 +128,17 @@ module smmu_txn_order #(
     wire dn_end = dn_done && dn_any;
 
     assign is_resp_head = used_q & ~blk_resp_q;
+
+    // per ID, from registers only: the slot owning the next downstream response of that ID
+    // may be answered now (the client port passes such a beat straight through)
+    reg [(1<<ID_W)-1:0] dn_head_v;
+    always @* begin
+        dn_head_v = {(1 << ID_W){1'b0}};
+        for (i = 0; i < N; i = i + 1)
+            if (used_q[i] && dn_q[i] && !blk_dn_q[i] && !blk_resp_q[i])
+                dn_head_v[id_q[i]] = 1'b1;
+    end
+    assign dn_head_by_id = dn_head_v;
     assign in_use       = used_q;
     assign downstream   = dn_q;
 
@@ -171,6 +191,16 @@ module smmu_txn_order #(
                 blk_resp_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
                 if (a_tail[IW])
                     tail_q[a_tail[IW-1:0]] <= 1'b0;
+                if (alloc_issue) begin
+                    gone_q[alloc_idx]   <= 1'b1;
+                    dn_q[alloc_idx]     <= 1'b1;
+                    dtail_q[alloc_idx]  <= 1'b1;
+                    dpred_q[alloc_idx]  <= a_dtail[IW-1:0];
+                    blk_dn_q[alloc_idx] <= a_dtail[IW] &&
+                                           !(dn_end && dn_idx == a_dtail[IW-1:0]);
+                    if (a_dtail[IW])
+                        dtail_q[a_dtail[IW-1:0]] <= 1'b0;
+                end
             end
             if (issue) begin
                 gone_q[issue_idx]  <= 1'b1;
@@ -196,10 +226,18 @@ module smmu_txn_order #(
     end
 
 `ifdef FORMAL
-    // A slot is freed only as the answer head of its ID, after its downstream part ended.
+    // A slot is freed only as the answer head of its ID, after (or as) its downstream
+    // part ended.
     always @(posedge clk)
         if (rst_n && free_valid) begin
-            assert (used_q[free_idx] && is_resp_head[free_idx] && !dn_q[free_idx]);
+            assert (used_q[free_idx] && is_resp_head[free_idx] &&
+                    (!dn_q[free_idx] || (dn_end && dn_idx == free_idx)));
+        end
+    // The fast path: only for an ID with nothing waiting, never with a regular issue
+    // (one downstream address register).
+    always @(posedge clk)
+        if (rst_n && alloc_valid && alloc_ready && alloc_issue) begin
+            assert (id_clear && !issue);
         end
     // Every block names a live predecessor of the same ID: a block whose predecessor is
     // gone would never clear (a hang), one that names a reused slot would clear early.

@@ -38,22 +38,31 @@ CLIENT = ("Client s_up: requests in (AR/AW with StreamID in AxUSER), data, respo
 # smmu_walker.v as instantiated in smmu_top.v). When the datapath is rebuilt, edit this
 # list, then `make waves-layout` rewrites tb/waves/smmu.gtkw; the make test stage
 # waves-layout names any signal that no longer exists.
-TRANSLATION = ("Translation: request, configuration (STE/CD) lookup, TLB, walk, response", False, [
-    # request from the client port (one at a time)
-    ("TOP.smmu_top.u_xlate.req_valid", "b"), ("TOP.smmu_top.u_xlate.req_sid", "h"),
-    ("TOP.smmu_top.u_xlate.req_addr", "h"), ("TOP.smmu_top.u_xlate.state", "dxlate_state"),
+TRANSLATION = ("Translation: accept (A), configuration and TLB (B), walkers (W), finish (F)", False, [
+    # A: a request from a client port (or a parked miss replayed) is accepted with its tag
+    ("TOP.smmu_top.u_xlate.req_valid", "b"), ("TOP.smmu_top.u_xlate.req_ready", "b"),
+    ("TOP.smmu_top.u_xlate.req_tag", "h"), ("TOP.smmu_top.u_xlate.req_sid", "h"),
+    ("TOP.smmu_top.u_xlate.req_addr", "h"), ("TOP.smmu_top.u_xlate.rp_go", "b"),
     # configuration lookup: the STE and CD of the StreamID, from the cache or fetched
     ("TOP.smmu_top.u_cfg.hit", "b"), ("TOP.smmu_top.u_cfg.state", "dcfg_state"),
     ("TOP.smmu_top.u_cfg.rd_req_addr", "h"),
-    # TLB lookup and fill
-    ("TOP.smmu_top.u_tlb.lk_hit", "b"), ("TOP.smmu_top.u_tlb.fill_valid", "b"),
-    # table walk: the level and descriptor address of each read, stage 1 and stage 2
-    ("TOP.smmu_top.u_walker.state", "dwalker_state"), ("TOP.smmu_top.u_walker.s1_lvl", "d"),
-    ("TOP.smmu_top.u_walker.s2_lvl", "d"), ("TOP.smmu_top.u_walker.rd_req_valid", "b"),
-    ("TOP.smmu_top.u_walker.rd_req_addr", "h"), ("TOP.smmu_top.u_walker.reads", "d"),
-    # response to the client port: output address and attributes, or a fault
-    ("TOP.smmu_top.u_xlate.rsp_valid", "b"), ("TOP.smmu_top.u_xlate.rsp_ok", "b"),
-    ("TOP.smmu_top.u_xlate.rsp_pa", "h"), ("TOP.smmu_top.u_xlate.rsp_attr", "h"),
+    # B: the TLB answers; a miss starts a walk, or parks behind a walk of the same page
+    ("TOP.smmu_top.u_xlate.b_v_q", "b"), ("TOP.smmu_top.u_xlate.b_tag_q", "h"),
+    ("TOP.smmu_top.u_xlate.tlb_hit", "b"), ("TOP.smmu_top.u_xlate.b_walk", "b"),
+    ("TOP.smmu_top.u_xlate.b_park", "b"), ("TOP.smmu_top.u_xlate.w_busy_q", "h"),
+    # W: walkers 0 and 1 (of NWALK): state, level and descriptor address of each read
+    ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.state", "dwalker_state"),
+    ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.s1_lvl", "d"),
+    ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.s2_lvl", "d"),
+    ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.rd_req_valid", "b"),
+    ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.rd_req_addr", "h"),
+    ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.reads", "d"),
+    ("TOP.smmu_top.u_xlate.g_walk[1].u_walker.state", "dwalker_state"),
+    # F: the TLB fill, and the response by tag: output address and attributes, or a fault
+    ("TOP.smmu_top.u_xlate.tlb_fill_valid", "b"),
+    ("TOP.smmu_top.u_xlate.rsp_valid", "b"), ("TOP.smmu_top.u_xlate.rsp_tag", "h"),
+    ("TOP.smmu_top.u_xlate.rsp_ok", "b"), ("TOP.smmu_top.u_xlate.rsp_pa", "h"),
+    ("TOP.smmu_top.u_xlate.rsp_attr", "h"), ("TOP.smmu_top.u_xlate.evt_valid", "b"),
 ])
 # ==== end of internal signals ===============================================================
 

@@ -1,0 +1,97 @@
+// smmu_utlb: the micro-TLB of one direction of the client port: the last few complete
+// translation answers, looked up in the cycle a transaction's address is accepted, so a
+// hit is decided (and may go downstream) without a round trip through the translation
+// unit.
+//
+// An entry maps everything a translation answer depends on to the answer:
+//   key   {AxUSER (StreamID, SSV, incoming shareability, No_snoop), VA[63:12], AxPROT,
+//          AxCACHE}: the translation unit's inputs, the direction being fixed per instance
+//   value {PA[PA_W-1:12], AxCACHE, AxPROT, AxDOMAIN, attribute byte}: its outputs
+// Only successful answers of 4 KB-aligned translations are held (every translation size
+// is a multiple of 4 KB, so the page of the address keeps the answer exact); faults are
+// never cached (a fault records an event each time). The entries are a copy of what the
+// translation unit's caches said, so any invalidation (TLBI or CFGI: `clear`) empties it,
+// as does turning translation off; a fill is dropped in the cycle of a clear.
+// A fill whose key is already held overwrites that entry (never two entries per key);
+// otherwise the victim is the first free entry, else round robin.
+module smmu_utlb #(
+    parameter E     = 8,           // entries
+    parameter KEY_W = 80,
+    parameter VAL_W = 53
+) (
+    input  wire             clk,
+    input  wire             rst_n,
+    input  wire             clear,
+
+    input  wire [KEY_W-1:0] lk_key,
+    output wire             lk_hit,
+    output reg  [VAL_W-1:0] lk_val,
+
+    input  wire             fill_valid,
+    input  wire [KEY_W-1:0] fill_key,
+    input  wire [VAL_W-1:0] fill_val
+);
+    localparam EW = (E <= 2) ? 1 : $clog2(E);
+
+    reg [E-1:0]     v_q;
+    reg [KEY_W-1:0] key_q [0:E-1];
+    reg [VAL_W-1:0] val_q [0:E-1];
+    reg [EW-1:0]    rr_q;
+
+    integer i;
+
+    reg [E-1:0] hit_v, same_v;
+    always @* begin
+        lk_val = {VAL_W{1'b0}};
+        for (i = 0; i < E; i = i + 1) begin
+            hit_v[i]  = v_q[i] && key_q[i] == lk_key;
+            same_v[i] = v_q[i] && key_q[i] == fill_key;
+            if (hit_v[i])
+                lk_val = lk_val | val_q[i];   // at most one entry matches a key
+        end
+    end
+    assign lk_hit = |hit_v;
+
+    // victim: the entry holding the key, else the first free one, else round robin
+    reg [EW-1:0] vic;
+    reg          vic_found;
+    always @* begin
+        vic       = rr_q;
+        vic_found = 1'b0;
+        for (i = E - 1; i >= 0; i = i - 1)
+            if (!v_q[i]) begin
+                vic       = i[EW-1:0];
+                vic_found = 1'b1;
+            end
+        for (i = E - 1; i >= 0; i = i - 1)
+            if (same_v[i]) begin
+                vic       = i[EW-1:0];
+                vic_found = 1'b1;
+            end
+    end
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            v_q  <= {E{1'b0}};
+            rr_q <= {EW{1'b0}};
+        end else if (clear) begin
+            v_q <= {E{1'b0}};
+        end else if (fill_valid) begin
+            v_q[vic]   <= 1'b1;
+            key_q[vic] <= fill_key;
+            val_q[vic] <= fill_val;
+            if (!vic_found)
+                rr_q <= (rr_q == E[EW-1:0] - 1'b1) ? {EW{1'b0}} : rr_q + 1'b1;
+        end
+    end
+
+`ifdef FORMAL
+    // never two entries with one key
+    integer f, g;
+    always @(posedge clk)
+        if (rst_n)
+            for (f = 0; f < E; f = f + 1)
+                for (g = f + 1; g < E; g = g + 1)
+                    assert (!(v_q[f] && v_q[g] && key_q[f] == key_q[g]));
+`endif
+endmodule
