@@ -299,6 +299,12 @@ static void stuck_case(fx_t *f, stream_t *a, stream_t *b, int which)
     mem_port_load(s, MEM_PORT_DN, &ld);
     test_log(t, "%-34s at the CMD_SYNC: %u reads, %u writes downstream", names[which], ld.rd_now,
              ld.wr_now);
+    /* the CMD_SYNCs below have something downstream to wait for: reads in every case, writes
+     * too when only B is withheld (a withheld WLAST keeps the W channel, and so the writes
+     * behind it, in the port) */
+    CHECK(ld.rd_now > 0, "%s: no read downstream when the CMD_SYNCs come", names[which]);
+    CHECK(hold_w || !hold_b || ld.wr_now > 0, "%s: no write downstream when the CMD_SYNCs come",
+          names[which]);
     /* software: unmap B's page 7 and A's page 5, invalidate, CMD_SYNC; three times over */
     s1_map(f, b, VA_B + 0x7000, 3ull << 62);
     s1_map(f, a, VA + 0x5000, 3ull << 62);
