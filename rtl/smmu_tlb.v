@@ -1,8 +1,17 @@
-// smmu_tlb: fully associative TLB of leaf translations (IHI 0070 3.17, 4.4, 16.2).
+// smmu_tlb: set-associative TLB of leaf translations (IHI 0070 3.17, 4.4, 16.2).
 //
-// Tag {world, stages, VMID, ASID, global, size, input page}; data = the leaf bundle
+// TLB_ENTRIES entries in TLB_ENTRIES / TLB_WAYS sets of TLB_WAYS ways. Every entry
+// holds one 4 KB input page: a 2 MB or 1 GB leaf is kept per 4 KB page that used it
+// (splintered), so every lookup reads one set, whatever the leaf size. Tag {world,
+// stages, VMID, ASID, global, size, input page}; data = the leaf bundle
 // (rtl/smmu_leaf.vh). Permissions are kept raw in the leaf and re-checked on every hit,
 // so one entry serves every access type.
+//
+// Storage: tags and leaves in arrays with one write port and asynchronous reads (the
+// lookup's set, and the fill's or the invalidation scan's set), which map to LUT RAM on
+// an FPGA; valid and "block" bits in flops, so a flush clears everything at once.
+// The set of a page: its low page-number bits XOR the low VMID bits (NS-EL1 only), so
+// the same IPA or VA layout in several VMs spreads over the sets.
 //
 // Ports:
 //   world   0 NS-EL1, 1 NS-EL2, 2 NS-EL2-E2H (the StreamWorld, smmu_ste_decode.world)
@@ -11,19 +20,24 @@
 //   asid    CD.ASID; compared only for non-global entries
 //   page    input address bits [55:12]: the VA after the caller's range/TBI check (stage 1
 //           on) or the IPA (stage-2 only)
-//   lk_*    combinational lookup: lk_hit and lk_leaf of the (only) matching entry; the
+//   lk_*    combinational lookup: lk_hit and lk_leaf of the (only) matching way; the
 //           caller registers them
-//   fill_*  write one entry (no back-pressure). global = !leaf.nG, and always for NS-EL2
-//           (no ASID there) and stage-2-only entries (no stage-1 nG). An entry already
-//           matching an overlapping page for the same {world, stages, VMID, ASID/global} is
-//           replaced in place and any further ones are dropped, so a lookup never hits
-//           two entries (IDR3.BBML = 2 relies on it). Otherwise the first free entry is
-//           used, else round-robin. A fill in the cycle an invalidation completes
-//           (inv_ready) is dropped: it may come from a walk the invalidation overlapped.
-//   inv_*   the raw command {dw1, dw0} (smmu_cmdq). Two cycles: the scope is decoded and
-//           registered, then applied to every entry in the cycle inv_ready is high.
-//           Re-applying a command is harmless, so the handshake may be shared (AND of
-//           readies) with smmu_cfg. Non-TLBI opcodes are accepted and do nothing.
+//   fill_*  write one entry (no back-pressure) for fill_page, the 4 KB page the walk was
+//           for. global = !leaf.nG, and always for NS-EL2 (no ASID there) and stage-2-only
+//           entries (no stage-1 nG). A way of the set already matching the same page for
+//           the same {world, stages, VMID, ASID/global} is replaced in place and any
+//           further ones are dropped, so a lookup never hits two entries (IDR3.BBML = 2
+//           relies on it). Otherwise the first free way, else the set's round-robin way.
+//           A fill while an invalidation is in progress is dropped: it may come from a
+//           walk the invalidation overlapped.
+//   inv_*   the raw command {dw1, dw0} (smmu_cmdq). The scope is decoded and registered,
+//           then applied set by set, one set per cycle; inv_ready rises in the cycle after
+//           the last set. TLBI_NSNH_ALL clears every NS-EL1 entry at once (a flop per
+//           entry says which are); an address-based TLBI whose range covers fewer
+//           pages than there are sets, while no block (2 MB, 1 GB) entry is held, scans
+//           only the sets of its pages; every other TLBI scans all sets. Non-TLBI opcodes
+//           take two cycles and do nothing. Re-applying a command is harmless, so the
+//           handshake may be shared (AND of readies) with smmu_cfg.
 //   cr2_e2h SMMU_CR2.E2H (TLBI_EL2_VA matches the ASID only when it is 1)
 //   flush   drop every entry (over-invalidation is always allowed)
 //
@@ -35,10 +49,12 @@
 // overlap, or nested (combined entries do not keep the IPA); NSNH_ALL all NS-EL1.
 // Address range (4.4.1.1): TG = 0 is the one page holding the address; TG != 0 is
 // [address, address + (NUM + 1) * 2^SCALE * granule), granule 4K/16K/64K for TG 1/2/3;
-// an entry is hit when [base, base + size) overlaps it. LEAF and TTL only narrow the
-// architectural scope and are ignored (this TLB holds leaf entries only).
+// an entry is hit when its leaf's block [base, base + size) overlaps it, so a TLBI
+// anywhere in a 2 MB block removes every 4 KB page kept of it. LEAF and TTL only narrow
+// the architectural scope and are ignored (this TLB holds leaf entries only).
 module smmu_tlb #(
-    parameter TLB_ENTRIES = 16,
+    parameter TLB_ENTRIES = 256,
+    parameter TLB_WAYS    = 4,
     parameter LEAF_BITS   = 71    // must equal LEAF_W of smmu_leaf.vh
 ) (
     input  wire                 clk,
@@ -70,14 +86,27 @@ module smmu_tlb #(
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
 
-    localparam N  = TLB_ENTRIES;
-    localparam IW = (N <= 2) ? 1 : $clog2(N);
-    localparam [31:0] LAST = N - 1;
+    localparam N    = TLB_ENTRIES;
+    localparam WAYS = TLB_WAYS;
+    localparam SETS = TLB_ENTRIES / TLB_WAYS;
+    localparam SW   = (SETS <= 2) ? 1 : $clog2(SETS);   // set index width
+    localparam WW   = (WAYS <= 2) ? 1 : $clog2(WAYS);   // way index width
+    localparam IW   = SW + WW;                           // entry index {set, way}
+    localparam [SW:0] SETS_C = SETS[SW:0];
+    localparam [SW-1:0] SMASK = SETS_C[SW-1:0] - 1'b1;  // SETS is a power of two
+
+    generate
+        if (SETS * WAYS != N || (SETS & (SETS - 1)) != 0 || WAYS < 2 ||
+            (WAYS & (WAYS - 1)) != 0) begin : g_bad_geometry
+            // TLB_WAYS: a power of two, at least 2; TLB_ENTRIES: TLB_WAYS times a power of 2
+            initial $error("smmu_tlb: bad TLB_ENTRIES / TLB_WAYS");
+        end
+    endgenerate
 
     localparam [1:0] W_EL1 = 2'd0, W_EL2 = 2'd1, W_E2H = 2'd2;
     localparam [1:0] ST_S2 = 2'b10, ST_NEST = 2'b11;
 
-    // Page-number mask of an entry of the given leaf size (4 KB, 2 MB, 1 GB)
+    // Page-number mask of a leaf of the given size (4 KB, 2 MB, 1 GB)
     function [43:0] size_mask(input [1:0] sz);
         case (sz)
             2'd0:    size_mask = {44{1'b1}};
@@ -86,173 +115,260 @@ module smmu_tlb #(
         endcase
     endfunction
 
+    // The set of a page
+    function [SW-1:0] set_of(input [SW-1:0] page_lo, input [1:0] world,
+                             input [SW-1:0] vmid_lo);
+        set_of = (page_lo ^ (world == W_EL1 ? vmid_lo : {SW{1'b0}})) & SMASK;
+    endfunction
+
     // ---------------- entries ----------------
-    reg [N-1:0]         e_v;
-    reg [N-1:0]         e_glb;
+    // Entry {set, way}; arrays of tags and leaves, valid and block bits in flops.
+    reg [N-1:0]         e_v_q;
+    reg [N-1:0]         e_big_q;                 // a 2 MB or 1 GB leaf
+    reg [N-1:0]         e_el1_q;                 // world NS-EL1 (TLBI_NSNH_ALL's scope)
+    reg                 e_glb    [0:N-1];
     reg [1:0]           e_world  [0:N-1];
     reg [1:0]           e_stages [0:N-1];
     reg [15:0]          e_vmid   [0:N-1];
     reg [15:0]          e_asid   [0:N-1];
     reg [1:0]           e_size   [0:N-1];
-    reg [43:0]          e_page   [0:N-1];   // aligned to the entry's size
+    reg [43:0]          e_page   [0:N-1];        // the 4 KB page
     reg [LEAF_BITS-1:0] e_leaf   [0:N-1];
-    reg [IW-1:0]        rr;
+    reg [WW-1:0]        rr_q     [0:SETS-1];     // per-set round-robin victim (reset)
+
+    function [IW-1:0] idx(input [SW-1:0] set, input [WW-1:0] way);
+        idx = {set & SMASK, way};
+    endfunction
 
     // ---------------- lookup ----------------
-    reg [N-1:0]         lk_m;
-    reg [LEAF_BITS-1:0] lk_or;
-    integer i;
+    wire [SW-1:0]       lk_set = set_of(lk_page[SW-1:0], lk_world, lk_vmid[SW-1:0]);
+    reg [WAYS-1:0]      lk_m;
+    reg [LEAF_BITS-1:0] lk_sel;
+    integer w;
     always @* begin
-        lk_or = {LEAF_BITS{1'b0}};
-        for (i = 0; i < N; i = i + 1) begin
-            lk_m[i] = e_v[i] && e_world[i] == lk_world && e_stages[i] == lk_stages &&
-                      (e_world[i] != W_EL1 || e_vmid[i] == lk_vmid) &&
-                      (e_glb[i] || e_asid[i] == lk_asid) &&
-                      ((e_page[i] ^ lk_page) & size_mask(e_size[i])) == 44'd0;
-            if (lk_m[i]) lk_or = lk_or | e_leaf[i];
+        lk_sel = {LEAF_BITS{1'b0}};
+        for (w = WAYS - 1; w >= 0; w = w - 1) begin
+            lk_m[w] = e_v_q[idx(lk_set, w[WW-1:0])] && e_world[idx(lk_set, w[WW-1:0])] == lk_world &&
+                      e_stages[idx(lk_set, w[WW-1:0])] == lk_stages &&
+                      (lk_world != W_EL1 || e_vmid[idx(lk_set, w[WW-1:0])] == lk_vmid) &&
+                      (e_glb[idx(lk_set, w[WW-1:0])] || e_asid[idx(lk_set, w[WW-1:0])] == lk_asid) &&
+                      e_page[idx(lk_set, w[WW-1:0])] == lk_page;
+            if (lk_m[w]) lk_sel = e_leaf[idx(lk_set, w[WW-1:0])];   // at most one (proven)
         end
     end
     assign lk_hit  = |lk_m;
-    assign lk_leaf = lk_or;
+    assign lk_leaf = lk_sel;
 
-    // ---------------- fill ----------------
-    wire [1:0]  f_size = fill_leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W];
-    wire        f_glb  = !fill_leaf[LEAF_NG_LSB] || fill_world == W_EL2 ||
-                         fill_stages == ST_S2;
-    wire [43:0] f_page = fill_page & size_mask(f_size);
-
-    // Entries that would match some lookup the new entry also matches
-    reg [N-1:0]  f_conf;
-    reg [IW-1:0] f_conf_idx, f_free_idx;
-    reg          f_any_conf, f_any_free;
-    always @* begin
-        f_conf_idx = {IW{1'b0}};
-        f_free_idx = {IW{1'b0}};
-        f_any_conf = 1'b0;
-        f_any_free = 1'b0;
-        for (i = N - 1; i >= 0; i = i - 1) begin
-            f_conf[i] = e_v[i] && e_world[i] == fill_world && e_stages[i] == fill_stages &&
-                        (e_world[i] != W_EL1 || e_vmid[i] == fill_vmid) &&
-                        (e_glb[i] || f_glb || e_asid[i] == fill_asid) &&
-                        ((e_page[i] ^ f_page) & size_mask(e_size[i]) &
-                         size_mask(f_size)) == 44'd0;
-            if (f_conf[i]) begin
-                f_any_conf = 1'b1;
-                f_conf_idx = i[IW-1:0];
-            end
-            if (!e_v[i]) begin
-                f_any_free = 1'b1;
-                f_free_idx = i[IW-1:0];
-            end
-        end
-    end
-    wire [IW-1:0] f_idx = f_any_conf ? f_conf_idx : f_any_free ? f_free_idx : rr;
-
-    // ---------------- invalidation ----------------
-    reg        inv_pend;          // scope registered, applied in the next cycle
-    reg [7:0]  q_op;
-    reg [15:0] q_vmid, q_asid;
-    reg [43:0] q_start;           // page numbers, [start, end)
-    reg [45:0] q_end;
-    reg        q_e2h;
+    // ---------------- invalidation scope ----------------
+    localparam [1:0] I_IDLE = 2'd0, I_SCAN = 2'd1, I_DONE = 2'd2;
+    reg [1:0]    ist_q;
+    reg [7:0]    q_op;
+    reg [15:0]   q_vmid, q_asid;
+    reg [43:0]   q_start;           // page numbers, [start, end)
+    reg [45:0]   q_end;
+    reg          q_e2h;
+    reg [SW-1:0] scan_pg_q;         // low page bits (or set number) applied this cycle
+    reg [SW-1:0] q_hash;            // XORed into scan_pg_q: the set (VMID of a short scan)
+    reg [SW:0]   scan_left_q;       // sets still to apply after this one
+    wire [SW-1:0] scan_set = (scan_pg_q ^ q_hash) & SMASK;
 
     wire [7:0]  c_op    = inv_cmd[CMD_OPCODE_LSB +: CMD_OPCODE_W];
     wire [1:0]  c_tg    = inv_cmd[CMD_TG_LSB +: CMD_TG_W];
     wire [4:0]  c_num   = inv_cmd[CMD_NUM_LSB +: CMD_NUM_W];
     wire [4:0]  c_scale = inv_cmd[CMD_SCALE_LSB +: CMD_SCALE_W];
     wire [43:0] c_page  = inv_cmd[CMD_ADDR_LSB +: 44];          // address bits [55:12]
+    wire [15:0] c_vmid  = inv_cmd[CMD_VMID_LSB +: CMD_VMID_W];
     // Pages of 4 KB in the range: (NUM + 1) << (SCALE + log2(granule / 4 KB))
     wire [2:0]  c_gsh   = (c_tg == 2'd2) ? 3'd2 : (c_tg == 2'd3) ? 3'd4 : 3'd0;
     wire [45:0] c_len   = (c_tg == 2'd0) ? 46'd1 :
                           ({40'd0, 1'b0, c_num} + 46'd1) << ({1'b0, c_scale} + {3'b0, c_gsh});
-    
-    assign inv_ready = inv_pend;
+    wire        c_tlbi  = c_op == CMD_OP_TLBI_NH_ALL || c_op == CMD_OP_TLBI_NH_ASID ||
+                          c_op == CMD_OP_TLBI_NH_VA || c_op == CMD_OP_TLBI_NH_VAA ||
+                          c_op == CMD_OP_TLBI_EL2_ALL || c_op == CMD_OP_TLBI_EL2_ASID ||
+                          c_op == CMD_OP_TLBI_EL2_VA || c_op == CMD_OP_TLBI_EL2_VAA ||
+                          c_op == CMD_OP_TLBI_S12_VMALL || c_op == CMD_OP_TLBI_S2_IPA;
+    // An address-based scope whose pages are each in a set of their own: with no block
+    // entry held, only those sets can hold an entry in scope (S2_IPA also removes every
+    // nested entry of the VMID, which may be anywhere).
+    wire        c_by_va = c_op == CMD_OP_TLBI_NH_VA || c_op == CMD_OP_TLBI_NH_VAA ||
+                          c_op == CMD_OP_TLBI_EL2_VA || c_op == CMD_OP_TLBI_EL2_VAA;
+    wire        c_el1   = c_op == CMD_OP_TLBI_NH_VA || c_op == CMD_OP_TLBI_NH_VAA;
+    wire        c_short = c_by_va && !(|(e_v_q & e_big_q)) && c_len < {{(45 - SW){1'b0}}, SETS_C};
+    wire [SW:0] c_sets  = c_short ? c_len[SW:0] : SETS_C;
+    wire [SW-1:0] c_first = c_short ? c_page[SW-1:0] : {SW{1'b0}};
+    wire [SW-1:0] c_hash  = (c_short && c_el1) ? c_vmid[SW-1:0] : {SW{1'b0}};
 
-    reg [N-1:0] inv_hit;
-    reg         ovl, vm, el1, el2w;
+    assign inv_ready = (ist_q == I_DONE);
+
+    // ---------------- the second read port: the fill's set, or the scanned set ----------
+    wire [SW-1:0] f_set = set_of(fill_page[SW-1:0], fill_world, fill_vmid[SW-1:0]);
+    wire [SW-1:0] p2_set = (ist_q == I_SCAN) ? scan_set : f_set;
+
+    // Fill: ways of the set that would match some lookup the new entry also matches
+    wire [1:0]  f_size = fill_leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W];
+    wire        f_glb  = !fill_leaf[LEAF_NG_LSB] || fill_world == W_EL2 ||
+                         fill_stages == ST_S2;
+    reg [WAYS-1:0] f_conf;
+    reg [WW-1:0]   f_conf_w, f_free_w;
+    reg            f_any_conf, f_any_free;
+    integer wf;
     always @* begin
-        for (i = 0; i < N; i = i + 1) begin
-            // [base, base + size) overlaps [start, end): base < end and start < base + size;
-            // base is size-aligned, so the latter is (start rounded down to size) <= base
-            ovl  = ({2'b00, e_page[i]} < q_end) &&
-                   ((q_start & size_mask(e_size[i])) <= e_page[i]);
-            el1  = e_world[i] == W_EL1;
-            el2w = e_world[i] == W_EL2 || e_world[i] == W_E2H;
-            vm   = el1 && e_vmid[i] == q_vmid;
+        f_conf_w   = {WW{1'b0}};
+        f_free_w   = {WW{1'b0}};
+        f_any_conf = 1'b0;
+        f_any_free = 1'b0;
+        for (wf = WAYS - 1; wf >= 0; wf = wf - 1) begin
+            f_conf[wf] = e_v_q[idx(p2_set, wf[WW-1:0])] && e_world[idx(p2_set, wf[WW-1:0])] == fill_world &&
+                        e_stages[idx(p2_set, wf[WW-1:0])] == fill_stages &&
+                        (fill_world != W_EL1 || e_vmid[idx(p2_set, wf[WW-1:0])] == fill_vmid) &&
+                        (e_glb[idx(p2_set, wf[WW-1:0])] || f_glb ||
+                         e_asid[idx(p2_set, wf[WW-1:0])] == fill_asid) &&
+                        e_page[idx(p2_set, wf[WW-1:0])] == fill_page;
+            if (f_conf[wf]) begin
+                f_any_conf = 1'b1;
+                f_conf_w   = wf[WW-1:0];
+            end
+            if (!e_v_q[idx(p2_set, wf[WW-1:0])]) begin
+                f_any_free = 1'b1;
+                f_free_w   = wf[WW-1:0];
+            end
+        end
+    end
+    wire [WW-1:0] f_way  = f_any_conf ? f_conf_w : f_any_free ? f_free_w : rr_q[f_set];
+    wire [IW-1:0] f_idx  = idx(f_set, f_way);
+    wire          fill_do = fill_valid && ist_q == I_IDLE && !flush;
+
+    // Invalidation: the ways of the scanned set in scope
+    reg [WAYS-1:0] inv_hit;
+    reg            ovl, vm, el1, el2w;
+    reg [43:0]     base;
+    reg [IW-1:0]   k;
+    integer wi;
+    always @* begin
+        for (wi = 0; wi < WAYS; wi = wi + 1) begin
+            k    = idx(scan_set, wi[WW-1:0]);
+            // the leaf's block [base, base + size) overlaps [start, end): base < end and
+            // start < base + size; base is size-aligned, so the latter is
+            // (start rounded down to size) <= base
+            base = e_page[k] & size_mask(e_size[k]);
+            ovl  = ({2'b00, base} < q_end) && ((q_start & size_mask(e_size[k])) <= base);
+            el1  = e_world[k] == W_EL1;
+            el2w = e_world[k] == W_EL2 || e_world[k] == W_E2H;
+            vm   = el1 && e_vmid[k] == q_vmid;
             case (q_op)
                 CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_S12_VMALL:
-                    inv_hit[i] = vm;
+                    inv_hit[wi] = vm;
                 CMD_OP_TLBI_NH_ASID:
-                    inv_hit[i] = vm && !e_glb[i] && e_asid[i] == q_asid;
+                    inv_hit[wi] = vm && !e_glb[k] && e_asid[k] == q_asid;
                 CMD_OP_TLBI_NH_VA:
-                    inv_hit[i] = vm && (e_glb[i] || e_asid[i] == q_asid) && ovl;
+                    inv_hit[wi] = vm && (e_glb[k] || e_asid[k] == q_asid) && ovl;
                 CMD_OP_TLBI_NH_VAA:
-                    inv_hit[i] = vm && ovl;
+                    inv_hit[wi] = vm && ovl;
                 CMD_OP_TLBI_EL2_ALL:
-                    inv_hit[i] = el2w;
+                    inv_hit[wi] = el2w;
                 CMD_OP_TLBI_EL2_ASID:
-                    inv_hit[i] = e_world[i] == W_E2H && !e_glb[i] && e_asid[i] == q_asid;
+                    inv_hit[wi] = e_world[k] == W_E2H && !e_glb[k] && e_asid[k] == q_asid;
                 CMD_OP_TLBI_EL2_VA:
-                    inv_hit[i] = el2w && ovl &&
-                                 (!q_e2h || e_glb[i] || e_asid[i] == q_asid);
+                    inv_hit[wi] = el2w && ovl && (!q_e2h || e_glb[k] || e_asid[k] == q_asid);
                 CMD_OP_TLBI_EL2_VAA:
-                    inv_hit[i] = el2w && ovl;
+                    inv_hit[wi] = el2w && ovl;
                 CMD_OP_TLBI_S2_IPA:
-                    inv_hit[i] = vm && ((e_stages[i] == ST_S2 && ovl) ||
-                                        e_stages[i] == ST_NEST);
-                CMD_OP_TLBI_NSNH_ALL:
-                    inv_hit[i] = el1;
+                    inv_hit[wi] = vm && ((e_stages[k] == ST_S2 && ovl) ||
+                                        e_stages[k] == ST_NEST);
                 default:
-                    inv_hit[i] = 1'b0;
+                    inv_hit[wi] = 1'b0;
             endcase
         end
     end
+    // The scanned set's ways in scope as an entry mask
+    reg [N-1:0] inv_clr;
+    integer     wc;
+    always @* begin
+        inv_clr = {N{1'b0}};
+        for (wc = 0; wc < WAYS; wc = wc + 1)
+            if (ist_q == I_SCAN && inv_hit[wc]) inv_clr[idx(scan_set, wc[WW-1:0])] = 1'b1;
+    end
 
-    wire fill_do = fill_valid && !inv_pend;
+    // Fill: the entry written, and the set's other ways that conflict with it (dropped)
+    reg [N-1:0] fill_set_m, fill_clr_m;
+    integer     wm;
+    always @* begin
+        fill_set_m = {N{1'b0}};
+        fill_clr_m = {N{1'b0}};
+        if (fill_do) fill_set_m[f_idx] = 1'b1;
+        for (wm = 0; wm < WAYS; wm = wm + 1)
+            if (fill_do && f_conf[wm]) fill_clr_m[idx(f_set, wm[WW-1:0])] = 1'b1;
+    end
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            e_v      <= {N{1'b0}};
-            rr       <= {IW{1'b0}};
-            inv_pend <= 1'b0;
-            q_op     <= 8'd0;
-            q_vmid   <= 16'd0;
-            q_asid   <= 16'd0;
-            q_start  <= 44'd0;
-            q_end    <= 46'd0;
-            q_e2h    <= 1'b0;
+            e_v_q       <= {N{1'b0}};
+            e_big_q     <= {N{1'b0}};
+            e_el1_q     <= {N{1'b0}};
+            ist_q       <= I_IDLE;
+            q_op        <= 8'd0;
+            q_vmid      <= 16'd0;
+            q_asid      <= 16'd0;
+            q_start     <= 44'd0;
+            q_end       <= 46'd0;
+            q_e2h       <= 1'b0;
+            scan_pg_q   <= {SW{1'b0}};
+            q_hash      <= {SW{1'b0}};
+            scan_left_q <= {(SW + 1){1'b0}};
         end else begin
-            if (inv_pend) begin
-                inv_pend <= 1'b0;
-                e_v      <= e_v & ~inv_hit;
-            end else if (inv_valid) begin
-                inv_pend <= 1'b1;
-                q_op     <= c_op;
-                q_vmid   <= inv_cmd[CMD_VMID_LSB +: CMD_VMID_W];
-                q_asid   <= inv_cmd[CMD_ASID_LSB +: CMD_ASID_W];
-                q_start  <= c_page;
-                q_end    <= {2'b00, c_page} + c_len;
-                q_e2h    <= cr2_e2h;
-            end
+            case (ist_q)
+                I_IDLE: if (inv_valid) begin
+                    q_op        <= c_op;
+                    q_vmid      <= c_vmid;
+                    q_asid      <= inv_cmd[CMD_ASID_LSB +: CMD_ASID_W];
+                    q_start     <= c_page;
+                    q_end       <= {2'b00, c_page} + c_len;
+                    q_e2h       <= cr2_e2h;
+                    scan_pg_q   <= c_first;
+                    q_hash      <= c_hash;
+                    scan_left_q <= c_sets - 1'b1;
+                    ist_q       <= c_tlbi ? I_SCAN : I_DONE;
+                end
+                I_SCAN: begin
+                    scan_pg_q   <= scan_pg_q + 1'b1;
+                    scan_left_q <= scan_left_q - 1'b1;
+                    if (scan_left_q == {(SW + 1){1'b0}}) ist_q <= I_DONE;
+                end
+                default: ist_q <= I_IDLE;       // I_DONE: inv_ready this cycle
+            endcase
+            e_v_q   <= (e_v_q & ~inv_clr & ~fill_clr_m) | fill_set_m;
             if (fill_do) begin
-                e_v        <= (e_v & ~f_conf) | ({{(N-1){1'b0}}, 1'b1} << f_idx);
-                e_glb[f_idx] <= f_glb;
-                if (!f_any_conf && !f_any_free) rr <= (rr == LAST[IW-1:0]) ? {IW{1'b0}} : rr + 1'b1;
+                e_big_q[f_idx] <= f_size != 2'd0;
+                e_el1_q[f_idx] <= fill_world == W_EL1;
             end
-            if (flush) e_v <= {N{1'b0}};
+            // NSNH_ALL: every NS-EL1 entry at once, in the cycle it is taken
+            if (ist_q == I_IDLE && inv_valid && c_op == CMD_OP_TLBI_NSNH_ALL)
+                e_v_q <= e_v_q & ~e_el1_q & ~fill_set_m;
+            if (flush) e_v_q <= {N{1'b0}};
         end
     end
 
-    // Tag and data storage carry no reset: e_v guards them
+    // Tag, data and replacement storage carry no reset: e_v_q guards them
     always @(posedge clk) begin
         if (fill_do) begin
+            e_glb[f_idx]    <= f_glb;
             e_world[f_idx]  <= fill_world;
             e_stages[f_idx] <= fill_stages;
             e_vmid[f_idx]   <= fill_vmid;
             e_asid[f_idx]   <= fill_asid;
             e_size[f_idx]   <= f_size;
-            e_page[f_idx]   <= f_page;
+            e_page[f_idx]   <= fill_page;
             e_leaf[f_idx]   <= fill_leaf;
+        end
+    end
+
+    // The round-robin victims start at way 0 (deterministic replacement)
+    integer r;
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            for (r = 0; r < SETS; r = r + 1) rr_q[r] <= {WW{1'b0}};
+        end else if (fill_do && !f_any_conf && !f_any_free) begin
+            rr_q[f_set] <= rr_q[f_set] + 1'b1;
         end
     end
 
@@ -262,33 +378,35 @@ module smmu_tlb #(
 
 `ifdef FORMAL
     // ---------------- properties (make formal: formal/smmu_tlb.sby) ----------------
-    // Self-contained (the module is to be replaced; this block moves with its idea).
     // Every input is free. Proven: a lookup never hits two entries (IDR3.BBML = 2 relies
-    // on it, 3.21.1), whatever is looked up, filled, invalidated or flushed. The
-    // inductive invariant behind it: no two valid entries could match one lookup (same
-    // world, stages, VMID where compared, an ASID both could match, overlapping pages).
+    // on it, 3.21.1), whatever is looked up, filled, invalidated or flushed. A lookup
+    // reads one set and a page has one set, so it suffices that no two valid ways of one
+    // set could match one lookup (same world, stages, VMID where compared, an ASID both
+    // could match, the same page): the inductive invariant.
     `include "smmu_formal.vh"
 
-    // Any two entries (chosen freely, fixed for the run): the pairwise invariant is
-    // inductive for the pair alone (a fill writes one of them and drops the other if
-    // it conflicts; invalidation and flush only clear), so proving it for an arbitrary
-    // pair proves it for all pairs, and with it that no two entries hit one lookup.
-    (* anyconst *) reg [IW-1:0] f_a;
-    (* anyconst *) reg [IW-1:0] f_b;
-    always @* assume(f_a < f_b && {{(32 - IW){1'b0}}, f_b} < N);
+    // Any two ways of any set (chosen freely, fixed for the run): the pairwise invariant
+    // is inductive for the pair alone (a fill writes one way of a set and drops every
+    // other way of it that conflicts; invalidation and flush only clear), so proving it
+    // for an arbitrary pair proves it for all pairs.
+    (* anyconst *) reg [SW-1:0] f_s;
+    (* anyconst *) reg [WW-1:0] f_wa;
+    (* anyconst *) reg [WW-1:0] f_wb;
+    always @* assume(f_wa < f_wb && (f_s & SMASK) == f_s);
+    wire [IW-1:0] f_a = {f_s, f_wa};
+    wire [IW-1:0] f_b = {f_s, f_wb};
     wire f_conflict = e_world[f_a] == e_world[f_b] && e_stages[f_a] == e_stages[f_b] &&
                       (e_world[f_a] != W_EL1 || e_vmid[f_a] == e_vmid[f_b]) &&
                       (e_glb[f_a] || e_glb[f_b] || e_asid[f_a] == e_asid[f_b]) &&
-                      ((e_page[f_a] ^ e_page[f_b]) & size_mask(e_size[f_a]) &
-                       size_mask(e_size[f_b])) == 44'd0;
+                      e_page[f_a] == e_page[f_b];
 `ifndef SMMU_TLB_LEMMA
     // task "invariant": the pairwise invariant holds in every reachable state
-    always @* if (f_past && rst_n) assert(!(e_v[f_a] && e_v[f_b] && f_conflict));
+    always @* if (f_past && rst_n) assert(!(e_v_q[f_a] && e_v_q[f_b] && f_conflict));
 `else
-    // task "lemma": in any state where it holds, no lookup hits both entries
+    // task "lemma": in any state where it holds, no lookup hits both ways
     always @* begin
-        assume(!(e_v[f_a] && e_v[f_b] && f_conflict));
-        assert(!(lk_m[f_a] && lk_m[f_b]));
+        assume(!(e_v_q[f_a] && e_v_q[f_b] && f_conflict));
+        if (lk_set == f_s) assert(!(lk_m[f_wa] && lk_m[f_wb]));
     end
 `endif
 `endif

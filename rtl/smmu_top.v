@@ -25,7 +25,8 @@ module smmu_top #(
     parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
     parameter UP_USER_W        = SID_W + 4,
     parameter DN_USER_W        = 8,
-    parameter TLB_ENTRIES      = 16,  // translation cache entries (smmu_tlb)
+    parameter TLB_ENTRIES      = 256, // TLB entries (smmu_tlb): TLB_WAYS x a power of two
+    parameter TLB_WAYS         = 4,   // TLB associativity (a power of two, at least 2)
     parameter CFG_ENTRIES      = 8,   // configuration cache entries (smmu_cfg)
     parameter NRD              = 64,  // client reads held at once (smmu_client_port)
     parameter NWR              = 64,  // client writes held at once
@@ -423,7 +424,7 @@ module smmu_top #(
         .busy(cfg_busy), .fetch_cnt(cf_fetch_cnt)
     );
 
-    smmu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .LEAF_BITS(LEAF_W)) u_tlb (
+    smmu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_WAYS(TLB_WAYS), .LEAF_BITS(LEAF_W)) u_tlb (
         .clk(clk), .rst_n(rst_n), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]), .flush(flush),
         .lk_world(tlb_world), .lk_stages(tlb_stages), .lk_vmid(tlb_vmid),
         .lk_asid(tlb_asid), .lk_page(tlb_page), .lk_hit(tlb_hit), .lk_leaf(tlb_leaf),

@@ -1,10 +1,14 @@
-// Unit bench of smmu_tlb (Verilator): directed checks of lookup tagging, fill without
-// multi-hit, replacement, and every TLBI scope with range edges; then a randomized run
-// against a reference model of the scopes. Prints "tlb: N passed, N failed".
+// Unit bench of smmu_tlb (Verilator, default geometry: 256 entries, 64 sets x 4 ways):
+// directed checks of lookup tagging, splintered blocks, fill without multi-hit, per-set
+// replacement, every TLBI scope with range edges and the scan lengths; then a randomized
+// run against a reference model of the sets, the replacement and the scopes. Prints
+// "tlb: N passed, N failed". Debugging aids: TLB_DEEP=1 checks every entry after every
+// fill; TLB_DBG=n prints iteration n's fills, sets and command.
 #include "Vsmmu_tlb.h"
 #include "verilated.h"
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <vector>
 
@@ -79,7 +83,7 @@ static void inv(uint64_t dw0, uint64_t dw1) {
         bool rdy = top->inv_ready;
         step();
         n++;
-        if (rdy || n > 10) break;
+        if (rdy || n > 200) break;
     }
     inv_cycles = n;
     top->inv_valid = 0;
@@ -122,6 +126,51 @@ static void do_cmd(const Cmd &c) {
     inv(dw0(c.op, c.vmid, c.asid, c.num, c.scale), dw1(c.page, c.tg));
 }
 
+// ---------------- reference TLB: the sets, the replacement ----------------
+enum { SETS = 64, WAYS = 4 };
+static bool glb_of(const Ent &e) { return !e.ng || e.world == EL2 || e.stages == S2; }
+static int set_of(int world, uint16_t vmid, uint64_t page) {
+    return (int)((page ^ (world == EL1 ? vmid : 0)) & (SETS - 1));
+}
+static bool same_key(const Ent &x, const Ent &y) {
+    return x.world == y.world && x.stages == y.stages && (x.world != EL1 || x.vmid == y.vmid) &&
+           (glb_of(x) || glb_of(y) || x.asid == y.asid) && x.page == y.page;
+}
+struct RefTlb {
+    bool v[SETS][WAYS] = {};
+    Ent e[SETS][WAYS];
+    int rr[SETS] = {};
+    void clear() { for (auto &s : v) for (bool &b : s) b = false; }
+    void fill(const Ent &n) {
+        int s = set_of(n.world, n.vmid, n.page), way = -1, conf = -1, fr = -1;
+        for (int w = 0; w < WAYS; w++) {
+            if (v[s][w] && same_key(e[s][w], n) && conf < 0) conf = w;
+            if (!v[s][w] && fr < 0) fr = w;
+        }
+        way = conf >= 0 ? conf : fr >= 0 ? fr : rr[s];
+        if (conf < 0 && fr < 0) rr[s] = (rr[s] + 1) % WAYS;
+        for (int w = 0; w < WAYS; w++)
+            if (v[s][w] && same_key(e[s][w], n)) v[s][w] = false;
+        v[s][way] = true;
+        e[s][way] = n;
+    }
+    uint64_t look(int world, int stages, uint16_t vmid, uint16_t asid, uint64_t page) const {
+        int s = set_of(world, vmid, page);
+        for (int w = 0; w < WAYS; w++) {
+            const Ent &x = e[s][w];
+            if (v[s][w] && x.world == world && x.stages == stages &&
+                (world != EL1 || x.vmid == vmid) && (glb_of(x) || x.asid == asid) && x.page == page)
+                return x.oa;
+        }
+        return ~0ull;
+    }
+    void inv(const Cmd &c) {
+        for (int s = 0; s < SETS; s++)
+            for (int w = 0; w < WAYS; w++)
+                if (v[s][w] && ref_hit(e[s][w], c)) v[s][w] = false;
+    }
+};
+
 int main(int argc, char **argv) {
     Verilated::commandArgs(argc, argv);
     top = new Vsmmu_tlb;
@@ -141,28 +190,27 @@ int main(int argc, char **argv) {
     CHECK(look(EL1, S1, 5, 7, a.page + 1) == ~0ull, "next page misses");
     Ent g{EL1, S1, 5, 7, false, SZ2M, 0x40000 + 0x33, 0xB002};  // global 2 MB block
     fill(g);
-    CHECK(look(EL1, S1, 5, 99, 0x40000) == 0xB002 && look(EL1, S1, 5, 1, 0x401ff) == 0xB002,
-          "global 2 MB block: any ASID, whole block");
-    CHECK(look(EL1, S1, 5, 1, 0x40200) == ~0ull, "one past the block misses");
+    CHECK(look(EL1, S1, 5, 99, 0x40033) == 0xB002 && look(EL1, S1, 5, 1, 0x40033) == 0xB002,
+          "global 2 MB block: any ASID");
+    CHECK(look(EL1, S1, 5, 1, 0x40000) == ~0ull && look(EL1, S1, 5, 1, 0x401ff) == ~0ull,
+          "a block is kept for the 4 KB page that was walked (splintered)");
     Ent h2{EL2, S1, 9, 3, true, SZ4K, 0x777, 0xC003};           // EL2: always global
     fill(h2);
     CHECK(look(EL2, S1, 0, 0x55, 0x777) == 0xC003, "EL2 entry: no VMID, global");
     Ent s2{EL1, S2, 5, 1, true, SZ1G, 0x80000, 0xD004};          // stage 2: ASID-less
     fill(s2);
-    CHECK(look(EL1, S2, 5, 0xffff, 0x80000 + 12345) == 0xD004, "stage-2 entry: any ASID, 1 GB");
+    CHECK(look(EL1, S2, 5, 0xffff, 0x80000) == 0xD004, "stage-2 entry: any ASID");
 
     // ===== no multi-hit on re-fill =====
     Ent a2 = a; a2.oa = 0xA0F0;
     fill(a2);
     CHECK(look(EL1, S1, 5, 7, a.page) == 0xA0F0, "re-fill replaces (no OR of two leaves)");
-    Ent blk{EL1, S1, 5, 7, true, SZ2M, 0x12200, 0xE005};        // covers a's page
+    Ent blk{EL1, S1, 5, 7, true, SZ2M, 0x12345, 0xE005};        // a block walked at a's page
     fill(blk);
-    CHECK(look(EL1, S1, 5, 7, 0x12345) == 0xE005 && look(EL1, S1, 5, 7, 0x12200) == 0xE005,
-          "2 MB block over a 4 KB page replaces it");
-    Ent pg{EL1, S1, 5, 7, true, SZ4K, 0x12201, 0xF006};          // page inside the block
+    CHECK(look(EL1, S1, 5, 7, 0x12345) == 0xE005, "2 MB block walked for a 4 KB page's page replaces it");
+    Ent pg{EL1, S1, 5, 7, true, SZ4K, 0x12345, 0xF006};          // the page again, 4 KB
     fill(pg);
-    CHECK(look(EL1, S1, 5, 7, 0x12201) == 0xF006 && look(EL1, S1, 5, 7, 0x12345) == ~0ull,
-          "4 KB page inside a block replaces the block");
+    CHECK(look(EL1, S1, 5, 7, 0x12345) == 0xF006, "4 KB page replaces the block's entry of it");
     Ent ng5{EL1, S1, 5, 5, true, SZ4K, 0x500, 0x1111};
     Ent gl{EL1, S1, 5, 9, false, SZ4K, 0x500, 0x2222};
     fill(ng5); fill(gl);
@@ -172,16 +220,26 @@ int main(int argc, char **argv) {
     CHECK(look(EL1, S1, 6, 5, 0x500) == 0x3333 && look(EL1, S1, 5, 5, 0x500) == 0x2222,
           "same page, other VMID coexists");
 
-    // ===== replacement =====
+    // ===== capacity and replacement =====
     flush();
     std::vector<Ent> many;
-    for (int i = 0; i < 17; i++) many.push_back({EL1, S1, 1, 1, true, SZ4K, (uint64_t)(0x1000 + i), (uint64_t)(0x100 + i)});
+    for (int i = 0; i < 256; i++) many.push_back({EL1, S1, 1, 1, true, SZ4K, (uint64_t)(0x1000 + i), (uint64_t)(0x100 + i)});
     for (auto &e : many) fill(e);
     int present = 0;
     for (auto &e : many) present += hits(e);
-    CHECK(present == 16 && !hits(many[0]) && hits(many[16]), "17 fills: the oldest evicted (%d present)", present);
+    CHECK(present == 256, "256 consecutive pages all held (%d)", present);
     flush();
     CHECK(!hits(many[5]), "flush");
+    // one set (pages 64 apart): 4 ways, then round robin per set
+    many.clear();
+    for (int i = 0; i < 6; i++) many.push_back({EL1, S1, 1, 1, true, SZ4K, (uint64_t)(0x2000 + 64 * i), (uint64_t)(0x200 + i)});
+    for (auto &e : many) fill(e);
+    CHECK(!hits(many[0]) && !hits(many[1]) && hits(many[2]) && hits(many[3]) && hits(many[4]) &&
+          hits(many[5]), "6 fills of one set: the two oldest evicted in turn");
+    Ent vm2{EL1, S1, 2, 1, true, SZ4K, 0x2000, 0x2FF};            // same page, VMID 2: other set
+    fill(vm2);
+    CHECK(hits(vm2) && hits(many[2]) && hits(many[5]), "the VMID spreads a page over the sets");
+    flush();
 
     // ===== fill dropped while an invalidation completes =====
     {
@@ -215,7 +273,7 @@ int main(int argc, char **argv) {
             {EL1, S1, 6, 7, true, SZ4K, 0x100, 4},     // 3 nG vmid6
             {EL1, NEST, 5, 7, true, SZ4K, 0x200, 5},   // 4 nested vmid5
             {EL1, S2, 5, 0, true, SZ4K, 0x100, 6},     // 5 S2 vmid5 (IPA page 0x100)
-            {EL1, S2, 5, 0, true, SZ2M, 0x400, 7},     // 6 S2 vmid5 2 MB at 0x400
+            {EL1, S2, 5, 0, true, SZ2M, 0x401, 7},     // 6 S2 vmid5 2 MB at 0x400, walked at 0x401
             {EL1, S2, 6, 0, true, SZ4K, 0x100, 8},     // 7 S2 vmid6
             {EL2, S1, 0, 0, true, SZ4K, 0x100, 9},     // 8 EL2 (global)
             {E2H, S1, 0, 7, true, SZ4K, 0x100, 10},    // 9 E2H nG asid7
@@ -237,7 +295,9 @@ int main(int argc, char **argv) {
     };
     std::vector<Ent> v;
     v = setup(); inv(dw0(0x10, 5), 0);            expect(v, "NH_ALL vmid5", {0, 1, 2, 4, 5, 6});
-    CHECK(inv_cycles == 2, "invalidation takes 2 cycles (%d)", inv_cycles);
+    CHECK(inv_cycles == 2 + SETS, "a scope scan takes 2 + 64 cycles (%d)", inv_cycles);
+    v = setup(); inv(dw0(0x30), 0);
+    CHECK(inv_cycles == 2, "NSNH_ALL takes 2 cycles (%d)", inv_cycles);
     v = setup(); inv(dw0(0x11, 5, 7), 0);         expect(v, "NH_ASID vmid5 asid7", {0, 4});
     v = setup(); inv(dw0(0x12, 5, 7), dw1(0x100)); expect(v, "NH_VA vmid5 asid7 page 0x100", {0, 5});
     v = setup(); inv(dw0(0x12, 5, 9), dw1(0x101)); expect(v, "NH_VA global page 0x101", {2});
@@ -269,6 +329,9 @@ int main(int argc, char **argv) {
         inv(dw0(0x13, 1, 0, num, scale), dw1(start, tg, 0));
         bool ok = hits(pre) && !hits(fst) && !hits(lst) && hits(past);
         CHECK(ok, "range %s: before %d first %d last %d past %d", name, hits(pre), hits(fst), hits(lst), hits(past));
+        uint64_t pages = last - first + 1;
+        int want = 2 + (int)(pages < SETS ? pages : SETS);      // no block held: its sets only
+        CHECK(inv_cycles == want, "range %s: %d cycles, expected %d", name, inv_cycles, want);
     };
     range_case("4K NUM=3", 1, 3, 0, 0x1000, 0x1000, 0x1003);
     range_case("4K NUM=1 SCALE=2", 1, 1, 2, 0x2000, 0x2000, 0x2007);
@@ -305,10 +368,25 @@ int main(int argc, char **argv) {
     {
         std::mt19937_64 rng(12345);
         int bad = 0, checks = 0;
+        RefTlb ref;
+        auto cmp = [&](int it, const char *when, int world, int stages, uint16_t vmid, uint16_t asid, uint64_t page) {
+            uint64_t got = look(world, stages, vmid, asid, page);
+            uint64_t want = ref.look(world, stages, vmid, asid, page);
+            if (got != want) {
+                bad++;
+                if (bad < 10) printf("  it %d %s: w%d s%d vm%u as%u page %llx: got %llx want %llx\n", it, when,
+                                     world, stages, vmid, asid, (unsigned long long)page,
+                                     (unsigned long long)got, (unsigned long long)want);
+            }
+            checks++;
+        };
+        int dbg = getenv("TLB_DBG") ? atoi(getenv("TLB_DBG")) : -1;
+        top->rst_n = 0; step(); top->rst_n = 1; step();   // the model's round robin starts at 0
+        std::vector<Ent> all;                       // every fill since the last flush
         for (int it = 0; it < 3000; it++) {
-            flush();
+            if (rng() % 4 == 0) { flush(); ref.clear(); all.clear(); }
             std::vector<Ent> v;
-            int n = 1 + rng() % 16;
+            int n = 1 + rng() % 24;
             for (int k = 0; k < n; k++) {
                 Ent e;
                 e.world = rng() % 3;
@@ -316,27 +394,28 @@ int main(int argc, char **argv) {
                 e.vmid = rng() % 3; e.asid = rng() % 3; e.ng = rng() % 2;
                 e.size = rng() % 3;
                 uint64_t region = (rng() % 2) ? 0x40000 : 0x80000;      // two 1 GB regions
-                e.page = (region + (rng() % 0x600)) & ~(PAGES[e.size] - 1);
-                e.oa = 0x1000 + (uint64_t)k;
-                fill(e);
-                v.push_back(e);
-            }
-            // The TLB replaced conflicting entries: keep only the last fill of each conflict
-            std::vector<bool> live(v.size(), true);
-            for (size_t i = 0; i < v.size(); i++)
-                for (size_t j = i + 1; j < v.size(); j++) {
-                    const Ent &x = v[i], &y = v[j];
-                    bool gx = !x.ng || x.world == EL2 || x.stages == S2;
-                    bool gy = !y.ng || y.world == EL2 || y.stages == S2;
-                    uint64_t m = ~(std::max(PAGES[x.size], PAGES[y.size]) - 1);
-                    if (x.world == y.world && x.stages == y.stages &&
-                        (x.world != EL1 || x.vmid == y.vmid) && (gx || gy || x.asid == y.asid) &&
-                        (x.page & m) == (y.page & m))
-                        live[i] = false;
+                // a block is kept for the page walked: any page of it, often the same few
+                e.page = region + (rng() % 2 ? (rng() % 0x600) : 64 * (rng() % 8));
+                e.oa = 0x1000 + (uint64_t)(it * 32 + k);
+                if (it == dbg) {
+                    int ss = set_of(e.world, e.vmid, e.page);
+                    printf("  set %d rr %d:", ss, ref.rr[ss]);
+                    for (int w = 0; w < WAYS; w++)
+                        printf(" [%d %llx]", ref.v[ss][w], (unsigned long long)ref.e[ss][w].oa);
+                    printf("\n");
                 }
-            for (size_t i = 0; i < v.size(); i++) {
-                if (hits(v[i]) != live[i]) { bad++; if (bad < 5) printf("  fill model mismatch it %d entry %zu\n", it, i); }
-                checks++;
+                fill(e);
+                ref.fill(e);
+                v.push_back(e);
+                all.push_back(e);
+                if (getenv("TLB_DEEP"))
+                    for (auto &x : all) cmp(it, "deep", x.world, x.stages, x.vmid, x.asid, x.page);
+                if (it == dbg) printf("  fill w%d s%d vm%u as%u ng%d sz%d page %llx oa %llx\n", e.world, e.stages,
+                                      e.vmid, e.asid, e.ng, e.size, (unsigned long long)e.page, (unsigned long long)e.oa);
+            }
+            for (auto &e : v) {
+                cmp(it, "after fills", e.world, e.stages, e.vmid, e.asid, e.page);
+                cmp(it, "other asid", e.world, e.stages, e.vmid, (uint16_t)((e.asid + 1) % 3), e.page);
             }
             static const uint8_t ops[] = {0x10, 0x11, 0x12, 0x13, 0x20, 0x21, 0x22, 0x23, 0x28, 0x2a, 0x30};
             Cmd c;
@@ -345,15 +424,11 @@ int main(int argc, char **argv) {
             c.page = ((rng() % 2) ? 0x40000 : 0x80000) + (rng() % 0x700);
             c.e2h = rng() % 2;
             do_cmd(c);
-            for (size_t i = 0; i < v.size(); i++) {
-                if (!live[i]) continue;
-                bool expect_hit = !ref_hit(v[i], c);
-                if (hits(v[i]) != expect_hit) {
-                    bad++;
-                    if (bad < 10) printf("  it %d op %02x entry %zu: hit %d expected %d\n", it, c.op, i, !expect_hit, expect_hit);
-                }
-                checks++;
-            }
+            ref.inv(c);
+            if (it == dbg) printf("  cmd op %02x vm%u as%u tg%u num%u scale%u page %llx e2h %d\n", c.op, c.vmid,
+                                  c.asid, c.tg, c.num, c.scale, (unsigned long long)c.page, c.e2h);
+            for (auto &e : all)                     // stale survivors and wrong removals
+                cmp(it, "after the command", e.world, e.stages, e.vmid, e.asid, e.page);
         }
         CHECK(bad == 0, "randomized: %d mismatches in %d checks", bad, checks);
         printf("randomized: %d checks\n", checks);
