@@ -18,6 +18,9 @@
 #   make formal              the formal proofs (formal/*.sby, properties in rtl/ under
 #                            `ifdef FORMAL`; docs/reliability.md); `make formal-mutants`
 #                            shows each property group catching an injected bug
+#   make reliability | reliability-long | isolation   fault injection, register and
+#                            command fuzz, stuck client, isolation storm: short / long
+#                            runs (docs/reliability.md)
 #   make lint | synth | regs | rv32 | clean   (FPGA: docs/fpga.md)
 #
 # Each target first runs scripts/setup.sh for what it needs (a set-up group), which
@@ -198,6 +201,8 @@ variants: $(SETUP_DONE)
 
 # ---- random differential regression (RTL vs reference model), soak, coverage ----
 include tb/diff/diff.mk
+# ---- reliability campaigns: make reliability, reliability-long, isolation -----------------
+include tb/tests/reliability.mk
 
 # ---- benchmarks: make bench, make bench-smoke ----------------------------------------
 include tb/bench/bench.mk

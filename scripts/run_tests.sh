@@ -7,7 +7,8 @@
 #   - the driver builds freestanding for rv32im
 #   - the test plan lists every test; the GTKWave layout loads on a real trace
 #   - every harness/driver test against the RTL, each in its own process (so a model
-#     that aborts on a hang fails that test only)
+#     that aborts on a hang fails that test only); the reliability campaigns among them
+#     (rel_*) and the isolation storm print their summary lines
 #   - the parameter variants (FWB/COHACC off, one stage, the v3.0 feature set): each
 #     variant's build, then each of its tests, counted as `<variant>/<test>`
 # `run_tests.sh --variants` runs only the variants (`make variants`).
@@ -115,6 +116,9 @@ fi
 # the random differential regression: RTL against the reference model, 1M+ transactions
 stage differential $MAKE --no-print-directory diff
 grep -h -E "^(differential:|seed .*mismatches)" "$BUILD/logs/differential.log" | sed 's/^/     /'
+# the isolation storm (the differential's storm mode, docs/reliability.md): a short run
+stage isolation $MAKE --no-print-directory isolation
+grep -h -E "^(isolation:|seed .*mismatches)" "$BUILD/logs/isolation.log" | sed 's/^/     /'
 
 bin="$BUILD/tests/smmu_tests"
 if [ -x "$bin" ]; then
@@ -132,6 +136,9 @@ if [ -x "$bin" ]; then
       tail -20 "$log" | sed 's/^/     /'
     fi
   done
+  # the reliability campaigns among those tests: their summary lines (docs/reliability.md)
+  grep -h -E "^(fault-injection|regfuzz|cmdfuzz):" "$BUILD"/logs/test-rel_*.log 2>/dev/null |
+    sed 's/^/     /'
   stage demo "$BUILD/demo/smmu_demo"
 fi
 

@@ -62,7 +62,11 @@ $(SIM_VLRT_DIR)/%.o: $(VERILATOR_ROOT_DIR)/include/%.cpp | $(SETUP_DONE)
 	$(call say,CXX,$(notdir $<) (Verilator runtime))$(CXX) -std=c++17 -O1 $(SIM_VL_DEFS) $(SIM_VL_INC) -faligned-new -w -c $< -o $@
 
 # The model header must exist before sim_core.cpp compiles; later changes to it are
-# tracked by the .d files.
+# tracked by the .d files. The header is written by the model's build: the rule below
+# makes make look at its time again after that build, so an object compiled against the
+# old header is rebuilt in the same run (else its idea of the model's size and layout
+# differs from the model's: ASan new-delete-type-mismatch at the first sim_destroy).
+$(SIM_MDIR)/Vsmmu_top.h: $(SIM_MODEL_A) ;
 $(BUILD)/tb/harness/%.o: tb/harness/%.cpp $(SIM_PARAMS_TXT) | $(SIM_MODEL_A) $(SETUP_DONE)
 	@mkdir -p $(dir $@)
 	$(call say,CXX,$<)$(CXX) $(HOST_CXXFLAGS) -Werror $(SIM_DFLAGS) $(SIM_VL_DEFS) -Itb/harness -I$(SIM_MDIR) \

@@ -86,12 +86,22 @@ module smmu_utlb #(
     end
 
 `ifdef FORMAL
-    // never two entries with one key
+    // ---------------- properties (make formal: formal/smmu_utlb.sby) ----------------
+    // Every input is free. Proven: never two valid entries with one key, so a lookup
+    // hits at most one entry (lk_val ORs the hits' values; 3.21.1 for the TLB it copies).
+    // The invariant is 1-inductive: a fill overwrites the entry that holds its key, or
+    // writes a key no valid entry holds; clear only clears.
+    `include "smmu_formal.vh"
+
     integer f, g;
     always @(posedge clk)
         if (rst_n)
             for (f = 0; f < E; f = f + 1)
                 for (g = f + 1; g < E; g = g + 1)
                     assert (!(v_q[f] && v_q[g] && key_q[f] == key_q[g]));
+    // the lookup: at most one entry hits, whatever is looked up
+    always @*
+        if (f_past && rst_n)
+            assert ((hit_v & (hit_v - 1'b1)) == {E{1'b0}});
 `endif
 endmodule

@@ -879,9 +879,31 @@ static unsigned depth_bucket(unsigned d)
     return d <= 1 ? 0 : d <= 4 ? 1 : d <= 16 ? 2 : 3;
 }
 
+/* An illegal burst: terminated with F_UUT whatever the configuration (IHI 0070 §16.7.1,
+ * §7.3.2: SLVERR, nothing downstream, the record with StreamID, RnW, PnU, InD and the
+ * input address; Reason is IMPLEMENTATION DEFINED and not compared). */
+static void predict_uut(const dtxn_t *x, smmu_model_result_t *mr)
+{
+    memset(mr, 0, sizeof *mr);
+    mr->outcome = SMMU_MODEL_FAULT;
+    mr->fault = EVT_F_UUT;
+    mr->evt_valid = true;
+    mr->evt[0] = EVT_F_UUT | (uint64_t)x->sid << EVT_SID_SHIFT;
+    mr->evt[1] = ((x->prot & 1) ? EVT_PNU_MASK : 0) |
+                 (!x->write && (x->prot & 4) ? EVT_IND_MASK : 0) | (!x->write ? EVT_RNW_MASK : 0);
+    mr->evt[2] = x->addr;
+    mr->evt_mask[0] = EVT_TYPE_MASK | EVT_SSV_MASK | EVT_SID_MASK;
+    mr->evt_mask[1] = EVT_PNU_MASK | EVT_IND_MASK | EVT_RNW_MASK;
+    mr->evt_mask[2] = ~0ull;
+}
+
 /* Model prediction of x on the memory as it is now (or, ov, as it was before a race). */
 static void predict(env_t *e, const dtxn_t *x, bool ov, smmu_model_result_t *mr)
 {
+    if (x->illegal) {
+        predict_uut(x, mr);
+        return;
+    }
     smmu_model_txn_t mt = {.sid = x->sid, .ssv = x->ssv, .ssid = 0, .addr = x->addr,
                            .write = x->write, .prot = x->prot, .cache = x->cache,
                            .domain = x->domain, .nosnoop = x->nosnoop};
@@ -968,7 +990,11 @@ static uint64_t issue(env_t *e, const dtxn_t *x, bool wait)
         if (e->serial)
             c->serial_txn++;
     }
-    tm_txn_t tt = tm_txn(x->write, x->sid, x->addr, x->len / 8);
+    tm_txn_t tt = tm_txn(x->write, x->sid, x->addr, x->beats ? x->beats : x->len / 8);
+    if (x->beats) {
+        tt.size = x->size;
+        tt.burst = x->burst;
+    }
     tt.id = id;
     tt.prot = x->prot;
     tt.cache = x->cache;
@@ -978,13 +1004,18 @@ static uint64_t issue(env_t *e, const dtxn_t *x, bool wait)
     tt.tag = t->no;
     tt.expect_dn_n = (uint8_t)dn_expect(t, tt.expect_dn_addr);
     tt.expect_dn = tt.expect_dn_n ? TM_DN_AT : TM_DN_NONE;
-    uint64_t wbuf[8];
+    static uint64_t wbuf[256];
+    unsigned nbeats = (unsigned)tt.len + 1;
     if (x->write) {
-        for (unsigned i = 0; i < x->len / 8 && i < 8; i++)
+        for (unsigned i = 0; i < nbeats; i++)
             wbuf[i] = t->no << 8 | i;
         tt.wdata = (const uint8_t *)wbuf;
     }
-    t->handle = tm_issue(e->sim, &tt, x->write ? NULL : t->rbuf);
+    if (c && x->illegal)
+        c->iso_illegal++;
+    else if (c && x->beats)
+        c->iso_shaped++;
+    t->handle = tm_issue(e->sim, &tt, x->write || nbeats > 8 ? NULL : t->rbuf);
     e->live[e->nlive++] = t;
     if (may_record(t))
         e->live_evt++;
@@ -1283,6 +1314,134 @@ static void check_dn_log(env_t *e)
                      got[i].domain, got[i].attr, got[i].prot);
 }
 
+/* The bytes a burst of x may touch, as offsets from x->addr: [*lo, *hi). The lanes of
+ * its beats: an unaligned first beat's whole lanes of its size (the traffic master
+ * strobes them, reads return them), never beyond the burst's last beat. */
+static void burst_span(const dtxn_t *x, int64_t *lo, int64_t *hi)
+{
+    if (!x->beats) {
+        *lo = 0;
+        *hi = x->len;
+        return;
+    }
+    uint64_t bytes = 1ull << x->size, n = x->beats;
+    uint64_t first = x->addr & ~(bytes - 1), end;
+    if (x->burst == 2) { /* WRAP: the aligned container */
+        first = x->addr & ~(n * bytes - 1);
+        end = first + n * bytes;
+    } else if (x->burst == 0) { /* FIXED */
+        end = (x->addr & ~(bytes - 1)) + bytes;
+    } else {
+        end = (x->addr & ~(bytes - 1)) + n * bytes;
+    }
+    *lo = (int64_t)(first - x->addr);
+    *hi = (int64_t)(end - x->addr);
+}
+
+typedef struct {
+    uint64_t lo, hi;
+} span_t;
+
+static int span_cmp(const void *pa, const void *pb)
+{
+    const span_t *a = pa, *b = pb;
+    return a->lo < b->lo ? -1 : a->lo > b->lo ? 1 : 0;
+}
+
+/* Sorted, merged ranges of one direction. */
+static size_t spans_merge(span_t *v, size_t n)
+{
+    qsort(v, n, sizeof v[0], span_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && v[i].lo <= v[m - 1].hi) {
+            if (v[i].hi > v[m - 1].hi)
+                v[m - 1].hi = v[i].hi;
+        } else {
+            v[m++] = v[i];
+        }
+    }
+    return m;
+}
+
+static bool spans_cover(const span_t *v, size_t n, uint64_t a)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* the last span with lo <= a */
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].lo <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && a < v[lo - 1].hi;
+}
+
+/* Every byte the downstream port touched since the last check against the ranges the
+ * epoch's transactions may touch: those of each prediction that is not forbidden (the old
+ * translation after a CMD_SYNC completed is) and lets the transaction through. */
+static void check_dn_bytes(env_t *e)
+{
+    static span_t sp[2][2 * ENV_EPOCH_MAX];
+    size_t ns[2] = {0, 0};
+    for (unsigned i = 0; i < e->nep; i++) {
+        const txn_rec_t *t = e->ep[i];
+        int64_t lo, hi;
+        burst_span(&t->x, &lo, &hi);
+        for (unsigned k = 0; k < t->nalt; k++) {
+            const smmu_model_result_t *mr = &t->alt[k];
+            if (((t->forbid_mask >> k) & 1) || mr->outcome != SMMU_MODEL_OK)
+                continue;
+            span_t v = {mr->pa + (uint64_t)lo, mr->pa + (uint64_t)hi};
+            sp[t->x.write][ns[t->x.write]++] = v;
+        }
+    }
+    for (int d = 0; d < 2; d++)
+        ns[d] = spans_merge(sp[d], ns[d]);
+    size_t n = mem_log_count(e->sim, MEM_PORT_DN);
+    const mem_log_entry_t *l = mem_log_entries(e->sim, MEM_PORT_DN);
+    cov_t *c = e->cov;
+    uint64_t blame = e->nep ? e->ep[0]->no : e->ntxn;
+    for (; e->dnb_cur < n; e->dnb_cur++) {
+        const mem_log_entry_t *b = &l[e->dnb_cur];
+        unsigned leaked = 0, bytes = 0;
+        uint64_t first_leak = 0;
+        for (unsigned i = 0; i < 8; i++) {
+            if (!((b->mask >> i) & 1))
+                continue;
+            uint64_t a = (b->addr & ~7ull) + i;
+            bytes++;
+            if (!spans_cover(sp[b->write], ns[b->write], a)) {
+                if (!leaked)
+                    first_leak = a;
+                leaked++;
+            }
+        }
+        if (c) {
+            c->iso_beats++;
+            c->iso_bytes += bytes;
+            c->iso_leaks += leaked;
+        }
+        if (leaked)
+            mismatch(e, blame, "(isolation): %u byte%s %s at 0x%" PRIx64 " (AXI ID %u, cycle %"
+                     PRIu64 ") that no allowed prediction of the epoch covers", leaked,
+                     leaked == 1 ? "" : "s", b->write ? "written" : "read", first_leak, b->id,
+                     b->cycle);
+    }
+    if (!e->race.active) {
+        mem_log_clear(e->sim, MEM_PORT_DN);
+        e->dnb_cur = 0;
+    }
+}
+
+void env_storm(env_t *e)
+{
+    e->storm = true;
+    mem_log_clear(e->sim, MEM_PORT_DN);
+    mem_log_enable(e->sim, MEM_PORT_DN, true);
+    e->dnb_cur = 0;
+}
+
 void env_quiesce(env_t *e)
 {
     if (!e->sim)
@@ -1291,6 +1450,8 @@ void env_quiesce(env_t *e)
         env_step(e, 1);
     check_tbl_log(e);
     check_dn_log(e);
+    if (e->storm)
+        check_dn_bytes(e);
     for (unsigned i = 0; i < e->nep; i++) {
         /* served by the TLB and the configuration cache: no table read of its own */
         if (e->cov && !e->ep[i]->rd_seen)
@@ -1304,6 +1465,8 @@ void env_quiesce(env_t *e)
 
 void env_race_open(env_t *e, int kind)
 {
+    if (e->storm) /* the bytes logged so far are checked before the log restarts */
+        env_quiesce(e);
     memset(&e->race, 0, sizeof e->race);
     static int race_no;
     e->race.no = ++race_no;
@@ -1312,6 +1475,7 @@ void env_race_open(env_t *e, int kind)
     e->race.sync_prod = UINT32_MAX;
     mem_log_clear(e->sim, MEM_PORT_DN);
     mem_log_enable(e->sim, MEM_PORT_DN, true);
+    e->dnb_cur = 0;
     if (e->cov && kind >= 0 && kind < NRACE)
         e->cov->races[kind]++;
     env_note(e, "race window %d: a change while transactions are in flight", e->race.no);
@@ -1409,8 +1573,9 @@ void env_race_close(env_t *e)
     e->race.active = false;
     e->race.changed = false;
     e->race.nov = 0;
-    mem_log_enable(e->sim, MEM_PORT_DN, false);
+    mem_log_enable(e->sim, MEM_PORT_DN, e->storm);
     mem_log_clear(e->sim, MEM_PORT_DN);
+    e->dnb_cur = 0;
 }
 
 size_t env_tbl_log_count(const env_t *e)

@@ -168,6 +168,11 @@ typedef struct {
     uint64_t raced_old, raced_new; /* ... of which used the old / the new one */
     uint64_t post_sync;        /* such transactions issued after the CMD_SYNC completed */
     uint64_t stale, late;      /* violations (also counted as mismatches) */
+    /* isolation storm (env_storm): the downstream byte log against the predictions */
+    uint64_t iso_beats, iso_bytes;   /* downstream data beats / bytes checked */
+    uint64_t iso_leaks;              /* bytes no allowed prediction covers (mismatches) */
+    uint64_t iso_illegal;            /* transactions with an illegal burst (F_UUT) */
+    uint64_t iso_shaped;             /* legal bursts other than 8-byte INCR beats */
 } cov_t;
 
 /* One client transaction as the generator describes it. */
@@ -181,6 +186,13 @@ typedef struct {
     int row;            /* ROW_* for the coverage table */
     int tag;            /* TAG_* */
     uint8_t gran[2];    /* GR_* of stage 1 and stage 2 (the half the address selects) */
+    /* A burst shape other than len / 8 INCR beats of 8 bytes (beats != 0): AxLEN + 1,
+     * AxSIZE, AxBURST as presented; `illegal`: one the SMMU cannot translate as one
+     * (4 KB crossing, reserved AxBURST, bad WRAP, AxSIZE > the bus, FIXED > 16 beats),
+     * terminated with F_UUT (IHI 0070 §16.7.1). len is then the bytes the burst spans. */
+    uint16_t beats;
+    uint8_t size, burst;
+    bool illegal;
 } dtxn_t;
 
 /* Translation granules in dtxn_t.gran and the coverage */
@@ -231,6 +243,8 @@ typedef struct env {
     bool canwbs;
     bool verbose;          /* print every transaction */
     bool serial;           /* one transaction at a time */
+    bool storm;            /* isolation storm: the downstream byte log is checked */
+    size_t dnb_cur;        /* next byte-log entry to check */
     /* what the model must see: the registers as software last set them */
     smmu_model_t m;
     unsigned n_err;
@@ -288,6 +302,11 @@ typedef struct env {
 /* Creates the model with `opts` and ties the reference model to it. */
 void env_init(env_t *e, const sim_opts_t *opts, uint64_t seed, cov_t *cov, bool serial);
 void env_fini(env_t *e);
+
+/* Isolation storm: log every downstream data beat and check, at every quiet point, that
+ * each byte touched lies in the range of a transaction whose allowed prediction let it
+ * through, in its direction (cov_t.iso_*; a byte outside is a leak and a mismatch). */
+void env_storm(env_t *e);
 
 /* Backdoor memory (recorded as `mem`). Outside a race window a write first waits until no
  * transaction is in flight (the model predicts each transaction on the memory as it is

@@ -162,6 +162,7 @@ typedef struct {
     bool racing;           /* a race window's change: no warm-up, one word */
     unsigned lat_max;      /* memory latency (cycles), for a race's trigger */
     unsigned depth[2], id_pool; /* the phase's traffic shape */
+    bool storm;            /* gen_opts_t.storm */
 } gen_t;
 
 /* ---- granules (Arm ARM D8.2, D8.3; DS = 0): a 2^gb granule resolves gb - 3 bits a level */
@@ -1168,7 +1169,10 @@ static void break_stream(gen_t *g, stream_t *s)
             }
             for (int i = 0; i < 8; i++)
                 wr(g, pa + 8ull * i, cd[i]);
-            if (fetch_abort && !err_add(g, pa + 8 * rng_below(r, 8), 8))
+            /* the abort on one of dwords 0..3, the ones the SMMU reads (docs/subset.md):
+             * one on dwords 4..7 would leave a valid private copy of the process's CD,
+             * sharing its ASID and tables, that the process's later CD changes miss */
+            if (fetch_abort && !err_add(g, pa + 8 * (rng_below(r, 8) & 3), 8))
                 FSET(cd, CD_V, 0), wr(g, pa, cd[0]);
             ASET(d, STE_S1CONTEXTPTR, addr);
             s->private_cd = true;
@@ -1477,6 +1481,87 @@ static void pick_hot(gen_t *g)
     }
 }
 
+/* Storm: 12 % legal bursts of other shapes (narrow INCR, WRAP, FIXED, long INCR), 6 %
+ * illegal ones on a stream that translates or bypasses (IHI 0070 §16.7.1: F_UUT). */
+static void storm_shape(gen_t *g, int si, dtxn_t *x)
+{
+    rng_t *r = &g->r;
+    unsigned k = (unsigned)rng_below(r, 100);
+    uint64_t page = x->addr & ~0xfffull;
+    bool can_uut = si >= 0 && !g->st[si].broken &&
+                   (g->st[si].kind == K_S1 || g->st[si].kind == K_S2 ||
+                    g->st[si].kind == K_NEST || g->st[si].kind == K_BYPASS);
+    if (k < 12) {
+        unsigned size, beats, burst = 1;
+        uint64_t off;
+        switch (rng_below(r, 4)) {
+        case 0: /* narrow INCR */
+            size = (unsigned)rng_below(r, 3);
+            beats = (unsigned)rng_range(r, 1, 16);
+            off = rng_below(r, 0x1000 - beats * (1u << size)) & ~((1ull << size) - 1);
+            break;
+        case 1: /* WRAP: 2, 4, 8 or 16 beats, aligned to the size */
+            burst = 2;
+            size = (unsigned)rng_below(r, 4);
+            beats = 2u << rng_below(r, 4);
+            off = rng_below(r, 0x1000) & ~((1ull << size) - 1);
+            break;
+        case 2: /* FIXED */
+            burst = 0;
+            size = (unsigned)rng_below(r, 4);
+            beats = (unsigned)rng_range(r, 1, 16);
+            off = rng_below(r, 0x1000) & ~((1ull << size) - 1);
+            break;
+        default: /* long INCR of 8-byte beats, unaligned start, inside the page */
+            size = 3;
+            beats = (unsigned)rng_range(r, 9, 64);
+            off = rng_below(r, 0x1000 - beats * 8 + 1);
+            break;
+        }
+        x->addr = page | off;
+        x->beats = (uint16_t)beats;
+        x->size = (uint8_t)size;
+        x->burst = (uint8_t)burst;
+        uint64_t bytes = 1ull << size;
+        x->len = (uint32_t)(burst == 0 ? bytes : beats * bytes);
+    } else if (k < 18 && can_uut) {
+        x->illegal = true;
+        x->ssv = false;
+        x->burst = 1;
+        x->size = 3;
+        switch (rng_below(r, 5)) {
+        case 0: /* INCR across 4 KB */
+            x->beats = (uint16_t)rng_range(r, 2, 64);
+            x->addr = page + 0x1000 - 8 * rng_range(r, 1, x->beats - 1u);
+            break;
+        case 1: /* reserved AxBURST */
+            x->burst = 3;
+            x->beats = (uint16_t)rng_range(r, 1, 8);
+            break;
+        case 2: /* WRAP of a length other than 2, 4, 8, 16, or not aligned to its size */
+            x->burst = 2;
+            if (rng_pct(r, 50)) {
+                static const uint8_t bad[] = {3, 5, 6, 7, 9, 12, 15};
+                x->beats = bad[rng_below(r, sizeof bad)];
+            } else {
+                x->beats = 4;
+                x->addr |= 4;
+            }
+            break;
+        case 3: /* AxSIZE wider than the 64-bit bus */
+            x->size = (uint8_t)rng_range(r, 4, 7);
+            x->beats = (uint16_t)rng_range(r, 1, 2);
+            x->addr &= ~0x7full;
+            break;
+        default: /* FIXED longer than 16 beats */
+            x->burst = 0;
+            x->beats = (uint16_t)rng_range(r, 17, 32);
+            break;
+        }
+        x->len = 8;
+    }
+}
+
 static void one_txn(gen_t *g)
 {
     dtxn_t x;
@@ -1497,6 +1582,8 @@ static void one_txn(gen_t *g)
     make_txn(g, s, t, &x);
     if (s < 0)
         x.sid = nosid_pick(g);
+    if (g->storm)
+        storm_shape(g, s, &x);
     env_txn(g->e, &x);
 }
 
@@ -2213,6 +2300,8 @@ static void traffic_shape(gen_t *g)
     rng_t *r = &g->r;
     for (int d = 0; d < 2; d++) {
         unsigned k = (unsigned)rng_below(r, 100);
+        if (g->storm) /* mostly deep: 17..64 outstanding in 70 % of phases */
+            k = k < 70 ? 99 : k < 85 ? 60 : k;
         g->depth[d] = k < 20 ? 1 : k < 45 ? (unsigned)rng_range(r, 2, 4)
                     : k < 75 ? (unsigned)rng_range(r, 5, 16) : (unsigned)rng_range(r, 17, 64);
     }
@@ -2231,6 +2320,32 @@ static void async_noise(gen_t *g)
     for (unsigned i = 0; i < n && !env_stopped(g->e); i++)
         one_txn(g);
     env_cmd_sync_end(g->e);
+}
+
+/* Storm: garbage in about 8 % of the leaves, set up before translation is enabled: every
+ * bit but the output address random (type, AP, SH, AttrIndx / MemAttr, AF, nG, XN, the
+ * contiguous hint, software and RES0 bits, the output-address bits a block leaves RES0);
+ * the output address stays and a block never becomes a table, so no walk reads client
+ * data and no write reaches a table. The model decides each outcome. */
+static void garbage_leaves(gen_t *g)
+{
+    rng_t *r = &g->r;
+    for (unsigned i = 0; i < g->nproc + g->nvm; i++) {
+        bool is_vm = i >= g->nproc;
+        map_t *maps = is_vm ? g->vm[i - g->nproc].maps : g->proc[i].maps;
+        unsigned n = is_vm ? g->vm[i - g->nproc].nmaps : g->proc[i].nmaps;
+        for (unsigned k = 0; k < n; k++) {
+            if (!rng_pct(r, 8))
+                continue;
+            map_t *m = &maps[k];
+            uint64_t oa_mask = mask_bits(48) & ~mask_bits(12 + 9 * (3 - m->level));
+            uint64_t d = (rng_u64(r) & ~oa_mask) | (m->desc & oa_mask);
+            if (m->level < 3) /* a block stays a block or invalid: never a table of data */
+                d &= ~2ull;
+            wr(g, m->dpa, d);
+            m->desc = d;
+        }
+    }
 }
 
 /* ---- the seed ------------------------------------------------------------------------------ */
@@ -2252,6 +2367,9 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
     g->e = e;
     g->r.s = seed ^ 0x5eed5eed5eed5eedull;
     g->p = e->p;
+    g->storm = o->storm;
+    if (g->storm)
+        env_storm(e);
     g->oas = e->p->pa_bits;
     g->pool_next = POOL_PA;
     rng_t *r = &g->r;
@@ -2306,7 +2424,7 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
     gbpa_phase(g, (unsigned)(count / 50 + 10));
 
     /* the system */
-    unsigned nst = (unsigned)rng_range(r, 5, 18);
+    unsigned nst = (unsigned)(g->storm ? rng_range(r, 14, MAX_STREAM) : rng_range(r, 5, 18));
     for (unsigned i = 0; i < nst; i++) {
         static const int kinds[] = {K_S1, K_S1, K_S1, K_S1, K_S2, K_S2, K_S2, K_NEST, K_NEST,
                                     K_NEST, K_NEST, K_NEST, K_BYPASS, K_BYPASS, K_ABORT};
@@ -2314,12 +2432,12 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
     }
     settle_globals(g);
     for (unsigned i = 0; i < g->nst; i++) {
-        if (rng_pct(r, 7))
+        if (rng_pct(r, g->storm ? 20 : 7))
             break_stream(g, &g->st[i]);
         ste_write(g, &g->st[i]);
     }
     /* a walk that hits an error-injecting range: one table page of a process or a VM */
-    if (rng_pct(r, 25)) {
+    if (rng_pct(r, g->storm ? 70 : 25)) {
         if (g->nproc && rng_pct(r, 60)) {
             proc_t *pr = &g->proc[rng_below(r, g->nproc)];
             if (pr->nmaps)
@@ -2363,7 +2481,9 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
     env_cmd_sync(e);
     env_cr0(e, SMMU_CR0_CMDQEN_MASK | SMMU_CR0_EVENTQEN_MASK | SMMU_CR0_SMMUEN_MASK);
 
-    unsigned phases = (unsigned)rng_range(r, 4, 10);
+    if (g->storm)
+        garbage_leaves(g);
+    unsigned phases = (unsigned)(g->storm ? rng_range(r, 8, 16) : rng_range(r, 4, 10));
     uint64_t per = (count - count / 50) / phases;
     for (unsigned ph = 0; ph < phases && !env_stopped(e); ph++) {
         pick_hot(g);
@@ -2373,9 +2493,9 @@ void gen_run_seed(env_t *e, uint64_t seed, const gen_opts_t *o)
             one_txn(g);
             if (rng_below(r, 1000) < 2)
                 pick_hot(g);
-            if (rng_below(r, 2000) == 0)
+            if (rng_below(r, g->storm ? 300 : 2000) == 0)
                 async_noise(g);
-            if (rng_below(r, 1000) < 3)
+            if (rng_below(r, 1000) < (g->storm ? 15u : 3u))
                 race(g);
         }
         if (!env_stopped(e))

@@ -17,6 +17,10 @@
 
 typedef struct {
     uint64_t count;   /* client transactions to aim for (translated phases + GBPA phases) */
+    bool storm;       /* isolation storm: more streams, more broken and garbage configuration,
+                         deep traffic with legal bursts of every shape and illegal ones,
+                         changes, invalidations and races several times as often, and the
+                         downstream byte log checked (env_storm) */
 } gen_opts_t;
 
 /* Builds and runs the scenario of `seed` on e (created by the caller, with the sim_opts

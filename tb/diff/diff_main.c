@@ -11,6 +11,9 @@
  *       --trace, the waves of that run.
  *   diff --soak [--seeds A-] [--jobs J]
  *       run seeds from A upwards until stopped, one progress line per seed.
+ *   --storm (any mode): the isolation storm (diff_gen.h gen_opts_t.storm); adds the line
+ *       `isolation: N accesses, L leaks, S stale` (L: downstream bytes outside what the
+ *       model allows; S: stale or late uses of an invalidated translation).
  *   --serial (any mode): one transaction at a time (depth 1, each waited for), the exact
  *       form for replay and debug; by default each traffic phase has its own depth
  *       (1..64 per direction) and AXI ID pool.
@@ -39,7 +42,7 @@ typedef struct {
 } result_t;
 
 static const char *out_dir = "build/diff";
-static bool serial_mode;
+static bool serial_mode, storm_mode;
 
 static double now_s(void)
 {
@@ -74,7 +77,7 @@ static void run_seed(uint64_t seed, uint64_t count, cov_t *cov, FILE *rec, uint6
     e.verbose = verbose;
     e.rec = rec;
     e.rec_stop = rec_stop;
-    gen_opts_t go = {.count = count};
+    gen_opts_t go = {.count = count, .storm = storm_mode};
     gen_run_seed(&e, seed, &go);
     env_drain_events(&e);
     *ntxn = e.ntxn;
@@ -167,6 +170,11 @@ static void cov_add(cov_t *a, const cov_t *b)
     a->post_sync += b->post_sync;
     a->stale += b->stale;
     a->late += b->late;
+    a->iso_beats += b->iso_beats;
+    a->iso_bytes += b->iso_bytes;
+    a->iso_leaks += b->iso_leaks;
+    a->iso_illegal += b->iso_illegal;
+    a->iso_shaped += b->iso_shaped;
 }
 
 static void cov_print(const cov_t *c)
@@ -253,6 +261,10 @@ static void cov_print(const cov_t *c)
            c->races[0] + c->races[1] + c->races[2] + c->races[3], c->races[0], c->races[1],
            c->races[2], c->races[3], c->races_hit, c->raced, c->raced_old, c->raced_new,
            c->post_sync, c->stale, c->late);
+    if (storm_mode)
+        printf("storm: downstream bytes checked %" PRIu64 " in %" PRIu64 " data beats; legal "
+               "bursts of other shapes %" PRIu64 ", illegal bursts (F_UUT) %" PRIu64 "\n",
+               c->iso_bytes, c->iso_beats, c->iso_shaped, c->iso_illegal);
 }
 
 /* Runs seeds lo, lo + stride, ... <= hi; writes scripts for failing seeds. */
@@ -274,8 +286,8 @@ static void run_range(uint64_t lo, uint64_t hi, uint64_t stride, uint64_t count,
             const char *p = write_script(s, count, fm, NULL, NULL, false);
             if (p)
                 printf("seed %" PRIu64 ": scenario written to %s (reproduce: diff --seed %"
-                       PRIu64 " --replay --count %" PRIu64 "%s)\n", s, p, s, count,
-                       serial_mode ? " --serial" : "");
+                       PRIu64 " --replay --count %" PRIu64 "%s%s)\n", s, p, s, count,
+                       serial_mode ? " --serial" : "", storm_mode ? " --storm" : "");
         }
         if (soak)
             printf("soak[%d]: seed %" PRIu64 " %" PRIu64 " txn in %.1f s; total %" PRIu64
@@ -309,7 +321,7 @@ static bool parse_range(const char *s, uint64_t *lo, uint64_t *hi)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: diff [--seeds A-B] [--count N] [--jobs J] [--out DIR] [-v] [--serial]\n"
+            "usage: diff [--seeds A-B] [--count N] [--jobs J] [--out DIR] [-v] [--serial] [--storm]\n"
             "       diff --seed S --replay [--count N] [--trace F.fst] [--script F.scn]\n"
             "       diff --soak [--seeds A-] [--count N] [--jobs J]\n");
     exit(2);
@@ -357,6 +369,8 @@ int main(int argc, char **argv)
             verbose = true;
         } else if (!strcmp(a, "--serial")) {
             serial_mode = true;
+        } else if (!strcmp(a, "--storm")) {
+            storm_mode = true;
         } else {
             usage();
         }
@@ -376,6 +390,9 @@ int main(int argc, char **argv)
             printf("scenario written to %s%s%s\n", p, trace ? ", waves to " : "",
                    trace ? trace : "");
         printf("differential: %" PRIu64 " transactions, %" PRIu64 " mismatches\n", n, m);
+        if (storm_mode)
+            printf("isolation: %" PRIu64 " accesses, %" PRIu64 " leaks, %" PRIu64 " stale\n", n,
+                   cov.iso_leaks, cov.stale + cov.late);
         return m ? 1 : 0;
     }
 
@@ -458,5 +475,8 @@ int main(int argc, char **argv)
            dt > 0 ? (double)total.ntxn / dt : 0.0);
     printf("differential: %" PRIu64 " transactions, %" PRIu64 " mismatches\n", total.ntxn,
            total.nmis);
+    if (storm_mode)
+        printf("isolation: %" PRIu64 " accesses, %" PRIu64 " leaks, %" PRIu64 " stale\n",
+               total.ntxn, total.cov.iso_leaks, total.cov.stale + total.cov.late);
     return total.nmis ? 1 : 0;
 }

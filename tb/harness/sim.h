@@ -136,6 +136,11 @@ enum { MEM_ERR_READ = 1, MEM_ERR_WRITE = 2 };
 int mem_add_error_range(sim_t *s, uint64_t base, uint64_t size, unsigned flags);
 int mem_add_error_range_resp(sim_t *s, uint64_t base, uint64_t size, unsigned flags,
                              int resp);
+/* A long stall instead of an error: accesses that touch the range (reads: the first
+ * beat; writes: the B response) come `cycles` later than the port's latency says. Shares
+ * the 16 ranges with the error ranges and goes with mem_clear_error_ranges. */
+int mem_add_stall_range(sim_t *s, uint64_t base, uint64_t size, unsigned flags,
+                        unsigned cycles);
 void mem_clear_error_ranges(sim_t *s);
 
 /* What reached memory, for isolation checks: while logging is on for a port, every data
@@ -338,6 +343,9 @@ bool tm_poll(sim_t *s, int handle, tm_result_t *out);
 /* Change a live transaction's downstream expectation (tm_txn_t.expect_dn): a test that
  * learns of more possible outcomes while it is in flight. False when it is done. */
 bool tm_expect_dn(sim_t *s, int handle, uint8_t kind, unsigned n, const uint64_t *addr);
+/* A write stopped by wbeats_max sends the rest of its beats from now on (the stuck client
+ * goes on). False when it is done or not a write. */
+bool tm_release_w(sim_t *s, int handle);
 /* Steps the clock until the transaction is done (time-out: abort); releases the handle. */
 tm_result_t tm_wait(sim_t *s, int handle);
 /* Steps until every issued transaction is done (results stay for tm_poll). */

@@ -159,7 +159,7 @@ unsigned MemPort::error_resp(const AxiAddr &a, unsigned flag) const
         return 0;
     uint64_t bytes = 1ull << a.size;
     for (const ErrRange &r : err) {
-        if (!(r.flags & flag))
+        if (!(r.flags & flag) || !r.resp)
             continue;
         for (unsigned i = 0; i <= a.len; i++) {
             uint64_t lo = beat_addr(a, i);
@@ -169,6 +169,20 @@ unsigned MemPort::error_resp(const AxiAddr &a, unsigned flag) const
         }
     }
     return 0;
+}
+
+/* The extra latency of a burst that touches a stall range (the longest that applies). */
+unsigned MemPort::stall_of(const AxiAddr &a, unsigned flag) const
+{
+    unsigned st = 0;
+    for (const ErrRange &r : sim_->err) {
+        if (!(r.flags & flag) || r.resp || r.stall <= st)
+            continue;
+        uint64_t lo = beat_addr(a, 0), hi = beat_addr(a, a.len) + (1ull << a.size);
+        if (lo < r.base + r.size && r.base < hi)
+            st = r.stall;
+    }
+    return st;
 }
 
 void MemPort::check_addr(const AxiAddr &a, const char *ch)
@@ -372,7 +386,7 @@ void MemPort::absorb_w(uint64_t now)
                 sim_->mem.write_strb(ba, b.wdata[i], b.wstrb[i]);
             log_beat(b.a, ba, b.wstrb[i], true, b.err, now);
         }
-        b.ready_at = now + 1 + rng_.range(tm.lat_min, tm.lat_max);
+        b.ready_at = now + 1 + rng_.range(tm.lat_min, tm.lat_max) + stall_of(b.a, MEM_ERR_WRITE);
         bq_.push_back(std::move(b));
         awq_.pop_front();
     }
@@ -406,7 +420,7 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         check_addr(in.ar, "AR");
         Burst b;
         b.a = in.ar;
-        b.ready_at = now + 1 + rng_.range(tm.lat_min, tm.lat_max);
+        b.ready_at = now + 1 + rng_.range(tm.lat_min, tm.lat_max) + stall_of(in.ar, MEM_ERR_READ);
         b.beat = 0;
         b.err = error_resp(in.ar, MEM_ERR_READ);
         if (order & MEM_READ_EARLY)
@@ -549,7 +563,17 @@ int mem_add_error_range_resp(sim_t *s, uint64_t base, uint64_t size, unsigned fl
         return -1;
     if (s->err.size() >= 16)
         return -1;
-    s->err.push_back(simh::ErrRange{base, size, flags, (unsigned)resp});
+    s->err.push_back(simh::ErrRange{base, size, flags, (unsigned)resp, 0});
+    return 0;
+}
+
+int mem_add_stall_range(sim_t *s, uint64_t base, uint64_t size, unsigned flags, unsigned cycles)
+{
+    if (size == 0 || !(flags & (MEM_ERR_READ | MEM_ERR_WRITE)) || base + size < base || !cycles)
+        return -1;
+    if (s->err.size() >= 16)
+        return -1;
+    s->err.push_back(simh::ErrRange{base, size, flags, 0, cycles});
     return 0;
 }
 

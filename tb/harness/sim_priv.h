@@ -146,7 +146,8 @@ private:
 struct ErrRange {
     uint64_t base, size;
     unsigned flags;
-    unsigned resp; /* 2 SLVERR, 3 DECERR */
+    unsigned resp;  /* 2 SLVERR, 3 DECERR; 0: a stall range (no error) */
+    unsigned stall; /* a stall range: cycles added to the response latency */
 };
 
 struct Timing {
@@ -244,6 +245,7 @@ private:
     };
     uint64_t beat_addr(const AxiAddr &a, unsigned beat) const;
     unsigned error_resp(const AxiAddr &a, unsigned flag) const;
+    unsigned stall_of(const AxiAddr &a, unsigned flag) const;
     void check_addr(const AxiAddr &a, const char *ch);
     int pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder);
     void absorb_w(uint64_t now);
@@ -312,6 +314,7 @@ public:
     int issue(const tm_txn_t &t, void *rbuf);
     bool poll(int h, tm_result_t *out);
     bool expect_dn(int h, uint8_t kind, unsigned n, const uint64_t *addr);
+    bool release_w(int h);
     tm_result_t wait(int h);
     void wait_all();
     void discard_done() { done_.clear(); }

@@ -413,6 +413,15 @@ bool TrafficMaster::expect_dn(int h, uint8_t kind, unsigned n, const uint64_t *a
     return true;
 }
 
+bool TrafficMaster::release_w(int h)
+{
+    auto it = live_.find(h);
+    if (it == live_.end() || !it->second.t.write)
+        return false;
+    it->second.t.wbeats_max = 0;
+    return true;
+}
+
 tm_result_t TrafficMaster::wait(int h)
 {
     if (!live_.count(h) && !done_.count(h))
@@ -506,6 +515,11 @@ bool tm_expect_dn(sim_t *s, int handle, uint8_t kind, unsigned n, const uint64_t
     if (kind == TM_DN_AT && (n == 0 || n > 2 || !addr))
         simh::fatal(s, "tm_expect_dn: TM_DN_AT takes one or two addresses");
     return s->tm.expect_dn(handle, kind, n, addr);
+}
+
+bool tm_release_w(sim_t *s, int handle)
+{
+    return s->tm.release_w(handle);
 }
 
 tm_result_t tm_wait(sim_t *s, int handle)

@@ -181,50 +181,245 @@ TEST(port_wlast_contained)
     }
 }
 
-/* A client that stops taking read data (RREADY low, forever) with reads in flight, or
- * stops taking B: a TLBI + CMD_SYNC still completes; when it takes them again, every
- * response arrives intact. */
-TEST(port_stuck_client_sync)
+/* ---- a stuck client ------------------------------------------------------------------
+ *
+ * One client (stream A) stops taking read data (RREADY low), or write responses (BREADY
+ * low), or stops sending a write's data before WLAST, forever, with transactions of its
+ * own and of another stream (B) in flight. Meanwhile software unmaps a page of B and one
+ * of A, invalidates (TLBI_NH_VA, TLBI_NH_ASID, CFGI_STE) and issues CMD_SYNCs: each must
+ * complete within SYNC_BOUND cycles (IHI 0070 §4.7.3: completion of a CMD_SYNC waits for
+ * the transactions that used an invalidated translation, not for a client). A write whose
+ * address was accepted before the invalidation and whose data come after the CMD_SYNC
+ * completed must not use the old translation: it faults on the unmapped page and nothing
+ * of it lands at the old PA. When the client goes on, every response arrives with the
+ * expected result and data. The AXI channels are shared by all streams of the port (one
+ * RREADY, one BREADY, W in AW order), so B's responses on a held channel wait too; B's
+ * traffic on the other channels goes on. */
+#define SID_B 6u
+#define VA_B 0x0000300000000000ull
+#define PA_B 0x0000040000000000ull
+#define SYNC_BOUND 3000u
+#define STUCK_N 80u    /* more than the port's 64 slots of a direction */
+
+static const sim_opts_t stuck_opts = {.timeout_cycles = 4000000};
+
+/* A TLBI (or any command) + CMD_SYNC, consumed within `bound` cycles? */
+static bool sync_within(fx_t *f, uint64_t dw0, uint64_t dw1, uint64_t bound, uint64_t *took)
+{
+    sim_t *s = f->t->sim;
+    cmd_put(f, dw0, dw1);
+    cmd_put(f, CMD_OP_CMD_SYNC, 0);
+    uint64_t c0 = sim_cycles(s);
+    cmd_kick(f);
+    while ((sim_reg_read32(s, SMMU_CMDQ_CONS) & SMMU_CMDQ_CONS_RD_MASK) != f->cmd_prod) {
+        if (sim_cycles(s) - c0 > bound) {
+            *took = sim_cycles(s) - c0;
+            return false;
+        }
+    }
+    *took = sim_cycles(s) - c0;
+    return true;
+}
+
+static tm_txn_t st_txn(bool w, uint32_t sid, uint64_t addr, unsigned beats, uint8_t id, int resp)
+{
+    tm_txn_t x = tm_txn(w, sid, addr, beats);
+    x.id = id;
+    x.cache = 0xf;
+    x.domain = 3;
+    x.prot = 2;
+    x.expect_resp = resp;
+    return x;
+}
+
+enum { STUCK_RREADY, STUCK_BREADY, STUCK_WLAST, STUCK_ALL, STUCK_CASES };
+
+static void stuck_case(fx_t *f, stream_t *a, stream_t *b, int which)
+{
+    static const char *names[] = {"RREADY withheld", "BREADY withheld", "WLAST withheld",
+                                  "RREADY + BREADY + WLAST withheld"};
+    test_ctx_t *t = f->t;
+    sim_t *s = t->sim;
+    bool hold_r = which == STUCK_RREADY || which == STUCK_ALL;
+    bool hold_b = which == STUCK_BREADY || which == STUCK_ALL;
+    bool hold_w = which == STUCK_WLAST || which == STUCK_ALL;
+    static uint8_t pat[8][64], rd[STUCK_N + 64][64], wpat[2 * STUCK_N + 64][8];
+    for (unsigned k = 0; k < 8; k++) {
+        for (unsigned i = 0; i < 64; i++)
+            pat[k][i] = (uint8_t)(which * 71 + k * 13 + i);
+        mem_write(s, PA + 0x1000ull * k + 0x800, pat[k], 64);
+        mem_write(s, PA_B + 0x1000ull * k + 0x800, pat[k], 64);
+    }
+    /* the pages to be unmapped are in the TLB */
+    for (int w = 0; w < 2; w++) {
+        tm_txn_t x = st_txn(w, SID_B, VA_B + 0x7000, 1, 1, 0);
+        CHECK_EQ(tm_wait(s, tm_issue(s, &x, NULL)).resp, 0);
+        x = st_txn(w, SID, VA + 0x5000, 1, 1, 0);
+        CHECK_EQ(tm_wait(s, tm_issue(s, &x, NULL)).resp, 0);
+    }
+    mem_log_clear(s, MEM_PORT_DN);
+    int hs[2 * STUCK_N + 64];
+    unsigned n = 0, nrd = 0;
+    bool hw[2 * STUCK_N + 64];
+    uint64_t waddr[2 * STUCK_N + 64];
+    /* the stuck write (A, page 5): translated with the old mapping, data stopped */
+    int hstuck = -1;
+    if (hold_w) {
+        tm_txn_t x = st_txn(true, SID, VA + 0x5000 + 0x100, 8, 9, 2);
+        x.wbeats_max = 3;
+        hstuck = tm_issue(s, &x, NULL);
+    }
+    if (hold_r || hold_b)
+        tm_hold_ready(s, hold_r, hold_b, TM_HOLD_FOREVER);
+    /* the stuck client's own traffic (pages 0..3) and B's (pages 0..6), both directions */
+    for (unsigned i = 0; i < STUCK_N + 32; i++) {
+        bool a = i < STUCK_N, w = i & 1;
+        unsigned k = a ? i : i - STUCK_N, pages = a ? 4 : 7;
+        if (a && which != STUCK_WLAST)
+            w = hold_b ? (i & 1) || !hold_r : false;
+        uint64_t off = 0x1000ull * (k % pages) + (!w ? 0x800 : a ? 0x100 + 8 * (k / 4)
+                                                                 : 0x200 + 8 * k);
+        tm_txn_t x = st_txn(w, a ? SID : SID_B, (a ? VA : VA_B) + off, w ? 1 : 8,
+                            (uint8_t)((a ? 0 : 8) + k % 8), 0);
+        if (!w)
+            x.expect_rdata = pat[k % pages];
+        for (unsigned b = 0; b < 8; b++)
+            wpat[n][b] = (uint8_t)(which * 31 + n * 7 + b);
+        x.wdata = wpat[n];
+        hw[n] = w;
+        waddr[n] = (a ? PA : PA_B) + off;
+        hs[n++] = tm_issue(s, &x, w ? NULL : rd[nrd++]);
+    }
+    /* the CMD_SYNCs come while reads and writes are still downstream (memory latency 200..400
+     * cycles): they wait for those, never for the client */
+    sim_step(s, 120);
+    tm_stats_t st;
+    tm_stats(s, &st);
+    mem_port_load_t ld;
+    mem_port_load(s, MEM_PORT_DN, &ld);
+    test_log(t, "%-34s at the CMD_SYNC: %u reads, %u writes downstream", names[which], ld.rd_now,
+             ld.wr_now);
+    /* the CMD_SYNCs below have something downstream to wait for: reads in every case, writes
+     * too when only B is withheld (a withheld WLAST keeps the W channel, and so the writes
+     * behind it, in the port) */
+    CHECK(ld.rd_now > 0, "%s: no read downstream when the CMD_SYNCs come", names[which]);
+    CHECK(hold_w || !hold_b || ld.wr_now > 0, "%s: no write downstream when the CMD_SYNCs come",
+          names[which]);
+    /* software: unmap B's page 7 and A's page 5, invalidate, CMD_SYNC; three times over */
+    s1_map(f, b, VA_B + 0x7000, 3ull << 62);
+    s1_map(f, a, VA + 0x5000, 3ull << 62);
+    uint64_t took;
+    bool ok = sync_within(f, CMD_OP_TLBI_NH_VA | 6ull << CMD_ASID_SHIFT, VA_B + 0x7000,
+                          SYNC_BOUND, &took);
+    CHECK(ok, "%s: TLBI_NH_VA (stream B) + CMD_SYNC not done in %" PRIu64 " cycles",
+          names[which], took);
+    test_log(t, "%-34s TLBI_NH_VA of stream B + CMD_SYNC: %" PRIu64 " cycles", names[which], took);
+    ok = sync_within(f, CMD_OP_TLBI_NH_ASID | 5ull << CMD_ASID_SHIFT, 0, SYNC_BOUND, &took);
+    CHECK(ok, "%s: TLBI_NH_ASID (the stuck stream) + CMD_SYNC not done in %" PRIu64 " cycles",
+          names[which], took);
+    test_log(t, "%-34s TLBI_NH_ASID of stream A + CMD_SYNC: %" PRIu64 " cycles", names[which], took);
+    ok = sync_within(f, CMD_OP_CFGI_STE | (uint64_t)SID_B << CMD_SID_SHIFT, 1, SYNC_BOUND, &took);
+    CHECK(ok, "%s: CFGI_STE + CMD_SYNC not done in %" PRIu64 " cycles", names[which], took);
+    CHECK_EQ(sim_reg_read32(s, SMMU_GERROR) ^ sim_reg_read32(s, SMMU_GERRORN), 0);
+    /* after the CMD_SYNCs: B's unmapped page faults, both directions */
+    int hpost[2];
+    for (int w = 0; w < 2; w++) {
+        tm_txn_t x = st_txn(w, SID_B, VA_B + 0x7000 + 0x40, 2, 15, 2);
+        hpost[w] = tm_issue(s, &x, rd[nrd++]);
+    }
+    /* a channel nobody holds still works for B */
+    if (!hold_r) {
+        tm_result_t r;
+        tm_txn_t x = st_txn(false, SID_B, VA_B + 0x800, 8, 14, 0);
+        x.expect_rdata = pat[0];
+        CHECK(tm_wait_within(s, tm_issue(s, &x, rd[nrd++]), SYNC_BOUND, &r) && r.resp == 0,
+              "%s: stream B's read during the stall", names[which]);
+    }
+    if (!hold_b && !hold_w) {
+        tm_result_t r;
+        tm_txn_t x = st_txn(true, SID_B, VA_B + 0x6000 + 0x600, 1, 14, 0);
+        CHECK(tm_wait_within(s, tm_issue(s, &x, NULL), SYNC_BOUND, &r) && r.resp == 0,
+              "%s: stream B's write during the stall", names[which]);
+    }
+    sim_step(s, 200);
+    /* the client goes on */
+    tm_hold_ready(s, true, true, 0);
+    if (hstuck >= 0)
+        CHECK(tm_release_w(s, hstuck), "the stuck write ended while stopped");
+    for (unsigned i = 0; i < n; i++) {
+        tm_result_t r;
+        bool done = tm_wait_within(s, hs[i], 20000, &r);
+        CHECK(done && r.resp == 0, "%s: transaction %u (%s) after the release: %s, resp %d",
+              names[which], i, hw[i] ? "write" : "read", done ? "done" : "hangs", r.resp);
+        if (done && hw[i]) {
+            uint8_t got[8];
+            mem_read(s, waddr[i], got, 8);
+            CHECK(memcmp(got, wpat[i], 8) == 0, "%s: write %u did not land at 0x%" PRIx64,
+                  names[which], i, waddr[i]);
+        }
+    }
+    for (int w = 0; w < 2; w++) {
+        tm_result_t r;
+        bool done = tm_wait_within(s, hpost[w], 20000, &r);
+        CHECK(done && r.resp == 2, "%s: stream B's %s of its unmapped page after the CMD_SYNC: "
+              "%s, resp %d", names[which], w ? "write" : "read", done ? "done" : "hangs", r.resp);
+    }
+    if (hstuck >= 0) {
+        tm_result_t r;
+        bool done = tm_wait_within(s, hstuck, 20000, &r);
+        CHECK(done && r.resp == 2, "%s: the write stopped before the unmap, its data sent after "
+              "the CMD_SYNC: %s, resp %d (the old translation must not be used)", names[which],
+              done ? "done" : "hangs", r.resp);
+    }
+    /* nothing reached the unmapped pages after their CMD_SYNC; the writes landed */
+    size_t nl = mem_log_count(s, MEM_PORT_DN);
+    const mem_log_entry_t *e = mem_log_entries(s, MEM_PORT_DN);
+    unsigned at_a5 = 0, at_b7 = 0;
+    for (size_t j = 0; j < nl; j++) {
+        at_a5 += (e[j].addr & ~0xfffull) == PA + 0x5000;
+        at_b7 += (e[j].addr & ~0xfffull) == PA_B + 0x7000;
+    }
+    CHECK(at_a5 == 0, "%s: %u beats reached A's unmapped page", names[which], at_a5);
+    CHECK(at_b7 == 0, "%s: %u beats reached B's unmapped page", names[which], at_b7);
+    for (size_t j = 0; j < nl; j++)
+        CHECK(e[j].resp == 0, "%s: downstream error at 0x%" PRIx64, names[which], e[j].addr);
+    /* the faults recorded: F_TRANSLATION for B's page 7 (and A's page 5), nothing else */
+    uint64_t d[4];
+    unsigned nb7 = 0, na5 = 0, other = 0;
+    while (evt_next(f, d)) {
+        uint32_t sid = (uint32_t)((d[0] & EVT_SID_MASK) >> EVT_SID_SHIFT);
+        bool tr = (d[0] & EVT_TYPE_MASK) == EVT_F_TRANSLATION;
+        if (tr && sid == SID_B && (d[2] & ~0xfffull) == VA_B + 0x7000)
+            nb7++;
+        else if (tr && sid == SID && (d[2] & ~0xfffull) == VA + 0x5000)
+            na5++;
+        else
+            other++;
+    }
+    CHECK(nb7 == 2 && na5 == (hold_w ? 1u : 0u) && other == 0,
+          "%s: records: %u for B's page, %u for A's page, %u others", names[which], nb7, na5,
+          other);
+    /* map the pages again for the next case (invalid -> valid: no invalidation needed) */
+    s1_map(f, b, VA_B + 0x7000, s1_leaf(3, PA_B + 0x7000, 2, 1, 3));
+    s1_map(f, a, VA + 0x5000, s1_leaf(3, PA + 0x5000, 2, 1, 3));
+}
+
+TEST_OPTS(port_stuck_client_sync, &stuck_opts)
 {
     fx_t *f = fx_up(t, 0);
-    stream_t s;
-    s1_up(f, &s);
+    stream_t a, b;
+    s1_up(f, &a);
+    memset(&b, 0, sizeof b);
+    b.config = STE_CFG_S1;
+    b.asid = 6;
+    stream_setup(f, SID_B, &b);
+    for (unsigned k = 0; k < 8; k++)
+        s1_map(f, &b, VA_B + 0x1000ull * k, s1_leaf(3, PA_B + 0x1000ull * k, 2, 1, 3));
     mem_set_timing(t->sim, 5, 5, 0);
-    for (int which = 0; which < 2; which++) {
-        tm_hold_ready(t->sim, which == 0, which == 1, TM_HOLD_FOREVER);
-        int h[24];
-        for (unsigned i = 0; i < 24; i++) {
-            tm_txn_t x = tm_txn(which == 1, SID, VA + 0x1000ull * (i % 8) + 0x40 * i, 8);
-            x.id = (uint8_t)i;
-            x.cache = 0xf;
-            x.domain = 3;
-            x.prot = 2;
-            x.expect_resp = 0;
-            h[i] = tm_issue(t->sim, &x, NULL);
-        }
-        sim_step(t->sim, 300);
-        uint64_t c0 = sim_cycles(t->sim);
-        cmd_sync1(f, CMD_OP_TLBI_NH_ASID | 5ull << CMD_ASID_SHIFT, 0);
-        uint64_t took = sim_cycles(t->sim) - c0;
-        test_log(t, "%s held low: TLBI + CMD_SYNC in %" PRIu64 " cycles",
-                 which ? "BREADY" : "RREADY", took);
-        CHECK(took < 2000, "TLBI + CMD_SYNC took %" PRIu64 " cycles", took);
-        tm_hold_ready(t->sim, true, true, 0);
-        for (unsigned i = 0; i < 24; i++)
-            CHECK_EQ(tm_wait(t->sim, h[i]).resp, 0);
-    }
-    /* a write whose client stops sending data half-way (never WLAST): the CMD_SYNC does
-     * not wait for it, and reads go on */
-    tm_txn_t x = tm_txn(true, SID, VA, 8);
-    x.wbeats_max = 3;
-    tm_issue(t->sim, &x, NULL);
-    sim_step(t->sim, 100);
-    uint64_t c0 = sim_cycles(t->sim);
-    cmd_sync1(f, CMD_OP_TLBI_NH_ASID | 5ull << CMD_ASID_SHIFT, 0);
-    CHECK(sim_cycles(t->sim) - c0 < 2000, "TLBI + CMD_SYNC with a stuck write took %" PRIu64
-          " cycles", sim_cycles(t->sim) - c0);
-    tm_txn_t y = tm_txn(false, SID, VA + 0x1000, 8);
-    CHECK_EQ(tm_wait(t->sim, tm_issue(t->sim, &y, NULL)).resp, 0);
+    mem_set_port_timing(t->sim, MEM_PORT_DN, 200, 400, 0);
+    mem_log_enable(t->sim, MEM_PORT_DN, true);
+    for (int which = 0; which < STUCK_CASES; which++)
+        stuck_case(f, &a, &b, which);
 }
 
 /* Reads in flight with the same and different IDs: per-ID order with a miss ahead of a

@@ -265,6 +265,17 @@ void model_run(fx_t *f, const dma_txn_t *x, bool write, bool canwbs,
     smmu_model_translate(&m, &mt, r);
 }
 
+bool tm_wait_within(sim_t *s, int h, uint64_t bound, tm_result_t *r)
+{
+    uint64_t c0 = sim_cycles(s);
+    while (!tm_poll(s, h, r)) {
+        if (sim_cycles(s) - c0 >= bound)
+            return false;
+        sim_step(s, 1);
+    }
+    return true;
+}
+
 /* Next event record, or false if none arrives. */
 bool evt_next(fx_t *f, uint64_t d[4])
 {

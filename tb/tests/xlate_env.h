@@ -96,6 +96,10 @@ void err_range(fx_t *f, uint64_t base, uint64_t size);
 void err_clear(fx_t *f);
 void model_run(fx_t *f, const dma_txn_t *x, bool write, bool canwbs, smmu_model_result_t *r);
 
+/* Waits for a traffic-master transaction at most `bound` cycles: false if it has not
+ * ended by then (a hang, for tests that count them instead of aborting). */
+bool tm_wait_within(sim_t *s, int h, uint64_t bound, tm_result_t *r);
+
 /* Next event record, or false if none arrives. */
 bool evt_next(fx_t *f, uint64_t d[4]);
 bool evt_none(fx_t *f);
