@@ -509,3 +509,216 @@ TEST(msi_disable_completes)
     sim_step(t->sim, 100);
     CHECK_EQ(msi_count(t, mark), 0);
 }
+
+/* MSI writes in the fault-injection matrix: each MSI kind (event queue, GERROR, CMD_SYNC)
+ * whose target answers SLVERR, DECERR, or stalls for a long time. An error sets the
+ * kind's GERROR.MSI_*_ABT_ERR (7.5) and writes nothing, the rest of the SMMU goes on
+ * (the record is in the queue, the commands after the CMD_SYNC are consumed), and once
+ * acknowledged the next MSI of the kind arrives; a stall delays the MSI and sets no
+ * error. Prints `msi fault injection: N cases, W wrong outcomes, H hangs`. */
+#define MSI_BAD_BASE 0x7ff10000ull
+#define MSI_BAD      0x7ff10040ull
+#define MSI_STALL    3000u
+
+enum { MK_EVQ, MK_GERR, MK_SYNC, MK_N };
+enum { MM_SLVERR, MM_DECERR, MM_STALL, MM_N };
+
+typedef struct {
+    unsigned cases, wrong, hangs;
+    bool wrong_now;
+} mfi_t;
+
+#define MFI_EXPECT(ty, cond, ...)                                                              \
+    do {                                                                                       \
+        bool mfi_ok_ = (cond); /* once: the conditions read queues and memory */             \
+        CHECK(mfi_ok_, __VA_ARGS__);                                                           \
+        if (!mfi_ok_)                                                                          \
+            (ty)->wrong_now = true;                                                            \
+    } while (0)
+
+static uint32_t gerror_active_bits(test_ctx_t *t)
+{
+    return sim_reg_read32(t->sim, SMMU_GERROR) ^ sim_reg_read32(t->sim, SMMU_GERRORN);
+}
+
+/* Wait until the active global errors include `bits`, at most `max` cycles. */
+static bool gerror_wait(test_ctx_t *t, uint32_t bits, unsigned max)
+{
+    uint64_t c0 = sim_cycles(t->sim);
+    while ((gerror_active_bits(t) & bits) != bits)
+        if (sim_cycles(t->sim) - c0 > max)
+            return false;
+    return true;
+}
+
+/* IRQ_CTRL written; its ACK follows once the sources' MSIs have completed (a stalled one
+ * holds it): false if not within `max` cycles. */
+static bool irq_ctrl_within(test_ctx_t *t, uint32_t v, unsigned max)
+{
+    sim_reg_write32(t->sim, SMMU_IRQ_CTRL, v);
+    uint64_t c0 = sim_cycles(t->sim);
+    while ((sim_reg_read32(t->sim, SMMU_IRQ_CTRLACK) & 0x7u) != v)
+        if (sim_cycles(t->sim) - c0 > max)
+            return false;
+    return true;
+}
+
+static void mfi_inject(test_ctx_t *t, int mode)
+{
+    if (mode == MM_STALL)
+        REQUIRE(mem_add_stall_range(t->sim, MSI_BAD_BASE, 0x1000, MEM_ERR_WRITE, MSI_STALL) == 0,
+                "stall range");
+    else
+        REQUIRE(mem_add_error_range_resp(t->sim, MSI_BAD_BASE, 0x1000, MEM_ERR_WRITE,
+                                         mode == MM_SLVERR ? 2 : 3) == 0, "error range");
+}
+
+static void mfi_case(test_ctx_t *t, fx_t *f, mfi_t *ty, int kind, int mode)
+{
+    const bool abort = mode != MM_STALL;
+    const unsigned bound = MSI_STALL + 4000;
+    uint64_t d[4];
+    ty->wrong_now = false;
+    wr_mem32(t, MSI_BAD, 0);
+    mem_clear_error_ranges(t->sim);
+    mfi_inject(t, mode);
+    if (kind == MK_EVQ) {
+        irq_ctrl(t, 0);
+        msi_cfg(t, false, MSI_BAD, EVQ_DATA, 0x1, 0);
+        msi_cfg(t, true, TGT_GERR, GERR_DATA, 0x1, 0);
+        irq_ctrl(t, SMMU_IRQ_CTRL_EVENTQ_IRQEN_MASK | SMMU_IRQ_CTRL_GERROR_IRQEN_MASK);
+        bad_ste_dma(t);
+        MFI_EXPECT(ty, evt_next(f, d), "the record is in the queue");
+        if (abort) {
+            if (!gerror_wait(t, SMMU_GERROR_MSI_EVENTQ_ABT_ERR_MASK, bound)) {
+                ty->hangs++;
+                return;
+            }
+            MFI_EXPECT(ty, wait_word(t, TGT_GERR, 2000), "the abort is signalled by the GERROR MSI");
+            wr_mem32(t, TGT_GERR, 0);
+        } else {
+            if (!wait_word(t, MSI_BAD, bound)) {
+                ty->hangs++;
+                return;
+            }
+            MFI_EXPECT(ty, rd_mem32(t, MSI_BAD) == EVQ_DATA, "the stalled MSI's data");
+        }
+    } else if (kind == MK_GERR) {
+        irq_ctrl(t, 0);
+        msi_cfg(t, true, MSI_BAD, GERR_DATA, 0x1, 0);
+        irq_ctrl(t, SMMU_IRQ_CTRL_GERROR_IRQEN_MASK);
+        cmd_put(f, 0xff, 0); /* CERROR_ILL: a global error to signal */
+        cmd_kick(f);
+        uint32_t want = SMMU_GERROR_CMDQ_ERR_MASK | (abort ? SMMU_GERROR_MSI_GERROR_ABT_ERR_MASK : 0);
+        if (!gerror_wait(t, want, bound) || (!abort && !wait_word(t, MSI_BAD, bound))) {
+            ty->hangs++;
+            return;
+        }
+        MFI_EXPECT(ty, gerror_active_bits(t) == want, "active global errors 0x%x, want 0x%x",
+                   gerror_active_bits(t), want);
+        if (!abort)
+            MFI_EXPECT(ty, rd_mem32(t, MSI_BAD) == GERR_DATA, "the stalled MSI's data");
+        /* recover: the illegal command becomes a CMD_SYNC, the error acknowledged */
+        uint32_t idx = (f->cmd_prod - 1) & ((1u << CMDQ_LOG2) - 1);
+        mem_write64(t->sim, CMDQ_PA + 16ull * idx, CMD_OP_CMD_SYNC);
+        mem_write64(t->sim, CMDQ_PA + 16ull * idx + 8, 0);
+        gerror_ack(t);
+        if (!cmd_wait(f)) {
+            ty->hangs++;
+            return;
+        }
+    } else {
+        irq_ctrl(t, 0);
+        msi_cfg(t, true, TGT_GERR, GERR_DATA, 0x1, 0);
+        irq_ctrl(t, SMMU_IRQ_CTRL_GERROR_IRQEN_MASK);
+        cmd_put(f, cmd_sync_dw0(1, 0x99, 0, 0x1), MSI_BAD);
+        cmd_put(f, CMD_OP_TLBI_NSNH_ALL, 0);
+        cmd_put(f, cmd_sync_dw0(1, 0x9a, 0, 0x1), TGT_SYNC);
+        cmd_kick(f);
+        if (!wait_word(t, TGT_SYNC, bound) || !cmd_wait(f)) {
+            ty->hangs++;
+            return;
+        }
+        MFI_EXPECT(ty, rd_mem32(t, TGT_SYNC) == 0x9a, "the next CMD_SYNC's MSI");
+        wr_mem32(t, TGT_SYNC, 0);
+        if (abort) {
+            if (!gerror_wait(t, SMMU_GERROR_MSI_CMDQ_ABT_ERR_MASK, bound)) {
+                ty->hangs++;
+                return;
+            }
+            MFI_EXPECT(ty, wait_word(t, TGT_GERR, 2000), "the abort is signalled by the GERROR MSI");
+            wr_mem32(t, TGT_GERR, 0);
+        } else {
+            MFI_EXPECT(ty, rd_mem32(t, MSI_BAD) == 0x99, "the stalled CMD_SYNC MSI's data");
+        }
+    }
+    if (abort)
+        MFI_EXPECT(ty, rd_mem32(t, MSI_BAD) == 0, "an aborted MSI wrote nothing");
+    uint32_t act = gerror_ack(t);
+    uint32_t want = kind == MK_GERR ? 0
+                    : !abort        ? 0
+                    : kind == MK_EVQ ? SMMU_GERROR_MSI_EVENTQ_ABT_ERR_MASK
+                                     : SMMU_GERROR_MSI_CMDQ_ABT_ERR_MASK;
+    if (kind != MK_GERR)
+        MFI_EXPECT(ty, act == want, "active global errors 0x%x, want 0x%x", act, want);
+    /* the fault gone: the next MSI of the kind arrives at a good address */
+    mem_clear_error_ranges(t->sim);
+    wr_mem32(t, TGT_EVQ, 0);
+    wr_mem32(t, TGT_GERR, 0);
+    if (!irq_ctrl_within(t, 0, bound)) {
+        ty->hangs++;
+        return;
+    }
+    if (kind == MK_EVQ) {
+        msi_cfg(t, false, TGT_EVQ, EVQ_DATA, 0x1, 0);
+        irq_ctrl(t, SMMU_IRQ_CTRL_EVENTQ_IRQEN_MASK);
+        bad_ste_dma(t);
+        MFI_EXPECT(ty, wait_word(t, TGT_EVQ, 2000), "a later event-queue MSI arrives");
+        MFI_EXPECT(ty, evt_next(f, d), "its record");
+    } else if (kind == MK_GERR) {
+        msi_cfg(t, true, TGT_GERR, GERR_DATA, 0x1, 0);
+        irq_ctrl(t, SMMU_IRQ_CTRL_GERROR_IRQEN_MASK);
+        cmd_put(f, 0xff, 0);
+        cmd_kick(f);
+        MFI_EXPECT(ty, wait_word(t, TGT_GERR, bound), "a later GERROR MSI arrives");
+        uint32_t idx = (f->cmd_prod - 1) & ((1u << CMDQ_LOG2) - 1);
+        mem_write64(t->sim, CMDQ_PA + 16ull * idx, CMD_OP_CMD_SYNC);
+        mem_write64(t->sim, CMDQ_PA + 16ull * idx + 8, 0);
+        gerror_ack(t);
+        MFI_EXPECT(ty, cmd_wait(f), "the queue recovers");
+    } else {
+        cmd_put(f, cmd_sync_dw0(1, 0x9b, 0, 0x1), TGT_SYNC);
+        cmd_kick(f);
+        MFI_EXPECT(ty, cmd_wait(f) && wait_word(t, TGT_SYNC, 2000) && rd_mem32(t, TGT_SYNC) == 0x9b,
+                   "a later CMD_SYNC MSI arrives");
+    }
+    wr_mem32(t, TGT_EVQ, 0);
+    wr_mem32(t, TGT_GERR, 0);
+    wr_mem32(t, TGT_SYNC, 0);
+    irq_ctrl(t, 0);
+    MFI_EXPECT(ty, gerror_active_bits(t) == 0, "no global error left: 0x%x", gerror_active_bits(t));
+    ty->wrong += ty->wrong_now;
+}
+
+TEST(msi_fault_injection)
+{
+    fx_t *f = fx_up(t, 0);
+    if (!have_msi(t)) {
+        CHECK_EQ(sim_reg_read32(t->sim, SMMU_IDR0) & SMMU_IDR0_MSI_MASK, 0);
+        return;
+    }
+    static const char *kn[MK_N] = {"event-queue MSI", "GERROR MSI", "CMD_SYNC MSI"};
+    static const char *mn[MM_N] = {"SLVERR", "DECERR", "stall"};
+    mfi_t ty = {0};
+    for (int k = 0; k < MK_N && !ty.hangs; k++)
+        for (int m = 0; m < MM_N && !ty.hangs; m++) { /* after a hang the state is unknown */
+            ty.cases++;
+            mfi_case(t, f, &ty, k, m);
+            test_log(t, "%-16s x %-6s: %s", kn[k], mn[m],
+                     ty.hangs ? "HANG" : ty.wrong_now ? "WRONG" : "ok");
+        }
+    test_log(t, "msi fault injection: %u cases, %u wrong outcomes, %u hangs", ty.cases, ty.wrong,
+             ty.hangs);
+    CHECK(ty.wrong == 0 && ty.hangs == 0, "msi fault injection: %u wrong, %u hangs", ty.wrong,
+          ty.hangs);
+}
