@@ -84,6 +84,7 @@ TABLE_RD = ("Table reads m_tbl AR/R: STEs, CDs, descriptors, commands", False, [
 ])
 IRQ = ("Interrupts", False, [
     ("TOP.irq_eventq", "b"), ("TOP.irq_cmd_sync", "b"), ("TOP.irq_gerror", "b"),
+    ("TOP.irq_pmcg", "b"),
 ])
 RESET = ("Clock and reset", True, [("TOP.clk", "b"), ("TOP.rst_n", "b"), ("TOP.canwbs", "b")])
 REGS = ("Registers: AXI4-Lite s_reg", True, [
