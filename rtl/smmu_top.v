@@ -569,7 +569,7 @@ module smmu_top #(
         .tlb_fill_stages(tlb_f_stages), .tlb_fill_vmid(tlb_f_vmid),
         .tlb_fill_asid(tlb_f_asid), .tlb_fill_page(tlb_f_page),
         .tlb_fill_leaf(tlb_fill_leaf),
-        .inv_fire(inv_fire),
+        .inv_fire(inv_fire), .inv_cmd(inv_cmd),
         .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_rec(xl_evt_rec),
         .busy(xl_busy), .walks(xl_walks), .ev_tlb_miss(xl_ev_miss), .ev_tlb_sid(xl_ev_sid),
         .lk_replay(xl_lk_replay), .wk_sid(xl_wk_sid)

@@ -121,6 +121,39 @@ module smmu_walker #(
     input  wire                 rd_last,
     input  wire                 rd_err,
 
+    // walk caches (smmu_walk_cache): a lookup (held until answered) at the start of a
+    // stage-1 walk and of every stage-2 sub-walk, its answer, and the fills of table
+    // descriptors and stage-2 leaves that produced no fault. wc_inv: an invalidation or a
+    // flush this cycle; a walk that overlapped one fills nothing.
+    output wire                 wc_lk_valid,
+    output wire                 wc_lk_s2,
+    output wire [1:0]           wc_key_world,
+    output wire                 wc_key_nest,
+    output wire [15:0]          wc_key_vmid,
+    output wire [15:0]          wc_key_asid,
+    output wire [1:0]           wc_key_gran,
+    output wire                 wc_key_half,
+    output wire [35:0]          wc_key_ia,
+    input  wire                 wc_rs_valid,
+    input  wire                 wc_rs_tbl_hit,
+    input  wire [1:0]           wc_rs_lvl,
+    input  wire [PA_W-1:0]      wc_rs_tbl,
+    input  wire [1:0]           wc_rs_apt,
+    input  wire                 wc_rs_pxnt,
+    input  wire                 wc_rs_uxnt,
+    input  wire                 wc_rs_leaf_hit,
+    input  wire [63:0]          wc_rs_desc,
+    input  wire [1:0]           wc_rs_leaf_lvl,
+    output wire                 wc_fl_valid,
+    output wire [1:0]           wc_fl_kind,
+    output wire [1:0]           wc_fl_lvl,
+    output wire [PA_W-1:0]      wc_fl_tbl,
+    output wire [1:0]           wc_fl_apt,
+    output wire                 wc_fl_pxnt,
+    output wire                 wc_fl_uxnt,
+    output wire [63:0]          wc_fl_desc,
+    input  wire                 wc_inv,
+
     output wire                 busy
 );
     `include "smmu_regs.vh"
@@ -136,7 +169,7 @@ module smmu_walker #(
 
     localparam [3:0] ST_IDLE = 4'd0, ST_START = 4'd1, ST_RD_REQ = 4'd2, ST_RD_DATA = 4'd3,
                      ST_S1_EVAL = 4'd4, ST_S2_BEGIN = 4'd5, ST_S2_EVAL = 4'd6,
-                     ST_RSP = 4'd7, ST_SVC_RSP = 4'd8;
+                     ST_RSP = 4'd7, ST_SVC_RSP = 4'd8, ST_WC1 = 4'd9, ST_WC2 = 4'd10;
     localparam [1:0] J_S1 = 2'd0, J_S2 = 2'd1, J_NEST = 2'd2, J_SVC = 2'd3;
     localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1;
     localparam [1:0] C_CD = EVT_CLASS_CD[1:0], C_TT = EVT_CLASS_TT[1:0],
@@ -200,12 +233,13 @@ module smmu_walker #(
     wire [4:0]      d_s2_sl_bits;
     wire [PA_W-1:0] d_s2_ttb;
     wire [5:0]      d_s2_ps_bits;
+    wire [15:0]     d_vmid;
     /* verilator lint_off PINCONNECTEMPTY */
     smmu_ste_decode #(.PA_W(PA_W), .HYP(HYP), .FWB(FWB)) u_ste (
         .ste({256'd0, ste_r}), .cr2_e2h(e2h_r),
         .ste_bad(), .cfg(), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
         .cd_ptr(), .s1cir(d_s1cir), .s1cor(d_s1cor), .s1csh(d_s1csh), .s2fwb(d_s2fwb),
-        .mtcfg(), .memattr(), .alloccfg(), .shcfg(), .privcfg(), .instcfg(), .vmid(),
+        .mtcfg(), .memattr(), .alloccfg(), .shcfg(), .privcfg(), .instcfg(), .vmid(d_vmid),
         .s2_t0sz(), .s2_ias(d_s2_ias), .s2_tg(d_s2_tg), .s2_sl(d_s2_sl),
         .s2_sl_bits(d_s2_sl_bits),
         .s2_concat_log2(), .s2_ttb(d_s2_ttb), .s2_ps_bits(d_s2_ps_bits),
@@ -219,13 +253,14 @@ module smmu_walker #(
     wire            c_had0, c_had1, c_affd, c_wxn, c_pan, c_r;
     wire [5:0]      c_ips_bits;
     wire [63:0]     c_mair;
+    wire [15:0]     c_asid;
     smmu_cd_decode #(.PA_W(PA_W)) u_cd (
         .cd({256'd0, cd_r}), .world(d_world),
         .cd_bad(), .t0_en(), .t1_en(), .t0_sz(), .t1_sz(), .t0_tg(c_t0_tg), .t1_tg(c_t1_tg),
         .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_slb), .t1_sl_bits(c_t1_slb),
         .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0), .sh0(c_sh0), .ir1(c_ir1),
         .or1(c_or1), .sh1(c_sh1), .tbi0(), .tbi1(), .had0(c_had0), .had1(c_had1),
-        .ips_bits(c_ips_bits), .affd(c_affd), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(),
+        .ips_bits(c_ips_bits), .affd(c_affd), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(c_asid),
         .mair(c_mair));
     /* verilator lint_on PINCONNECTEMPTY */
 
@@ -266,6 +301,10 @@ module smmu_walker #(
     reg  [1:0]      f_cls;
     reg  [63:0]     f_addr;
     reg             f_rec;
+    // Walk caches: the S2_EVAL descriptor came from the stage-2 leaf cache (not read, not
+    // filled again); an invalidation or flush happened since the walk was accepted
+    reg             inj;
+    reg             raced;
 
     wire            nested = (job == J_NEST);
     wire            had_x  = (HAD != 0) && (half ? c_had1 : c_had0);
@@ -339,9 +378,6 @@ module smmu_walker #(
     wire            s2_dev_walk = (a_out[7:4] == 4'h0);
 
     // ---------------- read client
-    // WALK-CACHE SEAM (partial walks): in front of this read, a per-level cache keyed by
-    // {world, VMID, ASID, half, VA prefix above the level} (stage 1) or {VMID, IPA prefix}
-    // (stage 2) could return a table address and level to resume from, skipping reads.
     assign rd_req_valid = (state == ST_RD_REQ);
     assign rd_req_addr  = rd_s2  ? desc_addr(s2_tbl, s2_ipa[47:0], d_s2_tg, s2_lvl, s2_first,
                                              d_s2_sl_bits) :
@@ -359,6 +395,36 @@ module smmu_walker #(
                                              va_r[55] ? c_t1_tg : c_t0_tg, s1_start_lvl, 1'b1,
                                              {1'b0, va_r[55] ? c_t1_slb : c_t0_slb});
     wire [63:0]     s2_ias_hi  = s2_ipa >> d_s2_ias;
+    // the stage-1 descriptor address (nested: IPA) where a walk-cache hit resumes
+    wire [PA_W-1:0] wc_resume_da = desc_addr(wc_rs_tbl, va_r[47:0], s1_g, wc_rs_lvl, 1'b0,
+                                             5'd0);
+
+    // ---------------- walk caches: the key (stage 1: this walk's VA; stage 2: the IPA of
+    // the sub-walk) and the fills
+    wire            wc_s2 = (state == ST_WC2) || (state == ST_S2_EVAL);
+    assign wc_lk_valid  = (state == ST_WC1) || (state == ST_WC2);
+    assign wc_lk_s2     = wc_s2;
+    assign wc_key_world = d_world;
+    assign wc_key_nest  = nested;
+    assign wc_key_vmid  = d_vmid;
+    assign wc_key_asid  = c_asid;
+    assign wc_key_gran  = wc_s2 ? d_s2_tg : s1_g;
+    assign wc_key_half  = half;
+    assign wc_key_ia    = wc_s2 ? s2_ipa[47:12] : va_r[47:12];
+    wire            dd_good  = !desc_err && dd_kind != K_INVALID && !dd_addr_fault;
+    wire            fl_s1t   = (state == ST_S1_EVAL) && dd_good && dd_kind == K_TABLE;
+    wire            fl_s2t   = (state == ST_S2_EVAL) && dd_good && dd_kind == K_TABLE;
+    wire            fl_s2l   = (state == ST_S2_EVAL) && dd_good && dd_kind != K_TABLE &&
+                               !inj && !pc_af_fault && !pc_perm_fault &&
+                               !(s2_cls != C_IN && d_s2ptw && s2_dev_walk);
+    assign wc_fl_valid  = (fl_s1t || fl_s2t || fl_s2l) && !raced && !wc_inv;
+    assign wc_fl_kind   = fl_s1t ? 2'd0 : fl_s2t ? 2'd1 : 2'd2;
+    assign wc_fl_lvl    = fl_s1t ? s1_lvl + 2'd1 : fl_s2t ? s2_lvl + 2'd1 : s2_lvl;
+    assign wc_fl_tbl    = dd_next;
+    assign wc_fl_apt    = apt | dd_ap_table;
+    assign wc_fl_pxnt   = pxnt | dd_pxn_table;
+    assign wc_fl_uxnt   = uxnt | dd_uxn_table;
+    assign wc_fl_desc   = desc;
 
     // ---------------- FSM
     wire            acc_svc  = (state == ST_IDLE) && s2_req_valid;
@@ -430,7 +496,11 @@ module smmu_walker #(
             f_cls      <= 2'd0;
             f_addr     <= 64'd0;
             f_rec      <= 1'b0;
+            inj        <= 1'b0;
+            raced      <= 1'b0;
         end else begin
+            if (wc_inv)
+                raced <= 1'b1;
             case (state)
                 ST_IDLE: begin
                     reads   <= 5'd0;
@@ -440,6 +510,8 @@ module smmu_walker #(
                     apt     <= 2'b00;
                     pxnt    <= 1'b0;
                     uxnt    <= 1'b0;
+                    inj     <= 1'b0;
+                    raced   <= wc_inv;
                     if (acc_svc) begin
                         job    <= J_SVC;
                         ste_r  <= s2_req_ste;
@@ -470,10 +542,8 @@ module smmu_walker #(
                         if (d_s2_en) begin
                             s2_ipa <= {{(64 - PA_W){1'b0}}, s1_first_da};
                             s2_cls <= C_TT;
-                            state  <= ST_S2_BEGIN;
-                        end else begin
-                            state  <= ST_RD_REQ;
                         end
+                        state    <= ST_WC1;
                     end else if (d_s2_en) begin
                         job    <= J_S2;
                         s2_ipa <= va_r;
@@ -484,7 +554,44 @@ module smmu_walker #(
                     end
                 end
 
+                // Stage-1 walk cache: resume below the deepest table descriptor held for
+                // this VA (nested: its next descriptor's IPA goes through stage 2 first)
+                ST_WC1: if (wc_rs_valid) begin
+                    if (wc_rs_tbl_hit) begin
+                        s1_tbl   <= wc_rs_tbl;
+                        s1_lvl   <= wc_rs_lvl;
+                        s1_first <= 1'b0;
+                        apt      <= wc_rs_apt;
+                        pxnt     <= wc_rs_pxnt;
+                        uxnt     <= wc_rs_uxnt;
+                        if (nested)
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, wc_resume_da};
+                    end
+                    state <= nested ? ST_S2_BEGIN : ST_RD_REQ;
+                end
+
+                // Stage-2 caches: a leaf of this IPA's page is evaluated as if just read;
+                // else resume below the deepest table descriptor held; else walk from
+                // S2TTB
+                ST_WC2: if (wc_rs_valid) begin
+                    if (wc_rs_leaf_hit) begin
+                        desc     <= wc_rs_desc;
+                        desc_err <= 1'b0;
+                        s2_lvl   <= wc_rs_leaf_lvl;
+                        inj      <= 1'b1;
+                        state    <= ST_S2_EVAL;
+                    end else begin
+                        if (wc_rs_tbl_hit) begin
+                            s2_tbl   <= wc_rs_tbl;
+                            s2_lvl   <= wc_rs_lvl;
+                            s2_first <= 1'b0;
+                        end
+                        state <= ST_RD_REQ;
+                    end
+                end
+
                 ST_RD_REQ: if (rd_req_ready) begin
+                    inj       <= 1'b0;
                     rd_addr_q <= rd_req_addr;
                     reads     <= reads + 5'd1;
                     state     <= ST_RD_DATA;
@@ -543,10 +650,8 @@ module smmu_walker #(
                     end
                 end
 
-                // Stage-2 sub-walk of s2_ipa for class s2_cls.
-                // WALK-CACHE SEAM (stage-2 table-address cache): a hit for CLASS TT/CD
-                // {VMID, IPA page} -> {PA page, MemAttr, S2AP, AF} would skip the sub-walk
-                // and go straight to the stage-2 leaf checks below (AF, permission, S2PTW).
+                // Stage-2 sub-walk of s2_ipa for class s2_cls: the IAS check, then the
+                // walk caches (ST_WC2)
                 ST_S2_BEGIN: begin
                     if (s2_ias_hi != 64'd0) begin
                         fault(EVT_F_TRANSLATION, 1'b1, s2_cls, s2_ipa, d_s2r);
@@ -555,7 +660,7 @@ module smmu_walker #(
                         s2_lvl   <= d_s2_sl;
                         s2_first <= 1'b1;
                         rd_s2    <= 1'b1;
-                        state    <= ST_RD_REQ;
+                        state    <= ST_WC2;
                     end
                 end
 

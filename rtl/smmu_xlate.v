@@ -48,6 +48,8 @@ module smmu_xlate #(
     parameter TAG_W     = 7,
     parameter NWALK     = 8,    // walks in flight
     parameter NPARK     = 8,    // misses waiting for a walk of their page
+    parameter WC_S1     = 16,   // stage-1 walk-cache entries (smmu_walk_cache)
+    parameter WC_S2     = 16,   // stage-2 walk-cache entries, and stage-2 leaf entries
     parameter LEAF_BITS = 75    // must equal LEAF_W of smmu_leaf.vh
 ) (
     input  wire                   clk,
@@ -136,8 +138,10 @@ module smmu_xlate #(
     output wire [43:0]            tlb_fill_page,
     output wire [LEAF_BITS-1:0]   tlb_fill_leaf,
 
-    // the shared invalidation handshake (observed only)
+    // the shared invalidation handshake (observed only) and its command (the walk caches
+    // apply its scope)
     input  wire                   inv_fire,
+    input  wire [127:0]           inv_cmd,
 
     // event queue
     output wire                   evt_valid,
@@ -403,6 +407,32 @@ module smmu_xlate #(
     wire b_park = b_miss && w_same_any && pf_any;           // waits for that walk
     wire b_walk = b_miss && !b_park && w_any;              // a walk starts this cycle
 
+    // the walkers' shared walk caches
+    wire [NWALK-1:0]        wc_lk_valid, wc_lk_s2, wc_key_nest, wc_key_half, wc_rs_valid;
+    wire [NWALK*2-1:0]      wc_key_world, wc_key_gran, wc_fl_kind, wc_fl_lvl, wc_fl_apt;
+    wire [NWALK*16-1:0]     wc_key_vmid, wc_key_asid;
+    wire [NWALK*36-1:0]     wc_key_ia;
+    wire [NWALK-1:0]        wc_fl_valid, wc_fl_pxnt, wc_fl_uxnt;
+    wire [NWALK*PA_W-1:0]   wc_fl_tbl;
+    wire [NWALK*64-1:0]     wc_fl_desc;
+    wire                    wc_rs_tbl_hit, wc_rs_pxnt, wc_rs_uxnt, wc_rs_leaf_hit;
+    wire [1:0]              wc_rs_lvl, wc_rs_apt, wc_rs_leaf_lvl;
+    wire [PA_W-1:0]         wc_rs_tbl;
+    wire [63:0]             wc_rs_desc;
+    smmu_walk_cache #(.NP(NWALK), .PA_W(PA_W), .S1_ENTRIES(WC_S1), .S2_ENTRIES(WC_S2))
+    u_walk_cache (
+        .clk(clk), .rst_n(rst_n),
+        .lk_valid(wc_lk_valid), .lk_s2(wc_lk_s2), .key_world(wc_key_world),
+        .key_nest(wc_key_nest), .key_vmid(wc_key_vmid), .key_asid(wc_key_asid),
+        .key_gran(wc_key_gran), .key_half(wc_key_half), .key_ia(wc_key_ia),
+        .rs_valid(wc_rs_valid), .rs_tbl_hit(wc_rs_tbl_hit), .rs_lvl(wc_rs_lvl),
+        .rs_tbl(wc_rs_tbl), .rs_apt(wc_rs_apt), .rs_pxnt(wc_rs_pxnt), .rs_uxnt(wc_rs_uxnt),
+        .rs_leaf_hit(wc_rs_leaf_hit), .rs_desc(wc_rs_desc), .rs_leaf_lvl(wc_rs_leaf_lvl),
+        .fl_valid(wc_fl_valid), .fl_kind(wc_fl_kind), .fl_lvl(wc_fl_lvl),
+        .fl_tbl(wc_fl_tbl), .fl_apt(wc_fl_apt), .fl_pxnt(wc_fl_pxnt), .fl_uxnt(wc_fl_uxnt),
+        .fl_desc(wc_fl_desc),
+        .inv_fire(inv_fire), .inv_cmd(inv_cmd), .flush(flush));
+
     genvar gw;
     generate
         for (gw = 0; gw < NWALK; gw = gw + 1) begin : g_walk
@@ -440,7 +470,23 @@ module smmu_xlate #(
                 .rd_req_cache(rd_req_cache[gw*4 +: 4]),
                 .rd_req_domain(rd_req_domain[gw*2 +: 2]),
                 .rd_valid(rd_valid[gw]), .rd_data(rd_data), .rd_last(rd_last),
-                .rd_err(rd_err), .busy(wk_busy[gw]));
+                .rd_err(rd_err),
+                .wc_lk_valid(wc_lk_valid[gw]), .wc_lk_s2(wc_lk_s2[gw]),
+                .wc_key_world(wc_key_world[gw*2 +: 2]), .wc_key_nest(wc_key_nest[gw]),
+                .wc_key_vmid(wc_key_vmid[gw*16 +: 16]), .wc_key_asid(wc_key_asid[gw*16 +: 16]),
+                .wc_key_gran(wc_key_gran[gw*2 +: 2]), .wc_key_half(wc_key_half[gw]),
+                .wc_key_ia(wc_key_ia[gw*36 +: 36]),
+                .wc_rs_valid(wc_rs_valid[gw]), .wc_rs_tbl_hit(wc_rs_tbl_hit),
+                .wc_rs_lvl(wc_rs_lvl), .wc_rs_tbl(wc_rs_tbl), .wc_rs_apt(wc_rs_apt),
+                .wc_rs_pxnt(wc_rs_pxnt), .wc_rs_uxnt(wc_rs_uxnt),
+                .wc_rs_leaf_hit(wc_rs_leaf_hit), .wc_rs_desc(wc_rs_desc),
+                .wc_rs_leaf_lvl(wc_rs_leaf_lvl),
+                .wc_fl_valid(wc_fl_valid[gw]), .wc_fl_kind(wc_fl_kind[gw*2 +: 2]),
+                .wc_fl_lvl(wc_fl_lvl[gw*2 +: 2]), .wc_fl_tbl(wc_fl_tbl[gw*PA_W +: PA_W]),
+                .wc_fl_apt(wc_fl_apt[gw*2 +: 2]), .wc_fl_pxnt(wc_fl_pxnt[gw]),
+                .wc_fl_uxnt(wc_fl_uxnt[gw]), .wc_fl_desc(wc_fl_desc[gw*64 +: 64]),
+                .wc_inv(inv_fire || flush),
+                .busy(wk_busy[gw]));
             if (gw == 0) begin : g_svc
                 assign s2_req_ready   = s2q_rdy;
                 assign s2_rsp_valid   = s2r_v;

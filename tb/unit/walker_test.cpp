@@ -32,6 +32,10 @@ static bool verbose_cycles = true;
 static int pending = -1;
 static uint64_t pend_addr;
 static bool req_fire, beat_fire;
+// The walk caches (smmu_walk_cache) are not here: every lookup misses, answered one cycle
+// after it is granted; pass 2 grants late at random. Nothing may be filled from a walk
+// that saw wc_inv.
+static bool wc_ans, wc_gnt;
 static int proto_err;
 
 // ---------------------------------------------------------------- clocking
@@ -47,8 +51,13 @@ static void pre() {
         m->rd_err = abort_pa.count(pend_addr) ? 1 : 0;
     }
     m->rd_req_ready = stall ? (std::rand() & 1) : 1;
+    m->wc_rs_valid = wc_ans;
+    m->wc_rs_tbl_hit = 0;
+    m->wc_rs_leaf_hit = 0;
+    m->wc_inv = 0;
     m->clk = 0;
     m->eval();
+    wc_gnt = m->wc_lk_valid && !wc_ans && (!stall || (std::rand() & 1));
     req_fire = m->rd_req_valid && m->rd_req_ready;
     beat_fire = (pending == 0);
     if (req_fire) {
@@ -65,6 +74,7 @@ static void edge() {
     if (beat_fire) pending = -1;
     if (pending > 0) pending--;
     if (req_fire) pending = lat - 1;
+    wc_ans = wc_gnt;
 }
 static void tick() { pre(); edge(); }
 

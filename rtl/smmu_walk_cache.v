@@ -1,0 +1,461 @@
+// smmu_walk_cache: the walkers' shared caches of partial walks (IHI 0070 16.2 "caching of
+// configuration and translation structures"; Arm ARM D8.11 translation table walk caches).
+//
+// Three fully associative caches, in flops (they are small and searched at once):
+//   S1   stage-1 table descriptors: {StreamWorld, nested, VMID, ASID, granule, VA[55],
+//        VA prefix above the level the descriptor resolves} -> the next-level table (a PA,
+//        or an IPA when nested), its level, and the APTable/PXNTable/UXNTable bits
+//        accumulated down to it. A walk resumes at the deepest level that hits.
+//   S2T  stage-2 table descriptors: {VMID, granule, IPA prefix} -> next-level table PA and
+//        its level.
+//   S2L  stage-2 leaves: {VMID, granule, 4 KB IPA page} -> the raw leaf descriptor and its
+//        level. A hit is handed to the walker as if it had just read the descriptor, so
+//        every check (address size, AF, permission for this access and CLASS, S2PTW) runs
+//        again; nested walks use it for the IPAs of stage-1 tables (a stage-2 cache of
+//        table-address translations) and for output IPAs alike.
+// Only descriptors that produced no fault are filled. Entries are tagged the way the
+// architecture tags walk caches (VMID, ASID, StreamWorld), so the TLBI scopes below remove
+// them; a walker whose walk overlapped an invalidation or flush fills nothing (the same
+// rule as the TLB fill), so nothing read before a TLBI is cached after it.
+//
+// Ports (NP walkers):
+//   lk_valid[p]   lookup request, key fields (key_*, one bundle per port) held until
+//                 rs_valid[p]; lk_s2[p] 0: S1, 1: S2T and S2L at once. One lookup is granted
+//                 per cycle (round robin); its answer is registered: rs_valid[p] in the
+//                 next cycle with rs_* (shared by all ports).
+//   fl_valid[p]   fill (one cycle, no back-pressure): fl_kind 0 S1, 1 S2T, 2 S2L, with
+//                 the port's key and fl_lvl / fl_tbl / fl_apt / fl_pxnt / fl_uxnt /
+//                 fl_desc. One fill per cycle (lowest port); the others are dropped
+//                 (a cache may always choose not to cache). A fill whose key already has
+//                 an entry of its kind and level is dropped, so a lookup never sees two.
+//   inv_fire, inv_cmd   a TLBI leaves the caches on its handshake (smmu_cmdq's raw
+//                 {dw1, dw0}); fills in that cycle are dropped.
+//   flush         drop everything (SMMUEN changes).
+//
+// TLBI scopes (4.4; a VA, IPA, range or Leaf field only narrows them, and is ignored):
+//   NH_ALL S1 of NS-EL1 VMID; NH_ASID / NH_VA S1 of NS-EL1 VMID and ASID; NH_VAA S1 of
+//   NS-EL1 VMID; EL2_ALL / EL2_VA / EL2_VAA S1 of both EL2 worlds; EL2_ASID S1 of EL2-E2H
+//   and ASID; S12_VMALL S1 of NS-EL1 VMID and S2T/S2L of VMID; S2_IPA S2T/S2L of VMID;
+//   NSNH_ALL everything of NS-EL1 (S1 NS-EL1, S2T, S2L).
+module smmu_walk_cache #(
+    parameter NP         = 8,    // walkers
+    parameter PA_W       = 48,
+    parameter S1_ENTRIES = 16,
+    parameter S2_ENTRIES = 16    // S2T entries, and as many S2L entries
+) (
+    input  wire               clk,
+    input  wire               rst_n,
+
+    input  wire [NP-1:0]      lk_valid,
+    input  wire [NP-1:0]      lk_s2,
+    input  wire [NP*2-1:0]    key_world,
+    input  wire [NP-1:0]      key_nest,
+    input  wire [NP*16-1:0]   key_vmid,
+    input  wire [NP*16-1:0]   key_asid,
+    input  wire [NP*2-1:0]    key_gran,
+    input  wire [NP-1:0]      key_half,
+    input  wire [NP*36-1:0]   key_ia,       // VA or IPA bits [47:12]
+
+    output reg  [NP-1:0]      rs_valid,
+    output reg                rs_tbl_hit,   // S1 or S2T: resume at rs_lvl from rs_tbl
+    output reg  [1:0]         rs_lvl,
+    output reg  [PA_W-1:0]    rs_tbl,
+    output reg  [1:0]         rs_apt,
+    output reg                rs_pxnt,
+    output reg                rs_uxnt,
+    output reg                rs_leaf_hit,  // S2L: rs_desc at level rs_leaf_lvl
+    output reg  [63:0]        rs_desc,
+    output reg  [1:0]         rs_leaf_lvl,
+
+    input  wire [NP-1:0]      fl_valid,
+    input  wire [NP*2-1:0]    fl_kind,
+    input  wire [NP*2-1:0]    fl_lvl,       // S1/S2T: the next table's level; S2L: leaf's
+    input  wire [NP*PA_W-1:0] fl_tbl,
+    input  wire [NP*2-1:0]    fl_apt,
+    input  wire [NP-1:0]      fl_pxnt,
+    input  wire [NP-1:0]      fl_uxnt,
+    input  wire [NP*64-1:0]   fl_desc,
+
+    input  wire               inv_fire,
+    input  wire [127:0]       inv_cmd,
+    input  wire               flush
+);
+    `include "smmu_regs.vh"
+    `include "smmu_gran.vh"
+
+    localparam N1 = S1_ENTRIES, N2 = S2_ENTRIES;
+    localparam PW = (NP <= 2) ? 1 : $clog2(NP);
+    localparam I1 = (N1 <= 2) ? 1 : $clog2(N1);
+    localparam I2 = (N2 <= 2) ? 1 : $clog2(N2);
+    localparam [1:0] W_EL1 = 2'd0, W_E2H = 2'd2;
+    localparam [1:0] K_S1 = 2'd0, K_S2T = 2'd1, K_S2L = 2'd2;
+
+    integer li, hj, fk, dm, vj;
+
+    // IA bits [47:12] a table descriptor at level `lvl` (the level that was read) covers:
+    // those at and above the level's shift
+    function [35:0] pfx_mask(input [1:0] g, input [1:0] lvl);
+        reg [5:0] sh;
+        begin
+            sh       = gran_lvl_shift(g, lvl);
+            pfx_mask = (sh >= 6'd48) ? 36'd0 : ({36{1'b1}} << (sh - 6'd12));
+        end
+    endfunction
+
+    // ---------------- entries
+    reg  [N1-1:0]   s1_v_q;
+    reg  [1:0]      s1_world_q [0:N1-1];
+    reg             s1_nest_q  [0:N1-1];
+    reg  [15:0]     s1_vmid_q  [0:N1-1];
+    reg  [15:0]     s1_asid_q  [0:N1-1];
+    reg  [1:0]      s1_gran_q  [0:N1-1];
+    reg             s1_half_q  [0:N1-1];
+    reg  [35:0]     s1_msk_q   [0:N1-1];
+    reg  [35:0]     s1_ia_q    [0:N1-1];    // masked
+    reg  [1:0]      s1_lvl_q   [0:N1-1];
+    reg  [PA_W-1:0] s1_tbl_q   [0:N1-1];
+    reg  [1:0]      s1_apt_q   [0:N1-1];
+    reg             s1_pxnt_q  [0:N1-1];
+    reg             s1_uxnt_q  [0:N1-1];
+    reg  [I1-1:0]   s1_rr_q;
+
+    reg  [N2-1:0]   t_v_q;
+    reg  [15:0]     t_vmid_q   [0:N2-1];
+    reg  [1:0]      t_gran_q   [0:N2-1];
+    reg  [35:0]     t_msk_q    [0:N2-1];
+    reg  [35:0]     t_ia_q     [0:N2-1];
+    reg  [1:0]      t_lvl_q    [0:N2-1];
+    reg  [PA_W-1:0] t_tbl_q    [0:N2-1];
+    reg  [I2-1:0]   t_rr_q;
+
+    reg  [N2-1:0]   l_v_q;
+    reg  [15:0]     l_vmid_q   [0:N2-1];
+    reg  [1:0]      l_gran_q   [0:N2-1];
+    reg  [35:0]     l_ia_q     [0:N2-1];    // the 4 KB IPA page
+    reg  [1:0]      l_lvl_q    [0:N2-1];
+    reg  [63:0]     l_desc_q   [0:N2-1];
+    reg  [I2-1:0]   l_rr_q;
+
+    // S1 tag match: VMID in NS-EL1 only, ASID except in NS-EL2 (no ASIDs there)
+    function s1_tag_eq(input [1:0] ew, input en, input [15:0] evm, input [15:0] eas,
+                       input [1:0] eg, input eh,
+                       input [1:0] w, input n, input [15:0] vm, input [15:0] as,
+                       input [1:0] g, input h);
+        s1_tag_eq = ew == w && en == n && eg == g && eh == h &&
+                    (w != W_EL1 || evm == vm) && ((w != W_EL1 && w != W_E2H) || eas == as);
+    endfunction
+
+    // ---------------- lookup: one port per cycle, round robin, answer registered
+    reg  [PW-1:0] lk_rr_q;
+    reg  [PW-1:0] lk_pick, lk_hi;
+    reg           lk_any, lk_hi_any;
+    wire [NP-1:0] lk_req = lk_valid & ~rs_valid;   // a port being answered waits for it
+    // the first requester after the last one granted, else the first one
+    always @* begin
+        lk_pick   = {PW{1'b0}};
+        lk_any    = 1'b0;
+        lk_hi     = {PW{1'b0}};
+        lk_hi_any = 1'b0;
+        for (li = NP - 1; li >= 0; li = li - 1)
+            if (lk_req[li]) begin
+                lk_pick = li[PW-1:0];
+                lk_any  = 1'b1;
+                if (li[PW-1:0] > lk_rr_q) begin
+                    lk_hi     = li[PW-1:0];
+                    lk_hi_any = 1'b1;
+                end
+            end
+        if (lk_hi_any)
+            lk_pick = lk_hi;
+    end
+
+    wire        q_s2    = lk_s2[lk_pick];
+    wire [1:0]  q_world = key_world[lk_pick*2 +: 2];
+    wire        q_nest  = key_nest[lk_pick];
+    wire [15:0] q_vmid  = key_vmid[lk_pick*16 +: 16];
+    wire [15:0] q_asid  = key_asid[lk_pick*16 +: 16];
+    wire [1:0]  q_gran  = key_gran[lk_pick*2 +: 2];
+    wire        q_half  = key_half[lk_pick];
+    wire [35:0] q_ia    = key_ia[lk_pick*36 +: 36];
+
+    // the deepest S1 or S2T entry that covers the key (deeper levels win), and the S2L
+    // entry of its page
+    reg             h_tbl, h_leaf;
+    reg  [1:0]      h_lvl, h_apt, h_llvl;
+    reg  [PA_W-1:0] h_tbl_pa;
+    reg             h_pxnt, h_uxnt;
+    reg  [63:0]     h_desc;
+    always @* begin
+        h_tbl    = 1'b0;
+        h_lvl    = 2'd0;
+        h_tbl_pa = {PA_W{1'b0}};
+        h_apt    = 2'b00;
+        h_pxnt   = 1'b0;
+        h_uxnt   = 1'b0;
+        h_leaf   = 1'b0;
+        h_desc   = 64'd0;
+        h_llvl   = 2'd0;
+        if (!q_s2) begin
+            for (hj = 0; hj < N1; hj = hj + 1)
+                if (s1_v_q[hj] && ((q_ia & s1_msk_q[hj]) == s1_ia_q[hj]) &&
+                    s1_tag_eq(s1_world_q[hj], s1_nest_q[hj], s1_vmid_q[hj], s1_asid_q[hj],
+                              s1_gran_q[hj], s1_half_q[hj], q_world, q_nest, q_vmid, q_asid,
+                              q_gran, q_half) &&
+                    (!h_tbl || s1_lvl_q[hj] > h_lvl)) begin
+                    h_tbl    = 1'b1;
+                    h_lvl    = s1_lvl_q[hj];
+                    h_tbl_pa = s1_tbl_q[hj];
+                    h_apt    = s1_apt_q[hj];
+                    h_pxnt   = s1_pxnt_q[hj];
+                    h_uxnt   = s1_uxnt_q[hj];
+                end
+        end else begin
+            for (hj = 0; hj < N2; hj = hj + 1) begin
+                if (t_v_q[hj] && ((q_ia & t_msk_q[hj]) == t_ia_q[hj]) && t_vmid_q[hj] == q_vmid &&
+                    t_gran_q[hj] == q_gran && (!h_tbl || t_lvl_q[hj] > h_lvl)) begin
+                    h_tbl    = 1'b1;
+                    h_lvl    = t_lvl_q[hj];
+                    h_tbl_pa = t_tbl_q[hj];
+                end
+                if (l_v_q[hj] && l_ia_q[hj] == q_ia && l_vmid_q[hj] == q_vmid &&
+                    l_gran_q[hj] == q_gran) begin
+                    h_leaf = 1'b1;
+                    h_desc = l_desc_q[hj];
+                    h_llvl = l_lvl_q[hj];
+                end
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            rs_valid    <= {NP{1'b0}};
+            lk_rr_q     <= {PW{1'b0}};
+            rs_tbl_hit  <= 1'b0;
+            rs_lvl      <= 2'd0;
+            rs_tbl      <= {PA_W{1'b0}};
+            rs_apt      <= 2'b00;
+            rs_pxnt     <= 1'b0;
+            rs_uxnt     <= 1'b0;
+            rs_leaf_hit <= 1'b0;
+            rs_desc     <= 64'd0;
+            rs_leaf_lvl <= 2'd0;
+        end else begin
+            rs_valid <= {NP{1'b0}};
+            if (lk_any) begin
+                rs_valid[lk_pick] <= 1'b1;
+                lk_rr_q           <= lk_pick;
+            end
+            // an answer registered in an invalidation's cycle would be stale: a miss
+            rs_tbl_hit  <= h_tbl && !inv_fire && !flush;
+            rs_lvl      <= h_lvl;
+            rs_tbl      <= h_tbl_pa;
+            rs_apt      <= h_apt;
+            rs_pxnt     <= h_pxnt;
+            rs_uxnt     <= h_uxnt;
+            rs_leaf_hit <= h_leaf && !inv_fire && !flush;
+            rs_desc     <= h_desc;
+            rs_leaf_lvl <= h_llvl;
+        end
+    end
+
+    // ---------------- fills: the lowest port that fills this cycle
+    reg  [PW-1:0] f_pick;
+    reg           f_any;
+    always @* begin
+        f_pick = {PW{1'b0}};
+        f_any  = 1'b0;
+        for (fk = NP - 1; fk >= 0; fk = fk - 1)
+            if (fl_valid[fk]) begin
+                f_pick = fk[PW-1:0];
+                f_any  = 1'b1;
+            end
+    end
+    wire [1:0]      f_kind  = fl_kind[f_pick*2 +: 2];
+    wire [1:0]      f_world = key_world[f_pick*2 +: 2];
+    wire            f_nest  = key_nest[f_pick];
+    wire [15:0]     f_vmid  = key_vmid[f_pick*16 +: 16];
+    wire [15:0]     f_asid  = key_asid[f_pick*16 +: 16];
+    wire [1:0]      f_gran  = key_gran[f_pick*2 +: 2];
+    wire            f_half  = key_half[f_pick];
+    wire [35:0]     f_ia    = key_ia[f_pick*36 +: 36];
+    wire [1:0]      f_lvl   = fl_lvl[f_pick*2 +: 2];
+    wire [PA_W-1:0] f_tbl   = fl_tbl[f_pick*PA_W +: PA_W];
+    wire [1:0]      f_apt   = fl_apt[f_pick*2 +: 2];
+    wire            f_pxnt  = fl_pxnt[f_pick];
+    wire            f_uxnt  = fl_uxnt[f_pick];
+    wire [63:0]     f_desc  = fl_desc[f_pick*64 +: 64];
+    // the entry covers what the descriptor one level up resolves
+    wire [35:0]     f_msk   = pfx_mask(f_gran, f_lvl - 2'd1);
+    wire [35:0]     f_key   = f_ia & f_msk;
+
+    // already held (same kind, key and level), and the way to use otherwise: the first
+    // free entry, else the round-robin one
+    reg          f_dup1, f_dup2, f_dupl, f_free1, f_free2, f_freel;
+    reg [I1-1:0] f_w1;
+    reg [I2-1:0] f_w2, f_wl;
+    always @* begin
+        f_dup1  = 1'b0;
+        f_dup2  = 1'b0;
+        f_dupl  = 1'b0;
+        f_free1 = 1'b0;
+        f_free2 = 1'b0;
+        f_freel = 1'b0;
+        f_w1    = s1_rr_q;
+        f_w2    = t_rr_q;
+        f_wl    = l_rr_q;
+        for (dm = N1 - 1; dm >= 0; dm = dm - 1) begin
+            if (s1_v_q[dm] && s1_lvl_q[dm] == f_lvl && s1_ia_q[dm] == f_key &&
+                s1_msk_q[dm] == f_msk &&
+                s1_tag_eq(s1_world_q[dm], s1_nest_q[dm], s1_vmid_q[dm], s1_asid_q[dm],
+                          s1_gran_q[dm], s1_half_q[dm], f_world, f_nest, f_vmid, f_asid,
+                          f_gran, f_half))
+                f_dup1 = 1'b1;
+            if (!s1_v_q[dm]) begin
+                f_free1 = 1'b1;
+                f_w1    = dm[I1-1:0];
+            end
+        end
+        for (dm = N2 - 1; dm >= 0; dm = dm - 1) begin
+            if (t_v_q[dm] && t_lvl_q[dm] == f_lvl && t_ia_q[dm] == f_key &&
+                t_vmid_q[dm] == f_vmid && t_gran_q[dm] == f_gran)
+                f_dup2 = 1'b1;
+            if (l_v_q[dm] && l_ia_q[dm] == f_ia && l_vmid_q[dm] == f_vmid &&
+                l_gran_q[dm] == f_gran)
+                f_dupl = 1'b1;
+            if (!t_v_q[dm]) begin
+                f_free2 = 1'b1;
+                f_w2    = dm[I2-1:0];
+            end
+            if (!l_v_q[dm]) begin
+                f_freel = 1'b1;
+                f_wl    = dm[I2-1:0];
+            end
+        end
+    end
+    wire f_ok = f_any && !inv_fire && !flush;
+    wire f1   = f_ok && f_kind == K_S1 && !f_dup1;
+    wire f2   = f_ok && f_kind == K_S2T && !f_dup2;
+    wire fl   = f_ok && f_kind == K_S2L && !f_dupl;
+
+    // ---------------- invalidation scopes
+    wire [7:0]  c_op   = inv_cmd[CMD_OPCODE_LSB +: CMD_OPCODE_W];
+    wire [15:0] c_vmid = inv_cmd[CMD_VMID_LSB +: CMD_VMID_W];
+    wire [15:0] c_asid = inv_cmd[CMD_ASID_LSB +: CMD_ASID_W];
+    function s1_inv(input [1:0] w, input [15:0] vm, input [15:0] as);
+        case (c_op)
+            CMD_OP_TLBI_NH_ALL, CMD_OP_TLBI_NH_VAA, CMD_OP_TLBI_S12_VMALL:
+                s1_inv = w == W_EL1 && vm == c_vmid;
+            CMD_OP_TLBI_NH_ASID, CMD_OP_TLBI_NH_VA:
+                s1_inv = w == W_EL1 && vm == c_vmid && as == c_asid;
+            CMD_OP_TLBI_EL2_ALL, CMD_OP_TLBI_EL2_VA, CMD_OP_TLBI_EL2_VAA:
+                s1_inv = w != W_EL1;
+            CMD_OP_TLBI_EL2_ASID:
+                s1_inv = w == W_E2H && as == c_asid;
+            CMD_OP_TLBI_NSNH_ALL:
+                s1_inv = w == W_EL1;
+            default:
+                s1_inv = 1'b0;
+        endcase
+    endfunction
+    function s2_inv(input [15:0] vm);
+        case (c_op)
+            CMD_OP_TLBI_S12_VMALL, CMD_OP_TLBI_S2_IPA: s2_inv = vm == c_vmid;
+            CMD_OP_TLBI_NSNH_ALL:                      s2_inv = 1'b1;
+            default:                                   s2_inv = 1'b0;
+        endcase
+    endfunction
+
+    always @(posedge clk) begin
+        if (!rst_n || flush) begin
+            s1_v_q  <= {N1{1'b0}};
+            t_v_q   <= {N2{1'b0}};
+            l_v_q   <= {N2{1'b0}};
+            s1_rr_q <= {I1{1'b0}};
+            t_rr_q  <= {I2{1'b0}};
+            l_rr_q  <= {I2{1'b0}};
+        end else begin
+            if (inv_fire) begin
+                for (vj = 0; vj < N1; vj = vj + 1)
+                    if (s1_inv(s1_world_q[vj], s1_vmid_q[vj], s1_asid_q[vj]))
+                        s1_v_q[vj] <= 1'b0;
+                for (vj = 0; vj < N2; vj = vj + 1) begin
+                    if (s2_inv(t_vmid_q[vj]))
+                        t_v_q[vj] <= 1'b0;
+                    if (s2_inv(l_vmid_q[vj]))
+                        l_v_q[vj] <= 1'b0;
+                end
+            end
+            if (f1) begin
+                s1_v_q[f_w1] <= 1'b1;
+                if (!f_free1)
+                    s1_rr_q <= s1_rr_q + 1'b1;
+            end
+            if (f2) begin
+                t_v_q[f_w2] <= 1'b1;
+                if (!f_free2)
+                    t_rr_q <= t_rr_q + 1'b1;
+            end
+            if (fl) begin
+                l_v_q[f_wl] <= 1'b1;
+                if (!f_freel)
+                    l_rr_q <= l_rr_q + 1'b1;
+            end
+        end
+    end
+
+    // entry contents (no reset: valid bits guard them)
+    always @(posedge clk) begin
+        if (f1) begin
+            s1_world_q[f_w1] <= f_world;
+            s1_nest_q[f_w1]  <= f_nest;
+            s1_vmid_q[f_w1]  <= f_vmid;
+            s1_asid_q[f_w1]  <= f_asid;
+            s1_gran_q[f_w1]  <= f_gran;
+            s1_half_q[f_w1]  <= f_half;
+            s1_msk_q[f_w1]   <= f_msk;
+            s1_ia_q[f_w1]    <= f_key;
+            s1_lvl_q[f_w1]   <= f_lvl;
+            s1_tbl_q[f_w1]   <= f_tbl;
+            s1_apt_q[f_w1]   <= f_apt;
+            s1_pxnt_q[f_w1]  <= f_pxnt;
+            s1_uxnt_q[f_w1]  <= f_uxnt;
+        end
+        if (f2) begin
+            t_vmid_q[f_w2] <= f_vmid;
+            t_gran_q[f_w2] <= f_gran;
+            t_msk_q[f_w2]  <= f_msk;
+            t_ia_q[f_w2]   <= f_key;
+            t_lvl_q[f_w2]  <= f_lvl;
+            t_tbl_q[f_w2]  <= f_tbl;
+        end
+        if (fl) begin
+            l_vmid_q[f_wl] <= f_vmid;
+            l_gran_q[f_wl] <= f_gran;
+            l_ia_q[f_wl]   <= f_ia;
+            l_lvl_q[f_wl]  <= f_lvl;
+            l_desc_q[f_wl] <= f_desc;
+        end
+    end
+
+`ifdef FORMAL
+    integer fa, fb;
+    // a lookup never sees two S2L entries of one page (the fill's duplicate check)
+    reg f_l_hits;
+    always @* begin
+        f_l_hits = 1'b0;
+        for (fa = 0; fa < N2; fa = fa + 1)
+            for (fb = fa + 1; fb < N2; fb = fb + 1)
+                if (l_v_q[fa] && l_v_q[fb] && l_ia_q[fa] == l_ia_q[fb] &&
+                    l_vmid_q[fa] == l_vmid_q[fb] && l_gran_q[fa] == l_gran_q[fb])
+                    f_l_hits = 1'b1;
+        if (rst_n)
+            assert(!f_l_hits);
+    end
+`endif
+
+    // the command's other fields (addresses, ranges, Leaf) only narrow the scopes
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_ok = &{1'b0, inv_cmd};
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule
