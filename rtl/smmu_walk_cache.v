@@ -8,8 +8,8 @@
 //        accumulated down to it. A walk resumes at the deepest level that hits.
 //   S2T  stage-2 table descriptors: {VMID, granule, IPA prefix} -> next-level table PA and
 //        its level.
-//   S2L  stage-2 leaves: {VMID, granule, 4 KB IPA page} -> the raw leaf descriptor and its
-//        level. A hit is handed to the walker as if it had just read the descriptor, so
+//   S2L  stage-2 leaves: {VMID, granule, IPA page of the granule} -> the raw leaf
+//        descriptor and its level (a block is kept for the granule page that used it). A hit is handed to the walker as if it had just read the descriptor, so
 //        every check (address size, AF, permission for this access and CLASS, S2PTW) runs
 //        again; nested walks use it for the IPAs of stage-1 tables (a stage-2 cache of
 //        table-address translations) and for output IPAs alike.
@@ -131,7 +131,7 @@ module smmu_walk_cache #(
     reg  [N2-1:0]   l_v_q;
     reg  [15:0]     l_vmid_q   [0:N2-1];
     reg  [1:0]      l_gran_q   [0:N2-1];
-    reg  [35:0]     l_ia_q     [0:N2-1];    // the 4 KB IPA page
+    reg  [35:0]     l_ia_q     [0:N2-1];    // the IPA page of the granule (masked)
     reg  [1:0]      l_lvl_q    [0:N2-1];
     reg  [63:0]     l_desc_q   [0:N2-1];
     reg  [I2-1:0]   l_rr_q;
@@ -217,7 +217,8 @@ module smmu_walk_cache #(
                     h_lvl    = t_lvl_q[hj];
                     h_tbl_pa = t_tbl_q[hj];
                 end
-                if (l_v_q[hj] && l_ia_q[hj] == q_ia && l_vmid_q[hj] == q_vmid &&
+                if (l_v_q[hj] && l_ia_q[hj] == (q_ia & pfx_mask(q_gran, 2'd3)) &&
+                    l_vmid_q[hj] == q_vmid &&
                     l_gran_q[hj] == q_gran) begin
                     h_leaf = 1'b1;
                     h_desc = l_desc_q[hj];
@@ -288,6 +289,7 @@ module smmu_walk_cache #(
     // the entry covers what the descriptor one level up resolves
     wire [35:0]     f_msk   = pfx_mask(f_gran, f_lvl - 2'd1);
     wire [35:0]     f_key   = f_ia & f_msk;
+    wire [35:0]     f_page  = f_ia & pfx_mask(f_gran, 2'd3);   // S2L: the granule page
 
     // already held (same kind, key and level), and the way to use otherwise: the first
     // free entry, else the round-robin one
@@ -320,7 +322,7 @@ module smmu_walk_cache #(
             if (t_v_q[dm] && t_lvl_q[dm] == f_lvl && t_ia_q[dm] == f_key &&
                 t_vmid_q[dm] == f_vmid && t_gran_q[dm] == f_gran)
                 f_dup2 = 1'b1;
-            if (l_v_q[dm] && l_ia_q[dm] == f_ia && l_vmid_q[dm] == f_vmid &&
+            if (l_v_q[dm] && l_ia_q[dm] == f_page && l_vmid_q[dm] == f_vmid &&
                 l_gran_q[dm] == f_gran)
                 f_dupl = 1'b1;
             if (!t_v_q[dm]) begin
@@ -432,7 +434,7 @@ module smmu_walk_cache #(
         if (fl) begin
             l_vmid_q[f_wl] <= f_vmid;
             l_gran_q[f_wl] <= f_gran;
-            l_ia_q[f_wl]   <= f_ia;
+            l_ia_q[f_wl]   <= f_page;
             l_lvl_q[f_wl]  <= f_lvl;
             l_desc_q[f_wl] <= f_desc;
         end

@@ -57,6 +57,76 @@ static inline uint32_t drv_gerror_active(test_ctx_t *t)
     return sim_reg_read32(t->sim, SMMU_GERROR) ^ sim_reg_read32(t->sim, SMMU_GERRORN);
 }
 
+/* ---- exact table-read counts with the walk caches (rtl/smmu_walk_cache.v) ---------------
+ * What a walk reads depends on what earlier walks left in the walk caches. wc_tree_t
+ * follows one translation tree as the SMMU caches it: a walk of input address `ia` reads
+ * from the deepest level whose table an earlier walk of the same tree passed through, down
+ * to the leaf; for a stage-2 tree the leaf cache also answers an address in a granule page
+ * an earlier walk ended in (nothing read). Valid for the tests that use it: every leaf at
+ * level 3, no invalidation in between, fewer walks than the caches' 16 entries. */
+typedef struct {
+    unsigned start, gshift, stride, n;
+    uint64_t ia[32];
+} wc_tree_t;
+
+static inline void wc_tree_init(wc_tree_t *c, const smmu_pgtable_t *p)
+{
+    memset(c, 0, sizeof *c);
+    c->start = p->start_level;
+    c->gshift = p->gshift;
+    c->stride = p->stride;
+}
+
+/* The level a walk of ia starts reading at (4: the leaf is cached), then remember ia. */
+static inline unsigned wc_tree_walk(wc_tree_t *c, uint64_t ia, bool leaf_cache)
+{
+    unsigned from = c->start;
+    for (unsigned i = 0; i < c->n; i++) {
+        uint64_t p = c->ia[i];
+        if (leaf_cache && (p >> c->gshift) == (ia >> c->gshift))
+            from = 4;
+        /* the level-l table is known when the level-(l-1) descriptor is the same one */
+        for (unsigned l = c->start + 1; l <= 3; l++)
+            if (((p ^ ia) >> (c->gshift + c->stride * (4 - l))) == 0 && l > from)
+                from = l;
+    }
+    if (c->n < 32)
+        c->ia[c->n++] = ia;
+    return from;
+}
+
+/* The descriptor addresses (PAs; IPAs for a guest's tree) a walk of iova reads in tree p,
+ * start level first, down to the leaf or the first invalid descriptor; returns how many. */
+static inline unsigned pgt_walk_addrs(const smmu_pgtable_t *p, uint64_t iova, uint64_t da[4])
+{
+    uint64_t tbl = p->root_pa;
+    unsigned k = 0;
+    for (unsigned l = p->start_level; l <= 3; l++) {
+        unsigned sh = p->gshift + p->stride * (3 - l);
+        unsigned bits = l == p->start_level ? p->start_bits : p->stride;
+        uint64_t a = tbl + (((iova >> sh) & ((1ull << bits) - 1)) << 3);
+        uint64_t d = *(const volatile uint64_t *)p->hal->pa_to_cpu(p->hal->ctx, a);
+        da[k++] = a;
+        if ((d & 3) != 3 || l == 3)
+            break;
+        tbl = d & 0x0000ffffffffffffull & ~((1ull << p->gshift) - 1);
+    }
+    return k;
+}
+
+/* Table reads of a nested walk of va through guest tree g (walk-cache state s1) over the
+ * stage-2 state s2, ending at output IPA out: the stage-1 levels not cached, each after
+ * the stage-2 reads of its descriptor's IPA, then the stage-2 reads of out. */
+static inline unsigned wc_nested_reads(wc_tree_t *s1, wc_tree_t *s2, const smmu_pgtable_t *g,
+                                       uint64_t va, uint64_t out)
+{
+    uint64_t da[4];
+    unsigned n = pgt_walk_addrs(g, va, da), reads = 0;
+    for (unsigned k = wc_tree_walk(s1, va, false) - g->start_level; k < n; k++)
+        reads += 4u - wc_tree_walk(s2, da[k], true) + 1u;
+    return reads + 4u - wc_tree_walk(s2, out, true);
+}
+
 /* A client read of 8 bytes. */
 static inline dma_result_t drv_dma_read(test_ctx_t *t, uint32_t sid, uint64_t addr,
                                         uint64_t *data)

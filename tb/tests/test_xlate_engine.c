@@ -88,7 +88,12 @@ TEST(xlate_nested_4x4)
     test_log(t, "nested 4x4 miss: %" PRIu64 " cycles, %" PRIu64 " table reads (model %u)",
              r.cycles, r.tbl_reads, mr.reads);
     printf("  [xlate] nested 4x4 miss %" PRIu64 " cycles\n", r.cycles);
-    CHECK_EQ(r.tbl_reads, 30); /* STE + (4 + CD) + 24 */
+    /* Uncached: STE + (4 + CD) + 24 = 30, as the model lists. The walk caches keep the
+     * CD's stage-2 walk (CD_PA: IPA 1 GB region 0, 2 MB region 8), so the stage-1 start
+     * table (S1_POOL, 2 MB region 16) costs the stage-2 level-2 and level-3 descriptors,
+     * the next three tables (same 2 MB) one each, the final IPA 0x1000002000 (another
+     * 1 GB) three: STE + (4 + CD) + (2 + 1) + 3 x (1 + 1) + 3 = 18 */
+    CHECK_EQ(r.tbl_reads, 18);
     CHECK_EQ(mr.reads, 30);
     uint64_t data = 0;
     r = dma_read(t->sim, &x, &data);
@@ -150,9 +155,12 @@ TEST(xlate_faults_s1)
     x.addr = 0x5a00000000001000ull; /* top byte set, TBI0 = 0 */
     rw_cmp(f, "top byte without TBI", &x);
 
-    /* CD.R = 0 suppresses the record, not the abort */
+    /* CD.R = 0 suppresses the record, not the abort. Its own tree (stream_setup allocates
+     * a new TTB0), so its own ASID: caches are tagged by {VMID, ASID}, and two CDs sharing
+     * them must share the translation tables (IHI 0070 3.17) */
     stream_t q = s;
     q.cd0 = 0;
+    q.asid = 3;
     stream_setup(f, 6, &q);
     uint64_t cd0 = mem_read64(t->sim, CD_PA + 0x6000);
     mem_write64(t->sim, CD_PA + 0x6000, cd0 & ~CD_R_MASK);

@@ -256,6 +256,7 @@ void model_run(fx_t *f, const dma_txn_t *x, bool write, bool canwbs,
     m.smmuen = true;
     m.gbpa = 0;
     m.cr2 = f->cr2;
+    m.cr1 = sim_reg_read32(f->t->sim, SMMU_CR1); /* the table reads' attributes */
     m.strtab_base = f->strtab_base;
     m.strtab_base_cfg = f->strtab_cfg;
     m.canwbs = canwbs;
@@ -328,8 +329,28 @@ dma_result_t run_cmp_evt(fx_t *f, const char *what, const dma_txn_t *x, bool wri
     memset(buf, 0xa5, sizeof buf);
     smmu_model_result_t mr;
     model_run(f, x, write, canwbs, &mr);
+    size_t rd0 = mem_addr_log_count(t->sim, MEM_PORT_TBL);
     dma_result_t r = write ? dma_write(t->sim, x, buf) : dma_read(t->sim, x, buf);
     const char *dir = write ? "write" : "read";
+    /* Every table read is one the model lists, in its order, with its ARCACHE and
+     * ARDOMAIN; the caches (configuration, walk caches) may skip reads, never add one */
+    {
+        size_t rd1 = mem_addr_log_count(t->sim, MEM_PORT_TBL);
+        unsigned j = 0;
+        for (size_t i = rd0; i < rd1; i++) {
+            const mem_addr_log_t *a = mem_addr_log_get(t->sim, MEM_PORT_TBL, i);
+            if (!a || a->write) /* an event record */
+                continue;
+            while (j < mr.nrd && !(mr.rd[j].pa == a->addr && mr.rd[j].axcache == a->cache &&
+                                   mr.rd[j].axdomain == a->domain))
+                j++;
+            CHECK(j < mr.nrd, "%s %s: table read 0x%" PRIx64 " (ARCACHE 0x%x ARDOMAIN %u) is "
+                  "not the next the model lists", what, dir, a->addr, a->cache, a->domain);
+            if (j >= mr.nrd)
+                break;
+            j++;
+        }
+    }
     test_log(t, "%-44s %-5s model %s fault 0x%02x evt %d; RTL resp %d PA 0x%" PRIx64
              " attr 0x%02x cache 0x%x dom %u",
              what, dir, mr.outcome == SMMU_MODEL_OK ? "OK   " : "ABORT", mr.fault,
