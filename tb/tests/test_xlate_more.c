@@ -1653,3 +1653,158 @@ TEST_OPTS(xlate_garbage_slow, &garbage_slow_opts)
 {
     garbage_body(t, 0xfeedfacef00dull, 1000, true);
 }
+
+/* ---- 9. Walk caches and the TLBI scopes --------------------------------------------------- */
+
+/* The PA of the descriptor at `level` on the walk of ia in a tree (root, start level,
+ * index bits at the start level). */
+static uint64_t desc_pa(fx_t *f, uint64_t root, unsigned start, unsigned sbits, uint64_t ia,
+                        unsigned level)
+{
+    uint64_t tbl = root;
+    for (unsigned lvl = start;; lvl++) {
+        unsigned shift = 12 + 9 * (3 - lvl), bits = lvl == start ? sbits : 9;
+        uint64_t da = tbl + (((ia >> shift) & ((1ull << bits) - 1)) << 3);
+        if (lvl == level)
+            return da;
+        tbl = mem_read64(f->t->sim, da) & 0x0000fffffffff000ull;
+    }
+}
+
+/* A privileged read (AP = 00 leaves), returning the downstream PA or ~0. */
+static uint64_t rd_priv(fx_t *f, uint32_t sid, uint64_t addr, uint64_t *reads)
+{
+    dma_txn_t x = txn(sid, addr);
+    x.prot = 3;
+    uint64_t d;
+    dma_result_t r = dma_read(f->t->sim, &x, &d);
+    *reads = r.tbl_reads;
+    return r.resp == 0 && r.dn.seen ? r.dn.addr : ~0ull;
+}
+
+enum { WK_S1, WK_S2, WK_NEST, WK_EL2 };
+
+/* Pages A, C, D share a last-level table T (stage 1, or stage 2 for the S2 and nested
+ * streams). A is walked, so the walk caches hold the way to T; then the level-2
+ * descriptor is pointed at a copy T' that maps C and D elsewhere. C is read before any
+ * invalidation: the walk resumes at T from the walk cache (one read; nested two: the
+ * stage-1 leaf and the stage-2 leaf of its IPA) and gets the old PA. Then the TLBI and a
+ * CMD_SYNC: D (never read, so not in the TLB) gets T''s PA when the command's scope covers
+ * the cached entries, else still T's (the scope leaves them, 4.4). */
+static void walk_cache_scopes(test_ctx_t *t, bool e2h)
+{
+    fx_t *f = fx_up(t, e2h ? SMMU_CR2_E2H_MASK : 0);
+    const uint16_t v1 = 0x21, a1 = 0x33, v2 = 0x25, v3 = 0x27, a3 = 0x35, a4 = 0x44;
+    stream_t s[4] = {
+        {.config = STE_CFG_S1, .vmid = v1, .asid = a1},
+        {.config = STE_CFG_S2, .vmid = v2},
+        {.config = STE_CFG_NESTED, .vmid = v3, .asid = a3},
+        {.config = STE_CFG_S1, .asid = a4, .ste1 = 2ull << STE_STRW_SHIFT},
+    };
+    for (unsigned k = 0; k < 4; k++)
+        stream_setup(f, 90 + k, &s[k]);
+#define VM(v) ((uint64_t)(v) << CMD_VMID_SHIFT)
+#define AS(a) ((uint64_t)(a) << CMD_ASID_SHIFT)
+    struct {
+        const char *what;
+        int kind;
+        uint64_t dw0;
+        bool addr, covers;
+    } c[] = {
+        {"NH_ALL", WK_S1, CMD_OP_TLBI_NH_ALL | VM(v1), false, true},
+        {"NH_ASID", WK_S1, CMD_OP_TLBI_NH_ASID | VM(v1) | AS(a1), false, true},
+        {"NH_VA", WK_S1, CMD_OP_TLBI_NH_VA | VM(v1) | AS(a1), true, true},
+        {"NH_VAA", WK_S1, CMD_OP_TLBI_NH_VAA | VM(v1), true, true},
+        {"S12_VMALL", WK_S1, CMD_OP_TLBI_S12_VMALL | VM(v1), false, true},
+        {"NSNH_ALL", WK_S1, CMD_OP_TLBI_NSNH_ALL, false, true},
+        {"NH_ALL of another VMID", WK_S1, CMD_OP_TLBI_NH_ALL | VM(v1 + 1), false, false},
+        {"NH_ASID of another ASID", WK_S1, CMD_OP_TLBI_NH_ASID | VM(v1) | AS(a1 + 1), false,
+         false},
+        {"S2_IPA (stage 2 only)", WK_S1, CMD_OP_TLBI_S2_IPA | VM(v1), true, false},
+        {"EL2_ALL (EL2 only)", WK_S1, CMD_OP_TLBI_EL2_ALL, false, false},
+        {"S2_IPA", WK_S2, CMD_OP_TLBI_S2_IPA | VM(v2), true, true},
+        {"S12_VMALL", WK_S2, CMD_OP_TLBI_S12_VMALL | VM(v2), false, true},
+        {"NSNH_ALL", WK_S2, CMD_OP_TLBI_NSNH_ALL, false, true},
+        {"NH_ALL (stage 1 only)", WK_S2, CMD_OP_TLBI_NH_ALL | VM(v2), false, false},
+        {"S2_IPA of another VMID", WK_S2, CMD_OP_TLBI_S2_IPA | VM(v2 + 1), true, false},
+        {"S2_IPA", WK_NEST, CMD_OP_TLBI_S2_IPA | VM(v3), true, true},
+        {"S12_VMALL", WK_NEST, CMD_OP_TLBI_S12_VMALL | VM(v3), false, true},
+        {"NH_ALL (stage 1 only)", WK_NEST, CMD_OP_TLBI_NH_ALL | VM(v3), false, false},
+        {"EL2_ALL", WK_EL2, CMD_OP_TLBI_EL2_ALL, false, true},
+        {"EL2_VA", WK_EL2, CMD_OP_TLBI_EL2_VA | AS(a4), true, true},
+        {"EL2_VAA", WK_EL2, CMD_OP_TLBI_EL2_VAA, true, true},
+        {"EL2_ASID", WK_EL2, CMD_OP_TLBI_EL2_ASID | AS(a4), false, e2h},
+        {"EL2_ASID of another ASID", WK_EL2, CMD_OP_TLBI_EL2_ASID | AS(a4 + 1), false, false},
+        {"NSNH_ALL (NS-EL1 only)", WK_EL2, CMD_OP_TLBI_NSNH_ALL, false, false},
+    };
+#undef VM
+#undef AS
+    const unsigned nc = sizeof c / sizeof c[0];
+    unsigned checked = 0;
+    for (unsigned i = 0; i < nc; i++) {
+        stream_t *st = &s[c[i].kind];
+        const uint32_t sid = 90 + (uint32_t)c[i].kind;
+        const uint64_t base = (uint64_t)(i + 1) << 30; /* a level-1 entry of its own */
+        const uint64_t ipa = 0x0000001000000000ull + base;
+        const uint64_t pa = 0x60000000ull + ((uint64_t)i << 16), pn = pa + 0x8000;
+        const bool s2tree = c[i].kind == WK_S2 || c[i].kind == WK_NEST;
+        uint64_t in[3] = {base, base + 0x1000, base + 0x2000}; /* A, C, D */
+        uint64_t reads, got;
+        /* A, C, D: to pa + 0, 0x1000, 0x2000 through T */
+        for (unsigned k = 0; k < 3; k++) {
+            if (c[i].kind == WK_S2)
+                s2_map(f, st, in[k], s2_leaf(3, pa + 0x1000 * k, 0xf, 3, 3));
+            else if (c[i].kind == WK_NEST) {
+                s1_map(f, st, in[k], s1_leaf(3, ipa + 0x1000 * k, 2, 0, 3));
+                s2_map(f, st, ipa + 0x1000 * k, s2_leaf(3, pa + 0x1000 * k, 0xf, 3, 3));
+            } else
+                s1_map(f, st, in[k], s1_leaf(3, pa + 0x1000 * k, 2, 0, 3));
+        }
+        cmd_sync1(f, CMD_OP_TLBI_NSNH_ALL, 0);
+        cmd_sync1(f, CMD_OP_TLBI_EL2_ALL, 0);
+        got = rd_priv(f, sid, in[0] + 8, &reads);
+        CHECK(got == pa + 8, "%s (%d): A PA 0x%" PRIx64, c[i].what, c[i].kind, got);
+        /* T' maps C and D to pn; the level-2 descriptor of the tree that holds T points
+         * at it */
+        uint64_t tn = alloc(s2tree ? &f->s2_next : &f->s1_next, 0x1000);
+        for (unsigned k = 0; k < 512; k++)
+            mem_write64(t->sim, tn + 8 * k, 0);
+        const uint64_t key = c[i].kind == WK_NEST ? ipa : base;
+        for (unsigned k = 1; k < 3; k++) {
+            uint64_t leaf = s2tree ? s2_leaf(3, pn + 0x1000 * k, 0xf, 3, 3)
+                                   : s1_leaf(3, pn + 0x1000 * k, 2, 0, 3);
+            mem_write64(t->sim, tn + 8 * (((key >> 12) + k) & 511), leaf & ~(3ull << 62));
+        }
+        uint64_t l2 = s2tree ? desc_pa(f, st->s2ttb, st->s2_start, st->s2_sbits, key, 2)
+                             : desc_pa(f, st->ttb0, st->s1_start, st->s1_sbits, key, 2);
+        mem_write64(t->sim, l2, tn | 3);
+        /* C: the walk resumes at T (cached) */
+        got = rd_priv(f, sid, in[1] + 8, &reads);
+        CHECK(got == pa + 0x1008 && reads == (c[i].kind == WK_NEST ? 2u : 1u),
+              "%s (%d): C PA 0x%" PRIx64 " (want the old 0x%" PRIx64 ") with %" PRIu64
+              " reads: the walk cache was not used", c[i].what, c[i].kind, got, pa + 0x1008,
+              reads);
+        /* the TLBI (by address: D's input, the IPA for stage 2) and a CMD_SYNC */
+        uint64_t dw1 = 0;
+        if (c[i].addr)
+            dw1 = (c[i].kind == WK_NEST ? ipa + 0x2000 : in[2]) & CMD_ADDR_MASK;
+        cmd_sync1(f, c[i].dw0, dw1);
+        got = rd_priv(f, sid, in[2] + 8, &reads);
+        uint64_t want = c[i].covers ? pn + 0x2008 : pa + 0x2008;
+        CHECK(got == want, "%s (%d): D PA 0x%" PRIx64 ", want 0x%" PRIx64 " (%s)", c[i].what,
+              c[i].kind, got, want, c[i].covers ? "the scope covers the cached walk"
+                                                 : "the scope leaves it");
+        checked++;
+    }
+    CHECK_EQ(checked, nc);
+}
+
+TEST(xlate_walk_cache_tlbi)
+{
+    walk_cache_scopes(t, false);
+}
+
+TEST(xlate_walk_cache_tlbi_e2h)
+{
+    walk_cache_scopes(t, true);
+}
