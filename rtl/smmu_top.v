@@ -45,7 +45,9 @@ module smmu_top #(
     parameter RB_AW            = 8,   // log2 of the client read data buffer (beats)
     parameter WB_AW            = 9,   // log2 of the client write data buffer (beats)
     parameter UTLB             = 8,   // client-port micro-TLB entries per direction
-    parameter NWALK            = 8    // table walks in flight (smmu_xlate; <= 2^TBL_ID_W - 2)
+    parameter NWALK            = 8,   // table walks in flight (smmu_xlate; <= 2^TBL_ID_W - 2)
+    parameter WC_S1            = 16,  // stage-1 walk-cache entries (smmu_walk_cache)
+    parameter WC_S2            = 16   // stage-2 walk-cache entries, and as many stage-2 leaves
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -536,7 +538,7 @@ module smmu_top #(
     smmu_xlate #(
         .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .HYP(HYP_E ? 1 : 0),
         .XNX(XNX_E ? 1 : 0), .HAD(HAD_E ? 1 : 0), .TAG_W(TAG_W), .NWALK(NWALK),
-        .LEAF_BITS(LEAF_W)
+        .WC_S1(WC_S1), .WC_S2(WC_S2), .LEAF_BITS(LEAF_W)
     ) u_xlate (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]),
         .flush(flush),

@@ -2,8 +2,12 @@
 // from CD.TG0/TG1 and STE.S2TG): stage 1, stage 2, nested, and stage 2 as a service for the
 // nested CD fetch (IHI 0070 3.4, 7.3; Arm ARM D8.2-D8.4; costs: docs/translation.md).
 //
-// One walk at a time, one descriptor read in flight. Stage 2 is one sub-walk FSM that every
-// caller shares: each nested stage-1 table access (TTB included, CLASS = TT), the output IPA
+// One walk at a time, one descriptor read in flight. A stage-1 walk starts with a lookup
+// in the walk caches (smmu_walk_cache, shared by the walkers) and resumes below the
+// deepest table descriptor held; every stage-2 walk does the same, and a cached stage-2
+// leaf of the IPA's granule page is evaluated as if just read (all its checks again).
+// Descriptors that produced no fault are filled, unless an invalidation or flush
+// overlapped the walk. Stage 2 is one sub-walk FSM that every caller shares: each nested stage-1 table access (TTB included, CLASS = TT), the output IPA
 // (CLASS = IN), a stage-2-only input (CLASS = IN) and the smmu_cfg CD address (CLASS = CD).
 // The decode, permission and attribute rules are the shared pure functions
 // (smmu_ste_decode, smmu_cd_decode, smmu_desc_decode, smmu_perm_check, smmu_attr).

@@ -95,6 +95,7 @@ TEST(xlate_nested_4x4)
      * 1 GB) three: STE + (4 + CD) + (2 + 1) + 3 x (1 + 1) + 3 = 18 */
     CHECK_EQ(r.tbl_reads, 18);
     CHECK_EQ(mr.reads, 30);
+    const uint64_t miss_reads = r.tbl_reads;
     uint64_t data = 0;
     r = dma_read(t->sim, &x, &data);
     CHECK_EQ(data, 0xfeedfacecafebeefull);
@@ -120,7 +121,7 @@ TEST(xlate_nested_4x4)
     CHECK(r.resp == 0 && r.dn.addr == 0x60005040ull, "SMMUEN = 0 bypass");
     printf("  [xlate] nested 4x4 miss: %" PRIu64 " table reads; TLB hit %" PRIu64
            " cycles, STE bypass %" PRIu64 " cycles, SMMUEN = 0 bypass %" PRIu64 " cycles\n",
-           (uint64_t)30, hit, ste_byp, r.cycles);
+           miss_reads, hit, ste_byp, r.cycles);
 }
 
 /* Fault kinds, each with its event record, compared with the model. */
