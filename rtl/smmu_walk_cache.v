@@ -441,18 +441,34 @@ module smmu_walk_cache #(
     end
 
 `ifdef FORMAL
-    integer fa, fb;
-    // a lookup never sees two S2L entries of one page (the fill's duplicate check)
-    reg f_l_hits;
-    always @* begin
-        f_l_hits = 1'b0;
-        for (fa = 0; fa < N2; fa = fa + 1)
-            for (fb = fa + 1; fb < N2; fb = fb + 1)
-                if (l_v_q[fa] && l_v_q[fb] && l_ia_q[fa] == l_ia_q[fb] &&
-                    l_vmid_q[fa] == l_vmid_q[fb] && l_gran_q[fa] == l_gran_q[fb])
-                    f_l_hits = 1'b1;
-        if (rst_n)
-            assert(!f_l_hits);
+    // ---------------- properties (make formal: formal/smmu_walk_cache.sby) ----------------
+    // Every input is free. Proven: no cache ever holds two valid entries for one key (S1:
+    // tag, level, mask and prefix; S2T: VMID, granule, level, mask, prefix; S2L: VMID,
+    // granule, page), so a lookup never finds two answers for one level, one of them
+    // possibly stale. For any two entries (chosen freely, fixed for the run) the pairwise
+    // invariant is inductive alone: a fill writes a key no valid entry holds (the
+    // duplicate check), invalidation and flush only clear.
+    `include "smmu_formal.vh"
+    (* anyconst *) reg [I1-1:0] f_a1;
+    (* anyconst *) reg [I1-1:0] f_b1;
+    (* anyconst *) reg [I2-1:0] f_a2;
+    (* anyconst *) reg [I2-1:0] f_b2;
+    always @* assume(f_a1 < f_b1 && f_a2 < f_b2);
+    wire f_s1_same = s1_tag_eq(s1_world_q[f_a1], s1_nest_q[f_a1], s1_vmid_q[f_a1],
+                               s1_asid_q[f_a1], s1_gran_q[f_a1], s1_half_q[f_a1],
+                               s1_world_q[f_b1], s1_nest_q[f_b1], s1_vmid_q[f_b1],
+                               s1_asid_q[f_b1], s1_gran_q[f_b1], s1_half_q[f_b1]) &&
+                     s1_lvl_q[f_a1] == s1_lvl_q[f_b1] && s1_msk_q[f_a1] == s1_msk_q[f_b1] &&
+                     s1_ia_q[f_a1] == s1_ia_q[f_b1];
+    wire f_t_same  = t_vmid_q[f_a2] == t_vmid_q[f_b2] && t_gran_q[f_a2] == t_gran_q[f_b2] &&
+                     t_lvl_q[f_a2] == t_lvl_q[f_b2] && t_msk_q[f_a2] == t_msk_q[f_b2] &&
+                     t_ia_q[f_a2] == t_ia_q[f_b2];
+    wire f_l_same  = l_vmid_q[f_a2] == l_vmid_q[f_b2] && l_gran_q[f_a2] == l_gran_q[f_b2] &&
+                     l_ia_q[f_a2] == l_ia_q[f_b2];
+    always @* if (f_past && rst_n) begin
+        assert(!(s1_v_q[f_a1] && s1_v_q[f_b1] && f_s1_same));
+        assert(!(t_v_q[f_a2] && t_v_q[f_b2] && f_t_same));
+        assert(!(l_v_q[f_a2] && l_v_q[f_b2] && f_l_same));
     end
 `endif
 
