@@ -1,17 +1,18 @@
 // smmu_tlb: set-associative TLB of leaf translations (IHI 0070 3.17, 4.4, 16.2).
 //
 // TLB_ENTRIES entries in TLB_ENTRIES / TLB_WAYS sets of TLB_WAYS ways. Every entry
-// holds one 4 KB input page: a larger leaf (16 KB .. 1 GB, any granule) is kept per 4 KB
-// page that used it (splintered), so every lookup reads one set. Tag {world,
-// stages, VMID, ASID, global, size, input page}; data = the leaf bundle
+// holds one input page of the context's granule (4, 16 or 64 KB; nested: the smaller of
+// the two stages', which no leaf of either stage is smaller than): a larger leaf is kept
+// per granule page that used it (splintered), so every lookup reads one set. Tag {world,
+// stages, VMID, ASID, global, granule, size, input page}; data = the leaf bundle
 // (rtl/smmu_leaf.vh). Permissions are kept raw in the leaf and re-checked on every hit,
 // so one entry serves every access type.
 //
 // Storage: tags and leaves in arrays with one write port and asynchronous reads (the
 // lookup's set, and the fill's or the invalidation scan's set), which map to LUT RAM on
 // an FPGA; valid and "block" bits in flops, so a flush clears everything at once.
-// The set of a page: its low page-number bits XOR the low VMID bits (NS-EL1 only), so
-// the same IPA or VA layout in several VMs spreads over the sets.
+// The set of a page: the low bits of its granule page number XOR the low VMID bits
+// (NS-EL1 only), so the same IPA or VA layout in several VMs spreads over the sets.
 //
 // Ports:
 //   world   0 NS-EL1, 1 NS-EL2, 2 NS-EL2-E2H (the StreamWorld, smmu_ste_decode.world)
@@ -20,6 +21,9 @@
 //   asid    CD.ASID; compared only for non-global entries
 //   page    input address bits [55:12]: the VA after the caller's range/TBI check (stage 1
 //           on) or the IPA (stage-2 only)
+//   gran    the context's granule (GRAN_4K/16K/64K, smmu_gran.vh; nested: the smaller
+//           of stage 1's and stage 2's): a lookup finds only entries of its granule, and
+//           an entry covers that granule's page of `page`
 //   lk_*    combinational lookup: lk_hit and lk_leaf of the (only) matching way; the
 //           caller registers them
 //   fill_*  write one entry (no back-pressure) for fill_page, the 4 KB page the walk was
@@ -68,6 +72,7 @@ module smmu_tlb #(
     input  wire [15:0]          lk_vmid,
     input  wire [15:0]          lk_asid,
     input  wire [43:0]          lk_page,
+    input  wire [1:0]           lk_gran,
     output wire                 lk_hit,
     output wire [LEAF_BITS-1:0] lk_leaf,
 
@@ -77,6 +82,7 @@ module smmu_tlb #(
     input  wire [15:0]          fill_vmid,
     input  wire [15:0]          fill_asid,
     input  wire [43:0]          fill_page,
+    input  wire [1:0]           fill_gran,
     input  wire [LEAF_BITS-1:0] fill_leaf,
 
     input  wire                 inv_valid,
@@ -85,6 +91,7 @@ module smmu_tlb #(
 );
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
+    `include "smmu_gran.vh"
 
     localparam N    = TLB_ENTRIES;
     localparam WAYS = TLB_WAYS;
@@ -112,6 +119,20 @@ module smmu_tlb #(
         size_mask = leaf_page_mask(sz);
     endfunction
 
+    // A page's granule page: its base (in 4 KB page numbers) and its number
+    function [43:0] gpage(input [43:0] page, input [1:0] g);
+        gpage = page & ~((44'd1 << {g, 1'b0}) - 44'd1);
+    endfunction
+    /* verilator lint_off UNUSEDSIGNAL */   // the page number's high bits
+    function [SW-1:0] gnum(input [43:0] page, input [1:0] g);
+        reg [43:0] n;
+        begin
+            n    = page >> {g, 1'b0};
+            gnum = n[SW-1:0];
+        end
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+
     // The set of a page
     function [SW-1:0] set_of(input [SW-1:0] page_lo, input [1:0] world,
                              input [SW-1:0] vmid_lo);
@@ -121,7 +142,7 @@ module smmu_tlb #(
     // ---------------- entries ----------------
     // Entry {set, way}; arrays of tags and leaves, valid and block bits in flops.
     reg [N-1:0]         e_v_q;
-    reg [N-1:0]         e_big_q;                 // a leaf larger than 4 KB
+    reg [N-1:0]         e_big_q;                 // a leaf (or granule page) over 4 KB
     reg [N-1:0]         e_el1_q;                 // world NS-EL1 (TLBI_NSNH_ALL's scope)
     reg                 e_glb    [0:N-1];
     reg [1:0]           e_world  [0:N-1];
@@ -129,7 +150,8 @@ module smmu_tlb #(
     reg [15:0]          e_vmid   [0:N-1];
     reg [15:0]          e_asid   [0:N-1];
     reg [5:0]           e_size   [0:N-1];
-    reg [43:0]          e_page   [0:N-1];        // the 4 KB page
+    reg [1:0]           e_gran   [0:N-1];
+    reg [43:0]          e_page   [0:N-1];        // the granule page's base (4 KB units)
     reg [LEAF_BITS-1:0] e_leaf   [0:N-1];
     reg [WW-1:0]        rr_q     [0:SETS-1];     // per-set round-robin victim (reset)
 
@@ -144,7 +166,9 @@ module smmu_tlb #(
     /* verilator lint_on UNUSEDSIGNAL */
 
     // ---------------- lookup ----------------
-    wire [SW-1:0]       lk_set = set_of(lk_page[SW-1:0], lk_world, lk_vmid[SW-1:0]);
+    wire [SW-1:0]       lk_gnum = gnum(lk_page, lk_gran);
+    wire [43:0]         lk_gpg  = gpage(lk_page, lk_gran);
+    wire [SW-1:0]       lk_set  = set_of(lk_gnum, lk_world, lk_vmid[SW-1:0]);
     reg [WAYS-1:0]      lk_m;
     reg [LEAF_BITS-1:0] lk_sel;
     integer w;
@@ -155,7 +179,8 @@ module smmu_tlb #(
                       e_stages[idx(lk_set, w[WW-1:0])] == lk_stages &&
                       (lk_world != W_EL1 || e_vmid[idx(lk_set, w[WW-1:0])] == lk_vmid) &&
                       (e_glb[idx(lk_set, w[WW-1:0])] || e_asid[idx(lk_set, w[WW-1:0])] == lk_asid) &&
-                      e_page[idx(lk_set, w[WW-1:0])] == lk_page;
+                      e_gran[idx(lk_set, w[WW-1:0])] == lk_gran &&
+                      e_page[idx(lk_set, w[WW-1:0])] == lk_gpg;
             if (lk_m[w]) lk_sel = e_leaf[idx(lk_set, w[WW-1:0])];   // at most one (proven)
         end
     end
@@ -204,7 +229,9 @@ module smmu_tlb #(
     assign inv_ready = (ist_q == I_DONE);
 
     // ---------------- the second read port: the fill's set, or the scanned set ----------
-    wire [SW-1:0] f_set = set_of(fill_page[SW-1:0], fill_world, fill_vmid[SW-1:0]);
+    wire [SW-1:0] f_gnum = gnum(fill_page, fill_gran);
+    wire [43:0]   f_gpg  = gpage(fill_page, fill_gran);
+    wire [SW-1:0] f_set  = set_of(f_gnum, fill_world, fill_vmid[SW-1:0]);
     wire [SW-1:0] p2_set = (ist_q == I_SCAN) ? scan_set : f_set;
 
     // Fill: ways of the set that would match some lookup the new entry also matches
@@ -226,7 +253,8 @@ module smmu_tlb #(
                         (fill_world != W_EL1 || e_vmid[idx(p2_set, wf[WW-1:0])] == fill_vmid) &&
                         (e_glb[idx(p2_set, wf[WW-1:0])] || f_glb ||
                          e_asid[idx(p2_set, wf[WW-1:0])] == fill_asid) &&
-                        e_page[idx(p2_set, wf[WW-1:0])] == fill_page;
+                        e_gran[idx(p2_set, wf[WW-1:0])] == fill_gran &&
+                        e_page[idx(p2_set, wf[WW-1:0])] == f_gpg;
             if (f_conf[wf]) begin
                 f_any_conf = 1'b1;
                 f_conf_w   = wf[WW-1:0];
@@ -341,7 +369,7 @@ module smmu_tlb #(
             endcase
             e_v_q   <= (e_v_q & ~inv_clr & ~fill_clr_m) | fill_set_m;
             if (fill_do) begin
-                e_big_q[f_idx] <= f_size != 6'd12;
+                e_big_q[f_idx] <= f_size != 6'd12 || fill_gran != GRAN_4K;
                 e_el1_q[f_idx] <= fill_world == W_EL1;
             end
             // NSNH_ALL: every NS-EL1 entry at once, in the cycle it is taken
@@ -360,7 +388,8 @@ module smmu_tlb #(
             e_vmid[f_idx]   <= fill_vmid;
             e_asid[f_idx]   <= fill_asid;
             e_size[f_idx]   <= f_size;
-            e_page[f_idx]   <= fill_page;
+            e_gran[f_idx]   <= fill_gran;
+            e_page[f_idx]   <= f_gpg;
             e_leaf[f_idx]   <= fill_leaf;
         end
     end
@@ -401,7 +430,7 @@ module smmu_tlb #(
     wire f_conflict = e_world[f_a] == e_world[f_b] && e_stages[f_a] == e_stages[f_b] &&
                       (e_world[f_a] != W_EL1 || e_vmid[f_a] == e_vmid[f_b]) &&
                       (e_glb[f_a] || e_glb[f_b] || e_asid[f_a] == e_asid[f_b]) &&
-                      e_page[f_a] == e_page[f_b];
+                      e_gran[f_a] == e_gran[f_b] && e_page[f_a] == e_page[f_b];
 `ifndef SMMU_TLB_LEMMA
     // task "invariant": the pairwise invariant holds in every reachable state
     always @* if (f_past && rst_n) assert(!(e_v_q[f_a] && e_v_q[f_b] && f_conflict));

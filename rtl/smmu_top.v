@@ -482,6 +482,7 @@ module smmu_top #(
     wire [1:0]       tlb_world, tlb_stages, tlb_f_world, tlb_f_stages;
     wire [15:0]      tlb_vmid, tlb_asid, tlb_f_vmid, tlb_f_asid;
     wire [43:0]      tlb_page, tlb_f_page;
+    wire [1:0]       tlb_gran, tlb_f_gran;
     wire             tlb_hit, tlb_fill_valid;
     wire [LEAF_W-1:0] tlb_leaf, tlb_fill_leaf;
     wire [NWALK-1:0] xl_walks;
@@ -524,9 +525,11 @@ module smmu_top #(
     smmu_tlb #(.TLB_ENTRIES(TLB_ENTRIES), .TLB_WAYS(TLB_WAYS), .LEAF_BITS(LEAF_W)) u_tlb (
         .clk(clk), .rst_n(rst_n), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]), .flush(flush),
         .lk_world(tlb_world), .lk_stages(tlb_stages), .lk_vmid(tlb_vmid),
-        .lk_asid(tlb_asid), .lk_page(tlb_page), .lk_hit(tlb_hit), .lk_leaf(tlb_leaf),
+        .lk_asid(tlb_asid), .lk_page(tlb_page), .lk_gran(tlb_gran), .lk_hit(tlb_hit),
+        .lk_leaf(tlb_leaf),
         .fill_valid(tlb_fill_valid), .fill_world(tlb_f_world), .fill_stages(tlb_f_stages),
         .fill_vmid(tlb_f_vmid), .fill_asid(tlb_f_asid), .fill_page(tlb_f_page),
+        .fill_gran(tlb_f_gran),
         .fill_leaf(tlb_fill_leaf),
         .inv_valid(inv_valid), .inv_ready(tlb_inv_ready), .inv_cmd(inv_cmd)
     );
@@ -566,10 +569,11 @@ module smmu_top #(
         .rd_req_domain(wk_req_domain),
         .rd_valid(rd_valid[NR-1:2]), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
         .tlb_world(tlb_world), .tlb_stages(tlb_stages), .tlb_vmid(tlb_vmid),
-        .tlb_asid(tlb_asid), .tlb_page(tlb_page), .tlb_hit(tlb_hit), .tlb_leaf(tlb_leaf),
+        .tlb_asid(tlb_asid), .tlb_page(tlb_page), .tlb_gran(tlb_gran), .tlb_hit(tlb_hit),
+        .tlb_leaf(tlb_leaf),
         .tlb_fill_valid(tlb_fill_valid), .tlb_fill_world(tlb_f_world),
         .tlb_fill_stages(tlb_f_stages), .tlb_fill_vmid(tlb_f_vmid),
-        .tlb_fill_asid(tlb_f_asid), .tlb_fill_page(tlb_f_page),
+        .tlb_fill_asid(tlb_f_asid), .tlb_fill_page(tlb_f_page), .tlb_fill_gran(tlb_f_gran),
         .tlb_fill_leaf(tlb_fill_leaf),
         .inv_fire(inv_fire), .inv_cmd(inv_cmd),
         .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_rec(xl_evt_rec),

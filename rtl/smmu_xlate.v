@@ -128,6 +128,7 @@ module smmu_xlate #(
     output wire [15:0]            tlb_vmid,
     output wire [15:0]            tlb_asid,
     output wire [43:0]            tlb_page,
+    output wire [1:0]             tlb_gran,
     input  wire                   tlb_hit,
     input  wire [LEAF_BITS-1:0]   tlb_leaf,
     output wire                   tlb_fill_valid,
@@ -136,6 +137,7 @@ module smmu_xlate #(
     output wire [15:0]            tlb_fill_vmid,
     output wire [15:0]            tlb_fill_asid,
     output wire [43:0]            tlb_fill_page,
+    output wire [1:0]             tlb_fill_gran,
     output wire [LEAF_BITS-1:0]   tlb_fill_leaf,
 
     // the shared invalidation handshake (observed only) and its command (the walk caches
@@ -181,9 +183,9 @@ module smmu_xlate #(
     // (STE overrides and stages), and the TLB fill key.
     //   {tag, sid, ssv, rnw, addr, prot, cache, domain, nosnoop, priv, instr,
     //    s1_en, s2_en, s2fwb, mtcfg, memattr, alloccfg, shcfg, privcfg, instcfg,
-    //    world, vmid, asid}
+    //    world, vmid, asid, granule}
     localparam CTX_W = TAG_W + SID_W + 1 + 1 + 64 + 3 + 4 + 2 + 1 + 1 + 1 +
-                       1 + 1 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 2 + 16 + 16;
+                       1 + 1 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 2 + 16 + 16 + 2;
 
     // ---------------- A: accept with the configuration lookup ----------------
     // A request's fields as they travel: {tag, rnw, sid, ssv, addr, prot, cache, domain,
@@ -247,7 +249,7 @@ module smmu_xlate #(
     // ---------------- B: decide ----------------
     wire            d_s1_en, d_s2_en, d_s2fwb, d_mtcfg;
     wire [2:0]      d_cfg;
-    wire [1:0]      d_world, d_shcfg, d_privcfg, d_instcfg;
+    wire [1:0]      d_world, d_shcfg, d_privcfg, d_instcfg, d_s2_tg;
     wire [3:0]      d_memattr, d_alloccfg;
     wire [15:0]     d_vmid;
     /* verilator lint_off PINCONNECTEMPTY */
@@ -256,18 +258,19 @@ module smmu_xlate #(
         .ste_bad(), .cfg(d_cfg), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
         .cd_ptr(), .s1cir(), .s1cor(), .s1csh(), .s2fwb(d_s2fwb), .mtcfg(d_mtcfg),
         .memattr(d_memattr), .alloccfg(d_alloccfg), .shcfg(d_shcfg), .privcfg(d_privcfg),
-        .instcfg(d_instcfg), .vmid(d_vmid), .s2_t0sz(), .s2_ias(), .s2_tg(), .s2_sl(),
+        .instcfg(d_instcfg), .vmid(d_vmid), .s2_t0sz(), .s2_ias(), .s2_tg(d_s2_tg), .s2_sl(),
         .s2_sl_bits(),
         .s2_concat_log2(), .s2_ttb(), .s2_ps_bits(), .s2affd(), .s2ptw(), .s2r(),
         .s2ir0(), .s2or0(), .s2sh0());
 
     wire            c_t0_en, c_t1_en, c_tbi0, c_tbi1, c_wxn, c_pan, c_r;
     wire [5:0]      c_t0_sz, c_t1_sz;
+    wire [1:0]      c_t0_tg, c_t1_tg;
     wire [15:0]     c_asid;
     smmu_cd_decode #(.PA_W(PA_W)) u_cd (
         .cd({256'd0, cfg_rsp_cd}), .world(d_world),
         .cd_bad(), .t0_en(c_t0_en), .t1_en(c_t1_en), .t0_sz(c_t0_sz), .t1_sz(c_t1_sz),
-        .t0_tg(), .t1_tg(), .t0_sl(), .t1_sl(), .t0_sl_bits(), .t1_sl_bits(), .ttb0(), .ttb1(), .ir0(), .or0(),
+        .t0_tg(c_t0_tg), .t1_tg(c_t1_tg), .t0_sl(), .t1_sl(), .t0_sl_bits(), .t1_sl_bits(), .ttb0(), .ttb1(), .ir0(), .or0(),
         .sh0(), .ir1(), .or1(), .sh1(), .tbi0(c_tbi0), .tbi1(c_tbi1), .had0(), .had1(),
         .ips_bits(), .affd(), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(c_asid), .mair());
     /* verilator lint_on PINCONNECTEMPTY */
@@ -297,6 +300,12 @@ module smmu_xlate #(
     assign tlb_vmid   = d_vmid;
     assign tlb_asid   = c_asid;
     assign tlb_page   = b_addr_q[55:12];
+    // the granule TLB entries are kept in: the half's at stage 1, S2TG at stage 2, the
+    // smaller one nested (no leaf of either stage is smaller)
+    wire [1:0]  s1_gran = half ? c_t1_tg : c_t0_tg;
+    wire [1:0]  b_gran  = !d_s1_en ? d_s2_tg : !d_s2_en ? s1_gran :
+                          (s1_gran < d_s2_tg) ? s1_gran : d_s2_tg;
+    assign tlb_gran   = b_gran;
 
     wire h1_af, h1_perm, h2_af, h2_perm;
     // The leaf's AP/PXN/UXN have the table bits folded in; AF was good when it was filled.
@@ -359,7 +368,8 @@ module smmu_xlate #(
     wire [CTX_W-1:0] b_ctx = {b_tag_q, b_sid_q, b_ssv_q, b_rnw_q, b_addr_q, b_prot_q,
                               b_cache_q, b_domain_q, b_nosnoop_q, b_priv, b_instr,
                               d_s1_en, d_s2_en, d_s2fwb, d_mtcfg, d_memattr, d_alloccfg,
-                              d_shcfg, d_privcfg, d_instcfg, d_world, d_vmid, c_asid};
+                              d_shcfg, d_privcfg, d_instcfg, d_world, d_vmid, c_asid,
+                              b_gran};
 
     // ---------------- W: walkers ----------------
     reg  [NWALK-1:0]  w_busy_q;              // a walk's request is here
@@ -530,9 +540,10 @@ module smmu_xlate #(
     wire [3:0]       f_memattr, f_alloccfg;
     wire [1:0]       f_shcfg, f_privcfg, f_instcfg, f_world;
     wire [15:0]      f_vmid, f_asid;
+    wire [1:0]       f_gran;
     assign {f_tag, f_sid, f_ssv, f_rnw, f_addr, f_prot, f_cache, f_domain, f_nosnoop, f_priv,
             f_instr, f_s1_en, f_s2_en, f_s2fwb, f_mtcfg, f_memattr, f_alloccfg, f_shcfg,
-            f_privcfg, f_instcfg, f_world, f_vmid, f_asid} = f_ctx_q;
+            f_privcfg, f_instcfg, f_world, f_vmid, f_asid, f_gran} = f_ctx_q;
 
     // F is emptied this cycle: a good result goes out at once, a fault with its record
     // when the event queue takes it
@@ -613,6 +624,7 @@ module smmu_xlate #(
     assign tlb_fill_vmid   = f_vmid;
     assign tlb_fill_asid   = f_asid;
     assign tlb_fill_page   = f_addr[55:12];
+    assign tlb_fill_gran   = f_gran;
     assign tlb_fill_leaf   = f_leaf_q;
 
     // ---------------- event record (IHI 0070 7.3) ----------------

@@ -52,8 +52,13 @@ static void step() {
     top->clk = 1; top->eval();
 }
 
+// The context's granule for fills and lookups (0 4 KB, 1 16 KB, 2 64 KB: smmu_gran.vh);
+// 4 KB except in the granule section
+static int cur_gran = 0;
+
 static void fill(const Ent &e) {
     top->fill_valid = 1;
+    top->fill_gran = cur_gran;
     top->fill_world = e.world; top->fill_stages = e.stages;
     top->fill_vmid = e.vmid; top->fill_asid = e.asid; top->fill_page = e.page;
     uint32_t w[3]; leaf_of(e, w);
@@ -65,7 +70,7 @@ static void fill(const Ent &e) {
 // Combinational lookup; returns the OA of the hit (or ~0 on a miss)
 static uint64_t look(int world, int stages, uint16_t vmid, uint16_t asid, uint64_t page) {
     top->lk_world = world; top->lk_stages = stages; top->lk_vmid = vmid;
-    top->lk_asid = asid; top->lk_page = page;
+    top->lk_asid = asid; top->lk_page = page; top->lk_gran = cur_gran;
     top->clk = 0; top->eval();
     if (!top->lk_hit) return ~0ull;
     return ((uint64_t)top->lk_leaf[0] | ((uint64_t)top->lk_leaf[1] << 32)) & ((1ull << 44) - 1);
@@ -221,6 +226,42 @@ int main(int argc, char **argv) {
     fill(other);
     CHECK(look(EL1, S1, 6, 5, 0x500) == 0x3333 && look(EL1, S1, 5, 5, 0x500) == 0x2222,
           "same page, other VMID coexists");
+
+    // ===== granule pages: a 16 KB / 64 KB context keeps one entry per granule page =====
+    flush();
+    cur_gran = 2;
+    Ent k64{EL1, S1, 3, 4, true, SZ64K, 0x5673, 0x7007};           // walked for 4 KB page 3
+    fill(k64);
+    int in64 = 0;
+    for (uint64_t p = 0x5670; p < 0x5680; p++) in64 += look(EL1, S1, 3, 4, p) == 0x7007;
+    CHECK(in64 == 16, "64 KB granule: every 4 KB page of the granule page hits (%d of 16)", in64);
+    CHECK(look(EL1, S1, 3, 4, 0x5680) == ~0ull && look(EL1, S1, 3, 4, 0x566f) == ~0ull,
+          "64 KB granule: the neighbouring granule pages miss");
+    cur_gran = 0;
+    CHECK(look(EL1, S1, 3, 4, 0x5673) == ~0ull, "a lookup with another granule misses");
+    cur_gran = 1;
+    Ent b16{EL1, S2, 3, 0, true, SZ32M, 0x9005, 0x8008};          // a 32 MB block, 16 KB
+    fill(b16);
+    CHECK(look(EL1, S2, 3, 0, 0x9004) == 0x8008 && look(EL1, S2, 3, 0, 0x9007) == 0x8008,
+          "16 KB granule: the block's granule page that was walked hits");
+    CHECK(look(EL1, S2, 3, 0, 0x9008) == ~0ull,
+          "16 KB granule: the block's next granule page misses (splintered per granule page)");
+    cur_gran = 2;
+    std::vector<Ent> g64;
+    for (int i = 0; i < 256; i++)
+        g64.push_back({EL1, S1, 1, 1, true, SZ64K, (uint64_t)(0x100000 + 16 * i + (i & 15)),
+                       (uint64_t)(0x400 + i)});
+    for (auto &e : g64) fill(e);
+    int held64 = 0;
+    for (auto &e : g64) held64 += look(EL1, S1, 1, 1, e.page & ~15ull) == e.oa;
+    CHECK(held64 == 256, "256 consecutive 64 KB pages all held: the set from the granule "
+          "page number (%d)", held64);
+    flush();
+    fill(k64);
+    inv(dw0(0x12, 3, 4), dw1(0x567a));
+    CHECK(look(EL1, S1, 3, 4, 0x5670) == ~0ull, "TLBI_NH_VA of any 4 KB page inside removes "
+          "the 64 KB entry");
+    cur_gran = 0;
 
     // ===== capacity and replacement =====
     flush();
