@@ -32,8 +32,8 @@
 //           the same {world, stages, VMID, ASID/global} is replaced in place and any
 //           further ones are dropped, so a lookup never hits two entries (IDR3.BBML = 2
 //           relies on it). Otherwise the first free way, else the set's round-robin way.
-//           A fill while an invalidation is in progress is dropped: it may come from a
-//           walk the invalidation overlapped.
+//           A fill while an invalidation is in progress (from the cycle its command is
+//           taken) is dropped: it may come from a walk the invalidation overlapped.
 //   inv_*   the raw command {dw1, dw0} (smmu_cmdq). The scope is decoded and registered,
 //           then applied set by set, one set per cycle; inv_ready rises in the cycle after
 //           the last set. TLBI_NSNH_ALL clears every NS-EL1 entry at once (a flop per
@@ -267,7 +267,9 @@ module smmu_tlb #(
     end
     wire [WW-1:0] f_way  = f_any_conf ? f_conf_w : f_any_free ? f_free_w : rr_q[f_set];
     wire [IW-1:0] f_idx  = idx(f_set, f_way);
-    wire          fill_do = fill_valid && ist_q == I_IDLE && !flush;
+    // (also not in the cycle a command is taken: a short scan, chosen in that cycle, covers
+    // only the sets of its 4 KB pages, not those of a larger granule page filled then)
+    wire          fill_do = fill_valid && ist_q == I_IDLE && !inv_valid && !flush;
 
     // Invalidation: the ways of the scanned set in scope
     reg [WAYS-1:0] inv_hit;
