@@ -354,8 +354,8 @@ module smmu_xlate #(
         end
     end
 
-    wire [CTX_W-1:0] b_ctx = {b_tag_q, b_sid_q, b_ssv_q, b_ssid_q, b_rnw_q, b_addr_q, b_prot_q,
-                              b_cache_q, b_domain_q, b_nosnoop_q, b_priv, b_instr,
+    wire [CTX_W-1:0] b_ctx = {b_tag_q, b_sid_q, b_ssv_q, b_ssid_q, b_rnw_q, b_addr_q,
+                              b_prot_q, b_cache_q, b_domain_q, b_nosnoop_q, b_priv, b_instr,
                               d_s1_en, d_s2_en, d_s2fwb, d_mtcfg, d_memattr, d_alloccfg,
                               d_shcfg, d_privcfg, d_instcfg, d_world, d_vmid, c_asid};
 
@@ -487,8 +487,8 @@ module smmu_xlate #(
     wire [3:0]       f_memattr, f_alloccfg;
     wire [1:0]       f_shcfg, f_privcfg, f_instcfg, f_world;
     wire [15:0]      f_vmid, f_asid;
-    assign {f_tag, f_sid, f_ssv, f_ssid, f_rnw, f_addr, f_prot, f_cache, f_domain, f_nosnoop, f_priv,
-            f_instr, f_s1_en, f_s2_en, f_s2fwb, f_mtcfg, f_memattr, f_alloccfg, f_shcfg,
+    assign {f_tag, f_sid, f_ssv, f_ssid, f_rnw, f_addr, f_prot, f_cache, f_domain, f_nosnoop,
+            f_priv, f_instr, f_s1_en, f_s2_en, f_s2fwb, f_mtcfg, f_memattr, f_alloccfg, f_shcfg,
             f_privcfg, f_instcfg, f_world, f_vmid, f_asid} = f_ctx_q;
 
     // F is emptied this cycle: a good result goes out at once, a fault with its record
@@ -579,8 +579,9 @@ module smmu_xlate #(
     assign evt_valid = f_rec;
     wire [SSID_W+19:0] f_ssid20 = {20'd0, f_ssid};
     assign evt_evd   = evd_pack(f_ev_type_q, f_ssv, f_ssid20[19:0],
-                                {{(32 - SID_W){1'b0}}, f_sid}, f_priv, f_instr, f_rnw, f_ev_s2_q, f_ev_cls_q, f_ev_ttrnw_q,
-                                16'd0, f_addr, f_ev_addr_q);
+                                {{(32 - SID_W){1'b0}}, f_sid}, f_priv, f_instr, f_rnw,
+                                f_ev_s2_q, f_ev_cls_q, f_ev_ttrnw_q, 16'd0, f_addr,
+                                f_ev_addr_q);
 
     assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q);
     assign walks = w_busy_q;
