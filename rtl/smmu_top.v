@@ -6,8 +6,9 @@
 //   m_tbl_*  AXI4 master for the SMMU's own memory traffic: stream table, CDs, translation
 //            tables, command queue reads, event queue writes, MSI writes (AXI ID 1 on the
 //            write channel: one 32-bit beat, AxSIZE 2, the strobes of the word).
-//   s_up_*   AXI4 slave, client (upstream) transactions. AxUSER = {ssv, domain[1:0],
-//            nosnoop, streamid[SID_W-1:0]}.
+//   s_up_*   AXI4 slave, client (upstream) transactions. AxUSER = {substreamid[SSID_W-1:0],
+//            ssv, domain[1:0], nosnoop, streamid[SID_W-1:0]}; the SubstreamID reaches the
+//            event records (IDR1.SSIDSIZE = 0: an SSV = 1 transaction is C_BAD_SUBSTREAMID).
 //   m_dn_*   AXI4 master towards memory (downstream): translated transactions, AxCACHE,
 //            AxDOMAIN and AxUSER = final MAIR-format attribute byte.
 //   irq_*    one-cycle pulses (IHI 0070 3.18.2: wired interrupts are edge-triggered);
@@ -15,6 +16,8 @@
 //   canwbs   integration tie-off: the upstream master is coherent whatever No_snoop says.
 module smmu_top #(
     parameter SID_W            = 16,  // StreamID bits (IDR1.SIDSIZE)
+    parameter SSID_W           = 20,  // SubstreamID bits of AxUSER, 1..20 (recorded only:
+                                      //   IDR1.SSIDSIZE stays 0, substreams not implemented)
     parameter PA_W             = 48,  // physical/output address bits (IDR5.OAS): 32,36,40,42,44,48
     parameter CMDQS            = 8,   // log2 of the maximum command-queue entries (IDR1.CMDQS)
     parameter EVENTQS          = 7,   // log2 of the maximum event-queue entries (IDR1.EVENTQS)
@@ -35,7 +38,7 @@ module smmu_top #(
     parameter PMCG_CTR_W       = 32,  // PMCG counter bits (CFGR.SIZE + 1: 32, 36, 40, 44, 48, 64)
     parameter ID_W             = 4,   // upstream/downstream AXI ID bits
     parameter TBL_ID_W         = 4,   // table/queue master AXI ID bits
-    parameter UP_USER_W        = SID_W + 4,
+    parameter UP_USER_W        = SID_W + 4 + SSID_W,
     parameter DN_USER_W        = 8,
     parameter TLB_ENTRIES      = 256, // TLB entries (smmu_tlb): TLB_WAYS x a power of two
     parameter TLB_WAYS         = 4,   // TLB associativity (a power of two, at least 2)
@@ -414,16 +417,22 @@ module smmu_top #(
     );
 
     // ---------------- event queue, and its sources: translation, client port ----------
-    wire         evt_valid, evt_ready;
-    wire [255:0] evt_rec;
-    wire         xl_evt_valid, xl_evt_ready, up_evt_valid, up_evt_ready;
-    wire [255:0] xl_evt_rec, up_evt_rec;
+    // The sources hand event descriptions (smmu_evt.vh) to the arbiter; the one encoder
+    // after it builds the 32-byte record (IHI 0070 7.3) the queue writes.
+    `include "smmu_evt.vh"
+    wire               evt_valid, evt_ready;
+    wire [255:0]       evt_rec;
+    wire [EVD_W-1:0]   evt_evd;
+    wire               xl_evt_valid, xl_evt_ready, up_evt_valid, up_evt_ready;
+    wire [EVD_W-1:0]   xl_evt_evd, up_evt_evd;
 
-    smmu_evt_arb #(.NS(2)) u_evt_arb (
+    smmu_evt_arb #(.NS(2), .W(EVD_W)) u_evt_arb (
         .clk(clk), .rst_n(rst_n),
         .src_valid({up_evt_valid, xl_evt_valid}), .src_ready({up_evt_ready, xl_evt_ready}),
-        .src_rec({up_evt_rec, xl_evt_rec}),
-        .evt_valid(evt_valid), .evt_ready(evt_ready), .evt_rec(evt_rec));
+        .src_evd({up_evt_evd, xl_evt_evd}),
+        .evt_valid(evt_valid), .evt_ready(evt_ready), .evt_evd(evt_evd));
+
+    smmu_evt_enc #(.PA_W(PA_W)) u_evt_enc (.desc(evt_evd), .rec(evt_rec));
 
     smmu_eventq #(.PA_W(PA_W), .EVENTQS(EVENTQS)) u_eventq (
         .clk(clk), .rst_n(rst_n),
@@ -450,6 +459,7 @@ module smmu_top #(
     wire flush = !smmuen_ack;
 
     wire             xl_req_valid, xl_req_ready, xl_req_rnw, xl_req_ssv, xl_req_nosnoop;
+    wire [SSID_W-1:0] xl_req_ssid;
     wire [SID_W-1:0] xl_req_sid;
     wire [63:0]      xl_req_addr;
     wire [2:0]       xl_req_prot;
@@ -539,7 +549,8 @@ module smmu_top #(
     wire [TAG_W-1:0] up_xl_tag, xl_rsp_tag;
 
     smmu_xlate #(
-        .SID_W(SID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .HYP(HYP_E ? 1 : 0),
+        .SID_W(SID_W), .SSID_W(SSID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR),
+        .HYP(HYP_E ? 1 : 0),
         .XNX(XNX_E ? 1 : 0), .HAD(HAD_E ? 1 : 0), .TAG_W(TAG_W), .NWALK(NWALK),
         .WC_S1(WC_S1), .WC_S2(WC_S2), .LEAF_BITS(LEAF_W)
     ) u_xlate (
@@ -547,6 +558,7 @@ module smmu_top #(
         .flush(flush),
         .req_valid(xl_req_valid), .req_ready(xl_req_ready), .req_tag(up_xl_tag),
         .req_rnw(xl_req_rnw), .req_sid(xl_req_sid), .req_ssv(xl_req_ssv),
+        .req_ssid(xl_req_ssid),
         .req_addr(xl_req_addr), .req_prot(xl_req_prot), .req_cache(xl_req_cache),
         .req_domain(xl_req_domain), .req_nosnoop(xl_req_nosnoop),
         .rsp_valid(xl_rsp_valid), .rsp_tag(xl_rsp_tag), .rsp_ok(xl_rsp_ok),
@@ -576,14 +588,14 @@ module smmu_top #(
         .tlb_fill_asid(tlb_f_asid), .tlb_fill_page(tlb_f_page), .tlb_fill_gran(tlb_f_gran),
         .tlb_fill_leaf(tlb_fill_leaf),
         .inv_fire(inv_fire), .inv_cmd(inv_cmd),
-        .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_rec(xl_evt_rec),
+        .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_evd(xl_evt_evd),
         .busy(xl_busy), .walks(xl_walks), .ev_tlb_miss(xl_ev_miss), .ev_tlb_sid(xl_ev_sid),
         .lk_replay(xl_lk_replay), .wk_sid(xl_wk_sid)
     );
 
     // ---------------- client port ----------------
     smmu_client_port #(
-        .SID_W(SID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
+        .SID_W(SID_W), .SSID_W(SSID_W), .PA_W(PA_W), .ID_W(ID_W), .UP_USER_W(UP_USER_W),
         .DN_USER_W(DN_USER_W), .GBPA_ABORT_RESET(GBPA_ABORT_RESET),
         .NRD(NRD), .NWR(NWR), .RB_AW(RB_AW), .WB_AW(WB_AW), .TAG_W(TAG_W), .UTLB(UTLB)
     ) u_port (
@@ -593,12 +605,13 @@ module smmu_top #(
         .inv(inv_fire), .sync_req(sync_valid), .sync_done(up_sync_done),
         .xl_req_valid(xl_req_valid), .xl_req_ready(xl_req_ready), .xl_req_tag(up_xl_tag),
         .xl_req_rnw(xl_req_rnw), .xl_req_sid(xl_req_sid), .xl_req_ssv(xl_req_ssv),
+        .xl_req_ssid(xl_req_ssid),
         .xl_req_addr(xl_req_addr), .xl_req_prot(xl_req_prot), .xl_req_cache(xl_req_cache),
         .xl_req_domain(xl_req_domain), .xl_req_nosnoop(xl_req_nosnoop),
         .xl_rsp_valid(xl_rsp_valid), .xl_rsp_tag(xl_rsp_tag), .xl_rsp_ok(xl_rsp_ok),
         .xl_rsp_pa(xl_rsp_pa), .xl_rsp_cache(xl_rsp_cache), .xl_rsp_prot(xl_rsp_prot),
         .xl_rsp_domain(xl_rsp_domain), .xl_rsp_attr(xl_rsp_attr),
-        .evt_valid(up_evt_valid), .evt_ready(up_evt_ready), .evt_rec(up_evt_rec),
+        .evt_valid(up_evt_valid), .evt_ready(up_evt_ready), .evt_evd(up_evt_evd),
         .s_up_awvalid(s_up_awvalid), .s_up_awready(s_up_awready), .s_up_awid(s_up_awid),
         .s_up_awaddr(s_up_awaddr), .s_up_awlen(s_up_awlen), .s_up_awsize(s_up_awsize),
         .s_up_awburst(s_up_awburst), .s_up_awcache(s_up_awcache), .s_up_awprot(s_up_awprot),

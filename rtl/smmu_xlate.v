@@ -32,13 +32,15 @@
 // counted from the request's acceptance; the client port asks again for any translation
 // an invalidation may have overtaken.
 //
-// Request (req_*, taken when req_ready): tag, rnw, sid, ssv, addr (64 bits as presented),
+// Request (req_*, taken when req_ready): tag, rnw, sid, ssv, ssid (carried into event
+//   records only: IDR1.SSIDSIZE = 0), addr (64 bits as presented),
 //   prot (AxPROT), cache (AxCACHE), domain (SH encoding: 0 NSH, 2 OSH, 3 ISH), nosnoop
 //   (raw; canwbs qualifies it here).
 // Response (rsp_*, one cycle, always taken): tag; ok 1: forward to pa with cache/prot/
 //   domain (AMBA AxDOMAIN)/attr (MAIR byte); 0: abort (SLVERR), nothing goes downstream.
 module smmu_xlate #(
     parameter SID_W     = 16,
+    parameter SSID_W    = 20,   // SubstreamID bits carried (1..20)
     parameter PA_W      = 48,
     parameter FWB       = 1,
     parameter ATTR_OVR  = 1,
@@ -65,6 +67,7 @@ module smmu_xlate #(
     input  wire                   req_rnw,
     input  wire [SID_W-1:0]       req_sid,
     input  wire                   req_ssv,
+    input  wire [SSID_W-1:0]      req_ssid,
     input  wire [63:0]            req_addr,
     input  wire [2:0]             req_prot,
     input  wire [3:0]             req_cache,
@@ -148,7 +151,7 @@ module smmu_xlate #(
     // event queue
     output wire                   evt_valid,
     input  wire                   evt_ready,
-    output wire [255:0]           evt_rec,
+    output wire [211:0]           evt_evd,  // event description (EVD_W, smmu_evt.vh)
 
     output wire                   busy,
     output wire [NWALK-1:0]       walks,    // walkers busy (for tests and the counters)
@@ -164,6 +167,7 @@ module smmu_xlate #(
 );
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
+    `include "smmu_evt.vh"
 
     generate
         if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
@@ -173,7 +177,6 @@ module smmu_xlate #(
 
     localparam WI = (NWALK <= 2) ? 1 : $clog2(NWALK);
     localparam WI_P = WI;
-    localparam [1:0] K_CFG = 2'd0, K_FETCH = 2'd1, K_XLAT = 2'd2;   // record layouts
     localparam [1:0] C_IN = EVT_CLASS_IN[1:0];
     localparam [1:0] W_EL2 = 2'd1;
 
@@ -181,20 +184,21 @@ module smmu_xlate #(
 
     // What F needs of a request besides its outcome: the access, the attribute inputs
     // (STE overrides and stages), and the TLB fill key.
-    //   {tag, sid, ssv, rnw, addr, prot, cache, domain, nosnoop, priv, instr,
+    //   {tag, sid, ssv, ssid, rnw, addr, prot, cache, domain, nosnoop, priv, instr,
     //    s1_en, s2_en, s2fwb, mtcfg, memattr, alloccfg, shcfg, privcfg, instcfg,
     //    world, vmid, asid, granule}
-    localparam CTX_W = TAG_W + SID_W + 1 + 1 + 64 + 3 + 4 + 2 + 1 + 1 + 1 +
+    localparam CTX_W = TAG_W + SID_W + 1 + SSID_W + 1 + 64 + 3 + 4 + 2 + 1 + 1 + 1 +
                        1 + 1 + 1 + 1 + 4 + 4 + 2 + 2 + 2 + 2 + 16 + 16 + 2;
 
     // ---------------- A: accept with the configuration lookup ----------------
-    // A request's fields as they travel: {tag, rnw, sid, ssv, addr, prot, cache, domain,
-    // nosnoop}
-    localparam RQ_W = TAG_W + 1 + SID_W + 1 + 64 + 3 + 4 + 2 + 1;
+    // A request's fields as they travel: {tag, rnw, sid, ssv, ssid, addr, prot, cache,
+    // domain, nosnoop}
+    localparam RQ_W = TAG_W + 1 + SID_W + 1 + SSID_W + 64 + 3 + 4 + 2 + 1;
     reg              b_v_q, b_rnw_q, b_ssv_q, b_nosnoop_q, b_raced_q;
     reg              b_rp_q;          // B's request is a replay from the park
     reg [TAG_W-1:0]  b_tag_q;
     reg [SID_W-1:0]  b_sid_q;
+    reg [SSID_W-1:0] b_ssid_q;
     reg [63:0]       b_addr_q;
     reg [2:0]        b_prot_q;
     reg [3:0]        b_cache_q;
@@ -227,17 +231,19 @@ module smmu_xlate #(
         end
     end
     // A takes a replay first, else a new request
-    wire [RQ_W-1:0] new_rq = {req_tag, req_rnw, req_sid, req_ssv, req_addr, req_prot,
-                              req_cache, req_domain, req_nosnoop};
+    wire [RQ_W-1:0] new_rq = {req_tag, req_rnw, req_sid, req_ssv, req_ssid, req_addr,
+                              req_prot, req_cache, req_domain, req_nosnoop};
     wire [RQ_W-1:0] a_rq   = rp_any ? p_rq_q[rp_pick] : new_rq;
     wire [TAG_W-1:0] a_tag;
     wire             a_rnw, a_ssv, a_nosnoop;
     wire [SID_W-1:0] a_sid;
+    wire [SSID_W-1:0] a_ssid;
     wire [63:0]      a_addr;
     wire [2:0]       a_prot;
     wire [3:0]       a_cache;
     wire [1:0]       a_domain;
-    assign {a_tag, a_rnw, a_sid, a_ssv, a_addr, a_prot, a_cache, a_domain, a_nosnoop} = a_rq;
+    assign {a_tag, a_rnw, a_sid, a_ssv, a_ssid, a_addr, a_prot, a_cache, a_domain,
+            a_nosnoop} = a_rq;
     wire   a_valid      = rp_any || req_valid;
     assign cfg_lk_valid = a_valid && a_room;
     assign cfg_lk_sid   = a_sid;
@@ -335,21 +341,17 @@ module smmu_xlate #(
 
     // B's fault description
     reg  [7:0]  b_ev_type;
-    reg  [1:0]  b_ev_kind, b_ev_cls;
+    reg  [1:0]  b_ev_cls;
     reg         b_ev_s2, b_ev_rec;
     reg  [63:0] b_ev_addr;
     always @* begin
         b_ev_type = 8'd0;
-        b_ev_kind = K_XLAT;
         b_ev_cls  = C_IN;
         b_ev_s2   = 1'b0;
         b_ev_rec  = 1'b0;
         b_ev_addr = 64'd0;
         if (b_cfgf) begin
             b_ev_type = cfg_rsp_evt;
-            b_ev_kind = cfg_rsp_s2 ? K_XLAT :
-                        (cfg_rsp_evt == EVT_F_STE_FETCH || cfg_rsp_evt == EVT_F_CD_FETCH) ?
-                        K_FETCH : K_CFG;
             b_ev_s2   = cfg_rsp_s2;
             b_ev_cls  = cfg_rsp_class;
             b_ev_addr = cfg_rsp_addr;
@@ -365,8 +367,8 @@ module smmu_xlate #(
         end
     end
 
-    wire [CTX_W-1:0] b_ctx = {b_tag_q, b_sid_q, b_ssv_q, b_rnw_q, b_addr_q, b_prot_q,
-                              b_cache_q, b_domain_q, b_nosnoop_q, b_priv, b_instr,
+    wire [CTX_W-1:0] b_ctx = {b_tag_q, b_sid_q, b_ssv_q, b_ssid_q, b_rnw_q, b_addr_q,
+                              b_prot_q, b_cache_q, b_domain_q, b_nosnoop_q, b_priv, b_instr,
                               d_s1_en, d_s2_en, d_s2fwb, d_mtcfg, d_memattr, d_alloccfg,
                               d_shcfg, d_privcfg, d_instcfg, d_world, d_vmid, c_asid,
                               b_gran};
@@ -524,7 +526,7 @@ module smmu_xlate #(
     reg [CTX_W-1:0]  f_ctx_q;
     reg [LEAF_W-1:0] f_leaf_q;
     reg [7:0]        f_ev_type_q;
-    reg [1:0]        f_ev_kind_q, f_ev_cls_q;
+    reg [1:0]        f_ev_cls_q;
     reg              f_ev_s2_q, f_ev_ttrnw_q, f_ev_rec_q;
     reg [63:0]       f_ev_addr_q;
 
@@ -532,6 +534,7 @@ module smmu_xlate #(
     wire [TAG_W-1:0] f_tag;
     wire [SID_W-1:0] f_sid;
     wire             f_ssv, f_rnw, f_nosnoop, f_priv, f_instr;
+    wire [SSID_W-1:0] f_ssid;
     wire [63:0]      f_addr;
     wire [2:0]       f_prot;
     wire [3:0]       f_cache;
@@ -541,8 +544,8 @@ module smmu_xlate #(
     wire [1:0]       f_shcfg, f_privcfg, f_instcfg, f_world;
     wire [15:0]      f_vmid, f_asid;
     wire [1:0]       f_gran;
-    assign {f_tag, f_sid, f_ssv, f_rnw, f_addr, f_prot, f_cache, f_domain, f_nosnoop, f_priv,
-            f_instr, f_s1_en, f_s2_en, f_s2fwb, f_mtcfg, f_memattr, f_alloccfg, f_shcfg,
+    assign {f_tag, f_sid, f_ssv, f_ssid, f_rnw, f_addr, f_prot, f_cache, f_domain, f_nosnoop,
+            f_priv, f_instr, f_s1_en, f_s2_en, f_s2fwb, f_mtcfg, f_memattr, f_alloccfg, f_shcfg,
             f_privcfg, f_instcfg, f_world, f_vmid, f_asid, f_gran} = f_ctx_q;
 
     // F is emptied this cycle: a good result goes out at once, a fault with its record
@@ -627,29 +630,16 @@ module smmu_xlate #(
     assign tlb_fill_gran   = f_gran;
     assign tlb_fill_leaf   = f_leaf_q;
 
-    // ---------------- event record (IHI 0070 7.3) ----------------
-    localparam [63:0] OAS_MASK = (PA_W >= 64) ? ~64'd0 : ~(~64'd0 << PA_W);
-    localparam [63:0] FA_MASK  = {8'd0, {53{1'b1}}, 3'd0} & OAS_MASK;   // FetchAddr[55:3]
-    localparam [63:0] IPA_MASK = {8'd0, {44{1'b1}}, 12'd0} & OAS_MASK;  // IPA[55:12]
-    wire [31:0] sid32  = {{(32 - SID_W){1'b0}}, f_sid};
-    // C_BAD_SUBSTREAMID has no SSV bit: its SubstreamID is always valid (7.3.9)
-    wire        ev_ssv = f_ssv && (f_ev_type_q != EVT_C_BAD_SUBSTREAMID);
-    wire [63:0] dw0 = ({56'd0, f_ev_type_q} << EVT_TYPE_LSB) |
-                      ({63'd0, ev_ssv} << EVT_SSV_LSB) | ({32'd0, sid32} << EVT_SID_LSB);
-    wire [63:0] dw1 = (f_ev_kind_q != K_XLAT) ? 64'd0 :
-                      ({63'd0, f_priv}       << (EVT_PNU_LSB - 64)) |
-                      ({63'd0, f_instr}      << (EVT_IND_LSB - 64)) |
-                      ({63'd0, f_rnw}        << (EVT_RNW_LSB - 64)) |
-                      ({63'd0, f_ev_s2_q}    << (EVT_S2_LSB - 64)) |
-                      ({62'd0, f_ev_cls_q}   << (EVT_CLASS_LSB - 64)) |
-                      ({63'd0, f_ev_ttrnw_q} << (EVT_TTRNW_LSB - 64));
-    wire [63:0] dw2 = (f_ev_kind_q == K_XLAT) ? f_addr : 64'd0;
-    wire        ev_fa = (f_ev_kind_q == K_FETCH) ||
-                        (f_ev_kind_q == K_XLAT && f_ev_type_q == EVT_F_WALK_EABT);
-    wire [63:0] dw3 = ev_fa ? (f_ev_addr_q & FA_MASK) :
-                      (f_ev_kind_q == K_XLAT && f_ev_s2_q) ? (f_ev_addr_q & IPA_MASK) : 64'd0;
+    // ---------------- event description (smmu_evt.vh; the record: smmu_evt_enc) -------
+    // The type picks what the record shows: PnU/InD/RnW, S2/CLASS and InputAddr for the
+    // translation-related faults and F_WALK_EABT; the second address is FetchAddr
+    // (F_*_FETCH, F_WALK_EABT) or the IPA (stage-2 faults); TTRnW for F_PERMISSION.
     assign evt_valid = f_rec;
-    assign evt_rec   = {dw3, dw2, dw1, dw0};
+    wire [SSID_W+19:0] f_ssid20 = {20'd0, f_ssid};
+    assign evt_evd   = evd_pack(f_ev_type_q, f_ssv, f_ssid20[19:0],
+                                {{(32 - SID_W){1'b0}}, f_sid}, f_priv, f_instr, f_rnw,
+                                f_ev_s2_q, f_ev_cls_q, f_ev_ttrnw_q, 16'd0, f_addr,
+                                f_ev_addr_q);
 
     assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q);
     assign walks = w_busy_q;
@@ -695,6 +685,7 @@ module smmu_xlate #(
                 b_rnw_q     <= a_rnw;
                 b_sid_q     <= a_sid;
                 b_ssv_q     <= a_ssv;
+                b_ssid_q    <= a_ssid;
                 b_addr_q    <= a_addr;
                 b_prot_q    <= a_prot;
                 b_cache_q   <= a_cache;
@@ -717,8 +708,8 @@ module smmu_xlate #(
                 p_v_q[pf_pick]    <= 1'b1;
                 p_wait_q[pf_pick] <= 1'b1;
                 p_wk_q[pf_pick]   <= w_same;
-                p_rq_q[pf_pick]   <= {b_tag_q, b_rnw_q, b_sid_q, b_ssv_q, b_addr_q, b_prot_q,
-                                      b_cache_q, b_domain_q, b_nosnoop_q};
+                p_rq_q[pf_pick]   <= {b_tag_q, b_rnw_q, b_sid_q, b_ssv_q, b_ssid_q, b_addr_q,
+                                      b_prot_q, b_cache_q, b_domain_q, b_nosnoop_q};
             end
 
             // B -> W
@@ -743,7 +734,6 @@ module smmu_xlate #(
                 f_raced_q    <= w_raced_q[wf_pick] || raced_now;
                 f_leaf_q     <= wf_leaf;
                 f_ev_type_q  <= wf_evt;
-                f_ev_kind_q  <= K_XLAT;
                 f_ev_s2_q    <= wk_rsp_s2[wf_pick];
                 f_ev_cls_q   <= wk_rsp_class[wf_pick*2 +: 2];
                 f_ev_addr_q  <= wk_rsp_addr[wf_pick*64 +: 64];
@@ -761,7 +751,6 @@ module smmu_xlate #(
                 f_raced_q    <= b_raced_q || raced_now;
                 f_leaf_q     <= tlb_leaf;
                 f_ev_type_q  <= b_ev_type;
-                f_ev_kind_q  <= b_ev_kind;
                 f_ev_s2_q    <= b_ev_s2;
                 f_ev_cls_q   <= b_ev_cls;
                 f_ev_addr_q  <= b_ev_addr;
@@ -783,6 +772,6 @@ module smmu_xlate #(
     // STE/CD fields this block does not use are decoded by smmu_cfg / smmu_walker; the
     // final shareability travels as AxDOMAIN; l_pa bits above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, d_cfg, a_sh_unused, l_pa, wk_busy};
+    wire unused_ok = &{1'b0, d_cfg, a_sh_unused, l_pa, wk_busy, f_ssid20};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -27,12 +27,16 @@
 // transaction goes downstream only when its data and its answer's room are in the port,
 // so neither a walk nor a client that stops taking data or sending it holds a CMD_SYNC.
 //
-// AxUSER in: {ssv, domain[1:0], nosnoop, streamid[SID_W-1:0]}; out: the attribute byte.
+// AxUSER in: {substreamid[SSID_W-1:0], ssv, domain[1:0], nosnoop, streamid[SID_W-1:0]}
+// (bits missing from a narrower UP_USER_W read as 0); out: the attribute byte. The
+// SubstreamID travels with the request and into event records; IDR1.SSIDSIZE = 0, so an
+// SSV = 1 transaction is not translated with it (C_BAD_SUBSTREAMID, IHI 0070 7.3.9).
 module smmu_client_port #(
     parameter SID_W            = 16,
+    parameter SSID_W           = 20,   // SubstreamID bits carried (1..20)
     parameter PA_W             = 48,
     parameter ID_W             = 4,
-    parameter UP_USER_W        = SID_W + 4,
+    parameter UP_USER_W        = SID_W + 4 + SSID_W,
     parameter DN_USER_W        = 8,
     parameter GBPA_ABORT_RESET = 1,
     parameter NRD              = 64,   // reads held at once (a power of two)
@@ -63,6 +67,7 @@ module smmu_client_port #(
     output wire                 xl_req_rnw,
     output wire [SID_W-1:0]     xl_req_sid,
     output wire                 xl_req_ssv,
+    output wire [SSID_W-1:0]    xl_req_ssid,
     output wire [63:0]          xl_req_addr,
     output wire [2:0]           xl_req_prot,
     output wire [3:0]           xl_req_cache,
@@ -80,7 +85,7 @@ module smmu_client_port #(
     // F_UUT event records
     output wire                 evt_valid,
     input  wire                 evt_ready,
-    output wire [255:0]         evt_rec,
+    output wire [211:0]         evt_evd,        // event description (smmu_evt.vh)
 
     input  wire                 s_up_awvalid,
     output wire                 s_up_awready,
@@ -157,6 +162,19 @@ module smmu_client_port #(
     input  wire                 m_dn_rlast
 );
     `include "smmu_regs.vh"
+    `include "smmu_evt.vh"
+
+    // AxUSER with every field of the layout present (a wider AxUSER's extra bits unused)
+    localparam UF_W = SID_W + 4 + SSID_W;
+    /* verilator lint_off UNUSEDSIGNAL */
+    function [UF_W-1:0] user_full(input [UP_USER_W-1:0] u);
+        reg [UF_W+UP_USER_W-1:0] x;
+        begin
+            x         = {{UF_W{1'b0}}, u};
+            user_full = x[UF_W-1:0];
+        end
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
 
     localparam RIW = $clog2(NRD), WIW = $clog2(NWR);
 
@@ -304,7 +322,7 @@ module smmu_client_port #(
     assign wq_ready     = xl_req_ready && sel_w;
     wire [TAG_W-2:0] rq_tag = {{(TAG_W - 1 - RIW){1'b0}}, rq_idx};
     wire [TAG_W-2:0] wq_tag = {{(TAG_W - 1 - WIW){1'b0}}, wq_idx};
-    wire [UP_USER_W-1:0] q_user = sel_w ? wq_user : rq_user;
+    wire [UF_W-1:0] q_user = user_full(sel_w ? wq_user : rq_user);
     assign xl_req_tag     = sel_w ? {1'b1, wq_tag} : {1'b0, rq_tag};
     assign xl_req_rnw     = !sel_w;
     assign xl_req_addr    = sel_w ? wq_addr : rq_addr;
@@ -314,6 +332,7 @@ module smmu_client_port #(
     assign xl_req_nosnoop = q_user[SID_W];
     assign xl_req_domain  = q_user[SID_W+2:SID_W+1];
     assign xl_req_ssv     = q_user[SID_W+3];
+    assign xl_req_ssid    = q_user[SID_W+4 +: SSID_W];
     always @(posedge clk) begin
         if (!rst_n)                            pref_w_q <= 1'b0;
         else if (xl_req_valid && xl_req_ready) pref_w_q <= !sel_w;
@@ -324,21 +343,18 @@ module smmu_client_port #(
     wire [63:0]          u_addr = u_w ? wu_addr : ru_addr;
     wire [2:0]           u_prot = u_w ? wu_prot : ru_prot;
     wire [2:0]           u_why  = u_w ? wu_why : ru_why;
-    wire [UP_USER_W-1:0] u_user = u_w ? wu_user : ru_user;
-    wire [31:0]          u_sid  = {{(32 - SID_W){1'b0}}, u_user[SID_W-1:0]};
-    wire [63:0] u_dw0 = ({56'd0, EVT_F_UUT} << EVT_TYPE_LSB) |
-                        ({63'd0, u_user[SID_W+3]} << EVT_SSV_LSB) |
-                        ({32'd0, u_sid} << EVT_SID_LSB);
-    wire [63:0] u_dw1 = {61'd0, u_why} |
-                        ({63'd0, u_prot[0]} << (EVT_PNU_LSB - 64)) |
-                        ({63'd0, !u_w && u_prot[2]} << (EVT_IND_LSB - 64)) |
-                        ({63'd0, !u_w} << (EVT_RNW_LSB - 64));
+    wire [UF_W-1:0]      u_user = user_full(u_w ? wu_user : ru_user);
+    wire [SSID_W+19:0]   u_ssid = {20'd0, u_user[SID_W+4 +: SSID_W]};
+    // Reason (IMPLEMENTATION DEFINED): smmu_burst_check's code of the violated rule
     assign evt_valid = ru_valid || wu_valid;
-    assign evt_rec   = {64'd0, u_addr, u_dw1, u_dw0};
+    assign evt_evd   = evd_pack(EVT_F_UUT, u_user[SID_W+3], u_ssid[19:0],
+                                {{(32 - SID_W){1'b0}}, u_user[SID_W-1:0]}, u_prot[0],
+                                !u_w && u_prot[2], !u_w, 1'b0, 2'd0, 1'b0, {13'd0, u_why},
+                                u_addr, 64'd0);
     assign ru_ready  = evt_ready && !u_w;
     assign wu_ready  = evt_ready && u_w;
 
-    // AxUSER bits above SSV are not defined; the bypass shareability is carried by
-    // AxDOMAIN.
-    wire unused_ok = &{1'b0, s_up_aruser, s_up_awuser, u_prot[1]};
+    // AxUSER bits above the SubstreamID are not defined; the bypass shareability is
+    // carried by AxDOMAIN.
+    wire unused_ok = &{1'b0, s_up_aruser, s_up_awuser, u_prot[1], u_ssid};
 endmodule

@@ -94,7 +94,7 @@ size_t smmu_event_decode(const smmu_event_t *ev, char *buf, size_t len)
     smmu_fmt_str(&f, smmu_event_name(type));
     smmu_fmt_str(&f, " sid=");
     smmu_fmt_hex(&f, DW_GET(EVT, SID, d));
-    if (DW_GET(EVT, SSV, d)) {
+    if (DW_GET(EVT, SSV, d) || type == EVT_C_BAD_SUBSTREAMID) { /* 7.3.9: no SSV */
         smmu_fmt_str(&f, " ssid=");
         smmu_fmt_hex(&f, DW_GET(EVT, SSID, d));
     }

@@ -244,7 +244,13 @@ TEST(drv_unit_event_decode)
     smmu_event_decode(&ev, buf, sizeof buf);
     CHECK(!strcmp(buf, "F_STE_FETCH sid=0x42 fetch=0x80001040"), "got '%s'", buf);
 
-    /* F_PERMISSION on a stage-1 table access: write, unprivileged, TTRnW. */
+    /* C_BAD_SUBSTREAMID: the SubstreamID is valid without an SSV bit (IHI 0070 7.3.9). */
+    memset(&ev, 0, sizeof ev);
+    ev.dw[0] = 0x00000007abcde008ull;
+    smmu_event_decode(&ev, buf, sizeof buf);
+    CHECK(!strcmp(buf, "C_BAD_SUBSTREAMID sid=0x7 ssid=0xabcde"), "got '%s'", buf);
+
+        /* F_PERMISSION on a stage-1 table access: write, unprivileged, TTRnW. */
     memset(&ev, 0, sizeof ev);
     ev.dw[0] = 0x0000000100000013ull;
     ev.dw[1] = (1ull << 40) | (1ull << 44);

@@ -517,6 +517,11 @@ static void fmt_txn(const dtxn_t *x, uint8_t id, char *b, size_t n)
     snprintf(b, n, "%s sid=0x%x addr=0x%016" PRIx64 " len=%u prot=%u cache=0x%x domain=%u "
              "id=%u%s%s", x->write ? "write" : "read ", x->sid, x->addr, x->len, x->prot,
              x->cache, x->domain, id, x->nosnoop ? " nosnoop" : "", x->ssv ? " ssv" : "");
+    if (x->ssv) {
+        size_t k = strlen(b);
+        if (k < n)
+            snprintf(b + k, n - k, " ssid=0x%x", x->ssid);
+    }
 }
 
 static void fmt_model(const smmu_model_result_t *r, char *b, size_t n)
@@ -559,9 +564,12 @@ static void rec_txn(env_t *e, const dtxn_t *x, uint8_t id, const smmu_model_resu
 {
     if (!rec_on(e))
         return;
+    char ss[24] = "";
+    if (x->ssv)
+        snprintf(ss, sizeof ss, " ssv ssid=0x%x", x->ssid);
     rec_line(e, "dma %s sid=0x%x addr=0x%" PRIx64 " len=%u cache=0x%x domain=%u prot=0x%x%s%s"
              " id=%u", x->write ? "write" : "read", x->sid, x->addr, x->len, x->cache,
-             x->domain, x->prot, x->nosnoop ? " nosnoop" : "", x->ssv ? " ssv" : "", id);
+             x->domain, x->prot, x->nosnoop ? " nosnoop" : "", ss, id);
     {
         char b[SMMU_MODEL_MAX_RD * 32 + 32];
         int k = snprintf(b, sizeof b, "expect-tbl-reads");
@@ -888,11 +896,12 @@ static void predict_uut(const dtxn_t *x, smmu_model_result_t *mr)
     mr->outcome = SMMU_MODEL_FAULT;
     mr->fault = EVT_F_UUT;
     mr->evt_valid = true;
-    mr->evt[0] = EVT_F_UUT | (uint64_t)x->sid << EVT_SID_SHIFT;
+    mr->evt[0] = EVT_F_UUT | (uint64_t)x->sid << EVT_SID_SHIFT |
+                 (x->ssv ? EVT_SSV_MASK | ((uint64_t)x->ssid << EVT_SSID_SHIFT) : 0);
     mr->evt[1] = ((x->prot & 1) ? EVT_PNU_MASK : 0) |
                  (!x->write && (x->prot & 4) ? EVT_IND_MASK : 0) | (!x->write ? EVT_RNW_MASK : 0);
     mr->evt[2] = x->addr;
-    mr->evt_mask[0] = EVT_TYPE_MASK | EVT_SSV_MASK | EVT_SID_MASK;
+    mr->evt_mask[0] = EVT_TYPE_MASK | EVT_SSV_MASK | EVT_SID_MASK | (x->ssv ? EVT_SSID_MASK : 0);
     mr->evt_mask[1] = EVT_PNU_MASK | EVT_IND_MASK | EVT_RNW_MASK;
     mr->evt_mask[2] = ~0ull;
 }
@@ -904,7 +913,7 @@ static void predict(env_t *e, const dtxn_t *x, bool ov, smmu_model_result_t *mr)
         predict_uut(x, mr);
         return;
     }
-    smmu_model_txn_t mt = {.sid = x->sid, .ssv = x->ssv, .ssid = 0, .addr = x->addr,
+    smmu_model_txn_t mt = {.sid = x->sid, .ssv = x->ssv, .ssid = x->ssid, .addr = x->addr,
                            .write = x->write, .prot = x->prot, .cache = x->cache,
                            .domain = x->domain, .nosnoop = x->nosnoop};
     e->race.ov_on = ov;
@@ -1001,6 +1010,7 @@ static uint64_t issue(env_t *e, const dtxn_t *x, bool wait)
     tt.domain = x->domain;
     tt.nosnoop = x->nosnoop;
     tt.ssv = x->ssv;
+    tt.ssid = x->ssid;
     tt.tag = t->no;
     tt.expect_dn_n = (uint8_t)dn_expect(t, tt.expect_dn_addr);
     tt.expect_dn = tt.expect_dn_n ? TM_DN_AT : TM_DN_NONE;

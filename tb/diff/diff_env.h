@@ -183,6 +183,7 @@ typedef struct {
     bool write;
     uint8_t prot, cache, domain;
     bool nosnoop, ssv;
+    uint32_t ssid;      /* SubstreamID (AxUSER), with ssv */
     int row;            /* ROW_* for the coverage table */
     int tag;            /* TAG_* */
     uint8_t gran[2];    /* GR_* of stage 1 and stage 2 (the half the address selects) */

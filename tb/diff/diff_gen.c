@@ -1436,6 +1436,7 @@ static void make_txn(gen_t *g, int si, unsigned t, dtxn_t *x)
     x->domain = (uint8_t)(rng_pct(r, 3) ? 1 : (rng_pct(r, 50) ? 3 : rng_pct(r, 50) ? 2 : 0));
     x->nosnoop = rng_pct(r, 8);
     x->ssv = rng_pct(r, 1);
+    x->ssid = x->ssv ? (uint32_t)rng_below(r, 1u << 20) : 0;
 }
 
 static uint32_t nosid_pick(gen_t *g)
@@ -1526,7 +1527,9 @@ static void storm_shape(gen_t *g, int si, dtxn_t *x)
         x->len = (uint32_t)(burst == 0 ? bytes : beats * bytes);
     } else if (k < 18 && can_uut) {
         x->illegal = true;
-        x->ssv = false;
+        /* now and then with a SubstreamID: the F_UUT record carries it (IHI 0070 7.3.2) */
+        x->ssv = rng_pct(r, 10);
+        x->ssid = x->ssv ? (uint32_t)rng_below(r, 1u << 20) : 0;
         x->burst = 1;
         x->size = 3;
         switch (rng_below(r, 5)) {

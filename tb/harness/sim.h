@@ -215,6 +215,7 @@ typedef struct {
     uint8_t  domain;   /* incoming shareability (AxUSER): 0 NSH, 2 OSH, 3 ISH */
     bool     nosnoop;  /* PCIe No_snoop (AxUSER) */
     bool     ssv;      /* presents a SubstreamID (AxUSER) */
+    uint32_t ssid;     /* the SubstreamID (AxUSER, 20 bits; meaningful with ssv) */
     uint8_t  id;       /* AXI ID */
 } dma_txn_t;
 
@@ -275,6 +276,7 @@ typedef struct {
     uint8_t  domain;   /* incoming shareability (AxUSER): 0 NSH, 2 OSH, 3 ISH */
     bool     nosnoop;
     bool     ssv;
+    uint32_t ssid;     /* SubstreamID (AxUSER, 20 bits; meaningful with ssv) */
     /* Writes: (len + 1) bus beats of 8 bytes each as they appear on WDATA (NULL: a
      * pattern from the transaction's handle); strobes one byte per beat (NULL: the lanes
      * of each beat's address and size). */

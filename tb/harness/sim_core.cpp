@@ -187,7 +187,7 @@ SIM_NO_SANITIZE static void apply_inputs(Vsmmu_top *t, bool in_reset, bool canwb
     put(t->s_up_awburst, u.aw.burst, 2);
     put(t->s_up_awcache, u.aw.cache, 4);
     put(t->s_up_awprot, u.aw.prot, 3);
-    put(t->s_up_awuser, u.aw.user, kSidW + 4);
+    put(t->s_up_awuser, u.aw.user, kSidW + 4 + kSsidW);
     t->s_up_wvalid = u.wvalid;
     t->s_up_wdata = u.wdata;
     put(t->s_up_wstrb, u.wstrb, 8);
@@ -201,7 +201,7 @@ SIM_NO_SANITIZE static void apply_inputs(Vsmmu_top *t, bool in_reset, bool canwb
     put(t->s_up_arburst, u.ar.burst, 2);
     put(t->s_up_arcache, u.ar.cache, 4);
     put(t->s_up_arprot, u.ar.prot, 3);
-    put(t->s_up_aruser, u.ar.user, kSidW + 4);
+    put(t->s_up_aruser, u.ar.user, kSidW + 4 + kSsidW);
     t->s_up_rready = u.rready;
 }
 

@@ -85,6 +85,7 @@ namespace simh {
 
 constexpr unsigned kSidW = SIM_PARAM_SID_W;
 constexpr unsigned kPaW = SIM_PARAM_PA_W;
+constexpr unsigned kSsidW = 20;  /* smmu_top SSID_W default: AxUSER's SubstreamID bits */
 constexpr unsigned kIdW = 4;     /* smmu_top ID_W default */
 constexpr unsigned kTblIdW = 4;  /* smmu_top TBL_ID_W default */
 constexpr uint64_t kDefaultTimeout = 100000;
@@ -297,7 +298,7 @@ struct UpOut { /* driven into the DUT */
 };
 
 /* AxUSER of the client port: {ssv, domain[1:0], nosnoop, sid[SID_W-1:0]} (smmu_top.v). */
-uint64_t pack_up_user(uint32_t sid, bool nosnoop, unsigned domain, bool ssv);
+uint64_t pack_up_user(uint32_t sid, bool nosnoop, unsigned domain, bool ssv, uint32_t ssid);
 
 /* The traffic master (sim.h, tm_*): many transactions in flight per direction, the AXI
  * ordering checker, ready hold modes. The blocking dma_* calls are issue + wait. */

@@ -13,10 +13,14 @@
 
 namespace simh {
 
-uint64_t pack_up_user(uint32_t sid, bool nosnoop, unsigned domain, bool ssv)
+/* AxUSER of s_up_*: {substreamid[kSsidW-1:0], ssv, domain[1:0], nosnoop, sid[kSidW-1:0]}
+ * (docs/harness.md). */
+uint64_t pack_up_user(uint32_t sid, bool nosnoop, unsigned domain, bool ssv, uint32_t ssid)
 {
+    static_assert(kSidW + 4 + kSsidW <= 64, "AxUSER wider than 64 bits");
     return ((uint64_t)sid & mask_bits(kSidW)) | ((uint64_t)(nosnoop ? 1 : 0) << kSidW) |
-           ((uint64_t)(domain & 3) << (kSidW + 1)) | ((uint64_t)(ssv ? 1 : 0) << (kSidW + 3));
+           ((uint64_t)(domain & 3) << (kSidW + 1)) | ((uint64_t)(ssv ? 1 : 0) << (kSidW + 3)) |
+           (((uint64_t)ssid & mask_bits(kSsidW)) << (kSidW + 4));
 }
 
 static const tm_config_t kDefaultConfig = {64, 64, 0, 0, true, false};
@@ -128,7 +132,7 @@ static AxiAddr addr_of(const tm_txn_t &t)
     a.burst = t.burst & 3;
     a.cache = t.cache & 15;
     a.prot = t.prot & 7;
-    a.user = pack_up_user(t.sid, t.nosnoop, t.domain, t.ssv);
+    a.user = pack_up_user(t.sid, t.nosnoop, t.domain, t.ssv, t.ssid);
     return a;
 }
 
@@ -583,6 +587,7 @@ static dma_result_t dma_run(sim_t *s, const dma_txn_t *t, bool write, const void
     x.domain = t->domain;
     x.nosnoop = t->nosnoop;
     x.ssv = t->ssv;
+    x.ssid = t->ssid;
     x.wdata = static_cast<const uint8_t *>(wbuf);
     tm_result_t r = s->tm.wait(s->tm.issue(x, rbuf));
     dma_result_t d{};

@@ -539,7 +539,7 @@ static void evt_format(const uint64_t *d, char *out, size_t n)
         k += (size_t)snprintf(out + k, n - k, "type 0x%02x", type);
     k += (size_t)snprintf(out + k, n - k, " sid=0x%" PRIx64,
                           (uint64_t)((d[EVT_SID_DW] & EVT_SID_MASK) >> EVT_SID_SHIFT));
-    if (d[EVT_SSV_DW] & EVT_SSV_MASK)
+    if ((d[EVT_SSV_DW] & EVT_SSV_MASK) || type == EVT_C_BAD_SUBSTREAMID) /* no SSV there */
         k += (size_t)snprintf(out + k, n - k, " ssid=0x%" PRIx64,
                               (uint64_t)((d[EVT_SSID_DW] & EVT_SSID_MASK) >> EVT_SSID_SHIFT));
     /* The other fields: RnW, S2, CLASS and InputAddr always, FetchAddr for fetch aborts
@@ -553,6 +553,11 @@ static void evt_format(const uint64_t *d, char *out, size_t n)
         if (fetch_addr != evt_is_fetch(type) && (fetch_addr || !strcmp(f->name, "IPA")))
             continue;
         if (type == EVT_F_STE_FETCH && !fetch_addr)
+            continue;
+        /* dword 1 [15:0] is Reason in F_UUT, F_*_FETCH, F_WALK_EABT, else STAG */
+        bool has_reason = type == EVT_F_UUT || type == EVT_F_WALK_EABT || evt_is_fetch(type);
+        if ((!strcmp(f->name, "REASON") && !has_reason) ||
+            (!strcmp(f->name, "STAG") && has_reason))
             continue;
         uint64_t v = field_get(f->name, f->shift, f->mask, d[f->dw]);
         bool always = fetch_addr || !strcmp(f->name, "RNW") || !strcmp(f->name, "S2") ||
@@ -802,6 +807,8 @@ static void cmd_dma(scn_t *s, char **tok, int ntok)
             t.id = (uint8_t)eval(s, v);
         } else if (!strncmp(tok[i], "prot=", 5)) {
             t.prot = (uint8_t)(eval(s, v) & 7);
+        } else if (!strncmp(tok[i], "ssid=", 5)) {
+            t.ssid = (uint32_t)(eval(s, v) & 0xfffff);
         } else if (!strncmp(tok[i], "data=", 5)) {
             nw = eval_list(s, v, wdata, 256);
         } else if (flag_value(s, tok[i], "priv", &b)) {
@@ -831,7 +838,8 @@ static void cmd_dma(scn_t *s, char **tok, int ntok)
     bool model = s->model_on;
     if (model) {
         model_sync(s);
-        smmu_model_txn_t mt = {.sid = t.sid, .ssv = t.ssv, .addr = t.addr, .write = wr,
+        smmu_model_txn_t mt = {.sid = t.sid, .ssv = t.ssv, .ssid = t.ssid, .addr = t.addr,
+                               .write = wr,
                                .prot = t.prot, .cache = t.cache, .domain = t.domain,
                                .nosnoop = t.nosnoop};
         if (smmu_model_translate(&s->m, &mt, &mr) != 0)

@@ -131,6 +131,80 @@ TEST(port_uut_gbpa_bypass)
 
 /* Early and missing WLAST: the write is terminated (SLVERR, F_UUT 6/7), nothing of it is
  * written, and the writes around it, same ID and other IDs, land exactly. */
+/* The SubstreamID from AxUSER reaches the event record (IHI 0070 7.3): with SSV = 1 each
+ * record that has the field carries it, C_BAD_SUBSTREAMID without an SSV bit (7.3.9); with
+ * SSV = 0 the field is 0 whatever AxUSER holds. SSIDSIZE = 0, so the outcome of an SSV = 1
+ * transaction is the one it always had: C_BAD_SUBSTREAMID on a valid STE, or the
+ * configuration fault that comes first (7.3.22). Each record is also compared with the
+ * reference model's. */
+static void ssid_expect(test_ctx_t *t, const char *what, const uint64_t d[4], unsigned type,
+                        uint32_t sid, bool ssv_bit, uint32_t ssid)
+{
+    CHECK(d[0] == (type | (ssv_bit ? EVT_SSV_MASK : 0) | (uint64_t)ssid << EVT_SSID_SHIFT |
+                   (uint64_t)sid << EVT_SID_SHIFT),
+          "%s: dw0 0x%016" PRIx64 ", expected type 0x%02x SSV %d SubstreamID 0x%05x", what,
+          d[0], type, ssv_bit, ssid);
+    test_log(t, "%-40s dw0 0x%016" PRIx64, what, d[0]);
+}
+
+TEST(port_substreamid_records)
+{
+    fx_t *f = fx_up(t, 0);
+    stream_t s;
+    s1_up(f, &s);
+    static const uint32_t ssids[] = {0xabcde, 0x00001, 0xfffff, 0x12345};
+    for (unsigned i = 0; i < sizeof ssids / sizeof ssids[0]; i++) {
+        for (int w = 0; w < 2; w++) {
+            /* a valid stage-1 STE: C_BAD_SUBSTREAMID with the SubstreamID, no SSV bit */
+            dma_txn_t x = txn(SID, VA + 0x1000ull * i);
+            x.ssv = true;
+            x.ssid = ssids[i];
+            bool got = false;
+            uint64_t d[4] = {0};
+            run_cmp_evt(f, "SSV = 1 on a stage-1 stream", &x, w, false, NULL, &got, d);
+            CHECK(got, "no C_BAD_SUBSTREAMID record");
+            if (got)
+                ssid_expect(t, "C_BAD_SUBSTREAMID", d, EVT_C_BAD_SUBSTREAMID, SID, false,
+                            ssids[i]);
+        }
+    }
+    /* a configuration fault ahead of the SubstreamID check: C_BAD_STE (V = 0) with SSV */
+    uint64_t ste[8] = {0};
+    wr_struct(f, ste_pa(f, SID + 1), ste);
+    dma_txn_t x = txn(SID + 1, VA);
+    x.ssv = true;
+    x.ssid = 0x5a5a5;
+    bool got = false;
+    uint64_t d[4] = {0};
+    run_cmp_evt(f, "C_BAD_STE with SSV = 1", &x, false, false, NULL, &got, d);
+    CHECK(got, "no C_BAD_STE record");
+    if (got)
+        ssid_expect(t, "C_BAD_STE, SSV = 1", d, EVT_C_BAD_STE, SID + 1, true, 0x5a5a5);
+    /* SSV = 0: no SubstreamID recorded, whatever AxUSER carries in the field */
+    x.ssv = false;
+    got = false;
+    run_cmp_evt(f, "C_BAD_STE with SSV = 0", &x, true, false, NULL, &got, d);
+    CHECK(got, "no C_BAD_STE record");
+    if (got)
+        ssid_expect(t, "C_BAD_STE, SSV = 0", d, EVT_C_BAD_STE, SID + 1, false, 0);
+    /* F_UUT from the client port itself: an INCR burst across 4 KB with SSV = 1 */
+    tm_txn_t u = tm_txn(false, SID, VA + 0xff8, 2);
+    u.cache = 0xf;
+    u.domain = 3;
+    u.prot = 2;
+    u.ssv = true;
+    u.ssid = 0x70f0f;
+    u.expect_resp = 2;
+    CHECK_EQ(tm_wait(t->sim, tm_issue(t->sim, &u, NULL)).resp, 2);
+    got = evt_next(f, d);
+    CHECK(got, "no F_UUT record");
+    if (got)
+        ssid_expect(t, "F_UUT, SSV = 1", d, EVT_F_UUT, SID, true, 0x70f0f);
+    /* the stream still translates without a SubstreamID */
+    x = txn(SID, VA);
+    rw_cmp(f, "good after SubstreamIDs", &x);
+}
+
 TEST(port_wlast_contained)
 {
     fx_t *f = fx_up(t, 0);

@@ -260,7 +260,7 @@ void model_run(fx_t *f, const dma_txn_t *x, bool write, bool canwbs,
     m.strtab_base = f->strtab_base;
     m.strtab_base_cfg = f->strtab_cfg;
     m.canwbs = canwbs;
-    smmu_model_txn_t mt = {.sid = x->sid, .ssv = x->ssv, .ssid = 0, .addr = x->addr,
+    smmu_model_txn_t mt = {.sid = x->sid, .ssv = x->ssv, .ssid = x->ssid, .addr = x->addr,
                            .write = write, .prot = x->prot, .cache = x->cache,
                            .domain = x->domain, .nosnoop = x->nosnoop};
     smmu_model_translate(&m, &mt, r);

@@ -95,3 +95,12 @@ $(UNIT_DIR)/txn_order/smmu_txn_order: rtl/up_if/smmu_txn_order.v tb/unit/txn_ord
 	$(call unit_build,txn_order,smmu_txn_order,tb/unit/txn_order_test.cpp,-GN=16 -GIW=4 -GID_W=2,-DBENCH_N=16 -DBENCH_IDS=4)
 UNIT_BINS += $(UNIT_DIR)/txn_order/smmu_txn_order
 unit-tests: $(UNIT_DIR)/txn_order/smmu_txn_order
+
+# smmu_evt_enc: every event type's record layout against a reference encoder written from
+# IHI 0070 7.3 (tb/unit/tb_evt_enc.cpp), at the top's OAS and at 40 bits.
+$(UNIT_DIR)/evt_enc/smmu_evt_enc: rtl/sw_if/smmu_evt_enc.v tb/unit/tb_evt_enc.cpp $(UNIT_HDRS)
+	$(call unit_build,evt_enc,smmu_evt_enc,tb/unit/tb_evt_enc.cpp,,)
+$(UNIT_DIR)/evt_enc_pa40/smmu_evt_enc: rtl/sw_if/smmu_evt_enc.v tb/unit/tb_evt_enc.cpp $(UNIT_HDRS)
+	$(call unit_build,evt_enc_pa40,smmu_evt_enc,tb/unit/tb_evt_enc.cpp,-GPA_W=40,-DBENCH_PA_W=40)
+UNIT_BINS += $(UNIT_DIR)/evt_enc/smmu_evt_enc $(UNIT_DIR)/evt_enc_pa40/smmu_evt_enc
+unit-tests: $(UNIT_DIR)/evt_enc/smmu_evt_enc $(UNIT_DIR)/evt_enc_pa40/smmu_evt_enc

@@ -1005,6 +1005,9 @@
 #define EVT_STAG_DW 1
 #define EVT_STAG_SHIFT 0
 #define EVT_STAG_MASK 0xffffULL /* Stall tag */
+#define EVT_REASON_DW 1
+#define EVT_REASON_SHIFT 0
+#define EVT_REASON_MASK 0xffffULL /* IMPLEMENTATION DEFINED cause (F_UUT, F_STE_FETCH, F_CD_FETCH, F_WALK_EABT) */
 #define EVT_STALL_DW 1
 #define EVT_STALL_SHIFT 31
 #define EVT_STALL_MASK 0x80000000ULL /* Transaction stalled */
