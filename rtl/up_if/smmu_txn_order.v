@@ -90,30 +90,8 @@ module smmu_txn_order #(
         end
     endfunction
 
-    // lowest set bit of a slot vector: {any, index}. The bit alone is v & -v; index bit b
-    // is then the OR of it over the slots whose number has bit b set (IDX_MASK, a
-    // constant): a carry chain and IW OR-reductions, no N-step priority chain (which also
-    // costs the simulation a loop per call).
-    function [N*IW-1:0] idx_masks(input integer slots);
-        integer k, b;
-        begin
-            idx_masks = {(N * IW){1'b0}};
-            for (b = 0; b < IW; b = b + 1)
-                for (k = 0; k < slots; k = k + 1)
-                    idx_masks[b * N + k] = ((k >> b) & 1) != 0;
-        end
-    endfunction
-    localparam [N*IW-1:0] IDX_MASK = idx_masks(N);
-    function [IW:0] first(input [N-1:0] v);
-        reg [N-1:0] lo;
-        integer b;
-        begin
-            lo = v & (~v + {{(N - 1){1'b0}}, 1'b1});
-            first[IW] = |v;
-            for (b = 0; b < IW; b = b + 1)
-                first[b] = |(lo & IDX_MASK[b * N +: N]);
-        end
-    endfunction
+    // lowest set bit of a slot vector: {any, index}
+    `include "smmu_first.vh"
 
     // ---------------- allocation: the lowest free slot, after the tail of its ID ----------
     wire [IW:0] fr = first(~used_q);
