@@ -13,7 +13,9 @@
 // which stays invalid until the lookup succeeds.
 //
 // Response (rsp_*, held until rsp_ready):
-//   rsp_ok       1: rsp_ste/rsp_cd hold the validated STE and CD (CD zero without stage 1)
+//   rsp_ok       1: rsp_sctx/rsp_s1ctx hold the validated STE and CD decoded into the typed
+//                contexts of smmu_ctx.vh (the stage-1 one is an all-zero CD's without
+//                stage 1)
 //   rsp_evt      when !rsp_ok: 0 = abort without event (STE.Config = abort, or a bad
 //                StreamID with CR2.RECINVSID = 0), else the event type
 //   rsp_record   the event is to be recorded (C_BAD_STREAMID only with RECINVSID; a
@@ -22,7 +24,13 @@
 //   rsp_addr     FetchAddr (F_STE_FETCH: STE or L1STD address; F_CD_FETCH: CD PA); for
 //                stage-2 faults of the CD fetch the walker's s2_rsp_addr (the CD IPA, or
 //                the descriptor's FetchAddr for F_WALK_EABT)
-//   rsp_ste/rsp_cd stay valid while rsp_valid (they are read from the entry).
+//   rsp_sctx/rsp_s1ctx stay valid while rsp_valid (they are the entry's decode).
+// Decode once: the cache holds the raw dwords (the fill writes them beat by beat), and the
+// one smmu_ste_decode / smmu_cd_decode pair here, on the entry being answered, serves the
+// fetch's checks and every consumer: smmu_xlate and its walkers take the contexts and
+// decode nothing again. StreamWorld follows SMMU_CR2.E2H as it is now (as before, when
+// each consumer decoded the raw STE itself).
+// s2_req_sctx: the stream context of the nested CD address's stage-2 translation.
 // Checks in priority order (7.3.22): StreamID >= 2^min(LOG2SIZE, SID_W) -> C_BAD_STREAMID;
 // 2-level: abort on the L1STD read -> F_STE_FETCH, Span = 0, reserved (> 11), > SPLIT + 1
 // or StreamID[SPLIT-1:0] >= 2^(Span-1) -> C_BAD_STREAMID; abort on the STE read ->
@@ -53,7 +61,9 @@ module smmu_cfg #(
     parameter S1P         = 1,
     parameter S2P         = 1,
     parameter GRAN16K     = 1,
-    parameter GRAN64K     = 1
+    parameter GRAN64K     = 1,
+    parameter SCTX_BITS   = 121,  // must equal SCTX_W of smmu_ctx.vh (checked below)
+    parameter S1CTX_BITS  = 232   // must equal S1CTX_W of smmu_ctx.vh
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -75,8 +85,8 @@ module smmu_cfg #(
     output wire             rsp_valid,
     input  wire             rsp_ready,
     output reg              rsp_ok,
-    output wire [255:0]     rsp_ste,
-    output wire [255:0]     rsp_cd,
+    output wire [SCTX_BITS-1:0]  rsp_sctx,
+    output wire [S1CTX_BITS-1:0] rsp_s1ctx,
     output reg  [7:0]       rsp_evt,
     output reg              rsp_s2,
     output reg  [1:0]       rsp_class,
@@ -85,7 +95,7 @@ module smmu_cfg #(
 
     output wire             s2_req_valid,
     input  wire             s2_req_ready,
-    output wire [255:0]     s2_req_ste,
+    output wire [SCTX_BITS-1:0]  s2_req_sctx,
     output wire [63:0]      s2_req_ipa,
     input  wire             s2_rsp_valid,
     output wire             s2_rsp_ready,
@@ -121,6 +131,14 @@ module smmu_cfg #(
 );
     `include "smmu_regs.vh"
     `include "smmu_amba.vh"
+    `include "smmu_ctx.vh"
+
+    generate
+        if (SCTX_BITS != SCTX_W || S1CTX_BITS != S1CTX_W) begin : g_ctx_bits_mismatch
+            // Elaboration stops here: a port width disagrees with smmu_ctx.vh
+            smmu_cfg_CTX_BITS_must_equal_smmu_ctx_vh u_err ();
+        end
+    endgenerate
 
     localparam N  = CFG_ENTRIES;
     localparam IW = (N <= 2) ? 1 : $clog2(N);
@@ -150,61 +168,27 @@ module smmu_cfg #(
     wire [255:0] cur_ste = e_ste[idx_q];
     wire [255:0] cur_cd  = e_cd[idx_q];
 
-    // ---------------- decode (pure functions, shared with smmu_xlate) ----------------
-    wire            d_ste_bad, d_s1_en, d_s2_en;
-    wire [2:0]      d_cfg;
-    wire [1:0]      d_world;
-    wire [PA_W-1:0] d_cd_ptr;
-    wire [1:0]      d_s1cir, d_s1cor, d_s1csh;
-    wire            d_s2fwb, d_mtcfg;
-    wire [3:0]      d_memattr, d_alloccfg;
-    wire [1:0]      d_shcfg, d_privcfg, d_instcfg;
-    wire [15:0]     d_vmid;
-    wire [5:0]      d_s2_t0sz;
-    wire [6:0]      d_s2_ias;
-    wire [1:0]      d_s2_sl, d_s2_tg;
-    wire [4:0]      d_s2_sl_bits;
-    wire [2:0]      d_s2_concat_log2;
-    wire [PA_W-1:0] d_s2_ttb;
-    wire [5:0]      d_s2_ps_bits;
-    wire            d_s2affd, d_s2ptw, d_s2r;
-    wire [1:0]      d_s2ir0, d_s2or0, d_s2sh0;
-
-    smmu_ste_decode #(
+    // ---------------- decode, once (smmu_ctx_decode) ----------------
+    wire                  d_ste_bad, c_cd_bad;
+    wire [2:0]            d_cfg;
+    wire [PA_W-1:0]       d_cd_ptr;
+    wire [SCTX_W-1:0]     sctx;
+    wire [S1CTX_W-1:0]    s1ctx;
+    smmu_ctx_decode #(
         .PA_W(PA_W), .HYP(HYP), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .S1P(S1P), .S2P(S2P),
-        .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)
-    ) u_ste_dec (
-        .ste({256'd0, cur_ste}), .cr2_e2h(cr2_e2h),
-        .ste_bad(d_ste_bad), .cfg(d_cfg), .s1_en(d_s1_en), .s2_en(d_s2_en),
-        .world(d_world), .cd_ptr(d_cd_ptr), .s1cir(d_s1cir), .s1cor(d_s1cor),
-        .s1csh(d_s1csh), .s2fwb(d_s2fwb), .mtcfg(d_mtcfg), .memattr(d_memattr),
-        .alloccfg(d_alloccfg), .shcfg(d_shcfg), .privcfg(d_privcfg), .instcfg(d_instcfg),
-        .vmid(d_vmid), .s2_t0sz(d_s2_t0sz), .s2_ias(d_s2_ias), .s2_tg(d_s2_tg),
-        .s2_sl(d_s2_sl),
-        .s2_sl_bits(d_s2_sl_bits), .s2_concat_log2(d_s2_concat_log2), .s2_ttb(d_s2_ttb),
-        .s2_ps_bits(d_s2_ps_bits), .s2affd(d_s2affd), .s2ptw(d_s2ptw), .s2r(d_s2r),
-        .s2ir0(d_s2ir0), .s2or0(d_s2or0), .s2sh0(d_s2sh0)
+        .GRAN16K(GRAN16K), .GRAN64K(GRAN64K), .SCTX_BITS(SCTX_W), .S1CTX_BITS(S1CTX_W)
+    ) u_dec (
+        .ste(cur_ste), .cd(cur_cd), .cr2_e2h(cr2_e2h),
+        .ste_bad(d_ste_bad), .cfg(d_cfg), .cd_ptr(d_cd_ptr), .cd_bad(c_cd_bad),
+        .sctx(sctx), .s1ctx(s1ctx)
     );
-
-    wire            c_cd_bad, c_t0_en, c_t1_en, c_tbi0, c_tbi1, c_had0, c_had1;
-    wire [5:0]      c_t0_sz, c_t1_sz, c_ips_bits;
-    wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_sh0, c_ir1, c_or1, c_sh1;
-    wire [1:0]      c_t0_tg, c_t1_tg;
-    wire [3:0]      c_t0_sl_bits, c_t1_sl_bits;
-    wire [PA_W-1:0] c_ttb0, c_ttb1;
-    wire            c_affd, c_wxn, c_pan, c_r;
-    wire [15:0]     c_asid;
-    wire [63:0]     c_mair;
-
-    smmu_cd_decode #(.PA_W(PA_W), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K)) u_cd_dec (
-        .cd({256'd0, cur_cd}), .world(d_world),
-        .cd_bad(c_cd_bad), .t0_en(c_t0_en), .t1_en(c_t1_en), .t0_sz(c_t0_sz),
-        .t1_sz(c_t1_sz), .t0_tg(c_t0_tg), .t1_tg(c_t1_tg), .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_sl_bits),
-        .t1_sl_bits(c_t1_sl_bits), .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0),
-        .sh0(c_sh0), .ir1(c_ir1), .or1(c_or1), .sh1(c_sh1), .tbi0(c_tbi0), .tbi1(c_tbi1),
-        .had0(c_had0), .had1(c_had1), .ips_bits(c_ips_bits), .affd(c_affd), .wxn(c_wxn),
-        .pan(c_pan), .r(c_r), .asid(c_asid), .mair(c_mair)
-    );
+    // what the fetch itself needs of the stream context
+    wire       d_s1_en = sctx[SCTX_S1_EN_LSB];
+    wire       d_s2_en = sctx[SCTX_S2_EN_LSB];
+    wire       d_s2fwb = sctx[SCTX_S2FWB_LSB];
+    wire [1:0] d_s1cir = sctx[SCTX_S1CIR_LSB +: SCTX_S1CIR_W];
+    wire [1:0] d_s1cor = sctx[SCTX_S1COR_LSB +: SCTX_S1COR_W];
+    wire [1:0] d_s1csh = sctx[SCTX_S1CSH_LSB +: SCTX_S1CSH_W];
 
     // ---------------- stream table geometry ----------------
     wire [5:0] lg_cfg = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_LOG2SIZE_LSB +:
@@ -324,7 +308,7 @@ module smmu_cfg #(
 
     // ---------------- stage-2 service (nested CD address) ----------------
     assign s2_req_valid = (state == S_S2_REQ);
-    assign s2_req_ste   = cur_ste;
+    assign s2_req_sctx  = sctx;
     assign s2_req_ipa   = {{(64-PA_W){1'b0}}, d_cd_ptr};
     assign s2_rsp_ready = (state == S_S2_RSP);
 
@@ -335,8 +319,8 @@ module smmu_cfg #(
     assign ev_miss   = lk_new && !hit && !sid_oor;
     assign cur_sid   = sid_q;
     assign rsp_valid = (state == S_RSP);
-    assign rsp_ste   = cur_ste;
-    assign rsp_cd    = cur_cd;
+    assign rsp_sctx  = sctx;
+    assign rsp_s1ctx = s1ctx;
     assign busy      = (state != S_IDLE);
 
     // ---------------- control ----------------
@@ -534,17 +518,10 @@ module smmu_cfg #(
             e_cd[idx_q] <= put_dw(cur_cd, beat, rd_data);
     end
 
-    // Decoded fields other than the checks and the CD fetch parameters are for the caller's
-    // own decoder instances; the upper address bits above the OAS are RES0.
+    // The contexts go out whole (the fetch reads a few fields); the upper address bits
+    // above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, cd_attr_out, cd_sh_out,
-                        d_mtcfg, d_memattr, d_alloccfg, d_shcfg, d_privcfg,
-                       d_instcfg, d_vmid, d_s2_t0sz, d_s2_ias, d_s2_sl, d_s2_tg, d_s2_sl_bits,
-                       d_s2_concat_log2, d_s2_ttb, d_s2_ps_bits, d_s2affd, d_s2ptw, d_s2r,
-                       d_s2ir0, d_s2or0, d_s2sh0, c_t0_en, c_t1_en, c_tbi0, c_tbi1, c_had0,
-                       c_had1, c_t0_sz, c_t1_sz, c_ips_bits, c_t0_sl, c_t1_sl, c_t0_tg, c_t1_tg,
-                       c_ir0, c_or0,
-                       c_sh0, c_ir1, c_or1, c_sh1, c_t0_sl_bits, c_t1_sl_bits, c_ttb0, c_ttb1,
-                       c_affd, c_wxn, c_pan, c_r, c_asid, c_mair, sid64, sidq64, l2ptr};
+    wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, cd_attr_out,
+                       cd_sh_out, sid64, sidq64, l2ptr};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

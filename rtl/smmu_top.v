@@ -454,6 +454,7 @@ module smmu_top #(
 
     // ---------------- translation engine ----------------
     `include "smmu_leaf.vh"
+    `include "smmu_ctx.vh"
     // The caches drop everything while translation is off (SMMUEN = 0 never reads the
     // stream table, and re-enabling must not see entries from before).
     wire flush = !smmuen_ack;
@@ -475,12 +476,12 @@ module smmu_top #(
     wire             cf_lk_valid, cf_lk_ready, cf_lk_ssv;
     wire [SID_W-1:0] cf_lk_sid;
     wire             cf_rsp_valid, cf_rsp_ready, cf_rsp_ok, cf_rsp_s2, cf_rsp_record;
-    wire [255:0]     cf_rsp_ste, cf_rsp_cd;
+    wire [SCTX_W-1:0]  cf_rsp_sctx, s2_req_sctx;
+    wire [S1CTX_W-1:0] cf_rsp_s1ctx;
     wire [7:0]       cf_rsp_evt;
     wire [1:0]       cf_rsp_class;
     wire [63:0]      cf_rsp_addr;
     wire             s2_req_valid, s2_req_ready;
-    wire [255:0]     s2_req_ste;
     wire [63:0]      s2_req_ipa;
     wire             s2_rsp_valid, s2_rsp_ready, s2_rsp_fault, s2_rsp_record;
     wire [7:0]       s2_rsp_evt;
@@ -503,7 +504,7 @@ module smmu_top #(
     smmu_cfg #(
         .SID_W(SID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
         .FWB(FWB), .ATTR_OVR(ATTR_OVR), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K),
-        .HYP(HYP_E ? 1 : 0), .S1P(S1P), .S2P(S2P)
+        .HYP(HYP_E ? 1 : 0), .S1P(S1P), .S2P(S2P), .SCTX_BITS(SCTX_W), .S1CTX_BITS(S1CTX_W)
     ) u_cfg (
         .clk(clk), .rst_n(rst_n),
         .strtab_base(strtab_base), .strtab_base_cfg(strtab_base_cfg),
@@ -515,9 +516,10 @@ module smmu_top #(
         .lk_valid(cf_lk_valid), .lk_ready(cf_lk_ready), .lk_sid(cf_lk_sid),
         .lk_ssv(cf_lk_ssv),
         .rsp_valid(cf_rsp_valid), .rsp_ready(cf_rsp_ready), .rsp_ok(cf_rsp_ok),
-        .rsp_ste(cf_rsp_ste), .rsp_cd(cf_rsp_cd), .rsp_evt(cf_rsp_evt), .rsp_s2(cf_rsp_s2),
+        .rsp_sctx(cf_rsp_sctx), .rsp_s1ctx(cf_rsp_s1ctx), .rsp_evt(cf_rsp_evt),
+        .rsp_s2(cf_rsp_s2),
         .rsp_class(cf_rsp_class), .rsp_addr(cf_rsp_addr), .rsp_record(cf_rsp_record),
-        .s2_req_valid(s2_req_valid), .s2_req_ready(s2_req_ready), .s2_req_ste(s2_req_ste),
+        .s2_req_valid(s2_req_valid), .s2_req_ready(s2_req_ready), .s2_req_sctx(s2_req_sctx),
         .s2_req_ipa(s2_req_ipa),
         .s2_rsp_valid(s2_rsp_valid), .s2_rsp_ready(s2_rsp_ready),
         .s2_rsp_fault(s2_rsp_fault), .s2_rsp_evt(s2_rsp_evt),
@@ -549,13 +551,11 @@ module smmu_top #(
     wire [TAG_W-1:0] up_xl_tag, xl_rsp_tag;
 
     smmu_xlate #(
-        .SID_W(SID_W), .SSID_W(SSID_W), .PA_W(PA_W), .FWB(FWB), .ATTR_OVR(ATTR_OVR),
-        .HYP(HYP_E ? 1 : 0),
-        .XNX(XNX_E ? 1 : 0), .HAD(HAD_E ? 1 : 0), .TAG_W(TAG_W), .NWALK(NWALK),
-        .WC_S1(WC_S1), .WC_S2(WC_S2), .LEAF_BITS(LEAF_W)
+        .SID_W(SID_W), .SSID_W(SSID_W), .PA_W(PA_W), .FWB(FWB), .XNX(XNX_E ? 1 : 0),
+        .HAD(HAD_E ? 1 : 0), .TAG_W(TAG_W), .NWALK(NWALK), .WC_S1(WC_S1), .WC_S2(WC_S2),
+        .LEAF_BITS(LEAF_W), .SCTX_BITS(SCTX_W), .S1CTX_BITS(S1CTX_W)
     ) u_xlate (
-        .clk(clk), .rst_n(rst_n), .canwbs(canwbs), .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]),
-        .flush(flush),
+        .clk(clk), .rst_n(rst_n), .canwbs(canwbs), .flush(flush),
         .req_valid(xl_req_valid), .req_ready(xl_req_ready), .req_tag(up_xl_tag),
         .req_rnw(xl_req_rnw), .req_sid(xl_req_sid), .req_ssv(xl_req_ssv),
         .req_ssid(xl_req_ssid),
@@ -567,10 +567,10 @@ module smmu_top #(
         .cfg_lk_valid(cf_lk_valid), .cfg_lk_ready(cf_lk_ready), .cfg_lk_sid(cf_lk_sid),
         .cfg_lk_ssv(cf_lk_ssv),
         .cfg_rsp_valid(cf_rsp_valid), .cfg_rsp_ready(cf_rsp_ready), .cfg_rsp_ok(cf_rsp_ok),
-        .cfg_rsp_ste(cf_rsp_ste), .cfg_rsp_cd(cf_rsp_cd), .cfg_rsp_evt(cf_rsp_evt),
+        .cfg_rsp_sctx(cf_rsp_sctx), .cfg_rsp_s1ctx(cf_rsp_s1ctx), .cfg_rsp_evt(cf_rsp_evt),
         .cfg_rsp_s2(cf_rsp_s2), .cfg_rsp_class(cf_rsp_class), .cfg_rsp_addr(cf_rsp_addr),
         .cfg_rsp_record(cf_rsp_record),
-        .s2_req_valid(s2_req_valid), .s2_req_ready(s2_req_ready), .s2_req_ste(s2_req_ste),
+        .s2_req_valid(s2_req_valid), .s2_req_ready(s2_req_ready), .s2_req_sctx(s2_req_sctx),
         .s2_req_ipa(s2_req_ipa),
         .s2_rsp_valid(s2_rsp_valid), .s2_rsp_ready(s2_rsp_ready),
         .s2_rsp_fault(s2_rsp_fault), .s2_rsp_evt(s2_rsp_evt), .s2_rsp_addr(s2_rsp_addr),

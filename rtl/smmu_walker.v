@@ -9,15 +9,15 @@
 // Descriptors that produced no fault are filled, unless an invalidation or flush
 // overlapped the walk. Stage 2 is one sub-walk FSM that every caller shares: each nested stage-1 table access (TTB included, CLASS = TT), the output IPA
 // (CLASS = IN), a stage-2-only input (CLASS = IN) and the smmu_cfg CD address (CLASS = CD).
-// The decode, permission and attribute rules are the shared pure functions
-// (smmu_ste_decode, smmu_cd_decode, smmu_desc_decode, smmu_perm_check, smmu_attr).
+// The STE and CD come decoded (smmu_cfg's decode, the typed contexts of smmu_ctx.vh); the
+// walker keeps the context fields it uses. The descriptor, permission and attribute rules
+// are the shared pure functions (smmu_desc_decode, smmu_perm_check, smmu_attr).
 //
 // Ports:
 //   wk_valid/wk_ready   walk request; fields held stable while valid (taken into registers
 //                       when accepted)
-//     wk_ste, wk_cd     the validated STE and CD, dwords 0..3 (dword 0 in [63:0]); wk_cd is
-//                       ignored for a stage-2-only stream
-//     wk_e2h            SMMU_CR2.E2H (StreamWorld for STRW = EL2)
+//     wk_sctx, wk_s1ctx the stream and stage-1 contexts (smmu_ctx.vh) of the validated STE
+//                       and CD; wk_s1ctx is ignored for a stage-2-only stream
 //     wk_addr           VA (stage 1 on; the caller has done the TxSZ/TBI/EPD range check)
 //                       or IPA (stage-2 only; the caller has checked it against the IAS)
 //     wk_rnw, wk_priv, wk_instr   access after PRIVCFG/INSTCFG (1 read, 1 privileged,
@@ -42,7 +42,7 @@
 //                       S1AP/PXN/UXN have APTable/PXNTable/UXNTable folded in unless HADx.
 //     rsp_reads         descriptor reads this walk made (fault or not): nested 4 x 4 = 24
 //   s2_req_*/s2_rsp_*   stage-2 service (smmu_cfg, nested CD fetch): translate s2_req_ipa
-//                       under s2_req_ste as a Data read, CLASS = CD (S2PTW Device check
+//                       under s2_req_sctx as a Data read, CLASS = CD (S2PTW Device check
 //                       applies). s2_rsp_pa is the PA of s2_req_ipa itself (offset kept;
 //                       on a fault it repeats s2_rsp_addr, which smmu_cfg relies on);
 //                       s2_rsp_memattr/s2_rsp_sh are the stage-2 leaf's MemAttr and SH so the
@@ -71,17 +71,17 @@ module smmu_walker #(
     parameter FWB     = 1,    // IDR3.FWB
     parameter XNX     = 1,    // IDR3.XNX
     parameter HAD     = 1,    // IDR3.HAD: CD.HAD0/1 honoured
-    parameter HYP     = 1,    // IDR0.Hyp (StreamWorld decode, as smmu_ste_decode)
-    parameter LEAF_BITS = 75  // must equal LEAF_W of smmu_leaf.vh (checked below)
+    parameter LEAF_BITS = 75, // must equal LEAF_W of smmu_leaf.vh (checked below)
+    parameter SCTX_BITS = 121,  // must equal SCTX_W of smmu_ctx.vh (checked below)
+    parameter S1CTX_BITS = 232  // must equal S1CTX_W of smmu_ctx.vh
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
 
     input  wire                 wk_valid,
     output wire                 wk_ready,
-    input  wire [255:0]         wk_ste,
-    input  wire [255:0]         wk_cd,
-    input  wire                 wk_e2h,
+    input  wire [SCTX_BITS-1:0]  wk_sctx,
+    input  wire [S1CTX_BITS-1:0] wk_s1ctx,
     input  wire [63:0]          wk_addr,
     input  wire                 wk_rnw,
     input  wire                 wk_priv,
@@ -101,7 +101,7 @@ module smmu_walker #(
 
     input  wire                 s2_req_valid,
     output wire                 s2_req_ready,
-    input  wire [255:0]         s2_req_ste,
+    input  wire [SCTX_BITS-1:0] s2_req_sctx,
     input  wire [63:0]          s2_req_ipa,
     output wire                 s2_rsp_valid,
     input  wire                 s2_rsp_ready,
@@ -163,11 +163,15 @@ module smmu_walker #(
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
     `include "smmu_gran.vh"
+    `include "smmu_ctx.vh"
 
     generate
         if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
             // Elaboration stops here: the port width disagrees with smmu_leaf.vh
             smmu_walker_LEAF_BITS_must_equal_LEAF_W u_err ();
+        end
+        if (SCTX_BITS != SCTX_W || S1CTX_BITS != S1CTX_W) begin : g_ctx_bits_mismatch
+            smmu_walker_CTX_BITS_must_equal_smmu_ctx_vh u_err ();
         end
     endgenerate
 
@@ -222,14 +226,43 @@ module smmu_walker #(
     // ---------------- request registers
     reg  [3:0]      state;
     reg  [1:0]      job;
-    reg  [255:0]    ste_r;
-    reg  [255:0]    cd_r;
-    reg             e2h_r;
+    // the context fields the walk uses (the stream's, and the stage-1 ones), in the order
+    // of the d_* / c_* aliases below
+    // (the VMID and ASID tag the walk caches' entries)
+    localparam WS_W = 1 + 1 + 2 + 2 + 2 + 2 + 1 + 7 + 2 + 2 + 5 + PA_W + 6 + 1 + 1 + 1 +
+                      2 + 2 + 2 + 16;
+    localparam WC_W = 2 + 2 + 2 + 2 + 4 + 4 + PA_W + PA_W + 2 + 2 + 2 + 2 + 2 + 2 + 1 + 1 +
+                      6 + 1 + 1 + 1 + 1 + 64 + 16;
+    function [WS_W-1:0] ws_pick(input [SCTX_W-1:0] x);
+        ws_pick = {x[SCTX_S1_EN_LSB], x[SCTX_S2_EN_LSB], x[SCTX_WORLD_LSB +: SCTX_WORLD_W],
+                   x[SCTX_S1CIR_LSB +: SCTX_S1CIR_W], x[SCTX_S1COR_LSB +: SCTX_S1COR_W],
+                   x[SCTX_S1CSH_LSB +: SCTX_S1CSH_W], x[SCTX_S2FWB_LSB],
+                   x[SCTX_S2IAS_LSB +: SCTX_S2IAS_W], x[SCTX_S2TG_LSB +: SCTX_S2TG_W],
+                   x[SCTX_S2SL_LSB +: SCTX_S2SL_W], x[SCTX_S2SLB_LSB +: SCTX_S2SLB_W],
+                   x[SCTX_S2TTB_LSB +: PA_W], x[SCTX_S2PS_LSB +: SCTX_S2PS_W],
+                   x[SCTX_S2AFFD_LSB], x[SCTX_S2PTW_LSB], x[SCTX_S2R_LSB],
+                   x[SCTX_S2IR0_LSB +: SCTX_S2IR0_W], x[SCTX_S2OR0_LSB +: SCTX_S2OR0_W],
+                   x[SCTX_S2SH0_LSB +: SCTX_S2SH0_W], x[SCTX_VMID_LSB +: SCTX_VMID_W]};
+    endfunction
+    function [WC_W-1:0] wc_pick(input [S1CTX_W-1:0] x);
+        wc_pick = {x[S1CTX_T0SL_LSB +: S1CTX_T0SL_W], x[S1CTX_T1SL_LSB +: S1CTX_T1SL_W],
+                   x[S1CTX_T0TG_LSB +: S1CTX_T0TG_W], x[S1CTX_T1TG_LSB +: S1CTX_T1TG_W],
+                   x[S1CTX_T0SLB_LSB +: S1CTX_T0SLB_W], x[S1CTX_T1SLB_LSB +: S1CTX_T1SLB_W],
+                   x[S1CTX_TTB0_LSB +: PA_W], x[S1CTX_TTB1_LSB +: PA_W],
+                   x[S1CTX_IR0_LSB +: S1CTX_IR0_W], x[S1CTX_OR0_LSB +: S1CTX_OR0_W],
+                   x[S1CTX_IR1_LSB +: S1CTX_IR1_W], x[S1CTX_OR1_LSB +: S1CTX_OR1_W],
+                   x[S1CTX_SH0_LSB +: S1CTX_SH0_W], x[S1CTX_SH1_LSB +: S1CTX_SH1_W],
+                   x[S1CTX_HAD0_LSB], x[S1CTX_HAD1_LSB], x[S1CTX_IPS_LSB +: S1CTX_IPS_W],
+                   x[S1CTX_AFFD_LSB], x[S1CTX_WXN_LSB], x[S1CTX_PAN_LSB], x[S1CTX_R_LSB],
+                   x[S1CTX_MAIR_LSB +: S1CTX_MAIR_W], x[S1CTX_ASID_LSB +: S1CTX_ASID_W]};
+    endfunction
+    reg  [WS_W-1:0] sctx_q;          // the stream context's fields
+    reg  [WC_W-1:0] s1ctx_q;         // the stage-1 context's fields
     reg  [63:0]     va_r;
     reg             rnw_r, priv_r, instr_r;
     reg  [4:0]      reads;
 
-    // ---------------- decoders on the held STE/CD
+    // ---------------- the held context's fields, under the decoders' output names
     wire            d_s1_en, d_s2_en, d_s2fwb, d_s2affd, d_s2ptw, d_s2r;
     wire [1:0]      d_world, d_s1cir, d_s1cor, d_s1csh, d_s2_sl, d_s2ir0, d_s2or0, d_s2sh0;
     wire [6:0]      d_s2_ias;
@@ -238,17 +271,9 @@ module smmu_walker #(
     wire [PA_W-1:0] d_s2_ttb;
     wire [5:0]      d_s2_ps_bits;
     wire [15:0]     d_vmid;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_ste_decode #(.PA_W(PA_W), .HYP(HYP), .FWB(FWB)) u_ste (
-        .ste({256'd0, ste_r}), .cr2_e2h(e2h_r),
-        .ste_bad(), .cfg(), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
-        .cd_ptr(), .s1cir(d_s1cir), .s1cor(d_s1cor), .s1csh(d_s1csh), .s2fwb(d_s2fwb),
-        .mtcfg(), .memattr(), .alloccfg(), .shcfg(), .privcfg(), .instcfg(), .vmid(d_vmid),
-        .s2_t0sz(), .s2_ias(d_s2_ias), .s2_tg(d_s2_tg), .s2_sl(d_s2_sl),
-        .s2_sl_bits(d_s2_sl_bits),
-        .s2_concat_log2(), .s2_ttb(d_s2_ttb), .s2_ps_bits(d_s2_ps_bits),
-        .s2affd(d_s2affd), .s2ptw(d_s2ptw), .s2r(d_s2r), .s2ir0(d_s2ir0), .s2or0(d_s2or0),
-        .s2sh0(d_s2sh0));
+    assign {d_s1_en, d_s2_en, d_world, d_s1cir, d_s1cor, d_s1csh, d_s2fwb, d_s2_ias, d_s2_tg,
+            d_s2_sl, d_s2_sl_bits, d_s2_ttb, d_s2_ps_bits, d_s2affd, d_s2ptw, d_s2r, d_s2ir0,
+            d_s2or0, d_s2sh0, d_vmid} = sctx_q;
 
     wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_ir1, c_or1, c_sh0, c_sh1;
     wire [1:0]      c_t0_tg, c_t1_tg;
@@ -258,15 +283,9 @@ module smmu_walker #(
     wire [5:0]      c_ips_bits;
     wire [63:0]     c_mair;
     wire [15:0]     c_asid;
-    smmu_cd_decode #(.PA_W(PA_W)) u_cd (
-        .cd({256'd0, cd_r}), .world(d_world),
-        .cd_bad(), .t0_en(), .t1_en(), .t0_sz(), .t1_sz(), .t0_tg(c_t0_tg), .t1_tg(c_t1_tg),
-        .t0_sl(c_t0_sl), .t1_sl(c_t1_sl), .t0_sl_bits(c_t0_slb), .t1_sl_bits(c_t1_slb),
-        .ttb0(c_ttb0), .ttb1(c_ttb1), .ir0(c_ir0), .or0(c_or0), .sh0(c_sh0), .ir1(c_ir1),
-        .or1(c_or1), .sh1(c_sh1), .tbi0(), .tbi1(), .had0(c_had0), .had1(c_had1),
-        .ips_bits(c_ips_bits), .affd(c_affd), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(c_asid),
-        .mair(c_mair));
-    /* verilator lint_on PINCONNECTEMPTY */
+    assign {c_t0_sl, c_t1_sl, c_t0_tg, c_t1_tg, c_t0_slb, c_t1_slb, c_ttb0, c_ttb1, c_ir0,
+            c_or0, c_ir1, c_or1, c_sh0, c_sh1, c_had0, c_had1, c_ips_bits, c_affd, c_wxn,
+            c_pan, c_r, c_mair, c_asid} = s1ctx_q;
 
     // ---------------- walk state
     // Stage 1: the table (a PA, or an IPA when nested), level, hierarchical bits so far
@@ -455,9 +474,8 @@ module smmu_walker #(
         if (!rst_n) begin
             state      <= ST_IDLE;
             job        <= J_S1;
-            ste_r      <= 256'd0;
-            cd_r       <= 256'd0;
-            e2h_r      <= 1'b0;
+            sctx_q     <= {WS_W{1'b0}};
+            s1ctx_q    <= {WC_W{1'b0}};
             va_r       <= 64'd0;
             rnw_r      <= 1'b0;
             priv_r     <= 1'b0;
@@ -518,15 +536,14 @@ module smmu_walker #(
                     raced   <= wc_inv;
                     if (acc_svc) begin
                         job    <= J_SVC;
-                        ste_r  <= s2_req_ste;
+                        sctx_q <= ws_pick(s2_req_sctx);
                         s2_ipa <= s2_req_ipa;
                         s2_cls <= C_CD;
                         state  <= ST_S2_BEGIN;
                     end else if (acc_main) begin
                         job     <= J_S1;     // refined in ST_START; not J_SVC from before
-                        ste_r   <= wk_ste;
-                        cd_r    <= wk_cd;
-                        e2h_r   <= wk_e2h;
+                        sctx_q  <= ws_pick(wk_sctx);
+                        s1ctx_q <= wc_pick(wk_s1ctx);
                         va_r    <= wk_addr;
                         rnw_r   <= wk_rnw;
                         priv_r  <= wk_priv;
@@ -535,7 +552,7 @@ module smmu_walker #(
                     end
                 end
 
-                // The held STE/CD are decoded now: pick the path and the first table
+                // The held context: pick the path and the first table
                 ST_START: begin
                     if (d_s1_en) begin
                         job      <= d_s2_en ? J_NEST : J_S1;
@@ -756,8 +773,9 @@ module smmu_walker #(
     assign s2_rsp_reads   = reads;
 
     // rd_last: every read is one beat. VA/IPA bits above 48 only feed the range check;
-    // STE/CD fields the walker does not use are decoded by the caller.
+    // context fields the walker does not use are for the caller (smmu_xlate's B stage).
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, a_out[3:0], fin_56[11:0]};
+    wire unused_ok = &{1'b0, rd_last, a_out[3:0], fin_56[11:0], wk_sctx, wk_s1ctx,
+                       s2_req_sctx};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

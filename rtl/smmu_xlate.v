@@ -4,9 +4,10 @@
 //
 //   A  accept   a request is taken together with its configuration lookup (smmu_cfg:
 //               pipelined on hits, one miss at a time)
-//   B  decide   the configuration answer is decoded (smmu_ste_decode / smmu_cd_decode);
-//               PRIVCFG/INSTCFG; the STE-bypass output-size check, the stage-1 range check
-//               (TxSZ, TBI, EPD, VA[55]) or the stage-2-only IAS check; the TLB lookup
+//   B  decide   the configuration answer comes decoded (smmu_cfg's typed stream and
+//               stage-1 contexts, smmu_ctx.vh; nothing is decoded here); PRIVCFG/INSTCFG;
+//               the STE-bypass output-size check, the stage-1 range check (TxSZ, TBI,
+//               EPD, VA[55]) or the stage-2-only IAS check; the TLB lookup
 //               with the permissions re-checked for this access. A configuration fault, an
 //               input fault, a bypass or a good hit goes to F; everything else (a miss, or
 //               a hit that fails its permission check, for which the walk produces the
@@ -43,8 +44,6 @@ module smmu_xlate #(
     parameter SSID_W    = 20,   // SubstreamID bits carried (1..20)
     parameter PA_W      = 48,
     parameter FWB       = 1,
-    parameter ATTR_OVR  = 1,
-    parameter HYP       = 1,
     parameter XNX       = 1,
     parameter HAD       = 1,    // IDR3.HAD: CD.HAD0/1 honoured by the walkers
     parameter TAG_W     = 7,
@@ -52,12 +51,13 @@ module smmu_xlate #(
     parameter NPARK     = 8,    // misses waiting for a walk of their page
     parameter WC_S1     = 16,   // stage-1 walk-cache entries (smmu_walk_cache)
     parameter WC_S2     = 16,   // stage-2 walk-cache entries, and stage-2 leaf entries
-    parameter LEAF_BITS = 75    // must equal LEAF_W of smmu_leaf.vh
+    parameter LEAF_BITS = 75,   // must equal LEAF_W of smmu_leaf.vh
+    parameter SCTX_BITS = 121,  // must equal SCTX_W of smmu_ctx.vh
+    parameter S1CTX_BITS = 232  // must equal S1CTX_W of smmu_ctx.vh
 ) (
     input  wire                   clk,
     input  wire                   rst_n,
     input  wire                   canwbs,
-    input  wire                   cr2_e2h,
     input  wire                   flush,
 
     // client side
@@ -90,8 +90,8 @@ module smmu_xlate #(
     input  wire                   cfg_rsp_valid,
     output wire                   cfg_rsp_ready,
     input  wire                   cfg_rsp_ok,
-    input  wire [255:0]           cfg_rsp_ste,
-    input  wire [255:0]           cfg_rsp_cd,
+    input  wire [SCTX_BITS-1:0]   cfg_rsp_sctx,
+    input  wire [S1CTX_BITS-1:0]  cfg_rsp_s1ctx,
     input  wire [7:0]             cfg_rsp_evt,
     input  wire                   cfg_rsp_s2,
     input  wire [1:0]             cfg_rsp_class,
@@ -101,7 +101,7 @@ module smmu_xlate #(
     // smmu_cfg's stage-2 service (nested CD address), served by walker 0
     input  wire                   s2_req_valid,
     output wire                   s2_req_ready,
-    input  wire [255:0]           s2_req_ste,
+    input  wire [SCTX_BITS-1:0]   s2_req_sctx,
     input  wire [63:0]            s2_req_ipa,
     output wire                   s2_rsp_valid,
     input  wire                   s2_rsp_ready,
@@ -168,10 +168,14 @@ module smmu_xlate #(
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
     `include "smmu_evt.vh"
+    `include "smmu_ctx.vh"
 
     generate
         if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
             smmu_xlate_LEAF_BITS_must_equal_LEAF_W u_err ();
+        end
+        if (SCTX_BITS != SCTX_W || S1CTX_BITS != S1CTX_W) begin : g_ctx_bits_mismatch
+            smmu_xlate_CTX_BITS_must_equal_smmu_ctx_vh u_err ();
         end
     endgenerate
 
@@ -253,35 +257,34 @@ module smmu_xlate #(
     wire   rp_go        = acc && rp_any;
 
     // ---------------- B: decide ----------------
-    wire            d_s1_en, d_s2_en, d_s2fwb, d_mtcfg;
-    wire [2:0]      d_cfg;
-    wire [1:0]      d_world, d_shcfg, d_privcfg, d_instcfg, d_s2_tg;
-    wire [3:0]      d_memattr, d_alloccfg;
-    wire [15:0]     d_vmid;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_ste_decode #(.PA_W(PA_W), .HYP(HYP), .FWB(FWB), .ATTR_OVR(ATTR_OVR)) u_ste (
-        .ste({256'd0, cfg_rsp_ste}), .cr2_e2h(cr2_e2h),
-        .ste_bad(), .cfg(d_cfg), .s1_en(d_s1_en), .s2_en(d_s2_en), .world(d_world),
-        .cd_ptr(), .s1cir(), .s1cor(), .s1csh(), .s2fwb(d_s2fwb), .mtcfg(d_mtcfg),
-        .memattr(d_memattr), .alloccfg(d_alloccfg), .shcfg(d_shcfg), .privcfg(d_privcfg),
-        .instcfg(d_instcfg), .vmid(d_vmid), .s2_t0sz(), .s2_ias(), .s2_tg(d_s2_tg), .s2_sl(),
-        .s2_sl_bits(),
-        .s2_concat_log2(), .s2_ttb(), .s2_ps_bits(), .s2affd(), .s2ptw(), .s2r(),
-        .s2ir0(), .s2or0(), .s2sh0());
+    // the fields of the configuration answer's contexts that B and F use
+    wire            d_s1_en   = cfg_rsp_sctx[SCTX_S1_EN_LSB];
+    wire            d_s2_en   = cfg_rsp_sctx[SCTX_S2_EN_LSB];
+    wire            d_s2fwb   = cfg_rsp_sctx[SCTX_S2FWB_LSB];
+    wire            d_mtcfg   = cfg_rsp_sctx[SCTX_MTCFG_LSB];
+    wire [1:0]      d_world   = cfg_rsp_sctx[SCTX_WORLD_LSB +: SCTX_WORLD_W];
+    wire [1:0]      d_shcfg   = cfg_rsp_sctx[SCTX_SHCFG_LSB +: SCTX_SHCFG_W];
+    wire [1:0]      d_privcfg = cfg_rsp_sctx[SCTX_PRIVCFG_LSB +: SCTX_PRIVCFG_W];
+    wire [1:0]      d_instcfg = cfg_rsp_sctx[SCTX_INSTCFG_LSB +: SCTX_INSTCFG_W];
+    wire [3:0]      d_memattr = cfg_rsp_sctx[SCTX_MEMATTR_LSB +: SCTX_MEMATTR_W];
+    wire [3:0]      d_alloccfg = cfg_rsp_sctx[SCTX_ALLOCCFG_LSB +: SCTX_ALLOCCFG_W];
+    wire [15:0]     d_vmid    = cfg_rsp_sctx[SCTX_VMID_LSB +: SCTX_VMID_W];
+    wire [1:0]      d_s2_tg   = cfg_rsp_sctx[SCTX_S2TG_LSB +: SCTX_S2TG_W];
 
-    wire            c_t0_en, c_t1_en, c_tbi0, c_tbi1, c_wxn, c_pan, c_r;
-    wire [5:0]      c_t0_sz, c_t1_sz;
-    wire [1:0]      c_t0_tg, c_t1_tg;
-    wire [15:0]     c_asid;
-    smmu_cd_decode #(.PA_W(PA_W)) u_cd (
-        .cd({256'd0, cfg_rsp_cd}), .world(d_world),
-        .cd_bad(), .t0_en(c_t0_en), .t1_en(c_t1_en), .t0_sz(c_t0_sz), .t1_sz(c_t1_sz),
-        .t0_tg(c_t0_tg), .t1_tg(c_t1_tg), .t0_sl(), .t1_sl(), .t0_sl_bits(), .t1_sl_bits(), .ttb0(), .ttb1(), .ir0(), .or0(),
-        .sh0(), .ir1(), .or1(), .sh1(), .tbi0(c_tbi0), .tbi1(c_tbi1), .had0(), .had1(),
-        .ips_bits(), .affd(), .wxn(c_wxn), .pan(c_pan), .r(c_r), .asid(c_asid), .mair());
-    /* verilator lint_on PINCONNECTEMPTY */
+    wire            c_t0_en   = cfg_rsp_s1ctx[S1CTX_T0_EN_LSB];
+    wire            c_t1_en   = cfg_rsp_s1ctx[S1CTX_T1_EN_LSB];
+    wire            c_tbi0    = cfg_rsp_s1ctx[S1CTX_TBI0_LSB];
+    wire            c_tbi1    = cfg_rsp_s1ctx[S1CTX_TBI1_LSB];
+    wire            c_wxn     = cfg_rsp_s1ctx[S1CTX_WXN_LSB];
+    wire            c_pan     = cfg_rsp_s1ctx[S1CTX_PAN_LSB];
+    wire            c_r       = cfg_rsp_s1ctx[S1CTX_R_LSB];
+    wire [5:0]      c_t0_sz   = cfg_rsp_s1ctx[S1CTX_T0SZ_LSB +: S1CTX_T0SZ_W];
+    wire [5:0]      c_t1_sz   = cfg_rsp_s1ctx[S1CTX_T1SZ_LSB +: S1CTX_T1SZ_W];
+    wire [15:0]     c_asid    = cfg_rsp_s1ctx[S1CTX_ASID_LSB +: S1CTX_ASID_W];
+    wire [1:0]      c_t0_tg   = cfg_rsp_s1ctx[S1CTX_T0TG_LSB +: S1CTX_T0TG_W];
+    wire [1:0]      c_t1_tg   = cfg_rsp_s1ctx[S1CTX_T1TG_LSB +: S1CTX_T1TG_W];
 
-    // access properties after PRIVCFG / INSTCFG (13.1.2); the decoder reads the reserved
+    // access properties after PRIVCFG / INSTCFG (13.1.2); the decode reads the reserved
     // and "use incoming" encodings as 0
     wire b_priv  = d_privcfg[1] ? d_privcfg[0] : b_prot_q[0];
     wire b_instr = b_rnw_q && (d_instcfg[1] ? d_instcfg[0] : b_prot_q[2]);
@@ -458,11 +461,12 @@ module smmu_xlate #(
             wire [4:0]  reads_unused, s2reads_unused;
             wire        s2q_rdy;
             assign s2q_v = svc ? s2_req_valid : 1'b0;
-            smmu_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HAD(HAD), .HYP(HYP),
-                          .LEAF_BITS(LEAF_W)) u_walker (
+            smmu_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HAD(HAD),
+                          .LEAF_BITS(LEAF_W), .SCTX_BITS(SCTX_W),
+                          .S1CTX_BITS(S1CTX_W)) u_walker (
                 .clk(clk), .rst_n(rst_n),
                 .wk_valid(b_walk && w_pick == gw), .wk_ready(wk_ready[gw]),
-                .wk_ste(cfg_rsp_ste), .wk_cd(cfg_rsp_cd), .wk_e2h(cr2_e2h),
+                .wk_sctx(cfg_rsp_sctx), .wk_s1ctx(cfg_rsp_s1ctx),
                 .wk_addr(b_addr_q), .wk_rnw(b_rnw_q), .wk_priv(b_priv),
                 .wk_instr(b_instr),
                 .rsp_valid(wk_rsp_valid[gw]), .rsp_ready(wk_rsp_ready[gw]),
@@ -471,7 +475,7 @@ module smmu_xlate #(
                 .rsp_addr(wk_rsp_addr[gw*64 +: 64]), .rsp_record(wk_rsp_record[gw]),
                 .rsp_ttrnw(wk_rsp_ttrnw[gw]), .rsp_leaf(wk_rsp_leaf[gw*LEAF_W +: LEAF_W]),
                 .rsp_reads(reads_unused),
-                .s2_req_valid(s2q_v), .s2_req_ready(s2q_rdy), .s2_req_ste(s2_req_ste),
+                .s2_req_valid(s2q_v), .s2_req_ready(s2q_rdy), .s2_req_sctx(s2_req_sctx),
                 .s2_req_ipa(s2_req_ipa),
                 .s2_rsp_valid(s2r_v), .s2_rsp_ready(svc ? s2_rsp_ready : 1'b0),
                 .s2_rsp_fault(s2r_f), .s2_rsp_evt(s2r_evt), .s2_rsp_addr(s2r_addr),
@@ -769,9 +773,10 @@ module smmu_xlate #(
         end
 `endif
 
-    // STE/CD fields this block does not use are decoded by smmu_cfg / smmu_walker; the
-    // final shareability travels as AxDOMAIN; l_pa bits above the OAS are RES0.
+    // Context fields B does not use are for the walkers; the final shareability travels
+    // as AxDOMAIN; l_pa bits above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, d_cfg, a_sh_unused, l_pa, wk_busy, f_ssid20};
+    wire unused_ok = &{1'b0, a_sh_unused, l_pa, wk_busy, f_ssid20, cfg_rsp_sctx,
+                       cfg_rsp_s1ctx};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -116,6 +116,7 @@ module smmu_client_rd #(
 );
     localparam RB   = 1 << RB_AW;
     localparam [1:0] RESP_SLVERR = 2'b10;
+    `include "smmu_first.vh"
 
     // The buffer holds at least one burst of 256 beats, else such a read never goes.
     generate
@@ -270,17 +271,9 @@ module smmu_client_rd #(
     assign dn_done     = m_dn_rvalid && m_dn_rlast;
 
     // ---------------- translation requests: the lowest slot that needs one ----------------
-    reg [IW-1:0] xq_pick;
-    reg          xq_any;
-    always @* begin
-        xq_pick = {IW{1'b0}};
-        xq_any  = 1'b0;
-        for (i = N - 1; i >= 0; i = i - 1)
-            if (need_q[i]) begin
-                xq_pick = i[IW-1:0];
-                xq_any  = 1'b1;
-            end
-    end
+    wire [IW-1:0] xq_pick;
+    wire          xq_any;
+    assign {xq_any, xq_pick} = first(need_q);
     assign xq_valid = xq_any;
     assign xq_idx   = xq_pick;
     assign xq_addr  = s_addr[xq_pick];
@@ -290,17 +283,9 @@ module smmu_client_rd #(
     wire   xq_fire  = xq_valid && xq_ready;
 
     // ---------------- F_UUT records: the lowest slot with one to hand over ----------------
-    reg [IW-1:0] uu_pick;
-    reg          uu_any;
-    always @* begin
-        uu_pick = {IW{1'b0}};
-        uu_any  = 1'b0;
-        for (i = N - 1; i >= 0; i = i - 1)
-            if (uut_q[i]) begin
-                uu_pick = i[IW-1:0];
-                uu_any  = 1'b1;
-            end
-    end
+    wire [IW-1:0] uu_pick;
+    wire          uu_any;
+    assign {uu_any, uu_pick} = first(uut_q);
     assign uut_valid  = uu_any;
     assign uut_addr   = s_addr[uu_pick];
     assign uut_prot   = s_prot[uu_pick];
@@ -329,17 +314,9 @@ module smmu_client_rd #(
 
     wire [IW-1:0]   rb_head_slot = rb_slot[rb_rd_q[RB_AW-1:0]];
     wire            rb_go = !rb_empty && resp_head[rb_head_slot];
-    reg  [IW-1:0]   ab_pick;
-    reg             ab_any;
-    always @* begin
-        ab_pick = {IW{1'b0}};
-        ab_any  = 1'b0;
-        for (i = N - 1; i >= 0; i = i - 1)
-            if (resp_head[i] && have_q[i] && !ok_q[i] && !uut_q[i]) begin
-                ab_pick = i[IW-1:0];
-                ab_any  = 1'b1;
-            end
-    end
+    wire [IW-1:0]   ab_pick;
+    wire            ab_any;
+    assign {ab_any, ab_pick} = first(resp_head & have_q & ~ok_q & ~uut_q);
     wire take_ab_new = r_load && !ab_act_q && !rb_go && ab_any && !rbyp;
     wire take_ab     = r_load && ab_act_q;
     wire take_rb     = r_load && !ab_act_q && rb_go;

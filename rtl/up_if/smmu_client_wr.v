@@ -111,6 +111,7 @@ module smmu_client_wr #(
     localparam WB = 1 << WB_AW;
     localparam [1:0] RESP_SLVERR = 2'b10;
     localparam [2:0] WHY_EARLY = 3'd6, WHY_MISSING = 3'd7;
+    `include "smmu_first.vh"
 
     generate
         if (WB_AW < 8) begin : g_wb_too_small
@@ -283,20 +284,8 @@ module smmu_client_wr #(
     reg [IW-1:0] xq_pick, uu_pick;
     reg          xq_any, uu_any;
     always @* begin
-        xq_pick = {IW{1'b0}};
-        xq_any  = 1'b0;
-        uu_pick = {IW{1'b0}};
-        uu_any  = 1'b0;
-        for (i = N - 1; i >= 0; i = i - 1) begin
-            if (need_q[i]) begin
-                xq_pick = i[IW-1:0];
-                xq_any  = 1'b1;
-            end
-            if (uut_q[i]) begin
-                uu_pick = i[IW-1:0];
-                uu_any  = 1'b1;
-            end
-        end
+        {xq_any, xq_pick} = first(need_q);
+        {uu_any, uu_pick} = first(uut_q);
     end
     assign xq_valid   = xq_any;
     assign xq_idx     = xq_pick;
@@ -319,18 +308,10 @@ module smmu_client_wr #(
     wire           b_load = !b_v_q || s_up_bready;
     // a downstream B whose write may be answered now, with no other answer ready
     wire           b_direct;
-    reg [IW-1:0]   b_pick;
-    reg            b_any;
-    always @* begin
-        b_pick = {IW{1'b0}};
-        b_any  = 1'b0;
-        for (i = N - 1; i >= 0; i = i - 1)
-            if (resp_head[i] && wdone_q[i] &&
-                (bdone_q[i] || (is_abort[i] && !uut_q[i] && !busy_q[i] && !need_q[i]))) begin
-                b_pick = i[IW-1:0];
-                b_any  = 1'b1;
-            end
-    end
+    wire [IW-1:0]  b_pick;
+    wire           b_any;
+    assign {b_any, b_pick} = first(resp_head & wdone_q &
+                                   (bdone_q | (is_abort & ~uut_q & ~busy_q & ~need_q)));
     assign b_direct   = b_load && !b_any && m_dn_bvalid && dn_head_by_id[m_dn_bid];
     assign free_valid = (b_load && b_any) || b_direct;
     assign free_idx   = b_any ? b_pick : dn_idx;

@@ -63,21 +63,35 @@ module smmu_txn_order #(
     reg [N-1:0]    tail_q;       // the youngest slot of its ID
     reg [N-1:0]    dtail_q;      // the youngest slot of its ID downstream
     reg [N-1:0]    has_pred_q, blk_issue_q, blk_resp_q, blk_dn_q;
-    reg [ID_W-1:0] id_q    [0:N-1];
+    // the slots' IDs as bit planes: bit s of plane b is bit b of slot s's ID, so the slots
+    // of one ID are found with ID_W vector operations (the same comparators per slot)
+    reg [ID_W*N-1:0] idp_q;
     reg [IW-1:0]   pred_q  [0:N-1];
     reg [IW-1:0]   dpred_q [0:N-1];
 
     integer i;
 
-    // lowest set bit of a slot vector: {any, index}
-    function [IW:0] first(input [N-1:0] v);
-        integer k;
+    // the slots (among `used`) whose ID is x
+    function [N-1:0] with_id(input [ID_W-1:0] x, input [ID_W*N-1:0] planes,
+                             input [N-1:0] used);
+        integer b;
         begin
-            first = {1'b0, {IW{1'b0}}};
-            for (k = N - 1; k >= 0; k = k - 1)
-                if (v[k]) first = {1'b1, k[IW-1:0]};
+            with_id = used;
+            for (b = 0; b < ID_W; b = b + 1)
+                with_id = with_id & (x[b] ? planes[b * N +: N] : ~planes[b * N +: N]);
         end
     endfunction
+    // the ID of slot k
+    function [ID_W-1:0] id_of(input [IW-1:0] k, input [ID_W*N-1:0] planes);
+        integer b;
+        begin
+            for (b = 0; b < ID_W; b = b + 1)
+                id_of[b] = planes[b * N + {{(32 - IW){1'b0}}, k}];
+        end
+    endfunction
+
+    // lowest set bit of a slot vector: {any, index}
+    `include "smmu_first.vh"
 
     // ---------------- allocation: the lowest free slot, after the tail of its ID ----------
     wire [IW:0] fr = first(~used_q);
@@ -85,13 +99,9 @@ module smmu_txn_order #(
     assign alloc_idx   = fr[IW-1:0];
     wire alloc = alloc_valid && alloc_ready;
 
-    reg [N-1:0] same_id_a, same_id_d;   // slots of the allocating ID / of dn_id
-    always @* begin
-        for (i = 0; i < N; i = i + 1) begin
-            same_id_a[i] = used_q[i] && id_q[i] == alloc_id;
-            same_id_d[i] = used_q[i] && id_q[i] == dn_id;
-        end
-    end
+    // slots of the allocating ID / of dn_id
+    wire [N-1:0] same_id_a = with_id(alloc_id, idp_q, used_q);
+    wire [N-1:0] same_id_d = with_id(dn_id, idp_q, used_q);
     wire [IW:0] a_tail = first(same_id_a & tail_q);
     assign id_clear = (same_id_a & ~gone_q) == {N{1'b0}};
     // the youngest downstream slot of the allocating ID (for alloc_issue)
@@ -114,11 +124,7 @@ module smmu_txn_order #(
     wire abort_go  = ab[IW];
 
     // the youngest downstream slot of the issuing slot's ID
-    reg [N-1:0] same_id_i;
-    always @* begin
-        for (i = 0; i < N; i = i + 1)
-            same_id_i[i] = used_q[i] && id_q[i] == id_q[issue_idx];
-    end
+    wire [N-1:0] same_id_i = with_id(id_of(issue_idx, idp_q), idp_q, used_q);
     wire [IW:0] i_dtail = first(same_id_i & dtail_q & dn_q);
 
     // ---------------- downstream completion ----------------
@@ -131,12 +137,11 @@ module smmu_txn_order #(
 
     // per ID, from registers only: the slot owning the next downstream response of that ID
     // may be answered now (the client port passes such a beat straight through)
+    wire [N-1:0] dn_head_s = dn_q & ~blk_dn_q & ~blk_resp_q;
     reg [(1<<ID_W)-1:0] dn_head_v;
     always @* begin
-        dn_head_v = {(1 << ID_W){1'b0}};
-        for (i = 0; i < N; i = i + 1)
-            if (used_q[i] && dn_q[i] && !blk_dn_q[i] && !blk_resp_q[i])
-                dn_head_v[id_q[i]] = 1'b1;
+        for (i = 0; i < (1 << ID_W); i = i + 1)
+            dn_head_v[i] = |(with_id(i[ID_W-1:0], idp_q, used_q) & dn_head_s);
     end
     assign dn_head_by_id = dn_head_v;
     assign in_use       = used_q;
@@ -180,7 +185,8 @@ module smmu_txn_order #(
                 tail_q[alloc_idx]      <= 1'b1;
                 dtail_q[alloc_idx]     <= 1'b0;
                 blk_dn_q[alloc_idx]    <= 1'b0;
-                id_q[alloc_idx]        <= alloc_id;
+                for (i = 0; i < ID_W; i = i + 1)
+                    idp_q[i * N + {{(32 - IW){1'b0}}, alloc_idx}] <= alloc_id[i];
                 pred_q[alloc_idx]      <= a_tail[IW-1:0];
                 // the predecessor, unless it moves on in this very cycle
                 has_pred_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
@@ -247,7 +253,8 @@ module smmu_txn_order #(
             for (f = 0; f < N; f = f + 1)
                 if (used_q[f] && (blk_issue_q[f] || blk_resp_q[f])) begin
                     assert (has_pred_q[f] && used_q[pred_q[f]] &&
-                            id_q[pred_q[f]] == id_q[f] && pred_q[f] != f[IW-1:0]);
+                            id_of(pred_q[f], idp_q) == id_of(f[IW-1:0], idp_q) &&
+                            pred_q[f] != f[IW-1:0]);
                     if (blk_issue_q[f])
                         assert (!gone_q[pred_q[f]]);
                 end

@@ -1,7 +1,7 @@
 // Unit bench of smmu_cfg (Verilator): a small memory model on the read-client port, a stub
 // of the walker's stage-2 service, and directed checks of every lookup outcome, the cache
 // and the CFGI scopes. Prints "cfg: N passed, N failed"; exit status 1 on any failure.
-#include "Vsmmu_cfg.h"
+#include "Vcfg_unit_top.h"
 #include "verilated.h"
 #include <cstdint>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-static Vsmmu_cfg *top;
+static Vcfg_unit_top *top;
 static uint64_t cyc;
 static int n_pass, n_fail;
 
@@ -152,11 +152,12 @@ static void put_ste(uint64_t a, const Ste &s) { for (int i = 0; i < 4; i++) wr64
 static void put_cd(uint64_t a, const Cd &c) { for (int i = 0; i < 4; i++) wr64(a + 8 * i, c.dw[i]); }
 
 // ---------------- lookup driver ----------------
+static const int SCTX_WORDS = (int)(sizeof(top->rsp_sctx) / sizeof(top->rsp_sctx[0]));
+static const int S1CTX_WORDS = (int)(sizeof(top->rsp_s1ctx) / sizeof(top->rsp_s1ctx[0]));
 struct Rsp {
     bool ok; uint8_t evt; bool s2; unsigned cls; uint64_t addr; bool record;
-    uint64_t ste[4], cd[4]; int lat;
+    uint32_t sctx[SCTX_WORDS], s1ctx[S1CTX_WORDS]; int lat;   // the typed contexts
 };
-static uint64_t wide64(const VlWide<8> &w, int i) { return (uint64_t)w[2 * i] | ((uint64_t)w[2 * i + 1] << 32); }
 
 static Rsp lookup(uint32_t sid) {
     Rsp r{};
@@ -182,7 +183,8 @@ static Rsp lookup(uint32_t sid) {
     }
     r.ok = top->rsp_ok; r.evt = top->rsp_evt; r.s2 = top->rsp_s2; r.cls = top->rsp_class;
     r.addr = top->rsp_addr; r.record = top->rsp_record; r.lat = lat;
-    for (int i = 0; i < 4; i++) { r.ste[i] = wide64(top->rsp_ste, i); r.cd[i] = wide64(top->rsp_cd, i); }
+    for (int i = 0; i < SCTX_WORDS; i++) r.sctx[i] = top->rsp_sctx[i];
+    for (int i = 0; i < S1CTX_WORDS; i++) r.s1ctx[i] = top->rsp_s1ctx[i];
     step();                                        // rsp taken
     return r;
 }
@@ -206,9 +208,29 @@ static void cfgi_cd(uint32_t sid) { inv(0x05 | ((uint64_t)sid << 32), 0); }
 static void cfgi_cd_all(uint32_t sid) { inv(0x06 | ((uint64_t)sid << 32), 0); }
 
 static uint32_t fetches() { return top->fetch_cnt; }
-static bool same_ste(const Rsp &r, const Ste &s) { for (int i = 0; i < 4; i++) if (r.ste[i] != s.dw[i]) return false; return true; }
-static bool same_cd(const Rsp &r, const Cd &c) { for (int i = 0; i < 4; i++) if (r.cd[i] != c.dw[i]) return false; return true; }
-static bool cd_zero(const Rsp &r) { for (int i = 0; i < 4; i++) if (r.cd[i]) return false; return true; }
+// smmu_cfg answers with the typed contexts (rtl/smmu_ctx.vh); the bench top decodes the
+// structure the test expects (exp_ste / exp_cd, smmu_ctx_decode, combinational) and the
+// answer must equal that decode, word for word. The CDs here are for NS-EL1 streams
+// (STRW = 0), so the expected CD is decoded beside an all-zero STE (StreamWorld NS-EL1).
+static void set_exp(const uint64_t ste[4], const uint64_t cd[4]) {
+    for (int i = 0; i < 4; i++) {
+        top->exp_ste[2 * i] = (uint32_t)ste[i]; top->exp_ste[2 * i + 1] = (uint32_t)(ste[i] >> 32);
+        top->exp_cd[2 * i] = (uint32_t)cd[i]; top->exp_cd[2 * i + 1] = (uint32_t)(cd[i] >> 32);
+    }
+    top->eval();
+}
+static const uint64_t ZERO4[4] = {0, 0, 0, 0};
+static bool same_ste(const Rsp &r, const Ste &s) {
+    set_exp(s.dw, ZERO4);
+    for (int i = 0; i < SCTX_WORDS; i++) if (r.sctx[i] != top->exp_sctx[i]) return false;
+    return true;
+}
+static bool same_cd(const Rsp &r, const Cd &c) {
+    set_exp(ZERO4, c.dw);
+    for (int i = 0; i < S1CTX_WORDS; i++) if (r.s1ctx[i] != top->exp_s1ctx[i]) return false;
+    return true;
+}
+static bool cd_zero(const Rsp &r) { Cd z{}; return same_cd(r, z); }
 
 static void reset() {
     top->rst_n = 0;
@@ -225,7 +247,7 @@ static void reset() {
 
 int main(int argc, char **argv) {
     Verilated::commandArgs(argc, argv);
-    top = new Vsmmu_cfg;
+    top = new Vcfg_unit_top;
     reset();
 
     // ===== linear table =====

@@ -17,7 +17,7 @@ UNIT_HDRS    := tb/unit/unit_check.h $(wildcard rtl/*.vh rtl/gen/*.vh)
 define unit_build
 	@mkdir -p $(UNIT_DIR)/$(1)
 	$(call say,VERILATE,unit bench $(1))verilator $(UNIT_VFLAGS) $(UNIT_OPT) $(4) --top-module $(2) -Mdir $(UNIT_DIR)/$(1) -o $(2) \
-	    -CFLAGS "$(UNIT_CFLAGS) $(5)" -LDFLAGS "$(UNIT_SAN)" $(firstword $(wildcard rtl/$(2).v rtl/*/$(2).v)) $(CURDIR)/$(3) >$(UNIT_DIR)/$(1)/build.log 2>&1 \
+	    -CFLAGS "$(UNIT_CFLAGS) $(5)" -LDFLAGS "$(UNIT_SAN)" $(firstword $(wildcard rtl/$(2).v rtl/*/$(2).v tb/unit/$(2).v)) $(CURDIR)/$(3) >$(UNIT_DIR)/$(1)/build.log 2>&1 \
 	    || { cat $(UNIT_DIR)/$(1)/build.log; exit 1; }
 endef
 
@@ -60,27 +60,33 @@ unit-tests: $(UNIT_BINS)
 	@fail=0; for b in $(UNIT_BINS); do $$b || fail=1; done; exit $$fail
 
 # smmu_walker (appended by the walker's author): table walks against a C++ memory model
-# (tb/unit/walker_test.cpp). The walker instantiates the pure functions above, found
-# through -Irtl. Prints the cycle counts of the reference walks on its first pass.
-WALKER_DEPS := rtl/smmu_walker.v rtl/smmu_ste_decode.v rtl/smmu_cd_decode.v \
+# (tb/unit/walker_test.cpp). The bench top tb/unit/walker_unit_top.v decodes the test's raw
+# STE/CD with smmu_ctx_decode (as smmu_cfg does) into the typed contexts the walker takes;
+# the modules are found through -Irtl. Prints the cycle counts of the reference walks on
+# its first pass.
+WALKER_DEPS := tb/unit/walker_unit_top.v rtl/smmu_walker.v rtl/smmu_ctx_decode.v \
+               rtl/smmu_ste_decode.v rtl/smmu_cd_decode.v \
                rtl/smmu_desc_decode.v rtl/smmu_perm_check.v rtl/smmu_attr.v rtl/smmu_leaf.vh \
-               rtl/smmu_gran.vh
-$(UNIT_DIR)/walker/smmu_walker: $(WALKER_DEPS) tb/unit/walker_test.cpp $(UNIT_HDRS)
-	$(call unit_build,walker,smmu_walker,tb/unit/walker_test.cpp,,)
-UNIT_BINS += $(UNIT_DIR)/walker/smmu_walker
-unit-tests: $(UNIT_DIR)/walker/smmu_walker
+               rtl/smmu_gran.vh rtl/smmu_ctx.vh
+$(UNIT_DIR)/walker/walker_unit_top: $(WALKER_DEPS) tb/unit/walker_test.cpp $(UNIT_HDRS)
+	$(call unit_build,walker,walker_unit_top,tb/unit/walker_test.cpp,,)
+UNIT_BINS += $(UNIT_DIR)/walker/walker_unit_top
+unit-tests: $(UNIT_DIR)/walker/walker_unit_top
 
 # smmu_cfg and smmu_tlb (appended by their author): the configuration cache against a C++
 # memory model and a stage-2 service stub (tb/unit/cfg_test.cpp, prints the hit/miss cycle
 # counts), and the TLB's tagging, fill and TLBI scopes, directed and randomized against a
 # reference model (tb/unit/tlb_test.cpp).
-CFG_DEPS := rtl/smmu_cfg.v rtl/smmu_ste_decode.v rtl/smmu_cd_decode.v rtl/smmu_attr.v
-$(UNIT_DIR)/cfg/smmu_cfg: $(CFG_DEPS) tb/unit/cfg_test.cpp $(UNIT_HDRS)
-	$(call unit_build,cfg,smmu_cfg,tb/unit/cfg_test.cpp,,)
+# (The bench top tb/unit/cfg_unit_top.v adds smmu_ctx_decode on the structures the test
+# expects, to compare the typed contexts smmu_cfg answers with.)
+CFG_DEPS := tb/unit/cfg_unit_top.v rtl/smmu_cfg.v rtl/smmu_ctx_decode.v rtl/smmu_ste_decode.v \
+            rtl/smmu_cd_decode.v rtl/smmu_attr.v rtl/smmu_ctx.vh
+$(UNIT_DIR)/cfg/cfg_unit_top: $(CFG_DEPS) tb/unit/cfg_test.cpp $(UNIT_HDRS)
+	$(call unit_build,cfg,cfg_unit_top,tb/unit/cfg_test.cpp,,)
 $(UNIT_DIR)/tlb/smmu_tlb: rtl/smmu_tlb.v rtl/smmu_leaf.vh tb/unit/tlb_test.cpp $(UNIT_HDRS)
 	$(call unit_build,tlb,smmu_tlb,tb/unit/tlb_test.cpp,,)
-UNIT_BINS += $(UNIT_DIR)/cfg/smmu_cfg $(UNIT_DIR)/tlb/smmu_tlb
-unit-tests: $(UNIT_DIR)/cfg/smmu_cfg $(UNIT_DIR)/tlb/smmu_tlb
+UNIT_BINS += $(UNIT_DIR)/cfg/cfg_unit_top $(UNIT_DIR)/tlb/smmu_tlb
+unit-tests: $(UNIT_DIR)/cfg/cfg_unit_top $(UNIT_DIR)/tlb/smmu_tlb
 
 # smmu_bypass_attr: GBPA/STE overrides and the AMBA mapping on the bypass path.
 $(UNIT_DIR)/bypass_attr/smmu_bypass_attr: rtl/smmu_bypass_attr.v tb/unit/tb_bypass_attr.cpp $(UNIT_HDRS)

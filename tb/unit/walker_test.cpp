@@ -5,7 +5,7 @@
 // (LAT = 2: the arbiter's AR register, then a 1-cycle memory). Pass 1 runs with LAT = 2
 // and an always-ready port and prints the cycle counts; pass 2 repeats everything with
 // LAT = 5 and a randomly stalling request port (results must not change).
-#include "Vsmmu_walker.h"
+#include "Vwalker_unit_top.h"
 #include "verilated.h"
 #include "unit_check.h"
 #include <cstdlib>
@@ -20,7 +20,7 @@
 typedef Image<8> Ste;   // dwords 0..3
 typedef Image<8> Cd;
 
-static Vsmmu_walker *m;
+static Vwalker_unit_top *m;
 static uint64_t cyc;
 static std::map<uint64_t, uint64_t> mem;    // PA -> dword (8-byte aligned)
 static std::set<uint64_t> abort_pa;         // reads of these PAs get an error response
@@ -1133,7 +1133,7 @@ static void run_all() {
 
 int main(int argc, char **argv) {
     Verilated::commandArgs(argc, argv);
-    m = new Vsmmu_walker;
+    m = new Vwalker_unit_top;
     std::printf("pass 1: LAT 2 (arbiter + 1-cycle memory), no stalls\n");
     run_all();
     std::printf("pass 2: LAT 5, random request-port and response stalls\n");

@@ -1,0 +1,27 @@
+// The lowest set bit of an N-bit slot vector, {any, index} (index IW bits), for the client
+// port's slot picks (smmu_txn_order, smmu_client_rd, smmu_client_wr). Included inside
+// module bodies that have parameters N and IW = log2(N).
+//
+// The bit alone is v & -v; bit b of its index is the OR of it over the slots whose number
+// has bit b set (FIRST_IDX_MASK, a constant): a carry chain and IW OR-reductions instead
+// of an N-step priority chain (which also costs the simulation a loop per use).
+function [N*IW-1:0] first_idx_masks(input integer slots);
+    integer k, b;
+    begin
+        first_idx_masks = {(N * IW){1'b0}};
+        for (b = 0; b < IW; b = b + 1)
+            for (k = 0; k < slots; k = k + 1)
+                first_idx_masks[b * N + k] = ((k >> b) & 1) != 0;
+    end
+endfunction
+localparam [N*IW-1:0] FIRST_IDX_MASK = first_idx_masks(N);
+function [IW:0] first(input [N-1:0] v);
+    reg [N-1:0] lo;
+    integer b;
+    begin
+        lo = v & (~v + {{(N - 1){1'b0}}, 1'b1});
+        first[IW] = |v;
+        for (b = 0; b < IW; b = b + 1)
+            first[b] = |(lo & FIRST_IDX_MASK[b * N +: N]);
+    end
+endfunction
