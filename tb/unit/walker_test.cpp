@@ -33,8 +33,8 @@ static int pending = -1;
 static uint64_t pend_addr;
 static bool req_fire, beat_fire;
 // The walk caches (smmu_walk_cache) are not here: every lookup misses, answered one cycle
-// after it is granted; pass 2 grants late at random. Nothing may be filled from a walk
-// that saw wc_inv.
+// after it is granted; pass 2 grants late at random (what the caches hold and when a
+// walk may fill them: the xlate tests and the differential).
 static bool wc_ans, wc_gnt;
 static int proto_err;
 

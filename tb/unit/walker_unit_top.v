@@ -1,7 +1,9 @@
 // walker_unit_top: the unit-test bench of smmu_walker (tb/unit/walker_test.cpp). The test
 // writes raw STEs and CDs (IHI 0070 5.2, 5.4); here they go through smmu_ctx_decode, the
-// decode smmu_cfg does once in the SMMU, into the typed contexts the walker takes. Every
-// other port is the walker's.
+// decode smmu_cfg does once in the SMMU, into the typed contexts the walker takes. The
+// walk caches are not here: the bench answers every lookup (wc_lk_valid, wc_rs_valid) and
+// the answer's hit bits; the hit fields read as 0, the fills go nowhere. Every other port
+// is the walker's.
 module walker_unit_top #(
     parameter PA_W = 48,
     parameter FWB  = 1,
@@ -55,6 +57,12 @@ module walker_unit_top #(
     input  wire [63:0]     rd_data,
     input  wire            rd_last,
     input  wire            rd_err,
+    output wire            wc_lk_valid,
+    input  wire            wc_rs_valid,
+    input  wire            wc_rs_tbl_hit,
+    input  wire            wc_rs_leaf_hit,
+    output wire            wc_fl_valid,
+    input  wire            wc_inv,
     output wire            busy
 );
     `include "smmu_ctx.vh"
@@ -70,6 +78,7 @@ module walker_unit_top #(
         .cd_bad(), .sctx(svc_sctx), .s1ctx());
     /* verilator lint_on PINCONNECTEMPTY */
 
+    /* verilator lint_off PINCONNECTEMPTY */
     smmu_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HAD(HAD)) u_walker (
         .clk(clk), .rst_n(rst_n),
         .wk_valid(wk_valid), .wk_ready(wk_ready), .wk_sctx(sctx), .wk_s1ctx(s1ctx),
@@ -88,5 +97,13 @@ module walker_unit_top #(
         .rd_req_valid(rd_req_valid), .rd_req_ready(rd_req_ready), .rd_req_addr(rd_req_addr),
         .rd_req_len(rd_req_len), .rd_req_cache(rd_req_cache), .rd_req_domain(rd_req_domain),
         .rd_valid(rd_valid), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),
+        .wc_lk_valid(wc_lk_valid), .wc_lk_s2(), .wc_key_world(), .wc_key_nest(),
+        .wc_key_vmid(), .wc_key_asid(), .wc_key_gran(), .wc_key_half(), .wc_key_ia(),
+        .wc_rs_valid(wc_rs_valid), .wc_rs_tbl_hit(wc_rs_tbl_hit), .wc_rs_lvl(2'd0),
+        .wc_rs_tbl({PA_W{1'b0}}), .wc_rs_apt(2'd0), .wc_rs_pxnt(1'b0), .wc_rs_uxnt(1'b0),
+        .wc_rs_leaf_hit(wc_rs_leaf_hit), .wc_rs_desc(64'd0), .wc_rs_leaf_lvl(2'd0),
+        .wc_fl_valid(wc_fl_valid), .wc_fl_kind(), .wc_fl_lvl(), .wc_fl_tbl(), .wc_fl_apt(),
+        .wc_fl_pxnt(), .wc_fl_uxnt(), .wc_fl_desc(), .wc_inv(wc_inv),
         .busy(busy));
+    /* verilator lint_on PINCONNECTEMPTY */
 endmodule
