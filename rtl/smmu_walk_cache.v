@@ -9,9 +9,9 @@
 //   S2T  stage-2 table descriptors: {VMID, granule, IPA prefix} -> next-level table PA and
 //        its level.
 //   S2L  stage-2 leaves: {VMID, granule, IPA page of the granule} -> the raw leaf
-//        descriptor and its level (a block is kept for the granule page that used it). A hit is handed to the walker as if it had just read the descriptor, so
-//        every check (address size, AF, permission for this access and CLASS, S2PTW) runs
-//        again; nested walks use it for the IPAs of stage-1 tables (a stage-2 cache of
+//        descriptor and its level (a block is kept for the granule page that used it).
+//        A hit is handed to the walker as if it had just read the descriptor, so every
+//        check (address size, AF, permission for this access and CLASS, S2PTW) runs again; nested walks use it for the IPAs of stage-1 tables (a stage-2 cache of
 //        table-address translations) and for output IPAs alike.
 // Only descriptors that produced no fault are filled. Entries are tagged the way the
 // architecture tags walk caches (VMID, ASID, StreamWorld), so the TLBI scopes below remove

@@ -7,7 +7,8 @@
 // deepest table descriptor held; every stage-2 walk does the same, and a cached stage-2
 // leaf of the IPA's granule page is evaluated as if just read (all its checks again).
 // Descriptors that produced no fault are filled, unless an invalidation or flush
-// overlapped the walk. Stage 2 is one sub-walk FSM that every caller shares: each nested stage-1 table access (TTB included, CLASS = TT), the output IPA
+// overlapped the walk. Stage 2 is one sub-walk FSM that every caller shares: each nested
+// stage-1 table access (TTB included, CLASS = TT), the output IPA
 // (CLASS = IN), a stage-2-only input (CLASS = IN) and the smmu_cfg CD address (CLASS = CD).
 // The STE and CD come decoded (smmu_cfg's decode, the typed contexts of smmu_ctx.vh); the
 // walker keeps the context fields it uses. The descriptor, permission and attribute rules
@@ -231,7 +232,7 @@ module smmu_walker #(
     // (the VMID and ASID tag the walk caches' entries)
     localparam WS_W = 1 + 1 + 2 + 2 + 2 + 2 + 1 + 7 + 2 + 2 + 5 + PA_W + 6 + 1 + 1 + 1 +
                       2 + 2 + 2 + 16;
-    localparam WC_W = 2 + 2 + 2 + 2 + 4 + 4 + PA_W + PA_W + 2 + 2 + 2 + 2 + 2 + 2 + 1 + 1 +
+    localparam W1_W = 2 + 2 + 2 + 2 + 4 + 4 + PA_W + PA_W + 2 + 2 + 2 + 2 + 2 + 2 + 1 + 1 +
                       6 + 1 + 1 + 1 + 1 + 64 + 16;
     function [WS_W-1:0] ws_pick(input [SCTX_W-1:0] x);
         ws_pick = {x[SCTX_S1_EN_LSB], x[SCTX_S2_EN_LSB], x[SCTX_WORLD_LSB +: SCTX_WORLD_W],
@@ -244,8 +245,8 @@ module smmu_walker #(
                    x[SCTX_S2IR0_LSB +: SCTX_S2IR0_W], x[SCTX_S2OR0_LSB +: SCTX_S2OR0_W],
                    x[SCTX_S2SH0_LSB +: SCTX_S2SH0_W], x[SCTX_VMID_LSB +: SCTX_VMID_W]};
     endfunction
-    function [WC_W-1:0] wc_pick(input [S1CTX_W-1:0] x);
-        wc_pick = {x[S1CTX_T0SL_LSB +: S1CTX_T0SL_W], x[S1CTX_T1SL_LSB +: S1CTX_T1SL_W],
+    function [W1_W-1:0] w1_pick(input [S1CTX_W-1:0] x);
+        w1_pick = {x[S1CTX_T0SL_LSB +: S1CTX_T0SL_W], x[S1CTX_T1SL_LSB +: S1CTX_T1SL_W],
                    x[S1CTX_T0TG_LSB +: S1CTX_T0TG_W], x[S1CTX_T1TG_LSB +: S1CTX_T1TG_W],
                    x[S1CTX_T0SLB_LSB +: S1CTX_T0SLB_W], x[S1CTX_T1SLB_LSB +: S1CTX_T1SLB_W],
                    x[S1CTX_TTB0_LSB +: PA_W], x[S1CTX_TTB1_LSB +: PA_W],
@@ -257,7 +258,7 @@ module smmu_walker #(
                    x[S1CTX_MAIR_LSB +: S1CTX_MAIR_W], x[S1CTX_ASID_LSB +: S1CTX_ASID_W]};
     endfunction
     reg  [WS_W-1:0] sctx_q;          // the stream context's fields
-    reg  [WC_W-1:0] s1ctx_q;         // the stage-1 context's fields
+    reg  [W1_W-1:0] s1ctx_q;         // the stage-1 context's fields
     reg  [63:0]     va_r;
     reg             rnw_r, priv_r, instr_r;
     reg  [4:0]      reads;
@@ -475,7 +476,7 @@ module smmu_walker #(
             state      <= ST_IDLE;
             job        <= J_S1;
             sctx_q     <= {WS_W{1'b0}};
-            s1ctx_q    <= {WC_W{1'b0}};
+            s1ctx_q    <= {W1_W{1'b0}};
             va_r       <= 64'd0;
             rnw_r      <= 1'b0;
             priv_r     <= 1'b0;
@@ -543,7 +544,7 @@ module smmu_walker #(
                     end else if (acc_main) begin
                         job     <= J_S1;     // refined in ST_START; not J_SVC from before
                         sctx_q  <= ws_pick(wk_sctx);
-                        s1ctx_q <= wc_pick(wk_s1ctx);
+                        s1ctx_q <= w1_pick(wk_s1ctx);
                         va_r    <= wk_addr;
                         rnw_r   <= wk_rnw;
                         priv_r  <= wk_priv;
