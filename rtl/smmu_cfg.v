@@ -1,21 +1,31 @@
-// smmu_cfg: configuration lookup and cache, StreamID -> validated STE (+ CD)
-// (IHI 0070 3.3, 5.1, 5.2, 5.4, 4.3; priority 7.3.22).
+// smmu_cfg: configuration lookup and caches, {StreamID, SubstreamID} -> the validated STE's
+// stream context and the CD's stage-1 context (IHI 0070 3.3, 5.1, 5.2, 5.4, 4.3; priority
+// 7.3.22).
 //
 // One lookup at a time, hits pipelined: a hit answers in the cycle after lk is accepted,
-// and the next lookup is accepted in the cycle a response is taken. A miss walks the
-// stream table (linear, or 2-level when ST_LEVEL_2 and STRTAB_BASE_CFG.FMT = 1), fetches
-// the STE's dwords 0..3 (one 4-beat burst; dwords 4..7 are unused by this subset),
-// validates it with smmu_ste_decode, and when stage 1 is on fetches CD dwords 0..3 (the
-// nested CD address is an IPA, translated first by the walker's stage-2 service) and
-// validates it with smmu_cd_decode. Successful configurations and Config = abort are
-// cached {StreamID, STE, CD} in CFG_ENTRIES fully associative entries (first free entry,
-// else round-robin). The fetched dwords are written straight into the victim entry,
-// which stays invalid until the lookup succeeds.
+// and the next lookup is accepted in the cycle a response is taken. Two caches, each
+// holding contexts decoded once, when the structure arrives from memory, never raw STEs
+// or CDs:
+//   STE cache  CFG_ENTRIES entries, keyed by StreamID: the stream context (smmu_ste_ctx),
+//              the CD address (S1ContextPtr), Config = abort, stage 1 on.
+//   CD cache   CD_ENTRIES entries, keyed by {StreamID, SubstreamID}: the stage-1 context
+//              (smmu_cd_ctx, for the StreamWorld of the STE it was reached through). A
+//              transaction without a SubstreamID uses the CD of SubstreamID 0 (SSIDSIZE
+//              is 0: a SubstreamID on a translating stream is C_BAD_SUBSTREAMID, so today
+//              every CD is SubstreamID 0's; the key is carried for substreams).
+// Both fully associative (first free entry, else round robin). The answer (rsp_sctx,
+// rsp_s1ctx) is read out of the entries into registers, so the B stage behind it starts
+// from a register, not from a cache read and a decode.
+// A miss walks the stream table (linear, or 2-level when ST_LEVEL_2 and
+// STRTAB_BASE_CFG.FMT = 1), fetches the STE's dwords 0..3 (one 4-beat burst; dwords 4..7
+// are unused by this subset) into a staging register and validates it; when stage 1 is on
+// and the CD cache misses, it fetches CD dwords 0..3 (the nested CD address is an IPA,
+// translated first by the stage-2 service) and validates it. An STE-cache hit whose CD
+// misses (a CFGI_CD, or the CD evicted) fetches the CD alone.
 //
 // Response (rsp_*, held until rsp_ready):
-//   rsp_ok       1: rsp_sctx/rsp_s1ctx hold the validated STE and CD decoded into the typed
-//                contexts of smmu_ctx.vh (the stage-1 one is an all-zero CD's without
-//                stage 1)
+//   rsp_ok       1: rsp_sctx/rsp_s1ctx hold the stream and stage-1 contexts (smmu_ctx.vh;
+//                the stage-1 one is all zero without stage 1)
 //   rsp_evt      when !rsp_ok: 0 = abort without event (STE.Config = abort, or a bad
 //                StreamID with CR2.RECINVSID = 0), else the event type
 //   rsp_record   the event is to be recorded (C_BAD_STREAMID only with RECINVSID; a
@@ -24,12 +34,6 @@
 //   rsp_addr     FetchAddr (F_STE_FETCH: STE or L1STD address; F_CD_FETCH: CD PA); for
 //                stage-2 faults of the CD fetch the walker's s2_rsp_addr (the CD IPA, or
 //                the descriptor's FetchAddr for F_WALK_EABT)
-//   rsp_sctx/rsp_s1ctx stay valid while rsp_valid (they are the entry's decode).
-// Decode once: the cache holds the raw dwords (the fill writes them beat by beat), and the
-// one smmu_ste_decode / smmu_cd_decode pair here, on the entry being answered, serves the
-// fetch's checks and every consumer: smmu_xlate and its walkers take the contexts and
-// decode nothing again. StreamWorld follows SMMU_CR2.E2H as it is now (as before, when
-// each consumer decoded the raw STE itself).
 // s2_req_sctx: the stream context of the nested CD address's stage-2 translation.
 // Checks in priority order (7.3.22): StreamID >= 2^min(LOG2SIZE, SID_W) -> C_BAD_STREAMID;
 // 2-level: abort on the L1STD read -> F_STE_FETCH, Span = 0, reserved (> 11), > SPLIT + 1
@@ -39,19 +43,26 @@
 // lk_ssv (the transaction presents a SubstreamID; SSIDSIZE = 0) -> C_BAD_SUBSTREAMID right
 // after the STE is validated and found not to abort, before any CD fetch (7.3.22), on a
 // cache hit too; Config = abort still aborts without an event (as the reference model).
+// Only validated structures are cached: an STE that is not C_BAD_STE (abort, bypass,
+// stage 2, or stage 1 whatever becomes of its CD), a CD that is not C_BAD_CD.
 //
-// Invalidation (inv_*, always ready, one cycle): CFGI_STE, CFGI_CD, CFGI_CD_ALL drop the
-// StreamID's entry (the entry holds STE and CD together); CFGI_STE_RANGE drops the aligned
-// 2^(RANGE+1) StreamIDs (RANGE = 31: all); every other opcode is accepted and ignored.
-// A CFGI (or flush) while a miss is being served lets the lookup answer but stops it from
-// filling the cache, so no stale entry survives the CMD_SYNC that follows.
-// flush: drop every entry (for instance while SMMUEN = 0).
+// Invalidation (inv_*, always ready, one cycle; 4.3): CFGI_STE drops the StreamID's STE
+// and every CD cached through it (a CD's context depends on its STE's StreamWorld);
+// CFGI_STE_RANGE the same for the aligned 2^(RANGE+1) StreamIDs (RANGE = 31: all);
+// CFGI_CD drops the {StreamID, SSID} CD; CFGI_CD_ALL every CD of the StreamID; the STE
+// stays cached for both. Every other opcode is accepted and ignored. A CFGI (or flush)
+// while a miss is being served lets the lookup answer but stops it from filling either
+// cache, so no stale entry survives the CMD_SYNC that follows.
+// flush: drop every entry (while SMMUEN = 0; SMMU_CR2.E2H, which the stream contexts
+// hold, may only change then: 6.3.12).
 // busy: a lookup is being served (any state but idle).
 // fetch_cnt: memory reads issued (L1STD, STE and CD each count one), for tests.
 module smmu_cfg #(
     parameter SID_W       = 16,
     parameter PA_W        = 48,
-    parameter CFG_ENTRIES = 8,
+    parameter SSID_W      = 20,   // SubstreamID width carried (IDR1.SSIDSIZE stays 0)
+    parameter CFG_ENTRIES = 8,    // STE cache entries
+    parameter CD_ENTRIES  = 8,    // CD cache entries
     parameter ST_LEVEL_2  = 1,
     // passed to smmu_ste_decode (IDR0.Hyp, IDR3.FWB, IDR1.ATTR_*_OVR, IDR0.S1P/S2P) and,
     // the granules (IDR5.GRAN16K/GRAN64K), to smmu_cd_decode too
@@ -81,6 +92,7 @@ module smmu_cfg #(
     output wire             lk_ready,
     input  wire [SID_W-1:0] lk_sid,
     input  wire             lk_ssv,
+    input  wire [SSID_W-1:0] lk_ssid,
 
     output wire             rsp_valid,
     input  wire             rsp_ready,
@@ -124,7 +136,7 @@ module smmu_cfg #(
 
     output wire             busy,
     output reg  [31:0]      fetch_cnt,
-    // performance events (smmu_pmcg): a lookup that misses the cache and starts a fetch
+    // performance events (smmu_pmcg): a lookup that misses a cache and starts a fetch
     // (this cycle, with lk_sid), and the StreamID the current fetch is for
     output wire             ev_miss,
     output wire [SID_W-1:0] cur_sid
@@ -140,55 +152,74 @@ module smmu_cfg #(
         end
     endgenerate
 
-    localparam N  = CFG_ENTRIES;
-    localparam IW = (N <= 2) ? 1 : $clog2(N);
-    localparam [31:0] LAST = N - 1;
+    localparam NS  = CFG_ENTRIES;
+    localparam NC  = CD_ENTRIES;
+    localparam SIW = (NS <= 2) ? 1 : $clog2(NS);
+    localparam CIW = (NC <= 2) ? 1 : $clog2(NC);
+    localparam [31:0] S_LAST = NS - 1;
+    localparam [31:0] C_LAST = NC - 1;
 
     localparam [3:0] S_IDLE = 4'd0, S_L1_REQ = 4'd1, S_L1_DATA = 4'd2, S_STE_REQ = 4'd3,
                      S_STE_DATA = 4'd4, S_STE_CHK = 4'd5, S_S2_REQ = 4'd6, S_S2_RSP = 4'd7,
                      S_CD_REQ = 4'd8, S_CD_DATA = 4'd9, S_CD_CHK = 4'd10, S_RSP = 4'd11;
 
-    reg [3:0]       state;
-    reg [SID_W-1:0] sid_q;
-    reg             ssv_q;
-    reg [IW-1:0]    idx_q;        // entry being answered from / filled
-    reg [63:0]      addr_q;       // address of the structure being fetched
-    reg [1:0]       beat;
-    reg             fetch_err;
-    reg             raced;        // a CFGI arrived while this miss was served
-    reg [IW-1:0]    rr;
+    reg [3:0]        state;
+    reg [SID_W-1:0]  sid_q;
+    reg              ssv_q;
+    reg [SSID_W-1:0] ssid_q;
+    reg [63:0]       addr_q;       // address of the structure being fetched
+    reg [1:0]        beat;
+    reg              fetch_err;
+    reg              raced;        // a CFGI arrived while this miss was served
+    reg [SIW-1:0]    s_rr;
+    reg [CIW-1:0]    c_rr;
+    reg [255:0]      ste_q;        // the STE / CD being fetched, beat by beat
+    reg [255:0]      cd_q;
+    reg [SCTX_W-1:0]  sctx_q;      // the answer's contexts
+    reg [S1CTX_W-1:0] s1ctx_q;
 
-    // ---------------- entries ----------------
-    reg [N-1:0]     e_v;
-    reg [N-1:0]     e_ab;         // STE.Config = abort (valid, cached, no translation)
-    reg [SID_W-1:0] e_sid [0:N-1];
-    reg [255:0]     e_ste [0:N-1];
-    reg [255:0]     e_cd  [0:N-1];
+    // ---------------- STE cache ----------------
+    reg [NS-1:0]     s_v;
+    reg [NS-1:0]     s_ab;         // STE.Config = abort (valid, cached, no translation)
+    reg [NS-1:0]     s_s1;         // stage 1 on: a CD is needed
+    reg [SID_W-1:0]  s_sid [0:NS-1];
+    reg [SCTX_W-1:0] s_ctx [0:NS-1];
+    reg [PA_W-1:0]   s_cdp [0:NS-1];
+    // ---------------- CD cache ----------------
+    reg [NC-1:0]      c_v;
+    reg [SID_W-1:0]   c_sid  [0:NC-1];
+    reg [SSID_W-1:0]  c_ssid [0:NC-1];
+    reg [S1CTX_W-1:0] c_ctx  [0:NC-1];
 
-    wire [255:0] cur_ste = e_ste[idx_q];
-    wire [255:0] cur_cd  = e_cd[idx_q];
-
-    // ---------------- decode, once (smmu_ctx_decode) ----------------
-    wire                  d_ste_bad, c_cd_bad;
+    // ---------------- decode, once per fetched structure ----------------
+    wire                  d_ste_bad, d_cd_bad;
     wire [2:0]            d_cfg;
     wire [PA_W-1:0]       d_cd_ptr;
-    wire [SCTX_W-1:0]     sctx;
-    wire [S1CTX_W-1:0]    s1ctx;
-    smmu_ctx_decode #(
+    wire [SCTX_W-1:0]     d_sctx;
+    wire [S1CTX_W-1:0]    d_s1ctx;
+    smmu_ste_ctx #(
         .PA_W(PA_W), .HYP(HYP), .FWB(FWB), .ATTR_OVR(ATTR_OVR), .S1P(S1P), .S2P(S2P),
-        .GRAN16K(GRAN16K), .GRAN64K(GRAN64K), .SCTX_BITS(SCTX_W), .S1CTX_BITS(S1CTX_W)
-    ) u_dec (
-        .ste(cur_ste), .cd(cur_cd), .cr2_e2h(cr2_e2h),
-        .ste_bad(d_ste_bad), .cfg(d_cfg), .cd_ptr(d_cd_ptr), .cd_bad(c_cd_bad),
-        .sctx(sctx), .s1ctx(s1ctx)
+        .GRAN16K(GRAN16K), .GRAN64K(GRAN64K), .SCTX_BITS(SCTX_W)
+    ) u_ste_ctx (
+        .ste(ste_q), .cr2_e2h(cr2_e2h), .ste_bad(d_ste_bad), .cfg(d_cfg),
+        .cd_ptr(d_cd_ptr), .sctx(d_sctx)
     );
-    // what the fetch itself needs of the stream context
-    wire       d_s1_en = sctx[SCTX_S1_EN_LSB];
-    wire       d_s2_en = sctx[SCTX_S2_EN_LSB];
-    wire       d_s2fwb = sctx[SCTX_S2FWB_LSB];
-    wire [1:0] d_s1cir = sctx[SCTX_S1CIR_LSB +: SCTX_S1CIR_W];
-    wire [1:0] d_s1cor = sctx[SCTX_S1COR_LSB +: SCTX_S1COR_W];
-    wire [1:0] d_s1csh = sctx[SCTX_S1CSH_LSB +: SCTX_S1CSH_W];
+    // the CD is decoded for the StreamWorld of the stream context being served (sctx_q:
+    // the fetched STE's, or the STE cache's on a CD-only fetch)
+    smmu_cd_ctx #(
+        .PA_W(PA_W), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K), .S1CTX_BITS(S1CTX_W)
+    ) u_cd_ctx (
+        .cd(cd_q), .world(sctx_q[SCTX_WORLD_LSB +: SCTX_WORLD_W]), .cd_bad(d_cd_bad),
+        .s1ctx(d_s1ctx)
+    );
+    // what the fetch itself needs of the stream context being served
+    wire       q_s2_en = sctx_q[SCTX_S2_EN_LSB];
+    wire       q_s2fwb = sctx_q[SCTX_S2FWB_LSB];
+    wire [1:0] q_s1cir = sctx_q[SCTX_S1CIR_LSB +: SCTX_S1CIR_W];
+    wire [1:0] q_s1cor = sctx_q[SCTX_S1COR_LSB +: SCTX_S1COR_W];
+    wire [1:0] q_s1csh = sctx_q[SCTX_S1CSH_LSB +: SCTX_S1CSH_W];
+    wire       d_s1_en = d_sctx[SCTX_S1_EN_LSB];
+    wire       d_s2_en = d_sctx[SCTX_S2_EN_LSB];
 
     // ---------------- stream table geometry ----------------
     wire [5:0] lg_cfg = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_LOG2SIZE_LSB +:
@@ -223,43 +254,85 @@ module smmu_cfg #(
                            ((sid_lo >> (span - 5'd1)) != 64'd0);
     wire [63:0] l2_ste  = (l2ptr & (~64'd0 << ({2'b0, span} + 7'd5))) | (sid_lo << 6);
 
-    // ---------------- hit ----------------
-    reg [N-1:0]  hit_v;
-    reg [IW-1:0] hit_idx, free_idx;
-    reg          any_free;
-    integer i;
+    // ---------------- lookups ----------------
+    // STE cache: the lookup's StreamID. CD cache: the lookup's {StreamID, SubstreamID},
+    // or, in S_STE_CHK (no lookup is taken then), the one being served after an STE miss.
+    wire              c_by_q  = (state == S_STE_CHK);
+    wire [SID_W-1:0]  c_k_sid = c_by_q ? sid_q : lk_sid;
+    wire [SSID_W-1:0] c_k_ss  = c_by_q ? ssid_q : (lk_ssv ? lk_ssid : {SSID_W{1'b0}});
+    reg [SIW-1:0] s_hit_idx, s_free_idx;
+    reg [CIW-1:0] c_hit_idx, c_free_idx;
+    reg           s_hit, s_any_free, c_hit, c_any_free;
+    integer i, j;
     always @* begin
-        hit_idx  = {IW{1'b0}};
-        free_idx = {IW{1'b0}};
-        any_free = 1'b0;
-        for (i = N - 1; i >= 0; i = i - 1) begin
-            hit_v[i] = e_v[i] && e_sid[i] == lk_sid;
-            if (hit_v[i]) hit_idx = i[IW-1:0];
-            if (!e_v[i]) begin
-                any_free = 1'b1;
-                free_idx = i[IW-1:0];
+        s_hit = 1'b0;
+        s_any_free = 1'b0;
+        s_hit_idx  = {SIW{1'b0}};
+        s_free_idx = {SIW{1'b0}};
+        for (i = NS - 1; i >= 0; i = i - 1) begin
+            if (s_v[i] && s_sid[i] == lk_sid) begin
+                s_hit = 1'b1;
+                s_hit_idx = i[SIW-1:0];
+            end
+            if (!s_v[i]) begin
+                s_any_free = 1'b1;
+                s_free_idx = i[SIW-1:0];
             end
         end
     end
-    wire          hit  = |hit_v;
-    wire [IW-1:0] vict = any_free ? free_idx : rr;
+    always @* begin
+        c_hit = 1'b0;
+        c_any_free = 1'b0;
+        c_hit_idx  = {CIW{1'b0}};
+        c_free_idx = {CIW{1'b0}};
+        for (j = NC - 1; j >= 0; j = j - 1) begin
+            if (c_v[j] && c_sid[j] == c_k_sid && c_ssid[j] == c_k_ss) begin
+                c_hit = 1'b1;
+                c_hit_idx = j[CIW-1:0];
+            end
+            if (!c_v[j]) begin
+                c_any_free = 1'b1;
+                c_free_idx = j[CIW-1:0];
+            end
+        end
+    end
+    wire [SIW-1:0]    s_vict = s_any_free ? s_free_idx : s_rr;
+    wire [CIW-1:0]    c_vict = c_any_free ? c_free_idx : c_rr;
+    wire [SCTX_W-1:0] h_sctx = s_ctx[s_hit_idx];
+    wire              h_ab   = s_ab[s_hit_idx];
+    wire              h_s1   = s_s1[s_hit_idx];
+    // the answer a lookup gets without a fetch (sid_oor aside): an STE hit that aborts,
+    // faults on its SubstreamID, has no stage 1, or finds its CD
+    wire              h_done = s_hit && (h_ab || lk_ssv || !h_s1 || c_hit);
 
     // ---------------- invalidation ----------------
     wire [7:0]  i_op    = inv_cmd[CMD_OPCODE_LSB +: CMD_OPCODE_W];
     wire [31:0] i_sid   = inv_cmd[CMD_SID_LSB +: CMD_SID_W];
+    wire [19:0] i_ssid  = inv_cmd[CMD_SSID_LSB +: CMD_SSID_W];
     wire [4:0]  i_range = inv_cmd[CMD_RANGE_LSB +: CMD_RANGE_W];
+    wire        i_ste   = (i_op == CMD_OP_CFGI_STE) || (i_op == CMD_OP_CFGI_STE_RANGE);
+    wire        i_cd    = (i_op == CMD_OP_CFGI_CD);
+    wire        i_cdall = (i_op == CMD_OP_CFGI_CD_ALL);
     // CFGI_STE_RANGE ignores the low RANGE + 1 bits (RANGE = 31: every StreamID)
     wire [31:0] i_mask  = (i_op == CMD_OP_CFGI_STE_RANGE) ?
                           ~({32{1'b1}} >> (6'd31 - {1'b0, i_range})) : {32{1'b1}};
-    wire        i_cfgi  = (i_op == CMD_OP_CFGI_STE) || (i_op == CMD_OP_CFGI_STE_RANGE) ||
-                          (i_op == CMD_OP_CFGI_CD) || (i_op == CMD_OP_CFGI_CD_ALL);
-    wire        i_fire  = inv_valid && i_cfgi;
-    reg [N-1:0] i_hit;
+    wire        i_fire  = inv_valid && (i_ste || i_cd || i_cdall);
+    wire [SSID_W+19:0] i_ssid_x = {{SSID_W{1'b0}}, i_ssid};
+    reg [NS-1:0] s_inv;
+    reg [NC-1:0] c_inv;
     always @* begin
-        for (i = 0; i < N; i = i + 1)
-            i_hit[i] = (({{(33-SID_W){1'b0}}, e_sid[i]} ^ {1'b0, i_sid}) & {1'b0, i_mask}) == 33'd0;
+        for (i = 0; i < NS; i = i + 1)
+            s_inv[i] = i_ste && ((({{(33-SID_W){1'b0}}, s_sid[i]} ^ {1'b0, i_sid}) &
+                                  {1'b0, i_mask}) == 33'd0);
     end
-    wire        drop    = i_fire || flush;        // the cache changes this cycle
+    always @* begin
+        for (j = 0; j < NC; j = j + 1)
+            c_inv[j] = ((({{(33-SID_W){1'b0}}, c_sid[j]} ^ {1'b0, i_sid}) &
+                         {1'b0, i_mask}) == 33'd0) &&
+                       (i_ste || i_cdall ||
+                        (i_cd && {{20{1'b0}}, c_ssid[j]} == i_ssid_x));
+    end
+    wire        drop    = i_fire || flush;        // the caches change this cycle
     assign inv_ready = 1'b1;
 
     // ---------------- memory reads ----------------
@@ -286,10 +359,10 @@ module smmu_cfg #(
     wire [7:0] cd_attr, cd_attr_out;
     wire [1:0] cd_sh_out, cd_dom_out;
     wire [3:0] cd_cache;
-    assign cd_attr = {wnib(d_s1cor), wnib(d_s1cir)};
+    assign cd_attr = {wnib(q_s1cor), wnib(q_s1cir)};
     smmu_attr #(.FWB(FWB)) u_cd_attr (
-        .s1_en(1'b0), .s2_en(d_s2_en), .s2fwb(d_s2fwb), .is_read(1'b1),
-        .in_attr(cd_attr), .in_sh(d_s1csh), .s1_mair(8'h00), .s1_sh(2'b00),
+        .s1_en(1'b0), .s2_en(q_s2_en), .s2fwb(q_s2fwb), .is_read(1'b1),
+        .in_attr(cd_attr), .in_sh(q_s1csh), .s1_mair(8'h00), .s1_sh(2'b00),
         .s2_memattr(s2_memattr_q), .s2_sh(s2_sh_q), .nosnoop(1'b0), .canwbs(1'b0),
         .out_attr(cd_attr_out), .out_sh(cd_sh_out), .out_cache(cd_cache),
         .out_domain(cd_dom_out));
@@ -301,27 +374,33 @@ module smmu_cfg #(
     assign rd_req_cache = in_cd ? cd_cache : tbl_cache;
     assign rd_req_domain = in_cd ? cd_dom_out : tbl_domain;
 
-    // Write one beat into dword `beat` of a 256-bit entry image
+    // Write one beat into dword `beat` of a 256-bit staging register
     function [255:0] put_dw(input [255:0] old, input [1:0] b, input [63:0] d);
         put_dw = (old & ~({192'd0, {64{1'b1}}} << {b, 6'd0})) | ({192'd0, d} << {b, 6'd0});
     endfunction
 
     // ---------------- stage-2 service (nested CD address) ----------------
     assign s2_req_valid = (state == S_S2_REQ);
-    assign s2_req_sctx  = sctx;
-    assign s2_req_ipa   = {{(64-PA_W){1'b0}}, d_cd_ptr};
+    assign s2_req_sctx  = sctx_q;
+    assign s2_req_ipa   = addr_q;
     assign s2_rsp_ready = (state == S_S2_RSP);
 
     // a lookup is taken when idle, or as the current response is taken
     wire   lk_take   = (state == S_IDLE) || (state == S_RSP && rsp_ready);
     assign lk_ready  = lk_take;
     wire   lk_new    = lk_take && lk_valid;
-    assign ev_miss   = lk_new && !hit && !sid_oor;
+    assign ev_miss   = lk_new && !sid_oor && !h_done;
     assign cur_sid   = sid_q;
     assign rsp_valid = (state == S_RSP);
-    assign rsp_sctx  = sctx;
-    assign rsp_s1ctx = s1ctx;
+    assign rsp_sctx  = sctx_q;
+    assign rsp_s1ctx = s1ctx_q;
     assign busy      = (state != S_IDLE);
+
+    // the fills: the STE once validated (whatever becomes of its CD), the CD once validated;
+    // never by a miss an invalidation or flush overlapped
+    wire fill_ok = !raced && !drop;
+    wire s_fill  = fill_ok && (state == S_STE_CHK) && !d_ste_bad;
+    wire c_fill  = fill_ok && (state == S_CD_CHK) && !d_cd_bad;
 
     // ---------------- control ----------------
     always @(posedge clk) begin
@@ -329,14 +408,19 @@ module smmu_cfg #(
             state      <= S_IDLE;
             sid_q      <= {SID_W{1'b0}};
             ssv_q      <= 1'b0;
-            idx_q      <= {IW{1'b0}};
+            ssid_q     <= {SSID_W{1'b0}};
             addr_q     <= 64'd0;
             beat       <= 2'd0;
             fetch_err  <= 1'b0;
             raced      <= 1'b0;
-            rr         <= {IW{1'b0}};
-            e_v        <= {N{1'b0}};
-            e_ab       <= {N{1'b0}};
+            s_rr       <= {SIW{1'b0}};
+            c_rr       <= {CIW{1'b0}};
+            s_v        <= {NS{1'b0}};
+            s_ab       <= {NS{1'b0}};
+            s_s1       <= {NS{1'b0}};
+            c_v        <= {NC{1'b0}};
+            sctx_q     <= {SCTX_W{1'b0}};
+            s1ctx_q    <= {S1CTX_W{1'b0}};
             rsp_ok     <= 1'b0;
             rsp_evt    <= 8'd0;
             rsp_s2     <= 1'b0;
@@ -357,30 +441,37 @@ module smmu_cfg #(
             if (lk_new) begin
                 sid_q      <= lk_sid;
                 ssv_q      <= lk_ssv;
+                ssid_q     <= lk_ssv ? lk_ssid : {SSID_W{1'b0}};
                 rsp_s2     <= 1'b0;
                 rsp_class  <= 2'd0;
                 rsp_addr   <= 64'd0;
                 rsp_record <= 1'b0;
                 rsp_evt    <= 8'd0;
                 rsp_ok     <= 1'b0;
-                if (hit) begin
-                    idx_q  <= hit_idx;
-                    rsp_ok <= !e_ab[hit_idx] && !lk_ssv;
-                    if (!e_ab[hit_idx] && lk_ssv) begin
-                        rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
-                        rsp_record <= 1'b1;
+                sctx_q     <= h_sctx;
+                s1ctx_q    <= (s_hit && h_s1 && c_hit) ? c_ctx[c_hit_idx] : {S1CTX_W{1'b0}};
+                if (s_hit) begin
+                    if (h_done) begin
+                        rsp_ok <= !h_ab && !lk_ssv;
+                        if (!h_ab && lk_ssv) begin
+                            rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
+                            rsp_record <= 1'b1;
+                        end
+                        state  <= S_RSP;
+                    end else begin
+                        // the STE is cached, its CD is not: fetch the CD alone
+                        raced  <= drop;
+                        addr_q <= {{(64-PA_W){1'b0}}, s_cdp[s_hit_idx]};
+                        state  <= h_sctx[SCTX_S2_EN_LSB] ? S_S2_REQ : S_CD_REQ;
                     end
-                    state  <= S_RSP;
                 end else if (sid_oor) begin
                     rsp_evt    <= cr2_recinvsid ? EVT_C_BAD_STREAMID : 8'd0;
                     rsp_record <= cr2_recinvsid;
                     state      <= S_RSP;
                 end else begin
-                    idx_q  <= vict;
                     raced  <= drop;
                     addr_q <= two_lvl ? l1_addr : lin_ste;
                     state  <= two_lvl ? S_L1_REQ : S_STE_REQ;
-                    if (!any_free) rr <= (rr == LAST[IW-1:0]) ? {IW{1'b0}} : rr + 1'b1;
                 end
             end
             case (state)
@@ -426,6 +517,7 @@ module smmu_cfg #(
                     end
                 end
                 S_STE_CHK: begin
+                    sctx_q <= d_sctx;
                     if (d_ste_bad) begin
                         rsp_evt    <= EVT_C_BAD_STE;
                         rsp_record <= 1'b1;
@@ -435,11 +527,16 @@ module smmu_cfg #(
                         rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
                         rsp_record <= 1'b1;
                         state      <= S_RSP;
+                    end else if (d_s1_en && c_hit) begin
+                        // the CD outlived its STE's entry (no CFGI dropped it)
+                        s1ctx_q <= c_ctx[c_hit_idx];
+                        rsp_ok  <= 1'b1;
+                        state   <= S_RSP;
                     end else if (d_s1_en) begin
                         addr_q <= {{(64-PA_W){1'b0}}, d_cd_ptr};
                         state  <= d_s2_en ? S_S2_REQ : S_CD_REQ;
                     end else begin
-                        // bypass, stage 2 only, or Config = abort (no event): cacheable
+                        // bypass, stage 2 only, or Config = abort (no event)
                         rsp_ok <= (d_cfg != 3'd0);
                         state  <= S_RSP;
                     end
@@ -480,7 +577,8 @@ module smmu_cfg #(
                     end
                 end
                 S_CD_CHK: begin
-                    if (c_cd_bad) begin
+                    s1ctx_q <= d_s1ctx;
+                    if (d_cd_bad) begin
                         rsp_evt    <= EVT_C_BAD_CD;
                         rsp_record <= 1'b1;
                     end else begin
@@ -492,36 +590,50 @@ module smmu_cfg #(
                 default: state <= S_IDLE;
             endcase
 
-            // Invalidation first, then the fill (which never races one: see `drop`)
-            if (i_fire) e_v <= e_v & ~i_hit;
-            if (lk_new && !hit && !sid_oor)
-                e_v[vict] <= 1'b0;                      // victim rewritten from now on
-            if (!raced && !drop &&
-                ((state == S_STE_CHK && !d_ste_bad && !d_s1_en) ||
-                 (state == S_CD_CHK && !c_cd_bad))) begin
-                e_v[idx_q]  <= 1'b1;
-                e_ab[idx_q] <= (state == S_STE_CHK) && (d_cfg == 3'd0);
+            // Invalidation first, then the fills (which never race one: see fill_ok)
+            if (i_fire) begin
+                s_v <= s_v & ~s_inv;
+                c_v <= c_v & ~c_inv;
             end
-            if (flush) e_v <= {N{1'b0}};
+            if (s_fill) begin
+                s_v[s_vict]  <= 1'b1;
+                s_ab[s_vict] <= (d_cfg == 3'd0);
+                s_s1[s_vict] <= d_s1_en;
+                if (!s_any_free) s_rr <= (s_rr == S_LAST[SIW-1:0]) ? {SIW{1'b0}} : s_rr + 1'b1;
+            end
+            if (c_fill) begin
+                c_v[c_vict] <= 1'b1;
+                if (!c_any_free) c_rr <= (c_rr == C_LAST[CIW-1:0]) ? {CIW{1'b0}} : c_rr + 1'b1;
+            end
+            if (flush) begin
+                s_v <= {NS{1'b0}};
+                c_v <= {NC{1'b0}};
+            end
         end
     end
 
-    // Entry storage: no reset, e_v guards it
+    // Entry and staging storage: no reset (s_v / c_v guard the entries)
     always @(posedge clk) begin
-        if (lk_new && !hit && !sid_oor)
-            e_sid[vict] <= lk_sid;
         if (state == S_STE_DATA && rd_valid)
-            e_ste[idx_q] <= put_dw(cur_ste, beat, rd_data);
-        if (state == S_STE_CHK)
-            e_cd[idx_q] <= 256'd0;                      // no stale CD behind a new STE
+            ste_q <= put_dw(ste_q, beat, rd_data);
         if (state == S_CD_DATA && rd_valid)
-            e_cd[idx_q] <= put_dw(cur_cd, beat, rd_data);
+            cd_q <= put_dw(cd_q, beat, rd_data);
+        if (s_fill) begin
+            s_sid[s_vict] <= sid_q;
+            s_ctx[s_vict] <= d_sctx;
+            s_cdp[s_vict] <= d_cd_ptr;
+        end
+        if (c_fill) begin
+            c_sid[c_vict]  <= sid_q;
+            c_ssid[c_vict] <= ssid_q;
+            c_ctx[c_vict]  <= d_s1ctx;
+        end
     end
 
     // The contexts go out whole (the fetch reads a few fields); the upper address bits
     // above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, cd_attr_out,
-                       cd_sh_out, sid64, sidq64, l2ptr};
+                       cd_sh_out, sid64, sidq64, l2ptr, i_ssid_x};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -42,7 +42,8 @@ module smmu_top #(
     parameter DN_USER_W        = 8,
     parameter TLB_ENTRIES      = 256, // TLB entries (smmu_tlb): TLB_WAYS x a power of two
     parameter TLB_WAYS         = 4,   // TLB associativity (a power of two, at least 2)
-    parameter CFG_ENTRIES      = 8,   // configuration cache entries (smmu_cfg)
+    parameter CFG_ENTRIES      = 8,   // STE cache entries (smmu_cfg)
+    parameter CD_ENTRIES       = 8,   // CD cache entries (smmu_cfg)
     parameter NRD              = 64,  // client reads held at once (smmu_client_port)
     parameter NWR              = 64,  // client writes held at once
     parameter RB_AW            = 8,   // log2 of the client read data buffer (beats)
@@ -474,6 +475,7 @@ module smmu_top #(
     wire [7:0]       xl_rsp_attr;
 
     wire             cf_lk_valid, cf_lk_ready, cf_lk_ssv;
+    wire [SSID_W-1:0] cf_lk_ssid;
     wire [SID_W-1:0] cf_lk_sid;
     wire             cf_rsp_valid, cf_rsp_ready, cf_rsp_ok, cf_rsp_s2, cf_rsp_record;
     wire [SCTX_W-1:0]  cf_rsp_sctx, s2_req_sctx;
@@ -502,7 +504,8 @@ module smmu_top #(
     wire [NWALK*SID_W-1:0] xl_wk_sid;
 
     smmu_cfg #(
-        .SID_W(SID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
+        .SID_W(SID_W), .SSID_W(SSID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES),
+        .CD_ENTRIES(CD_ENTRIES), .ST_LEVEL_2(ST_LEVEL_2),
         .FWB(FWB), .ATTR_OVR(ATTR_OVR), .GRAN16K(GRAN16K), .GRAN64K(GRAN64K),
         .HYP(HYP_E ? 1 : 0), .S1P(S1P), .S2P(S2P), .SCTX_BITS(SCTX_W), .S1CTX_BITS(S1CTX_W)
     ) u_cfg (
@@ -514,7 +517,7 @@ module smmu_top #(
         .cr2_e2h(cr2[SMMU_CR2_E2H_LSB]), .cr2_recinvsid(cr2[SMMU_CR2_RECINVSID_LSB]),
         .flush(flush),
         .lk_valid(cf_lk_valid), .lk_ready(cf_lk_ready), .lk_sid(cf_lk_sid),
-        .lk_ssv(cf_lk_ssv),
+        .lk_ssv(cf_lk_ssv), .lk_ssid(cf_lk_ssid),
         .rsp_valid(cf_rsp_valid), .rsp_ready(cf_rsp_ready), .rsp_ok(cf_rsp_ok),
         .rsp_sctx(cf_rsp_sctx), .rsp_s1ctx(cf_rsp_s1ctx), .rsp_evt(cf_rsp_evt),
         .rsp_s2(cf_rsp_s2),
@@ -565,7 +568,7 @@ module smmu_top #(
         .rsp_pa(xl_rsp_pa), .rsp_cache(xl_rsp_cache), .rsp_prot(xl_rsp_prot),
         .rsp_domain(xl_rsp_domain), .rsp_attr(xl_rsp_attr),
         .cfg_lk_valid(cf_lk_valid), .cfg_lk_ready(cf_lk_ready), .cfg_lk_sid(cf_lk_sid),
-        .cfg_lk_ssv(cf_lk_ssv),
+        .cfg_lk_ssv(cf_lk_ssv), .cfg_lk_ssid(cf_lk_ssid),
         .cfg_rsp_valid(cf_rsp_valid), .cfg_rsp_ready(cf_rsp_ready), .cfg_rsp_ok(cf_rsp_ok),
         .cfg_rsp_sctx(cf_rsp_sctx), .cfg_rsp_s1ctx(cf_rsp_s1ctx), .cfg_rsp_evt(cf_rsp_evt),
         .cfg_rsp_s2(cf_rsp_s2), .cfg_rsp_class(cf_rsp_class), .cfg_rsp_addr(cf_rsp_addr),

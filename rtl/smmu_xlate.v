@@ -87,6 +87,7 @@ module smmu_xlate #(
     input  wire                   cfg_lk_ready,
     output wire [SID_W-1:0]       cfg_lk_sid,
     output wire                   cfg_lk_ssv,
+    output wire [SSID_W-1:0]      cfg_lk_ssid,
     input  wire                   cfg_rsp_valid,
     output wire                   cfg_rsp_ready,
     input  wire                   cfg_rsp_ok,
@@ -252,6 +253,7 @@ module smmu_xlate #(
     assign cfg_lk_valid = a_valid && a_room;
     assign cfg_lk_sid   = a_sid;
     assign cfg_lk_ssv   = a_ssv;
+    assign cfg_lk_ssid  = a_ssid;
     assign req_ready    = cfg_lk_ready && a_room && !rp_any;
     wire   acc          = a_valid && cfg_lk_ready && a_room;
     wire   rp_go        = acc && rp_any;

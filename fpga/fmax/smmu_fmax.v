@@ -18,6 +18,7 @@ module smmu_fmax #(
     parameter EVENTQS     = 5,
     parameter TLB_ENTRIES = 4,
     parameter CFG_ENTRIES = 2,
+    parameter CD_ENTRIES  = 2,
     parameter WC_S1       = 4,
     parameter WC_S2       = 4,
     parameter NRD         = 8,
@@ -126,7 +127,8 @@ module smmu_fmax #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS), .ST_LEVEL_2(1),
         .FWB(1), .COHACC(1), .ATTR_OVR(1), .GBPA_ABORT_RESET(1), .ID_W(ID_W),
         .TBL_ID_W(TBL_ID_W), .UP_USER_W(UP_USER_W), .DN_USER_W(DN_USER_W),
-        .TLB_ENTRIES(TLB_ENTRIES), .CFG_ENTRIES(CFG_ENTRIES), .WC_S1(WC_S1), .WC_S2(WC_S2),
+        .TLB_ENTRIES(TLB_ENTRIES), .CFG_ENTRIES(CFG_ENTRIES), .CD_ENTRIES(CD_ENTRIES),
+        .WC_S1(WC_S1), .WC_S2(WC_S2),
         .NRD(NRD), .NWR(NWR), .NWALK(NWALK), .UTLB(UTLB)
     ) u_smmu (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs),

@@ -39,7 +39,8 @@ module soc_top #(
     parameter CMDQS       = 6,
     parameter EVENTQS     = 5,
     parameter TLB_ENTRIES = 4,
-    parameter CFG_ENTRIES = 2,
+    parameter CFG_ENTRIES = 2,        // STE and CD cache entries
+    parameter CD_ENTRIES  = 2,
     parameter WC_S1       = 4,        // walk-cache entries (stage 1; stage 2 and its leaves)
     parameter WC_S2       = 4,
     parameter NRD         = 8,        // client reads / writes held at once (64 in smmu_top:
@@ -219,7 +220,7 @@ module soc_top #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS), .ST_LEVEL_2(1),
         .FWB(1), .COHACC(1), .ATTR_OVR(1), .GBPA_ABORT_RESET(1), .ID_W(ID_W),
         .TBL_ID_W(TID), .UP_USER_W(UPU), .DN_USER_W(8), .TLB_ENTRIES(TLB_ENTRIES),
-        .CFG_ENTRIES(CFG_ENTRIES), .WC_S1(WC_S1), .WC_S2(WC_S2), .NRD(NRD), .NWR(NWR),
+        .CFG_ENTRIES(CFG_ENTRIES), .CD_ENTRIES(CD_ENTRIES), .WC_S1(WC_S1), .WC_S2(WC_S2), .NRD(NRD), .NWR(NWR),
         .NWALK(NWALK), .UTLB(UTLB)
     ) u_smmu (
         .clk(clk), .rst_n(rst_n), .canwbs(1'b0),

@@ -336,7 +336,10 @@ TEST(xlate_cfgi_cd)
     }
     r = chk(f, "CFGI_CD + TLBI: MAIR[2] = 0x44", &x, false, &e);
     CHECK_EQ(r.dn.attr, 0x44);
-    CHECK(r.tbl_reads >= 5, "CFGI_CD: CD not fetched again (%" PRIu64 " reads)", r.tbl_reads);
+    /* the CD alone (the STE stays in the STE cache: CFGI_CD does not cover it) and the
+     * walk's 4 (TLBI_NH_ASID dropped the ASID's walk-cache entries) */
+    CHECK(r.tbl_reads == 5, "CFGI_CD: the CD alone fetched again, then the walk (%" PRIu64
+          " reads)", r.tbl_reads);
 
     /* CFGI_CD_ALL: MAIR[2] = 0x04 (Device-nGnRE) */
     mem_write64(t->sim, mair_cd, 0x0000000044040400ull);
@@ -349,6 +352,7 @@ TEST(xlate_cfgi_cd)
     }
     r = chk(f, "CFGI_CD_ALL + TLBI: MAIR[2] = 0x04", &x, false, &e);
     CHECK_EQ(r.dn.attr, 0x04);
+    CHECK_EQ(r.tbl_reads, 5); /* the CD and the walk, as for CFGI_CD */
     CHECK_EQ(r.dn.cache, 0x1); /* Device bufferable */
 
     /* CFGI_CD of another StreamID: this one may stay stale (over-invalidation allowed,

@@ -65,6 +65,7 @@ unit-tests: $(UNIT_BINS)
 # the modules are found through -Irtl. Prints the cycle counts of the reference walks on
 # its first pass.
 WALKER_DEPS := tb/unit/walker_unit_top.v rtl/smmu_walker.v rtl/smmu_ctx_decode.v \
+               rtl/smmu_ste_ctx.v rtl/smmu_cd_ctx.v \
                rtl/smmu_ste_decode.v rtl/smmu_cd_decode.v \
                rtl/smmu_desc_decode.v rtl/smmu_perm_check.v rtl/smmu_attr.v rtl/smmu_leaf.vh \
                rtl/smmu_gran.vh rtl/smmu_ctx.vh
@@ -79,7 +80,8 @@ unit-tests: $(UNIT_DIR)/walker/walker_unit_top
 # reference model (tb/unit/tlb_test.cpp).
 # (The bench top tb/unit/cfg_unit_top.v adds smmu_ctx_decode on the structures the test
 # expects, to compare the typed contexts smmu_cfg answers with.)
-CFG_DEPS := tb/unit/cfg_unit_top.v rtl/smmu_cfg.v rtl/smmu_ctx_decode.v rtl/smmu_ste_decode.v \
+CFG_DEPS := tb/unit/cfg_unit_top.v rtl/smmu_cfg.v rtl/smmu_ctx_decode.v rtl/smmu_ste_ctx.v \
+            rtl/smmu_cd_ctx.v rtl/smmu_ste_decode.v \
             rtl/smmu_cd_decode.v rtl/smmu_attr.v rtl/smmu_ctx.vh
 $(UNIT_DIR)/cfg/cfg_unit_top: $(CFG_DEPS) tb/unit/cfg_test.cpp $(UNIT_HDRS)
 	$(call unit_build,cfg,cfg_unit_top,tb/unit/cfg_test.cpp,,)
