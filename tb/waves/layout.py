@@ -43,8 +43,9 @@ TRANSLATION = ("Translation: accept (A), configuration and TLB (B), walkers (W),
     ("TOP.smmu_top.u_xlate.req_valid", "b"), ("TOP.smmu_top.u_xlate.req_ready", "b"),
     ("TOP.smmu_top.u_xlate.req_tag", "h"), ("TOP.smmu_top.u_xlate.req_sid", "h"),
     ("TOP.smmu_top.u_xlate.req_addr", "h"), ("TOP.smmu_top.u_xlate.rp_go", "b"),
-    # configuration lookup: the STE and CD of the StreamID, from the cache or fetched
-    ("TOP.smmu_top.u_cfg.hit", "b"), ("TOP.smmu_top.u_cfg.state", "dcfg_state"),
+    # configuration lookup: the STE (s_hit) and CD (c_hit) caches, or a fetch
+    ("TOP.smmu_top.u_cfg.s_hit", "b"), ("TOP.smmu_top.u_cfg.c_hit", "b"),
+    ("TOP.smmu_top.u_cfg.state", "dcfg_state"),
     ("TOP.smmu_top.u_cfg.rd_req_addr", "h"),
     # B: the TLB answers; a miss starts a walk, or parks behind a walk of the same page
     ("TOP.smmu_top.u_xlate.b_v_q", "b"), ("TOP.smmu_top.u_xlate.b_tag_q", "h"),
