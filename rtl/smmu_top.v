@@ -670,6 +670,21 @@ module smmu_top #(
                         s_up_awvalid && s_up_awready, s_up_arvalid && s_up_arready};
     wire [6*SID_W-1:0] pm_sid = {cf_cur_sid, wk_rd_sid, cf_lk_sid, xl_ev_sid,
                                  s_up_awuser[SID_W-1:0], s_up_aruser[SID_W-1:0]};
+    // The lanes reach the counters one cycle late, through registers: a TLB miss is known
+    // only at the end of the B stage's lookup, and counting it in the same cycle put the
+    // PMCG's filter, adder and overflow behind the TLB compare (the longest path of the
+    // ECP5 build). Counts are unchanged; an event is counted in the cycle after it.
+    reg [5:0]         pm_ev_q;
+    reg [6*SID_W-1:0] pm_sid_q;
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            pm_ev_q  <= 6'd0;
+            pm_sid_q <= {6*SID_W{1'b0}};
+        end else begin
+            pm_ev_q  <= pm_ev;
+            pm_sid_q <= pm_sid;
+        end
+    end
 
     smmu_pmcg #(
         .SID_W(SID_W), .PA_W(PA_W), .NCTR(PMCG_NCTR), .CTR_W(PMCG_CTR_W), .MSI(MSI)
@@ -677,7 +692,7 @@ module smmu_top #(
         .clk(clk), .rst_n(rst_n),
         .reg_we(ext_we), .reg_waddr(ext_waddr), .reg_wdata(ext_wdata), .reg_wstrb(ext_wstrb),
         .reg_raddr(ext_raddr), .reg_rdata(ext_rdata),
-        .ev_valid(pm_ev), .ev_sid(pm_sid),
+        .ev_valid(pm_ev_q), .ev_sid(pm_sid_q),
         .irq(irq_pmcg), .msi_en(pm_msi_en), .msi_addr(pm_msi_addr), .msi_data(pm_msi_data),
         .msi_attr(pm_msi_attr), .msi_busy(msi_busy[2]), .msi_abt(msi_abt[3]), .aidr(aidr)
     );
