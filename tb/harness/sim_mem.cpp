@@ -221,13 +221,19 @@ int MemPort::pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder)
     }
     int best = -1;
     unsigned n = 0;
+    /* the IDs of the bursts looked at so far (IDs below 256: a bit each; else compared) */
+    uint64_t seen[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < q.size(); i++) {
-        if (q[i].ready_at > now)
-            continue;
+        const unsigned id = q[i].a.id;
         bool older_same_id = false;
-        for (size_t j = 0; j < i && !older_same_id; j++)
-            older_same_id = q[j].a.id == q[i].a.id;
-        if (older_same_id)
+        if (id < 256) {
+            older_same_id = (seen[id >> 6] >> (id & 63)) & 1u;
+            seen[id >> 6] |= uint64_t{1} << (id & 63);
+        } else {
+            for (size_t j = 0; j < i && !older_same_id; j++)
+                older_same_id = q[j].a.id == id;
+        }
+        if (q[i].ready_at > now || older_same_id)
             continue;
         if (order & MEM_ORDER_REORDER) {
             /* reservoir sampling: each candidate equally likely */
