@@ -48,13 +48,18 @@ uint8_t *MemStore::span(uint64_t pa, bool create, size_t *avail)
     /* The pool is page aligned, so a page is either wholly inside it or outside. */
     uint64_t off = pa & (kPage - 1);
     *avail = (size_t)(kPage - off);
+    /* the last page found (pages are never freed before the store) */
+    if (last_ptr_ && last_pg_ == pa / kPage)
+        return last_ptr_ + off;
     auto it = pages_.find(pa / kPage);
     if (it == pages_.end()) {
         if (!create)
             return nullptr;
         it = pages_.emplace(pa / kPage, std::unique_ptr<uint8_t[]>(new uint8_t[kPage]())).first;
     }
-    return it->second.get() + off;
+    last_pg_ = pa / kPage;
+    last_ptr_ = it->second.get();
+    return last_ptr_ + off;
 }
 
 void MemStore::read(uint64_t pa, void *buf, size_t len)
