@@ -189,16 +189,24 @@ module smmu_attr #(
 
         a_fin  = s2_en ? a_s2 : x;
         sh_fin = s2_en ? sh_s2 : sh_x;
+    end
 
-        // No_snoop last: a Normal cacheable result becomes iNC-oNC OSH, Device is untouched
+    // No_snoop last (a block of its own: the simulator evaluates only this part again
+    // when nosnoop or canwbs, which may come straight from the SMMU's inputs, change): a
+    // Normal cacheable result becomes iNC-oNC OSH, Device is untouched
+    reg [7:0] a_ns;
+    reg [1:0] sh_ns;
+    always @* begin
+        a_ns  = a_fin;
+        sh_ns = sh_fin;
         if (nosnoop && !canwbs && !is_dev(a_fin[7:4])) begin
-            a_fin  = A_NC;
-            sh_fin = SH_OSH;
+            a_ns  = A_NC;
+            sh_ns = SH_OSH;
         end
-        out_attr = a_fin;
-        out_sh   = sh_fin;
+        out_attr = a_ns;
+        out_sh   = sh_ns;
 
         // AMBA (16.7.5.2, 16.7.5.3: any Normal other than iWB-oWB goes out as NC)
-        {out_cache, out_domain} = amba_out(a_fin, sh_fin, is_read);
+        {out_cache, out_domain} = amba_out(a_ns, sh_ns, is_read);
     end
 endmodule

@@ -110,12 +110,13 @@ module smmu_regs #(
 
     // Other register frames in the window (the PMCG's, smmu_pmcg): every write as this
     // block takes it (one 64-bit beat, wstrb per byte), the read address of an AR
-    // handshake and the frame's answer in the same cycle (0 outside its frames), ORed
-    // into the read data (this block's own offsets there read 0)
+    // handshake (ext_re) and the frame's answer in the same cycle (0 outside its frames
+    // and without ext_re), ORed into the read data (this block's own offsets there read 0)
     output wire         ext_we,
     output wire [16:3]  ext_waddr,
     output wire [63:0]  ext_wdata,
     output wire [7:0]   ext_wstrb,
+    output wire         ext_re,
     output wire [16:3]  ext_raddr,
     input  wire [63:0]  ext_rdata,
     output wire [7:0]   aidr               // AIDR, for the PMCG's
@@ -227,7 +228,7 @@ module smmu_regs #(
     reg [63:0]  wdata_q;
     reg [7:0]   wstrb_q;
     reg [63:0]  rdata_q;
-    reg [63:0]  rd_comb;      // the read mux below
+    reg [63:0]  rd_comb;      // the read mux below (in the cycle of an AR handshake)
 
     assign s_reg_awready = !aw_full && !b_pend;
     assign s_reg_wready  = !w_full && !b_pend;
@@ -243,6 +244,8 @@ module smmu_regs #(
     assign ext_waddr = aw_addr_q;
     assign ext_wdata = wdata_q;
     assign ext_wstrb = wstrb_q;
+    wire   rd_go     = s_reg_arvalid && s_reg_arready;
+    assign ext_re    = rd_go;
     assign ext_raddr = s_reg_araddr[16:3];
     assign aidr      = AIDR_VAL[7:0];
 
@@ -392,7 +395,7 @@ module smmu_regs #(
                 b_pend  <= 1'b1;
             end
             if (b_pend && s_reg_bready) b_pend <= 1'b0;
-            if (s_reg_arvalid && s_reg_arready) begin
+            if (rd_go) begin
                 r_pend  <= 1'b1;
                 rdata_q <= rd_comb | ext_rdata;
             end
@@ -441,7 +444,11 @@ module smmu_regs #(
     integer    l;
     always @* begin
         rd_comb = 64'd0;
-        for (l = 0; l < 2; l = l + 1) begin
+        l  = 0;
+        ra = 17'd0;
+        v  = 32'd0;
+        // (only in a cycle that reads: the multiplexer is not evaluated otherwise)
+        if (rd_go) for (l = 0; l < 2; l = l + 1) begin
             ra = {s_reg_araddr[16:3], (l == 1), 2'b00};
             case (ra)
                 SMMU_IDR0:                v = IDR0_VAL;

@@ -247,7 +247,10 @@ module smmu_tlb #(
         f_free_w   = {WW{1'b0}};
         f_any_conf = 1'b0;
         f_any_free = 1'b0;
-        for (wf = WAYS - 1; wf >= 0; wf = wf - 1) begin
+        f_conf     = {WAYS{1'b0}};
+        wf         = 0;
+        // (only in a cycle with a fill: nothing else reads these)
+        if (fill_valid) for (wf = WAYS - 1; wf >= 0; wf = wf - 1) begin
             f_conf[wf] = e_v_q[idx(p2_set, wf[WW-1:0])] && e_world[idx(p2_set, wf[WW-1:0])] == fill_world &&
                         e_stages[idx(p2_set, wf[WW-1:0])] == fill_stages &&
                         (fill_world != W_EL1 || e_vmid[idx(p2_set, wf[WW-1:0])] == fill_vmid) &&
@@ -278,7 +281,16 @@ module smmu_tlb #(
     reg [IW-1:0]   k;
     integer wi;
     always @* begin
-        for (wi = 0; wi < WAYS; wi = wi + 1) begin
+        inv_hit = {WAYS{1'b0}};
+        base    = 44'd0;
+        ovl     = 1'b0;
+        vm      = 1'b0;
+        el1     = 1'b0;
+        el2w    = 1'b0;
+        k       = {IW{1'b0}};
+        wi      = 0;
+        // (only while scanning: nothing else reads these)
+        if (ist_q == I_SCAN) for (wi = 0; wi < WAYS; wi = wi + 1) begin
             k    = idx(scan_set, wi[WW-1:0]);
             // the leaf's block [base, base + size) overlaps [start, end): base < end and
             // start < base + size; base is size-aligned, so the latter is

@@ -235,6 +235,7 @@ module smmu_top #(
     wire [5:0]      gerr_msi_attr, evtq_msi_attr;
     wire [2:0]      msi_busy;          // 0 event queue, 1 GERROR, 2 PMCG
     wire            ext_we;
+    wire            ext_re;
     wire [16:3]     ext_waddr, ext_raddr;
     wire [63:0]     ext_wdata, ext_rdata;
     wire [7:0]      ext_wstrb, aidr;
@@ -272,7 +273,7 @@ module smmu_top #(
         .evtq_msi_data(evtq_msi_data), .evtq_msi_attr(evtq_msi_attr),
         .irq_ctrl_reg(irq_ctrl_reg), .msi_busy_gerr(msi_busy[1]), .msi_busy_evtq(msi_busy[0]),
         .ext_we(ext_we), .ext_waddr(ext_waddr), .ext_wdata(ext_wdata), .ext_wstrb(ext_wstrb),
-        .ext_raddr(ext_raddr), .ext_rdata(ext_rdata), .aidr(aidr)
+        .ext_re(ext_re), .ext_raddr(ext_raddr), .ext_rdata(ext_rdata), .aidr(aidr)
     );
 
     // ---------------- SMMU memory master ----------------
@@ -691,7 +692,7 @@ module smmu_top #(
     ) u_pmcg (
         .clk(clk), .rst_n(rst_n),
         .reg_we(ext_we), .reg_waddr(ext_waddr), .reg_wdata(ext_wdata), .reg_wstrb(ext_wstrb),
-        .reg_raddr(ext_raddr), .reg_rdata(ext_rdata),
+        .reg_re(ext_re), .reg_raddr(ext_raddr), .reg_rdata(ext_rdata),
         .ev_valid(pm_ev_q), .ev_sid(pm_sid_q),
         .irq(irq_pmcg), .msi_en(pm_msi_en), .msi_addr(pm_msi_addr), .msi_data(pm_msi_data),
         .msi_attr(pm_msi_attr), .msi_busy(msi_busy[2]), .msi_abt(msi_abt[3]), .aidr(aidr)

@@ -28,10 +28,13 @@ SIM_VLRT_OBJS  := $(addprefix $(SIM_VLRT_DIR)/,verilated.o verilated_fst_c.o ver
 SIM_OPT        ?= -O1
 SIM_VL_DEFS    := -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0
 SIM_VL_INC     := -I$(VERILATOR_ROOT_DIR)/include -I$(VERILATOR_ROOT_DIR)/include/vltstd
+# SIM_VEXTRA: more Verilator options for a one-off build in its own BUILD directory, e.g.
+# the split of the time by module (docs/performance.md):
+#   make BUILD=build/prof SIM_VEXTRA='--prof-cfuncs -MAKEFLAGS VM_PROFC=0' build/prof/bench-rel/bench
 # The client port's and the caches' tables (up to 256 entries) are traced whole.
 SIM_VFLAGS     := --cc --build -j 2 -O2 --trace-fst --trace-max-array 256 -Wno-fatal \
                   --top-module smmu_top -Mdir $(SIM_MDIR) $(SIM_GFLAGS) $(RTL_INC) \
-                  -MAKEFLAGS 'OPT_FAST=$(SIM_OPT) OPT_SLOW=$(SIM_OPT) OPT_GLOBAL=$(SIM_OPT)'
+                  -MAKEFLAGS 'OPT_FAST=$(SIM_OPT) OPT_SLOW=$(SIM_OPT) OPT_GLOBAL=$(SIM_OPT)' $(SIM_VEXTRA)
 
 SIM_HARNESS_SRCS := $(sort $(wildcard tb/harness/*.cpp))
 SIM_HARNESS_OBJS := $(patsubst %.cpp,$(BUILD)/%.o,$(SIM_HARNESS_SRCS))
@@ -46,7 +49,7 @@ sim-lib: $(SIM_LIB)
 # The parameters as a file that changes only when they do, so a new -G value rebuilds
 # the model and the harness (sim_params()) and nothing else. Written as the Makefile is
 # read (not by a phony rule), so `make -n` sees what a real run rebuilds.
-$(shell mkdir -p $(SIM_MDIR) && echo '$(SIM_GFLAGS) $(SIM_OPT)' > $(SIM_PARAMS_TXT).tmp && \
+$(shell mkdir -p $(SIM_MDIR) && echo '$(SIM_GFLAGS) $(SIM_OPT) $(SIM_VEXTRA)' > $(SIM_PARAMS_TXT).tmp && \
   { cmp -s $(SIM_PARAMS_TXT).tmp $(SIM_PARAMS_TXT) || cp $(SIM_PARAMS_TXT).tmp $(SIM_PARAMS_TXT); }; \
   rm -f $(SIM_PARAMS_TXT).tmp)
 

@@ -5,9 +5,9 @@
 // IRQ_CFG0-2, IRQ_STATUS, AIDR) and page 1 at 0x12000 (EVCNTRn, OVSCLR0, OVSSET0:
 // CFGR.RELOC_CTRS = 1). The frames share smmu_regs' AXI4-Lite slave: reg_we/waddr/
 // wdata/wstrb is its write (one 64-bit beat, a 32-bit register written when all four
-// strobes of its lane are set) and reg_raddr its read address; reg_rdata answers in the
-// same cycle and is 0 outside the frames. Undefined offsets in the frames read 0 and
-// ignore writes.
+// strobes of its lane are set) and reg_raddr its read address (reg_re: a read this
+// cycle); reg_rdata answers in the same cycle and is 0 outside the frames (and without
+// reg_re). Undefined offsets in the frames read 0 and ignore writes.
 //
 // Counters: NCTR (4..32) of CTR_W bits (32, 36, 40, 44, 48 or 64; CFGR.SIZE = CTR_W - 1;
 // EVCNTRn is a 64-bit register on an 8-byte stride when CTR_W > 32). Counter n counts
@@ -44,6 +44,7 @@ module smmu_pmcg #(
     input  wire [16:3]          reg_waddr,
     input  wire [63:0]          reg_wdata,
     input  wire [7:0]           reg_wstrb,
+    input  wire                 reg_re,       // a read this cycle (else reg_rdata is 0)
     input  wire [16:3]          reg_raddr,
     output reg  [63:0]          reg_rdata,
 
@@ -76,8 +77,6 @@ module smmu_pmcg #(
         (SIZE32 << SMMU_PMCG_CFGR_SIZE_LSB) |
         (NCTR32 << SMMU_PMCG_CFGR_NCTR_LSB);
     localparam [63:0] CEID0_VAL = 64'h3f;
-    // the event number of each lane
-    localparam [NL*3-1:0] LANE_EV = {3'd5, 3'd4, 3'd3, 3'd2, 3'd1, 3'd1};
 
     // ---------------- state ----------------
     reg              cr_e;
@@ -107,25 +106,36 @@ module smmu_pmcg #(
         end
     endfunction
 
+    // lane k (ev_valid[k]) passes counter n's StreamID filter
+    function lane_hit(input integer k, input [NL-1:0] ev, input [NL*SID_W-1:0] sids,
+                      input [SID_W-1:0] f, input sp);
+        lane_hit = ev[k] && match(sids[k*SID_W +: SID_W], f, sp);
+    endfunction
+
+    // Per counter, only the lanes of its event are looked at (event 1: lanes 0 and 1;
+    // events 2..5: lane 2..5), and only while it counts.
     reg [2:0]        inc    [0:NCTR-1];   // events this cycle (at most 2: lanes 0 and 1)
     reg [NCTR-1:0]   ovf;                 // counter n passes its maximum this cycle
     reg [CTR_W:0]    sum;
-    integer n, k;
+    integer n;
     always @* begin
+        sum = {(CTR_W + 1){1'b0}};
         for (n = 0; n < NCTR; n = n + 1) begin
-            // (the lanes are looked at for every event number, so the loop always runs:
-            // no event lane carries event 0)
             inc[n] = 3'd0;
-            for (k = 0; k < NL; k = k + 1)
-                if (ev_valid[k] && evtype[n] == {13'd0, LANE_EV[k*3 +: 3]} &&
-                    match(ev_sid[k*SID_W +: SID_W], smr[n], span[n]))
-                    inc[n] = inc[n] + 3'd1;
-            if (evtype[n] == 16'd0)
-                inc[n] = 3'd1;
-            if (!(cr_e && cnten[n]))
-                inc[n] = 3'd0;
-            sum    = {1'b0, cnt[n]} + {{(CTR_W - 2){1'b0}}, inc[n]};
-            ovf[n] = sum[CTR_W];
+            ovf[n] = 1'b0;
+            if (cr_e && cnten[n]) begin
+                case (evtype[n])
+                    16'd0: inc[n] = 3'd1;
+                    16'd1: inc[n] = {2'b00, lane_hit(0, ev_valid, ev_sid, smr[n], span[n])} +
+                                    {2'b00, lane_hit(1, ev_valid, ev_sid, smr[n], span[n])};
+                    16'd2, 16'd3, 16'd4, 16'd5:
+                           inc[n] = {2'b00, lane_hit({29'd0, evtype[n][2:0]}, ev_valid,
+                                                     ev_sid, smr[n], span[n])};
+                    default: ;
+                endcase
+                sum    = {1'b0, cnt[n]} + {{(CTR_W - 2){1'b0}}, inc[n]};
+                ovf[n] = sum[CTR_W];
+            end
         end
     end
 
@@ -163,7 +173,8 @@ module smmu_pmcg #(
     always @* begin
         bm_set_en = 64'd0; bm_clr_en = 64'd0; bm_set_int = 64'd0; bm_clr_int = 64'd0;
         bm_set_ovs = 64'd0; bm_clr_ovs = 64'd0;
-        for (l = 0; l < 2; l = l + 1) begin
+        l = 0;
+        if (reg_we) for (l = 0; l < 2; l = l + 1) begin
             if (we32(at4(SMMU_PMCG_CNTENSET0, l), reg_we, reg_waddr, reg_wstrb)) bm_set_en[l*32 +: 32]  = wd32(at4(SMMU_PMCG_CNTENSET0, l), reg_wdata);
             if (we32(at4(SMMU_PMCG_CNTENCLR0, l), reg_we, reg_waddr, reg_wstrb)) bm_clr_en[l*32 +: 32]  = wd32(at4(SMMU_PMCG_CNTENCLR0, l), reg_wdata);
             if (we32(at4(SMMU_PMCG_INTENSET0, l), reg_we, reg_waddr, reg_wstrb)) bm_set_int[l*32 +: 32] = wd32(at4(SMMU_PMCG_INTENSET0, l), reg_wdata);
@@ -221,8 +232,10 @@ module smmu_pmcg #(
             end
         end else begin
             // counters: the events, or a software write
-            for (n = 0; n < NCTR; n = n + 1) begin
+            for (n = 0; n < NCTR; n = n + 1)
                 cnt[n] <= cnt[n] + {{(CTR_W - 3){1'b0}}, inc[n]};
+            // (the per-register decode only in a cycle with a write)
+            if (reg_we) for (n = 0; n < NCTR; n = n + 1) begin
                 if (we32(ctr_off(n, 1'b0), reg_we, reg_waddr, reg_wstrb) && WIDE && we32(ctr_off(n, 1'b1), reg_we, reg_waddr, reg_wstrb))
                     cnt[n] <= put_hi(put_lo(cnt[n], wd32(ctr_off(n, 1'b0), reg_wdata)), wd32(ctr_off(n, 1'b1), reg_wdata));
                 else if (we32(ctr_off(n, 1'b0), reg_we, reg_waddr, reg_wstrb))
@@ -278,21 +291,35 @@ module smmu_pmcg #(
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
     reg [63:0] cv;
+    localparam CI = (NCTR <= 2) ? 1 : $clog2(NCTR);          // counter index bits
+    localparam [31:0] NB4 = NCTR * 4, NB8 = NCTR * 8;         // array sizes in bytes
+    localparam [16:0] NCTR4 = NB4[16:0], NCTR8 = NB8[16:0];
+    reg [16:0] ro;
     always @* begin
         reg_rdata = 64'd0;
-        for (l = 0; l < 2; l = l + 1) begin
+        l  = 0;
+        ra = 17'd0;
+        ro = 17'd0;
+        v  = 32'd0;
+        cv = 64'd0;
+        if (reg_re) for (l = 0; l < 2; l = l + 1) begin
             ra = {reg_raddr, l[0], 2'b00};
             v  = 32'd0;
-            for (n = 0; n < NCTR; n = n + 1) begin
-                if (ra == at4(SMMU_PMCG_EVTYPER0, n))
-                    v = {2'b00, span[n], 13'd0, evtype[n]};
-                if (ra == at4(SMMU_PMCG_SMR0, n))
-                    v = {{(32 - SID_W){1'b0}}, smr[n]};
-                cv = c64(cnt[n]);
-                if (ra == ctr_off(n, 1'b0))
-                    v = cv[31:0];
-                if (WIDE && ra == ctr_off(n, 1'b1))
-                    v = cv[63:32];
+            // the arrays: the offset from an array's base picks the counter
+            ro = ra - SMMU_PMCG_EVTYPER0;
+            if (ro < NCTR4)
+                v = {2'b00, span[ro[CI+1:2]], 13'd0, evtype[ro[CI+1:2]]};
+            ro = ra - SMMU_PMCG_SMR0;
+            if (ro < NCTR4)
+                v = {{(32 - SID_W){1'b0}}, smr[ro[CI+1:2]]};
+            ro = ra - P1;
+            if (!WIDE && ro < NCTR4) begin
+                cv = c64(cnt[ro[CI+1:2]]);
+                v  = cv[31:0];
+            end
+            if (WIDE && ro < NCTR8) begin
+                cv = c64(cnt[ro[CI+2:3]]);
+                v  = ro[2] ? cv[63:32] : cv[31:0];
             end
             case (ra)
                 SMMU_PMCG_CNTENSET0, SMMU_PMCG_CNTENCLR0:           v = cnten64[31:0];

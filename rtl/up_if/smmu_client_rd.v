@@ -195,6 +195,7 @@ module smmu_client_rd #(
         if (UTLB > 0) begin : g_utlb
             smmu_utlb #(.E(UTLB), .KEY_W(UK_W), .VAL_W(UV_W)) u_utlb (
                 .clk(clk), .rst_n(rst_n), .clear(inv || !xlate_on),
+                .lk_valid(s_up_arvalid),
                 .lk_key({s_up_aruser, s_up_araddr[63:12], s_up_arprot, s_up_arcache}),
                 .lk_hit(u_hit), .lk_val(u_val),
                 .fill_valid(u_fill),
@@ -242,11 +243,23 @@ module smmu_client_rd #(
                      ({{(RB_AW - 7){1'b0}}, s_up_arlen} < credit_q);
     wire [RB_AW:0] fast_beats = {{(RB_AW - 7){1'b0}}, s_up_arlen} + 1'b1;
 
-    // a read goes downstream with a current decision and room for all its data
-    reg [N-1:0] fits;
+    // a read goes downstream with a current decision and room for all its data: every
+    // slot's s_len < credit_q at once, on the lengths as bit planes (bit s of plane b is
+    // bit b of slot s's length), MSB first; a credit above 255 fits every length
+    reg [8*N-1:0] lenp_q;
+    reg [N-1:0]   fits, len_lt, len_eq;
+    integer b;
     always @* begin
-        for (i = 0; i < N; i = i + 1)
-            fits[i] = {{(RB_AW - 7){1'b0}}, s_len[i]} < credit_q;
+        len_lt = {N{1'b0}};
+        len_eq = {N{1'b1}};
+        for (b = 7; b >= 0; b = b - 1)
+            if (credit_q[b]) begin
+                len_lt = len_lt | (len_eq & ~lenp_q[b*N +: N]);
+                len_eq = len_eq & lenp_q[b*N +: N];
+            end else begin
+                len_eq = len_eq & ~lenp_q[b*N +: N];
+            end
+        fits = (credit_q[RB_AW:8] != {(RB_AW - 7){1'b0}}) ? {N{1'b1}} : len_lt;
     end
     assign can_issue  = have_q & ok_q & ~stale_q & fits;
     assign is_abort   = have_q & ~ok_q;
@@ -377,6 +390,8 @@ module smmu_client_rd #(
                 s_id[alloc_idx]    <= s_up_arid;
                 s_addr[alloc_idx]  <= s_up_araddr;
                 s_len[alloc_idx]   <= s_up_arlen;
+                for (b = 0; b < 8; b = b + 1)
+                    lenp_q[b*N + {{(32 - IW){1'b0}}, alloc_idx}] <= s_up_arlen[b];
                 s_size[alloc_idx]  <= s_up_arsize;
                 s_burst[alloc_idx] <= s_up_arburst;
                 s_cache[alloc_idx] <= s_up_arcache;

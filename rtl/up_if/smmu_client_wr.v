@@ -197,6 +197,7 @@ module smmu_client_wr #(
         if (UTLB > 0) begin : g_utlb
             smmu_utlb #(.E(UTLB), .KEY_W(UK_W), .VAL_W(UV_W)) u_utlb (
                 .clk(clk), .rst_n(rst_n), .clear(inv || !xlate_on),
+                .lk_valid(s_up_awvalid),
                 .lk_key({s_up_awuser, s_up_awaddr[63:12], s_up_awprot, s_up_awcache}),
                 .lk_hit(u_hit), .lk_val(u_val),
                 .fill_valid(u_fill),

@@ -18,8 +18,11 @@
 // A slot may also go downstream in the cycle it is allocated (alloc_issue: the decision
 // was known at once and the ID had nothing waiting to go, id_clear), the client port's
 // fast path.
-// A slot is freed (free_*) when its answer to the client has ended. The flags cost a
-// comparator per slot per kind of event, not a multiplexer per ID.
+// A slot is freed (free_*) when its answer to the client has ended. Each slot is the
+// predecessor of at most one live slot (the tail of its ID moves on to its successor), so
+// the links are also kept forwards: succ_q (the slot this one blocks in the issue and
+// answer orders) and dsucc_q (the one it blocks in the downstream order); a slot that
+// moves on clears its successor's flag with one indexed write, not a comparator per slot.
 module smmu_txn_order #(
     parameter N    = 64,           // slots
     parameter IW   = 6,            // log2(N)
@@ -62,12 +65,21 @@ module smmu_txn_order #(
     reg [N-1:0]    dn_q;         // downstream, response not ended
     reg [N-1:0]    tail_q;       // the youngest slot of its ID
     reg [N-1:0]    dtail_q;      // the youngest slot of its ID downstream
-    reg [N-1:0]    has_pred_q, blk_issue_q, blk_resp_q, blk_dn_q;
+    reg [N-1:0]    blk_issue_q, blk_resp_q, blk_dn_q;
     // the slots' IDs as bit planes: bit s of plane b is bit b of slot s's ID, so the slots
     // of one ID are found with ID_W vector operations (the same comparators per slot)
     reg [ID_W*N-1:0] idp_q;
+    // the backward links (a predecessor, pred_q, while has_pred_q), read by the properties
+    // only: the logic follows the forward ones below
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg [N-1:0]    has_pred_q;
     reg [IW-1:0]   pred_q  [0:N-1];
-    reg [IW-1:0]   dpred_q [0:N-1];
+    /* verilator lint_on UNUSEDSIGNAL */
+    // forward links: succ_q[p] is valid (succ_v_q[p]) while that slot has has_pred_q set
+    // and pred_q == p; dsucc_q[p] (dsucc_v_q[p]) while that slot has blk_dn_q set behind p
+    reg [N-1:0]    succ_v_q, dsucc_v_q;
+    reg [IW-1:0]   succ_q  [0:N-1];
+    reg [IW-1:0]   dsucc_q [0:N-1];
 
     integer i;
 
@@ -160,22 +172,26 @@ module smmu_txn_order #(
             blk_resp_q  <= {N{1'b0}};
             blk_dn_q    <= {N{1'b0}};
             rr_q        <= {IW{1'b0}};
+            succ_v_q    <= {N{1'b0}};
+            dsucc_v_q   <= {N{1'b0}};
         end else begin
             // a predecessor moving on unblocks its successor
-            for (i = 0; i < N; i = i + 1) begin
-                if (has_pred_q[i] && ((issue && pred_q[i] == issue_idx) ||
-                                      (abort_go && pred_q[i] == ab[IW-1:0])))
-                    blk_issue_q[i] <= 1'b0;
-                // a freed predecessor has left both orders (an abort may be answered
-                // before its turn to leave the issue order comes); the link is dropped
-                // so that the next occupant of its slot cannot act on this one
-                if (has_pred_q[i] && free_valid && pred_q[i] == free_idx) begin
-                    blk_issue_q[i] <= 1'b0;
-                    blk_resp_q[i]  <= 1'b0;
-                    has_pred_q[i]  <= 1'b0;
-                end
-                if (dn_end && dpred_q[i] == dn_idx)
-                    blk_dn_q[i] <= 1'b0;
+            if (issue && succ_v_q[issue_idx])
+                blk_issue_q[succ_q[issue_idx]] <= 1'b0;
+            if (abort_go && succ_v_q[ab[IW-1:0]])
+                blk_issue_q[succ_q[ab[IW-1:0]]] <= 1'b0;
+            // a freed predecessor has left both orders (an abort may be answered before its
+            // turn to leave the issue order comes); the link is dropped so that the next
+            // occupant of its slot cannot act on its successor
+            if (free_valid && succ_v_q[free_idx]) begin
+                blk_issue_q[succ_q[free_idx]] <= 1'b0;
+                blk_resp_q[succ_q[free_idx]]  <= 1'b0;
+                has_pred_q[succ_q[free_idx]]  <= 1'b0;
+                succ_v_q[free_idx]            <= 1'b0;
+            end
+            if (dn_end && dsucc_v_q[dn_idx]) begin
+                blk_dn_q[dsucc_q[dn_idx]] <= 1'b0;
+                dsucc_v_q[dn_idx]         <= 1'b0;
             end
 
             if (alloc) begin
@@ -188,6 +204,12 @@ module smmu_txn_order #(
                 for (i = 0; i < ID_W; i = i + 1)
                     idp_q[i * N + {{(32 - IW){1'b0}}, alloc_idx}] <= alloc_id[i];
                 pred_q[alloc_idx]      <= a_tail[IW-1:0];
+                succ_v_q[alloc_idx]    <= 1'b0;
+                dsucc_v_q[alloc_idx]   <= 1'b0;
+                if (a_tail[IW] && !a_tail_free) begin
+                    succ_v_q[a_tail[IW-1:0]] <= 1'b1;
+                    succ_q[a_tail[IW-1:0]]   <= alloc_idx;
+                end
                 // the predecessor, unless it moves on in this very cycle
                 has_pred_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
                 blk_issue_q[alloc_idx] <= a_tail[IW] && !a_tail_free &&
@@ -201,9 +223,12 @@ module smmu_txn_order #(
                     gone_q[alloc_idx]   <= 1'b1;
                     dn_q[alloc_idx]     <= 1'b1;
                     dtail_q[alloc_idx]  <= 1'b1;
-                    dpred_q[alloc_idx]  <= a_dtail[IW-1:0];
                     blk_dn_q[alloc_idx] <= a_dtail[IW] &&
                                            !(dn_end && dn_idx == a_dtail[IW-1:0]);
+                    if (a_dtail[IW] && !(dn_end && dn_idx == a_dtail[IW-1:0])) begin
+                        dsucc_v_q[a_dtail[IW-1:0]] <= 1'b1;
+                        dsucc_q[a_dtail[IW-1:0]]   <= alloc_idx;
+                    end
                     if (a_dtail[IW])
                         dtail_q[a_dtail[IW-1:0]] <= 1'b0;
                 end
@@ -212,9 +237,12 @@ module smmu_txn_order #(
                 gone_q[issue_idx]  <= 1'b1;
                 dn_q[issue_idx]    <= 1'b1;
                 dtail_q[issue_idx] <= 1'b1;
-                dpred_q[issue_idx] <= i_dtail[IW-1:0];
                 blk_dn_q[issue_idx] <= i_dtail[IW] &&
                                        !(dn_end && dn_idx == i_dtail[IW-1:0]);
+                if (i_dtail[IW] && !(dn_end && dn_idx == i_dtail[IW-1:0])) begin
+                    dsucc_v_q[i_dtail[IW-1:0]] <= 1'b1;
+                    dsucc_q[i_dtail[IW-1:0]]   <= issue_idx;
+                end
                 if (i_dtail[IW])
                     dtail_q[i_dtail[IW-1:0]] <= 1'b0;
                 rr_q <= issue_idx;
@@ -258,5 +286,30 @@ module smmu_txn_order #(
                     if (blk_issue_q[f])
                         assert (!gone_q[pred_q[f]]);
                 end
+    // The forward links name exactly the live backward ones: a linked slot is found from
+    // its predecessor (so its flags clear when that one moves on), and a link names a
+    // live successor of that predecessor; every slot blocked downstream is some slot's
+    // downstream successor.
+    reg [N-1:0] f_dlinked;
+    integer g;
+    always @* begin
+        f_dlinked = {N{1'b0}};
+        for (g = 0; g < N; g = g + 1)
+            if (dsucc_v_q[g])
+                f_dlinked[dsucc_q[g]] = 1'b1;
+    end
+    always @(posedge clk)
+        if (rst_n) begin
+            assert ((used_q & dn_q & blk_dn_q & ~f_dlinked) == {N{1'b0}});
+            for (f = 0; f < N; f = f + 1) begin
+                if (used_q[f] && has_pred_q[f])
+                    assert (succ_v_q[pred_q[f]] && succ_q[pred_q[f]] == f[IW-1:0]);
+                if (succ_v_q[f])
+                    assert (used_q[succ_q[f]] && has_pred_q[succ_q[f]] &&
+                            pred_q[succ_q[f]] == f[IW-1:0]);
+                if (dsucc_v_q[f])
+                    assert (used_q[dsucc_q[f]] && blk_dn_q[dsucc_q[f]] && dn_q[f]);
+            end
+        end
 `endif
 endmodule

@@ -23,6 +23,7 @@ module smmu_utlb #(
     input  wire             rst_n,
     input  wire             clear,
 
+    input  wire             lk_valid,      // a lookup this cycle (else no hit)
     input  wire [KEY_W-1:0] lk_key,
     output wire             lk_hit,
     output reg  [VAL_W-1:0] lk_val,
@@ -40,15 +41,23 @@ module smmu_utlb #(
 
     integer i;
 
+    // (each comparison only in a cycle that uses it: the lookup while lk_valid, the
+    // fill's while fill_valid)
     reg [E-1:0] hit_v, same_v;
     always @* begin
         lk_val = {VAL_W{1'b0}};
-        for (i = 0; i < E; i = i + 1) begin
-            hit_v[i]  = v_q[i] && key_q[i] == lk_key;
-            same_v[i] = v_q[i] && key_q[i] == fill_key;
-            if (hit_v[i])
-                lk_val = lk_val | val_q[i];   // at most one entry matches a key
-        end
+        hit_v  = {E{1'b0}};
+        same_v = {E{1'b0}};
+        i      = 0;
+        if (lk_valid)
+            for (i = 0; i < E; i = i + 1) begin
+                hit_v[i] = v_q[i] && key_q[i] == lk_key;
+                if (hit_v[i])
+                    lk_val = lk_val | val_q[i];   // at most one entry matches a key
+            end
+        if (fill_valid)
+            for (i = 0; i < E; i = i + 1)
+                same_v[i] = v_q[i] && key_q[i] == fill_key;
     end
     assign lk_hit = |hit_v;
 

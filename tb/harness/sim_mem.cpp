@@ -48,13 +48,18 @@ uint8_t *MemStore::span(uint64_t pa, bool create, size_t *avail)
     /* The pool is page aligned, so a page is either wholly inside it or outside. */
     uint64_t off = pa & (kPage - 1);
     *avail = (size_t)(kPage - off);
+    /* the last page found (pages are never freed before the store) */
+    if (last_ptr_ && last_pg_ == pa / kPage)
+        return last_ptr_ + off;
     auto it = pages_.find(pa / kPage);
     if (it == pages_.end()) {
         if (!create)
             return nullptr;
         it = pages_.emplace(pa / kPage, std::unique_ptr<uint8_t[]>(new uint8_t[kPage]())).first;
     }
-    return it->second.get() + off;
+    last_pg_ = pa / kPage;
+    last_ptr_ = it->second.get();
+    return last_ptr_ + off;
 }
 
 void MemStore::read(uint64_t pa, void *buf, size_t len)
@@ -221,13 +226,19 @@ int MemPort::pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder)
     }
     int best = -1;
     unsigned n = 0;
+    /* the IDs of the bursts looked at so far (IDs below 256: a bit each; else compared) */
+    uint64_t seen[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < q.size(); i++) {
-        if (q[i].ready_at > now)
-            continue;
+        const unsigned id = q[i].a.id;
         bool older_same_id = false;
-        for (size_t j = 0; j < i && !older_same_id; j++)
-            older_same_id = q[j].a.id == q[i].a.id;
-        if (older_same_id)
+        if (id < 256) {
+            older_same_id = (seen[id >> 6] >> (id & 63)) & 1u;
+            seen[id >> 6] |= uint64_t{1} << (id & 63);
+        } else {
+            for (size_t j = 0; j < i && !older_same_id; j++)
+                older_same_id = q[j].a.id == id;
+        }
+        if (q[i].ready_at > now || older_same_id)
             continue;
         if (order & MEM_ORDER_REORDER) {
             /* reservoir sampling: each candidate equally likely */

@@ -141,6 +141,8 @@ private:
      * sparse page does not exist and !create. *avail = bytes usable from the pointer. */
     uint8_t *span(uint64_t pa, bool create, size_t *avail);
     std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+    uint64_t last_pg_ = 0;          /* span()'s last sparse page and its host memory */
+    uint8_t *last_ptr_ = nullptr;
     uint8_t *pool_ = nullptr;
 };
 
