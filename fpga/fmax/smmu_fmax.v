@@ -23,6 +23,7 @@ module smmu_fmax #(
     parameter NRD         = 8,
     parameter NWR         = 8,
     parameter NWALK       = 2,
+    parameter NS2WALK     = 1,
     parameter UTLB        = 4,
     parameter ID_W        = 2,
     parameter TBL_ID_W    = 4,
@@ -127,7 +128,8 @@ module smmu_fmax #(
         .FWB(1), .COHACC(1), .ATTR_OVR(1), .GBPA_ABORT_RESET(1), .ID_W(ID_W),
         .TBL_ID_W(TBL_ID_W), .UP_USER_W(UP_USER_W), .DN_USER_W(DN_USER_W),
         .TLB_ENTRIES(TLB_ENTRIES), .CFG_ENTRIES(CFG_ENTRIES), .WC_S1(WC_S1), .WC_S2(WC_S2),
-        .NRD(NRD), .NWR(NWR), .NWALK(NWALK), .UTLB(UTLB)
+        .NRD(NRD), .NWR(NWR), .NWALK(NWALK), .NS2WALK(NS2WALK),
+        .UTLB(UTLB)
     ) u_smmu (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs),
         .s_reg_awvalid(s_reg_awvalid), .s_reg_awready(s_reg_awready),
