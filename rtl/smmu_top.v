@@ -49,7 +49,7 @@ module smmu_top #(
     parameter WB_AW            = 9,   // log2 of the client write data buffer (beats)
     parameter UTLB             = 8,   // client-port micro-TLB entries per direction
     parameter NWALK            = 8,   // table walks in flight (stage-1 walk units, smmu_xlate)
-    parameter NS2WALK          = 4,   // stage-2 walk units, shared (NWALK + NS2WALK <= 2^TBL_ID_W - 2)
+    parameter NS2WALK          = 6,   // stage-2 walk units, shared (NWALK + NS2WALK <= 2^TBL_ID_W - 2)
     parameter WC_S1            = 16,  // stage-1 walk-cache entries (smmu_walk_cache)
     parameter WC_S2            = 16   // stage-2 walk-cache entries, and as many stage-2 leaves
 ) (

@@ -52,7 +52,7 @@ module smmu_xlate #(
     parameter HAD       = 1,    // IDR3.HAD: CD.HAD0/1 honoured by the walkers
     parameter TAG_W     = 7,
     parameter NWALK     = 8,    // walks in flight (stage-1 walk units)
-    parameter NS2WALK   = 4,    // stage-2 walk units (smmu_s2_walker), shared
+    parameter NS2WALK   = 6,    // stage-2 walk units (smmu_s2_walker), shared
     parameter NPARK     = 8,    // misses waiting for a walk of their page
     parameter WC_S1     = 16,   // stage-1 walk-cache entries (smmu_walk_cache)
     parameter WC_S2     = 16,   // stage-2 walk-cache entries, and stage-2 leaf entries
