@@ -68,7 +68,7 @@ module smmu_s1_walker #(
     parameter SCTX_BITS = 121,  // must equal SCTX_W of smmu_ctx.vh
     parameter S1CTX_BITS = 232, // must equal S1CTX_W of smmu_ctx.vh
     parameter Q_BITS = 183,     // must equal S2Q_W of smmu_walk.vh
-    parameter R_BITS = 143      // must equal S2R_W of smmu_walk.vh
+    parameter R_BITS = 95       // must equal S2R_W of smmu_walk.vh
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -244,13 +244,13 @@ module smmu_s1_walker #(
     wire            r_fault, r_rec;
     wire [7:0]      r_evt;
     wire [63:0]     r_addr;
-    wire [PA_W-1:0] r_oa;
     wire [5:0]      r_size;
     wire [3:0]      r_memattr;
     wire [1:0]      r_sh, r_ap, r_xn;
     wire [4:0]      r_reads;
-    assign {r_fault, r_evt, r_addr, r_rec, r_oa, r_size, r_memattr, r_sh, r_ap, r_xn,
+    assign {r_fault, r_evt, r_addr, r_rec, r_size, r_memattr, r_sh, r_ap, r_xn,
             r_reads} = s2r;
+    wire [PA_W-1:0] r_oa = r_addr[PA_W-1:0];     // the PA, when not a fault
     wire            waiting = (state == ST_S2_WAIT);
     // the answer ends the walk (a fault, or the IN leaf): passed through to rsp_*
     wire            r_end   = waiting && s2r_valid && (r_fault || s2_cls == C_IN);

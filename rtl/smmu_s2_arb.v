@@ -7,14 +7,18 @@
 //              first valid requester after the one granted last (round robin), to the
 //              lowest-numbered free server, in the cycle it is valid (no register: the
 //              server takes the payload in that cycle).
-//   responses  each server's answer goes back to the requester it was granted for (the
-//              owner tag the arbiter keeps per server), valid/ready; the server is free
-//              again when its answer is taken.
+//   responses  one answer a cycle on a shared bus (rsp), tagged by the one-hot rsp_valid
+//              for the requester it was granted for (the owner tag the arbiter keeps per
+//              server): the first answering server after the one delivered last (round
+//              robin), held until that requester takes it; the server is free again then.
+//              (A bus per requester would cost NREQ x NSRV x RW gates; answers seldom end
+//              in the same cycle.)
 //   act, own   per server: it holds a request (granted, answer not yet taken), and for
 //              which requester
 //
 // No starvation: a requester that holds its request sees at most NREQ - 1 grants to
-// others before its own (proven in `make formal`, formal/smmu_s2_arb.sby, with the
+// others before its own, a server holding an answer at most NSRV - 1 answers of others
+// delivered before its own (proven in `make formal`, formal/smmu_s2_arb.sby, with the
 // answer routing: a response only to the requester that asked and has not been
 // answered, each request held by exactly one server until answered).
 module smmu_s2_arb #(
@@ -29,9 +33,9 @@ module smmu_s2_arb #(
     input  wire [NREQ-1:0]      req_valid,
     output wire [NREQ-1:0]      req_ready,
     input  wire [NREQ*QW-1:0]   req,
-    output reg  [NREQ-1:0]      rsp_valid,
+    output wire [NREQ-1:0]      rsp_valid,
     input  wire [NREQ-1:0]      rsp_ready,
-    output reg  [NREQ*RW-1:0]   rsp,
+    output wire [RW-1:0]        rsp,
 
     output wire [NSRV-1:0]      srv_req_valid,
     input  wire [NSRV-1:0]      srv_req_ready,
@@ -49,6 +53,9 @@ module smmu_s2_arb #(
     integer i, u;
 
     reg  [RI-1:0]   rr_q;                 // the requester granted last
+    reg  [SI-1:0]   ar_q;                 // the server whose answer went last
+    reg             al_q;                 // an answer offered and not yet taken: keep it
+    reg  [SI-1:0]   al_srv_q;             // (its server)
     reg  [NSRV-1:0] act_q;                // the server holds a request
     reg  [RI-1:0]   own_q [0:NSRV-1];     // for whom
 
@@ -94,28 +101,49 @@ module smmu_s2_arb #(
         end
         for (g = 0; g < NSRV; g = g + 1) begin : g_srv
             assign srv_req_valid[g] = gnt && s_pick == g;
-            assign srv_rsp_ready[g] = act_q[g] && rsp_ready[own_q[g]];
+            assign srv_rsp_ready[g] = a_any && a_pick == g && rsp_ready[own_q[g]];
             assign own[g*RI +: RI]  = own_q[g];
+        end
+        for (g = 0; g < NREQ; g = g + 1) begin : g_rsp
+            assign rsp_valid[g] = a_any && own_q[a_pick] == g;
         end
     endgenerate
     assign srv_req = req[r_pick*QW +: QW];
     assign act     = act_q;
 
-    // ---------------- answers, routed by owner
+    // ---------------- answers: the one offered last cycle and not taken, else the first
+    // answering server after ar_q, else the first
+    wire [NSRV-1:0] ans = srv_rsp_valid & act_q;
+    reg  [SI-1:0]   a_pick, a_hi;
+    reg             a_any, a_hi_any;
     always @* begin
-        rsp_valid = {NREQ{1'b0}};
-        rsp       = {(NREQ*RW){1'b0}};
-        for (u = 0; u < NSRV; u = u + 1)
-            for (i = 0; i < NREQ; i = i + 1)
-                if (act_q[u] && own_q[u] == i[RI-1:0] && srv_rsp_valid[u]) begin
-                    rsp_valid[i]       = 1'b1;
-                    rsp[i*RW +: RW]    = rsp[i*RW +: RW] | srv_rsp[u*RW +: RW];
+        a_pick   = {SI{1'b0}};
+        a_any    = 1'b0;
+        a_hi     = {SI{1'b0}};
+        a_hi_any = 1'b0;
+        for (u = NSRV - 1; u >= 0; u = u - 1)
+            if (ans[u]) begin
+                a_pick = u[SI-1:0];
+                a_any  = 1'b1;
+                if (u[SI-1:0] > ar_q) begin
+                    a_hi     = u[SI-1:0];
+                    a_hi_any = 1'b1;
                 end
+            end
+        if (a_hi_any)
+            a_pick = a_hi;
+        if (al_q)
+            a_pick = al_srv_q;
     end
+    assign rsp = srv_rsp[a_pick*RW +: RW];
+    wire a_take = a_any && rsp_ready[own_q[a_pick]];
 
     always @(posedge clk) begin
         if (!rst_n) begin
             rr_q  <= {RI{1'b0}};
+            ar_q  <= {SI{1'b0}};
+            al_q  <= 1'b0;
+            al_srv_q <= {SI{1'b0}};
             act_q <= {NSRV{1'b0}};
             for (u = 0; u < NSRV; u = u + 1)
                 own_q[u] <= {RI{1'b0}};
@@ -123,6 +151,10 @@ module smmu_s2_arb #(
             for (u = 0; u < NSRV; u = u + 1)
                 if (srv_rsp_valid[u] && srv_rsp_ready[u])
                     act_q[u] <= 1'b0;
+            al_q     <= a_any && !a_take;
+            al_srv_q <= a_pick;
+            if (a_take)
+                ar_q <= a_pick;
             if (gnt) begin
                 rr_q           <= r_pick;
                 act_q[s_pick]  <= 1'b1;
@@ -134,11 +166,12 @@ module smmu_s2_arb #(
 `ifdef FORMAL
     // ---------------- properties (make formal: formal/smmu_s2_arb.sby) ----------------
     // Requesters hold a request until taken and have at most one outstanding; a server
-    // answers only a request it holds. Proven: a requester gets an answer only while it
-    // has a request outstanding (no response to a non-requester, none twice); every
-    // outstanding request is held by exactly one server (so it is answered once, when
-    // that server answers) and its answer is that server's, routed to it; a requester
-    // holding its request sees at most NREQ - 1 grants to others before its own.
+    // answers only a request it holds and holds its answer until taken. Proven: a
+    // requester gets an answer only while it has a request outstanding (no response to a
+    // non-requester, none twice); every outstanding request is held by exactly one
+    // server (so it is answered once, when that server answers); the bus carries one
+    // answer at a time, the offered server's, to its owner, held until taken; a
+    // requester holding its request sees at most NREQ - 1 grants to others before its own.
     `include "smmu_formal.vh"
     reg  [NREQ-1:0] f_pend;                 // asked, not yet answered
     reg  [7:0]      f_wait [0:NREQ-1];      // grants to others while it waits
@@ -163,10 +196,18 @@ module smmu_s2_arb #(
     end
     // the requesters' and servers' side of the contract
     always @(posedge clk)
-        if (f_run)
+        if (f_run) begin
             for (fr = 0; fr < NREQ; fr = fr + 1)
                 if ($past(req_valid[fr] && !req_ready[fr]))
                     assume (req_valid[fr] && $stable(req[fr*QW +: QW]));
+            for (fu = 0; fu < NSRV; fu = fu + 1)
+                if ($past(srv_rsp_valid[fu] && !srv_rsp_ready[fu]))
+                    assume (srv_rsp_valid[fu] && $stable(srv_rsp[fu*RW +: RW]));
+            // an answer offered is held until taken
+            for (fr = 0; fr < NREQ; fr = fr + 1)
+                if ($past(rsp_valid[fr] && !rsp_ready[fr]))
+                    assert (rsp_valid[fr] && $stable(rsp));
+        end
     always @* begin
         for (fr = 0; fr < NREQ; fr = fr + 1)
             if (rst_n)
@@ -199,10 +240,13 @@ module smmu_s2_arb #(
             if (req_valid[fr]) assert (f_wait[fr] + f_dist(fr) <= NREQ);
             assert (f_wait[fr] < NREQ);
         end
-        // a server's answer reaches its owner unchanged
-        if (f_u < NSRV && act_q[f_u] && srv_rsp_valid[f_u])
-            assert (rsp_valid[own_q[f_u]] &&
-                    rsp[own_q[f_u]*RW +: RW] == srv_rsp[f_u*RW +: RW]);
+        // one answer at a time; the offered server's reaches its owner unchanged
+        assert ((rsp_valid & (rsp_valid - 1'b1)) == {NREQ{1'b0}});
+        assert (a_any == (ans != {NSRV{1'b0}}));
+        if (a_any) assert (ans[a_pick]);
+        if (al_q) assert (ans[al_srv_q]);
+        if (f_u < NSRV && a_any && a_pick == f_u)
+            assert (rsp_valid[own_q[f_u]] && rsp == srv_rsp[f_u*RW +: RW]);
         // a grant goes to a free server
         for (fu = 0; fu < NSRV; fu = fu + 1)
             if (srv_req_valid[fu]) assert (!act_q[fu] && srv_req_ready[fu]);

@@ -35,7 +35,7 @@ module smmu_s2_walker #(
     parameter FWB  = 1,    // IDR3.FWB
     parameter XNX  = 1,    // IDR3.XNX
     parameter Q_BITS = 183,  // must equal S2Q_W of smmu_walk.vh (checked below)
-    parameter R_BITS = 143   // must equal S2R_W of smmu_walk.vh
+    parameter R_BITS = 95    // must equal S2R_W of smmu_walk.vh
 ) (
     input  wire                 clk,
     input  wire                 rst_n,
@@ -372,7 +372,8 @@ module smmu_s2_walker #(
     end
 
     assign rsp_valid = (state == ST_RSP);
-    assign rsp       = {f_fault, f_evt, f_addr, f_rec, oa, size, memattr, sh, ap, xn, reads};
+    assign rsp       = {f_fault, f_evt, f_fault ? f_addr : {{(64 - PA_W){1'b0}}, oa}, f_rec, size,
+                        memattr, sh, ap, xn, reads};
 
 `ifdef FORMAL
     `include "smmu_formal.vh"

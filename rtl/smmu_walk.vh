@@ -24,13 +24,13 @@ localparam WS2_W = 2 + 2 + 2 + 2 + 1 + 7 + 2 + 2 + 5 + PA_W + 6 + 1 + 1 + 1 + 2 
 //                 uses STE.S1CIR/S1COR/S1CSH from ws2 instead
 localparam S2Q_W = WS2_W + 64 + 2 + 1 + 1 + 1 + 8 + 2;
 
-// ---- a stage-2 response: {fault, evt, addr, record, oa, size, memattr, sh, ap, xn, reads}
-//   fault, evt, addr, record   the event (S2 = 1, the request's CLASS): addr the FetchAddr
-//                 of F_WALK_EABT, else the IPA
-//   oa            the PA of ipa itself (the offset kept); size log2 bytes of the leaf;
-//                 memattr, sh, ap (S2AP), xn (XN[1:0]) the stage-2 leaf's fields
+// ---- a stage-2 response: {fault, evt, addr, record, size, memattr, sh, ap, xn, reads}
+//   fault, evt, record   the event (S2 = 1, the request's CLASS)
+//   addr          a fault's address (the FetchAddr of F_WALK_EABT, else the IPA), or the
+//                 PA of ipa itself (the offset kept)
+//   size          log2 bytes of the leaf; memattr, sh, ap (S2AP), xn (XN[1:0]) its fields
 //   reads         descriptor reads this stage-2 walk made
-localparam S2R_W = 1 + 8 + 64 + 1 + PA_W + 6 + 4 + 2 + 2 + 2 + 5;
+localparam S2R_W = 1 + 8 + 64 + 1 + 6 + 4 + 2 + 2 + 2 + 5;
 /* verilator lint_on UNUSEDPARAM */
 
 /* verilator lint_off VARHIDDEN */

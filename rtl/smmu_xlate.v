@@ -467,7 +467,7 @@ module smmu_xlate #(
     // the stage-2 service: requests and answers of the arbiter's requesters and servers
     wire [NRQ-1:0]        q_valid, q_ready, r_valid, r_ready;
     wire [NRQ*S2Q_W-1:0]  q_data;
-    wire [NRQ*S2R_W-1:0]  r_data;
+    wire [S2R_W-1:0]      r_data;          // the answer bus (to the one r_valid)
     wire [NS2WALK-1:0]    sq_valid, sq_ready, sr_valid, sr_ready, s2_busy, s2_act;
     wire [S2Q_W-1:0]      sq_data;
     wire [NS2WALK*S2R_W-1:0] sr_data;
@@ -485,14 +485,14 @@ module smmu_xlate #(
     assign s2_req_ready   = q_ready[NWALK];
     assign q_data[NWALK*S2Q_W +: S2Q_W] = {ws2_pick(s2_req_sctx), s2_req_ipa, C_CD, 1'b1,
                                            1'b0, 1'b0, 8'd0, 2'd0};
-    wire [PA_W-1:0]  cd_oa;
     wire [5:0]       cd_size;
     wire [1:0]       cd_ap, cd_xn;
     wire [4:0]       cd_reads;
-    assign {s2_rsp_fault, s2_rsp_evt, s2_rsp_addr, s2_rsp_record, cd_oa, cd_size,
-            s2_rsp_memattr, s2_rsp_sh, cd_ap, cd_xn, cd_reads} = r_data[NWALK*S2R_W +: S2R_W];
-    // the PA of the CD address itself; on a fault the fault's address (smmu_cfg relies on it)
-    assign s2_rsp_pa      = s2_rsp_fault ? s2_rsp_addr : {{(64 - PA_W){1'b0}}, cd_oa};
+    // the PA of the CD address itself; on a fault the fault's address (smmu_cfg relies on
+    // it): the answer's one address field
+    assign {s2_rsp_fault, s2_rsp_evt, s2_rsp_addr, s2_rsp_record, cd_size, s2_rsp_memattr,
+            s2_rsp_sh, cd_ap, cd_xn, cd_reads} = r_data;
+    assign s2_rsp_pa      = s2_rsp_addr;
     assign s2_rsp_valid   = r_valid[NWALK];
     assign r_ready[NWALK] = s2_rsp_ready;
 
@@ -517,7 +517,7 @@ module smmu_xlate #(
                 .s2q_valid(q_valid[gw]), .s2q_ready(q_ready[gw]),
                 .s2q(q_data[gw*S2Q_W +: S2Q_W]),
                 .s2r_valid(r_valid[gw]), .s2r_ready(r_ready[gw]),
-                .s2r(r_data[gw*S2R_W +: S2R_W]),
+                .s2r(r_data),
                 .rd_req_valid(rd_req_valid[gw]), .rd_req_ready(rd_req_ready[gw]),
                 .rd_req_addr(rd_req_addr[gw*PA_W +: PA_W]), .rd_req_len(rd_req_len[gw*8 +: 8]),
                 .rd_req_cache(rd_req_cache[gw*4 +: 4]),

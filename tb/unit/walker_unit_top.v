@@ -88,7 +88,7 @@ module walker_unit_top #(
     // ---------------- the stage-2 service: requester 0 the stage-1 unit, 1 the port
     wire [1:0]         q_valid, q_ready, r_valid, r_ready;
     wire [2*S2Q_W-1:0] q_data;
-    wire [2*S2R_W-1:0] r_data;
+    wire [S2R_W-1:0]   r_data;
     wire               sq_valid, sq_ready, sr_valid, sr_ready;
     wire [S2Q_W-1:0]   sq_data;
     wire [S2R_W-1:0]   sr_data;
@@ -104,12 +104,11 @@ module walker_unit_top #(
     assign s2_req_ready = q_ready[1];
     assign q_data[S2Q_W +: S2Q_W] = {ws2_pick(svc_sctx), s2_req_ipa, EVT_CLASS_CD[1:0], 1'b1,
                                      1'b0, 1'b0, 8'd0, 2'd0};
-    wire [PA_W-1:0] svc_oa;
     wire [5:0]      svc_size;
     wire [1:0]      svc_ap, svc_xn;
-    assign {s2_rsp_fault, s2_rsp_evt, s2_rsp_addr, s2_rsp_record, svc_oa, svc_size,
-            s2_rsp_memattr, s2_rsp_sh, svc_ap, svc_xn, s2_rsp_reads} = r_data[S2R_W +: S2R_W];
-    assign s2_rsp_pa    = s2_rsp_fault ? s2_rsp_addr : {{(64 - PA_W){1'b0}}, svc_oa};
+    assign {s2_rsp_fault, s2_rsp_evt, s2_rsp_addr, s2_rsp_record, svc_size, s2_rsp_memattr,
+            s2_rsp_sh, svc_ap, svc_xn, s2_rsp_reads} = r_data;
+    assign s2_rsp_pa    = s2_rsp_addr;
     assign s2_rsp_valid = r_valid[1];
     assign r_ready[1]   = s2_rsp_ready;
 
@@ -144,7 +143,7 @@ module walker_unit_top #(
         .rsp_record(rsp_record), .rsp_ttrnw(rsp_ttrnw), .rsp_leaf(rsp_leaf),
         .rsp_reads(rsp_reads),
         .s2q_valid(q_valid[0]), .s2q_ready(q_ready[0]), .s2q(q_data[0 +: S2Q_W]),
-        .s2r_valid(r_valid[0]), .s2r_ready(r_ready[0]), .s2r(r_data[0 +: S2R_W]),
+        .s2r_valid(r_valid[0]), .s2r_ready(r_ready[0]), .s2r(r_data),
         .rd_req_valid(rv1), .rd_req_ready(rd_req_ready && rv1), .rd_req_addr(ra1),
         .rd_req_len(rl1), .rd_req_cache(rc1), .rd_req_domain(rdm1),
         .rd_valid(rd_valid && !rd_by2_q), .rd_data(rd_data), .rd_last(rd_last),
