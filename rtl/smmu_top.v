@@ -49,7 +49,8 @@ module smmu_top #(
     parameter RB_AW            = 8,   // log2 of the client read data buffer (beats)
     parameter WB_AW            = 9,   // log2 of the client write data buffer (beats)
     parameter UTLB             = 8,   // client-port micro-TLB entries per direction
-    parameter NWALK            = 8,   // table walks in flight (smmu_xlate; <= 2^TBL_ID_W - 2)
+    parameter NWALK            = 8,   // table walks in flight (stage-1 walk units, smmu_xlate)
+    parameter NS2WALK          = 6,   // stage-2 walk units, shared (NWALK + NS2WALK <= 2^TBL_ID_W - 2)
     parameter WC_S1            = 16,  // stage-1 walk-cache entries (smmu_walk_cache)
     parameter WC_S2            = 16   // stage-2 walk-cache entries, and as many stage-2 leaves
 ) (
@@ -277,9 +278,10 @@ module smmu_top #(
     );
 
     // ---------------- SMMU memory master ----------------
-    // Read clients: 0 command queue, 1 configuration fetch (smmu_cfg), 2.. the walkers.
-    // Write clients: 0 event queue, 1 MSIs (smmu_msi).
-    localparam NR = 2 + NWALK, NW = 2;
+    // Read clients: 0 command queue, 1 configuration fetch (smmu_cfg), 2.. the walk units
+    // (NWALK stage-1, then NS2WALK stage-2). Write clients: 0 event queue, 1 MSIs (smmu_msi).
+    localparam NWK = NWALK + NS2WALK;
+    localparam NR = 2 + NWK, NW = 2;
     wire             cq_req_valid, cq_req_ready;
     wire [PA_W-1:0]  cq_req_addr;
     wire [7:0]       cq_req_len;
@@ -290,11 +292,11 @@ module smmu_top #(
     wire [7:0]       cf_req_len;
     wire [3:0]       cf_req_cache;
     wire [1:0]       cf_req_domain;
-    wire [NWALK-1:0]       wk_req_valid, wk_req_ready;
-    wire [NWALK*PA_W-1:0]  wk_req_addr;
-    wire [NWALK*8-1:0]     wk_req_len;
-    wire [NWALK*4-1:0]     wk_req_cache;
-    wire [NWALK*2-1:0]     wk_req_domain;
+    wire [NWK-1:0]         wk_req_valid, wk_req_ready;
+    wire [NWK*PA_W-1:0]    wk_req_addr;
+    wire [NWK*8-1:0]       wk_req_len;
+    wire [NWK*4-1:0]       wk_req_cache;
+    wire [NWK*2-1:0]       wk_req_domain;
     wire [NR-1:0]    rd_req_ready;
     assign cq_req_ready = rd_req_ready[0];
     assign cf_req_ready = rd_req_ready[1];
@@ -502,7 +504,8 @@ module smmu_top #(
     wire [NWALK-1:0] xl_walks;
     wire             cf_ev_miss, xl_ev_miss, xl_lk_replay;
     wire [SID_W-1:0] cf_cur_sid, xl_ev_sid;
-    wire [NWALK*SID_W-1:0] xl_wk_sid;
+    wire [NWK*SID_W-1:0]   xl_wk_sid;
+    wire [NWK-1:0]         xl_rd_cfg;
 
     smmu_cfg #(
         .SID_W(SID_W), .SSID_W(SSID_W), .PA_W(PA_W), .CFG_ENTRIES(CFG_ENTRIES),
@@ -556,7 +559,8 @@ module smmu_top #(
 
     smmu_xlate #(
         .SID_W(SID_W), .SSID_W(SSID_W), .PA_W(PA_W), .FWB(FWB), .XNX(XNX_E ? 1 : 0),
-        .HAD(HAD_E ? 1 : 0), .TAG_W(TAG_W), .NWALK(NWALK), .WC_S1(WC_S1), .WC_S2(WC_S2),
+        .HAD(HAD_E ? 1 : 0), .TAG_W(TAG_W), .NWALK(NWALK), .NS2WALK(NS2WALK), .WC_S1(WC_S1),
+        .WC_S2(WC_S2),
         .LEAF_BITS(LEAF_W), .SCTX_BITS(SCTX_W), .S1CTX_BITS(S1CTX_W)
     ) u_xlate (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs), .flush(flush),
@@ -594,7 +598,7 @@ module smmu_top #(
         .inv_fire(inv_fire), .inv_cmd(inv_cmd),
         .evt_valid(xl_evt_valid), .evt_ready(xl_evt_ready), .evt_evd(xl_evt_evd),
         .busy(xl_busy), .walks(xl_walks), .ev_tlb_miss(xl_ev_miss), .ev_tlb_sid(xl_ev_sid),
-        .lk_replay(xl_lk_replay), .wk_sid(xl_wk_sid)
+        .lk_replay(xl_lk_replay), .wk_sid(xl_wk_sid), .rd_cfg(xl_rd_cfg)
     );
 
     // ---------------- client port ----------------
@@ -650,9 +654,9 @@ module smmu_top #(
     // Event lanes: 0/1 the client port's read/write address handshakes (transactions,
     // every one, terminated ones too, with the AxUSER StreamID); 2 a TLB miss (B decides a
     // walk or to wait for one; replays are not counted again); 3 a configuration-cache miss
-    // that starts a fetch (not for a replay's lookup); 4 a walker's read on the table
-    // master (the arbiter takes one read a cycle) with the StreamID of its walk (an idle
-    // walker 0 reads for smmu_cfg's stage-2 service: the configuration's StreamID); 5 a
+    // that starts a fetch (not for a replay's lookup); 4 a walk unit's read on the table
+    // master (the arbiter takes one read a cycle) with the StreamID of its walk (a stage-2
+    // unit serving smmu_cfg's CD address: the configuration's StreamID); 5 a
     // configuration read with the StreamID being fetched.
     reg              wk_rd_any;
     reg [SID_W-1:0]  wk_rd_sid;
@@ -660,10 +664,10 @@ module smmu_top #(
     always @* begin
         wk_rd_any = 1'b0;
         wk_rd_sid = {SID_W{1'b0}};
-        for (pi = 0; pi < NWALK; pi = pi + 1)
+        for (pi = 0; pi < NWK; pi = pi + 1)
             if (wk_req_valid[pi] && wk_req_ready[pi]) begin
                 wk_rd_any = 1'b1;
-                wk_rd_sid = xl_walks[pi] ? xl_wk_sid[pi*SID_W +: SID_W] : cf_cur_sid;
+                wk_rd_sid = xl_rd_cfg[pi] ? cf_cur_sid : xl_wk_sid[pi*SID_W +: SID_W];
             end
     end
     wire [5:0] pm_ev = {cf_req_valid && cf_req_ready, wk_rd_any,

@@ -1,6 +1,7 @@
 // smmu_xlate: the translation unit for SMMUEN = 1 (docs/translation.md; IHI 0070 3.3, 3.4,
 // 5.2, 5.4, 7.3, 13). Many translations in flight, answered by tag in any order: hits
-// overtake walks, and NWALK walks proceed at once.
+// overtake walks, and NWALK walks proceed at once, their stage-2 walks on NS2WALK shared
+// stage-2 walk units.
 //
 //   A  accept   a request is taken together with its configuration lookup (smmu_cfg:
 //               pipelined on hits, one miss at a time)
@@ -12,9 +13,12 @@
 //               input fault, a bypass or a good hit goes to F; everything else (a miss, or
 //               a hit that fails its permission check, for which the walk produces the
 //               exact fault and record) starts a walk on a free walker
-//   W  walk     NWALK smmu_walker instances, each with the request's registers beside it
-//               (its tag, what F needs); walker 0 also serves smmu_cfg's stage-2
-//               translation of a nested CD address
+//   W  walk     NWALK smmu_s1_walker units (stage-1 walks; a stage-2-only stream's walk
+//               is their stage-2 request), each with the request's registers beside it
+//               (its tag, what F needs); NS2WALK smmu_s2_walker units behind smmu_s2_arb
+//               (round robin) serve the stage-1 units' stage-2 requests (table IPAs,
+//               output IPA, stage-2-only input) and smmu_cfg's nested CD address; all
+//               share smmu_walk_cache (stage-1 tables, stage-2 tables and leaves)
 //   F  finish   one result per cycle, finished walks first: PA and attributes (smmu_attr)
 //               and the response, a TLB fill for a walk, or for a fault the event record
 //               handed to the event queue in the cycle the response goes
@@ -47,7 +51,8 @@ module smmu_xlate #(
     parameter XNX       = 1,
     parameter HAD       = 1,    // IDR3.HAD: CD.HAD0/1 honoured by the walkers
     parameter TAG_W     = 7,
-    parameter NWALK     = 8,    // walks in flight
+    parameter NWALK     = 8,    // walks in flight (stage-1 walk units)
+    parameter NS2WALK   = 6,    // stage-2 walk units (smmu_s2_walker), shared
     parameter NPARK     = 8,    // misses waiting for a walk of their page
     parameter WC_S1     = 16,   // stage-1 walk-cache entries (smmu_walk_cache)
     parameter WC_S2     = 16,   // stage-2 walk-cache entries, and stage-2 leaf entries
@@ -99,7 +104,7 @@ module smmu_xlate #(
     input  wire [63:0]            cfg_rsp_addr,
     input  wire                   cfg_rsp_record,
 
-    // smmu_cfg's stage-2 service (nested CD address), served by walker 0
+    // smmu_cfg's stage-2 service (nested CD address): a requester of smmu_s2_arb
     input  wire                   s2_req_valid,
     output wire                   s2_req_ready,
     input  wire [SCTX_BITS-1:0]   s2_req_sctx,
@@ -114,14 +119,15 @@ module smmu_xlate #(
     output wire [3:0]             s2_rsp_memattr,
     output wire [1:0]             s2_rsp_sh,
 
-    // the walkers' table reads: NWALK read clients of smmu_mem_arb
-    output wire [NWALK-1:0]       rd_req_valid,
-    input  wire [NWALK-1:0]       rd_req_ready,
-    output wire [NWALK*PA_W-1:0]  rd_req_addr,
-    output wire [NWALK*8-1:0]     rd_req_len,
-    output wire [NWALK*4-1:0]     rd_req_cache,
-    output wire [NWALK*2-1:0]     rd_req_domain,
-    input  wire [NWALK-1:0]       rd_valid,
+    // the walk units' table reads: NWALK + NS2WALK read clients of smmu_mem_arb (the
+    // stage-1 units first)
+    output wire [NWALK+NS2WALK-1:0]      rd_req_valid,
+    input  wire [NWALK+NS2WALK-1:0]      rd_req_ready,
+    output wire [(NWALK+NS2WALK)*PA_W-1:0] rd_req_addr,
+    output wire [(NWALK+NS2WALK)*8-1:0]  rd_req_len,
+    output wire [(NWALK+NS2WALK)*4-1:0]  rd_req_cache,
+    output wire [(NWALK+NS2WALK)*2-1:0]  rd_req_domain,
+    input  wire [NWALK+NS2WALK-1:0]      rd_valid,
     input  wire [63:0]            rd_data,
     input  wire                   rd_last,
     input  wire                   rd_err,
@@ -155,21 +161,25 @@ module smmu_xlate #(
     output wire [211:0]           evt_evd,  // event description (EVD_W, smmu_evt.vh)
 
     output wire                   busy,
-    output wire [NWALK-1:0]       walks,    // walkers busy (for tests and the counters)
+    output wire [NWALK-1:0]       walks,    // walks in flight (for tests and the counters)
 
     // performance events (smmu_pmcg, IHI 0070 10.3): a TLB miss (B decides a walk, or to
     // wait for one, for a request that is not a replay), with its StreamID; the request A
     // accepts now is a replay (its configuration lookup is not a new one); the StreamID
-    // each walker walks for (valid while walks[i]; an idle walker 0 serves smmu_cfg)
+    // each read client (rd_*) reads for, valid while it reads, or rd_cfg: it reads for
+    // smmu_cfg's CD address (whose StreamID smmu_cfg has)
     output wire                   ev_tlb_miss,
     output wire [SID_W-1:0]       ev_tlb_sid,
     output wire                   lk_replay,
-    output wire [NWALK*SID_W-1:0] wk_sid
+    output wire [(NWALK+NS2WALK)*SID_W-1:0] wk_sid,
+    output wire [NWALK+NS2WALK-1:0] rd_cfg
 );
     `include "smmu_regs.vh"
     `include "smmu_leaf.vh"
     `include "smmu_evt.vh"
     `include "smmu_ctx.vh"
+    `include "smmu_gran.vh"
+    `include "smmu_walk.vh"
 
     generate
         if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
@@ -424,19 +434,25 @@ module smmu_xlate #(
     wire b_park = b_miss && w_same_any && pf_any;           // waits for that walk
     wire b_walk = b_miss && !b_park && w_any;              // a walk starts this cycle
 
-    // the walkers' shared walk caches
-    wire [NWALK-1:0]        wc_lk_valid, wc_lk_s2, wc_key_nest, wc_key_half, wc_rs_valid;
-    wire [NWALK*2-1:0]      wc_key_world, wc_key_gran, wc_fl_kind, wc_fl_lvl, wc_fl_apt;
-    wire [NWALK*16-1:0]     wc_key_vmid, wc_key_asid;
-    wire [NWALK*36-1:0]     wc_key_ia;
-    wire [NWALK-1:0]        wc_fl_valid, wc_fl_pxnt, wc_fl_uxnt;
-    wire [NWALK*PA_W-1:0]   wc_fl_tbl;
-    wire [NWALK*64-1:0]     wc_fl_desc;
-    wire                    wc_rs_tbl_hit, wc_rs_pxnt, wc_rs_uxnt, wc_rs_leaf_hit;
-    wire [1:0]              wc_rs_lvl, wc_rs_apt, wc_rs_leaf_lvl;
-    wire [PA_W-1:0]         wc_rs_tbl;
-    wire [63:0]             wc_rs_desc;
-    smmu_walk_cache #(.NP(NWALK), .PA_W(PA_W), .S1_ENTRIES(WC_S1), .S2_ENTRIES(WC_S2))
+    // ---------------- the walk units, the stage-2 arbiter, the walk caches
+    // Read clients and walk-cache ports: 0..NWALK-1 the stage-1 units, NWALK.. the
+    // stage-2 units. Arbiter requesters: 0..NWALK-1 the stage-1 units, NWALK smmu_cfg.
+    localparam NRC = NWALK + NS2WALK;
+    localparam NRQ = NWALK + 1;
+    localparam RQI = (NRQ <= 2) ? 1 : $clog2(NRQ);
+    localparam [1:0] C_CD = EVT_CLASS_CD[1:0];
+    wire [NRC-1:0]        wc_lk_valid, wc_lk_s2, wc_key_nest, wc_key_half, wc_rs_valid;
+    wire [NRC*2-1:0]      wc_key_world, wc_key_gran, wc_fl_kind, wc_fl_lvl, wc_fl_apt;
+    wire [NRC*16-1:0]     wc_key_vmid, wc_key_asid;
+    wire [NRC*36-1:0]     wc_key_ia;
+    wire [NRC-1:0]        wc_fl_valid, wc_fl_pxnt, wc_fl_uxnt;
+    wire [NRC*PA_W-1:0]   wc_fl_tbl;
+    wire [NRC*64-1:0]     wc_fl_desc;
+    wire                  wc_rs_tbl_hit, wc_rs_pxnt, wc_rs_uxnt, wc_rs_leaf_hit;
+    wire [1:0]            wc_rs_lvl, wc_rs_apt, wc_rs_leaf_lvl;
+    wire [PA_W-1:0]       wc_rs_tbl;
+    wire [63:0]           wc_rs_desc;
+    smmu_walk_cache #(.NP(NRC), .PA_W(PA_W), .S1_ENTRIES(WC_S1), .S2_ENTRIES(WC_S2))
     u_walk_cache (
         .clk(clk), .rst_n(rst_n),
         .lk_valid(wc_lk_valid), .lk_s2(wc_lk_s2), .key_world(wc_key_world),
@@ -450,22 +466,45 @@ module smmu_xlate #(
         .fl_desc(wc_fl_desc),
         .inv_fire(inv_fire), .inv_cmd(inv_cmd), .flush(flush));
 
+    // the stage-2 service: requests and answers of the arbiter's requesters and servers
+    wire [NRQ-1:0]        q_valid, q_ready, r_valid, r_ready;
+    wire [NRQ*S2Q_W-1:0]  q_data;
+    wire [S2R_W-1:0]      r_data;          // the answer bus (to the one r_valid)
+    wire [NS2WALK-1:0]    sq_valid, sq_ready, sr_valid, sr_ready, s2_busy, s2_act;
+    wire [S2Q_W-1:0]      sq_data;
+    wire [NS2WALK*S2R_W-1:0] sr_data;
+    wire [NS2WALK*RQI-1:0] s2_own;
+    smmu_s2_arb #(.NREQ(NRQ), .NSRV(NS2WALK), .QW(S2Q_W), .RW(S2R_W)) u_s2_arb (
+        .clk(clk), .rst_n(rst_n),
+        .req_valid(q_valid), .req_ready(q_ready), .req(q_data),
+        .rsp_valid(r_valid), .rsp_ready(r_ready), .rsp(r_data),
+        .srv_req_valid(sq_valid), .srv_req_ready(sq_ready), .srv_req(sq_data),
+        .srv_rsp_valid(sr_valid), .srv_rsp_ready(sr_ready), .srv_rsp(sr_data),
+        .act(s2_act), .own(s2_own));
+
+    // smmu_cfg's CD address: a Data read, CLASS = CD (the S2PTW check uses S1CIR/S1COR)
+    assign q_valid[NWALK] = s2_req_valid;
+    assign s2_req_ready   = q_ready[NWALK];
+    assign q_data[NWALK*S2Q_W +: S2Q_W] = {ws2_pick(s2_req_sctx), s2_req_ipa, C_CD, 1'b1,
+                                           1'b0, 1'b0, 8'd0, 2'd0};
+    wire [5:0]       cd_size;
+    wire [1:0]       cd_ap, cd_xn;
+    wire [4:0]       cd_reads;
+    // the PA of the CD address itself; on a fault the fault's address (smmu_cfg relies on
+    // it): the answer's one address field
+    assign {s2_rsp_fault, s2_rsp_evt, s2_rsp_addr, s2_rsp_record, cd_size, s2_rsp_memattr,
+            s2_rsp_sh, cd_ap, cd_xn, cd_reads} = r_data;
+    assign s2_rsp_pa      = s2_rsp_addr;
+    assign s2_rsp_valid   = r_valid[NWALK];
+    assign r_ready[NWALK] = s2_rsp_ready;
+
     genvar gw;
     generate
         for (gw = 0; gw < NWALK; gw = gw + 1) begin : g_walk
-            wire        svc = (gw == 0);
-            wire        s2q_v;
-            wire        s2r_v, s2r_f, s2r_rec;
-            wire [7:0]  s2r_evt;
-            wire [63:0] s2r_addr, s2r_pa;
-            wire [3:0]  s2r_ma;
-            wire [1:0]  s2r_sh;
-            wire [4:0]  reads_unused, s2reads_unused;
-            wire        s2q_rdy;
-            assign s2q_v = svc ? s2_req_valid : 1'b0;
-            smmu_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HAD(HAD),
-                          .LEAF_BITS(LEAF_W), .SCTX_BITS(SCTX_W),
-                          .S1CTX_BITS(S1CTX_W)) u_walker (
+            wire [4:0]  reads_unused;
+            smmu_s1_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HAD(HAD),
+                             .LEAF_BITS(LEAF_W), .SCTX_BITS(SCTX_W),
+                             .S1CTX_BITS(S1CTX_W), .Q_BITS(S2Q_W), .R_BITS(S2R_W)) u_walker (
                 .clk(clk), .rst_n(rst_n),
                 .wk_valid(b_walk && w_pick == gw), .wk_ready(wk_ready[gw]),
                 .wk_sctx(cfg_rsp_sctx), .wk_s1ctx(cfg_rsp_s1ctx),
@@ -477,19 +516,17 @@ module smmu_xlate #(
                 .rsp_addr(wk_rsp_addr[gw*64 +: 64]), .rsp_record(wk_rsp_record[gw]),
                 .rsp_ttrnw(wk_rsp_ttrnw[gw]), .rsp_leaf(wk_rsp_leaf[gw*LEAF_W +: LEAF_W]),
                 .rsp_reads(reads_unused),
-                .s2_req_valid(s2q_v), .s2_req_ready(s2q_rdy), .s2_req_sctx(s2_req_sctx),
-                .s2_req_ipa(s2_req_ipa),
-                .s2_rsp_valid(s2r_v), .s2_rsp_ready(svc ? s2_rsp_ready : 1'b0),
-                .s2_rsp_fault(s2r_f), .s2_rsp_evt(s2r_evt), .s2_rsp_addr(s2r_addr),
-                .s2_rsp_record(s2r_rec), .s2_rsp_pa(s2r_pa), .s2_rsp_memattr(s2r_ma),
-                .s2_rsp_sh(s2r_sh), .s2_rsp_reads(s2reads_unused),
+                .s2q_valid(q_valid[gw]), .s2q_ready(q_ready[gw]),
+                .s2q(q_data[gw*S2Q_W +: S2Q_W]),
+                .s2r_valid(r_valid[gw]), .s2r_ready(r_ready[gw]),
+                .s2r(r_data),
                 .rd_req_valid(rd_req_valid[gw]), .rd_req_ready(rd_req_ready[gw]),
                 .rd_req_addr(rd_req_addr[gw*PA_W +: PA_W]), .rd_req_len(rd_req_len[gw*8 +: 8]),
                 .rd_req_cache(rd_req_cache[gw*4 +: 4]),
                 .rd_req_domain(rd_req_domain[gw*2 +: 2]),
                 .rd_valid(rd_valid[gw]), .rd_data(rd_data), .rd_last(rd_last),
                 .rd_err(rd_err),
-                .wc_lk_valid(wc_lk_valid[gw]), .wc_lk_s2(wc_lk_s2[gw]),
+                .wc_lk_valid(wc_lk_valid[gw]),
                 .wc_key_world(wc_key_world[gw*2 +: 2]), .wc_key_nest(wc_key_nest[gw]),
                 .wc_key_vmid(wc_key_vmid[gw*16 +: 16]), .wc_key_asid(wc_key_asid[gw*16 +: 16]),
                 .wc_key_gran(wc_key_gran[gw*2 +: 2]), .wc_key_half(wc_key_half[gw]),
@@ -497,33 +534,61 @@ module smmu_xlate #(
                 .wc_rs_valid(wc_rs_valid[gw]), .wc_rs_tbl_hit(wc_rs_tbl_hit),
                 .wc_rs_lvl(wc_rs_lvl), .wc_rs_tbl(wc_rs_tbl), .wc_rs_apt(wc_rs_apt),
                 .wc_rs_pxnt(wc_rs_pxnt), .wc_rs_uxnt(wc_rs_uxnt),
-                .wc_rs_leaf_hit(wc_rs_leaf_hit), .wc_rs_desc(wc_rs_desc),
-                .wc_rs_leaf_lvl(wc_rs_leaf_lvl),
-                .wc_fl_valid(wc_fl_valid[gw]), .wc_fl_kind(wc_fl_kind[gw*2 +: 2]),
+                .wc_fl_valid(wc_fl_valid[gw]),
                 .wc_fl_lvl(wc_fl_lvl[gw*2 +: 2]), .wc_fl_tbl(wc_fl_tbl[gw*PA_W +: PA_W]),
                 .wc_fl_apt(wc_fl_apt[gw*2 +: 2]), .wc_fl_pxnt(wc_fl_pxnt[gw]),
-                .wc_fl_uxnt(wc_fl_uxnt[gw]), .wc_fl_desc(wc_fl_desc[gw*64 +: 64]),
+                .wc_fl_uxnt(wc_fl_uxnt[gw]),
                 .wc_inv(inv_fire || flush),
                 .busy(wk_busy[gw]));
-            if (gw == 0) begin : g_svc
-                assign s2_req_ready   = s2q_rdy;
-                assign s2_rsp_valid   = s2r_v;
-                assign s2_rsp_fault   = s2r_f;
-                assign s2_rsp_evt     = s2r_evt;
-                assign s2_rsp_addr    = s2r_addr;
-                assign s2_rsp_record  = s2r_rec;
-                assign s2_rsp_pa      = s2r_pa;
-                assign s2_rsp_memattr = s2r_ma;
-                assign s2_rsp_sh      = s2r_sh;
-            end else begin : g_no_svc
-                /* verilator lint_off UNUSEDSIGNAL */
-                wire unused_svc = &{1'b0, s2q_rdy, s2r_v, s2r_f, s2r_evt, s2r_addr, s2r_rec,
-                                    s2r_pa, s2r_ma, s2r_sh};
-                /* verilator lint_on UNUSEDSIGNAL */
-            end
+            assign wc_lk_s2[gw]            = 1'b0;
+            assign wc_fl_kind[gw*2 +: 2]   = 2'd0;
+            assign wc_fl_desc[gw*64 +: 64] = 64'd0;
+            assign wk_sid[gw*SID_W +: SID_W] = w_sid_q[gw];
+            assign rd_cfg[gw]              = 1'b0;
             /* verilator lint_off UNUSEDSIGNAL */
-            wire unused_w = &{1'b0, reads_unused, s2reads_unused};
+            wire unused_w = &{1'b0, reads_unused};
             /* verilator lint_on UNUSEDSIGNAL */
+        end
+
+        for (gw = 0; gw < NS2WALK; gw = gw + 1) begin : g_s2walk
+            localparam P = NWALK + gw;    // its read client and walk-cache port
+            wire [RQI-1:0] own = s2_own[gw*RQI +: RQI];
+            smmu_s2_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .Q_BITS(S2Q_W),
+                             .R_BITS(S2R_W)) u_s2_walker (
+                .clk(clk), .rst_n(rst_n),
+                .req_valid(sq_valid[gw]), .req_ready(sq_ready[gw]), .req(sq_data),
+                .rsp_valid(sr_valid[gw]), .rsp_ready(sr_ready[gw]),
+                .rsp(sr_data[gw*S2R_W +: S2R_W]),
+                .rd_req_valid(rd_req_valid[P]), .rd_req_ready(rd_req_ready[P]),
+                .rd_req_addr(rd_req_addr[P*PA_W +: PA_W]), .rd_req_len(rd_req_len[P*8 +: 8]),
+                .rd_req_cache(rd_req_cache[P*4 +: 4]),
+                .rd_req_domain(rd_req_domain[P*2 +: 2]),
+                .rd_valid(rd_valid[P]), .rd_data(rd_data), .rd_last(rd_last),
+                .rd_err(rd_err),
+                .wc_lk_valid(wc_lk_valid[P]), .wc_key_vmid(wc_key_vmid[P*16 +: 16]),
+                .wc_key_gran(wc_key_gran[P*2 +: 2]), .wc_key_ia(wc_key_ia[P*36 +: 36]),
+                .wc_rs_valid(wc_rs_valid[P]), .wc_rs_tbl_hit(wc_rs_tbl_hit),
+                .wc_rs_lvl(wc_rs_lvl), .wc_rs_tbl(wc_rs_tbl),
+                .wc_rs_leaf_hit(wc_rs_leaf_hit), .wc_rs_desc(wc_rs_desc),
+                .wc_rs_leaf_lvl(wc_rs_leaf_lvl),
+                .wc_fl_valid(wc_fl_valid[P]), .wc_fl_kind(wc_fl_kind[P*2 +: 2]),
+                .wc_fl_lvl(wc_fl_lvl[P*2 +: 2]), .wc_fl_tbl(wc_fl_tbl[P*PA_W +: PA_W]),
+                .wc_fl_desc(wc_fl_desc[P*64 +: 64]),
+                .wc_inv(inv_fire || flush),
+                .busy(s2_busy[gw]));
+            // the stage-1 cache's key and fill fields are not a stage-2 lookup's
+            assign wc_lk_s2[P]             = 1'b1;
+            assign wc_key_world[P*2 +: 2]  = 2'd0;
+            assign wc_key_nest[P]          = 1'b0;
+            assign wc_key_asid[P*16 +: 16] = 16'd0;
+            assign wc_key_half[P]          = 1'b0;
+            assign wc_fl_apt[P*2 +: 2]     = 2'd0;
+            assign wc_fl_pxnt[P]           = 1'b0;
+            assign wc_fl_uxnt[P]           = 1'b0;
+            // it reads for the stream of the walk it serves, or for smmu_cfg
+            assign rd_cfg[P]               = (own == NWALK[RQI-1:0]);
+            assign wk_sid[P*SID_W +: SID_W] = (own == NWALK[RQI-1:0]) ? {SID_W{1'b0}} :
+                                              w_sid_q[own[WI-1:0]];
         end
     endgenerate
 
@@ -647,17 +712,12 @@ module smmu_xlate #(
                                 f_ev_s2_q, f_ev_cls_q, f_ev_ttrnw_q, 16'd0, f_addr,
                                 f_ev_addr_q);
 
-    assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q);
+    // (a stage-2 unit busy for smmu_cfg: smmu_cfg's fetch is in flight too)
+    assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q) || (|s2_busy);
     assign walks = w_busy_q;
     assign ev_tlb_miss = (b_walk || b_park) && !b_rp_q;
     assign ev_tlb_sid  = b_sid_q;
     assign lk_replay   = rp_any;
-    genvar gs;
-    generate
-        for (gs = 0; gs < NWALK; gs = gs + 1) begin : g_wsid
-            assign wk_sid[gs*SID_W +: SID_W] = w_sid_q[gs];
-        end
-    endgenerate
 
     // ---------------- state ----------------
     wire raced_now = inv_fire || flush;
@@ -778,7 +838,8 @@ module smmu_xlate #(
     // Context fields B does not use are for the walkers; the final shareability travels
     // as AxDOMAIN; l_pa bits above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, a_sh_unused, l_pa, wk_busy, f_ssid20, cfg_rsp_sctx,
+    wire unused_ok = &{1'b0, a_sh_unused, l_pa, wk_busy, f_ssid20, cfg_rsp_sctx, cd_size,
+                       cd_ap, cd_xn, cd_reads, s2_act,
                        cfg_rsp_s1ctx};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

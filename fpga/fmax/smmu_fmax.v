@@ -24,6 +24,7 @@ module smmu_fmax #(
     parameter NRD         = 8,
     parameter NWR         = 8,
     parameter NWALK       = 2,
+    parameter NS2WALK     = 1,
     parameter UTLB        = 4,
     parameter ID_W        = 2,
     parameter TBL_ID_W    = 4,
@@ -129,7 +130,8 @@ module smmu_fmax #(
         .TBL_ID_W(TBL_ID_W), .UP_USER_W(UP_USER_W), .DN_USER_W(DN_USER_W),
         .TLB_ENTRIES(TLB_ENTRIES), .CFG_ENTRIES(CFG_ENTRIES), .CD_ENTRIES(CD_ENTRIES),
         .WC_S1(WC_S1), .WC_S2(WC_S2),
-        .NRD(NRD), .NWR(NWR), .NWALK(NWALK), .UTLB(UTLB)
+        .NRD(NRD), .NWR(NWR), .NWALK(NWALK), .NS2WALK(NS2WALK),
+        .UTLB(UTLB)
     ) u_smmu (
         .clk(clk), .rst_n(rst_n), .canwbs(canwbs),
         .s_reg_awvalid(s_reg_awvalid), .s_reg_awready(s_reg_awready),

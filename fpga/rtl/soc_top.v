@@ -46,6 +46,7 @@ module soc_top #(
     parameter NRD         = 8,        // client reads / writes held at once (64 in smmu_top:
     parameter NWR         = 8,        // the ordering tables dominate the LUT count)
     parameter NWALK       = 2,        // walks in flight
+    parameter NS2WALK     = 1,        // stage-2 walk units (shared by the walks and the CD fetch)
     parameter UTLB        = 4,        // client-port micro-TLB entries per direction
     parameter FAST_CPU    = 1         // barrel shifter + single-cycle multiplier
 ) (
@@ -220,8 +221,8 @@ module soc_top #(
         .SID_W(SID_W), .PA_W(PA_W), .CMDQS(CMDQS), .EVENTQS(EVENTQS), .ST_LEVEL_2(1),
         .FWB(1), .COHACC(1), .ATTR_OVR(1), .GBPA_ABORT_RESET(1), .ID_W(ID_W),
         .TBL_ID_W(TID), .UP_USER_W(UPU), .DN_USER_W(8), .TLB_ENTRIES(TLB_ENTRIES),
-        .CFG_ENTRIES(CFG_ENTRIES), .CD_ENTRIES(CD_ENTRIES), .WC_S1(WC_S1), .WC_S2(WC_S2), .NRD(NRD), .NWR(NWR),
-        .NWALK(NWALK), .UTLB(UTLB)
+        .CFG_ENTRIES(CFG_ENTRIES), .CD_ENTRIES(CD_ENTRIES), .WC_S1(WC_S1), .WC_S2(WC_S2),
+        .NRD(NRD), .NWR(NWR), .NWALK(NWALK), .NS2WALK(NS2WALK), .UTLB(UTLB)
     ) u_smmu (
         .clk(clk), .rst_n(rst_n), .canwbs(1'b0),
         .s_reg_awvalid(sr_awvalid), .s_reg_awready(sr_awready), .s_reg_awaddr(sr_awaddr),

@@ -59,12 +59,13 @@ $(UNIT_DIR)/perm_check/smmu_perm_check: rtl/smmu_perm_check.v tb/unit/tb_perm_ch
 unit-tests: $(UNIT_BINS)
 	@fail=0; for b in $(UNIT_BINS); do $$b || fail=1; done; exit $$fail
 
-# smmu_walker (appended by the walker's author): table walks against a C++ memory model
-# (tb/unit/walker_test.cpp). The bench top tb/unit/walker_unit_top.v decodes the test's raw
-# STE/CD with smmu_ctx_decode (as smmu_cfg does) into the typed contexts the walker takes;
-# the modules are found through -Irtl. Prints the cycle counts of the reference walks on
+# The walk units (smmu_s1_walker, smmu_s2_walker behind smmu_s2_arb): table walks against
+# a C++ memory model (tb/unit/walker_test.cpp). The bench top tb/unit/walker_unit_top.v
+# decodes the test's raw STE/CD with smmu_ctx_decode (as smmu_cfg does) into the typed
+# contexts the units take; the modules are found through -Irtl. Prints the cycle counts of the reference walks on
 # its first pass.
-WALKER_DEPS := tb/unit/walker_unit_top.v rtl/smmu_walker.v rtl/smmu_ctx_decode.v \
+WALKER_DEPS := tb/unit/walker_unit_top.v rtl/smmu_s1_walker.v rtl/smmu_s2_walker.v \
+               rtl/smmu_s2_arb.v rtl/smmu_walk.vh rtl/smmu_ctx_decode.v \
                rtl/smmu_ste_ctx.v rtl/smmu_cd_ctx.v \
                rtl/smmu_ste_decode.v rtl/smmu_cd_decode.v \
                rtl/smmu_desc_decode.v rtl/smmu_perm_check.v rtl/smmu_attr.v rtl/smmu_leaf.vh \

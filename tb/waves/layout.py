@@ -35,7 +35,7 @@ CLIENT = ("Client s_up: requests in (AR/AW with StreamID in AxUSER), data, respo
 
 # ==== INTERNAL SIGNALS: the translation datapath ===========================================
 # The only place that names RTL internals (rtl/smmu_xlate.v, smmu_cfg.v, smmu_tlb.v,
-# smmu_walker.v as instantiated in smmu_top.v). When the datapath is rebuilt, edit this
+# smmu_s1_walker.v, smmu_s2_arb.v, smmu_s2_walker.v as instantiated in smmu_top.v). When the datapath is rebuilt, edit this
 # list, then `make waves-layout` rewrites tb/waves/smmu.gtkw; the make test stage
 # waves-layout names any signal that no longer exists.
 TRANSLATION = ("Translation: accept (A), configuration and TLB (B), walkers (W), finish (F)", False, [
@@ -51,14 +51,19 @@ TRANSLATION = ("Translation: accept (A), configuration and TLB (B), walkers (W),
     ("TOP.smmu_top.u_xlate.b_v_q", "b"), ("TOP.smmu_top.u_xlate.b_tag_q", "h"),
     ("TOP.smmu_top.u_xlate.tlb_hit", "b"), ("TOP.smmu_top.u_xlate.b_walk", "b"),
     ("TOP.smmu_top.u_xlate.b_park", "b"), ("TOP.smmu_top.u_xlate.w_busy_q", "h"),
-    # W: walkers 0 and 1 (of NWALK): state, level and descriptor address of each read
+    # W: stage-1 walk units 0 and 1 (of NWALK): state, level and descriptor address of
+    # each read; stage-2 walk unit 0 (of NS2WALK) and which units hold a stage-2 request
     ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.state", "dwalker_state"),
     ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.s1_lvl", "d"),
-    ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.s2_lvl", "d"),
     ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.rd_req_valid", "b"),
     ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.rd_req_addr", "h"),
     ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.reads", "d"),
     ("TOP.smmu_top.u_xlate.g_walk[1].u_walker.state", "dwalker_state"),
+    ("TOP.smmu_top.u_xlate.u_s2_arb.act_q", "h"),
+    ("TOP.smmu_top.u_xlate.g_s2walk[0].u_s2_walker.state", "ds2walker_state"),
+    ("TOP.smmu_top.u_xlate.g_s2walk[0].u_s2_walker.lvl", "d"),
+    ("TOP.smmu_top.u_xlate.g_s2walk[0].u_s2_walker.rd_req_valid", "b"),
+    ("TOP.smmu_top.u_xlate.g_s2walk[0].u_s2_walker.rd_req_addr", "h"),
     # F: the TLB fill, and the response by tag: output address and attributes, or a fault
     ("TOP.smmu_top.u_xlate.tlb_fill_valid", "b"),
     ("TOP.smmu_top.u_xlate.rsp_valid", "b"), ("TOP.smmu_top.u_xlate.rsp_tag", "h"),

@@ -1,0 +1,615 @@
+// smmu_s1_walker: one stage-1 walk unit (IHI 0070 3.4, 7.3; Arm ARM D8.2-D8.4): VMSAv8-64
+// stage-1 walks, 4 KB, 16 KB and 64 KB granules (CD.TG0/TG1). smmu_xlate holds NWALK of
+// them, one per walk in flight; stage 2 is not here: the stage-2 walk units
+// (smmu_s2_walker) are a shared service behind smmu_s2_arb, and this unit asks it
+//   - for a nested stream, each stage-1 table descriptor's IPA (TTB included, CLASS = TT)
+//     before reading the descriptor at the PA it returns, and the output IPA (CLASS = IN)
+//     after the stage-1 leaf's AF and permission checks (Arm ARM D8.2-D8.4 order);
+//   - for a stage-2-only stream, the input IPA (CLASS = IN), on behalf of the translation.
+//     That request goes through this unit rather than from smmu_xlate straight to the
+//     arbiter: this unit is the translation's walk slot (smmu_xlate keeps the request's
+//     registers beside it, parks misses of the same page behind it, and takes every walk
+//     result from it in one round robin), so both kinds of walk keep one result path and
+//     one slot count, and the stage-2 request leaves in the cycle after acceptance either
+//     way (the cycle the stage-1 start takes).
+// An answer that ends the walk (a stage-2 fault, or the IN leaf) is passed through to
+// rsp_* in the cycle it arrives, and an answered TT is read in that cycle, so a walk
+// costs what it cost with stage 2 inside one walker (docs/translation.md).
+//
+// A stage-1 walk starts with a lookup in the stage-1 walk cache (smmu_walk_cache) and
+// resumes below the deepest table descriptor held. Table descriptors that produced no
+// fault are filled, unless an invalidation or flush overlapped the walk. The STE and CD
+// come decoded (the typed contexts of smmu_ctx.vh); the unit keeps the fields it uses.
+//
+// Ports:
+//   wk_valid/wk_ready   walk request; fields held stable while valid (taken into registers
+//                       when accepted)
+//     wk_sctx, wk_s1ctx the stream and stage-1 contexts; wk_s1ctx is ignored for a
+//                       stage-2-only stream
+//     wk_addr           VA (stage 1 on; the caller has done the TxSZ/TBI/EPD range check)
+//                       or IPA (stage-2 only)
+//     wk_rnw, wk_priv, wk_instr   access after PRIVCFG/INSTCFG
+//   rsp_valid/rsp_ready result, held until taken
+//     rsp_fault         1: the walk faulted, rsp_evt/s2/class/addr/record/ttrnw describe the
+//                       event; 0: rsp_leaf is valid
+//     rsp_evt           EVT_F_WALK_EABT, EVT_F_TRANSLATION, EVT_F_ADDR_SIZE, EVT_F_ACCESS,
+//                       EVT_F_PERMISSION (defensively EVT_F_TRANSLATION, not recorded, for a
+//                       request with neither stage enabled)
+//     rsp_s2, rsp_class event S2 and CLASS (EVT_CLASS_*)
+//     rsp_addr          the FetchAddr for F_WALK_EABT; the IPA for stage-2 translation-
+//                       related faults (TT: the stage-1 descriptor's IPA, IN: the IPA being
+//                       translated); 0 for stage-1 faults (IPA UNKNOWN)
+//     rsp_record        write the event: F_WALK_EABT always; stage-1 translation-related
+//                       faults iff CD.R; stage-2 ones iff STE.S2R (7.3, 5.5)
+//     rsp_ttrnw         TTRnW: 1 (a descriptor read) whenever S2 = 1 and CLASS = TT
+//     rsp_leaf          the leaf bundle (smmu_leaf.vh): OA the page/block base of the
+//                       translation's size; size the smaller of the two stages when nested;
+//                       S1ATTR the raw CD.MAIR byte chosen by AttrIndx; S1AP/PXN/UXN with
+//                       APTable/PXNTable/UXNTable folded in unless HADx
+//     rsp_reads         descriptor reads of the walk, its stage-2 walks' included
+//   s2q_*/s2r_*         the stage-2 service (smmu_s2_arb): a request (smmu_walk.vh S2Q_W),
+//                       held until s2q_ready; its answer (S2R_W), taken when s2r_ready
+//   rd_*                one read client of smmu_mem_arb (single-beat 8-byte reads)
+//   wc_*                the stage-1 walk cache's port (lookup at the start, fills, wc_inv)
+//   busy                a walk is in flight
+//
+// Walk attributes (13.8): descriptor reads use CD.IRx/ORx/SHx of the half, combined with
+// the stage-2 leaf of the table's address when nested (smmu_attr).
+// Fault order (7.3.22): per level EABT (nested: the descriptor IPA's stage-2 faults come
+// first), invalid, address size; at the leaf AF, then permission, then the output IPA's
+// stage 2. Termination: every descriptor ends the walk or moves one level down; at most 4
+// stage-1 reads and 5 stage-2 requests, each of which ends (smmu_s2_walker).
+module smmu_s1_walker #(
+    parameter PA_W    = 48,   // OAS (= IAS) in bits
+    parameter FWB     = 1,    // IDR3.FWB
+    parameter XNX     = 1,    // IDR3.XNX
+    parameter HAD     = 1,    // IDR3.HAD: CD.HAD0/1 honoured
+    parameter LEAF_BITS = 75, // must equal LEAF_W of smmu_leaf.vh (checked below)
+    parameter SCTX_BITS = 121,  // must equal SCTX_W of smmu_ctx.vh
+    parameter S1CTX_BITS = 232, // must equal S1CTX_W of smmu_ctx.vh
+    parameter Q_BITS = 183,     // must equal S2Q_W of smmu_walk.vh
+    parameter R_BITS = 95       // must equal S2R_W of smmu_walk.vh
+) (
+    input  wire                 clk,
+    input  wire                 rst_n,
+
+    input  wire                 wk_valid,
+    output wire                 wk_ready,
+    input  wire [SCTX_BITS-1:0]  wk_sctx,
+    input  wire [S1CTX_BITS-1:0] wk_s1ctx,
+    input  wire [63:0]          wk_addr,
+    input  wire                 wk_rnw,
+    input  wire                 wk_priv,
+    input  wire                 wk_instr,
+
+    output wire                 rsp_valid,
+    input  wire                 rsp_ready,
+    output wire                 rsp_fault,
+    output wire [7:0]           rsp_evt,
+    output wire                 rsp_s2,
+    output wire [1:0]           rsp_class,
+    output wire [63:0]          rsp_addr,
+    output wire                 rsp_record,
+    output wire                 rsp_ttrnw,
+    output wire [LEAF_BITS-1:0] rsp_leaf,
+    output wire [4:0]           rsp_reads,
+
+    output wire                 s2q_valid,
+    input  wire                 s2q_ready,
+    output wire [Q_BITS-1:0]    s2q,
+    input  wire                 s2r_valid,
+    output wire                 s2r_ready,
+    input  wire [R_BITS-1:0]    s2r,
+
+    output wire                 rd_req_valid,
+    input  wire                 rd_req_ready,
+    output wire [PA_W-1:0]      rd_req_addr,
+    output wire [7:0]           rd_req_len,
+    output wire [3:0]           rd_req_cache,
+    output wire [1:0]           rd_req_domain,
+    input  wire                 rd_valid,
+    input  wire [63:0]          rd_data,
+    input  wire                 rd_last,
+    input  wire                 rd_err,
+
+    output wire                 wc_lk_valid,
+    output wire [1:0]           wc_key_world,
+    output wire                 wc_key_nest,
+    output wire [15:0]          wc_key_vmid,
+    output wire [15:0]          wc_key_asid,
+    output wire [1:0]           wc_key_gran,
+    output wire                 wc_key_half,
+    output wire [35:0]          wc_key_ia,
+    input  wire                 wc_rs_valid,
+    input  wire                 wc_rs_tbl_hit,
+    input  wire [1:0]           wc_rs_lvl,
+    input  wire [PA_W-1:0]      wc_rs_tbl,
+    input  wire [1:0]           wc_rs_apt,
+    input  wire                 wc_rs_pxnt,
+    input  wire                 wc_rs_uxnt,
+    output wire                 wc_fl_valid,
+    output wire [1:0]           wc_fl_lvl,
+    output wire [PA_W-1:0]      wc_fl_tbl,
+    output wire [1:0]           wc_fl_apt,
+    output wire                 wc_fl_pxnt,
+    output wire                 wc_fl_uxnt,
+    input  wire                 wc_inv,
+
+    output wire                 busy
+);
+    `include "smmu_regs.vh"
+    `include "smmu_leaf.vh"
+    `include "smmu_gran.vh"
+    `include "smmu_ctx.vh"
+    `include "smmu_walk.vh"
+
+    generate
+        if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
+            // Elaboration stops here: the port width disagrees with smmu_leaf.vh
+            smmu_s1_walker_LEAF_BITS_must_equal_LEAF_W u_err ();
+        end
+        if (SCTX_BITS != SCTX_W || S1CTX_BITS != S1CTX_W) begin : g_ctx_bits_mismatch
+            smmu_s1_walker_CTX_BITS_must_equal_smmu_ctx_vh u_err ();
+        end
+        if (Q_BITS != S2Q_W || R_BITS != S2R_W) begin : g_s2_bits_mismatch
+            smmu_s1_walker_BITS_must_equal_smmu_walk_vh u_err ();
+        end
+    endgenerate
+
+    localparam [3:0] ST_IDLE = 4'd0, ST_START = 4'd1, ST_RD_REQ = 4'd2, ST_RD_DATA = 4'd3,
+                     ST_EVAL = 4'd4, ST_S2_REQ = 4'd5, ST_S2_WAIT = 4'd6, ST_RSP = 4'd7,
+                     ST_WC = 4'd9;
+    localparam [1:0] J_S1 = 2'd0, J_S2 = 2'd1, J_NEST = 2'd2;
+    localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1;
+    localparam [1:0] C_TT = EVT_CLASS_TT[1:0], C_IN = EVT_CLASS_IN[1:0];
+
+    // ---------------- request registers
+    reg  [3:0]      state;
+    reg  [1:0]      job;
+    localparam W1_W = 2 + 2 + 2 + 2 + 4 + 4 + PA_W + PA_W + 2 + 2 + 2 + 2 + 2 + 2 + 1 + 1 +
+                      6 + 1 + 1 + 1 + 1 + 64 + 16;
+    function [W1_W-1:0] w1_pick(input [S1CTX_W-1:0] x);
+        w1_pick = {x[S1CTX_T0SL_LSB +: S1CTX_T0SL_W], x[S1CTX_T1SL_LSB +: S1CTX_T1SL_W],
+                   x[S1CTX_T0TG_LSB +: S1CTX_T0TG_W], x[S1CTX_T1TG_LSB +: S1CTX_T1TG_W],
+                   x[S1CTX_T0SLB_LSB +: S1CTX_T0SLB_W], x[S1CTX_T1SLB_LSB +: S1CTX_T1SLB_W],
+                   x[S1CTX_TTB0_LSB +: PA_W], x[S1CTX_TTB1_LSB +: PA_W],
+                   x[S1CTX_IR0_LSB +: S1CTX_IR0_W], x[S1CTX_OR0_LSB +: S1CTX_OR0_W],
+                   x[S1CTX_IR1_LSB +: S1CTX_IR1_W], x[S1CTX_OR1_LSB +: S1CTX_OR1_W],
+                   x[S1CTX_SH0_LSB +: S1CTX_SH0_W], x[S1CTX_SH1_LSB +: S1CTX_SH1_W],
+                   x[S1CTX_HAD0_LSB], x[S1CTX_HAD1_LSB], x[S1CTX_IPS_LSB +: S1CTX_IPS_W],
+                   x[S1CTX_AFFD_LSB], x[S1CTX_WXN_LSB], x[S1CTX_PAN_LSB], x[S1CTX_R_LSB],
+                   x[S1CTX_MAIR_LSB +: S1CTX_MAIR_W], x[S1CTX_ASID_LSB +: S1CTX_ASID_W]};
+    endfunction
+    reg             s1_en_q, s2_en_q;   // the stream's stages
+    reg  [WS2_W-1:0] ws_q;              // the stream context's stage-2 fields (passed on)
+    reg  [W1_W-1:0] s1ctx_q;            // the stage-1 context's fields
+    reg  [63:0]     va_r;
+    reg             rnw_r, priv_r, instr_r;
+    reg  [4:0]      reads;
+
+    // ---------------- the held context's fields, under the decoders' output names
+    // (ws_q: smmu_walk.vh's order, StreamWorld first, S2FWB ninth bit, VMID last)
+    wire [1:0]      d_world = ws_q[WS2_W-1 -: 2];
+    wire            d_s2fwb = ws_q[WS2_W-9];
+    wire [15:0]     d_vmid  = ws_q[15:0];
+
+    wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_ir1, c_or1, c_sh0, c_sh1;
+    wire [1:0]      c_t0_tg, c_t1_tg;
+    wire [3:0]      c_t0_slb, c_t1_slb;
+    wire [PA_W-1:0] c_ttb0, c_ttb1;
+    wire            c_had0, c_had1, c_affd, c_wxn, c_pan, c_r;
+    wire [5:0]      c_ips_bits;
+    wire [63:0]     c_mair;
+    wire [15:0]     c_asid;
+    assign {c_t0_sl, c_t1_sl, c_t0_tg, c_t1_tg, c_t0_slb, c_t1_slb, c_ttb0, c_ttb1, c_ir0,
+            c_or0, c_ir1, c_or1, c_sh0, c_sh1, c_had0, c_had1, c_ips_bits, c_affd, c_wxn,
+            c_pan, c_r, c_mair, c_asid} = s1ctx_q;
+
+    // ---------------- walk state
+    reg             half;            // VA[55]: TTB1
+    reg  [PA_W-1:0] s1_tbl;          // a PA, or an IPA when nested
+    reg  [1:0]      s1_lvl;
+    reg             s1_first;
+    reg  [1:0]      apt;
+    reg             pxnt, uxnt;
+    // the stage-1 leaf as the bundle wants it
+    reg  [PA_W-1:0] s1_oa;
+    reg  [5:0]      s1_size;
+    reg  [7:0]      s1_mair;
+    reg  [1:0]      s1_sh, s1_ap;
+    reg             s1_pxn, s1_uxn, s1_ng;
+    // the stage-2 request: its IPA and class; the table's stage-2 leaf (nested reads)
+    reg  [63:0]     s2_ipa;
+    reg  [1:0]      s2_cls;
+    reg  [PA_W-1:0] tt_pa;           // the PA of the descriptor (nested)
+    reg  [3:0]      tt_memattr;
+    reg  [1:0]      tt_sh;
+    reg             via_s2;          // the read is at tt_pa
+    reg  [PA_W-1:0] rd_addr_q;       // FetchAddr of the read in flight / just done
+    reg  [63:0]     desc;
+    reg             desc_err;
+    // a fault of this unit's own
+    reg             f_fault;
+    reg  [7:0]      f_evt;
+    reg  [1:0]      f_cls;
+    reg             f_rec;
+    reg             raced;           // an invalidation or flush since acceptance
+
+    wire            nested = (job == J_NEST);
+    wire            had_x  = (HAD != 0) && (half ? c_had1 : c_had0);
+    wire [3:0]      s1_slb = half ? c_t1_slb : c_t0_slb;
+    wire [1:0]      s1_g   = half ? c_t1_tg : c_t0_tg;    // the half's granule
+
+    // ---------------- the stage-2 answer
+    wire            r_fault, r_rec;
+    wire [7:0]      r_evt;
+    wire [63:0]     r_addr;
+    wire [5:0]      r_size;
+    wire [3:0]      r_memattr;
+    wire [1:0]      r_sh, r_ap, r_xn;
+    wire [4:0]      r_reads;
+    assign {r_fault, r_evt, r_addr, r_rec, r_size, r_memattr, r_sh, r_ap, r_xn,
+            r_reads} = s2r;
+    wire [PA_W-1:0] r_oa = r_addr[PA_W-1:0];     // the PA, when not a fault
+    wire            waiting = (state == ST_S2_WAIT);
+    // the answer ends the walk (a fault, or the IN leaf): passed through to rsp_*
+    wire            r_end   = waiting && s2r_valid && (r_fault || s2_cls == C_IN);
+    // a TT answer: the descriptor is read at its PA, from this cycle
+    wire            r_tt    = waiting && s2r_valid && !r_fault && s2_cls == C_TT;
+
+    // ---------------- one descriptor decoder (stage 1)
+    wire [1:0]      dd_kind, dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
+    wire [5:0]      dd_size;
+    wire [PA_W-1:0] dd_next, dd_oa;
+    wire            dd_addr_fault, dd_af, dd_ng, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
+    wire [2:0]      dd_attr_indx;
+    wire [3:0]      dd_memattr;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_desc_decode #(.PA_W(PA_W)) u_desc (
+        .desc(desc), .level(s1_lvl), .gran(s1_g), .stage2(1'b0), .oa_bits(c_ips_bits),
+        .ia(va_r[47:0]),
+        .kind(dd_kind), .next_table(dd_next), .oa(dd_oa), .leaf_size(dd_size),
+        .addr_fault(dd_addr_fault), .attr_indx(dd_attr_indx), .ap(dd_ap), .sh(dd_sh),
+        .af(dd_af), .ng(dd_ng), .contig(), .pxn(dd_pxn), .uxn(dd_uxn),
+        .s2_memattr(dd_memattr), .s2ap(dd_s2ap), .s2xn(dd_s2xn),
+        .pxn_table(dd_pxn_table), .uxn_table(dd_uxn_table), .ap_table(dd_ap_table));
+    /* verilator lint_on PINCONNECTEMPTY */
+
+    // ---------------- access flag and permission of the stage-1 leaf
+    wire            pc_af_fault, pc_perm_fault;
+    smmu_perm_check #(.XNX(XNX)) u_perm (
+        .stage2(1'b0), .rnw(rnw_r), .priv(priv_r), .instr(instr_r), .world(d_world),
+        .ap(dd_ap), .pxn(dd_pxn), .uxn(dd_uxn), .ap_table(apt), .pxn_table(pxnt),
+        .uxn_table(uxnt), .had(had_x), .pan(c_pan), .wxn(c_wxn), .s2ap(2'b00),
+        .s2xn(2'b00), .af(dd_af), .affd(c_affd),
+        .af_fault(pc_af_fault), .perm_fault(pc_perm_fault));
+
+    // ---------------- walk attributes: CD IRx/ORx/SHx, combined with the table address's
+    // stage-2 leaf when nested (the answer's in the cycle it arrives)
+    wire [1:0]      w_ir = half ? c_ir1 : c_ir0;
+    wire [1:0]      w_or = half ? c_or1 : c_or0;
+    wire [7:0]      a_s1walk = {wnib(w_or), wnib(w_ir)};
+    wire [1:0]      w_sh     = half ? c_sh1 : c_sh0;
+    wire [3:0]      a_cache;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_attr #(.FWB(FWB)) u_attr (
+        .s1_en(1'b0), .s2_en(waiting || via_s2), .s2fwb(d_s2fwb), .is_read(1'b1),
+        .in_attr(a_s1walk), .in_sh(w_sh), .s1_mair(8'h00), .s1_sh(2'b00),
+        .s2_memattr(waiting ? r_memattr : tt_memattr), .s2_sh(waiting ? r_sh : tt_sh),
+        .nosnoop(1'b0), .canwbs(1'b0),
+        .out_attr(), .out_sh(), .out_cache(a_cache), .out_domain(rd_req_domain));
+    /* verilator lint_on PINCONNECTEMPTY */
+
+    // ---------------- read client
+    assign rd_req_valid = (state == ST_RD_REQ) || r_tt;
+    assign rd_req_addr  = waiting ? r_oa :
+                          via_s2  ? tt_pa :
+                                    desc_addr(s1_tbl, va_r[47:0], s1_g, s1_lvl, s1_first,
+                                              {1'b0, s1_slb});
+    assign rd_req_len   = 8'd0;
+    assign rd_req_cache = a_cache;
+
+    // the next stage-1 descriptor address for a table just read (nested: its IPA)
+    wire [PA_W-1:0] s1_next_da = desc_addr(dd_next, va_r[47:0], s1_g, s1_lvl + 2'd1, 1'b0,
+                                           5'd0);
+    wire [1:0]      s1_start_lvl = va_r[55] ? c_t1_sl : c_t0_sl;
+    wire [PA_W-1:0] s1_first_da  = desc_addr(va_r[55] ? c_ttb1 : c_ttb0, va_r[47:0],
+                                             va_r[55] ? c_t1_tg : c_t0_tg, s1_start_lvl, 1'b1,
+                                             {1'b0, va_r[55] ? c_t1_slb : c_t0_slb});
+    // the stage-1 descriptor address (nested: IPA) where a walk-cache hit resumes
+    wire [PA_W-1:0] wc_resume_da = desc_addr(wc_rs_tbl, va_r[47:0], s1_g, wc_rs_lvl, 1'b0,
+                                             5'd0);
+
+    // ---------------- the stage-2 request
+    assign s2q_valid = (state == ST_S2_REQ);
+    assign s2q       = {ws_q, s2_ipa, s2_cls, rnw_r, priv_r, instr_r, a_s1walk, w_sh};
+    // an answer is taken when it arrives, unless it ends the walk: then with rsp_ready
+    assign s2r_ready = waiting && (!r_end || rsp_ready);
+
+    // ---------------- stage-1 walk cache: the key (this walk's VA) and the fills
+    assign wc_lk_valid  = (state == ST_WC);
+    assign wc_key_world = d_world;
+    assign wc_key_nest  = nested;
+    assign wc_key_vmid  = d_vmid;
+    assign wc_key_asid  = c_asid;
+    assign wc_key_gran  = s1_g;
+    assign wc_key_half  = half;
+    assign wc_key_ia    = va_r[47:12];
+    wire            dd_good = !desc_err && dd_kind != K_INVALID && !dd_addr_fault;
+    assign wc_fl_valid  = (state == ST_EVAL) && dd_good && dd_kind == K_TABLE && !raced &&
+                          !wc_inv;
+    assign wc_fl_lvl    = s1_lvl + 2'd1;
+    assign wc_fl_tbl    = dd_next;
+    assign wc_fl_apt    = apt | dd_ap_table;
+    assign wc_fl_pxnt   = pxnt | dd_pxn_table;
+    assign wc_fl_uxnt   = uxnt | dd_uxn_table;
+
+    // ---------------- FSM
+    wire            acc = (state == ST_IDLE) && wk_valid;
+    assign wk_ready = (state == ST_IDLE);
+    assign busy     = (state != ST_IDLE);
+
+    // End the walk with a stage-1 fault (CLASS, record)
+    task fault(input [7:0] evt, input [1:0] cls, input rec);
+        begin
+            f_fault <= 1'b1;
+            f_evt   <= evt;
+            f_cls   <= cls;
+            f_rec   <= rec;
+            state   <= ST_RSP;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            state      <= ST_IDLE;
+            job        <= J_S1;
+            s1_en_q    <= 1'b0;
+            s2_en_q    <= 1'b0;
+            ws_q       <= {WS2_W{1'b0}};
+            s1ctx_q    <= {W1_W{1'b0}};
+            va_r       <= 64'd0;
+            rnw_r      <= 1'b0;
+            priv_r     <= 1'b0;
+            instr_r    <= 1'b0;
+            reads      <= 5'd0;
+            half       <= 1'b0;
+            s1_tbl     <= {PA_W{1'b0}};
+            s1_lvl     <= 2'd0;
+            s1_first   <= 1'b0;
+            apt        <= 2'b00;
+            pxnt       <= 1'b0;
+            uxnt       <= 1'b0;
+            s1_oa      <= {PA_W{1'b0}};
+            s1_size    <= 6'd12;
+            s1_mair    <= 8'd0;
+            s1_sh      <= 2'd0;
+            s1_ap      <= 2'd0;
+            s1_pxn     <= 1'b0;
+            s1_uxn     <= 1'b0;
+            s1_ng      <= 1'b0;
+            s2_ipa     <= 64'd0;
+            s2_cls     <= C_IN;
+            tt_pa      <= {PA_W{1'b0}};
+            tt_memattr <= 4'd0;
+            tt_sh      <= 2'd0;
+            via_s2     <= 1'b0;
+            rd_addr_q  <= {PA_W{1'b0}};
+            desc       <= 64'd0;
+            desc_err   <= 1'b0;
+            f_fault    <= 1'b0;
+            f_evt      <= 8'd0;
+            f_cls      <= 2'd0;
+            f_rec      <= 1'b0;
+            raced      <= 1'b0;
+        end else begin
+            if (wc_inv)
+                raced <= 1'b1;
+            case (state)
+                ST_IDLE: begin
+                    reads   <= 5'd0;
+                    f_fault <= 1'b0;
+                    via_s2  <= 1'b0;
+                    apt     <= 2'b00;
+                    pxnt    <= 1'b0;
+                    uxnt    <= 1'b0;
+                    raced   <= wc_inv;
+                    if (acc) begin
+                        s1_en_q <= wk_sctx[SCTX_S1_EN_LSB];
+                        s2_en_q <= wk_sctx[SCTX_S2_EN_LSB];
+                        ws_q    <= ws2_pick(wk_sctx);
+                        s1ctx_q <= w1_pick(wk_s1ctx);
+                        va_r    <= wk_addr;
+                        rnw_r   <= wk_rnw;
+                        priv_r  <= wk_priv;
+                        instr_r <= wk_instr;
+                        state   <= ST_START;
+                    end
+                end
+
+                // The held context: pick the path and the first table
+                ST_START: begin
+                    if (s1_en_q) begin
+                        job      <= s2_en_q ? J_NEST : J_S1;
+                        half     <= va_r[55];
+                        s1_tbl   <= va_r[55] ? c_ttb1 : c_ttb0;
+                        s1_lvl   <= s1_start_lvl;
+                        s1_first <= 1'b1;
+                        if (s2_en_q) begin
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, s1_first_da};
+                            s2_cls <= C_TT;
+                        end
+                        state    <= ST_WC;
+                    end else if (s2_en_q) begin
+                        job    <= J_S2;
+                        s2_ipa <= va_r;
+                        s2_cls <= C_IN;
+                        state  <= ST_S2_REQ;
+                    end else begin
+                        job <= J_S1;
+                        fault(EVT_F_TRANSLATION, C_IN, 1'b0);
+                    end
+                end
+
+                // Stage-1 walk cache: resume below the deepest table descriptor held for
+                // this VA (nested: its next descriptor's IPA goes through stage 2 first)
+                ST_WC: if (wc_rs_valid) begin
+                    if (wc_rs_tbl_hit) begin
+                        s1_tbl   <= wc_rs_tbl;
+                        s1_lvl   <= wc_rs_lvl;
+                        s1_first <= 1'b0;
+                        apt      <= wc_rs_apt;
+                        pxnt     <= wc_rs_pxnt;
+                        uxnt     <= wc_rs_uxnt;
+                        if (nested)
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, wc_resume_da};
+                    end
+                    state <= nested ? ST_S2_REQ : ST_RD_REQ;
+                end
+
+                ST_RD_REQ: if (rd_req_ready) begin
+                    rd_addr_q <= rd_req_addr;
+                    reads     <= reads + 5'd1;
+                    state     <= ST_RD_DATA;
+                end
+
+                ST_RD_DATA: if (rd_valid) begin
+                    desc     <= rd_data;
+                    desc_err <= rd_err;
+                    state    <= ST_EVAL;
+                end
+
+                ST_EVAL: begin
+                    if (desc_err) begin
+                        f_fault <= 1'b1;
+                        f_evt   <= EVT_F_WALK_EABT;
+                        f_cls   <= C_TT;
+                        f_rec   <= 1'b1;
+                        state   <= ST_RSP;
+                    end else if (dd_kind == K_INVALID) begin
+                        fault(EVT_F_TRANSLATION, C_IN, c_r);
+                    end else if (dd_addr_fault) begin
+                        fault(EVT_F_ADDR_SIZE, C_IN, c_r);
+                    end else if (dd_kind == K_TABLE) begin
+                        apt      <= apt | dd_ap_table;
+                        pxnt     <= pxnt | dd_pxn_table;
+                        uxnt     <= uxnt | dd_uxn_table;
+                        s1_tbl   <= dd_next;
+                        s1_lvl   <= s1_lvl + 2'd1;
+                        s1_first <= 1'b0;
+                        via_s2   <= 1'b0;
+                        if (nested) begin
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, s1_next_da};
+                            s2_cls <= C_TT;
+                            state  <= ST_S2_REQ;
+                        end else begin
+                            state  <= ST_RD_REQ;
+                        end
+                    end else begin
+                        // Leaf: keep what the bundle needs, then AF and permission
+                        s1_oa   <= dd_oa;
+                        s1_size <= dd_size;
+                        s1_mair <= c_mair[{dd_attr_indx, 3'b000} +: 8];
+                        s1_sh   <= dd_sh;
+                        s1_ap   <= {dd_ap[1] | (!had_x & apt[1]),
+                                    dd_ap[0] & !(!had_x & apt[0])};
+                        s1_pxn  <= dd_pxn | (!had_x & pxnt);
+                        s1_uxn  <= dd_uxn | (!had_x & uxnt);
+                        s1_ng   <= dd_ng;
+                        if (pc_af_fault) begin
+                            fault(EVT_F_ACCESS, C_IN, c_r);
+                        end else if (pc_perm_fault) begin
+                            fault(EVT_F_PERMISSION, C_IN, c_r);
+                        end else if (nested) begin
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, dd_oa};
+                            s2_cls <= C_IN;
+                            state  <= ST_S2_REQ;
+                        end else begin
+                            state  <= ST_RSP;
+                        end
+                    end
+                end
+
+                ST_S2_REQ: if (s2q_ready) state <= ST_S2_WAIT;
+
+                // The answer: read the descriptor at its PA now (else from ST_RD_REQ), or
+                // hand it on as the walk's result
+                ST_S2_WAIT: if (s2r_valid) begin
+                    if (r_end) begin
+                        if (rsp_ready)
+                            state <= ST_IDLE;
+                    end else begin
+                        reads      <= reads + r_reads + (rd_req_ready ? 5'd1 : 5'd0);
+                        tt_pa      <= r_oa;
+                        tt_memattr <= r_memattr;
+                        tt_sh      <= r_sh;
+                        via_s2     <= 1'b1;
+                        rd_addr_q  <= r_oa;
+                        state      <= rd_req_ready ? ST_RD_DATA : ST_RD_REQ;
+                    end
+                end
+
+                ST_RSP:  if (rsp_ready) state <= ST_IDLE;
+                default: state <= ST_IDLE;
+            endcase
+        end
+    end
+
+    // ---------------- results: this unit's (ST_RSP) or the stage-2 answer passed through
+    wire [5:0]      fin_size = (job == J_S1) ? s1_size :
+                               (job == J_S2) ? r_size :
+                               (s1_size < r_size) ? s1_size : r_size;
+    wire [PA_W-1:0] fin_pa   = (job == J_S1) ? s1_oa : r_oa;
+    wire [55:0]     fin_56   = {{(56 - PA_W){1'b0}}, fin_pa} & ~leaf_off_mask(fin_size);
+    wire            thru     = (job != J_S1);   // the stage-2 fields are the answer's
+
+    reg [LEAF_W-1:0] leaf;
+    always @* begin
+        leaf = {LEAF_W{1'b0}};
+        leaf[LEAF_OA_LSB +: LEAF_OA_W]               = fin_56[55:12];
+        leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W]           = fin_size;
+        leaf[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]       = s1_mair;
+        leaf[LEAF_S1SH_LSB +: LEAF_S1SH_W]           = s1_sh;
+        leaf[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W] = thru ? r_memattr : 4'd0;
+        leaf[LEAF_S2SH_LSB +: LEAF_S2SH_W]           = thru ? r_sh : 2'd0;
+        leaf[LEAF_S1AP_LSB +: LEAF_S1AP_W]           = s1_ap;
+        leaf[LEAF_S1PXN_LSB]                         = s1_pxn;
+        leaf[LEAF_S1UXN_LSB]                         = s1_uxn;
+        leaf[LEAF_NG_LSB]                            = s1_ng;
+        leaf[LEAF_S2AP_LSB +: LEAF_S2AP_W]           = thru ? r_ap : 2'd0;
+        leaf[LEAF_S2XN_LSB +: LEAF_S2XN_W]           = thru ? r_xn : 2'd0;
+    end
+
+    assign rsp_valid  = (state == ST_RSP) || r_end;
+    assign rsp_fault  = waiting ? r_fault : f_fault;
+    assign rsp_evt    = waiting ? r_evt : f_evt;
+    assign rsp_s2     = waiting && r_fault;
+    assign rsp_class  = waiting ? s2_cls : f_cls;
+    assign rsp_addr   = waiting ? r_addr :
+                        (f_evt == EVT_F_WALK_EABT) ? {{(64 - PA_W){1'b0}}, rd_addr_q} : 64'd0;
+    assign rsp_record = waiting ? r_rec : f_rec;
+    assign rsp_ttrnw  = waiting && r_fault && (s2_cls == C_TT);
+    assign rsp_leaf   = leaf;
+    assign rsp_reads  = waiting ? reads + r_reads : reads;
+
+`ifdef FORMAL
+    `include "smmu_formal.vh"
+    // the stage-2 request is held until taken; a response is held until taken; one read
+    // or one stage-2 request at a time
+    always @(posedge clk)
+        if (f_run) begin
+            if ($past(s2q_valid && !s2q_ready)) assert (s2q_valid && $stable(s2q));
+            if ($past(rsp_valid && !rsp_ready && state == ST_RSP))
+                assert (rsp_valid && $stable(rsp_fault) && $stable(rsp_evt));
+            assert (!(s2q_valid && rd_req_valid));
+        end
+`endif
+
+    // rd_last: every read is one beat. VA bits above 48 only feed the range check; the
+    // context fields other units use travel in ws_q; the decoder's stage-2 outputs are
+    // not used at stage 1.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_ok = &{1'b0, rd_last, fin_56[11:0], wk_sctx, wk_s1ctx, dd_s2ap, dd_s2xn,
+                       dd_memattr};
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule

@@ -1,0 +1,398 @@
+// smmu_s2_walker: one stage-2 walk unit (IHI 0070 3.4, 7.3; Arm ARM D8.2-D8.4): translates
+// one IPA at a time for whoever smmu_s2_arb granted it to: a stage-1 walk unit
+// (smmu_s1_walker: each nested stage-1 table descriptor's IPA, CLASS = TT; the output IPA,
+// CLASS = IN; a stage-2-only stream's input, CLASS = IN) or smmu_cfg (the nested CD
+// address, CLASS = CD). smmu_xlate holds NS2WALK of them behind the arbiter.
+//
+// The walk: the IAS check on acceptance, then a lookup in the walk caches
+// (smmu_walk_cache: S2T table descriptors, S2L leaves): a cached leaf of the IPA's granule
+// page is evaluated as if just read (all its checks again); else the walk resumes below
+// the deepest table descriptor held, else starts at S2TTB. One descriptor read in flight.
+// Descriptors that produced no fault are filled, unless an invalidation or flush
+// overlapped this stage-2 walk (counted from its acceptance: what it read after an
+// invalidation is current; the stage-1 walk it serves has its own rule).
+//
+// Ports:
+//   req_valid/req_ready  a request (smmu_walk.vh S2Q_W: {ws2, ipa, class, rnw, priv, instr,
+//                        wattr, wsh}), taken only when idle, fields used on acceptance
+//   rsp_valid/rsp_ready  the answer (smmu_walk.vh S2R_W), held until taken
+//   rd_*                 one read client of smmu_mem_arb (single-beat 8-byte reads;
+//                        rd_last is not needed, rd_err is the abort)
+//   wc_*                 the walk caches' port: a lookup at the start of the walk (lk_s2 is
+//                        1: S2T and S2L at once), its answer, the fills; wc_inv an
+//                        invalidation or flush this cycle
+//   busy                 a request is being served or answered
+//
+// Walk attributes (13.8): descriptor reads use STE.S2IR0/S2OR0/S2SH0. S2PTW (5.2): for
+// CLASS = TT and CD a leaf whose combination with the access's Normal attributes (the
+// stage-1 walk's, or STE.S1CIR/S1COR for the CD) is Device is a permission fault.
+// Fault order per level: EABT, invalid, address size; at the leaf AF, then permission
+// (S2AP for the access: a Data read for TT/CD, the transaction's for IN), then S2PTW.
+// Termination: every descriptor ends the walk or moves one level down; at most 4 reads
+// (5 with concatenated start tables never: they are one level).
+module smmu_s2_walker #(
+    parameter PA_W = 48,   // OAS (= IAS) in bits
+    parameter FWB  = 1,    // IDR3.FWB
+    parameter XNX  = 1,    // IDR3.XNX
+    parameter Q_BITS = 183,  // must equal S2Q_W of smmu_walk.vh (checked below)
+    parameter R_BITS = 95    // must equal S2R_W of smmu_walk.vh
+) (
+    input  wire                 clk,
+    input  wire                 rst_n,
+
+    input  wire                 req_valid,
+    output wire                 req_ready,
+    input  wire [Q_BITS-1:0]    req,
+
+    output wire                 rsp_valid,
+    input  wire                 rsp_ready,
+    output wire [R_BITS-1:0]    rsp,
+
+    output wire                 rd_req_valid,
+    input  wire                 rd_req_ready,
+    output wire [PA_W-1:0]      rd_req_addr,
+    output wire [7:0]           rd_req_len,
+    output wire [3:0]           rd_req_cache,
+    output wire [1:0]           rd_req_domain,
+    input  wire                 rd_valid,
+    input  wire [63:0]          rd_data,
+    input  wire                 rd_last,
+    input  wire                 rd_err,
+
+    output wire                 wc_lk_valid,
+    output wire [15:0]          wc_key_vmid,
+    output wire [1:0]           wc_key_gran,
+    output wire [35:0]          wc_key_ia,
+    input  wire                 wc_rs_valid,
+    input  wire                 wc_rs_tbl_hit,
+    input  wire [1:0]           wc_rs_lvl,
+    input  wire [PA_W-1:0]      wc_rs_tbl,
+    input  wire                 wc_rs_leaf_hit,
+    input  wire [63:0]          wc_rs_desc,
+    input  wire [1:0]           wc_rs_leaf_lvl,
+    output wire                 wc_fl_valid,
+    output wire [1:0]           wc_fl_kind,    // 1 S2T, 2 S2L
+    output wire [1:0]           wc_fl_lvl,
+    output wire [PA_W-1:0]      wc_fl_tbl,
+    output wire [63:0]          wc_fl_desc,
+    input  wire                 wc_inv,
+
+    output wire                 busy
+);
+    `include "smmu_regs.vh"
+    `include "smmu_gran.vh"
+    `include "smmu_ctx.vh"
+    `include "smmu_walk.vh"
+
+    generate
+        if (Q_BITS != S2Q_W || R_BITS != S2R_W) begin : g_bits_mismatch
+            smmu_s2_walker_BITS_must_equal_smmu_walk_vh u_err ();
+        end
+    endgenerate
+
+    localparam [2:0] ST_IDLE = 3'd0, ST_WC = 3'd1, ST_RD_REQ = 3'd2, ST_RD_DATA = 3'd3,
+                     ST_EVAL = 3'd4, ST_RSP = 3'd5;
+    localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1;
+    localparam [1:0] C_CD = EVT_CLASS_CD[1:0], C_IN = EVT_CLASS_IN[1:0];
+
+    // ---------------- the request as it arrives
+    wire [WS2_W-1:0] q_ws;
+    wire [63:0]      q_ipa;
+    wire [1:0]       q_cls;
+    wire             q_rnw, q_priv, q_instr;
+    wire [7:0]       q_wattr;
+    wire [1:0]       q_wsh;
+    assign {q_ws, q_ipa, q_cls, q_rnw, q_priv, q_instr, q_wattr, q_wsh} = req;
+    // its fields the acceptance needs: the IAS, S2R and the start of the walk
+    wire [1:0]       q_world, q_s1cir, q_s1cor, q_s1csh, q_sl, q_ir0, q_or0, q_sh0, q_tg;
+    wire             q_fwb, q_affd, q_ptw, q_s2r;
+    wire [6:0]       q_ias;
+    wire [4:0]       q_slb;
+    wire [PA_W-1:0]  q_ttb;
+    wire [5:0]       q_ps;
+    wire [15:0]      q_vmid;
+    assign {q_world, q_s1cir, q_s1cor, q_s1csh, q_fwb, q_ias, q_tg, q_sl, q_slb, q_ttb, q_ps,
+            q_affd, q_ptw, q_s2r, q_ir0, q_or0, q_sh0, q_vmid} = q_ws;
+    wire             q_ias_bad = (q_ipa >> q_ias) != 64'd0;
+
+    // ---------------- request registers
+    reg  [2:0]       state;
+    reg  [WS2_W-1:0] ws_q;
+    reg  [63:0]      ipa_q;
+    reg  [1:0]       cls_q;
+    reg              rnw_q, priv_q, instr_q;
+    reg  [7:0]       wattr_q;
+    reg  [1:0]       wsh_q;
+    reg  [4:0]       reads;
+
+    wire [1:0]       d_world, d_s1cir, d_s1cor, d_s1csh, d_s2_sl, d_s2ir0, d_s2or0, d_s2sh0;
+    wire             d_s2fwb, d_s2affd, d_s2ptw, d_s2r;
+    wire [6:0]       d_s2_ias;
+    wire [1:0]       d_s2_tg;
+    wire [4:0]       d_s2_sl_bits;
+    wire [PA_W-1:0]  d_s2_ttb;
+    wire [5:0]       d_s2_ps_bits;
+    wire [15:0]      d_vmid;
+    assign {d_world, d_s1cir, d_s1cor, d_s1csh, d_s2fwb, d_s2_ias, d_s2_tg, d_s2_sl,
+            d_s2_sl_bits, d_s2_ttb, d_s2_ps_bits, d_s2affd, d_s2ptw, d_s2r, d_s2ir0, d_s2or0,
+            d_s2sh0, d_vmid} = ws_q;
+
+    // ---------------- walk state
+    reg  [PA_W-1:0]  tbl;
+    reg  [1:0]       lvl;
+    reg              first;
+    reg  [PA_W-1:0]  oa;
+    reg  [5:0]       size;
+    reg  [3:0]       memattr;
+    reg  [1:0]       sh, ap, xn;
+    reg  [PA_W-1:0]  rd_addr_q;      // FetchAddr of the read in flight / just done
+    reg  [63:0]      desc;
+    reg              desc_err;
+    reg              f_fault;
+    reg  [7:0]       f_evt;
+    reg  [63:0]      f_addr;
+    reg              f_rec;
+    // the EVAL descriptor came from the leaf cache (not read, not filled again); an
+    // invalidation or flush happened since the request was accepted
+    reg              inj;
+    reg              raced;
+
+    // ---------------- the descriptor decoder
+    wire [1:0]       dd_kind, dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
+    wire [5:0]       dd_size;
+    wire [PA_W-1:0]  dd_next, dd_oa;
+    wire             dd_addr_fault, dd_af, dd_ng, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
+    wire [2:0]       dd_attr_indx;
+    wire [3:0]       dd_memattr;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_desc_decode #(.PA_W(PA_W)) u_desc (
+        .desc(desc), .level(lvl), .gran(d_s2_tg), .stage2(1'b1), .oa_bits(d_s2_ps_bits),
+        .ia(ipa_q[47:0]),
+        .kind(dd_kind), .next_table(dd_next), .oa(dd_oa), .leaf_size(dd_size),
+        .addr_fault(dd_addr_fault), .attr_indx(dd_attr_indx), .ap(dd_ap), .sh(dd_sh),
+        .af(dd_af), .ng(dd_ng), .contig(), .pxn(dd_pxn), .uxn(dd_uxn),
+        .s2_memattr(dd_memattr), .s2ap(dd_s2ap), .s2xn(dd_s2xn),
+        .pxn_table(dd_pxn_table), .uxn_table(dd_uxn_table), .ap_table(dd_ap_table));
+    /* verilator lint_on PINCONNECTEMPTY */
+
+    // ---------------- access flag and permission of the leaf: a stage-1 table or the CD
+    // is a Data read (TTRnW = 1); the IN access is the transaction's own
+    wire             pc_in    = (cls_q == C_IN);
+    wire             pc_af_fault, pc_perm_fault;
+    smmu_perm_check #(.XNX(XNX)) u_perm (
+        .stage2(1'b1), .rnw(pc_in ? rnw_q : 1'b1), .priv(priv_q),
+        .instr(pc_in ? instr_q : 1'b0), .world(d_world),
+        .ap(dd_ap), .pxn(dd_pxn), .uxn(dd_uxn), .ap_table(2'b00), .pxn_table(1'b0),
+        .uxn_table(1'b0), .had(1'b0), .pan(1'b0), .wxn(1'b0), .s2ap(dd_s2ap),
+        .s2xn(dd_s2xn), .af(dd_af), .affd(d_s2affd),
+        .af_fault(pc_af_fault), .perm_fault(pc_perm_fault));
+
+    // ---------------- attributes. One smmu_attr serves two uses:
+    //  - in ST_EVAL, the S2PTW check: is the leaf just read Device for the table/CD
+    //    access (its Normal walk attribute combined with the leaf)?
+    //  - otherwise AxCACHE/AxDOMAIN of this unit's descriptor reads (S2IR0/S2OR0/S2SH0)
+    wire             in_eval  = (state == ST_EVAL);
+    // STE.S1C*R (5.2): 11 is WB no-RA there, as smmu_cfg reads it
+    wire [7:0]       a_cd     = {(d_s1cor == 2'b11) ? 4'hd : wnib(d_s1cor),
+                                 (d_s1cir == 2'b11) ? 4'hd : wnib(d_s1cir)};
+    wire [7:0]       a_s2walk = {wnib(d_s2or0), wnib(d_s2ir0)};
+    wire [7:0]       a_in     = in_eval ? ((cls_q == C_CD) ? a_cd : wattr_q) : a_s2walk;
+    wire [1:0]       a_sh_in  = in_eval ? ((cls_q == C_CD) ? d_s1csh : wsh_q) : d_s2sh0;
+    wire [7:0]       a_out;
+    wire [3:0]       a_cache;
+    /* verilator lint_off PINCONNECTEMPTY */
+    smmu_attr #(.FWB(FWB)) u_attr (
+        .s1_en(1'b0), .s2_en(in_eval), .s2fwb(d_s2fwb), .is_read(1'b1),
+        .in_attr(a_in), .in_sh(a_sh_in), .s1_mair(8'h00), .s1_sh(2'b00),
+        .s2_memattr(dd_memattr), .s2_sh(dd_sh), .nosnoop(1'b0), .canwbs(1'b0),
+        .out_attr(a_out), .out_sh(), .out_cache(a_cache), .out_domain(rd_req_domain));
+    /* verilator lint_on PINCONNECTEMPTY */
+    wire             dev_walk = (a_out[7:4] == 4'h0);
+    wire             ptw_f    = (cls_q != C_IN) && d_s2ptw && dev_walk;
+
+    // ---------------- read client
+    assign rd_req_valid = (state == ST_RD_REQ);
+    assign rd_req_addr  = desc_addr(tbl, ipa_q[47:0], d_s2_tg, lvl, first, d_s2_sl_bits);
+    assign rd_req_len   = 8'd0;
+    assign rd_req_cache = a_cache;
+
+    // ---------------- walk caches: the key is the IPA; the fills
+    assign wc_lk_valid = (state == ST_WC);
+    assign wc_key_vmid = d_vmid;
+    assign wc_key_gran = d_s2_tg;
+    assign wc_key_ia   = ipa_q[47:12];
+    wire   dd_good = !desc_err && dd_kind != K_INVALID && !dd_addr_fault;
+    wire   fl_t    = in_eval && dd_good && dd_kind == K_TABLE;
+    wire   fl_l    = in_eval && dd_good && dd_kind != K_TABLE && !inj && !pc_af_fault &&
+                     !pc_perm_fault && !ptw_f;
+    assign wc_fl_valid = (fl_t || fl_l) && !raced && !wc_inv;
+    assign wc_fl_kind  = fl_t ? 2'd1 : 2'd2;
+    assign wc_fl_lvl   = fl_t ? lvl + 2'd1 : lvl;
+    assign wc_fl_tbl   = dd_next;
+    assign wc_fl_desc  = desc;
+
+    // ---------------- FSM
+    wire   acc = (state == ST_IDLE) && req_valid;
+    assign req_ready = (state == ST_IDLE);
+    assign busy      = (state != ST_IDLE);
+
+    task fault(input [7:0] evt, input [63:0] addr, input rec);
+        begin
+            f_fault <= 1'b1;
+            f_evt   <= evt;
+            f_addr  <= addr;
+            f_rec   <= rec;
+            state   <= ST_RSP;
+        end
+    endtask
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            state     <= ST_IDLE;
+            ws_q      <= {WS2_W{1'b0}};
+            ipa_q     <= 64'd0;
+            cls_q     <= C_IN;
+            rnw_q     <= 1'b0;
+            priv_q    <= 1'b0;
+            instr_q   <= 1'b0;
+            wattr_q   <= 8'd0;
+            wsh_q     <= 2'd0;
+            reads     <= 5'd0;
+            tbl       <= {PA_W{1'b0}};
+            lvl       <= 2'd0;
+            first     <= 1'b0;
+            oa        <= {PA_W{1'b0}};
+            size      <= 6'd12;
+            memattr   <= 4'd0;
+            sh        <= 2'd0;
+            ap        <= 2'd0;
+            xn        <= 2'd0;
+            rd_addr_q <= {PA_W{1'b0}};
+            desc      <= 64'd0;
+            desc_err  <= 1'b0;
+            f_fault   <= 1'b0;
+            f_evt     <= 8'd0;
+            f_addr    <= 64'd0;
+            f_rec     <= 1'b0;
+            inj       <= 1'b0;
+            raced     <= 1'b0;
+        end else begin
+            if (wc_inv)
+                raced <= 1'b1;
+            case (state)
+                // Accept: the IAS check (3.4.1), then the walk caches from S2TTB
+                ST_IDLE: begin
+                    reads   <= 5'd0;
+                    f_fault <= 1'b0;
+                    inj     <= 1'b0;
+                    raced   <= wc_inv;
+                    if (acc) begin
+                        ws_q    <= q_ws;
+                        ipa_q   <= q_ipa;
+                        cls_q   <= q_cls;
+                        rnw_q   <= q_rnw;
+                        priv_q  <= q_priv;
+                        instr_q <= q_instr;
+                        wattr_q <= q_wattr;
+                        wsh_q   <= q_wsh;
+                        tbl     <= q_ttb;
+                        lvl     <= q_sl;
+                        first   <= 1'b1;
+                        if (q_ias_bad)
+                            fault(EVT_F_TRANSLATION, q_ipa, q_s2r);
+                        else
+                            state <= ST_WC;
+                    end
+                end
+
+                // A leaf of this IPA's page is evaluated as if just read; else resume
+                // below the deepest table descriptor held; else walk from S2TTB
+                ST_WC: if (wc_rs_valid) begin
+                    if (wc_rs_leaf_hit) begin
+                        desc     <= wc_rs_desc;
+                        desc_err <= 1'b0;
+                        lvl      <= wc_rs_leaf_lvl;
+                        inj      <= 1'b1;
+                        state    <= ST_EVAL;
+                    end else begin
+                        if (wc_rs_tbl_hit) begin
+                            tbl   <= wc_rs_tbl;
+                            lvl   <= wc_rs_lvl;
+                            first <= 1'b0;
+                        end
+                        state <= ST_RD_REQ;
+                    end
+                end
+
+                ST_RD_REQ: if (rd_req_ready) begin
+                    inj       <= 1'b0;
+                    rd_addr_q <= rd_req_addr;
+                    reads     <= reads + 5'd1;
+                    state     <= ST_RD_DATA;
+                end
+
+                ST_RD_DATA: if (rd_valid) begin
+                    desc     <= rd_data;
+                    desc_err <= rd_err;
+                    state    <= ST_EVAL;
+                end
+
+                ST_EVAL: begin
+                    if (desc_err) begin
+                        fault(EVT_F_WALK_EABT, {{(64 - PA_W){1'b0}}, rd_addr_q}, 1'b1);
+                    end else if (dd_kind == K_INVALID) begin
+                        fault(EVT_F_TRANSLATION, ipa_q, d_s2r);
+                    end else if (dd_addr_fault) begin
+                        fault(EVT_F_ADDR_SIZE, ipa_q, d_s2r);
+                    end else if (dd_kind == K_TABLE) begin
+                        tbl   <= dd_next;
+                        lvl   <= lvl + 2'd1;
+                        first <= 1'b0;
+                        state <= ST_RD_REQ;
+                    end else begin
+                        oa      <= dd_oa;
+                        size    <= dd_size;
+                        memattr <= dd_memattr;
+                        sh      <= dd_sh;
+                        ap      <= dd_s2ap;
+                        xn      <= dd_s2xn;
+                        if (pc_af_fault)
+                            fault(EVT_F_ACCESS, ipa_q, d_s2r);
+                        else if (pc_perm_fault || ptw_f)
+                            fault(EVT_F_PERMISSION, ipa_q, d_s2r);
+                        else
+                            state <= ST_RSP;
+                    end
+                end
+
+                ST_RSP:  if (rsp_ready) state <= ST_IDLE;
+                default: state <= ST_IDLE;
+            endcase
+        end
+    end
+
+    assign rsp_valid = (state == ST_RSP);
+    assign rsp       = {f_fault, f_evt, f_fault ? f_addr : {{(64 - PA_W){1'b0}}, oa}, f_rec, size,
+                        memattr, sh, ap, xn, reads};
+
+`ifdef FORMAL
+    `include "smmu_formal.vh"
+    // a request is taken only when idle; a read is requested only while walking; a
+    // response is held until taken
+    always @(posedge clk)
+        if (f_run) begin
+            if ($past(rsp_valid && !rsp_ready)) assert (rsp_valid && $stable(rsp));
+            if ($past(acc)) assert (state != ST_IDLE);
+        end
+`endif
+
+    // rd_last: every read is one beat. The decoder's stage-1 outputs are not needed
+    // here, nor the request fields used only on acceptance (IAS, start level, S2TTB:
+    // synthesis drops their registers).
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused_ok = &{1'b0, rd_last, a_out[3:0], dd_ap_table, dd_pxn_table, dd_uxn_table,
+                       dd_attr_indx, dd_ng, q_world, q_s1cir, q_s1cor, q_s1csh, q_fwb,
+                       q_tg, q_slb, q_ps, q_affd, q_ptw, q_ir0, q_or0, q_sh0, q_vmid,
+                       d_s2_sl, d_s2_ias, d_s2_ttb};
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule
