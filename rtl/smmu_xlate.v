@@ -5,14 +5,18 @@
 //
 //   A  accept   a request is taken together with its configuration lookup (smmu_cfg:
 //               pipelined on hits, one miss at a time)
-//   B  decide   the configuration answer comes decoded (smmu_cfg's typed stream and
+//   B  look up  the configuration answer comes decoded (smmu_cfg's typed stream and
 //               stage-1 contexts, smmu_ctx.vh; nothing is decoded here); PRIVCFG/INSTCFG;
 //               the STE-bypass output-size check, the stage-1 range check (TxSZ, TBI,
 //               EPD, VA[55]) or the stage-2-only IAS check; the TLB lookup
-//               with the permissions re-checked for this access. A configuration fault, an
-//               input fault, a bypass or a good hit goes to F; everything else (a miss, or
-//               a hit that fails its permission check, for which the walk produces the
-//               exact fault and record) starts a walk on a free walker
+//               with the permissions re-checked for this access; all of it registered
+//               into C with the contexts (the lookup and the decision are a cycle each,
+//               so neither the TLB compare nor the configuration answer is on the path
+//               of the decision and its back-pressure)
+//   C  decide   a configuration fault, an input fault, a bypass or a good hit goes to F;
+//               everything else (a miss, or a hit that fails its permission check, for
+//               which the walk produces the exact fault and record) starts a walk on a
+//               free walker, or parks
 //   W  walk     NWALK smmu_s1_walker units (stage-1 walks; a stage-2-only stream's walk
 //               is their stage-2 request), each with the request's registers beside it
 //               (its tag, what F needs); NS2WALK smmu_s2_walker units behind smmu_s2_arb
@@ -24,12 +28,13 @@
 //               handed to the event queue in the cycle the response goes
 // A miss on a page a walker is already walking for the same stream (same StreamID, SSV
 // and input page) does not start a second walk: it parks (NPARK entries) until that walk
-// ends, then goes through A and B again ahead of new requests, where it normally hits the
+// ends, then goes through A, B and C again ahead of new requests, where it normally hits the
 // entry the walk filled (a walk that faulted or raced an invalidation fills nothing: the
 // replay then walks for itself, so each transaction still gets its own answer and record).
-// B waits (holding the configuration answer and with it the next lookup) only when it
-// has no room: F busy with a walk result, every walker busy for a walk, or the park full
-// for a miss that would park.
+// C waits only when it has no room: F busy with a walk result, every walker busy for a
+// walk, or the park full for a miss that would park; B then waits behind it (holding the
+// configuration answer and with it the next lookup). A miss C holds while it waits is not
+// looked up again: if the walk that fills its page ends meanwhile, it walks for itself.
 //
 // A fault's response never goes before its event record is taken, so the record of an
 // aborted transaction is queued before a CMD_SYNC that follows can complete. A TLB fill
@@ -163,7 +168,7 @@ module smmu_xlate #(
     output wire                   busy,
     output wire [NWALK-1:0]       walks,    // walks in flight (for tests and the counters)
 
-    // performance events (smmu_pmcg, IHI 0070 10.3): a TLB miss (B decides a walk, or to
+    // performance events (smmu_pmcg, IHI 0070 10.3): a TLB miss (C decides a walk, or to
     // wait for one, for a request that is not a replay), with its StreamID; the request A
     // accepts now is a replay (its configuration lookup is not a new one); the StreamID
     // each read client (rd_*) reads for, valid while it reads, or rd_cfg: it reads for
@@ -218,7 +223,7 @@ module smmu_xlate #(
     reg [2:0]        b_prot_q;
     reg [3:0]        b_cache_q;
     reg [1:0]        b_domain_q;
-    wire             b_go;            // B's request moves on this cycle
+    wire             b_go;            // B's request moves on (to C) this cycle
     wire             a_room = !b_v_q || b_go;
 
     // the park: misses waiting for a walk of their page (p_wait_q: until walker p_wk_q
@@ -346,7 +351,7 @@ module smmu_xlate #(
     wire hit_ok = tlb_hit && !(d_s1_en && (h1_af || h1_perm)) &&
                   !(d_s2_en && (h2_af || h2_perm));
 
-    // B's outcome
+    // B's outcome (decided in C)
     wire byp      = !d_s1_en && !d_s2_en;
     wire b_cfgf   = !cfg_rsp_ok;                                  // configuration fault
     wire b_in_f   = cfg_rsp_ok && ((byp && oas_over) || (d_s1_en && rng_bad) ||
@@ -388,6 +393,34 @@ module smmu_xlate #(
                               d_shcfg, d_privcfg, d_instcfg, d_world, d_vmid, c_asid,
                               b_gran};
 
+    // ---------------- C: decide ----------------
+    // B's outcome, the request and its contexts (for a walk), registered
+    reg                  c_v_q, c_done_q, c_ok_q, c_byp_q, c_raced_q, c_rp_q;
+    reg [CTX_W-1:0]      c_ctx_q;
+    reg [SCTX_BITS-1:0]  c_sctx_q;
+    reg [S1CTX_BITS-1:0] c_s1ctx_q;
+    reg [LEAF_W-1:0]     c_leaf_q;
+    reg [7:0]            c_ev_type_q;
+    reg [1:0]            c_ev_cls_q;
+    reg                  c_ev_s2_q, c_ev_rec_q;
+    reg [63:0]           c_ev_addr_q;
+    wire                 c_go;            // C's request moves on this cycle
+    assign b_go = b_rdy && (!c_v_q || c_go);
+    // C's fields (the layout of b_ctx)
+    wire [TAG_W-1:0]     c_tag;
+    wire [SID_W-1:0]     c_sid;
+    wire                 c_ssv, c_rnw, c_nosnoop, c_priv, c_instr;
+    wire [SSID_W-1:0]    c_ssid;
+    wire [63:0]          c_addr;
+    wire [2:0]           c_prot;
+    wire [3:0]           c_cache;
+    wire [1:0]           c_domain;
+    /* verilator lint_off UNUSEDSIGNAL */  // what C passes on without looking at
+    wire [CTX_W-TAG_W-SID_W-SSID_W-79:0] c_rest;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign {c_tag, c_sid, c_ssv, c_ssid, c_rnw, c_addr, c_prot, c_cache, c_domain,
+            c_nosnoop, c_priv, c_instr, c_rest} = c_ctx_q;
+
     // ---------------- W: walkers ----------------
     reg  [NWALK-1:0]  w_busy_q;              // a walk's request is here
     reg  [NWALK-1:0]  w_raced_q;
@@ -403,7 +436,7 @@ module smmu_xlate #(
     wire [NWALK*LEAF_W-1:0]   wk_rsp_leaf;
     reg  [NWALK-1:0]  wk_rsp_ready;
 
-    // the free walker B would start (lowest index)
+    // the free walker C would start (lowest index)
     reg [WI-1:0] w_pick;
     reg          w_any;
     always @* begin
@@ -424,15 +457,15 @@ module smmu_xlate #(
         for (i = NWALK - 1; i >= 0; i = i - 1)
             // (not one handing its result to F now: its waiters are released this cycle)
             if (w_busy_q[i] && !(w_to_f && wf_pick == i[WI-1:0]) &&
-                w_sid_q[i] == b_sid_q && w_ssv_q[i] == b_ssv_q &&
-                w_page_q[i] == b_addr_q[63:12]) begin
+                w_sid_q[i] == c_sid && w_ssv_q[i] == c_ssv &&
+                w_page_q[i] == c_addr[63:12]) begin
                 w_same     = i[WI-1:0];
                 w_same_any = 1'b1;
             end
     end
-    wire b_miss = b_rdy && !b_done;
-    wire b_park = b_miss && w_same_any && pf_any;           // waits for that walk
-    wire b_walk = b_miss && !b_park && w_any;              // a walk starts this cycle
+    wire c_miss = c_v_q && !c_done_q;
+    wire c_park = c_miss && w_same_any && pf_any;           // waits for that walk
+    wire c_walk = c_miss && !c_park && w_any;              // a walk starts this cycle
 
     // ---------------- the walk units, the stage-2 arbiter, the walk caches
     // Read clients and walk-cache ports: 0..NWALK-1 the stage-1 units, NWALK.. the
@@ -506,10 +539,10 @@ module smmu_xlate #(
                              .LEAF_BITS(LEAF_W), .SCTX_BITS(SCTX_W),
                              .S1CTX_BITS(S1CTX_W), .Q_BITS(S2Q_W), .R_BITS(S2R_W)) u_walker (
                 .clk(clk), .rst_n(rst_n),
-                .wk_valid(b_walk && w_pick == gw), .wk_ready(wk_ready[gw]),
-                .wk_sctx(cfg_rsp_sctx), .wk_s1ctx(cfg_rsp_s1ctx),
-                .wk_addr(b_addr_q), .wk_rnw(b_rnw_q), .wk_priv(b_priv),
-                .wk_instr(b_instr),
+                .wk_valid(c_walk && w_pick == gw), .wk_ready(wk_ready[gw]),
+                .wk_sctx(c_sctx_q), .wk_s1ctx(c_s1ctx_q),
+                .wk_addr(c_addr), .wk_rnw(c_rnw), .wk_priv(c_priv),
+                .wk_instr(c_instr),
                 .rsp_valid(wk_rsp_valid[gw]), .rsp_ready(wk_rsp_ready[gw]),
                 .rsp_fault(wk_rsp_fault[gw]), .rsp_evt(wk_rsp_evt[gw*8 +: 8]),
                 .rsp_s2(wk_rsp_s2[gw]), .rsp_class(wk_rsp_class[gw*2 +: 2]),
@@ -626,7 +659,7 @@ module smmu_xlate #(
     wire f_room = !f_v_q || f_out;
 
     // walk results first (round robin: the first ready walker after the last one served,
-    // else the first ready one), then B
+    // else the first ready one), then C
     reg  [WI-1:0] f_rr_q;
     reg  [WI-1:0] wf_pick, wf_hi;
     reg           wf_any, wf_hi_any;
@@ -650,8 +683,8 @@ module smmu_xlate #(
             wk_rsp_ready[i] = f_room && wf_any && wf_pick == i[WI-1:0];
     end
     wire w_to_f = f_room && wf_any;
-    wire b_to_f = f_room && !wf_any && b_rdy && b_done;
-    assign b_go          = b_to_f || b_walk || b_park;
+    wire c_to_f = f_room && !wf_any && c_v_q && c_done_q;
+    assign c_go          = c_to_f || c_walk || c_park;
     assign cfg_rsp_ready = b_go;
 
     // ---------------- responses ----------------
@@ -713,10 +746,10 @@ module smmu_xlate #(
                                 f_ev_addr_q);
 
     // (a stage-2 unit busy for smmu_cfg: smmu_cfg's fetch is in flight too)
-    assign busy  = b_v_q || (|w_busy_q) || f_v_q || (|p_v_q) || (|s2_busy);
+    assign busy  = b_v_q || c_v_q || (|w_busy_q) || f_v_q || (|p_v_q) || (|s2_busy);
     assign walks = w_busy_q;
-    assign ev_tlb_miss = (b_walk || b_park) && !b_rp_q;
-    assign ev_tlb_sid  = b_sid_q;
+    assign ev_tlb_miss = (c_walk || c_park) && !c_rp_q;
+    assign ev_tlb_sid  = c_sid;
     assign lk_replay   = rp_any;
 
     // ---------------- state ----------------
@@ -729,6 +762,9 @@ module smmu_xlate #(
             b_v_q     <= 1'b0;
             b_raced_q <= 1'b0;
             b_rp_q    <= 1'b0;
+            c_v_q     <= 1'b0;
+            c_raced_q <= 1'b0;
+            c_rp_q    <= 1'b0;
             w_busy_q  <= {NWALK{1'b0}};
             w_raced_q <= {NWALK{1'b0}};
             f_v_q     <= 1'b0;
@@ -740,6 +776,7 @@ module smmu_xlate #(
             // A -> B
             if (raced_now) begin
                 b_raced_q <= 1'b1;
+                c_raced_q <= 1'b1;
                 w_raced_q <= {NWALK{1'b1}};
                 f_raced_q <= 1'b1;
             end
@@ -761,6 +798,27 @@ module smmu_xlate #(
                 b_rp_q      <= rp_any;
             end
 
+            // B -> C
+            if (c_go)
+                c_v_q <= 1'b0;
+            if (b_go) begin
+                c_v_q       <= 1'b1;
+                c_done_q    <= b_done;
+                c_ok_q      <= cfg_rsp_ok && !b_in_f;
+                c_byp_q     <= cfg_rsp_ok && byp;
+                c_raced_q   <= b_raced_q || raced_now;
+                c_rp_q      <= b_rp_q;
+                c_ctx_q     <= b_ctx;
+                c_sctx_q    <= cfg_rsp_sctx;
+                c_s1ctx_q   <= cfg_rsp_s1ctx;
+                c_leaf_q    <= tlb_leaf;
+                c_ev_type_q <= b_ev_type;
+                c_ev_s2_q   <= b_ev_s2;
+                c_ev_cls_q  <= b_ev_cls;
+                c_ev_addr_q <= b_ev_addr;
+                c_ev_rec_q  <= b_ev_rec;
+            end
+
             // the park: a replay leaves it; a miss enters it; a walk's end releases its
             // waiters (a parked request's own race state does not matter: it is asked
             // through A and B again)
@@ -770,22 +828,22 @@ module smmu_xlate #(
                 for (i = 0; i < NPARK; i = i + 1)
                     if (p_wk_q[i] == wf_pick)
                         p_wait_q[i] <= 1'b0;
-            if (b_park) begin
+            if (c_park) begin
                 p_v_q[pf_pick]    <= 1'b1;
                 p_wait_q[pf_pick] <= 1'b1;
                 p_wk_q[pf_pick]   <= w_same;
-                p_rq_q[pf_pick]   <= {b_tag_q, b_rnw_q, b_sid_q, b_ssv_q, b_ssid_q, b_addr_q,
-                                      b_prot_q, b_cache_q, b_domain_q, b_nosnoop_q};
+                p_rq_q[pf_pick]   <= {c_tag, c_rnw, c_sid, c_ssv, c_ssid, c_addr,
+                                      c_prot, c_cache, c_domain, c_nosnoop};
             end
 
-            // B -> W
-            if (b_walk) begin
+            // C -> W
+            if (c_walk) begin
                 w_busy_q[w_pick]  <= 1'b1;
-                w_raced_q[w_pick] <= b_raced_q || raced_now;
-                w_ctx_q[w_pick]   <= b_ctx;
-                w_sid_q[w_pick]   <= b_sid_q;
-                w_ssv_q[w_pick]   <= b_ssv_q;
-                w_page_q[w_pick]  <= b_addr_q[63:12];
+                w_raced_q[w_pick] <= c_raced_q || raced_now;
+                w_ctx_q[w_pick]   <= c_ctx_q;
+                w_sid_q[w_pick]   <= c_sid;
+                w_ssv_q[w_pick]   <= c_ssv;
+                w_page_q[w_pick]  <= c_addr[63:12];
             end
 
             // -> F
@@ -808,19 +866,19 @@ module smmu_xlate #(
                 f_ev_ttrnw_q <= wk_rsp_ttrnw[wf_pick] && wf_evt == EVT_F_PERMISSION;
                 w_busy_q[wf_pick] <= 1'b0;
                 f_rr_q       <= wf_pick;
-            end else if (b_to_f) begin
+            end else if (c_to_f) begin
                 f_v_q        <= 1'b1;
                 f_walk_q     <= 1'b0;
-                f_byp_q      <= cfg_rsp_ok && byp;
-                f_ok_q       <= cfg_rsp_ok && !b_in_f;
-                f_ctx_q      <= b_ctx;
-                f_raced_q    <= b_raced_q || raced_now;
-                f_leaf_q     <= tlb_leaf;
-                f_ev_type_q  <= b_ev_type;
-                f_ev_s2_q    <= b_ev_s2;
-                f_ev_cls_q   <= b_ev_cls;
-                f_ev_addr_q  <= b_ev_addr;
-                f_ev_rec_q   <= b_ev_rec;
+                f_byp_q      <= c_byp_q;
+                f_ok_q       <= c_ok_q;
+                f_ctx_q      <= c_ctx_q;
+                f_raced_q    <= c_raced_q || raced_now;
+                f_leaf_q     <= c_leaf_q;
+                f_ev_type_q  <= c_ev_type_q;
+                f_ev_s2_q    <= c_ev_s2_q;
+                f_ev_cls_q   <= c_ev_cls_q;
+                f_ev_addr_q  <= c_ev_addr_q;
+                f_ev_rec_q   <= c_ev_rec_q;
                 f_ev_ttrnw_q <= 1'b0;
             end
         end
@@ -830,8 +888,8 @@ module smmu_xlate #(
     // a walk starts only on an idle walker whose slot is free; F never takes two results
     always @(posedge clk)
         if (rst_n) begin
-            if (b_walk) assert (!w_busy_q[w_pick] && wk_ready[w_pick]);
-            assert (!(w_to_f && b_to_f));
+            if (c_walk) assert (!w_busy_q[w_pick] && wk_ready[w_pick]);
+            assert (!(w_to_f && c_to_f));
         end
 `endif
 
