@@ -119,9 +119,20 @@ module smmu_tlb #(
         size_mask = leaf_page_mask(sz);
     endfunction
 
-    // A page's granule page: its base (in 4 KB page numbers) and its number
+    // A page's granule page: its base (in 4 KB page numbers) and its number. Only the low
+    // 2g bits differ from the page number: a mask by case, not a subtraction (which
+    // synthesis builds as a carry chain on the lookup's path)
     function [43:0] gpage(input [43:0] page, input [1:0] g);
-        gpage = page & ~((44'd1 << {g, 1'b0}) - 44'd1);
+        reg [5:0] m;
+        begin
+            case (g)
+                2'd0:    m = 6'b111111;
+                2'd1:    m = 6'b111100;
+                2'd2:    m = 6'b110000;
+                default: m = 6'b000000;
+            endcase
+            gpage = {page[43:6], page[5:0] & m};
+        end
     endfunction
     /* verilator lint_off UNUSEDSIGNAL */   // the page number's high bits
     function [SW-1:0] gnum(input [43:0] page, input [1:0] g);
