@@ -64,7 +64,13 @@ module smmu_txn_order #(
     reg [N-1:0]    gone_q;       // left the issue order (issued, or resolved as an abort)
     reg [N-1:0]    dn_q;         // downstream, response not ended
     reg [N-1:0]    tail_q;       // the youngest slot of its ID
-    reg [N-1:0]    dtail_q;      // the youngest slot of its ID downstream
+    // per ID: its youngest slot downstream (dt_idx_q), valid while that slot's response
+    // has not ended (responses of one ID end in order, so the youngest ends last). A table
+    // by ID, not a flag per slot: the issuing slot's link is then one read by its ID, not
+    // a search of the slots after the issue pick (the client port's longest path).
+    localparam NID = 1 << ID_W;
+    reg [NID-1:0]  dt_v_q;
+    reg [IW-1:0]   dt_idx_q [0:NID-1];
     reg [N-1:0]    blk_issue_q, blk_resp_q, blk_dn_q;
     // the slots' IDs as bit planes: bit s of plane b is bit b of slot s's ID, so the slots
     // of one ID are found with ID_W vector operations (the same comparators per slot)
@@ -117,7 +123,7 @@ module smmu_txn_order #(
     wire [IW:0] a_tail = first(same_id_a & tail_q);
     assign id_clear = (same_id_a & ~gone_q) == {N{1'b0}};
     // the youngest downstream slot of the allocating ID (for alloc_issue)
-    wire [IW:0] a_dtail = first(same_id_a & dtail_q & dn_q);
+    wire [IW:0] a_dtail = {dt_v_q[alloc_id], dt_idx_q[alloc_id]};
     wire a_tail_free = free_valid && free_idx == a_tail[IW-1:0];   // leaves this cycle
 
     // ---------------- issue: round robin over the issue heads that can go ----------------
@@ -136,8 +142,8 @@ module smmu_txn_order #(
     wire abort_go  = ab[IW];
 
     // the youngest downstream slot of the issuing slot's ID
-    wire [N-1:0] same_id_i = with_id(id_of(issue_idx, idp_q), idp_q, used_q);
-    wire [IW:0] i_dtail = first(same_id_i & dtail_q & dn_q);
+    wire [ID_W-1:0] i_id = id_of(issue_idx, idp_q);
+    wire [IW:0] i_dtail = {dt_v_q[i_id], dt_idx_q[i_id]};
 
     // ---------------- downstream completion ----------------
     wire [IW:0] own = first(same_id_d & dn_q & ~blk_dn_q);
@@ -166,7 +172,7 @@ module smmu_txn_order #(
             gone_q      <= {N{1'b0}};
             dn_q        <= {N{1'b0}};
             tail_q      <= {N{1'b0}};
-            dtail_q     <= {N{1'b0}};
+            dt_v_q      <= {NID{1'b0}};
             has_pred_q  <= {N{1'b0}};
             blk_issue_q <= {N{1'b0}};
             blk_resp_q  <= {N{1'b0}};
@@ -175,6 +181,10 @@ module smmu_txn_order #(
             succ_v_q    <= {N{1'b0}};
             dsucc_v_q   <= {N{1'b0}};
         end else begin
+            // the youngest downstream slot of an ID ended: none is left (an issue or a
+            // fast-path allocation of that ID below, in the same cycle, sets a new one)
+            if (dn_end && dt_idx_q[dn_id] == dn_idx)
+                dt_v_q[dn_id] <= 1'b0;
             // a predecessor moving on unblocks its successor
             if (issue && succ_v_q[issue_idx])
                 blk_issue_q[succ_q[issue_idx]] <= 1'b0;
@@ -199,7 +209,6 @@ module smmu_txn_order #(
                 gone_q[alloc_idx]      <= 1'b0;
                 dn_q[alloc_idx]        <= 1'b0;
                 tail_q[alloc_idx]      <= 1'b1;
-                dtail_q[alloc_idx]     <= 1'b0;
                 blk_dn_q[alloc_idx]    <= 1'b0;
                 for (i = 0; i < ID_W; i = i + 1)
                     idp_q[i * N + {{(32 - IW){1'b0}}, alloc_idx}] <= alloc_id[i];
@@ -222,34 +231,31 @@ module smmu_txn_order #(
                 if (alloc_issue) begin
                     gone_q[alloc_idx]   <= 1'b1;
                     dn_q[alloc_idx]     <= 1'b1;
-                    dtail_q[alloc_idx]  <= 1'b1;
+                    dt_v_q[alloc_id]    <= 1'b1;
+                    dt_idx_q[alloc_id]  <= alloc_idx;
                     blk_dn_q[alloc_idx] <= a_dtail[IW] &&
                                            !(dn_end && dn_idx == a_dtail[IW-1:0]);
                     if (a_dtail[IW] && !(dn_end && dn_idx == a_dtail[IW-1:0])) begin
                         dsucc_v_q[a_dtail[IW-1:0]] <= 1'b1;
                         dsucc_q[a_dtail[IW-1:0]]   <= alloc_idx;
                     end
-                    if (a_dtail[IW])
-                        dtail_q[a_dtail[IW-1:0]] <= 1'b0;
                 end
             end
             if (issue) begin
                 gone_q[issue_idx]  <= 1'b1;
                 dn_q[issue_idx]    <= 1'b1;
-                dtail_q[issue_idx] <= 1'b1;
+                dt_v_q[i_id]       <= 1'b1;
+                dt_idx_q[i_id]     <= issue_idx;
                 blk_dn_q[issue_idx] <= i_dtail[IW] &&
                                        !(dn_end && dn_idx == i_dtail[IW-1:0]);
                 if (i_dtail[IW] && !(dn_end && dn_idx == i_dtail[IW-1:0])) begin
                     dsucc_v_q[i_dtail[IW-1:0]] <= 1'b1;
                     dsucc_q[i_dtail[IW-1:0]]   <= issue_idx;
                 end
-                if (i_dtail[IW])
-                    dtail_q[i_dtail[IW-1:0]] <= 1'b0;
                 rr_q <= issue_idx;
             end
             if (abort_go)
                 gone_q[ab[IW-1:0]] <= 1'b1;
-            // (a slot that ended keeps its dtail flag: lookups also ask for dn_q)
             if (dn_end)
                 dn_q[dn_idx] <= 1'b0;
             if (free_valid) begin
@@ -311,5 +317,25 @@ module smmu_txn_order #(
                     assert (used_q[dsucc_q[f]] && blk_dn_q[dsucc_q[f]] && dn_q[f]);
             end
         end
+    // The downstream-tail table: an ID's entry is valid exactly while some slot of that ID
+    // is downstream, and then names one of them that blocks no other downstream (the
+    // youngest: the others each block their successor).
+    integer h;
+    reg [NID-1:0] f_has_dn;
+    always @* begin
+        f_has_dn = {NID{1'b0}};
+        for (h = 0; h < N; h = h + 1)
+            if (used_q[h] && dn_q[h])
+                f_has_dn[id_of(h[IW-1:0], idp_q)] = 1'b1;
+    end
+    always @(posedge clk)
+        if (rst_n)
+            for (h = 0; h < NID; h = h + 1) begin
+                assert (dt_v_q[h] == f_has_dn[h]);
+                if (dt_v_q[h])
+                    assert (used_q[dt_idx_q[h]] && dn_q[dt_idx_q[h]] &&
+                            id_of(dt_idx_q[h], idp_q) == h[ID_W-1:0] &&
+                            !dsucc_v_q[dt_idx_q[h]]);
+            end
 `endif
 endmodule
