@@ -266,23 +266,33 @@ module smmu_txn_order #(
     end
 
 `ifdef FORMAL
+    // What the client port must respect: checked in place, the assumptions of the proof
+    // of this module alone (formal/smmu_txn_order.sby, SMMU_TXN_ORDER_ALONE).
+`ifdef SMMU_TXN_ORDER_ALONE
+    `include "smmu_formal.vh"
+    `define SMMU_TXO_ENV assume
+`else
+    `define SMMU_TXO_ENV assert
+`endif
     // A slot is freed only as the answer head of its ID, after (or as) its downstream
-    // part ended.
-    always @(posedge clk)
+    // part ended, and not as it is issued.
+    always @* begin
         if (rst_n && free_valid) begin
-            assert (used_q[free_idx] && is_resp_head[free_idx] &&
-                    (!dn_q[free_idx] || (dn_end && dn_idx == free_idx)));
+            `SMMU_TXO_ENV (used_q[free_idx] && is_resp_head[free_idx] &&
+                    (!dn_q[free_idx] || (dn_end && dn_idx == free_idx)) &&
+                    !(issue && issue_idx == free_idx));
         end
     // The fast path: only for an ID with nothing waiting, never with a regular issue
     // (one downstream address register).
-    always @(posedge clk)
         if (rst_n && alloc_valid && alloc_ready && alloc_issue) begin
-            assert (id_clear && !issue);
+            `SMMU_TXO_ENV (id_clear && !issue);
         end
+    end
+    `undef SMMU_TXO_ENV
     // Every block names a live predecessor of the same ID: a block whose predecessor is
     // gone would never clear (a hang), one that names a reused slot would clear early.
     integer f;
-    always @(posedge clk)
+    always @*
         if (rst_n)
             for (f = 0; f < N; f = f + 1)
                 if (used_q[f] && (blk_issue_q[f] || blk_resp_q[f])) begin
@@ -297,24 +307,25 @@ module smmu_txn_order #(
     // live successor of that predecessor; every slot blocked downstream is some slot's
     // downstream successor.
     reg [N-1:0] f_dlinked;
-    integer g;
+    integer fg;
     always @* begin
         f_dlinked = {N{1'b0}};
-        for (g = 0; g < N; g = g + 1)
-            if (dsucc_v_q[g])
-                f_dlinked[dsucc_q[g]] = 1'b1;
+        for (fg = 0; fg < N; fg = fg + 1)
+            if (dsucc_v_q[fg])
+                f_dlinked[dsucc_q[fg]] = 1'b1;
     end
-    always @(posedge clk)
+    integer f2;
+    always @*
         if (rst_n) begin
             assert ((used_q & dn_q & blk_dn_q & ~f_dlinked) == {N{1'b0}});
-            for (f = 0; f < N; f = f + 1) begin
-                if (used_q[f] && has_pred_q[f])
-                    assert (succ_v_q[pred_q[f]] && succ_q[pred_q[f]] == f[IW-1:0]);
-                if (succ_v_q[f])
-                    assert (used_q[succ_q[f]] && has_pred_q[succ_q[f]] &&
-                            pred_q[succ_q[f]] == f[IW-1:0]);
-                if (dsucc_v_q[f])
-                    assert (used_q[dsucc_q[f]] && blk_dn_q[dsucc_q[f]] && dn_q[f]);
+            for (f2 = 0; f2 < N; f2 = f2 + 1) begin
+                if (used_q[f2] && has_pred_q[f2])
+                    assert (succ_v_q[pred_q[f2]] && succ_q[pred_q[f2]] == f2[IW-1:0]);
+                if (succ_v_q[f2])
+                    assert (used_q[succ_q[f2]] && has_pred_q[succ_q[f2]] &&
+                            pred_q[succ_q[f2]] == f2[IW-1:0]);
+                if (dsucc_v_q[f2])
+                    assert (used_q[dsucc_q[f2]] && blk_dn_q[dsucc_q[f2]] && dn_q[f2]);
             end
         end
     // The downstream-tail table: an ID's entry is valid exactly while some slot of that ID
@@ -328,14 +339,15 @@ module smmu_txn_order #(
             if (used_q[h] && dn_q[h])
                 f_has_dn[id_of(h[IW-1:0], idp_q)] = 1'b1;
     end
-    always @(posedge clk)
+    integer h2;
+    always @*
         if (rst_n)
-            for (h = 0; h < NID; h = h + 1) begin
-                assert (dt_v_q[h] == f_has_dn[h]);
-                if (dt_v_q[h])
-                    assert (used_q[dt_idx_q[h]] && dn_q[dt_idx_q[h]] &&
-                            id_of(dt_idx_q[h], idp_q) == h[ID_W-1:0] &&
-                            !dsucc_v_q[dt_idx_q[h]]);
+            for (h2 = 0; h2 < NID; h2 = h2 + 1) begin
+                assert (dt_v_q[h2] == f_has_dn[h2]);
+                if (dt_v_q[h2])
+                    assert (used_q[dt_idx_q[h2]] && dn_q[dt_idx_q[h2]] &&
+                            id_of(dt_idx_q[h2], idp_q) == h2[ID_W-1:0] &&
+                            !dsucc_v_q[dt_idx_q[h2]]);
             end
 `endif
 endmodule
