@@ -38,7 +38,7 @@ CLIENT = ("Client s_up: requests in (AR/AW with StreamID in AxUSER), data, respo
 # smmu_s1_walker.v, smmu_s2_arb.v, smmu_s2_walker.v as instantiated in smmu_top.v). When the datapath is rebuilt, edit this
 # list, then `make waves-layout` rewrites tb/waves/smmu.gtkw; the make test stage
 # waves-layout names any signal that no longer exists.
-TRANSLATION = ("Translation: accept (A), configuration and TLB (B), walkers (W), finish (F)", False, [
+TRANSLATION = ("Translation: accept (A), configuration and TLB (B), decide (C), walkers (W), finish (F)", False, [
     # A: a request from a client port (or a parked miss replayed) is accepted with its tag
     ("TOP.smmu_top.u_xlate.req_valid", "b"), ("TOP.smmu_top.u_xlate.req_ready", "b"),
     ("TOP.smmu_top.u_xlate.req_tag", "h"), ("TOP.smmu_top.u_xlate.req_sid", "h"),
@@ -47,10 +47,11 @@ TRANSLATION = ("Translation: accept (A), configuration and TLB (B), walkers (W),
     ("TOP.smmu_top.u_cfg.s_hit", "b"), ("TOP.smmu_top.u_cfg.c_hit", "b"),
     ("TOP.smmu_top.u_cfg.state", "dcfg_state"),
     ("TOP.smmu_top.u_cfg.rd_req_addr", "h"),
-    # B: the TLB answers; a miss starts a walk, or parks behind a walk of the same page
+    # B: the TLB answers; C: a miss starts a walk, or parks behind a walk of the same page
     ("TOP.smmu_top.u_xlate.b_v_q", "b"), ("TOP.smmu_top.u_xlate.b_tag_q", "h"),
-    ("TOP.smmu_top.u_xlate.tlb_hit", "b"), ("TOP.smmu_top.u_xlate.b_walk", "b"),
-    ("TOP.smmu_top.u_xlate.b_park", "b"), ("TOP.smmu_top.u_xlate.w_busy_q", "h"),
+    ("TOP.smmu_top.u_xlate.tlb_hit", "b"), ("TOP.smmu_top.u_xlate.c_v_q", "b"),
+    ("TOP.smmu_top.u_xlate.c_walk", "b"),
+    ("TOP.smmu_top.u_xlate.c_park", "b"), ("TOP.smmu_top.u_xlate.w_busy_q", "h"),
     # W: stage-1 walk units 0 and 1 (of NWALK): state, level and descriptor address of
     # each read; stage-2 walk unit 0 (of NS2WALK) and which units hold a stage-2 request
     ("TOP.smmu_top.u_xlate.g_walk[0].u_walker.state", "dwalker_state"),
