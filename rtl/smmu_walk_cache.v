@@ -26,10 +26,12 @@
 //   fl_valid[p]   fill (one cycle, no back-pressure): fl_kind 0 S1, 1 S2T, 2 S2L, with
 //                 the port's key and fl_lvl / fl_tbl / fl_apt / fl_pxnt / fl_uxnt /
 //                 fl_desc. One fill per cycle (lowest port); the others are dropped
-//                 (a cache may always choose not to cache). A fill whose key already has
-//                 an entry of its kind and level is dropped, so a lookup never sees two.
+//                 (a cache may always choose not to cache). The fill is registered and
+//                 written in the next cycle (a lookup in between misses it). A fill whose
+//                 key already has an entry of its kind and level is dropped, so a lookup
+//                 never sees two.
 //   inv_fire, inv_cmd   a TLBI leaves the caches on its handshake (smmu_cmdq's raw
-//                 {dw1, dw0}); fills in that cycle are dropped.
+//                 {dw1, dw0}); fills offered in that cycle or written in it are dropped.
 //   flush         drop everything (SMMUEN changes).
 //
 // TLBI scopes (4.4; a VA, IPA, range or Leaf field only narrows them, and is ignored):
@@ -94,11 +96,18 @@ module smmu_walk_cache #(
 
     // IA bits [47:12] a table descriptor at level `lvl` (the level that was read) covers:
     // those at and above the level's shift
+    // (a table of the 16 {granule, level} masks: a shift by a variable amount becomes a
+    // multiplier or a shifter on the fill path)
     function [35:0] pfx_mask(input [1:0] g, input [1:0] lvl);
         reg [5:0] sh;
+        integer   c;
         begin
-            sh       = gran_lvl_shift(g, lvl);
-            pfx_mask = (sh >= 6'd48) ? 36'd0 : ({36{1'b1}} << (sh - 6'd12));
+            pfx_mask = 36'd0;
+            for (c = 0; c < 16; c = c + 1)
+                if ({g, lvl} == c[3:0]) begin
+                    sh       = gran_lvl_shift(c[3:2], c[1:0]);
+                    pfx_mask = (sh >= 6'd48) ? 36'd0 : ({36{1'b1}} << (sh - 6'd12));
+                end
         end
     endfunction
 
@@ -260,36 +269,54 @@ module smmu_walk_cache #(
         end
     end
 
-    // ---------------- fills: the lowest port that fills this cycle
-    reg  [PW-1:0] f_pick;
-    reg           f_any;
+    // ---------------- fills: the lowest port that fills this cycle, registered (the
+    // duplicate check and the write are the next cycle's: the walk units' decode, the port
+    // choice, the key's mask, the compare with every entry and the write were one path).
+    // A fill is dropped when an invalidation or flush comes in either cycle.
+    reg  [PW-1:0] p_pick;
+    reg           p_any;
     always @* begin
-        f_pick = {PW{1'b0}};
-        f_any  = 1'b0;
+        p_pick = {PW{1'b0}};
+        p_any  = 1'b0;
         for (fk = NP - 1; fk >= 0; fk = fk - 1)
             if (fl_valid[fk]) begin
-                f_pick = fk[PW-1:0];
-                f_any  = 1'b1;
+                p_pick = fk[PW-1:0];
+                p_any  = 1'b1;
             end
     end
-    wire [1:0]      f_kind  = fl_kind[f_pick*2 +: 2];
-    wire [1:0]      f_world = key_world[f_pick*2 +: 2];
-    wire            f_nest  = key_nest[f_pick];
-    wire [15:0]     f_vmid  = key_vmid[f_pick*16 +: 16];
-    wire [15:0]     f_asid  = key_asid[f_pick*16 +: 16];
-    wire [1:0]      f_gran  = key_gran[f_pick*2 +: 2];
-    wire            f_half  = key_half[f_pick];
-    wire [35:0]     f_ia    = key_ia[f_pick*36 +: 36];
-    wire [1:0]      f_lvl   = fl_lvl[f_pick*2 +: 2];
-    wire [PA_W-1:0] f_tbl   = fl_tbl[f_pick*PA_W +: PA_W];
-    wire [1:0]      f_apt   = fl_apt[f_pick*2 +: 2];
-    wire            f_pxnt  = fl_pxnt[f_pick];
-    wire            f_uxnt  = fl_uxnt[f_pick];
-    wire [63:0]     f_desc  = fl_desc[f_pick*64 +: 64];
+    wire [1:0]      p_gran  = key_gran[p_pick*2 +: 2];
+    wire [35:0]     p_ia    = key_ia[p_pick*36 +: 36];
+    wire [1:0]      p_lvl   = fl_lvl[p_pick*2 +: 2];
     // the entry covers what the descriptor one level up resolves
-    wire [35:0]     f_msk   = pfx_mask(f_gran, f_lvl - 2'd1);
-    wire [35:0]     f_key   = f_ia & f_msk;
-    wire [35:0]     f_page  = f_ia & pfx_mask(f_gran, 2'd3);   // S2L: the granule page
+    wire [35:0]     p_msk   = pfx_mask(p_gran, p_lvl - 2'd1);
+
+    reg             f_any;
+    reg  [1:0]      f_kind, f_world, f_gran, f_lvl, f_apt;
+    reg             f_nest, f_half, f_pxnt, f_uxnt;
+    reg  [15:0]     f_vmid, f_asid;
+    reg  [35:0]     f_msk, f_key, f_page;
+    reg  [PA_W-1:0] f_tbl;
+    reg  [63:0]     f_desc;
+    always @(posedge clk) begin
+        if (!rst_n) f_any <= 1'b0;
+        else        f_any <= p_any && !inv_fire && !flush;
+        f_kind  <= fl_kind[p_pick*2 +: 2];
+        f_world <= key_world[p_pick*2 +: 2];
+        f_nest  <= key_nest[p_pick];
+        f_vmid  <= key_vmid[p_pick*16 +: 16];
+        f_asid  <= key_asid[p_pick*16 +: 16];
+        f_gran  <= p_gran;
+        f_half  <= key_half[p_pick];
+        f_lvl   <= p_lvl;
+        f_tbl   <= fl_tbl[p_pick*PA_W +: PA_W];
+        f_apt   <= fl_apt[p_pick*2 +: 2];
+        f_pxnt  <= fl_pxnt[p_pick];
+        f_uxnt  <= fl_uxnt[p_pick];
+        f_desc  <= fl_desc[p_pick*64 +: 64];
+        f_msk   <= p_msk;
+        f_key   <= p_ia & p_msk;
+        f_page  <= p_ia & pfx_mask(p_gran, 2'd3);   // S2L: the granule page
+    end
 
     // already held (same kind, key and level), and the way to use otherwise: the first
     // free entry, else the round-robin one
