@@ -111,14 +111,29 @@ module smmu_txn_order #(
     assign alloc_idx   = fr[IW-1:0];
     wire alloc = alloc_valid && alloc_ready;
 
-    // slots of the allocating ID / of dn_id
-    wire [N-1:0] same_id_a = with_id(alloc_id, idp_q, used_q);
-    wire [N-1:0] same_id_d = with_id(dn_id, idp_q, used_q);
-    wire [IW:0] a_tail = first(same_id_a & tail_q);
-    assign id_clear = (same_id_a & ~gone_q) == {N{1'b0}};
-    // the youngest downstream slot of the allocating ID (for alloc_issue)
-    wire [IW:0] a_dtail = first(same_id_a & dtail_q & dn_q);
+    // slots of the allocating ID: its tail, whether it has a slot waiting to go
+    // downstream, its youngest downstream slot (for alloc_issue). Looked at only with an
+    // allocation (id_clear too), so found only in a cycle with alloc_valid: alloc_id is a
+    // top-level input, and logic on it runs on each of the simulator's evaluations.
+    reg [N-1:0] same_id_a;
+    reg [IW:0]  a_tail, a_dtail;
+    reg         id_clr;
+    always @* begin
+        same_id_a = {N{1'b0}};
+        a_tail    = {(IW + 1){1'b0}};
+        a_dtail   = {(IW + 1){1'b0}};
+        id_clr    = 1'b0;
+        if (alloc_valid) begin
+            same_id_a = with_id(alloc_id, idp_q, used_q);
+            a_tail    = first(same_id_a & tail_q);
+            id_clr    = (same_id_a & ~gone_q) == {N{1'b0}};
+            a_dtail   = first(same_id_a & dtail_q & dn_q);
+        end
+    end
+    assign id_clear = id_clr;
     wire a_tail_free = free_valid && free_idx == a_tail[IW-1:0];   // leaves this cycle
+    // slots of dn_id
+    wire [N-1:0] same_id_d = with_id(dn_id, idp_q, used_q);
 
     // ---------------- issue: round robin over the issue heads that can go ----------------
     wire [N-1:0] ihead = used_q & ~gone_q & ~blk_issue_q;
@@ -135,9 +150,13 @@ module smmu_txn_order #(
     wire [IW:0] ab = first(ihead & is_abort);
     wire abort_go  = ab[IW];
 
-    // the youngest downstream slot of the issuing slot's ID
-    wire [N-1:0] same_id_i = with_id(id_of(issue_idx, idp_q), idp_q, used_q);
-    wire [IW:0] i_dtail = first(same_id_i & dtail_q & dn_q);
+    // the youngest downstream slot of the issuing slot's ID (only with a slot to issue)
+    reg [IW:0] i_dtail;
+    always @* begin
+        i_dtail = {(IW + 1){1'b0}};
+        if (issue_valid)
+            i_dtail = first(with_id(id_of(issue_idx, idp_q), idp_q, used_q) & dtail_q & dn_q);
+    end
 
     // ---------------- downstream completion ----------------
     wire [IW:0] own = first(same_id_d & dn_q & ~blk_dn_q);
