@@ -65,15 +65,17 @@ module smmu_txn_order #(
     reg [N-1:0]    dn_q;         // downstream, response not ended
     reg [N-1:0]    tail_q;       // the youngest slot of its ID
     reg [N-1:0]    dtail_q;      // the youngest slot of its ID downstream
-    reg [N-1:0]    blk_issue_q, blk_resp_q, blk_dn_q;
+    reg [N-1:0]    blk_issue_q, blk_resp_q;
     // the slots' IDs as bit planes: bit s of plane b is bit b of slot s's ID, so the slots
     // of one ID are found with ID_W vector operations (the same comparators per slot)
     reg [ID_W*N-1:0] idp_q;
-    // the backward links (a predecessor, pred_q, while has_pred_q), read by the properties
-    // only: the logic follows the forward ones below
+    // the backward links (a predecessor, pred_q, while has_pred_q) and the downstream
+    // block (blk_dn_q: an older slot of its ID is downstream), read by the properties
+    // only: the logic follows the forward links and the per-ID owners below
     /* verilator lint_off UNUSEDSIGNAL */
     reg [N-1:0]    has_pred_q;
     reg [IW-1:0]   pred_q  [0:N-1];
+    reg [N-1:0]    blk_dn_q;
     /* verilator lint_on UNUSEDSIGNAL */
     // forward links: succ_q[p] is valid (succ_v_q[p]) while that slot has has_pred_q set
     // and pred_q == p; dsucc_q[p] (dsucc_v_q[p]) while that slot has blk_dn_q set behind p
@@ -132,8 +134,6 @@ module smmu_txn_order #(
     end
     assign id_clear = id_clr;
     wire a_tail_free = free_valid && free_idx == a_tail[IW-1:0];   // leaves this cycle
-    // slots of dn_id
-    wire [N-1:0] same_id_d = with_id(dn_id, idp_q, used_q);
 
     // ---------------- issue: round robin over the issue heads that can go ----------------
     wire [N-1:0] ihead = used_q & ~gone_q & ~blk_issue_q;
@@ -159,20 +159,34 @@ module smmu_txn_order #(
     end
 
     // ---------------- downstream completion ----------------
-    wire [IW:0] own = first(same_id_d & dn_q & ~blk_dn_q);
-    assign dn_idx = own[IW-1:0];
-    assign dn_any = own[IW];
+    // The owner of each ID's next downstream response: its oldest slot downstream (dn_q
+    // and not blk_dn_q; at most one per ID), kept per ID and moved by the events that
+    // change it (below), so the response's ID (a top-level input) selects it with one
+    // indexed read instead of a search of the slots on each of the simulator's
+    // evaluations.
+    localparam NID = 1 << ID_W;
+    reg [NID-1:0] own_v_q;
+    reg [IW-1:0]  own_q [0:NID-1];
+    assign dn_any = own_v_q[dn_id];
+    assign dn_idx = own_v_q[dn_id] ? own_q[dn_id] : {IW{1'b0}};
     wire dn_end = dn_done && dn_any;
+    // a slot going downstream now (allocated so, or issued), its ID, and whether it owns
+    // its ID's next response: nothing of its ID downstream, or only the one ending now
+    wire          go_alloc = alloc && alloc_issue;
+    wire          go_dn    = go_alloc || issue;
+    wire [IW-1:0] go_idx   = go_alloc ? alloc_idx : issue_idx;
+    wire [ID_W-1:0] go_id  = go_alloc ? alloc_id : id_of(issue_idx, idp_q);
+    wire [IW:0]   go_tail  = go_alloc ? a_dtail : i_dtail;
+    wire          go_own   = !go_tail[IW] || (dn_end && dn_idx == go_tail[IW-1:0]);
 
     assign is_resp_head = used_q & ~blk_resp_q;
 
     // per ID, from registers only: the slot owning the next downstream response of that ID
     // may be answered now (the client port passes such a beat straight through)
-    wire [N-1:0] dn_head_s = dn_q & ~blk_dn_q & ~blk_resp_q;
-    reg [(1<<ID_W)-1:0] dn_head_v;
+    reg [NID-1:0] dn_head_v;
     always @* begin
-        for (i = 0; i < (1 << ID_W); i = i + 1)
-            dn_head_v[i] = |(with_id(i[ID_W-1:0], idp_q, used_q) & dn_head_s);
+        for (i = 0; i < NID; i = i + 1)
+            dn_head_v[i] = own_v_q[i] && !blk_resp_q[own_q[i]];
     end
     assign dn_head_by_id = dn_head_v;
     assign in_use       = used_q;
@@ -193,6 +207,7 @@ module smmu_txn_order #(
             rr_q        <= {IW{1'b0}};
             succ_v_q    <= {N{1'b0}};
             dsucc_v_q   <= {N{1'b0}};
+            own_v_q     <= {NID{1'b0}};
         end else begin
             // a predecessor moving on unblocks its successor
             if (issue && succ_v_q[issue_idx])
@@ -275,6 +290,19 @@ module smmu_txn_order #(
                 used_q[free_idx] <= 1'b0;
                 tail_q[free_idx] <= 1'b0;
             end
+            // the owners: the ending one's downstream successor takes over (else its ID
+            // has none); a slot going downstream that owns its ID's next response becomes
+            // the owner (after the above: the one ending now may be of its ID)
+            if (dn_end) begin
+                if (dsucc_v_q[dn_idx])
+                    own_q[dn_id] <= dsucc_q[dn_idx];
+                else
+                    own_v_q[dn_id] <= 1'b0;
+            end
+            if (go_dn && go_own) begin
+                own_v_q[go_id] <= 1'b1;
+                own_q[go_id]   <= go_idx;
+            end
         end
     end
 
@@ -317,6 +345,17 @@ module smmu_txn_order #(
             if (dsucc_v_q[g])
                 f_dlinked[dsucc_q[g]] = 1'b1;
     end
+    // The owner of each ID is the one slot of that ID downstream and not blocked there.
+    integer h;
+    always @(posedge clk)
+        if (rst_n)
+            for (h = 0; h < NID; h = h + 1) begin
+                assert (own_v_q[h] == ((with_id(h[ID_W-1:0], idp_q, used_q) & dn_q &
+                                        ~blk_dn_q) != {N{1'b0}}));
+                if (own_v_q[h])
+                    assert ((with_id(h[ID_W-1:0], idp_q, used_q) & dn_q & ~blk_dn_q) ==
+                            ({{(N - 1){1'b0}}, 1'b1} << own_q[h]));
+            end
     always @(posedge clk)
         if (rst_n) begin
             assert ((used_q & dn_q & blk_dn_q & ~f_dlinked) == {N{1'b0}});
