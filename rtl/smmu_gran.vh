@@ -13,9 +13,10 @@ localparam [1:0] GRAN_16K = 2'd1;
 localparam [1:0] GRAN_64K = 2'd2;
 /* verilator lint_on UNUSEDPARAM */
 
-// The same functions come from this include in smmu_walker and in the decoders it holds;
-// once Verilator inlines those decoders into a walker under a generate block, it reports
-// the identical declarations as hiding one another (VARHIDDEN). They are one definition.
+// The same functions come from this include in the walk units (smmu_s1_walker,
+// smmu_s2_walker) and in the decoders they hold; once Verilator inlines those decoders
+// into a unit under a generate block, it reports the identical declarations as hiding one
+// another (VARHIDDEN). They are one definition.
 /* verilator lint_off VARHIDDEN */
 // log2 of the granule (the page size): 12, 14, 16
 function [5:0] gran_bits(input [1:0] g);

@@ -1,4 +1,4 @@
-// The leaf bundle: what a table walk returns (smmu_walker) and a TLB entry holds
+// The leaf bundle: what a table walk returns (smmu_s1_walker) and a TLB entry holds
 // besides its tag (smmu_tlb), and what the permission and attribute logic read
 // (smmu_xlate). Included inside module bodies. Field <NAME> is x[LEAF_<NAME>_LSB +: W].
 //
@@ -31,7 +31,7 @@ localparam LEAF_S2XN_W        = 2;
 localparam LEAF_W             = 75;
 /* verilator lint_on UNUSEDPARAM */
 
-// The size arithmetic every user of a leaf does one way (smmu_walker, smmu_tlb,
+// The size arithmetic every user of a leaf does one way (smmu_s1_walker, smmu_tlb,
 // smmu_xlate). `size` is LEAF_SIZE: log2 of the bytes the leaf maps, 12..39.
 
 // Byte-offset mask of a leaf: address bits [size-1:0] set.

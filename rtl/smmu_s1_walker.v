@@ -166,50 +166,38 @@ module smmu_s1_walker #(
     // ---------------- request registers
     reg  [3:0]      state;
     reg  [1:0]      job;
-    localparam W1_W = 2 + 2 + 2 + 2 + 4 + 4 + PA_W + PA_W + 2 + 2 + 2 + 2 + 2 + 2 + 1 + 1 +
-                      6 + 1 + 1 + 1 + 1 + 64 + 16;
-    function [W1_W-1:0] w1_pick(input [S1CTX_W-1:0] x);
-        w1_pick = {x[S1CTX_T0SL_LSB +: S1CTX_T0SL_W], x[S1CTX_T1SL_LSB +: S1CTX_T1SL_W],
-                   x[S1CTX_T0TG_LSB +: S1CTX_T0TG_W], x[S1CTX_T1TG_LSB +: S1CTX_T1TG_W],
-                   x[S1CTX_T0SLB_LSB +: S1CTX_T0SLB_W], x[S1CTX_T1SLB_LSB +: S1CTX_T1SLB_W],
-                   x[S1CTX_TTB0_LSB +: PA_W], x[S1CTX_TTB1_LSB +: PA_W],
-                   x[S1CTX_IR0_LSB +: S1CTX_IR0_W], x[S1CTX_OR0_LSB +: S1CTX_OR0_W],
-                   x[S1CTX_IR1_LSB +: S1CTX_IR1_W], x[S1CTX_OR1_LSB +: S1CTX_OR1_W],
-                   x[S1CTX_SH0_LSB +: S1CTX_SH0_W], x[S1CTX_SH1_LSB +: S1CTX_SH1_W],
-                   x[S1CTX_HAD0_LSB], x[S1CTX_HAD1_LSB], x[S1CTX_IPS_LSB +: S1CTX_IPS_W],
-                   x[S1CTX_AFFD_LSB], x[S1CTX_WXN_LSB], x[S1CTX_PAN_LSB], x[S1CTX_R_LSB],
-                   x[S1CTX_MAIR_LSB +: S1CTX_MAIR_W], x[S1CTX_ASID_LSB +: S1CTX_ASID_W]};
-    endfunction
     reg             s1_en_q, s2_en_q;   // the stream's stages
     reg  [WS2_W-1:0] ws_q;              // the stream context's stage-2 fields (passed on)
-    reg  [W1_W-1:0] s1ctx_q;            // the stage-1 context's fields
     reg  [63:0]     va_r;
     reg             rnw_r, priv_r, instr_r;
     reg  [4:0]      reads;
 
-    // ---------------- the held context's fields, under the decoders' output names
-    // (ws_q: smmu_walk.vh's order, StreamWorld first, S2FWB ninth bit, VMID last)
+    // ---------------- the held context's fields (ws_q: smmu_walk.vh's order, StreamWorld
+    // first, S2FWB ninth bit, VMID last). The stage-1 context's fields of the half the VA
+    // selects (VA[55]: TTB1) are picked when the request is accepted, each in a register
+    // of its own, so nothing is unpacked or selected again while the walk runs.
     wire [1:0]      d_world = ws_q[WS2_W-1 -: 2];
     wire            d_s2fwb = ws_q[WS2_W-9];
     wire [15:0]     d_vmid  = ws_q[15:0];
 
-    wire [1:0]      c_t0_sl, c_t1_sl, c_ir0, c_or0, c_ir1, c_or1, c_sh0, c_sh1;
-    wire [1:0]      c_t0_tg, c_t1_tg;
-    wire [3:0]      c_t0_slb, c_t1_slb;
-    wire [PA_W-1:0] c_ttb0, c_ttb1;
-    wire            c_had0, c_had1, c_affd, c_wxn, c_pan, c_r;
-    wire [5:0]      c_ips_bits;
-    wire [63:0]     c_mair;
-    wire [15:0]     c_asid;
-    assign {c_t0_sl, c_t1_sl, c_t0_tg, c_t1_tg, c_t0_slb, c_t1_slb, c_ttb0, c_ttb1, c_ir0,
-            c_or0, c_ir1, c_or1, c_sh0, c_sh1, c_had0, c_had1, c_ips_bits, c_affd, c_wxn,
-            c_pan, c_r, c_mair, c_asid} = s1ctx_q;
+    reg             half;            // VA[55]: TTB1
+    reg  [1:0]      s1_g;            // the half's granule
+    reg  [1:0]      c_sl;            // its start level
+    reg  [3:0]      c_slb;           // the VA bits the start level resolves
+    reg  [PA_W-1:0] c_ttb;           // TTBx
+    reg  [7:0]      a_s1walk;        // its walk attributes: CD.IRx/ORx as a MAIR byte
+    reg  [1:0]      w_sh;            //   and CD.SHx
+    reg             had_x;           // CD.HADx honoured
+    reg             c_affd, c_wxn, c_pan, c_r;
+    reg  [5:0]      c_ips_bits;
+    reg  [63:0]     c_mair;
+    reg  [15:0]     c_asid;
 
     // ---------------- walk state
-    reg             half;            // VA[55]: TTB1
-    reg  [PA_W-1:0] s1_tbl;          // a PA, or an IPA when nested
+    // the next stage-1 descriptor's address (nested: its IPA), computed in the step that
+    // moves the walk to a table: the start, a walk-cache hit, a table descriptor
+    reg  [PA_W-1:0] s1_da;
     reg  [1:0]      s1_lvl;
-    reg             s1_first;
     reg  [1:0]      apt;
     reg             pxnt, uxnt;
     // the stage-1 leaf as the bundle wants it
@@ -236,9 +224,6 @@ module smmu_s1_walker #(
     reg             raced;           // an invalidation or flush since acceptance
 
     wire            nested = (job == J_NEST);
-    wire            had_x  = (HAD != 0) && (half ? c_had1 : c_had0);
-    wire [3:0]      s1_slb = half ? c_t1_slb : c_t0_slb;
-    wire [1:0]      s1_g   = half ? c_t1_tg : c_t0_tg;    // the half's granule
 
     // ---------------- the stage-2 answer
     wire            r_fault, r_rec;
@@ -286,10 +271,6 @@ module smmu_s1_walker #(
 
     // ---------------- walk attributes: CD IRx/ORx/SHx, combined with the table address's
     // stage-2 leaf when nested (the answer's in the cycle it arrives)
-    wire [1:0]      w_ir = half ? c_ir1 : c_ir0;
-    wire [1:0]      w_or = half ? c_or1 : c_or0;
-    wire [7:0]      a_s1walk = {wnib(w_or), wnib(w_ir)};
-    wire [1:0]      w_sh     = half ? c_sh1 : c_sh0;
     wire [3:0]      a_cache;
     /* verilator lint_off PINCONNECTEMPTY */
     smmu_attr #(.FWB(FWB)) u_attr (
@@ -303,22 +284,9 @@ module smmu_s1_walker #(
     // ---------------- read client
     assign rd_req_valid = (state == ST_RD_REQ) || r_tt;
     assign rd_req_addr  = waiting ? r_oa :
-                          via_s2  ? tt_pa :
-                                    desc_addr(s1_tbl, va_r[47:0], s1_g, s1_lvl, s1_first,
-                                              {1'b0, s1_slb});
+                          via_s2  ? tt_pa : s1_da;
     assign rd_req_len   = 8'd0;
     assign rd_req_cache = a_cache;
-
-    // the next stage-1 descriptor address for a table just read (nested: its IPA)
-    wire [PA_W-1:0] s1_next_da = desc_addr(dd_next, va_r[47:0], s1_g, s1_lvl + 2'd1, 1'b0,
-                                           5'd0);
-    wire [1:0]      s1_start_lvl = va_r[55] ? c_t1_sl : c_t0_sl;
-    wire [PA_W-1:0] s1_first_da  = desc_addr(va_r[55] ? c_ttb1 : c_ttb0, va_r[47:0],
-                                             va_r[55] ? c_t1_tg : c_t0_tg, s1_start_lvl, 1'b1,
-                                             {1'b0, va_r[55] ? c_t1_slb : c_t0_slb});
-    // the stage-1 descriptor address (nested: IPA) where a walk-cache hit resumes
-    wire [PA_W-1:0] wc_resume_da = desc_addr(wc_rs_tbl, va_r[47:0], s1_g, wc_rs_lvl, 1'b0,
-                                             5'd0);
 
     // ---------------- the stage-2 request
     assign s2q_valid = (state == ST_S2_REQ);
@@ -367,16 +335,28 @@ module smmu_s1_walker #(
             s1_en_q    <= 1'b0;
             s2_en_q    <= 1'b0;
             ws_q       <= {WS2_W{1'b0}};
-            s1ctx_q    <= {W1_W{1'b0}};
+            s1_g       <= 2'd0;
+            c_sl       <= 2'd0;
+            c_slb      <= 4'd0;
+            c_ttb      <= {PA_W{1'b0}};
+            a_s1walk   <= 8'd0;
+            w_sh       <= 2'd0;
+            had_x      <= 1'b0;
+            c_affd     <= 1'b0;
+            c_wxn      <= 1'b0;
+            c_pan      <= 1'b0;
+            c_r        <= 1'b0;
+            c_ips_bits <= 6'd0;
+            c_mair     <= 64'd0;
+            c_asid     <= 16'd0;
             va_r       <= 64'd0;
             rnw_r      <= 1'b0;
             priv_r     <= 1'b0;
             instr_r    <= 1'b0;
             reads      <= 5'd0;
             half       <= 1'b0;
-            s1_tbl     <= {PA_W{1'b0}};
+            s1_da      <= {PA_W{1'b0}};
             s1_lvl     <= 2'd0;
-            s1_first   <= 1'b0;
             apt        <= 2'b00;
             pxnt       <= 1'b0;
             uxnt       <= 1'b0;
@@ -406,7 +386,9 @@ module smmu_s1_walker #(
             if (wc_inv)
                 raced <= 1'b1;
             case (state)
-                ST_IDLE: begin
+                // (the per-walk state is cleared on acceptance: nothing reads it while
+                // the unit is idle)
+                ST_IDLE: if (acc) begin
                     reads   <= 5'd0;
                     f_fault <= 1'b0;
                     via_s2  <= 1'b0;
@@ -414,29 +396,54 @@ module smmu_s1_walker #(
                     pxnt    <= 1'b0;
                     uxnt    <= 1'b0;
                     raced   <= wc_inv;
-                    if (acc) begin
-                        s1_en_q <= wk_sctx[SCTX_S1_EN_LSB];
-                        s2_en_q <= wk_sctx[SCTX_S2_EN_LSB];
-                        ws_q    <= ws2_pick(wk_sctx);
-                        s1ctx_q <= w1_pick(wk_s1ctx);
-                        va_r    <= wk_addr;
-                        rnw_r   <= wk_rnw;
-                        priv_r  <= wk_priv;
-                        instr_r <= wk_instr;
-                        state   <= ST_START;
+                    s1_en_q <= wk_sctx[SCTX_S1_EN_LSB];
+                    s2_en_q <= wk_sctx[SCTX_S2_EN_LSB];
+                    ws_q    <= ws2_pick(wk_sctx);
+                    va_r    <= wk_addr;
+                    rnw_r   <= wk_rnw;
+                    priv_r  <= wk_priv;
+                    instr_r <= wk_instr;
+                    half    <= wk_addr[55];
+                    if (wk_addr[55]) begin
+                        s1_g     <= wk_s1ctx[S1CTX_T1TG_LSB +: S1CTX_T1TG_W];
+                        c_sl     <= wk_s1ctx[S1CTX_T1SL_LSB +: S1CTX_T1SL_W];
+                        c_slb    <= wk_s1ctx[S1CTX_T1SLB_LSB +: S1CTX_T1SLB_W];
+                        c_ttb    <= wk_s1ctx[S1CTX_TTB1_LSB +: PA_W];
+                        a_s1walk <= {wnib(wk_s1ctx[S1CTX_OR1_LSB +: S1CTX_OR1_W]),
+                                     wnib(wk_s1ctx[S1CTX_IR1_LSB +: S1CTX_IR1_W])};
+                        w_sh     <= wk_s1ctx[S1CTX_SH1_LSB +: S1CTX_SH1_W];
+                        had_x    <= (HAD != 0) && wk_s1ctx[S1CTX_HAD1_LSB];
+                    end else begin
+                        s1_g     <= wk_s1ctx[S1CTX_T0TG_LSB +: S1CTX_T0TG_W];
+                        c_sl     <= wk_s1ctx[S1CTX_T0SL_LSB +: S1CTX_T0SL_W];
+                        c_slb    <= wk_s1ctx[S1CTX_T0SLB_LSB +: S1CTX_T0SLB_W];
+                        c_ttb    <= wk_s1ctx[S1CTX_TTB0_LSB +: PA_W];
+                        a_s1walk <= {wnib(wk_s1ctx[S1CTX_OR0_LSB +: S1CTX_OR0_W]),
+                                     wnib(wk_s1ctx[S1CTX_IR0_LSB +: S1CTX_IR0_W])};
+                        w_sh     <= wk_s1ctx[S1CTX_SH0_LSB +: S1CTX_SH0_W];
+                        had_x    <= (HAD != 0) && wk_s1ctx[S1CTX_HAD0_LSB];
                     end
+                    c_affd     <= wk_s1ctx[S1CTX_AFFD_LSB];
+                    c_wxn      <= wk_s1ctx[S1CTX_WXN_LSB];
+                    c_pan      <= wk_s1ctx[S1CTX_PAN_LSB];
+                    c_r        <= wk_s1ctx[S1CTX_R_LSB];
+                    c_ips_bits <= wk_s1ctx[S1CTX_IPS_LSB +: S1CTX_IPS_W];
+                    c_mair     <= wk_s1ctx[S1CTX_MAIR_LSB +: S1CTX_MAIR_W];
+                    c_asid     <= wk_s1ctx[S1CTX_ASID_LSB +: S1CTX_ASID_W];
+                    state   <= ST_START;
                 end
 
                 // The held context: pick the path and the first table
                 ST_START: begin
                     if (s1_en_q) begin
                         job      <= s2_en_q ? J_NEST : J_S1;
-                        half     <= va_r[55];
-                        s1_tbl   <= va_r[55] ? c_ttb1 : c_ttb0;
-                        s1_lvl   <= s1_start_lvl;
-                        s1_first <= 1'b1;
+                        s1_da    <= desc_addr(c_ttb, va_r[47:0], s1_g, c_sl, 1'b1,
+                                              {1'b0, c_slb});
+                        s1_lvl   <= c_sl;
                         if (s2_en_q) begin
-                            s2_ipa <= {{(64 - PA_W){1'b0}}, s1_first_da};
+                            s2_ipa <= {{(64 - PA_W){1'b0}},
+                                       desc_addr(c_ttb, va_r[47:0], s1_g, c_sl, 1'b1,
+                                                 {1'b0, c_slb})};
                             s2_cls <= C_TT;
                         end
                         state    <= ST_WC;
@@ -455,14 +462,16 @@ module smmu_s1_walker #(
                 // this VA (nested: its next descriptor's IPA goes through stage 2 first)
                 ST_WC: if (wc_rs_valid) begin
                     if (wc_rs_tbl_hit) begin
-                        s1_tbl   <= wc_rs_tbl;
+                        s1_da    <= desc_addr(wc_rs_tbl, va_r[47:0], s1_g, wc_rs_lvl, 1'b0,
+                                              5'd0);
                         s1_lvl   <= wc_rs_lvl;
-                        s1_first <= 1'b0;
                         apt      <= wc_rs_apt;
                         pxnt     <= wc_rs_pxnt;
                         uxnt     <= wc_rs_uxnt;
                         if (nested)
-                            s2_ipa <= {{(64 - PA_W){1'b0}}, wc_resume_da};
+                            s2_ipa <= {{(64 - PA_W){1'b0}},
+                                       desc_addr(wc_rs_tbl, va_r[47:0], s1_g, wc_rs_lvl,
+                                                 1'b0, 5'd0)};
                     end
                     state <= nested ? ST_S2_REQ : ST_RD_REQ;
                 end
@@ -494,12 +503,14 @@ module smmu_s1_walker #(
                         apt      <= apt | dd_ap_table;
                         pxnt     <= pxnt | dd_pxn_table;
                         uxnt     <= uxnt | dd_uxn_table;
-                        s1_tbl   <= dd_next;
+                        s1_da    <= desc_addr(dd_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
+                                              1'b0, 5'd0);
                         s1_lvl   <= s1_lvl + 2'd1;
-                        s1_first <= 1'b0;
                         via_s2   <= 1'b0;
                         if (nested) begin
-                            s2_ipa <= {{(64 - PA_W){1'b0}}, s1_next_da};
+                            s2_ipa <= {{(64 - PA_W){1'b0}},
+                                       desc_addr(dd_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
+                                                 1'b0, 5'd0)};
                             s2_cls <= C_TT;
                             state  <= ST_S2_REQ;
                         end else begin
@@ -555,29 +566,37 @@ module smmu_s1_walker #(
         end
     end
 
-    // ---------------- results: this unit's (ST_RSP) or the stage-2 answer passed through
-    wire [5:0]      fin_size = (job == J_S1) ? s1_size :
-                               (job == J_S2) ? r_size :
-                               (s1_size < r_size) ? s1_size : r_size;
-    wire [PA_W-1:0] fin_pa   = (job == J_S1) ? s1_oa : r_oa;
-    wire [55:0]     fin_56   = {{(56 - PA_W){1'b0}}, fin_pa} & ~leaf_off_mask(fin_size);
+    // ---------------- results: this unit's (ST_RSP) or the stage-2 answer passed through.
+    // The leaf bundle is built only while a result can be offered (its consumer looks at
+    // it only with rsp_valid), so an idle unit does not assemble it every cycle.
+    reg  [5:0]      fin_size;
+    reg  [55:0]     fin_56;
     wire            thru     = (job != J_S1);   // the stage-2 fields are the answer's
 
     reg [LEAF_W-1:0] leaf;
     always @* begin
-        leaf = {LEAF_W{1'b0}};
-        leaf[LEAF_OA_LSB +: LEAF_OA_W]               = fin_56[55:12];
-        leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W]           = fin_size;
-        leaf[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]       = s1_mair;
-        leaf[LEAF_S1SH_LSB +: LEAF_S1SH_W]           = s1_sh;
-        leaf[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W] = thru ? r_memattr : 4'd0;
-        leaf[LEAF_S2SH_LSB +: LEAF_S2SH_W]           = thru ? r_sh : 2'd0;
-        leaf[LEAF_S1AP_LSB +: LEAF_S1AP_W]           = s1_ap;
-        leaf[LEAF_S1PXN_LSB]                         = s1_pxn;
-        leaf[LEAF_S1UXN_LSB]                         = s1_uxn;
-        leaf[LEAF_NG_LSB]                            = s1_ng;
-        leaf[LEAF_S2AP_LSB +: LEAF_S2AP_W]           = thru ? r_ap : 2'd0;
-        leaf[LEAF_S2XN_LSB +: LEAF_S2XN_W]           = thru ? r_xn : 2'd0;
+        leaf     = {LEAF_W{1'b0}};
+        fin_size = 6'd0;
+        fin_56   = 56'd0;
+        if (state == ST_RSP || waiting) begin
+            fin_size = (job == J_S1) ? s1_size :
+                       (job == J_S2) ? r_size :
+                       (s1_size < r_size) ? s1_size : r_size;
+            fin_56   = {{(56 - PA_W){1'b0}}, (job == J_S1) ? s1_oa : r_oa} &
+                       ~leaf_off_mask(fin_size);
+            leaf[LEAF_OA_LSB +: LEAF_OA_W]               = fin_56[55:12];
+            leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W]           = fin_size;
+            leaf[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]       = s1_mair;
+            leaf[LEAF_S1SH_LSB +: LEAF_S1SH_W]           = s1_sh;
+            leaf[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W] = thru ? r_memattr : 4'd0;
+            leaf[LEAF_S2SH_LSB +: LEAF_S2SH_W]           = thru ? r_sh : 2'd0;
+            leaf[LEAF_S1AP_LSB +: LEAF_S1AP_W]           = s1_ap;
+            leaf[LEAF_S1PXN_LSB]                         = s1_pxn;
+            leaf[LEAF_S1UXN_LSB]                         = s1_uxn;
+            leaf[LEAF_NG_LSB]                            = s1_ng;
+            leaf[LEAF_S2AP_LSB +: LEAF_S2AP_W]           = thru ? r_ap : 2'd0;
+            leaf[LEAF_S2XN_LSB +: LEAF_S2XN_W]           = thru ? r_xn : 2'd0;
+        end
     end
 
     assign rsp_valid  = (state == ST_RSP) || r_end;

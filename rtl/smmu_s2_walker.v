@@ -113,7 +113,6 @@ module smmu_s2_walker #(
     wire [15:0]      q_vmid;
     assign {q_world, q_s1cir, q_s1cor, q_s1csh, q_fwb, q_ias, q_tg, q_sl, q_slb, q_ttb, q_ps,
             q_affd, q_ptw, q_s2r, q_ir0, q_or0, q_sh0, q_vmid} = q_ws;
-    wire             q_ias_bad = (q_ipa >> q_ias) != 64'd0;
 
     // ---------------- request registers
     reg  [2:0]       state;
@@ -121,8 +120,6 @@ module smmu_s2_walker #(
     reg  [63:0]      ipa_q;
     reg  [1:0]       cls_q;
     reg              rnw_q, priv_q, instr_q;
-    reg  [7:0]       wattr_q;
-    reg  [1:0]       wsh_q;
     reg  [4:0]       reads;
 
     wire [1:0]       d_world, d_s1cir, d_s1cor, d_s1csh, d_s2_sl, d_s2ir0, d_s2or0, d_s2sh0;
@@ -191,13 +188,12 @@ module smmu_s2_walker #(
     //  - in ST_EVAL, the S2PTW check: is the leaf just read Device for the table/CD
     //    access (its Normal walk attribute combined with the leaf)?
     //  - otherwise AxCACHE/AxDOMAIN of this unit's descriptor reads (S2IR0/S2OR0/S2SH0)
+    // Both inputs of each use are fixed for the walk: picked when the request is accepted.
     wire             in_eval  = (state == ST_EVAL);
-    // STE.S1C*R (5.2): 11 is WB no-RA there, as smmu_cfg reads it
-    wire [7:0]       a_cd     = {(d_s1cor == 2'b11) ? 4'hd : wnib(d_s1cor),
-                                 (d_s1cir == 2'b11) ? 4'hd : wnib(d_s1cir)};
-    wire [7:0]       a_s2walk = {wnib(d_s2or0), wnib(d_s2ir0)};
-    wire [7:0]       a_in     = in_eval ? ((cls_q == C_CD) ? a_cd : wattr_q) : a_s2walk;
-    wire [1:0]       a_sh_in  = in_eval ? ((cls_q == C_CD) ? d_s1csh : wsh_q) : d_s2sh0;
+    reg  [7:0]       a_ptw, a_s2walk;     // the access's attributes; the reads'
+    reg  [1:0]       sh_ptw;
+    wire [7:0]       a_in     = in_eval ? a_ptw : a_s2walk;
+    wire [1:0]       a_sh_in  = in_eval ? sh_ptw : d_s2sh0;
     wire [7:0]       a_out;
     wire [3:0]       a_cache;
     /* verilator lint_off PINCONNECTEMPTY */
@@ -212,7 +208,15 @@ module smmu_s2_walker #(
 
     // ---------------- read client
     assign rd_req_valid = (state == ST_RD_REQ);
-    assign rd_req_addr  = desc_addr(tbl, ipa_q[47:0], d_s2_tg, lvl, first, d_s2_sl_bits);
+    // the descriptor address, computed only while the read is requested (the read
+    // client's address is looked at only with its valid)
+    reg  [PA_W-1:0]  rd_da;
+    always @* begin
+        rd_da = {PA_W{1'b0}};
+        if (rd_req_valid)
+            rd_da = desc_addr(tbl, ipa_q[47:0], d_s2_tg, lvl, first, d_s2_sl_bits);
+    end
+    assign rd_req_addr  = rd_da;
     assign rd_req_len   = 8'd0;
     assign rd_req_cache = a_cache;
 
@@ -255,12 +259,13 @@ module smmu_s2_walker #(
             rnw_q     <= 1'b0;
             priv_q    <= 1'b0;
             instr_q   <= 1'b0;
-            wattr_q   <= 8'd0;
-            wsh_q     <= 2'd0;
             reads     <= 5'd0;
             tbl       <= {PA_W{1'b0}};
             lvl       <= 2'd0;
             first     <= 1'b0;
+            a_ptw     <= 8'd0;
+            a_s2walk  <= 8'd0;
+            sh_ptw    <= 2'd0;
             oa        <= {PA_W{1'b0}};
             size      <= 6'd12;
             memattr   <= 4'd0;
@@ -281,28 +286,32 @@ module smmu_s2_walker #(
                 raced <= 1'b1;
             case (state)
                 // Accept: the IAS check (3.4.1), then the walk caches from S2TTB
-                ST_IDLE: begin
+                // (the per-walk state is cleared on acceptance: nothing reads it while
+                // the unit is idle)
+                ST_IDLE: if (acc) begin
                     reads   <= 5'd0;
                     f_fault <= 1'b0;
                     inj     <= 1'b0;
                     raced   <= wc_inv;
-                    if (acc) begin
-                        ws_q    <= q_ws;
-                        ipa_q   <= q_ipa;
-                        cls_q   <= q_cls;
-                        rnw_q   <= q_rnw;
-                        priv_q  <= q_priv;
-                        instr_q <= q_instr;
-                        wattr_q <= q_wattr;
-                        wsh_q   <= q_wsh;
-                        tbl     <= q_ttb;
-                        lvl     <= q_sl;
-                        first   <= 1'b1;
-                        if (q_ias_bad)
-                            fault(EVT_F_TRANSLATION, q_ipa, q_s2r);
-                        else
-                            state <= ST_WC;
-                    end
+                    ws_q    <= q_ws;
+                    ipa_q   <= q_ipa;
+                    cls_q   <= q_cls;
+                    rnw_q   <= q_rnw;
+                    priv_q  <= q_priv;
+                    instr_q <= q_instr;
+                    tbl     <= q_ttb;
+                    lvl     <= q_sl;
+                    first   <= 1'b1;
+                    // STE.S1C*R (5.2): 11 is WB no-RA there, as smmu_cfg reads it
+                    a_ptw   <= (q_cls == C_CD) ?
+                               {(q_s1cor == 2'b11) ? 4'hd : wnib(q_s1cor),
+                                (q_s1cir == 2'b11) ? 4'hd : wnib(q_s1cir)} : q_wattr;
+                    sh_ptw  <= (q_cls == C_CD) ? q_s1csh : q_wsh;
+                    a_s2walk <= {wnib(q_or0), wnib(q_ir0)};
+                    if ((q_ipa >> q_ias) != 64'd0)
+                        fault(EVT_F_TRANSLATION, q_ipa, q_s2r);
+                    else
+                        state <= ST_WC;
                 end
 
                 // A leaf of this IPA's page is evaluated as if just read; else resume
@@ -371,9 +380,17 @@ module smmu_s2_walker #(
         end
     end
 
+    // the answer is assembled only while offered (the arbiter passes on the answer of an
+    // answering unit only), so an idle unit does not build it every cycle
     assign rsp_valid = (state == ST_RSP);
-    assign rsp       = {f_fault, f_evt, f_fault ? f_addr : {{(64 - PA_W){1'b0}}, oa}, f_rec, size,
-                        memattr, sh, ap, xn, reads};
+    reg  [R_BITS-1:0] rsp_w;
+    always @* begin
+        rsp_w = {R_BITS{1'b0}};
+        if (rsp_valid)
+            rsp_w = {f_fault, f_evt, f_fault ? f_addr : {{(64 - PA_W){1'b0}}, oa}, f_rec,
+                     size, memattr, sh, ap, xn, reads};
+    end
+    assign rsp = rsp_w;
 
 `ifdef FORMAL
     `include "smmu_formal.vh"
@@ -391,8 +408,9 @@ module smmu_s2_walker #(
     // synthesis drops their registers).
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, rd_last, a_out[3:0], dd_ap_table, dd_pxn_table, dd_uxn_table,
-                       dd_attr_indx, dd_ng, q_world, q_s1cir, q_s1cor, q_s1csh, q_fwb,
-                       q_tg, q_slb, q_ps, q_affd, q_ptw, q_ir0, q_or0, q_sh0, q_vmid,
-                       d_s2_sl, d_s2_ias, d_s2_ttb};
+                       dd_attr_indx, dd_ng, q_world, q_fwb, q_tg, q_slb, q_ps, q_affd, q_ptw,
+                       q_sh0, q_vmid,
+                       d_s2_sl, d_s2_ias, d_s2_ttb, d_s1cir, d_s1cor, d_s1csh,
+                       d_s2ir0, d_s2or0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

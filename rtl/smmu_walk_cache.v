@@ -178,23 +178,27 @@ module smmu_walk_cache #(
             lk_pick = lk_hi;
     end
 
-    wire        q_s2    = lk_s2[lk_pick];
-    wire [1:0]  q_world = key_world[lk_pick*2 +: 2];
-    wire        q_nest  = key_nest[lk_pick];
-    wire [15:0] q_vmid  = key_vmid[lk_pick*16 +: 16];
-    wire [15:0] q_asid  = key_asid[lk_pick*16 +: 16];
-    wire [1:0]  q_gran  = key_gran[lk_pick*2 +: 2];
-    wire        q_half  = key_half[lk_pick];
-    wire [35:0] q_ia    = key_ia[lk_pick*36 +: 36];
-
-    // the deepest S1 or S2T entry that covers the key (deeper levels win), and the S2L
-    // entry of its page
+    // the deepest S1 or S2T entry that covers the granted key (deeper levels win), and the
+    // S2L entry of its page; searched only in a cycle with a lookup (the answer registers
+    // are loaded only then: a port looks at them only with its rs_valid)
+    reg             q_s2, q_nest, q_half;
+    reg  [1:0]      q_world, q_gran;
+    reg  [15:0]     q_vmid, q_asid;
+    reg  [35:0]     q_ia;
     reg             h_tbl, h_leaf;
     reg  [1:0]      h_lvl, h_apt, h_llvl;
     reg  [PA_W-1:0] h_tbl_pa;
     reg             h_pxnt, h_uxnt;
     reg  [63:0]     h_desc;
     always @* begin
+        q_s2     = lk_s2[lk_pick];
+        q_world  = key_world[lk_pick*2 +: 2];
+        q_nest   = key_nest[lk_pick];
+        q_vmid   = key_vmid[lk_pick*16 +: 16];
+        q_asid   = key_asid[lk_pick*16 +: 16];
+        q_gran   = key_gran[lk_pick*2 +: 2];
+        q_half   = key_half[lk_pick];
+        q_ia     = key_ia[lk_pick*36 +: 36];
         h_tbl    = 1'b0;
         h_lvl    = 2'd0;
         h_tbl_pa = {PA_W{1'b0}};
@@ -204,7 +208,10 @@ module smmu_walk_cache #(
         h_leaf   = 1'b0;
         h_desc   = 64'd0;
         h_llvl   = 2'd0;
-        if (!q_s2) begin
+        hj       = 0;
+        if (!lk_any) begin
+            // no lookup this cycle
+        end else if (!q_s2) begin
             for (hj = 0; hj < N1; hj = hj + 1)
                 if (s1_v_q[hj] && ((q_ia & s1_msk_q[hj]) == s1_ia_q[hj]) &&
                     s1_tag_eq(s1_world_q[hj], s1_nest_q[hj], s1_vmid_q[hj], s1_asid_q[hj],
@@ -255,17 +262,17 @@ module smmu_walk_cache #(
             if (lk_any) begin
                 rs_valid[lk_pick] <= 1'b1;
                 lk_rr_q           <= lk_pick;
+                // an answer registered in an invalidation's cycle would be stale: a miss
+                rs_tbl_hit  <= h_tbl && !inv_fire && !flush;
+                rs_lvl      <= h_lvl;
+                rs_tbl      <= h_tbl_pa;
+                rs_apt      <= h_apt;
+                rs_pxnt     <= h_pxnt;
+                rs_uxnt     <= h_uxnt;
+                rs_leaf_hit <= h_leaf && !inv_fire && !flush;
+                rs_desc     <= h_desc;
+                rs_leaf_lvl <= h_llvl;
             end
-            // an answer registered in an invalidation's cycle would be stale: a miss
-            rs_tbl_hit  <= h_tbl && !inv_fire && !flush;
-            rs_lvl      <= h_lvl;
-            rs_tbl      <= h_tbl_pa;
-            rs_apt      <= h_apt;
-            rs_pxnt     <= h_pxnt;
-            rs_uxnt     <= h_uxnt;
-            rs_leaf_hit <= h_leaf && !inv_fire && !flush;
-            rs_desc     <= h_desc;
-            rs_leaf_lvl <= h_llvl;
         end
     end
 
@@ -333,32 +340,36 @@ module smmu_walk_cache #(
         f_w1    = s1_rr_q;
         f_w2    = t_rr_q;
         f_wl    = l_rr_q;
-        for (dm = N1 - 1; dm >= 0; dm = dm - 1) begin
-            if (s1_v_q[dm] && s1_lvl_q[dm] == f_lvl && s1_ia_q[dm] == f_key &&
-                s1_msk_q[dm] == f_msk &&
-                s1_tag_eq(s1_world_q[dm], s1_nest_q[dm], s1_vmid_q[dm], s1_asid_q[dm],
-                          s1_gran_q[dm], s1_half_q[dm], f_world, f_nest, f_vmid, f_asid,
-                          f_gran, f_half))
-                f_dup1 = 1'b1;
-            if (!s1_v_q[dm]) begin
-                f_free1 = 1'b1;
-                f_w1    = dm[I1-1:0];
+        dm      = 0;
+        // (only in a cycle with a fill: nothing else reads these)
+        if (f_any) begin
+            for (dm = N1 - 1; dm >= 0; dm = dm - 1) begin
+                if (s1_v_q[dm] && s1_lvl_q[dm] == f_lvl && s1_ia_q[dm] == f_key &&
+                    s1_msk_q[dm] == f_msk &&
+                    s1_tag_eq(s1_world_q[dm], s1_nest_q[dm], s1_vmid_q[dm], s1_asid_q[dm],
+                              s1_gran_q[dm], s1_half_q[dm], f_world, f_nest, f_vmid, f_asid,
+                              f_gran, f_half))
+                    f_dup1 = 1'b1;
+                if (!s1_v_q[dm]) begin
+                    f_free1 = 1'b1;
+                    f_w1    = dm[I1-1:0];
+                end
             end
-        end
-        for (dm = N2 - 1; dm >= 0; dm = dm - 1) begin
-            if (t_v_q[dm] && t_lvl_q[dm] == f_lvl && t_ia_q[dm] == f_key &&
-                t_vmid_q[dm] == f_vmid && t_gran_q[dm] == f_gran)
-                f_dup2 = 1'b1;
-            if (l_v_q[dm] && l_ia_q[dm] == f_page && l_vmid_q[dm] == f_vmid &&
-                l_gran_q[dm] == f_gran)
-                f_dupl = 1'b1;
-            if (!t_v_q[dm]) begin
-                f_free2 = 1'b1;
-                f_w2    = dm[I2-1:0];
-            end
-            if (!l_v_q[dm]) begin
-                f_freel = 1'b1;
-                f_wl    = dm[I2-1:0];
+            for (dm = N2 - 1; dm >= 0; dm = dm - 1) begin
+                if (t_v_q[dm] && t_lvl_q[dm] == f_lvl && t_ia_q[dm] == f_key &&
+                    t_vmid_q[dm] == f_vmid && t_gran_q[dm] == f_gran)
+                    f_dup2 = 1'b1;
+                if (l_v_q[dm] && l_ia_q[dm] == f_page && l_vmid_q[dm] == f_vmid &&
+                    l_gran_q[dm] == f_gran)
+                    f_dupl = 1'b1;
+                if (!t_v_q[dm]) begin
+                    f_free2 = 1'b1;
+                    f_w2    = dm[I2-1:0];
+                end
+                if (!l_v_q[dm]) begin
+                    f_freel = 1'b1;
+                    f_wl    = dm[I2-1:0];
+                end
             end
         end
     end

@@ -71,15 +71,17 @@ module smmu_txn_order #(
     localparam NID = 1 << ID_W;
     reg [NID-1:0]  dt_v_q;
     reg [IW-1:0]   dt_idx_q [0:NID-1];
-    reg [N-1:0]    blk_issue_q, blk_resp_q, blk_dn_q;
+    reg [N-1:0]    blk_issue_q, blk_resp_q;
     // the slots' IDs as bit planes: bit s of plane b is bit b of slot s's ID, so the slots
     // of one ID are found with ID_W vector operations (the same comparators per slot)
     reg [ID_W*N-1:0] idp_q;
-    // the backward links (a predecessor, pred_q, while has_pred_q), read by the properties
-    // only: the logic follows the forward ones below
+    // the backward links (a predecessor, pred_q, while has_pred_q) and the downstream
+    // block (blk_dn_q: an older slot of its ID is downstream), read by the properties
+    // only: the logic follows the forward links and the per-ID owners below
     /* verilator lint_off UNUSEDSIGNAL */
     reg [N-1:0]    has_pred_q;
     reg [IW-1:0]   pred_q  [0:N-1];
+    reg [N-1:0]    blk_dn_q;
     /* verilator lint_on UNUSEDSIGNAL */
     // forward links: succ_q[p] is valid (succ_v_q[p]) while that slot has has_pred_q set
     // and pred_q == p; dsucc_q[p] (dsucc_v_q[p]) while that slot has blk_dn_q set behind p
@@ -117,11 +119,24 @@ module smmu_txn_order #(
     assign alloc_idx   = fr[IW-1:0];
     wire alloc = alloc_valid && alloc_ready;
 
-    // slots of the allocating ID / of dn_id
-    wire [N-1:0] same_id_a = with_id(alloc_id, idp_q, used_q);
-    wire [N-1:0] same_id_d = with_id(dn_id, idp_q, used_q);
-    wire [IW:0] a_tail = first(same_id_a & tail_q);
-    assign id_clear = (same_id_a & ~gone_q) == {N{1'b0}};
+    // slots of the allocating ID: its tail and whether it has a slot waiting to go
+    // downstream. Looked at only with an allocation (id_clear too), so found only in a
+    // cycle with alloc_valid: alloc_id is a top-level input, and logic on it runs on each
+    // of the simulator's evaluations.
+    reg [N-1:0] same_id_a;
+    reg [IW:0]  a_tail;
+    reg         id_clr;
+    always @* begin
+        same_id_a = {N{1'b0}};
+        a_tail    = {(IW + 1){1'b0}};
+        id_clr    = 1'b0;
+        if (alloc_valid) begin
+            same_id_a = with_id(alloc_id, idp_q, used_q);
+            a_tail    = first(same_id_a & tail_q);
+            id_clr    = (same_id_a & ~gone_q) == {N{1'b0}};
+        end
+    end
+    assign id_clear = id_clr;
     // the youngest downstream slot of the allocating ID (for alloc_issue)
     wire [IW:0] a_dtail = {dt_v_q[alloc_id], dt_idx_q[alloc_id]};
     wire a_tail_free = free_valid && free_idx == a_tail[IW-1:0];   // leaves this cycle
@@ -146,20 +161,33 @@ module smmu_txn_order #(
     wire [IW:0] i_dtail = {dt_v_q[i_id], dt_idx_q[i_id]};
 
     // ---------------- downstream completion ----------------
-    wire [IW:0] own = first(same_id_d & dn_q & ~blk_dn_q);
-    assign dn_idx = own[IW-1:0];
-    assign dn_any = own[IW];
+    // The owner of each ID's next downstream response: its oldest slot downstream (dn_q
+    // and not blk_dn_q; at most one per ID), kept per ID and moved by the events that
+    // change it (below), so the response's ID (a top-level input) selects it with one
+    // indexed read instead of a search of the slots on each of the simulator's
+    // evaluations.
+    reg [NID-1:0] own_v_q;
+    reg [IW-1:0]  own_q [0:NID-1];
+    assign dn_any = own_v_q[dn_id];
+    assign dn_idx = own_v_q[dn_id] ? own_q[dn_id] : {IW{1'b0}};
     wire dn_end = dn_done && dn_any;
+    // a slot going downstream now (allocated so, or issued), its ID, and whether it owns
+    // its ID's next response: nothing of its ID downstream, or only the one ending now
+    wire          go_alloc = alloc && alloc_issue;
+    wire          go_dn    = go_alloc || issue;
+    wire [IW-1:0] go_idx   = go_alloc ? alloc_idx : issue_idx;
+    wire [ID_W-1:0] go_id  = go_alloc ? alloc_id : i_id;
+    wire [IW:0]   go_tail  = go_alloc ? a_dtail : i_dtail;
+    wire          go_own   = !go_tail[IW] || (dn_end && dn_idx == go_tail[IW-1:0]);
 
     assign is_resp_head = used_q & ~blk_resp_q;
 
     // per ID, from registers only: the slot owning the next downstream response of that ID
     // may be answered now (the client port passes such a beat straight through)
-    wire [N-1:0] dn_head_s = dn_q & ~blk_dn_q & ~blk_resp_q;
-    reg [(1<<ID_W)-1:0] dn_head_v;
+    reg [NID-1:0] dn_head_v;
     always @* begin
-        for (i = 0; i < (1 << ID_W); i = i + 1)
-            dn_head_v[i] = |(with_id(i[ID_W-1:0], idp_q, used_q) & dn_head_s);
+        for (i = 0; i < NID; i = i + 1)
+            dn_head_v[i] = own_v_q[i] && !blk_resp_q[own_q[i]];
     end
     assign dn_head_by_id = dn_head_v;
     assign in_use       = used_q;
@@ -180,6 +208,7 @@ module smmu_txn_order #(
             rr_q        <= {IW{1'b0}};
             succ_v_q    <= {N{1'b0}};
             dsucc_v_q   <= {N{1'b0}};
+            own_v_q     <= {NID{1'b0}};
         end else begin
             // the youngest downstream slot of an ID ended: none is left (an issue or a
             // fast-path allocation of that ID below, in the same cycle, sets a new one)
@@ -262,6 +291,19 @@ module smmu_txn_order #(
                 used_q[free_idx] <= 1'b0;
                 tail_q[free_idx] <= 1'b0;
             end
+            // the owners: the ending one's downstream successor takes over (else its ID
+            // has none); a slot going downstream that owns its ID's next response becomes
+            // the owner (after the above: the one ending now may be of its ID)
+            if (dn_end) begin
+                if (dsucc_v_q[dn_idx])
+                    own_q[dn_id] <= dsucc_q[dn_idx];
+                else
+                    own_v_q[dn_id] <= 1'b0;
+            end
+            if (go_dn && go_own) begin
+                own_v_q[go_id] <= 1'b1;
+                own_q[go_id]   <= go_idx;
+            end
         end
     end
 
@@ -314,6 +356,17 @@ module smmu_txn_order #(
             if (dsucc_v_q[fg])
                 f_dlinked[dsucc_q[fg]] = 1'b1;
     end
+    // The owner of each ID is the one slot of that ID downstream and not blocked there.
+    integer ho;
+    always @*
+        if (rst_n)
+            for (ho = 0; ho < NID; ho = ho + 1) begin
+                assert (own_v_q[ho] == ((with_id(ho[ID_W-1:0], idp_q, used_q) & dn_q &
+                                         ~blk_dn_q) != {N{1'b0}}));
+                if (own_v_q[ho])
+                    assert ((with_id(ho[ID_W-1:0], idp_q, used_q) & dn_q & ~blk_dn_q) ==
+                            ({{(N - 1){1'b0}}, 1'b1} << own_q[ho]));
+            end
     integer f2;
     always @*
         if (rst_n) begin

@@ -93,25 +93,29 @@ void MemStore::write(uint64_t pa, const void *buf, size_t len)
     }
 }
 
+/* An aligned dword never crosses a sparse page or the pool's end (both page aligned):
+ * one span() lookup serves all its bytes. */
 uint64_t MemStore::read_dword(uint64_t pa)
 {
-    uint8_t b[8];
-    read(pa & ~7ull, b, 8);
+    size_t avail;
+    const uint8_t *p = span(pa & ~7ull, false, &avail);
+    if (!p)
+        return 0;
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
-        v = (v << 8) | b[i];
+        v = (v << 8) | p[i];
     return v;
 }
 
 void MemStore::write_strb(uint64_t pa, uint64_t data, uint8_t strb)
 {
-    pa &= ~7ull;
-    for (unsigned i = 0; i < 8; i++) {
-        if (strb & (1u << i)) {
-            uint8_t b = (uint8_t)(data >> (8 * i));
-            write(pa + i, &b, 1);
-        }
-    }
+    if (!strb)
+        return;
+    size_t avail;
+    uint8_t *p = span(pa & ~7ull, true, &avail);
+    for (unsigned i = 0; i < 8; i++)
+        if (strb & (1u << i))
+            p[i] = (uint8_t)(data >> (8 * i));
 }
 
 /* ---- AXI4 slave port ----------------------------------------------------------------- */
@@ -355,9 +359,11 @@ const MemPortOut &MemPort::prepare(uint64_t now)
         if (i >= 0 && !rng_.percent(st)) {
             /* Move it to the front so the index stays valid until the handshake; the
              * per-ID order is kept because pick() chose the oldest of its ID. */
-            Burst b = std::move(bq_[(size_t)i]);
-            bq_.erase(bq_.begin() + i);
-            bq_.push_front(std::move(b));
+            if (i > 0) {
+                Burst b = std::move(bq_[(size_t)i]);
+                bq_.erase(bq_.begin() + i);
+                bq_.push_front(std::move(b));
+            }
             out_.bvalid = true;
             out_.bid = bq_.front().a.id;
             out_.bresp = bq_.front().err;
@@ -452,6 +458,8 @@ void MemPort::commit(const MemPortIn &in, uint64_t now)
         b.beat = 0;
         b.err = error_resp(in.aw, MEM_ERR_WRITE);
         b.alog_idx = alog_n;
+        b.wdata.reserve((size_t)b.a.len + 1); /* its beats, one allocation */
+        b.wstrb.reserve((size_t)b.a.len + 1);
         awq_.push_back(std::move(b));
         cnt.aw++;
         aw_fired = true;

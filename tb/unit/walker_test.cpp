@@ -1,4 +1,6 @@
-// Unit bench: smmu_walker with a sparse memory model behind its read-client port.
+// Unit bench: the walk units (smmu_s1_walker and smmu_s2_walker behind smmu_s2_arb, as
+// tb/unit/walker_unit_top.v connects them) with a sparse memory model behind their shared
+// read-client port.
 // Tables are hand-built (4 KB granule; 16 KB and 64 KB in t_granules) in C++; expectations follow Arm ARM D8.2-D8.4; IHI 0070 7.3
 // (IHI 0070 7.3, ARM D8). The read port is modelled after smmu_mem_arb + a memory with a
 // fixed latency: a request handshake at cycle t returns its single beat at t + LAT
