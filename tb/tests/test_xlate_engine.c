@@ -1,5 +1,6 @@
 /*
- * The translation engine against the RTL (smmu_xlate with smmu_cfg, smmu_walker, smmu_tlb):
+ * The translation engine against the RTL (smmu_xlate with smmu_cfg, the walk units
+ * smmu_s1_walker and smmu_s2_walker, smmu_tlb):
  * hand-built stream tables, CDs and translation tables (written with mem_write64; no driver
  * page-table code), raw register set-up, the event queue read from memory, commands written
  * into the command queue directly. Every directed transaction also runs through the
