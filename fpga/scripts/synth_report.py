@@ -23,7 +23,7 @@ import time
 # The SMMU parameters the SoC uses (fpga/rtl/soc_top.v), for "the SMMU alone".
 SMMU_PARAMS = {"SID_W": 8, "PA_W": 32, "CMDQS": 6, "EVENTQS": 5, "TLB_ENTRIES": 4,
                "CFG_ENTRIES": 2, "CD_ENTRIES": 2,
-               "WC_S1": 4, "WC_S2": 4, "NRD": 8, "NWR": 8, "NWALK": 2,
+               "WC_S1": 4, "WC_S2": 4, "NRD": 8, "NWR": 8, "NWALK": 2, "NS2WALK": 1,
                "UTLB": 4, "ID_W": 2, "UP_USER_W": 12}
 
 TARGETS = {
