@@ -79,7 +79,9 @@ def run(design, target, args):
     log = os.path.join(outdir, "yosys.log")
     if args.cached and os.path.exists(log) and "Number of cells:" in open(log).read():
         return design, target, summarise(target, cells(log)), 0.0, None
-    srcs = " ".join(sorted(glob.glob("rtl/*.v")))
+    # every RTL file in build order, subfolders included (the fmax and board flows' list)
+    srcs = " ".join(subprocess.run(["bash", "scripts/rtl_files.sh"], check=True,
+                                   capture_output=True, text=True).stdout.split())
     if design == "smmu":
         top = "smmu_top"
         chp = "; ".join("chparam -set %s %d smmu_top" % kv for kv in SMMU_PARAMS.items())
