@@ -86,7 +86,6 @@ module smmu_walk_cache #(
     `include "smmu_gran.vh"
 
     localparam N1 = S1_ENTRIES, N2 = S2_ENTRIES;
-    localparam PW = (NP <= 2) ? 1 : $clog2(NP);
     localparam I1 = (N1 <= 2) ? 1 : $clog2(N1);
     localparam I2 = (N2 <= 2) ? 1 : $clog2(N2);
     localparam [1:0] W_EL1 = 2'd0, W_E2H = 2'd2;
@@ -154,51 +153,52 @@ module smmu_walk_cache #(
                     (w != W_EL1 || evm == vm) && ((w != W_EL1 && w != W_E2H) || eas == as);
     endfunction
 
-    // ---------------- lookup: one port per cycle, round robin, answer registered
-    reg  [PW-1:0] lk_rr_q;
-    reg  [PW-1:0] lk_pick, lk_hi;
-    reg           lk_any, lk_hi_any;
-    wire [NP-1:0] lk_req = lk_valid & ~rs_valid;   // a port being answered waits for it
-    // the first requester after the last one granted, else the first one
-    always @* begin
-        lk_pick   = {PW{1'b0}};
-        lk_any    = 1'b0;
-        lk_hi     = {PW{1'b0}};
-        lk_hi_any = 1'b0;
-        for (li = NP - 1; li >= 0; li = li - 1)
-            if (lk_req[li]) begin
-                lk_pick = li[PW-1:0];
-                lk_any  = 1'b1;
-                if (li[PW-1:0] > lk_rr_q) begin
-                    lk_hi     = li[PW-1:0];
-                    lk_hi_any = 1'b1;
-                end
-            end
-        if (lk_hi_any)
-            lk_pick = lk_hi;
-    end
+    // the lowest set bit of a port vector (a carry chain, not an NP-step priority chain)
+    function [NP-1:0] lowest(input [NP-1:0] v);
+        lowest = v & (~v + {{(NP - 1){1'b0}}, 1'b1});
+    endfunction
 
-    // the deepest S1 or S2T entry that covers the granted key (deeper levels win), and the
-    // S2L entry of its page; searched only in a cycle with a lookup (the answer registers
-    // are loaded only then: a port looks at them only with its rs_valid)
+    // ---------------- lookup: one port per cycle, round robin, answer registered
+    // The grant is one-hot and every selection below an AND-OR of one-hot terms: a binary
+    // port number times the field width became a multiplier on the path from the request
+    // to the answer, and "the deepest level so far" an NP- or N-step priority chain.
+    reg  [NP-1:0] lk_last_q;                       // the port granted last (one-hot)
+    wire [NP-1:0] lk_req = lk_valid & ~rs_valid;   // a port being answered waits for it
+    // the first requester above the last one granted, else the first one
+    wire [NP-1:0] lk_above = lk_req & ~((lk_last_q << 1) - {{(NP - 1){1'b0}}, 1'b1});
+    wire [NP-1:0] lk_g     = (lk_above != {NP{1'b0}}) ? lowest(lk_above) : lowest(lk_req);
+    wire          lk_any   = lk_req != {NP{1'b0}};
+
+    // the deepest S1 or S2T entry that covers the granted key, and the S2L entry of its
+    // page. Each cache holds at most one valid entry per key and level (proven below), so
+    // at most one entry hits per level: the deepest level that hits selects its one entry
+    // by AND-OR. Searched only in a cycle with a lookup (the answer registers are loaded
+    // only then: a port looks at them only with its rs_valid).
     reg             q_s2, q_nest, q_half;
     reg  [1:0]      q_world, q_gran;
     reg  [15:0]     q_vmid, q_asid;
     reg  [35:0]     q_ia;
+    reg  [N1-1:0]   e1_hit;
+    reg  [N2-1:0]   et_hit, el_hit;
+    reg  [3:0]      lv_hit;
     reg             h_tbl, h_leaf;
     reg  [1:0]      h_lvl, h_apt, h_llvl;
     reg  [PA_W-1:0] h_tbl_pa;
     reg             h_pxnt, h_uxnt;
     reg  [63:0]     h_desc;
     always @* begin
-        q_s2     = lk_s2[lk_pick];
-        q_world  = key_world[lk_pick*2 +: 2];
-        q_nest   = key_nest[lk_pick];
-        q_vmid   = key_vmid[lk_pick*16 +: 16];
-        q_asid   = key_asid[lk_pick*16 +: 16];
-        q_gran   = key_gran[lk_pick*2 +: 2];
-        q_half   = key_half[lk_pick];
-        q_ia     = key_ia[lk_pick*36 +: 36];
+        q_s2     = 1'b0;
+        q_world  = 2'd0;
+        q_nest   = 1'b0;
+        q_vmid   = 16'd0;
+        q_asid   = 16'd0;
+        q_gran   = 2'd0;
+        q_half   = 1'b0;
+        q_ia     = 36'd0;
+        e1_hit   = {N1{1'b0}};
+        et_hit   = {N2{1'b0}};
+        el_hit   = {N2{1'b0}};
+        lv_hit   = 4'd0;
         h_tbl    = 1'b0;
         h_lvl    = 2'd0;
         h_tbl_pa = {PA_W{1'b0}};
@@ -209,36 +209,55 @@ module smmu_walk_cache #(
         h_desc   = 64'd0;
         h_llvl   = 2'd0;
         hj       = 0;
-        if (!lk_any) begin
-            // no lookup this cycle
-        end else if (!q_s2) begin
+        li       = 0;
+        if (lk_any) begin
+            for (li = 0; li < NP; li = li + 1)
+                if (lk_g[li]) begin
+                    q_s2    = q_s2    | lk_s2[li];
+                    q_world = q_world | key_world[li*2 +: 2];
+                    q_nest  = q_nest  | key_nest[li];
+                    q_vmid  = q_vmid  | key_vmid[li*16 +: 16];
+                    q_asid  = q_asid  | key_asid[li*16 +: 16];
+                    q_gran  = q_gran  | key_gran[li*2 +: 2];
+                    q_half  = q_half  | key_half[li];
+                    q_ia    = q_ia    | key_ia[li*36 +: 36];
+                end
+            if (!q_s2) begin
+                for (hj = 0; hj < N1; hj = hj + 1)
+                    if (s1_v_q[hj] && ((q_ia & s1_msk_q[hj]) == s1_ia_q[hj]) &&
+                        s1_tag_eq(s1_world_q[hj], s1_nest_q[hj], s1_vmid_q[hj],
+                                  s1_asid_q[hj], s1_gran_q[hj], s1_half_q[hj], q_world,
+                                  q_nest, q_vmid, q_asid, q_gran, q_half)) begin
+                        e1_hit[hj]             = 1'b1;
+                        lv_hit[s1_lvl_q[hj]] = 1'b1;
+                    end
+            end else begin
+                for (hj = 0; hj < N2; hj = hj + 1) begin
+                    if (t_v_q[hj] && ((q_ia & t_msk_q[hj]) == t_ia_q[hj]) &&
+                        t_vmid_q[hj] == q_vmid && t_gran_q[hj] == q_gran) begin
+                        et_hit[hj]            = 1'b1;
+                        lv_hit[t_lvl_q[hj]] = 1'b1;
+                    end
+                    el_hit[hj] = l_v_q[hj] && l_ia_q[hj] == (q_ia & pfx_mask(q_gran, 2'd3)) &&
+                                 l_vmid_q[hj] == q_vmid && l_gran_q[hj] == q_gran;
+                end
+            end
+            h_tbl = lv_hit != 4'd0;
+            h_lvl = lv_hit[3] ? 2'd3 : lv_hit[2] ? 2'd2 : lv_hit[1] ? 2'd1 : 2'd0;
             for (hj = 0; hj < N1; hj = hj + 1)
-                if (s1_v_q[hj] && ((q_ia & s1_msk_q[hj]) == s1_ia_q[hj]) &&
-                    s1_tag_eq(s1_world_q[hj], s1_nest_q[hj], s1_vmid_q[hj], s1_asid_q[hj],
-                              s1_gran_q[hj], s1_half_q[hj], q_world, q_nest, q_vmid, q_asid,
-                              q_gran, q_half) &&
-                    (!h_tbl || s1_lvl_q[hj] > h_lvl)) begin
-                    h_tbl    = 1'b1;
-                    h_lvl    = s1_lvl_q[hj];
-                    h_tbl_pa = s1_tbl_q[hj];
-                    h_apt    = s1_apt_q[hj];
-                    h_pxnt   = s1_pxnt_q[hj];
-                    h_uxnt   = s1_uxnt_q[hj];
+                if (e1_hit[hj] && s1_lvl_q[hj] == h_lvl) begin
+                    h_tbl_pa = h_tbl_pa | s1_tbl_q[hj];
+                    h_apt    = h_apt    | s1_apt_q[hj];
+                    h_pxnt   = h_pxnt   | s1_pxnt_q[hj];
+                    h_uxnt   = h_uxnt   | s1_uxnt_q[hj];
                 end
-        end else begin
             for (hj = 0; hj < N2; hj = hj + 1) begin
-                if (t_v_q[hj] && ((q_ia & t_msk_q[hj]) == t_ia_q[hj]) && t_vmid_q[hj] == q_vmid &&
-                    t_gran_q[hj] == q_gran && (!h_tbl || t_lvl_q[hj] > h_lvl)) begin
-                    h_tbl    = 1'b1;
-                    h_lvl    = t_lvl_q[hj];
-                    h_tbl_pa = t_tbl_q[hj];
-                end
-                if (l_v_q[hj] && l_ia_q[hj] == (q_ia & pfx_mask(q_gran, 2'd3)) &&
-                    l_vmid_q[hj] == q_vmid &&
-                    l_gran_q[hj] == q_gran) begin
+                if (et_hit[hj] && t_lvl_q[hj] == h_lvl)
+                    h_tbl_pa = h_tbl_pa | t_tbl_q[hj];
+                if (el_hit[hj]) begin
                     h_leaf = 1'b1;
-                    h_desc = l_desc_q[hj];
-                    h_llvl = l_lvl_q[hj];
+                    h_desc = h_desc | l_desc_q[hj];
+                    h_llvl = h_llvl | l_lvl_q[hj];
                 end
             end
         end
@@ -247,7 +266,7 @@ module smmu_walk_cache #(
     always @(posedge clk) begin
         if (!rst_n) begin
             rs_valid    <= {NP{1'b0}};
-            lk_rr_q     <= {PW{1'b0}};
+            lk_last_q   <= {{(NP - 1){1'b0}}, 1'b1};
             rs_tbl_hit  <= 1'b0;
             rs_lvl      <= 2'd0;
             rs_tbl      <= {PA_W{1'b0}};
@@ -258,10 +277,9 @@ module smmu_walk_cache #(
             rs_desc     <= 64'd0;
             rs_leaf_lvl <= 2'd0;
         end else begin
-            rs_valid <= {NP{1'b0}};
+            rs_valid <= lk_g;
             if (lk_any) begin
-                rs_valid[lk_pick] <= 1'b1;
-                lk_rr_q           <= lk_pick;
+                lk_last_q   <= lk_g;
                 // an answer registered in an invalidation's cycle would be stale: a miss
                 rs_tbl_hit  <= h_tbl && !inv_fire && !flush;
                 rs_lvl      <= h_lvl;
@@ -280,20 +298,51 @@ module smmu_walk_cache #(
     // duplicate check and the write are the next cycle's: the walk units' decode, the port
     // choice, the key's mask, the compare with every entry and the write were one path).
     // A fill is dropped when an invalidation or flush comes in either cycle.
-    reg  [PW-1:0] p_pick;
-    reg           p_any;
+    // (the port's fields by AND-OR of the one-hot choice; only in a cycle with a fill, and
+    // the registers load only then: f_any guards them)
+    wire [NP-1:0]   p_g   = lowest(fl_valid);
+    wire            p_any = fl_valid != {NP{1'b0}};
+    reg  [1:0]      p_kind, p_world, p_gran, p_lvl, p_apt;
+    reg             p_nest, p_half, p_pxnt, p_uxnt;
+    reg  [15:0]     p_vmid, p_asid;
+    reg  [35:0]     p_ia;
+    reg  [PA_W-1:0] p_tbl;
+    reg  [63:0]     p_desc;
     always @* begin
-        p_pick = {PW{1'b0}};
-        p_any  = 1'b0;
-        for (fk = NP - 1; fk >= 0; fk = fk - 1)
-            if (fl_valid[fk]) begin
-                p_pick = fk[PW-1:0];
-                p_any  = 1'b1;
-            end
+        p_kind  = 2'd0;
+        p_world = 2'd0;
+        p_gran  = 2'd0;
+        p_lvl   = 2'd0;
+        p_apt   = 2'd0;
+        p_nest  = 1'b0;
+        p_half  = 1'b0;
+        p_pxnt  = 1'b0;
+        p_uxnt  = 1'b0;
+        p_vmid  = 16'd0;
+        p_asid  = 16'd0;
+        p_ia    = 36'd0;
+        p_tbl   = {PA_W{1'b0}};
+        p_desc  = 64'd0;
+        fk      = 0;
+        if (p_any)
+            for (fk = 0; fk < NP; fk = fk + 1)
+                if (p_g[fk]) begin
+                    p_kind  = p_kind  | fl_kind[fk*2 +: 2];
+                    p_world = p_world | key_world[fk*2 +: 2];
+                    p_gran  = p_gran  | key_gran[fk*2 +: 2];
+                    p_lvl   = p_lvl   | fl_lvl[fk*2 +: 2];
+                    p_apt   = p_apt   | fl_apt[fk*2 +: 2];
+                    p_nest  = p_nest  | key_nest[fk];
+                    p_half  = p_half  | key_half[fk];
+                    p_pxnt  = p_pxnt  | fl_pxnt[fk];
+                    p_uxnt  = p_uxnt  | fl_uxnt[fk];
+                    p_vmid  = p_vmid  | key_vmid[fk*16 +: 16];
+                    p_asid  = p_asid  | key_asid[fk*16 +: 16];
+                    p_ia    = p_ia    | key_ia[fk*36 +: 36];
+                    p_tbl   = p_tbl   | fl_tbl[fk*PA_W +: PA_W];
+                    p_desc  = p_desc  | fl_desc[fk*64 +: 64];
+                end
     end
-    wire [1:0]      p_gran  = key_gran[p_pick*2 +: 2];
-    wire [35:0]     p_ia    = key_ia[p_pick*36 +: 36];
-    wire [1:0]      p_lvl   = fl_lvl[p_pick*2 +: 2];
     // the entry covers what the descriptor one level up resolves
     wire [35:0]     p_msk   = pfx_mask(p_gran, p_lvl - 2'd1);
 
@@ -307,22 +356,24 @@ module smmu_walk_cache #(
     always @(posedge clk) begin
         if (!rst_n) f_any <= 1'b0;
         else        f_any <= p_any && !inv_fire && !flush;
-        f_kind  <= fl_kind[p_pick*2 +: 2];
-        f_world <= key_world[p_pick*2 +: 2];
-        f_nest  <= key_nest[p_pick];
-        f_vmid  <= key_vmid[p_pick*16 +: 16];
-        f_asid  <= key_asid[p_pick*16 +: 16];
-        f_gran  <= p_gran;
-        f_half  <= key_half[p_pick];
-        f_lvl   <= p_lvl;
-        f_tbl   <= fl_tbl[p_pick*PA_W +: PA_W];
-        f_apt   <= fl_apt[p_pick*2 +: 2];
-        f_pxnt  <= fl_pxnt[p_pick];
-        f_uxnt  <= fl_uxnt[p_pick];
-        f_desc  <= fl_desc[p_pick*64 +: 64];
-        f_msk   <= p_msk;
-        f_key   <= p_ia & p_msk;
-        f_page  <= p_ia & pfx_mask(p_gran, 2'd3);   // S2L: the granule page
+        if (p_any) begin
+            f_kind  <= p_kind;
+            f_world <= p_world;
+            f_nest  <= p_nest;
+            f_vmid  <= p_vmid;
+            f_asid  <= p_asid;
+            f_gran  <= p_gran;
+            f_half  <= p_half;
+            f_lvl   <= p_lvl;
+            f_tbl   <= p_tbl;
+            f_apt   <= p_apt;
+            f_pxnt  <= p_pxnt;
+            f_uxnt  <= p_uxnt;
+            f_desc  <= p_desc;
+            f_msk   <= p_msk;
+            f_key   <= p_ia & p_msk;
+            f_page  <= p_ia & pfx_mask(p_gran, 2'd3);   // S2L: the granule page
+        end
     end
 
     // already held (same kind, key and level), and the way to use otherwise: the first
