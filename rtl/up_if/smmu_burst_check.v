@@ -21,16 +21,32 @@ module smmu_burst_check (
     output wire        bad,
     output wire [2:0]  reason
 );
-    // bytes per beat, and the last byte an INCR burst touches: the first beat may be
-    // unaligned, the others are aligned to the size
+    // bytes per beat
     wire [7:0]  bytes    = 8'd1 << size;
-    wire [12:0] base     = {1'b0, addr} & ~{5'd0, bytes - 8'd1};
-    wire [20:0] end_excl = {8'd0, base} + ({13'd0, len} + 21'd1) * {13'd0, bytes};
+    // An INCR burst of AxLEN + 1 beats from the beat of the 4 KB page at A[11:s] (s =
+    // AxSIZE: the first beat may be unaligned, the others are aligned to the size) ends
+    // past the page when A[11:s] + AxLEN + 1 > 4096 >> s, that is when A[11:s] + AxLEN
+    // carries into bit 12 - s. One adder per bus width (sizes above 3 are refused as
+    // wide), chosen by the size: no multiplier and no shifter on the acceptance path.
+    wire [12:0] sum0     = {1'b0, addr[11:0]} + {5'd0, len};
+    wire [11:0] sum1     = {1'b0, addr[11:1]} + {4'd0, len};
+    wire [10:0] sum2     = {1'b0, addr[11:2]} + {3'd0, len};
+    wire [9:0]  sum3     = {1'b0, addr[11:3]} + {2'd0, len};
+    reg         over;
+    always @* begin
+        case (size)
+            3'd0:    over = sum0[12];
+            3'd1:    over = sum1[11];
+            3'd2:    over = sum2[10];
+            3'd3:    over = sum3[9];
+            default: over = 1'b0;          // wide: refused for its size
+        endcase
+    end
     wire        wide     = size > 3'd3;
     wire        rsvd     = burst == 2'b11;
     wire        wrap_len = len == 8'd1 || len == 8'd3 || len == 8'd7 || len == 8'd15;
     wire        bad_wrap = burst == 2'b10 && (!wrap_len || (addr & ({4'd0, bytes} - 12'd1)) != 12'd0);
-    wire        crosses    = burst == 2'b01 && end_excl > 21'd4096;
+    wire        crosses  = burst == 2'b01 && over;
     wire        long_fix = burst == 2'b00 && len > 8'd15;
 
     assign bad    = wide || rsvd || bad_wrap || crosses || long_fix;

@@ -22,14 +22,15 @@ define unit_build
 endef
 
 UNIT_BENCHES := attr attr_nofwb ste_decode ste_decode_pa40 ste_decode_g4k cd_decode \
-                cd_decode_pa40 cd_decode_g4k desc_decode desc_decode_pa40 perm_check
+                cd_decode_pa40 cd_decode_g4k desc_decode desc_decode_pa40 perm_check burst_check
 UNIT_BINS    := $(UNIT_DIR)/attr/smmu_attr $(UNIT_DIR)/attr_nofwb/smmu_attr \
                 $(UNIT_DIR)/ste_decode/smmu_ste_decode $(UNIT_DIR)/ste_decode_pa40/smmu_ste_decode \
                 $(UNIT_DIR)/ste_decode_g4k/smmu_ste_decode \
                 $(UNIT_DIR)/cd_decode/smmu_cd_decode $(UNIT_DIR)/cd_decode_pa40/smmu_cd_decode \
                 $(UNIT_DIR)/cd_decode_g4k/smmu_cd_decode \
                 $(UNIT_DIR)/desc_decode/smmu_desc_decode $(UNIT_DIR)/desc_decode_pa40/smmu_desc_decode \
-                $(UNIT_DIR)/perm_check/smmu_perm_check
+                $(UNIT_DIR)/perm_check/smmu_perm_check \
+                $(UNIT_DIR)/burst_check/smmu_burst_check
 
 $(UNIT_DIR)/attr/smmu_attr: rtl/smmu_attr.v tb/unit/tb_attr.cpp $(UNIT_HDRS)
 	$(call unit_build,attr,smmu_attr,tb/unit/tb_attr.cpp,,)
@@ -54,6 +55,8 @@ $(UNIT_DIR)/desc_decode_pa40/smmu_desc_decode: rtl/smmu_desc_decode.v tb/unit/tb
 	$(call unit_build,desc_decode_pa40,smmu_desc_decode,tb/unit/tb_desc_decode.cpp,-GPA_W=40,-DBENCH_PA_W=40)
 $(UNIT_DIR)/perm_check/smmu_perm_check: rtl/smmu_perm_check.v tb/unit/tb_perm_check.cpp $(UNIT_HDRS)
 	$(call unit_build,perm_check,smmu_perm_check,tb/unit/tb_perm_check.cpp,,)
+$(UNIT_DIR)/burst_check/smmu_burst_check: rtl/up_if/smmu_burst_check.v tb/unit/tb_burst_check.cpp $(UNIT_HDRS)
+	$(call unit_build,burst_check,smmu_burst_check,tb/unit/tb_burst_check.cpp,,)
 
 .PHONY: unit-tests
 unit-tests: $(UNIT_BINS)
