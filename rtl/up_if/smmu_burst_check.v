@@ -28,10 +28,12 @@ module smmu_burst_check (
     // past the page when A[11:s] + AxLEN + 1 > 4096 >> s, that is when A[11:s] + AxLEN
     // carries into bit 12 - s. One adder per bus width (sizes above 3 are refused as
     // wide), chosen by the size: no multiplier and no shifter on the acceptance path.
+    /* verilator lint_off UNUSEDSIGNAL */  // only the carries are read
     wire [12:0] sum0     = {1'b0, addr[11:0]} + {5'd0, len};
     wire [11:0] sum1     = {1'b0, addr[11:1]} + {4'd0, len};
     wire [10:0] sum2     = {1'b0, addr[11:2]} + {3'd0, len};
     wire [9:0]  sum3     = {1'b0, addr[11:3]} + {2'd0, len};
+    /* verilator lint_on UNUSEDSIGNAL */
     reg         over;
     always @* begin
         case (size)
