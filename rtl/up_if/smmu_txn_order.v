@@ -141,16 +141,34 @@ module smmu_txn_order #(
     wire [IW:0] a_dtail = {dt_v_q[alloc_id], dt_idx_q[alloc_id]};
     wire a_tail_free = free_valid && free_idx == a_tail[IW-1:0];   // leaves this cycle
 
-    // ---------------- issue: round robin over the issue heads that can go ----------------
-    wire [N-1:0] ihead = used_q & ~gone_q & ~blk_issue_q;
-    wire [N-1:0] go    = ihead & can_issue & ~is_abort;
-    reg  [IW-1:0] rr_q;                                   // the slot issued last
-    wire [N-1:0] above = ~({N{1'b1}} >> (N - 1 - rr_q));  // slots after rr_q
-    wire [IW:0]  g_hi  = first(go & above);
-    wire [IW:0]  g_any = first(go);
-    wire [IW:0]  g     = g_hi[IW] ? g_hi : g_any;
-    assign issue_valid = g[IW];
-    assign issue_idx   = g[IW-1:0];
+    // ---------------- issue: the slot picked in the previous cycle ----------------
+    // The pick (round robin over the issue heads that can go) is registered (pk_q) and
+    // issued in the next cycle if it still can go; it stays picked while the downstream
+    // address register is busy. The pick, the picked slot's ID, that ID's tables and the
+    // state writes were one path, the client port's longest. The next pick is made
+    // meanwhile among the other slots, in two forms chosen at the end by whether the
+    // picked slot goes now: with it issued, its successor of the same ID (blocked by it
+    // only) may be picked at once, so one ID's slots still leave one per cycle.
+    wire [N-1:0]  ihead = used_q & ~gone_q & ~blk_issue_q;
+    wire [N-1:0]  go    = ihead & can_issue & ~is_abort;
+    reg           pk_v_q;
+    reg  [IW-1:0] pk_q;                                   // the picked slot
+    reg  [IW-1:0] rr_q;                                   // the slot picked last
+    assign issue_valid = pk_v_q && go[pk_q];
+    assign issue_idx   = pk_q;
+    wire [N-1:0]  pk_oh = {{(N - 1){1'b0}}, pk_v_q} << pk_q;
+    // the picked slot's successor, if nothing but the picked slot holds it back
+    wire [N-1:0]  pk_succ = ({{(N - 1){1'b0}}, pk_v_q && succ_v_q[pk_q]} << succ_q[pk_q]) &
+                            used_q & ~gone_q & can_issue & ~is_abort;
+    wire [N-1:0]  above = ~({N{1'b1}} >> (N - 1 - rr_q)); // slots after rr_q
+    wire [N-1:0]  nx    = go & ~pk_oh;                    // the picked slot stays
+    wire [N-1:0]  nx_s  = (go | pk_succ) & ~pk_oh;        // the picked slot goes now
+    wire [IW:0]   n_hi  = first(nx & above);
+    wire [IW:0]   n_any = first(nx);
+    wire [IW:0]   s_hi  = first(nx_s & above);
+    wire [IW:0]   s_any = first(nx_s);
+    wire [IW:0]   n_pk  = n_hi[IW] ? n_hi : n_any;
+    wire [IW:0]   s_pk  = s_hi[IW] ? s_hi : s_any;
     wire issue = issue_take && issue_valid;
     // one abort at an issue head leaves the issue order per cycle
     wire [IW:0] ab = first(ihead & is_abort);
@@ -206,6 +224,8 @@ module smmu_txn_order #(
             blk_resp_q  <= {N{1'b0}};
             blk_dn_q    <= {N{1'b0}};
             rr_q        <= {IW{1'b0}};
+            pk_v_q      <= 1'b0;
+            pk_q        <= {IW{1'b0}};
             succ_v_q    <= {N{1'b0}};
             dsucc_v_q   <= {N{1'b0}};
             own_v_q     <= {NID{1'b0}};
@@ -281,7 +301,13 @@ module smmu_txn_order #(
                     dsucc_v_q[i_dtail[IW-1:0]] <= 1'b1;
                     dsucc_q[i_dtail[IW-1:0]]   <= issue_idx;
                 end
-                rr_q <= issue_idx;
+            end
+            // the pick: kept while it may go and is not taken, else the next one
+            if (!(issue_valid && !issue_take)) begin
+                pk_v_q <= issue ? s_pk[IW] : n_pk[IW];
+                pk_q   <= issue ? s_pk[IW-1:0] : n_pk[IW-1:0];
+                if (issue ? s_pk[IW] : n_pk[IW])
+                    rr_q <= issue ? s_pk[IW-1:0] : n_pk[IW-1:0];
             end
             if (abort_go)
                 gone_q[ab[IW-1:0]] <= 1'b1;
