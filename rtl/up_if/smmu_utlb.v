@@ -11,9 +11,11 @@
 // is a multiple of 4 KB, so the page of the address keeps the answer exact); faults are
 // never cached (a fault records an event each time). The entries are a copy of what the
 // translation unit's caches said, so any invalidation (TLBI or CFGI: `clear`) empties it,
-// as does turning translation off; a fill is dropped in the cycle of a clear.
-// A fill whose key is already held overwrites that entry (never two entries per key);
-// otherwise the victim is the first free entry, else round robin.
+// as does turning translation off. A fill is registered and written in the next cycle (the
+// translation answer's slot read, the key compare with every entry, the victim choice and
+// the write were one path); a lookup in between misses it, and a clear in either cycle
+// drops it. A fill whose key is already held overwrites that entry (never two entries per
+// key); otherwise the victim is the first free entry, else round robin.
 module smmu_utlb #(
     parameter E     = 8,           // entries
     parameter KEY_W = 80,
@@ -39,10 +41,23 @@ module smmu_utlb #(
     reg [VAL_W-1:0] val_q [0:E-1];
     reg [EW-1:0]    rr_q;
 
+    // the registered fill
+    reg             f_v_q;
+    reg [KEY_W-1:0] f_key_q;
+    reg [VAL_W-1:0] f_val_q;
+    always @(posedge clk) begin
+        if (!rst_n) f_v_q <= 1'b0;
+        else        f_v_q <= fill_valid && !clear;
+        if (fill_valid) begin
+            f_key_q <= fill_key;
+            f_val_q <= fill_val;
+        end
+    end
+
     integer i;
 
     // (each comparison only in a cycle that uses it: the lookup while lk_valid, the
-    // fill's while fill_valid)
+    // fill's while f_v_q)
     reg [E-1:0] hit_v, same_v;
     always @* begin
         lk_val = {VAL_W{1'b0}};
@@ -55,9 +70,9 @@ module smmu_utlb #(
                 if (hit_v[i])
                     lk_val = lk_val | val_q[i];   // at most one entry matches a key
             end
-        if (fill_valid)
+        if (f_v_q)
             for (i = 0; i < E; i = i + 1)
-                same_v[i] = v_q[i] && key_q[i] == fill_key;
+                same_v[i] = v_q[i] && key_q[i] == f_key_q;
     end
     assign lk_hit = |hit_v;
 
@@ -85,10 +100,10 @@ module smmu_utlb #(
             rr_q <= {EW{1'b0}};
         end else if (clear) begin
             v_q <= {E{1'b0}};
-        end else if (fill_valid) begin
+        end else if (f_v_q) begin
             v_q[vic]   <= 1'b1;
-            key_q[vic] <= fill_key;
-            val_q[vic] <= fill_val;
+            key_q[vic] <= f_key_q;
+            val_q[vic] <= f_val_q;
             if (!vic_found)
                 rr_q <= (rr_q == E[EW-1:0] - 1'b1) ? {EW{1'b0}} : rr_q + 1'b1;
         end
