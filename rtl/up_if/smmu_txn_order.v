@@ -170,9 +170,14 @@ module smmu_txn_order #(
     wire [IW:0]   n_pk  = n_hi[IW] ? n_hi : n_any;
     wire [IW:0]   s_pk  = s_hi[IW] ? s_hi : s_any;
     wire issue = issue_take && issue_valid;
-    // one abort at an issue head leaves the issue order per cycle
-    wire [IW:0] ab = first(ihead & is_abort);
-    wire abort_go  = ab[IW];
+    // one abort at an issue head leaves the issue order per cycle: picked in the cycle
+    // before (ab_q, among the others than the one picked then), and leaving if it still is
+    // one (the pick was on the path from the decisions to every slot's flags)
+    reg           ab_v_q;
+    reg  [IW-1:0] ab_q;
+    wire [N-1:0]  ab_oh    = {{(N - 1){1'b0}}, ab_v_q} << ab_q;
+    wire [IW:0]   ab_nx    = first(ihead & is_abort & ~ab_oh);
+    wire          abort_go = ab_v_q && ihead[ab_q] && is_abort[ab_q];
 
     // the youngest downstream slot of the issuing slot's ID
     wire [ID_W-1:0] i_id = id_of(issue_idx, idp_q);
@@ -226,6 +231,8 @@ module smmu_txn_order #(
             rr_q        <= {IW{1'b0}};
             pk_v_q      <= 1'b0;
             pk_q        <= {IW{1'b0}};
+            ab_v_q      <= 1'b0;
+            ab_q        <= {IW{1'b0}};
             succ_v_q    <= {N{1'b0}};
             dsucc_v_q   <= {N{1'b0}};
             own_v_q     <= {NID{1'b0}};
@@ -237,8 +244,8 @@ module smmu_txn_order #(
             // a predecessor moving on unblocks its successor
             if (issue && succ_v_q[issue_idx])
                 blk_issue_q[succ_q[issue_idx]] <= 1'b0;
-            if (abort_go && succ_v_q[ab[IW-1:0]])
-                blk_issue_q[succ_q[ab[IW-1:0]]] <= 1'b0;
+            if (abort_go && succ_v_q[ab_q])
+                blk_issue_q[succ_q[ab_q]] <= 1'b0;
             // a freed predecessor has left both orders (an abort may be answered before its
             // turn to leave the issue order comes); the link is dropped so that the next
             // occupant of its slot cannot act on its successor
@@ -273,7 +280,7 @@ module smmu_txn_order #(
                 blk_issue_q[alloc_idx] <= a_tail[IW] && !a_tail_free &&
                                           !gone_q[a_tail[IW-1:0]] &&
                                           !(issue && issue_idx == a_tail[IW-1:0]) &&
-                                          !(abort_go && ab[IW-1:0] == a_tail[IW-1:0]);
+                                          !(abort_go && ab_q == a_tail[IW-1:0]);
                 blk_resp_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
                 if (a_tail[IW])
                     tail_q[a_tail[IW-1:0]] <= 1'b0;
@@ -310,7 +317,9 @@ module smmu_txn_order #(
                     rr_q <= issue ? s_pk[IW-1:0] : n_pk[IW-1:0];
             end
             if (abort_go)
-                gone_q[ab[IW-1:0]] <= 1'b1;
+                gone_q[ab_q] <= 1'b1;
+            ab_v_q <= ab_nx[IW];
+            ab_q   <= ab_nx[IW-1:0];
             if (dn_end)
                 dn_q[dn_idx] <= 1'b0;
             if (free_valid) begin
