@@ -196,12 +196,12 @@ module smmu_txn_order #(
     wire dn_end = dn_done && dn_any;
     // a slot going downstream now (allocated so, or issued), its ID, and whether it owns
     // its ID's next response: nothing of its ID downstream, or only the one ending now
+    // (the two never in one cycle: one downstream address register; each is worked out on
+    // its own, so the fast-path decision does not select between them ahead of the table
+    // writes)
     wire          go_alloc = alloc && alloc_issue;
-    wire          go_dn    = go_alloc || issue;
-    wire [IW-1:0] go_idx   = go_alloc ? alloc_idx : issue_idx;
-    wire [ID_W-1:0] go_id  = go_alloc ? alloc_id : i_id;
-    wire [IW:0]   go_tail  = go_alloc ? a_dtail : i_dtail;
-    wire          go_own   = !go_tail[IW] || (dn_end && dn_idx == go_tail[IW-1:0]);
+    wire          own_a    = !a_dtail[IW] || (dn_end && dn_idx == a_dtail[IW-1:0]);
+    wire          own_i    = !i_dtail[IW] || (dn_end && dn_idx == i_dtail[IW-1:0]);
 
     assign is_resp_head = used_q & ~blk_resp_q;
 
@@ -335,9 +335,13 @@ module smmu_txn_order #(
                 else
                     own_v_q[dn_id] <= 1'b0;
             end
-            if (go_dn && go_own) begin
-                own_v_q[go_id] <= 1'b1;
-                own_q[go_id]   <= go_idx;
+            if (go_alloc && own_a) begin
+                own_v_q[alloc_id] <= 1'b1;
+                own_q[alloc_id]   <= alloc_idx;
+            end
+            if (issue && own_i) begin
+                own_v_q[i_id] <= 1'b1;
+                own_q[i_id]   <= issue_idx;
             end
         end
     end
