@@ -370,6 +370,15 @@ module smmu_txn_order #(
         end
     end
     `undef SMMU_TXO_ENV
+    // The registered picks: what goes is still an issue head that can go now (not just
+    // when it was picked), and one slot never both goes downstream and leaves as an abort.
+    always @*
+        if (rst_n) begin
+            if (issue_valid)
+                assert (ihead[issue_idx] && can_issue[issue_idx] && !is_abort[issue_idx]);
+            if (abort_go)
+                assert (ihead[ab_q] && is_abort[ab_q] && !(issue && issue_idx == ab_q));
+        end
     // Every block names a live predecessor of the same ID: a block whose predecessor is
     // gone would never clear (a hang), one that names a reused slot would clear early.
     integer f;
