@@ -17,6 +17,8 @@
 //         s2ap[1:0], s2xn[1:0], pxn_table, uxn_table, ap_table[1:0]}
 //        the fixed bit fields: leaf ones of either stage, and the stage-1 table ones,
 //        forced to 0 at stage 2 (RES0 there) so a walker may OR them in blindly
+//   desc_table_fields(desc, stage2) -> {pxn_table, uxn_table, ap_table[1:0]}: the last
+//        four of desc_fields
 
 /* verilator lint_off UNUSEDPARAM */
 localparam [1:0] DD_INVALID = 2'd0, DD_TABLE = 2'd1, DD_BLOCK = 2'd2, DD_PAGE = 2'd3;
@@ -74,11 +76,15 @@ function [104:0] desc_decode(input [63:0] dd_desc, input [1:0] dd_level,
     end
 endfunction
 
+function [3:0] desc_table_fields(input [63:0] dd_desc, input dd_stage2);
+    desc_table_fields = {!dd_stage2 && dd_desc[59], !dd_stage2 && dd_desc[60],
+                         dd_stage2 ? 2'b00 : dd_desc[62:61]};
+endfunction
+
 function [23:0] desc_fields(input [63:0] dd_desc, input dd_stage2);
     desc_fields = {dd_desc[4:2], dd_desc[7:6], dd_desc[9:8], dd_desc[10], dd_desc[11],
                    dd_desc[52], dd_desc[53], dd_desc[54],
                    dd_desc[5:2], dd_desc[7:6], dd_desc[54:53],
-                   !dd_stage2 && dd_desc[59], !dd_stage2 && dd_desc[60],
-                   dd_stage2 ? 2'b00 : dd_desc[62:61]};
+                   desc_table_fields(dd_desc, dd_stage2)};
 endfunction
 /* verilator lint_on UNUSEDSIGNAL */

@@ -267,14 +267,11 @@ module smmu_s1_walker #(
     // the walk cache's fill: a table descriptor's address field (looked at only with a
     // table's fill)
     wire [47:0]     dd_tbl48 = desc_next_table(desc, s1_g);
-    // the descriptor's bit fields
-    wire [23:0]     dd_fld = desc_fields(desc, 1'b0);
-    wire [2:0]      dd_attr_indx;
-    wire [1:0]      dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
-    wire            dd_af, dd_ng, dd_contig, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
-    wire [3:0]      dd_memattr;
-    assign {dd_attr_indx, dd_ap, dd_sh, dd_af, dd_ng, dd_contig, dd_pxn, dd_uxn, dd_memattr,
-            dd_s2ap, dd_s2xn, dd_pxn_table, dd_uxn_table, dd_ap_table} = dd_fld;
+    // the table descriptor's APTable/PXNTable/UXNTable (the other bit fields are taken in
+    // ST_EVAL only)
+    wire [3:0]      dd_tfl = desc_table_fields(desc, 1'b0);
+    wire [1:0]      dd_ap_table = dd_tfl[1:0];
+    wire            dd_pxn_table = dd_tfl[3], dd_uxn_table = dd_tfl[2];
 
     // ---------------- walk attributes (13.8): CD IRx/ORx/SHx, combined with the table
     // address's stage-2 leaf when nested (smmu_attr.vh). {AxCACHE, AxDOMAIN} of a read
@@ -508,7 +505,21 @@ module smmu_s1_walker #(
                     reg  [47:0]     e_next48, e_oa48;
                     reg  [PA_W-1:0] e_next, e_oa;
                     reg  [1:0]      e_pc;    // {access flag fault, permission fault}
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [23:0]     e_fld;   // the bit fields (desc_fields' order)
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    reg  [2:0]      e_attr_indx;
+                    reg  [1:0]      e_ap, e_sh;
+                    reg             e_af, e_ng, e_pxn, e_uxn;
                     e_dec  = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
+                    e_fld  = desc_fields(desc, 1'b0);
+                    e_attr_indx = e_fld[23:21];
+                    e_ap   = e_fld[20:19];
+                    e_sh   = e_fld[18:17];
+                    e_af   = e_fld[16];
+                    e_ng   = e_fld[15];
+                    e_pxn  = e_fld[13];
+                    e_uxn  = e_fld[12];
                     {e_kind, e_size, e_afault, e_next48, e_oa48} = e_dec;
                     e_next = e_next48[PA_W-1:0];
                     e_oa   = e_oa48[PA_W-1:0];
@@ -543,16 +554,16 @@ module smmu_s1_walker #(
                         // Leaf: keep what the bundle needs, then AF and permission
                         s1_oa   <= e_oa;
                         s1_size <= e_size;
-                        s1_mair <= c_mair[{dd_attr_indx, 3'b000} +: 8];
-                        s1_sh   <= dd_sh;
-                        s1_ap   <= {dd_ap[1] | (!had_x & apt[1]),
-                                    dd_ap[0] & !(!had_x & apt[0])};
-                        s1_pxn  <= dd_pxn | (!had_x & pxnt);
-                        s1_uxn  <= dd_uxn | (!had_x & uxnt);
-                        s1_ng   <= dd_ng;
+                        s1_mair <= c_mair[{e_attr_indx, 3'b000} +: 8];
+                        s1_sh   <= e_sh;
+                        s1_ap   <= {e_ap[1] | (!had_x & apt[1]),
+                                    e_ap[0] & !(!had_x & apt[0])};
+                        s1_pxn  <= e_pxn | (!had_x & pxnt);
+                        s1_uxn  <= e_uxn | (!had_x & uxnt);
+                        s1_ng   <= e_ng;
                         e_pc = perm_check(XNX != 0, 1'b0, rnw_r, priv_r, instr_r, d_world,
-                                          dd_ap, dd_pxn, dd_uxn, apt, pxnt, uxnt, had_x,
-                                          c_pan, c_wxn, 2'b00, 2'b00, dd_af, c_affd);
+                                          e_ap, e_pxn, e_uxn, apt, pxnt, uxnt, had_x,
+                                          c_pan, c_wxn, 2'b00, 2'b00, e_af, c_affd);
                         if (e_pc[1]) begin
                             fault(EVT_F_ACCESS, C_IN, c_r);
                         end else if (e_pc[0]) begin
@@ -653,7 +664,7 @@ module smmu_s1_walker #(
     // context fields other units use travel in ws_q; the decoder's stage-2 outputs are
     // not used at stage 1.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, fin_56[11:0], wk_sctx, wk_s1ctx, dd_s2ap, dd_s2xn,
-                       dd_memattr, dd_contig, dd_size, dd_next48, dd_oa48, dd_tbl48};
+    wire unused_ok = &{1'b0, rd_last, fin_56[11:0], wk_sctx, wk_s1ctx, dd_size, dd_next48,
+                       dd_oa48, dd_tbl48};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

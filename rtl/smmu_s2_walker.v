@@ -171,14 +171,8 @@ module smmu_s2_walker #(
     wire             pc_in   = (cls_q == C_IN);
     reg  [7:0]       a_ptw;              // the access's attributes
     reg  [1:0]       sh_ptw;
-    // the descriptor's bit fields
-    wire [23:0]      dd_fld = desc_fields(desc, 1'b1);
-    wire [2:0]       dd_attr_indx;
-    wire [1:0]       dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
-    wire             dd_af, dd_ng, dd_contig, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
-    wire [3:0]       dd_memattr;
-    assign {dd_attr_indx, dd_ap, dd_sh, dd_af, dd_ng, dd_contig, dd_pxn, dd_uxn, dd_memattr,
-            dd_s2ap, dd_s2xn, dd_pxn_table, dd_uxn_table, dd_ap_table} = dd_fld;
+    // the descriptor's bit fields (desc_fields' order), only in ST_EVAL like the rest
+    reg  [23:0]      dd_fld;
     // (each function's result in one variable: the simulator evaluates it once, not once
     // per field)
     reg  [104:0]     dd_dec;
@@ -186,15 +180,19 @@ module smmu_s2_walker #(
     reg              dev_walk;           // the access is Device (S2PTW)
     always @* begin
         dd_dec   = {105{1'b0}};
+        dd_fld   = 24'd0;
         pc_res   = 2'b00;
         dev_walk = 1'b0;
         if (in_eval) begin
             dd_dec   = desc_decode(desc, lvl, d_s2_tg, d_s2_ps_bits, PA_W6, ipa_q[47:0]);
+            dd_fld   = desc_fields(desc, 1'b1);
+            // (the stage-1 fields ap, pxn, uxn play no part at stage 2)
             pc_res   = perm_check(XNX != 0, 1'b1, pc_in ? rnw_q : 1'b1, priv_q,
-                                  pc_in ? instr_q : 1'b0, d_world, dd_ap, dd_pxn, dd_uxn,
-                                  2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, dd_s2ap, dd_s2xn,
-                                  dd_af, d_s2affd);
-            dev_walk = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw, dd_memattr, dd_sh);
+                                  pc_in ? instr_q : 1'b0, d_world, dd_fld[20:19], dd_fld[13],
+                                  dd_fld[12], 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0,
+                                  dd_fld[7:6], dd_fld[5:4], dd_fld[16], d_s2affd);
+            dev_walk = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw, dd_fld[11:8],
+                                      dd_fld[18:17]);
         end
     end
     wire [1:0]       dd_kind;
@@ -368,7 +366,22 @@ module smmu_s2_walker #(
                     reg  [47:0]     e_next48, e_oa48;
                     reg  [1:0]      e_pc;    // {access flag fault, permission fault}
                     reg             e_dev;   // the access is Device (S2PTW)
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [23:0]     e_fld;   // the bit fields (desc_fields' order)
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    reg  [1:0]      e_ap, e_sh, e_s2ap, e_s2xn;
+                    reg             e_af, e_pxn, e_uxn;
+                    reg  [3:0]      e_memattr;
                     e_dec = desc_decode(desc, lvl, d_s2_tg, d_s2_ps_bits, PA_W6, ipa_q[47:0]);
+                    e_fld = desc_fields(desc, 1'b1);
+                    e_ap      = e_fld[20:19];
+                    e_sh      = e_fld[18:17];
+                    e_af      = e_fld[16];
+                    e_pxn     = e_fld[13];
+                    e_uxn     = e_fld[12];
+                    e_memattr = e_fld[11:8];
+                    e_s2ap    = e_fld[7:6];
+                    e_s2xn    = e_fld[5:4];
                     {e_kind, e_size, e_afault, e_next48, e_oa48} = e_dec;
                     if (desc_err) begin
                         fault(EVT_F_WALK_EABT, {{(64 - PA_W){1'b0}}, rd_addr_q}, 1'b1);
@@ -384,16 +397,16 @@ module smmu_s2_walker #(
                     end else begin
                         oa      <= e_oa48[PA_W-1:0];
                         size    <= e_size;
-                        memattr <= dd_memattr;
-                        sh      <= dd_sh;
-                        ap      <= dd_s2ap;
-                        xn      <= dd_s2xn;
+                        memattr <= e_memattr;
+                        sh      <= e_sh;
+                        ap      <= e_s2ap;
+                        xn      <= e_s2xn;
                         e_pc  = perm_check(XNX != 0, 1'b1, pc_in ? rnw_q : 1'b1, priv_q,
-                                           pc_in ? instr_q : 1'b0, d_world, dd_ap, dd_pxn,
-                                           dd_uxn, 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, dd_s2ap,
-                                           dd_s2xn, dd_af, d_s2affd);
+                                           pc_in ? instr_q : 1'b0, d_world, e_ap, e_pxn,
+                                           e_uxn, 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, e_s2ap,
+                                           e_s2xn, e_af, d_s2affd);
                         e_dev = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw,
-                                               dd_memattr, dd_sh);
+                                               e_memattr, e_sh);
                         if (e_pc[1])
                             fault(EVT_F_ACCESS, ipa_q, d_s2r);
                         else if (e_pc[0] ||
@@ -437,10 +450,9 @@ module smmu_s2_walker #(
     // here, nor the request fields used only on acceptance (IAS, start level, S2TTB:
     // synthesis drops their registers).
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, dd_ap_table, dd_pxn_table, dd_uxn_table,
-                       dd_attr_indx, dd_ng, dd_contig, dd_size, dd_next48, dd_tbl48, dd_oa48,
-                       q_world, q_fwb, q_tg, q_slb, q_ps, q_affd, q_ptw,
-                       q_sh0, q_vmid,
+    wire unused_ok = &{1'b0, rd_last, dd_fld[23:21], dd_fld[15:14], dd_fld[3:0],
+                       dd_size, dd_next48, dd_tbl48, dd_oa48, q_world, q_fwb, q_tg, q_slb,
+                       q_ps, q_affd, q_ptw, q_sh0, q_vmid,
                        d_s2_sl, d_s2_ias, d_s2_ttb, d_s1cir, d_s1cor, d_s1csh,
                        d_s2ir0, d_s2or0};
     /* verilator lint_on UNUSEDSIGNAL */
