@@ -502,7 +502,9 @@ module smmu_s1_walker #(
                     reg  [1:0]      e_kind;
                     reg  [5:0]      e_size;
                     reg             e_afault;
-                    reg  [47:0]     e_next48, e_oa48;
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [47:0]     e_next48, e_oa48;   // bits above PA_W unused
+                    /* verilator lint_on UNUSEDSIGNAL */
                     reg  [PA_W-1:0] e_next, e_oa;
                     reg  [1:0]      e_pc;    // {access flag fault, permission fault}
                     /* verilator lint_off UNUSEDSIGNAL */

@@ -363,7 +363,9 @@ module smmu_s2_walker #(
                     reg  [1:0]      e_kind;
                     reg  [5:0]      e_size;
                     reg             e_afault;
-                    reg  [47:0]     e_next48, e_oa48;
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [47:0]     e_next48, e_oa48;   // bits above PA_W unused
+                    /* verilator lint_on UNUSEDSIGNAL */
                     reg  [1:0]      e_pc;    // {access flag fault, permission fault}
                     reg             e_dev;   // the access is Device (S2PTW)
                     /* verilator lint_off UNUSEDSIGNAL */
