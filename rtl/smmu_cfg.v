@@ -143,6 +143,7 @@ module smmu_cfg #(
 );
     `include "smmu_regs.vh"
     `include "smmu_amba.vh"
+    `include "smmu_attr.vh"
     `include "smmu_ctx.vh"
 
     generate
@@ -318,20 +319,8 @@ module smmu_cfg #(
                           ~({32{1'b1}} >> (6'd31 - {1'b0, i_range})) : {32{1'b1}};
     wire        i_fire  = inv_valid && (i_ste || i_cd || i_cdall);
     wire [SSID_W+19:0] i_ssid_x = {{SSID_W{1'b0}}, i_ssid};
-    reg [NS-1:0] s_inv;
-    reg [NC-1:0] c_inv;
-    always @* begin
-        for (i = 0; i < NS; i = i + 1)
-            s_inv[i] = i_ste && ((({{(33-SID_W){1'b0}}, s_sid[i]} ^ {1'b0, i_sid}) &
-                                  {1'b0, i_mask}) == 33'd0);
-    end
-    always @* begin
-        for (j = 0; j < NC; j = j + 1)
-            c_inv[j] = ((({{(33-SID_W){1'b0}}, c_sid[j]} ^ {1'b0, i_sid}) &
-                         {1'b0, i_mask}) == 33'd0) &&
-                       (i_ste || i_cdall ||
-                        (i_cd && {{20{1'b0}}, c_ssid[j]} == i_ssid_x));
-    end
+    // (the entries an invalidation hits are matched in the cycle it fires, in the
+    // register step below, so the simulator compares them only then)
     wire        drop    = i_fire || flush;        // the caches change this cycle
     assign inv_ready = 1'b1;
 
@@ -354,20 +343,22 @@ module smmu_cfg #(
             default: wnib = 4'hd;
         endcase
     endfunction
+    // (the smmu_attr rules, smmu_attr.vh, evaluated only while the CD read is requested:
+    // the read client's attributes are looked at only with its valid)
     reg  [3:0] s2_memattr_q;
     reg  [1:0] s2_sh_q;
-    wire [7:0] cd_attr, cd_attr_out;
-    wire [1:0] cd_sh_out, cd_dom_out;
-    wire [3:0] cd_cache;
-    assign cd_attr = {wnib(q_s1cor), wnib(q_s1cir)};
-    smmu_attr #(.FWB(FWB)) u_cd_attr (
-        .s1_en(1'b0), .s2_en(q_s2_en), .s2fwb(q_s2fwb), .is_read(1'b1),
-        .in_attr(cd_attr), .in_sh(q_s1csh), .s1_mair(8'h00), .s1_sh(2'b00),
-        .s2_memattr(s2_memattr_q), .s2_sh(s2_sh_q), .nosnoop(1'b0), .canwbs(1'b0),
-        .out_attr(cd_attr_out), .out_sh(cd_sh_out), .out_cache(cd_cache),
-        .out_domain(cd_dom_out));
+    wire       in_cd = (state == S_CD_REQ);
+    reg  [5:0] cd_rd;      // {AxCACHE, AxDOMAIN} of the CD read
+    always @* begin
+        cd_rd = 6'd0;
+        if (in_cd)
+            cd_rd = attr_walk_rd((FWB != 0) && q_s2fwb, q_s2_en,
+                                 {wnib(q_s1cor), wnib(q_s1cir)}, q_s1csh, s2_memattr_q,
+                                 s2_sh_q);
+    end
+    wire [3:0] cd_cache   = cd_rd[5:2];
+    wire [1:0] cd_dom_out = cd_rd[1:0];
 
-    wire in_cd = (state == S_CD_REQ);
     assign rd_req_valid = (state == S_L1_REQ) || (state == S_STE_REQ) || in_cd;
     assign rd_req_addr  = addr_q[PA_W-1:0];
     assign rd_req_len   = (state == S_L1_REQ) ? 8'd0 : 8'd3;
@@ -591,7 +582,18 @@ module smmu_cfg #(
             endcase
 
             // Invalidation first, then the fills (which never race one: see fill_ok)
-            if (i_fire) begin
+            if (i_fire) begin : inv_step
+                reg [NS-1:0] s_inv;
+                reg [NC-1:0] c_inv;
+                integer      k;
+                for (k = 0; k < NS; k = k + 1)
+                    s_inv[k] = i_ste && ((({{(33-SID_W){1'b0}}, s_sid[k]} ^ {1'b0, i_sid}) &
+                                          {1'b0, i_mask}) == 33'd0);
+                for (k = 0; k < NC; k = k + 1)
+                    c_inv[k] = ((({{(33-SID_W){1'b0}}, c_sid[k]} ^ {1'b0, i_sid}) &
+                                 {1'b0, i_mask}) == 33'd0) &&
+                               (i_ste || i_cdall ||
+                                (i_cd && {{20{1'b0}}, c_ssid[k]} == i_ssid_x));
                 s_v <= s_v & ~s_inv;
                 c_v <= c_v & ~c_inv;
             end
@@ -633,7 +635,7 @@ module smmu_cfg #(
     // The contexts go out whole (the fetch reads a few fields); the upper address bits
     // above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, cd_attr_out,
-                       cd_sh_out, sid64, sidq64, l2ptr, i_ssid_x};
+    wire unused_ok = &{1'b0, strtab_base, strtab_base_cfg, inv_cmd, rd_data, sid64, sidq64,
+                       l2ptr, i_ssid_x};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

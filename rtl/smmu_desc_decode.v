@@ -14,7 +14,8 @@
 //               block: levels 0 and 3, and level 1 of 16 KB and 64 KB),
 //               1 table (0b11 at levels 0..2), 2 block (0b01 at level 2, and level 1 of
 //               4 KB), 3 page (0b11 at level 3)
-//   next_table  table: next-level table address, desc[47:granule]
+//   next_table  the address field of a table descriptor, desc[47:granule] (the next-level
+//               table address when kind is table)
 //   oa          block/page: output address, descriptor bits above the leaf size with ia below
 //   leaf_size   log2 of the leaf's size in bytes (smmu_leaf.vh LEAF_SIZE): 4 KB granule
 //               12 page, 21 level-2 block, 30 level-1 block; 16 KB 14 / 25; 64 KB 16 / 29
@@ -40,10 +41,10 @@ module smmu_desc_decode #(
     input  wire            stage2,
     input  wire [5:0]      oa_bits,
     input  wire [47:0]     ia,
-    output reg  [1:0]      kind,
+    output wire [1:0]      kind,
     output wire [PA_W-1:0] next_table,
     output wire [PA_W-1:0] oa,
-    output reg  [5:0]      leaf_size,
+    output wire [5:0]      leaf_size,
     output wire            addr_fault,
     output wire [2:0]      attr_indx,
     output wire [1:0]      ap,
@@ -61,55 +62,24 @@ module smmu_desc_decode #(
     output wire [1:0]      ap_table
 );
     `include "smmu_gran.vh"
+    `include "smmu_desc_decode.vh"
 
-    localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1, K_BLOCK = 2'd2, K_PAGE = 2'd3;
-
-    // The lowest address bit of the descriptor's address field for its kind: the granule
-    // for a table (the next table is granule-aligned), the leaf size for a block or page
-    wire [5:0]  gb   = gran_bits(gran);
-    wire [5:0]  lsh  = gran_lvl_shift(gran, level);
-    always @* begin
-        kind      = K_INVALID;
-        leaf_size = lsh;
-        if (desc[0]) begin
-            if (desc[1])
-                kind = (level == 2'd3) ? K_PAGE : K_TABLE;
-            else if (gran_block_ok(gran, level))
-                kind = K_BLOCK;
-        end
-    end
-    wire [5:0]  fsh        = (kind == K_TABLE) ? gb : lsh;
-    // Address field of the descriptor (bits [47:fsh])
-    wire [47:0] field_mask = {48{1'b1}} << fsh;
-
+    // The rules are the functions of smmu_desc_decode.vh (the walk units call them in the
+    // step that uses the result); each result in one variable, so the simulator evaluates
+    // it once, not once per output
     localparam [5:0] PA_W6 = PA_W[5:0];
-    wire [5:0]  lim     = (oa_bits < PA_W6) ? oa_bits : PA_W6;
-    wire [47:0] addr    = desc[47:0] & field_mask;
-    wire [47:0] above   = addr >> lim;
-    assign addr_fault   = (kind != K_INVALID) && (above != 48'd0);
-
-    wire [47:0] oa_full = addr | (ia & ~field_mask);
-    assign oa           = oa_full[PA_W-1:0];
-    assign next_table   = addr[PA_W-1:0];
-
-    assign attr_indx  = desc[4:2];
-    assign ap         = desc[7:6];
-    assign sh         = desc[9:8];
-    assign af         = desc[10];
-    assign ng         = desc[11];
-    assign contig     = desc[52];
-    assign pxn        = desc[53];
-    assign uxn        = desc[54];
-    assign s2_memattr = desc[5:2];
-    assign s2ap       = desc[7:6];
-    assign s2xn       = desc[54:53];
-    assign pxn_table  = !stage2 && desc[59];
-    assign uxn_table  = !stage2 && desc[60];
-    assign ap_table   = stage2 ? 2'b00 : desc[62:61];
+    wire [104:0] dec = desc_decode(desc, level, gran, oa_bits, PA_W6, ia);
+    wire [23:0]  fld = desc_fields(desc, stage2);
+    wire [47:0]  next_full, oa_full;
+    assign {kind, leaf_size, addr_fault, next_full, oa_full} = dec;
+    assign oa         = oa_full[PA_W-1:0];
+    assign next_table = next_full[PA_W-1:0];
+    assign {attr_indx, ap, sh, af, ng, contig, pxn, uxn, s2_memattr, s2ap, s2xn,
+            pxn_table, uxn_table, ap_table} = fld;
 
     /* verilator lint_off UNUSEDSIGNAL */
     // Bits with no hardware meaning here (see the header); high address bits only feed
     // the address-size check when PA_W < 48.
-    wire unused_ok = ^{desc[63], desc[58:55], desc[51:48], oa_full, addr};
+    wire unused_ok = ^{desc[63], desc[58:55], desc[51:48], oa_full, next_full};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -50,53 +50,13 @@ module smmu_perm_check #(
     output wire       af_fault,
     output wire       perm_fault
 );
-    localparam [1:0] W_EL2 = 2'd1;
+    `include "smmu_perm_check.vh"
 
-    wire ifetch = rnw && instr;          // writes are Data (13.1.2)
-    wire el2    = (world == W_EL2);
-
-    // ---- stage 1: hierarchical restrictions merged into the leaf (ARM D8.4.2)
-    wire hier    = !had;
-    wire ap2     = ap[1] | (hier & ap_table[1]);                 // APTable[1]: no writes
-    wire ap1     = el2 | (ap[0] & !(hier & ap_table[0]));        // APTable[0]: no EL0 access
-    wire pxn_e   = pxn | (hier & pxn_table);
-    wire uxn_e   = uxn | (hier & uxn_table);
-
-    wire priv_w  = !ap2;
-    wire user_r  = ap1;
-    wire user_w  = ap1 && !ap2;
-    // PAN: a privileged data access to an EL0-accessible page faults
-    wire pan_hit = pan && user_r && !el2;
-    // EL0-writable is never privileged-executable; WXN: writable implies execute-never
-    wire user_xn = uxn_e || (user_w && wxn);
-    wire priv_xn = pxn_e || (priv_w && wxn) || user_w;
-    wire el2_xn  = uxn_e || (priv_w && wxn);
-
-    reg s1_fail;
-    always @* begin
-        if (el2)
-            s1_fail = ifetch ? el2_xn : (!rnw && !priv_w);
-        else if (priv)
-            s1_fail = ifetch ? priv_xn : (pan_hit || (!rnw && !priv_w));
-        else
-            s1_fail = ifetch ? user_xn : (rnw ? !user_r : !user_w);
-    end
-
-    // ---- stage 2 (ARM AArch64.CheckS2Permission with FEAT_XNX)
-    reg s2_xn;
-    always @* begin
-        if (XNX == 0)
-            s2_xn = s2xn[1];
-        else
-            case (s2xn)
-                2'b00:   s2_xn = 1'b0;
-                2'b01:   s2_xn = priv;       // not executable at EL1
-                2'b10:   s2_xn = 1'b1;
-                default: s2_xn = !priv;      // not executable at EL0
-            endcase
-    end
-    wire s2_fail = ifetch ? s2_xn : (rnw ? !s2ap[0] : !s2ap[1]);
-
-    assign af_fault   = !af && !affd;
-    assign perm_fault = !af_fault && (stage2 ? s2_fail : s1_fail);
+    // The rules are the function of smmu_perm_check.vh (the walk units call it in the step
+    // that uses the result); its result in one variable, so the simulator evaluates it
+    // once, not once per output
+    wire [1:0] res = perm_check(XNX != 0, stage2, rnw, priv, instr, world, ap, pxn, uxn,
+                                ap_table, pxn_table, uxn_table, had, pan, wxn, s2ap, s2xn,
+                                af, affd);
+    assign {af_fault, perm_fault} = res;
 endmodule

@@ -54,7 +54,7 @@
 //   busy                a walk is in flight
 //
 // Walk attributes (13.8): descriptor reads use CD.IRx/ORx/SHx of the half, combined with
-// the stage-2 leaf of the table's address when nested (smmu_attr).
+// the stage-2 leaf of the table's address when nested (the smmu_attr rules, smmu_attr.vh).
 // Fault order (7.3.22): per level EABT (nested: the descriptor IPA's stage-2 faults come
 // first), invalid, address size; at the leaf AF, then permission, then the output IPA's
 // stage 2. Termination: every descriptor ends the walk or moves one level down; at most 4
@@ -142,6 +142,10 @@ module smmu_s1_walker #(
     `include "smmu_gran.vh"
     `include "smmu_ctx.vh"
     `include "smmu_walk.vh"
+    `include "smmu_amba.vh"
+    `include "smmu_attr.vh"
+    `include "smmu_desc_decode.vh"
+    `include "smmu_perm_check.vh"
 
     generate
         if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
@@ -210,8 +214,6 @@ module smmu_s1_walker #(
     reg  [63:0]     s2_ipa;
     reg  [1:0]      s2_cls;
     reg  [PA_W-1:0] tt_pa;           // the PA of the descriptor (nested)
-    reg  [3:0]      tt_memattr;
-    reg  [1:0]      tt_sh;
     reg             via_s2;          // the read is at tt_pa
     reg  [PA_W-1:0] rd_addr_q;       // FetchAddr of the read in flight / just done
     reg  [63:0]     desc;
@@ -242,51 +244,56 @@ module smmu_s1_walker #(
     // a TT answer: the descriptor is read at its PA, from this cycle
     wire            r_tt    = waiting && s2r_valid && !r_fault && s2_cls == C_TT;
 
-    // ---------------- one descriptor decoder (stage 1)
-    wire [1:0]      dd_kind, dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
+    // ---------------- the descriptor (stage 1), decoded only in the step that uses it
+    // (ST_EVAL; the functions of smmu_desc_decode.vh and smmu_perm_check.vh): the walk's
+    // registers take the decode, and the leaf's access flag and permission, inside that
+    // step of the FSM below; here the walk cache's fill (looked at only with its valid),
+    // 0 in every other cycle
+    localparam [5:0] PA_W6 = PA_W[5:0];
+    wire            in_eval = (state == ST_EVAL);
+    // (each function's result in one variable: the simulator evaluates it once, not once
+    // per field)
+    reg  [104:0]    dd_dec;
+    always @* begin
+        dd_dec = {105{1'b0}};
+        if (in_eval)
+            dd_dec = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
+    end
+    wire [1:0]      dd_kind;
     wire [5:0]      dd_size;
-    wire [PA_W-1:0] dd_next, dd_oa;
-    wire            dd_addr_fault, dd_af, dd_ng, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
-    wire [2:0]      dd_attr_indx;
-    wire [3:0]      dd_memattr;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_desc_decode #(.PA_W(PA_W)) u_desc (
-        .desc(desc), .level(s1_lvl), .gran(s1_g), .stage2(1'b0), .oa_bits(c_ips_bits),
-        .ia(va_r[47:0]),
-        .kind(dd_kind), .next_table(dd_next), .oa(dd_oa), .leaf_size(dd_size),
-        .addr_fault(dd_addr_fault), .attr_indx(dd_attr_indx), .ap(dd_ap), .sh(dd_sh),
-        .af(dd_af), .ng(dd_ng), .contig(), .pxn(dd_pxn), .uxn(dd_uxn),
-        .s2_memattr(dd_memattr), .s2ap(dd_s2ap), .s2xn(dd_s2xn),
-        .pxn_table(dd_pxn_table), .uxn_table(dd_uxn_table), .ap_table(dd_ap_table));
-    /* verilator lint_on PINCONNECTEMPTY */
+    wire            dd_addr_fault;
+    wire [47:0]     dd_next48, dd_oa48;
+    assign {dd_kind, dd_size, dd_addr_fault, dd_next48, dd_oa48} = dd_dec;
+    // the walk cache's fill: a table descriptor's address field (looked at only with a
+    // table's fill)
+    wire [47:0]     dd_tbl48 = desc_next_table(desc, s1_g);
+    // the table descriptor's APTable/PXNTable/UXNTable (the other bit fields are taken in
+    // ST_EVAL only)
+    wire [3:0]      dd_tfl = desc_table_fields(desc, 1'b0);
+    wire [1:0]      dd_ap_table = dd_tfl[1:0];
+    wire            dd_pxn_table = dd_tfl[3], dd_uxn_table = dd_tfl[2];
 
-    // ---------------- access flag and permission of the stage-1 leaf
-    wire            pc_af_fault, pc_perm_fault;
-    smmu_perm_check #(.XNX(XNX)) u_perm (
-        .stage2(1'b0), .rnw(rnw_r), .priv(priv_r), .instr(instr_r), .world(d_world),
-        .ap(dd_ap), .pxn(dd_pxn), .uxn(dd_uxn), .ap_table(apt), .pxn_table(pxnt),
-        .uxn_table(uxnt), .had(had_x), .pan(c_pan), .wxn(c_wxn), .s2ap(2'b00),
-        .s2xn(2'b00), .af(dd_af), .affd(c_affd),
-        .af_fault(pc_af_fault), .perm_fault(pc_perm_fault));
-
-    // ---------------- walk attributes: CD IRx/ORx/SHx, combined with the table address's
-    // stage-2 leaf when nested (the answer's in the cycle it arrives)
-    wire [3:0]      a_cache;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_attr #(.FWB(FWB)) u_attr (
-        .s1_en(1'b0), .s2_en(waiting || via_s2), .s2fwb(d_s2fwb), .is_read(1'b1),
-        .in_attr(a_s1walk), .in_sh(w_sh), .s1_mair(8'h00), .s1_sh(2'b00),
-        .s2_memattr(waiting ? r_memattr : tt_memattr), .s2_sh(waiting ? r_sh : tt_sh),
-        .nosnoop(1'b0), .canwbs(1'b0),
-        .out_attr(), .out_sh(), .out_cache(a_cache), .out_domain(rd_req_domain));
-    /* verilator lint_on PINCONNECTEMPTY */
+    // ---------------- walk attributes (13.8): CD IRx/ORx/SHx, combined with the table
+    // address's stage-2 leaf when nested (smmu_attr.vh). {AxCACHE, AxDOMAIN} of a read
+    // at s1_da (no stage 2: set at the start), of one at tt_pa (set with the stage-2
+    // answer), and of the one at the answer's PA in the cycle the answer arrives (only
+    // then evaluated)
+    reg  [5:0]      rd_attr_s1, rd_attr_tt;
+    reg  [5:0]      rd_attr_ans;
+    always @* begin
+        rd_attr_ans = 6'd0;
+        if (waiting && s2r_valid)
+            rd_attr_ans = attr_walk_rd((FWB != 0) && d_s2fwb, 1'b1, a_s1walk, w_sh, r_memattr,
+                                       r_sh);
+    end
 
     // ---------------- read client
     assign rd_req_valid = (state == ST_RD_REQ) || r_tt;
     assign rd_req_addr  = waiting ? r_oa :
                           via_s2  ? tt_pa : s1_da;
     assign rd_req_len   = 8'd0;
-    assign rd_req_cache = a_cache;
+    assign {rd_req_cache, rd_req_domain} = waiting ? rd_attr_ans :
+                                           via_s2  ? rd_attr_tt : rd_attr_s1;
 
     // ---------------- the stage-2 request
     assign s2q_valid = (state == ST_S2_REQ);
@@ -304,10 +311,10 @@ module smmu_s1_walker #(
     assign wc_key_half  = half;
     assign wc_key_ia    = va_r[47:12];
     wire            dd_good = !desc_err && dd_kind != K_INVALID && !dd_addr_fault;
-    assign wc_fl_valid  = (state == ST_EVAL) && dd_good && dd_kind == K_TABLE && !raced &&
+    assign wc_fl_valid  = in_eval && dd_good && dd_kind == K_TABLE && !raced &&
                           !wc_inv;
     assign wc_fl_lvl    = s1_lvl + 2'd1;
-    assign wc_fl_tbl    = dd_next;
+    assign wc_fl_tbl    = dd_tbl48[PA_W-1:0];
     assign wc_fl_apt    = apt | dd_ap_table;
     assign wc_fl_pxnt   = pxnt | dd_pxn_table;
     assign wc_fl_uxnt   = uxnt | dd_uxn_table;
@@ -371,8 +378,8 @@ module smmu_s1_walker #(
             s2_ipa     <= 64'd0;
             s2_cls     <= C_IN;
             tt_pa      <= {PA_W{1'b0}};
-            tt_memattr <= 4'd0;
-            tt_sh      <= 2'd0;
+            rd_attr_s1 <= 6'd0;
+            rd_attr_tt <= 6'd0;
             via_s2     <= 1'b0;
             rd_addr_q  <= {PA_W{1'b0}};
             desc       <= 64'd0;
@@ -435,6 +442,7 @@ module smmu_s1_walker #(
 
                 // The held context: pick the path and the first table
                 ST_START: begin
+                    rd_attr_s1 <= attr_walk_rd(1'b0, 1'b0, a_s1walk, w_sh, 4'd0, 2'b00);
                     if (s1_en_q) begin
                         job      <= s2_en_q ? J_NEST : J_S1;
                         s1_da    <= desc_addr(c_ttb, va_r[47:0], s1_g, c_sl, 1'b1,
@@ -488,28 +496,56 @@ module smmu_s1_walker #(
                     state    <= ST_EVAL;
                 end
 
-                ST_EVAL: begin
+                ST_EVAL: begin : eval_step
+                    // the decode and the leaf's checks, in this step only
+                    reg  [104:0]    e_dec;
+                    reg  [1:0]      e_kind;
+                    reg  [5:0]      e_size;
+                    reg             e_afault;
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [47:0]     e_next48, e_oa48;   // bits above PA_W unused
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    reg  [PA_W-1:0] e_next, e_oa;
+                    reg  [1:0]      e_pc;    // {access flag fault, permission fault}
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [23:0]     e_fld;   // the bit fields (desc_fields' order)
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    reg  [2:0]      e_attr_indx;
+                    reg  [1:0]      e_ap, e_sh;
+                    reg             e_af, e_ng, e_pxn, e_uxn;
+                    e_dec  = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
+                    e_fld  = desc_fields(desc, 1'b0);
+                    e_attr_indx = e_fld[23:21];
+                    e_ap   = e_fld[20:19];
+                    e_sh   = e_fld[18:17];
+                    e_af   = e_fld[16];
+                    e_ng   = e_fld[15];
+                    e_pxn  = e_fld[13];
+                    e_uxn  = e_fld[12];
+                    {e_kind, e_size, e_afault, e_next48, e_oa48} = e_dec;
+                    e_next = e_next48[PA_W-1:0];
+                    e_oa   = e_oa48[PA_W-1:0];
                     if (desc_err) begin
                         f_fault <= 1'b1;
                         f_evt   <= EVT_F_WALK_EABT;
                         f_cls   <= C_TT;
                         f_rec   <= 1'b1;
                         state   <= ST_RSP;
-                    end else if (dd_kind == K_INVALID) begin
+                    end else if (e_kind == K_INVALID) begin
                         fault(EVT_F_TRANSLATION, C_IN, c_r);
-                    end else if (dd_addr_fault) begin
+                    end else if (e_afault) begin
                         fault(EVT_F_ADDR_SIZE, C_IN, c_r);
-                    end else if (dd_kind == K_TABLE) begin
+                    end else if (e_kind == K_TABLE) begin
                         apt      <= apt | dd_ap_table;
                         pxnt     <= pxnt | dd_pxn_table;
                         uxnt     <= uxnt | dd_uxn_table;
-                        s1_da    <= desc_addr(dd_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
+                        s1_da    <= desc_addr(e_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
                                               1'b0, 5'd0);
                         s1_lvl   <= s1_lvl + 2'd1;
                         via_s2   <= 1'b0;
                         if (nested) begin
                             s2_ipa <= {{(64 - PA_W){1'b0}},
-                                       desc_addr(dd_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
+                                       desc_addr(e_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
                                                  1'b0, 5'd0)};
                             s2_cls <= C_TT;
                             state  <= ST_S2_REQ;
@@ -518,21 +554,24 @@ module smmu_s1_walker #(
                         end
                     end else begin
                         // Leaf: keep what the bundle needs, then AF and permission
-                        s1_oa   <= dd_oa;
-                        s1_size <= dd_size;
-                        s1_mair <= c_mair[{dd_attr_indx, 3'b000} +: 8];
-                        s1_sh   <= dd_sh;
-                        s1_ap   <= {dd_ap[1] | (!had_x & apt[1]),
-                                    dd_ap[0] & !(!had_x & apt[0])};
-                        s1_pxn  <= dd_pxn | (!had_x & pxnt);
-                        s1_uxn  <= dd_uxn | (!had_x & uxnt);
-                        s1_ng   <= dd_ng;
-                        if (pc_af_fault) begin
+                        s1_oa   <= e_oa;
+                        s1_size <= e_size;
+                        s1_mair <= c_mair[{e_attr_indx, 3'b000} +: 8];
+                        s1_sh   <= e_sh;
+                        s1_ap   <= {e_ap[1] | (!had_x & apt[1]),
+                                    e_ap[0] & !(!had_x & apt[0])};
+                        s1_pxn  <= e_pxn | (!had_x & pxnt);
+                        s1_uxn  <= e_uxn | (!had_x & uxnt);
+                        s1_ng   <= e_ng;
+                        e_pc = perm_check(XNX != 0, 1'b0, rnw_r, priv_r, instr_r, d_world,
+                                          e_ap, e_pxn, e_uxn, apt, pxnt, uxnt, had_x,
+                                          c_pan, c_wxn, 2'b00, 2'b00, e_af, c_affd);
+                        if (e_pc[1]) begin
                             fault(EVT_F_ACCESS, C_IN, c_r);
-                        end else if (pc_perm_fault) begin
+                        end else if (e_pc[0]) begin
                             fault(EVT_F_PERMISSION, C_IN, c_r);
                         end else if (nested) begin
-                            s2_ipa <= {{(64 - PA_W){1'b0}}, dd_oa};
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, e_oa};
                             s2_cls <= C_IN;
                             state  <= ST_S2_REQ;
                         end else begin
@@ -552,8 +591,7 @@ module smmu_s1_walker #(
                     end else begin
                         reads      <= reads + r_reads + (rd_req_ready ? 5'd1 : 5'd0);
                         tt_pa      <= r_oa;
-                        tt_memattr <= r_memattr;
-                        tt_sh      <= r_sh;
+                        rd_attr_tt <= rd_attr_ans;
                         via_s2     <= 1'b1;
                         rd_addr_q  <= r_oa;
                         state      <= rd_req_ready ? ST_RD_DATA : ST_RD_REQ;
@@ -628,7 +666,7 @@ module smmu_s1_walker #(
     // context fields other units use travel in ws_q; the decoder's stage-2 outputs are
     // not used at stage 1.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, fin_56[11:0], wk_sctx, wk_s1ctx, dd_s2ap, dd_s2xn,
-                       dd_memattr};
+    wire unused_ok = &{1'b0, rd_last, fin_56[11:0], wk_sctx, wk_s1ctx, dd_size, dd_next48,
+                       dd_oa48, dd_tbl48};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

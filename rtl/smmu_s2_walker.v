@@ -83,6 +83,10 @@ module smmu_s2_walker #(
     `include "smmu_gran.vh"
     `include "smmu_ctx.vh"
     `include "smmu_walk.vh"
+    `include "smmu_amba.vh"
+    `include "smmu_attr.vh"
+    `include "smmu_desc_decode.vh"
+    `include "smmu_perm_check.vh"
 
     generate
         if (Q_BITS != S2Q_W || R_BITS != S2R_W) begin : g_bits_mismatch
@@ -154,57 +158,60 @@ module smmu_s2_walker #(
     reg              inj;
     reg              raced;
 
-    // ---------------- the descriptor decoder
-    wire [1:0]       dd_kind, dd_ap, dd_sh, dd_s2ap, dd_s2xn, dd_ap_table;
-    wire [5:0]       dd_size;
-    wire [PA_W-1:0]  dd_next, dd_oa;
-    wire             dd_addr_fault, dd_af, dd_ng, dd_pxn, dd_uxn, dd_pxn_table, dd_uxn_table;
-    wire [2:0]       dd_attr_indx;
-    wire [3:0]       dd_memattr;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_desc_decode #(.PA_W(PA_W)) u_desc (
-        .desc(desc), .level(lvl), .gran(d_s2_tg), .stage2(1'b1), .oa_bits(d_s2_ps_bits),
-        .ia(ipa_q[47:0]),
-        .kind(dd_kind), .next_table(dd_next), .oa(dd_oa), .leaf_size(dd_size),
-        .addr_fault(dd_addr_fault), .attr_indx(dd_attr_indx), .ap(dd_ap), .sh(dd_sh),
-        .af(dd_af), .ng(dd_ng), .contig(), .pxn(dd_pxn), .uxn(dd_uxn),
-        .s2_memattr(dd_memattr), .s2ap(dd_s2ap), .s2xn(dd_s2xn),
-        .pxn_table(dd_pxn_table), .uxn_table(dd_uxn_table), .ap_table(dd_ap_table));
-    /* verilator lint_on PINCONNECTEMPTY */
-
-    // ---------------- access flag and permission of the leaf: a stage-1 table or the CD
-    // is a Data read (TTRnW = 1); the IN access is the transaction's own
-    wire             pc_in    = (cls_q == C_IN);
-    wire             pc_af_fault, pc_perm_fault;
-    smmu_perm_check #(.XNX(XNX)) u_perm (
-        .stage2(1'b1), .rnw(pc_in ? rnw_q : 1'b1), .priv(priv_q),
-        .instr(pc_in ? instr_q : 1'b0), .world(d_world),
-        .ap(dd_ap), .pxn(dd_pxn), .uxn(dd_uxn), .ap_table(2'b00), .pxn_table(1'b0),
-        .uxn_table(1'b0), .had(1'b0), .pan(1'b0), .wxn(1'b0), .s2ap(dd_s2ap),
-        .s2xn(dd_s2xn), .af(dd_af), .affd(d_s2affd),
-        .af_fault(pc_af_fault), .perm_fault(pc_perm_fault));
-
-    // ---------------- attributes. One smmu_attr serves two uses:
-    //  - in ST_EVAL, the S2PTW check: is the leaf just read Device for the table/CD
-    //    access (its Normal walk attribute combined with the leaf)?
-    //  - otherwise AxCACHE/AxDOMAIN of this unit's descriptor reads (S2IR0/S2OR0/S2SH0)
-    // Both inputs of each use are fixed for the walk: picked when the request is accepted.
-    wire             in_eval  = (state == ST_EVAL);
-    reg  [7:0]       a_ptw, a_s2walk;     // the access's attributes; the reads'
+    // ---------------- the descriptor: decoded, the leaf's access flag and permission and
+    // the S2PTW check evaluated only in the step that uses them (ST_EVAL; the functions of
+    // smmu_desc_decode.vh, smmu_perm_check.vh, smmu_attr.vh): the walk's registers take
+    // them inside that step of the FSM below; here the walk caches' fill (looked at only
+    // with its valid), 0 in every other cycle. Permission: a stage-1 table or the CD is a
+    // Data read (TTRnW = 1); the IN access is the transaction's own. S2PTW: is the leaf
+    // Device for the table/CD access (its Normal walk attribute, picked when the request
+    // is accepted, combined with the leaf)?
+    localparam [5:0] PA_W6 = PA_W[5:0];
+    wire             in_eval = (state == ST_EVAL);
+    wire             pc_in   = (cls_q == C_IN);
+    reg  [7:0]       a_ptw;              // the access's attributes
     reg  [1:0]       sh_ptw;
-    wire [7:0]       a_in     = in_eval ? a_ptw : a_s2walk;
-    wire [1:0]       a_sh_in  = in_eval ? sh_ptw : d_s2sh0;
-    wire [7:0]       a_out;
-    wire [3:0]       a_cache;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_attr #(.FWB(FWB)) u_attr (
-        .s1_en(1'b0), .s2_en(in_eval), .s2fwb(d_s2fwb), .is_read(1'b1),
-        .in_attr(a_in), .in_sh(a_sh_in), .s1_mair(8'h00), .s1_sh(2'b00),
-        .s2_memattr(dd_memattr), .s2_sh(dd_sh), .nosnoop(1'b0), .canwbs(1'b0),
-        .out_attr(a_out), .out_sh(), .out_cache(a_cache), .out_domain(rd_req_domain));
-    /* verilator lint_on PINCONNECTEMPTY */
-    wire             dev_walk = (a_out[7:4] == 4'h0);
+    // the descriptor's bit fields (desc_fields' order), only in ST_EVAL like the rest
+    reg  [23:0]      dd_fld;
+    // (each function's result in one variable: the simulator evaluates it once, not once
+    // per field)
+    reg  [104:0]     dd_dec;
+    reg  [1:0]       pc_res;             // {access flag fault, permission fault}
+    reg              dev_walk;           // the access is Device (S2PTW)
+    always @* begin
+        dd_dec   = {105{1'b0}};
+        dd_fld   = 24'd0;
+        pc_res   = 2'b00;
+        dev_walk = 1'b0;
+        if (in_eval) begin
+            dd_dec   = desc_decode(desc, lvl, d_s2_tg, d_s2_ps_bits, PA_W6, ipa_q[47:0]);
+            dd_fld   = desc_fields(desc, 1'b1);
+            // (the stage-1 fields ap, pxn, uxn play no part at stage 2)
+            pc_res   = perm_check(XNX != 0, 1'b1, pc_in ? rnw_q : 1'b1, priv_q,
+                                  pc_in ? instr_q : 1'b0, d_world, dd_fld[20:19], dd_fld[13],
+                                  dd_fld[12], 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0,
+                                  dd_fld[7:6], dd_fld[5:4], dd_fld[16], d_s2affd);
+            dev_walk = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw, dd_fld[11:8],
+                                      dd_fld[18:17]);
+        end
+    end
+    wire [1:0]       dd_kind;
+    wire [5:0]       dd_size;
+    wire             dd_addr_fault;
+    wire [47:0]      dd_next48, dd_oa48;
+    assign {dd_kind, dd_size, dd_addr_fault, dd_next48, dd_oa48} = dd_dec;
+    wire             pc_af_fault   = pc_res[1];
+    wire             pc_perm_fault = pc_res[0];
+    // the walk caches' fill: a table descriptor's address field (looked at only with a
+    // table's fill)
+    wire [47:0]      dd_tbl48 = desc_next_table(desc, d_s2_tg);
     wire             ptw_f    = (cls_q != C_IN) && d_s2ptw && dev_walk;
+
+    // ---------------- walk attributes (13.8): S2IR0/S2OR0/S2SH0 (picked when the request
+    // is accepted) as {AxCACHE, AxDOMAIN} of this unit's descriptor reads, set in ST_WC
+    // (every walk passes there before its first read)
+    reg  [7:0]       a_s2walk;
+    reg  [5:0]       rd_attr;
 
     // ---------------- read client
     assign rd_req_valid = (state == ST_RD_REQ);
@@ -218,7 +225,7 @@ module smmu_s2_walker #(
     end
     assign rd_req_addr  = rd_da;
     assign rd_req_len   = 8'd0;
-    assign rd_req_cache = a_cache;
+    assign {rd_req_cache, rd_req_domain} = rd_attr;
 
     // ---------------- walk caches: the key is the IPA; the fills
     assign wc_lk_valid = (state == ST_WC);
@@ -232,7 +239,7 @@ module smmu_s2_walker #(
     assign wc_fl_valid = (fl_t || fl_l) && !raced && !wc_inv;
     assign wc_fl_kind  = fl_t ? 2'd1 : 2'd2;
     assign wc_fl_lvl   = fl_t ? lvl + 2'd1 : lvl;
-    assign wc_fl_tbl   = dd_next;
+    assign wc_fl_tbl   = dd_tbl48[PA_W-1:0];
     assign wc_fl_desc  = desc;
 
     // ---------------- FSM
@@ -265,6 +272,7 @@ module smmu_s2_walker #(
             first     <= 1'b0;
             a_ptw     <= 8'd0;
             a_s2walk  <= 8'd0;
+            rd_attr   <= 6'd0;
             sh_ptw    <= 2'd0;
             oa        <= {PA_W{1'b0}};
             size      <= 6'd12;
@@ -316,20 +324,23 @@ module smmu_s2_walker #(
 
                 // A leaf of this IPA's page is evaluated as if just read; else resume
                 // below the deepest table descriptor held; else walk from S2TTB
-                ST_WC: if (wc_rs_valid) begin
-                    if (wc_rs_leaf_hit) begin
-                        desc     <= wc_rs_desc;
-                        desc_err <= 1'b0;
-                        lvl      <= wc_rs_leaf_lvl;
-                        inj      <= 1'b1;
-                        state    <= ST_EVAL;
-                    end else begin
-                        if (wc_rs_tbl_hit) begin
-                            tbl   <= wc_rs_tbl;
-                            lvl   <= wc_rs_lvl;
-                            first <= 1'b0;
+                ST_WC: begin
+                    rd_attr <= attr_walk_rd(1'b0, 1'b0, a_s2walk, d_s2sh0, 4'd0, 2'b00);
+                    if (wc_rs_valid) begin
+                        if (wc_rs_leaf_hit) begin
+                            desc     <= wc_rs_desc;
+                            desc_err <= 1'b0;
+                            lvl      <= wc_rs_leaf_lvl;
+                            inj      <= 1'b1;
+                            state    <= ST_EVAL;
+                        end else begin
+                            if (wc_rs_tbl_hit) begin
+                                tbl   <= wc_rs_tbl;
+                                lvl   <= wc_rs_lvl;
+                                first <= 1'b0;
+                            end
+                            state <= ST_RD_REQ;
                         end
-                        state <= ST_RD_REQ;
                     end
                 end
 
@@ -346,28 +357,62 @@ module smmu_s2_walker #(
                     state    <= ST_EVAL;
                 end
 
-                ST_EVAL: begin
+                ST_EVAL: begin : eval_step
+                    // the decode and the leaf's checks, in this step only
+                    reg  [104:0]    e_dec;
+                    reg  [1:0]      e_kind;
+                    reg  [5:0]      e_size;
+                    reg             e_afault;
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [47:0]     e_next48, e_oa48;   // bits above PA_W unused
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    reg  [1:0]      e_pc;    // {access flag fault, permission fault}
+                    reg             e_dev;   // the access is Device (S2PTW)
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [23:0]     e_fld;   // the bit fields (desc_fields' order)
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    reg  [1:0]      e_ap, e_sh, e_s2ap, e_s2xn;
+                    reg             e_af, e_pxn, e_uxn;
+                    reg  [3:0]      e_memattr;
+                    e_dec = desc_decode(desc, lvl, d_s2_tg, d_s2_ps_bits, PA_W6, ipa_q[47:0]);
+                    e_fld = desc_fields(desc, 1'b1);
+                    e_ap      = e_fld[20:19];
+                    e_sh      = e_fld[18:17];
+                    e_af      = e_fld[16];
+                    e_pxn     = e_fld[13];
+                    e_uxn     = e_fld[12];
+                    e_memattr = e_fld[11:8];
+                    e_s2ap    = e_fld[7:6];
+                    e_s2xn    = e_fld[5:4];
+                    {e_kind, e_size, e_afault, e_next48, e_oa48} = e_dec;
                     if (desc_err) begin
                         fault(EVT_F_WALK_EABT, {{(64 - PA_W){1'b0}}, rd_addr_q}, 1'b1);
-                    end else if (dd_kind == K_INVALID) begin
+                    end else if (e_kind == K_INVALID) begin
                         fault(EVT_F_TRANSLATION, ipa_q, d_s2r);
-                    end else if (dd_addr_fault) begin
+                    end else if (e_afault) begin
                         fault(EVT_F_ADDR_SIZE, ipa_q, d_s2r);
-                    end else if (dd_kind == K_TABLE) begin
-                        tbl   <= dd_next;
+                    end else if (e_kind == K_TABLE) begin
+                        tbl   <= e_next48[PA_W-1:0];
                         lvl   <= lvl + 2'd1;
                         first <= 1'b0;
                         state <= ST_RD_REQ;
                     end else begin
-                        oa      <= dd_oa;
-                        size    <= dd_size;
-                        memattr <= dd_memattr;
-                        sh      <= dd_sh;
-                        ap      <= dd_s2ap;
-                        xn      <= dd_s2xn;
-                        if (pc_af_fault)
+                        oa      <= e_oa48[PA_W-1:0];
+                        size    <= e_size;
+                        memattr <= e_memattr;
+                        sh      <= e_sh;
+                        ap      <= e_s2ap;
+                        xn      <= e_s2xn;
+                        e_pc  = perm_check(XNX != 0, 1'b1, pc_in ? rnw_q : 1'b1, priv_q,
+                                           pc_in ? instr_q : 1'b0, d_world, e_ap, e_pxn,
+                                           e_uxn, 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, e_s2ap,
+                                           e_s2xn, e_af, d_s2affd);
+                        e_dev = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw,
+                                               e_memattr, e_sh);
+                        if (e_pc[1])
                             fault(EVT_F_ACCESS, ipa_q, d_s2r);
-                        else if (pc_perm_fault || ptw_f)
+                        else if (e_pc[0] ||
+                                 ((cls_q != C_IN) && d_s2ptw && e_dev))
                             fault(EVT_F_PERMISSION, ipa_q, d_s2r);
                         else
                             state <= ST_RSP;
@@ -407,9 +452,9 @@ module smmu_s2_walker #(
     // here, nor the request fields used only on acceptance (IAS, start level, S2TTB:
     // synthesis drops their registers).
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, a_out[3:0], dd_ap_table, dd_pxn_table, dd_uxn_table,
-                       dd_attr_indx, dd_ng, q_world, q_fwb, q_tg, q_slb, q_ps, q_affd, q_ptw,
-                       q_sh0, q_vmid,
+    wire unused_ok = &{1'b0, rd_last, dd_fld[23:21], dd_fld[15:14], dd_fld[3:0],
+                       dd_size, dd_next48, dd_tbl48, dd_oa48, q_world, q_fwb, q_tg, q_slb,
+                       q_ps, q_affd, q_ptw, q_sh0, q_vmid,
                        d_s2_sl, d_s2_ias, d_s2_ttb, d_s1cir, d_s1cor, d_s1csh,
                        d_s2ir0, d_s2or0};
     /* verilator lint_on UNUSEDSIGNAL */
