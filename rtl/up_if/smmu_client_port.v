@@ -315,28 +315,56 @@ module smmu_client_port #(
         .m_dn_bresp(m_dn_bresp));
 
     // ---------------- translation requests: reads and writes take turns ----------------
+    // The chosen request leaves from a register (the smmu_xlate side's configuration
+    // lookup then starts at a register, not behind the slot pick and the slot tables'
+    // reads). It is taken when the register is empty or goes in the same cycle, so one
+    // request per cycle still passes. A slot is busy from the cycle it enters the
+    // register: an invalidation while it waits there marks it stale like any other
+    // translation in flight (smmu_client_rd / smmu_client_wr), so it is asked again.
     reg  pref_w_q;
-    wire sel_w = wq_valid && (!rq_valid || pref_w_q);
-    assign xl_req_valid = rq_valid || wq_valid;
-    assign rq_ready     = xl_req_ready && !sel_w;
-    assign wq_ready     = xl_req_ready && sel_w;
+    wire sel_w  = wq_valid && (!rq_valid || pref_w_q);
+    wire q_go   = rq_valid || wq_valid;
+    reg  xq_v_q;
+    wire q_take = !xq_v_q || xl_req_ready;      // the register is free this cycle
+    assign rq_ready = q_take && !sel_w;
+    assign wq_ready = q_take && sel_w;
     wire [TAG_W-2:0] rq_tag = {{(TAG_W - 1 - RIW){1'b0}}, rq_idx};
     wire [TAG_W-2:0] wq_tag = {{(TAG_W - 1 - WIW){1'b0}}, wq_idx};
-    wire [UF_W-1:0] q_user = user_full(sel_w ? wq_user : rq_user);
-    assign xl_req_tag     = sel_w ? {1'b1, wq_tag} : {1'b0, rq_tag};
-    assign xl_req_rnw     = !sel_w;
-    assign xl_req_addr    = sel_w ? wq_addr : rq_addr;
-    assign xl_req_prot    = sel_w ? wq_prot : rq_prot;
-    assign xl_req_cache   = sel_w ? wq_cache : rq_cache;
-    assign xl_req_sid     = q_user[SID_W-1:0];
-    assign xl_req_nosnoop = q_user[SID_W];
-    assign xl_req_domain  = q_user[SID_W+2:SID_W+1];
-    assign xl_req_ssv     = q_user[SID_W+3];
-    assign xl_req_ssid    = q_user[SID_W+4 +: SSID_W];
+    reg  [TAG_W-1:0] xq_tag_q;
+    reg  [63:0]      xq_addr_q;
+    reg  [2:0]       xq_prot_q;
+    reg  [3:0]       xq_cache_q;
+    reg  [UF_W-1:0]  xq_user_q;
     always @(posedge clk) begin
-        if (!rst_n)                            pref_w_q <= 1'b0;
-        else if (xl_req_valid && xl_req_ready) pref_w_q <= !sel_w;
+        if (!rst_n) begin
+            pref_w_q <= 1'b0;
+            xq_v_q   <= 1'b0;
+        end else begin
+            if (q_take)
+                xq_v_q <= q_go;
+            if (q_go && q_take)
+                pref_w_q <= !sel_w;
+        end
+        // the payload only with a request (no reset needed: read only while xq_v_q)
+        if (q_go && q_take) begin
+            xq_tag_q   <= sel_w ? {1'b1, wq_tag} : {1'b0, rq_tag};
+            xq_addr_q  <= sel_w ? wq_addr : rq_addr;
+            xq_prot_q  <= sel_w ? wq_prot : rq_prot;
+            xq_cache_q <= sel_w ? wq_cache : rq_cache;
+            xq_user_q  <= user_full(sel_w ? wq_user : rq_user);
+        end
     end
+    assign xl_req_valid   = xq_v_q;
+    assign xl_req_tag     = xq_tag_q;
+    assign xl_req_rnw     = !xq_tag_q[TAG_W-1];
+    assign xl_req_addr    = xq_addr_q;
+    assign xl_req_prot    = xq_prot_q;
+    assign xl_req_cache   = xq_cache_q;
+    assign xl_req_sid     = xq_user_q[SID_W-1:0];
+    assign xl_req_nosnoop = xq_user_q[SID_W];
+    assign xl_req_domain  = xq_user_q[SID_W+2:SID_W+1];
+    assign xl_req_ssv     = xq_user_q[SID_W+3];
+    assign xl_req_ssid    = xq_user_q[SID_W+4 +: SSID_W];
 
     // ---------------- F_UUT records (§7.3.2): incoming PnU and InD ----------------
     wire                 u_w    = wu_valid && !ru_valid;
