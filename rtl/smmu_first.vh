@@ -1,6 +1,7 @@
-// The lowest set bit of an N-bit slot vector, {any, index} (index IW bits), for the client
-// port's slot picks (smmu_txn_order, smmu_client_rd, smmu_client_wr). Included inside
-// module bodies that have parameters N and IW = log2(N).
+// The lowest set bit of an N-bit slot vector, {any, index} (index IW bits), and the
+// round-robin pick built on it, for the client port's slot picks (smmu_txn_order,
+// smmu_client_rd, smmu_client_wr). Included inside module bodies that have parameters N
+// and IW = log2(N).
 //
 // The bit alone is v & -v; bit b of its index is the OR of it over the slots whose number
 // has bit b set (FIRST_IDX_MASK, a constant): a carry chain and IW OR-reductions instead
@@ -23,5 +24,14 @@ function [IW:0] first(input [N-1:0] v);
         first[IW] = |v;
         for (b = 0; b < IW; b = b + 1)
             first[b] = |(lo & FIRST_IDX_MASK[b * N +: N]);
+    end
+endfunction
+// Round robin: the lowest set bit of v among the slots after the last pick (`after`, a
+// mask of the slots above it), else the lowest of all.
+function [IW:0] rr_first(input [N-1:0] v, input [N-1:0] after);
+    reg [IW:0] hi;
+    begin
+        hi       = first(v & after);
+        rr_first = hi[IW] ? hi : first(v);
     end
 endfunction

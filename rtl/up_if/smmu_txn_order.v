@@ -152,24 +152,20 @@ module smmu_txn_order #(
     wire [N-1:0]  ihead = used_q & ~gone_q & ~blk_issue_q;
     wire [N-1:0]  go    = ihead & can_issue & ~is_abort;
     reg           pk_v_q;
-    reg  [IW-1:0] pk_q;                                   // the picked slot
-    reg  [IW-1:0] rr_q;                                   // the slot picked last
+    reg  [IW-1:0] pk_q;         // the picked slot; loaded only with a pick, so while
+                                // pk_v_q = 0 it is the slot picked last (round robin)
     assign issue_valid = pk_v_q && go[pk_q];
     assign issue_idx   = pk_q;
     wire [N-1:0]  pk_oh = {{(N - 1){1'b0}}, pk_v_q} << pk_q;
     // the picked slot's successor, if nothing but the picked slot holds it back
     wire [N-1:0]  pk_succ = ({{(N - 1){1'b0}}, pk_v_q && succ_v_q[pk_q]} << succ_q[pk_q]) &
                             used_q & ~gone_q & can_issue & ~is_abort;
-    wire [N-1:0]  above = ~({N{1'b1}} >> (N - 1 - rr_q)); // slots after rr_q
-    wire [N-1:0]  nx    = go & ~pk_oh;                    // the picked slot stays
-    wire [N-1:0]  nx_s  = (go | pk_succ) & ~pk_oh;        // the picked slot goes now
-    wire [IW:0]   n_hi  = first(nx & above);
-    wire [IW:0]   n_any = first(nx);
-    wire [IW:0]   s_hi  = first(nx_s & above);
-    wire [IW:0]   s_any = first(nx_s);
-    wire [IW:0]   n_pk  = n_hi[IW] ? n_hi : n_any;
-    wire [IW:0]   s_pk  = s_hi[IW] ? s_hi : s_any;
+    wire [N-1:0]  above = ~({N{1'b1}} >> (N - 1 - pk_q)); // slots after the last pick
     wire issue = issue_take && issue_valid;
+    // the next pick: the picked slot stays (n_pk) or goes now (s_pk)
+    wire [IW:0]   n_pk  = rr_first(go & ~pk_oh, above);
+    wire [IW:0]   s_pk  = rr_first((go | pk_succ) & ~pk_oh, above);
+    wire [IW:0]   pk_nx = issue ? s_pk : n_pk;
     // one abort at an issue head leaves the issue order per cycle: picked in the cycle
     // before (ab_q, among the others than the one picked then), and leaving if it still is
     // one (the pick was on the path from the decisions to every slot's flags)
@@ -228,7 +224,6 @@ module smmu_txn_order #(
             blk_issue_q <= {N{1'b0}};
             blk_resp_q  <= {N{1'b0}};
             blk_dn_q    <= {N{1'b0}};
-            rr_q        <= {IW{1'b0}};
             pk_v_q      <= 1'b0;
             pk_q        <= {IW{1'b0}};
             ab_v_q      <= 1'b0;
@@ -311,10 +306,9 @@ module smmu_txn_order #(
             end
             // the pick: kept while it may go and is not taken, else the next one
             if (!(issue_valid && !issue_take)) begin
-                pk_v_q <= issue ? s_pk[IW] : n_pk[IW];
-                pk_q   <= issue ? s_pk[IW-1:0] : n_pk[IW-1:0];
-                if (issue ? s_pk[IW] : n_pk[IW])
-                    rr_q <= issue ? s_pk[IW-1:0] : n_pk[IW-1:0];
+                pk_v_q <= pk_nx[IW];
+                if (pk_nx[IW])
+                    pk_q <= pk_nx[IW-1:0];
             end
             if (abort_go)
                 gone_q[ab_q] <= 1'b1;
