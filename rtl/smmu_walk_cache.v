@@ -91,7 +91,7 @@ module smmu_walk_cache #(
     localparam [1:0] W_EL1 = 2'd0, W_E2H = 2'd2;
     localparam [1:0] K_S1 = 2'd0, K_S2T = 2'd1, K_S2L = 2'd2;
 
-    integer li, hj, fk, dm, vj;
+    integer hj, fk, dm, vj;
 
     // IA bits [47:12] a table descriptor at level `lvl` (the level that was read) covers:
     // those at and above the level's shift
@@ -158,6 +158,22 @@ module smmu_walk_cache #(
         lowest = v & (~v + {{(NP - 1){1'b0}}, 1'b1});
     endfunction
 
+    // a port's key {world, nest, vmid, asid, gran, half, ia}: the AND-OR of the ports'
+    // keys under a one-hot port vector (the lookup's grant, the fill's choice)
+    localparam KEY_W = 2 + 1 + 16 + 16 + 2 + 1 + 36;
+    function [KEY_W-1:0] port_key(input [NP-1:0] oh);
+        integer k;
+        begin
+            port_key = {KEY_W{1'b0}};
+            for (k = 0; k < NP; k = k + 1)
+                if (oh[k])
+                    port_key = port_key | {key_world[k*2 +: 2], key_nest[k],
+                                           key_vmid[k*16 +: 16], key_asid[k*16 +: 16],
+                                           key_gran[k*2 +: 2], key_half[k],
+                                           key_ia[k*36 +: 36]};
+        end
+    endfunction
+
     // ---------------- lookup: one port per cycle, round robin, answer registered
     // The grant is one-hot and every selection below an AND-OR of one-hot terms: a binary
     // port number times the field width became a multiplier on the path from the request
@@ -174,6 +190,7 @@ module smmu_walk_cache #(
     // at most one entry hits per level: the deepest level that hits selects its one entry
     // by AND-OR. Searched only in a cycle with a lookup (the answer registers are loaded
     // only then: a port looks at them only with its rs_valid).
+    reg  [KEY_W-1:0] q_key;
     reg             q_s2, q_nest, q_half;
     reg  [1:0]      q_world, q_gran;
     reg  [15:0]     q_vmid, q_asid;
@@ -187,6 +204,7 @@ module smmu_walk_cache #(
     reg             h_pxnt, h_uxnt;
     reg  [63:0]     h_desc;
     always @* begin
+        q_key    = {KEY_W{1'b0}};
         q_s2     = 1'b0;
         q_world  = 2'd0;
         q_nest   = 1'b0;
@@ -209,19 +227,10 @@ module smmu_walk_cache #(
         h_desc   = 64'd0;
         h_llvl   = 2'd0;
         hj       = 0;
-        li       = 0;
         if (lk_any) begin
-            for (li = 0; li < NP; li = li + 1)
-                if (lk_g[li]) begin
-                    q_s2    = q_s2    | lk_s2[li];
-                    q_world = q_world | key_world[li*2 +: 2];
-                    q_nest  = q_nest  | key_nest[li];
-                    q_vmid  = q_vmid  | key_vmid[li*16 +: 16];
-                    q_asid  = q_asid  | key_asid[li*16 +: 16];
-                    q_gran  = q_gran  | key_gran[li*2 +: 2];
-                    q_half  = q_half  | key_half[li];
-                    q_ia    = q_ia    | key_ia[li*36 +: 36];
-                end
+            q_key = port_key(lk_g);   // one variable first: one call, not one per field
+            {q_world, q_nest, q_vmid, q_asid, q_gran, q_half, q_ia} = q_key;
+            q_s2  = (lk_g & lk_s2) != {NP{1'b0}};
             if (!q_s2) begin
                 for (hj = 0; hj < N1; hj = hj + 1)
                     if (s1_v_q[hj] && ((q_ia & s1_msk_q[hj]) == s1_ia_q[hj]) &&
@@ -302,6 +311,7 @@ module smmu_walk_cache #(
     // the registers load only then: f_any guards them)
     wire [NP-1:0]   p_g   = lowest(fl_valid);
     wire            p_any = fl_valid != {NP{1'b0}};
+    reg  [KEY_W-1:0] p_key;
     reg  [1:0]      p_kind, p_world, p_gran, p_lvl, p_apt;
     reg             p_nest, p_half, p_pxnt, p_uxnt;
     reg  [15:0]     p_vmid, p_asid;
@@ -309,6 +319,7 @@ module smmu_walk_cache #(
     reg  [PA_W-1:0] p_tbl;
     reg  [63:0]     p_desc;
     always @* begin
+        p_key   = {KEY_W{1'b0}};
         p_kind  = 2'd0;
         p_world = 2'd0;
         p_gran  = 2'd0;
@@ -324,24 +335,20 @@ module smmu_walk_cache #(
         p_tbl   = {PA_W{1'b0}};
         p_desc  = 64'd0;
         fk      = 0;
-        if (p_any)
+        if (p_any) begin
+            p_key = port_key(p_g);
+            {p_world, p_nest, p_vmid, p_asid, p_gran, p_half, p_ia} = p_key;
             for (fk = 0; fk < NP; fk = fk + 1)
                 if (p_g[fk]) begin
                     p_kind  = p_kind  | fl_kind[fk*2 +: 2];
-                    p_world = p_world | key_world[fk*2 +: 2];
-                    p_gran  = p_gran  | key_gran[fk*2 +: 2];
                     p_lvl   = p_lvl   | fl_lvl[fk*2 +: 2];
                     p_apt   = p_apt   | fl_apt[fk*2 +: 2];
-                    p_nest  = p_nest  | key_nest[fk];
-                    p_half  = p_half  | key_half[fk];
                     p_pxnt  = p_pxnt  | fl_pxnt[fk];
                     p_uxnt  = p_uxnt  | fl_uxnt[fk];
-                    p_vmid  = p_vmid  | key_vmid[fk*16 +: 16];
-                    p_asid  = p_asid  | key_asid[fk*16 +: 16];
-                    p_ia    = p_ia    | key_ia[fk*36 +: 36];
                     p_tbl   = p_tbl   | fl_tbl[fk*PA_W +: PA_W];
                     p_desc  = p_desc  | fl_desc[fk*64 +: 64];
                 end
+        end
     end
     // the entry covers what the descriptor one level up resolves
     wire [35:0]     p_msk   = pfx_mask(p_gran, p_lvl - 2'd1);
