@@ -224,6 +224,14 @@ module smmu_client_rd #(
     reg [RB_AW:0] rb_wr_q, rb_rd_q;          // with a wrap bit
     reg [RB_AW:0] credit_q;                  // beats not reserved by reads downstream
     wire          rb_empty = rb_wr_q == rb_rd_q;
+    // the head entry's slot and last flag in registers (valid while !rb_empty): the
+    // head's slot selects its answer flags and, when it is freed, its successor in the
+    // order tables; a read of the 256-entry table there was the client port's longest
+    // path. Loaded from the entry after the head when the head goes, or with the beat
+    // being written when that beat becomes the head.
+    reg [IW-1:0]  hd_slot_q;
+    reg           hd_last_q;
+    wire [RB_AW:0] rb_rd1 = rb_rd_q + 1'b1;
 
     // ---------------- downstream AR (one output register) ----------------
     reg             ar_v_q;
@@ -325,7 +333,7 @@ module smmu_client_rd #(
                              dn_head_by_id[m_dn_rid];
     wire            rb_push = m_dn_rvalid && !rbyp;
 
-    wire [IW-1:0]   rb_head_slot = rb_slot[rb_rd_q[RB_AW-1:0]];
+    wire [IW-1:0]   rb_head_slot = hd_slot_q;
     wire            rb_go = !rb_empty && resp_head[rb_head_slot];
     wire [IW-1:0]   ab_pick;
     wire            ab_any;
@@ -345,7 +353,10 @@ module smmu_client_rd #(
     // a slot is freed when its last beat is loaded into the output register (its answer
     // is then committed)
     wire rb_pop = take_rb;
-    wire rb_head_last = rb_last[rb_rd_q[RB_AW-1:0]];
+    wire rb_head_last = hd_last_q;
+    // the head after this cycle: the beat written now if it lands at the head, else the
+    // next entry if the head goes
+    wire rb_to_head = rb_push && (rb_pop ? rb_rd1 == rb_wr_q : rb_empty);
     assign free_valid = (take_rb && rb_head_last) || ((take_ab || take_ab_new) && ab_last) ||
                         (rbyp && m_dn_rlast);
     assign free_idx   = take_rb ? rb_head_slot : rbyp ? dn_idx : ab_slot;
@@ -369,6 +380,8 @@ module smmu_client_rd #(
             snap_q    <= {N{1'b0}};
             rb_wr_q   <= {(RB_AW + 1){1'b0}};
             rb_rd_q   <= {(RB_AW + 1){1'b0}};
+            hd_slot_q <= {IW{1'b0}};
+            hd_last_q <= 1'b0;
             credit_q  <= RB[RB_AW:0];
             ar_v_q    <= 1'b0;
             r_v_q     <= 1'b0;
@@ -490,6 +503,13 @@ module smmu_client_rd #(
                 rb_slot[rb_wr_q[RB_AW-1:0]] <= dn_idx;
                 rb_wr_q <= rb_wr_q + 1'b1;
             end
+            if (rb_to_head) begin
+                hd_slot_q <= dn_idx;
+                hd_last_q <= m_dn_rlast;
+            end else if (rb_pop) begin
+                hd_slot_q <= rb_slot[rb_rd1[RB_AW-1:0]];
+                hd_last_q <= rb_last[rb_rd1[RB_AW-1:0]];
+            end
 
             // answers out
             if (s_up_rvalid && s_up_rready)
@@ -534,6 +554,11 @@ module smmu_client_rd #(
     // The credits never go negative and cover the buffered beats.
     always @(posedge clk)
         if (rst_n) assert (credit_q <= RB[RB_AW:0] && (rb_wr_q - rb_rd_q) <= RB[RB_AW:0] - credit_q);
+    // The head registers are the head entry's.
+    always @(posedge clk)
+        if (rst_n && !rb_empty)
+            assert (hd_slot_q == rb_slot[rb_rd_q[RB_AW-1:0]] &&
+                    hd_last_q == rb_last[rb_rd_q[RB_AW-1:0]]);
 `endif
 
     // m_dn_rid selects dn_idx; an R beat of an ID with nothing downstream cannot happen
