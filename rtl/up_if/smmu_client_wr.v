@@ -307,12 +307,24 @@ module smmu_client_wr #(
     reg [ID_W-1:0] b_id_q;
     reg [1:0]      b_resp_q;
     wire           b_load = !b_v_q || s_up_bready;
-    // a downstream B whose write may be answered now, with no other answer ready
+    // The writes that may be answered: their ID's answer head, all data taken, and the
+    // downstream B back or an abort with nothing left to do. A slot stays answerable
+    // until it is answered (every term only sets until then), so the pick is made a
+    // cycle ahead and registered (b_pk_q): the pick, the slot's ID and the order tables'
+    // successor update were one path. The picked slot is answered when the B register
+    // is free; the next pick is made meanwhile among the others.
+    wire [N-1:0]   b_ans = resp_head & wdone_q &
+                           (bdone_q | (is_abort & ~uut_q & ~busy_q & ~need_q));
+    reg            b_pk_v_q;
+    reg  [IW-1:0]  b_pk_q;
+    wire           b_any  = b_pk_v_q;
+    wire [IW-1:0]  b_pick = b_pk_q;
+    wire           b_pk_go = b_load && b_pk_v_q;           // the picked slot is answered now
+    wire [N-1:0]   b_pk_oh = {{(N - 1){1'b0}}, b_pk_go} << b_pk_q;
+    wire [IW:0]    b_pk_nx = first(b_ans & ~b_pk_oh);
+    // a downstream B whose write may be answered now, with no other answer picked (its
+    // ID's answer head: no picked answer is of its ID)
     wire           b_direct;
-    wire [IW-1:0]  b_pick;
-    wire           b_any;
-    assign {b_any, b_pick} = first(resp_head & wdone_q &
-                                   (bdone_q | (is_abort & ~uut_q & ~busy_q & ~need_q)));
     assign b_direct   = b_load && !b_any && m_dn_bvalid && dn_head_by_id[m_dn_bid];
     assign free_valid = (b_load && b_any) || b_direct;
     assign free_idx   = b_any ? b_pick : dn_idx;
@@ -355,6 +367,7 @@ module smmu_client_wr #(
             wb_rel_q  <= {(WB_AW + 1){1'b0}};
             aw_v_q    <= 1'b0;
             b_v_q     <= 1'b0;
+            b_pk_v_q  <= 1'b0;
         end else begin
             if (inv) begin
                 stale_q <= stale_q | busy_q;
@@ -497,6 +510,10 @@ module smmu_client_wr #(
             // B answers
             if (s_up_bvalid && s_up_bready)
                 b_v_q <= 1'b0;
+            if (!b_pk_v_q || b_pk_go) begin
+                b_pk_v_q <= b_pk_nx[IW];
+                b_pk_q   <= b_pk_nx[IW-1:0];
+            end
             if (free_valid) begin
                 b_v_q    <= 1'b1;
                 b_id_q   <= s_id[free_idx];
@@ -515,4 +532,11 @@ module smmu_client_wr #(
     end
 
     wire unused_ok = &{1'b0, dn_any, aw_user_x, dw_pos[WB_AW], id_clear_unused};
+`ifdef FORMAL
+    // The registered B pick is still a write that may be answered (nothing clears an
+    // answerable slot's terms but its own answer).
+    always @(posedge clk)
+        if (rst_n && b_pk_v_q) assert (b_ans[b_pk_q]);
+`endif
+
 endmodule
