@@ -525,21 +525,10 @@ module smmu_s1_walker #(
 
                 ST_EVAL: begin : eval_step
                     // the decode and the leaf's checks, in this step only
-                    reg  [104:0]    e_dec;
-                    reg  [1:0]      e_kind;
-                    reg  [5:0]      e_size;
-                    reg             e_afault;
-                    /* verilator lint_off UNUSEDSIGNAL */
-                    reg  [47:0]     e_next48, e_oa48;   // bits above PA_W unused
-                    /* verilator lint_on UNUSEDSIGNAL */
+                    `include "smmu_walk_eval.vh"
                     reg  [PA_W-1:0] e_next, e_oa;
-                    reg  [1:0]      e_pc;    // {access flag fault, permission fault}
-                    /* verilator lint_off UNUSEDSIGNAL */
-                    reg  [23:0]     e_fld;   // the bit fields (desc_fields' order)
-                    /* verilator lint_on UNUSEDSIGNAL */
                     reg  [2:0]      e_attr_indx;
-                    reg  [1:0]      e_ap, e_sh;
-                    reg             e_af, e_ng, e_pxn, e_uxn;
+                    reg             e_ng;
                     e_dec  = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
                     e_fld  = desc_fields(desc, 1'b0);
                     e_attr_indx = e_fld[23:21];
