@@ -1,6 +1,7 @@
 // smmu_bypass_attr: attribute path of a transaction that bypasses translation
 // (global bypass through SMMU_GBPA; STE.Config = bypass with the STE's
-// override fields). Pure combinational.
+// override fields). Pure combinational: a wrapper of the function of
+// smmu_bypass_attr.vh.
 //
 //   incoming AMBA attributes -> architectural (MAIR-format) attribute  (IHI 0070 16.7.5.1)
 //   -> overrides MTCFG/MemAttr, ALLOCCFG, SHCFG, PRIVCFG, INSTCFG       (13.2, 13.3)
@@ -51,88 +52,21 @@ module smmu_bypass_attr (
     input  wire [1:0] privcfg,
     input  wire [1:0] instcfg,
     output reg  [3:0] out_cache,
-    output wire [2:0] out_prot,
+    output reg  [2:0] out_prot,
     output reg  [1:0] out_domain,  // AMBA AxDOMAIN
     output reg  [1:0] out_sh,      // SH encoding
     output reg  [7:0] out_attr
 );
-    localparam [1:0] SH_NSH = 2'd0, SH_OSH = 2'd2, SH_ISH = 2'd3;
     `include "smmu_amba.vh"
+    `include "smmu_bypass_attr.vh"
 
-    // Incoming attribute
-    wire       in_dev   = !in_cache[1];
-    wire       in_cach  = in_cache[1] && (in_cache[3:2] != 2'b00);
-    wire       in_wb    = in_cache[0];
-    wire [3:0] in_nib   = {1'b1, in_wb, in_cache[2], in_cache[3]};
-    wire [7:0] in_attr  = in_dev  ? {4'h0, 1'b0, in_cache[0], 2'b00} :
-                          in_cach ? {in_nib, in_nib} : 8'h44;
-
-    // Allocation hints the type override and ALLOCCFG start from
-    wire ra0 = in_cach ? in_cache[2] : 1'b1;
-    wire wa0 = in_cach ? in_cache[3] : 1'b1;
-    wire ra  = alloccfg[3] ? alloccfg[2] : ra0;
-    wire wa  = alloccfg[3] ? alloccfg[1] : wa0;
-    wire tr  = alloccfg[3] && alloccfg[0] && (ra || wa);
-
-    // One level of a MemAttr (stage-2 encoding without FWB): 01 NC, 10 WT, 11 WB
-    function [3:0] lvl_nib(input [1:0] f, input r, input w, input t);
-        case (f)
-            2'b01:   lvl_nib = 4'b0100;
-            2'b10:   lvl_nib = {!t, 1'b0, r, w};
-            default: lvl_nib = {!t, 1'b1, r, w};
-        endcase
-    endfunction
-
-    // A cacheable MAIR nibble (WT or WB, transient or not) with the hints replaced
-    function [3:0] rehint(input [3:0] n, input r, input w, input t);
-        if (n == 4'b0100 || n == 4'b0000) rehint = n;
-        else                              rehint = {!t, n[2], r, w};
-    endfunction
-
-    reg [7:0] typ;     // after MTCFG
-    reg [7:0] attr;    // after ALLOCCFG and No_snoop
-    reg       dev;
-    always @* begin
-        if (mtcfg) begin
-            if (memattr[3:2] == 2'b00)
-                typ = {4'h0, memattr[1:0], 2'b00};
-            else if (memattr[1:0] == 2'b00)
-                typ = 8'h00;              // reserved inner encoding: Device-nGnRnE
-            else
-                typ = {lvl_nib(memattr[3:2], ra, wa, tr), lvl_nib(memattr[1:0], ra, wa, tr)};
-        end else begin
-            typ = in_attr;
-        end
-        dev = (typ[7:4] == 4'h0);
-        if (dev)
-            attr = typ;
-        else if (nosnoop && (typ[7:4] != 4'b0100 || typ[3:0] != 4'b0100))
-            attr = 8'h44;
-        else if (alloccfg[3])
-            attr = {rehint(typ[7:4], ra, wa, tr), rehint(typ[3:0], ra, wa, tr)};
-        else
-            attr = typ;
-        out_attr = attr;
-    end
-
-
-    wire [1:0] in_sh = (in_dev || !in_cach)  ? SH_OSH :
-                       (in_domain == 2'd1) ? SH_NSH : in_domain;
-    reg  [1:0] sh;
-    always @* begin
-        case (shcfg)
-            2'd0:    sh = SH_NSH;
-            2'd1:    sh = in_sh;
-            2'd2:    sh = SH_OSH;
-            default: sh = SH_ISH;
-        endcase
-        out_sh = (dev || attr == 8'h44) ? SH_OSH : sh;
-        {out_cache, out_domain} = amba_out(attr, sh, is_read);
-    end
-
-    assign out_prot[0] = privcfg[1] ? privcfg[0] : in_prot[0];
-    assign out_prot[1] = 1'b1;
-    assign out_prot[2] = !is_read ? 1'b0 : (instcfg[1] ? instcfg[0] : in_prot[2]);
-
-    wire unused_ok = &{1'b0, in_prot[1]};   // the output is always Non-secure
+    // The rules are the function of smmu_bypass_attr.vh (the client port calls it in the
+    // step that takes a bypass transaction's attributes). The result goes to one variable,
+    // so the simulator evaluates the function once, not once per field.
+    reg  [18:0] res;
+    always @*
+        res = bypass_attr(is_read, in_cache, in_prot, in_domain, nosnoop, mtcfg, memattr,
+                          alloccfg, shcfg, privcfg, instcfg);
+    always @*
+        {out_cache, out_prot, out_domain, out_sh, out_attr} = res;
 endmodule

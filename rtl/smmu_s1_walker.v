@@ -264,12 +264,19 @@ module smmu_s1_walker #(
     wire            dd_addr_fault;
     wire [47:0]     dd_next48, dd_oa48;
     assign {dd_kind, dd_size, dd_addr_fault, dd_next48, dd_oa48} = dd_dec;
-    // the walk cache's fill: a table descriptor's address field (looked at only with a
-    // table's fill)
-    wire [47:0]     dd_tbl48 = desc_next_table(desc, s1_g);
-    // the table descriptor's APTable/PXNTable/UXNTable (the other bit fields are taken in
-    // ST_EVAL only)
-    wire [3:0]      dd_tfl = desc_table_fields(desc, 1'b0);
+    // the walk cache's fill: a table descriptor's address field and its
+    // APTable/PXNTable/UXNTable (the other bit fields are taken in ST_EVAL only), in
+    // ST_EVAL only (looked at only with a table's fill and in that step)
+    reg  [47:0]     dd_tbl48;
+    reg  [3:0]      dd_tfl;
+    always @* begin
+        dd_tbl48 = 48'd0;
+        dd_tfl   = 4'd0;
+        if (in_eval) begin
+            dd_tbl48 = desc_next_table(desc, s1_g);
+            dd_tfl   = desc_table_fields(desc, 1'b0);
+        end
+    end
     wire [1:0]      dd_ap_table = dd_tfl[1:0];
     wire            dd_pxn_table = dd_tfl[3], dd_uxn_table = dd_tfl[2];
 
@@ -287,17 +294,37 @@ module smmu_s1_walker #(
                                        r_sh);
     end
 
-    // ---------------- read client
-    assign rd_req_valid = (state == ST_RD_REQ) || r_tt;
-    assign rd_req_addr  = waiting ? r_oa :
-                          via_s2  ? tt_pa : s1_da;
-    assign rd_req_len   = 8'd0;
-    assign {rd_req_cache, rd_req_domain} = waiting ? rd_attr_ans :
-                                           via_s2  ? rd_attr_tt : rd_attr_s1;
+    // ---------------- read client (its address and attributes are looked at only with
+    // its valid: assembled only in the states that can request, ST_RD_REQ and
+    // ST_S2_WAIT, on the state alone)
+    reg  [PA_W-1:0] rq_addr;
+    reg  [5:0]      rq_attr;
+    always @* begin
+        rq_addr = {PA_W{1'b0}};
+        rq_attr = 6'd0;
+        if (state == ST_RD_REQ || waiting) begin
+            rq_addr = waiting ? r_oa :
+                      via_s2  ? tt_pa : s1_da;
+            rq_attr = waiting ? rd_attr_ans :
+                      via_s2  ? rd_attr_tt : rd_attr_s1;
+        end
+    end
+    assign rd_req_valid  = (state == ST_RD_REQ) || r_tt;
+    assign rd_req_addr   = rq_addr;
+    assign rd_req_len    = 8'd0;
+    assign rd_req_cache  = rq_attr[5:2];
+    assign rd_req_domain = rq_attr[1:0];
 
-    // ---------------- the stage-2 request
+    // ---------------- the stage-2 request (looked at only with its valid: assembled only
+    // then, not in every cycle of every unit)
+    reg  [S2Q_W-1:0] s2q_b;
+    always @* begin
+        s2q_b = {S2Q_W{1'b0}};
+        if (s2q_valid)
+            s2q_b = {ws_q, s2_ipa, s2_cls, rnw_r, priv_r, instr_r, a_s1walk, w_sh};
+    end
     assign s2q_valid = (state == ST_S2_REQ);
-    assign s2q       = {ws_q, s2_ipa, s2_cls, rnw_r, priv_r, instr_r, a_s1walk, w_sh};
+    assign s2q       = s2q_b;
     // an answer is taken when it arrives, unless it ends the walk: then with rsp_ready
     assign s2r_ready = waiting && (!r_end || rsp_ready);
 
@@ -498,21 +525,10 @@ module smmu_s1_walker #(
 
                 ST_EVAL: begin : eval_step
                     // the decode and the leaf's checks, in this step only
-                    reg  [104:0]    e_dec;
-                    reg  [1:0]      e_kind;
-                    reg  [5:0]      e_size;
-                    reg             e_afault;
-                    /* verilator lint_off UNUSEDSIGNAL */
-                    reg  [47:0]     e_next48, e_oa48;   // bits above PA_W unused
-                    /* verilator lint_on UNUSEDSIGNAL */
+                    `include "smmu_walk_eval.vh"
                     reg  [PA_W-1:0] e_next, e_oa;
-                    reg  [1:0]      e_pc;    // {access flag fault, permission fault}
-                    /* verilator lint_off UNUSEDSIGNAL */
-                    reg  [23:0]     e_fld;   // the bit fields (desc_fields' order)
-                    /* verilator lint_on UNUSEDSIGNAL */
                     reg  [2:0]      e_attr_indx;
-                    reg  [1:0]      e_ap, e_sh;
-                    reg             e_af, e_ng, e_pxn, e_uxn;
+                    reg             e_ng;
                     e_dec  = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
                     e_fld  = desc_fields(desc, 1'b0);
                     e_attr_indx = e_fld[23:21];

@@ -359,20 +359,9 @@ module smmu_s2_walker #(
 
                 ST_EVAL: begin : eval_step
                     // the decode and the leaf's checks, in this step only
-                    reg  [104:0]    e_dec;
-                    reg  [1:0]      e_kind;
-                    reg  [5:0]      e_size;
-                    reg             e_afault;
-                    /* verilator lint_off UNUSEDSIGNAL */
-                    reg  [47:0]     e_next48, e_oa48;   // bits above PA_W unused
-                    /* verilator lint_on UNUSEDSIGNAL */
-                    reg  [1:0]      e_pc;    // {access flag fault, permission fault}
+                    `include "smmu_walk_eval.vh"
                     reg             e_dev;   // the access is Device (S2PTW)
-                    /* verilator lint_off UNUSEDSIGNAL */
-                    reg  [23:0]     e_fld;   // the bit fields (desc_fields' order)
-                    /* verilator lint_on UNUSEDSIGNAL */
-                    reg  [1:0]      e_ap, e_sh, e_s2ap, e_s2xn;
-                    reg             e_af, e_pxn, e_uxn;
+                    reg  [1:0]      e_s2ap, e_s2xn;
                     reg  [3:0]      e_memattr;
                     e_dec = desc_decode(desc, lvl, d_s2_tg, d_s2_ps_bits, PA_W6, ipa_q[47:0]);
                     e_fld = desc_fields(desc, 1'b1);

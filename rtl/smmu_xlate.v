@@ -23,7 +23,7 @@
 //               (round robin) serve the stage-1 units' stage-2 requests (table IPAs,
 //               output IPA, stage-2-only input) and smmu_cfg's nested CD address; all
 //               share smmu_walk_cache (stage-1 tables, stage-2 tables and leaves)
-//   F  finish   one result per cycle, finished walks first: PA and attributes (smmu_attr)
+//   F  finish   one result per cycle, finished walks first: PA and attributes (smmu_attr.vh)
 //               and the response, a TLB fill for a walk, or for a fault the event record
 //               handed to the event queue in the cycle the response goes
 // A miss on a page a walker is already walking for the same stream (same StreamID, SSV
@@ -185,6 +185,9 @@ module smmu_xlate #(
     `include "smmu_ctx.vh"
     `include "smmu_gran.vh"
     `include "smmu_walk.vh"
+    `include "smmu_amba.vh"
+    `include "smmu_attr.vh"
+    `include "smmu_bypass_attr.vh"
 
     generate
         if (LEAF_BITS != LEAF_W) begin : g_leaf_bits_mismatch
@@ -688,30 +691,36 @@ module smmu_xlate #(
     assign cfg_rsp_ready = b_go;
 
     // ---------------- responses ----------------
-    wire [7:0] in_attr;
-    wire [1:0] in_sh;
-    wire [2:0] out_prot;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_bypass_attr u_in (
-        .is_read(f_rnw), .in_cache(f_cache), .in_prot(f_prot), .in_domain(f_domain),
-        .nosnoop(1'b0), .mtcfg(f_mtcfg), .memattr(f_memattr), .alloccfg(f_alloccfg),
-        .shcfg(f_shcfg), .privcfg(f_privcfg), .instcfg(f_instcfg),
-        .out_cache(), .out_prot(out_prot), .out_domain(), .out_sh(in_sh), .out_attr(in_attr));
-    /* verilator lint_on PINCONNECTEMPTY */
-
-    // STE bypass has both stage enables 0: smmu_attr is then the bypass tail (No_snoop and
-    // the AMBA mapping) of the overridden input.
-    wire [1:0] a_sh_unused;
-    smmu_attr #(.FWB(FWB)) u_attr (
-        .s1_en(f_s1_en), .s2_en(f_s2_en), .s2fwb(f_s2fwb), .is_read(f_rnw),
-        .in_attr(in_attr), .in_sh(in_sh),
-        .s1_mair(f_leaf_q[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]),
-        .s1_sh(f_leaf_q[LEAF_S1SH_LSB +: LEAF_S1SH_W]),
-        .s2_memattr(f_leaf_q[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W]),
-        .s2_sh(f_leaf_q[LEAF_S2SH_LSB +: LEAF_S2SH_W]),
-        .nosnoop(f_nosnoop), .canwbs(canwbs),
-        .out_attr(rsp_attr), .out_sh(a_sh_unused), .out_cache(rsp_cache),
-        .out_domain(rsp_domain));
+    // The attributes, evaluated only while F holds a result (rsp_* are looked at only
+    // with rsp_valid): the STE overrides on the incoming attribute (smmu_bypass_attr.vh,
+    // No_snoop left to the tail), then the stages (smmu_attr.vh: STE bypass has both
+    // stage enables 0, so this is the bypass tail, No_snoop and the AMBA mapping, of the
+    // overridden input). Each function's result in one variable: the simulator evaluates
+    // it once, not once per field.
+    /* verilator lint_off UNUSEDSIGNAL */
+    reg  [18:0] f_in;      // {AxCACHE, AxPROT, AxDOMAIN, SH, attribute}: not all used
+    reg  [15:0] f_tail;    // {attribute, SH, AxCACHE, AxDOMAIN}: the SH travels as AxDOMAIN
+    /* verilator lint_on UNUSEDSIGNAL */
+    reg  [9:0]  f_st;
+    always @* begin
+        f_in   = 19'd0;
+        f_st   = 10'd0;
+        f_tail = 16'd0;
+        if (f_v_q) begin
+            f_in   = bypass_attr(f_rnw, f_cache, f_prot, f_domain, 1'b0, f_mtcfg, f_memattr,
+                                 f_alloccfg, f_shcfg, f_privcfg, f_instcfg);
+            f_st   = attr_stages((FWB != 0) && f_s2fwb, f_s1_en, f_s2_en, f_in[7:0],
+                                 f_in[9:8], f_leaf_q[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W],
+                                 f_leaf_q[LEAF_S1SH_LSB +: LEAF_S1SH_W],
+                                 f_leaf_q[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W],
+                                 f_leaf_q[LEAF_S2SH_LSB +: LEAF_S2SH_W]);
+            f_tail = attr_tail(f_st[9:2], f_st[1:0], f_nosnoop, canwbs, f_rnw);
+        end
+    end
+    wire [2:0] out_prot = f_in[14:12];
+    assign rsp_attr   = f_tail[15:8];
+    assign rsp_cache  = f_tail[5:2];
+    assign rsp_domain = f_tail[1:0];
 
     // PA = leaf output address | the input's offset inside the leaf (leaf_pa of
     // smmu_leaf.vh: the leaf's size is log2 bytes, any granule); STE bypass passes the
@@ -896,7 +905,7 @@ module smmu_xlate #(
     // Context fields B does not use are for the walkers; the final shareability travels
     // as AxDOMAIN; l_pa bits above the OAS are RES0.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, a_sh_unused, l_pa, wk_busy, f_ssid20, cfg_rsp_sctx, cd_size,
+    wire unused_ok = &{1'b0, l_pa, wk_busy, f_ssid20, cfg_rsp_sctx, cd_size,
                        cd_ap, cd_xn, cd_reads, s2_act,
                        cfg_rsp_s1ctx};
     /* verilator lint_on UNUSEDSIGNAL */

@@ -10,7 +10,7 @@
 // Decision of each transaction at its address handshake:
 //   illegal burst (smmu_burst_check)  terminated, F_UUT recorded (any SMMUEN, §7.3.2)
 //   SMMUEN = 0, GBPA.ABORT = 1        terminated, nothing recorded
-//   SMMUEN = 0, GBPA.ABORT = 0        bypass with the GBPA overrides (smmu_bypass_attr);
+//   SMMUEN = 0, GBPA.ABORT = 0        bypass with the GBPA overrides (smmu_bypass_attr.vh);
 //                                     an address beyond the OAS is terminated
 //   SMMUEN = 1                        translated (xl_req / xl_rsp)
 // Terminated: reads get ARLEN + 1 beats of SLVERR (data 0); writes take all their W
@@ -202,33 +202,14 @@ module smmu_client_port #(
     end
     wire g_abort = gbpa_eff_q[SMMU_GBPA_ABORT_LSB];
 
-    // GBPA bypass attributes of each direction's incoming transaction
-    wire [3:0] ar_c, aw_c;
-    wire [2:0] ar_p, aw_p;
-    wire [1:0] ar_d, aw_d;
-    wire [7:0] ar_a, aw_a;
-    /* verilator lint_off PINCONNECTEMPTY */
-    smmu_bypass_attr u_byp_r (
-        .is_read(1'b1), .in_cache(s_up_arcache), .in_prot(s_up_arprot),
-        .in_domain(s_up_aruser[SID_W+2:SID_W+1]), .nosnoop(s_up_aruser[SID_W] && !canwbs),
-        .mtcfg(gbpa_eff_q[SMMU_GBPA_MTCFG_LSB]),
-        .memattr(gbpa_eff_q[SMMU_GBPA_MEMATTR_LSB +: SMMU_GBPA_MEMATTR_W]),
-        .alloccfg(gbpa_eff_q[SMMU_GBPA_ALLOCCFG_LSB +: SMMU_GBPA_ALLOCCFG_W]),
-        .shcfg(gbpa_eff_q[SMMU_GBPA_SHCFG_LSB +: SMMU_GBPA_SHCFG_W]),
-        .privcfg(gbpa_eff_q[SMMU_GBPA_PRIVCFG_LSB +: SMMU_GBPA_PRIVCFG_W]),
-        .instcfg(gbpa_eff_q[SMMU_GBPA_INSTCFG_LSB +: SMMU_GBPA_INSTCFG_W]),
-        .out_cache(ar_c), .out_prot(ar_p), .out_domain(ar_d), .out_sh(), .out_attr(ar_a));
-    smmu_bypass_attr u_byp_w (
-        .is_read(1'b0), .in_cache(s_up_awcache), .in_prot(s_up_awprot),
-        .in_domain(s_up_awuser[SID_W+2:SID_W+1]), .nosnoop(s_up_awuser[SID_W] && !canwbs),
-        .mtcfg(gbpa_eff_q[SMMU_GBPA_MTCFG_LSB]),
-        .memattr(gbpa_eff_q[SMMU_GBPA_MEMATTR_LSB +: SMMU_GBPA_MEMATTR_W]),
-        .alloccfg(gbpa_eff_q[SMMU_GBPA_ALLOCCFG_LSB +: SMMU_GBPA_ALLOCCFG_W]),
-        .shcfg(gbpa_eff_q[SMMU_GBPA_SHCFG_LSB +: SMMU_GBPA_SHCFG_W]),
-        .privcfg(gbpa_eff_q[SMMU_GBPA_PRIVCFG_LSB +: SMMU_GBPA_PRIVCFG_W]),
-        .instcfg(gbpa_eff_q[SMMU_GBPA_INSTCFG_LSB +: SMMU_GBPA_INSTCFG_W]),
-        .out_cache(aw_c), .out_prot(aw_p), .out_domain(aw_d), .out_sh(), .out_attr(aw_a));
-    /* verilator lint_on PINCONNECTEMPTY */
+    // GBPA bypass overrides of each direction's incoming transaction: the sides evaluate
+    // the bypass attributes (smmu_bypass_attr.vh) in the step that accepts a bypass
+    wire [14:0] byp_cfg = {gbpa_eff_q[SMMU_GBPA_MTCFG_LSB],
+                           gbpa_eff_q[SMMU_GBPA_MEMATTR_LSB +: SMMU_GBPA_MEMATTR_W],
+                           gbpa_eff_q[SMMU_GBPA_ALLOCCFG_LSB +: SMMU_GBPA_ALLOCCFG_W],
+                           gbpa_eff_q[SMMU_GBPA_SHCFG_LSB +: SMMU_GBPA_SHCFG_W],
+                           gbpa_eff_q[SMMU_GBPA_PRIVCFG_LSB +: SMMU_GBPA_PRIVCFG_W],
+                           gbpa_eff_q[SMMU_GBPA_INSTCFG_LSB +: SMMU_GBPA_INSTCFG_W]};
 
     // ---------------- sync ----------------
     reg  sync_seen_q;                  // the snapshot of this CMD_SYNC was taken
@@ -260,7 +241,7 @@ module smmu_client_port #(
     ) u_rd (
         .clk(clk), .rst_n(rst_n),
         .accept_en(accept_en), .xlate_on(smmuen_ack), .gbpa_abort(g_abort),
-        .byp_cache(ar_c), .byp_prot(ar_p), .byp_domain(ar_d), .byp_attr(ar_a),
+        .byp_cfg(byp_cfg), .canwbs(canwbs),
         .inv(inv), .sync_snap(sync_snap), .sync_pending(rd_pend), .idle(rd_idle),
         .xq_valid(rq_valid), .xq_ready(rq_ready), .xq_idx(rq_idx), .xq_addr(rq_addr),
         .xq_prot(rq_prot), .xq_cache(rq_cache), .xq_user(rq_user),
@@ -288,7 +269,7 @@ module smmu_client_port #(
     ) u_wr (
         .clk(clk), .rst_n(rst_n),
         .accept_en(accept_en), .xlate_on(smmuen_ack), .gbpa_abort(g_abort),
-        .byp_cache(aw_c), .byp_prot(aw_p), .byp_domain(aw_d), .byp_attr(aw_a),
+        .byp_cfg(byp_cfg), .canwbs(canwbs),
         .inv(inv), .sync_snap(sync_snap), .sync_pending(wr_pend), .idle(wr_idle),
         .xq_valid(wq_valid), .xq_ready(wq_ready), .xq_idx(wq_idx), .xq_addr(wq_addr),
         .xq_prot(wq_prot), .xq_cache(wq_cache), .xq_user(wq_user),

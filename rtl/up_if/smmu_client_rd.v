@@ -45,10 +45,10 @@ module smmu_client_rd #(
     input  wire                 accept_en,     // take new reads
     input  wire                 xlate_on,      // effective SMMUEN
     input  wire                 gbpa_abort,    // SMMUEN = 0: abort everything
-    input  wire [3:0]           byp_cache,     // SMMUEN = 0 bypass attributes of the read on
-    input  wire [2:0]           byp_prot,      //   s_up_ar* (smmu_bypass_attr in the port)
-    input  wire [1:0]           byp_domain,
-    input  wire [7:0]           byp_attr,
+    input  wire [14:0]          byp_cfg,       // SMMUEN = 0 bypass: the GBPA overrides
+                                               //   {MTCFG, MEMATTR, ALLOCCFG, SHCFG,
+                                               //   PRIVCFG, INSTCFG} (smmu_bypass_attr.vh)
+    input  wire                 canwbs,        // No_snoop ignored (IORT CANWBS)
     input  wire                 inv,           // an invalidation was applied this cycle
     input  wire                 sync_snap,     // a CMD_SYNC starts: note reads downstream
     output wire                 sync_pending,  // a noted read has not ended downstream
@@ -117,6 +117,8 @@ module smmu_client_rd #(
     localparam RB   = 1 << RB_AW;
     localparam [1:0] RESP_SLVERR = 2'b10;
     `include "smmu_first.vh"
+    `include "smmu_amba.vh"
+    `include "smmu_bypass_attr.vh"
 
     // The buffer holds at least one burst of 256 beats, else such a read never goes.
     generate
@@ -387,7 +389,20 @@ module smmu_client_rd #(
             r_v_q     <= 1'b0;
             ab_act_q  <= 1'b0;
             ab_left_q <= 8'd0;
-        end else begin
+        end else begin : step
+            // the GBPA bypass attributes of an accepted read (smmu_bypass_attr.vh),
+            // evaluated only for a bypass: the slot and the fast path take them
+            /* verilator lint_off UNUSEDSIGNAL */
+            reg [18:0] byp;    // its SH field [9:8] is not used
+            /* verilator lint_on UNUSEDSIGNAL */
+            byp = 19'd0;
+            if (acc && acc_byp)
+                byp = bypass_attr(1'b1, s_up_arcache, s_up_arprot,
+                                  s_up_aruser[SID_W+2:SID_W+1],
+                                  s_up_aruser[SID_W] && !canwbs, byp_cfg[14],
+                                  byp_cfg[13:10], byp_cfg[9:6], byp_cfg[5:4], byp_cfg[3:2],
+                                  byp_cfg[1:0]);
+
             // an invalidation: translations asked for or not yet used are asked again
             if (inv) begin
                 stale_q <= stale_q | busy_q;
@@ -412,10 +427,14 @@ module smmu_client_rd #(
                 s_user[alloc_idx]  <= s_up_aruser;
                 s_why[alloc_idx]   <= why;
                 t_pa[alloc_idx]    <= s_up_araddr[PA_W-1:0];
-                t_cache[alloc_idx] <= byp_cache;
-                t_prot[alloc_idx]  <= byp_prot;
-                t_dom[alloc_idx]   <= byp_domain;
-                t_attr[alloc_idx]  <= byp_attr;
+                // the bypass attributes, for a bypass only (the other slots take theirs
+                // with the translation, or never go downstream)
+                if (acc_byp) begin
+                    t_cache[alloc_idx] <= byp[18:15];
+                    t_prot[alloc_idx]  <= byp[14:12];
+                    t_dom[alloc_idx]   <= byp[11:10];
+                    t_attr[alloc_idx]  <= byp[7:0];
+                end
                 need_q[alloc_idx]  <= acc_xl && !acc_fast;
                 busy_q[alloc_idx]  <= 1'b0;
                 have_q[alloc_idx]  <= !acc_xl || acc_fast;
@@ -486,10 +505,10 @@ module smmu_client_rd #(
                 ar_len_q   <= s_up_arlen;
                 ar_size_q  <= s_up_arsize;
                 ar_burst_q <= s_up_arburst;
-                ar_cache_q <= acc_fast ? u_cache : byp_cache;
-                ar_prot_q  <= acc_fast ? u_prot : byp_prot;
-                ar_dom_q   <= acc_fast ? u_dom : byp_domain;
-                ar_attr_q  <= acc_fast ? u_attr : byp_attr;
+                ar_cache_q <= acc_fast ? u_cache : byp[18:15];
+                ar_prot_q  <= acc_fast ? u_prot : byp[14:12];
+                ar_dom_q   <= acc_fast ? u_dom : byp[11:10];
+                ar_attr_q  <= acc_fast ? u_attr : byp[7:0];
             end
             credit_q <= credit_q - (issue_take ? issue_beats : {(RB_AW + 1){1'b0}}) -
                         (fast_go ? fast_beats : {(RB_AW + 1){1'b0}}) +

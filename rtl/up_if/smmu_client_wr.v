@@ -35,10 +35,8 @@ module smmu_client_wr #(
     input  wire                 accept_en,
     input  wire                 xlate_on,
     input  wire                 gbpa_abort,
-    input  wire [3:0]           byp_cache,
-    input  wire [2:0]           byp_prot,
-    input  wire [1:0]           byp_domain,
-    input  wire [7:0]           byp_attr,
+    input  wire [14:0]          byp_cfg,       // as smmu_client_rd
+    input  wire                 canwbs,
     input  wire                 inv,
     input  wire                 sync_snap,
     output wire                 sync_pending,
@@ -112,6 +110,8 @@ module smmu_client_wr #(
     localparam [1:0] RESP_SLVERR = 2'b10;
     localparam [2:0] WHY_EARLY = 3'd6, WHY_MISSING = 3'd7;
     `include "smmu_first.vh"
+    `include "smmu_amba.vh"
+    `include "smmu_bypass_attr.vh"
 
     generate
         if (WB_AW < 8) begin : g_wb_too_small
@@ -392,10 +392,23 @@ module smmu_client_wr #(
                 s_nst[alloc_idx]   <= 9'd0;
                 s_ncnt[alloc_idx]  <= 9'd0;
                 t_pa[alloc_idx]    <= s_up_awaddr[PA_W-1:0];
-                t_cache[alloc_idx] <= byp_cache;
-                t_prot[alloc_idx]  <= byp_prot;
-                t_dom[alloc_idx]   <= byp_domain;
-                t_attr[alloc_idx]  <= byp_attr;
+                // the GBPA bypass attributes (smmu_bypass_attr.vh), evaluated for a
+                // bypass only (the other slots take theirs with the translation, or never
+                // go downstream)
+                if (acc_byp) begin : byp_step
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg [18:0] byp;    // its SH field [9:8] is not used
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    byp = bypass_attr(1'b0, s_up_awcache, s_up_awprot,
+                                      s_up_awuser[SID_W+2:SID_W+1],
+                                      s_up_awuser[SID_W] && !canwbs, byp_cfg[14],
+                                      byp_cfg[13:10], byp_cfg[9:6], byp_cfg[5:4],
+                                      byp_cfg[3:2], byp_cfg[1:0]);
+                    t_cache[alloc_idx] <= byp[18:15];
+                    t_prot[alloc_idx]  <= byp[14:12];
+                    t_dom[alloc_idx]   <= byp[11:10];
+                    t_attr[alloc_idx]  <= byp[7:0];
+                end
                 need_q[alloc_idx]  <= acc_xl && !acc_fast;
                 busy_q[alloc_idx]  <= 1'b0;
                 have_q[alloc_idx]  <= !acc_xl || acc_fast;
