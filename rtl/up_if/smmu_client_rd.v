@@ -337,13 +337,22 @@ module smmu_client_rd #(
 
     wire [IW-1:0]   rb_head_slot = hd_slot_q;
     wire            rb_go = !rb_empty && resp_head[rb_head_slot];
-    wire [IW-1:0]   ab_pick;
-    wire            ab_any;
-    assign {ab_any, ab_pick} = first(resp_head & have_q & ~ok_q & ~uut_q);
+    // The reads whose translation faulted, at their ID's answer head, with no F_UUT
+    // record left to send: each stays so until its abort answer ends (a fault is final),
+    // so the next one to answer is picked a cycle ahead and registered (ab_pk_q): the
+    // pick, the freed slot and its successor's flags in the order tables were one path.
+    wire [N-1:0]    ab_ans = resp_head & have_q & ~ok_q & ~uut_q;
+    reg             ab_pk_v_q;
+    reg  [IW-1:0]   ab_pk_q;
+    wire [IW-1:0]   ab_pick = ab_pk_q;
+    wire            ab_any  = ab_pk_v_q;
     wire take_ab_new = r_load && !ab_act_q && !rb_go && ab_any && !rbyp;
     wire take_ab     = r_load && ab_act_q;
     wire take_rb     = r_load && !ab_act_q && rb_go;
     wire [IW-1:0] ab_slot = ab_act_q ? ab_slot_q : ab_pick;
+    // the next pick, among the others than the one answering now or still answering
+    wire [N-1:0]  ab_busy = {{(N - 1){1'b0}}, ab_act_q || take_ab_new} << ab_slot;
+    wire [IW:0]   ab_nx   = first(ab_ans & ~ab_busy);
     wire          ab_last = ab_act_q ? (ab_left_q == 8'd0) : (s_len[ab_pick] == 8'd0);
 
     assign s_up_rvalid = r_v_q || rbyp;
@@ -388,6 +397,7 @@ module smmu_client_rd #(
             ar_v_q    <= 1'b0;
             r_v_q     <= 1'b0;
             ab_act_q  <= 1'b0;
+            ab_pk_v_q <= 1'b0;
             ab_left_q <= 8'd0;
         end else begin : step
             // the GBPA bypass attributes of an accepted read (smmu_bypass_attr.vh),
@@ -559,6 +569,10 @@ module smmu_client_rd #(
                 ab_slot_q <= ab_slot;
                 ab_left_q <= take_ab ? ab_left_q - 8'd1 : s_len[ab_pick] - 8'd1;
             end
+            if (!ab_pk_v_q || take_ab_new) begin
+                ab_pk_v_q <= ab_nx[IW];
+                ab_pk_q   <= ab_nx[IW-1:0];
+            end
             if (free_valid) begin
                 have_q[free_idx] <= 1'b0;
                 ok_q[free_idx]   <= 1'b0;
@@ -573,6 +587,11 @@ module smmu_client_rd #(
     // The credits never go negative and cover the buffered beats.
     always @(posedge clk)
         if (rst_n) assert (credit_q <= RB[RB_AW:0] && (rb_wr_q - rb_rd_q) <= RB[RB_AW:0] - credit_q);
+    // The registered abort pick is still a read that may be answered with its abort, and
+    // not the one answering.
+    always @(posedge clk)
+        if (rst_n && ab_pk_v_q)
+            assert (ab_ans[ab_pk_q] && !(ab_act_q && ab_slot_q == ab_pk_q));
     // The head registers are the head entry's.
     always @(posedge clk)
         if (rst_n && !rb_empty)
