@@ -28,9 +28,10 @@
 //               handed to the event queue in the cycle the response goes
 // A miss on a page a walker is already walking for the same stream (same StreamID, SSV
 // and input page) does not start a second walk: it parks (NPARK entries) until that walk
-// ends, then goes through A, B and C again ahead of new requests, where it normally hits the
-// entry the walk filled (a walk that faulted or raced an invalidation fills nothing: the
-// replay then walks for itself, so each transaction still gets its own answer and record).
+// ends, then leaves the park through a one-entry register and goes through A, B and C again
+// ahead of new requests, where it normally hits the entry the walk filled (a walk that
+// faulted or raced an invalidation fills nothing: the replay then walks for itself, so each
+// transaction still gets its own answer and record).
 // C waits only when it has no room: F busy with a walk result, every walker busy for a
 // walk, or the park full for a miss that would park; B then waits behind it (holding the
 // configuration answer and with it the next lookup). A miss C holds while it waits is not
@@ -253,10 +254,17 @@ module smmu_xlate #(
             end
         end
     end
-    // A takes a replay first, else a new request
+    // The next replay leaves the park through a register (r_*): A then chooses between two
+    // registers' worth of request (the replay's, the client port's) and the park's pick and
+    // table read are a cycle of their own, off the path into smmu_cfg's lookup. The
+    // register is loaded when empty or when A takes it; A takes a replay first, else a
+    // new request.
+    reg              r_v_q;
+    reg  [RQ_W-1:0]  r_rq_q;
+    wire             r_load = rp_any && (!r_v_q || rp_go);
     wire [RQ_W-1:0] new_rq = {req_tag, req_rnw, req_sid, req_ssv, req_ssid, req_addr,
                               req_prot, req_cache, req_domain, req_nosnoop};
-    wire [RQ_W-1:0] a_rq   = rp_any ? p_rq_q[rp_pick] : new_rq;
+    wire [RQ_W-1:0] a_rq   = r_v_q ? r_rq_q : new_rq;
     wire [TAG_W-1:0] a_tag;
     wire             a_rnw, a_ssv, a_nosnoop;
     wire [SID_W-1:0] a_sid;
@@ -267,14 +275,14 @@ module smmu_xlate #(
     wire [1:0]       a_domain;
     assign {a_tag, a_rnw, a_sid, a_ssv, a_ssid, a_addr, a_prot, a_cache, a_domain,
             a_nosnoop} = a_rq;
-    wire   a_valid      = rp_any || req_valid;
+    wire   a_valid      = r_v_q || req_valid;
     assign cfg_lk_valid = a_valid && a_room;
     assign cfg_lk_sid   = a_sid;
     assign cfg_lk_ssv   = a_ssv;
     assign cfg_lk_ssid  = a_ssid;
-    assign req_ready    = cfg_lk_ready && a_room && !rp_any;
+    assign req_ready    = cfg_lk_ready && a_room && !r_v_q;
     wire   acc          = a_valid && cfg_lk_ready && a_room;
-    wire   rp_go        = acc && rp_any;
+    wire   rp_go        = acc && r_v_q;           // A takes the replay register's request
 
     // ---------------- B: decide ----------------
     // the fields of the configuration answer's contexts that B and F use
@@ -755,11 +763,11 @@ module smmu_xlate #(
                                 f_ev_addr_q);
 
     // (a stage-2 unit busy for smmu_cfg: smmu_cfg's fetch is in flight too)
-    assign busy  = b_v_q || c_v_q || (|w_busy_q) || f_v_q || (|p_v_q) || (|s2_busy);
+    assign busy  = r_v_q || b_v_q || c_v_q || (|w_busy_q) || f_v_q || (|p_v_q) || (|s2_busy);
     assign walks = w_busy_q;
     assign ev_tlb_miss = (c_walk || c_park) && !c_rp_q;
     assign ev_tlb_sid  = c_sid;
-    assign lk_replay   = rp_any;
+    assign lk_replay   = r_v_q;
 
     // ---------------- state ----------------
     wire raced_now = inv_fire || flush;
@@ -768,6 +776,7 @@ module smmu_xlate #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
+            r_v_q     <= 1'b0;
             b_v_q     <= 1'b0;
             b_raced_q <= 1'b0;
             b_rp_q    <= 1'b0;
@@ -804,7 +813,7 @@ module smmu_xlate #(
                 b_domain_q  <= a_domain;
                 b_nosnoop_q <= a_nosnoop;
                 b_raced_q   <= raced_now;
-                b_rp_q      <= rp_any;
+                b_rp_q      <= r_v_q;
             end
 
             // B -> C
@@ -832,7 +841,12 @@ module smmu_xlate #(
             // waiters (a parked request's own race state does not matter: it is asked
             // through A and B again)
             if (rp_go)
+                r_v_q <= 1'b0;
+            if (r_load) begin
+                r_v_q          <= 1'b1;
+                r_rq_q         <= p_rq_q[rp_pick];
                 p_v_q[rp_pick] <= 1'b0;
+            end
             if (w_to_f)
                 for (i = 0; i < NPARK; i = i + 1)
                     if (p_wk_q[i] == wf_pick)
@@ -899,6 +913,8 @@ module smmu_xlate #(
         if (rst_n) begin
             if (c_walk) assert (!w_busy_q[w_pick] && wk_ready[w_pick]);
             assert (!(w_to_f && c_to_f));
+            // a replay waiting in its register goes before any new request
+            if (r_v_q) assert (!req_ready);
         end
 `endif
 
