@@ -280,10 +280,30 @@ module smmu_tlb #(
         end
     end
     wire [WW-1:0] f_way  = f_any_conf ? f_conf_w : f_any_free ? f_free_w : rr_q[f_set];
-    wire [IW-1:0] f_idx  = idx(f_set, f_way);
-    // (also not in the cycle a command is taken: a short scan, chosen in that cycle, covers
-    // only the sets of its 4 KB pages, not those of a larger granule page filled then)
-    wire          fill_do = fill_valid && ist_q == I_IDLE && !inv_valid && !flush;
+
+    // The fill takes two cycles: the way is chosen in the cycle fill_valid comes (the set's
+    // tags read and compared above) and registered with the entry (fw_*), which is written
+    // in the next cycle, so the tag compare and the way choice are not on the path of the
+    // write into the arrays. Either cycle drops the fill when an invalidation is taken or in
+    // progress, or a flush comes (also not in the cycle a command is taken: a short scan,
+    // chosen in that cycle, covers only the sets of its 4 KB pages, not those of a larger
+    // granule page filled then). A fill of the set whose write is pending is dropped too: the
+    // pending entry is not among the tags its way choice read (dropping a fill is always
+    // allowed; consecutive walk results land in one set only for pages SETS granule pages
+    // apart, or VMIDs that hash so).
+    reg                 fw_v_q, fw_adv_q, fw_glb_q;
+    reg [SW-1:0]        fw_set_q;
+    reg [WW-1:0]        fw_way_q;
+    reg [WAYS-1:0]      fw_conf_q;            // the set's ways that conflict: dropped
+    reg [1:0]           fw_world_q, fw_stages_q, fw_gran_q;
+    reg [15:0]          fw_vmid_q, fw_asid_q;
+    reg [5:0]           fw_size_q;
+    reg [43:0]          fw_gpg_q;
+    reg [LEAF_BITS-1:0] fw_leaf_q;
+    wire          fill_ok = ist_q == I_IDLE && !inv_valid && !flush;
+    wire          fill_ch = fill_valid && fill_ok && !(fw_v_q && fw_set_q == f_set);
+    wire          fill_do = fw_v_q && fill_ok;
+    wire [IW-1:0] f_idx   = idx(fw_set_q, fw_way_q);
 
     // Invalidation: the ways of the scanned set in scope
     reg [WAYS-1:0] inv_hit;
@@ -353,7 +373,7 @@ module smmu_tlb #(
         fill_clr_m = {N{1'b0}};
         if (fill_do) fill_set_m[f_idx] = 1'b1;
         for (wm = 0; wm < WAYS; wm = wm + 1)
-            if (fill_do && f_conf[wm]) fill_clr_m[idx(f_set, wm[WW-1:0])] = 1'b1;
+            if (fill_do && fw_conf_q[wm]) fill_clr_m[idx(fw_set_q, wm[WW-1:0])] = 1'b1;
     end
 
     always @(posedge clk) begin
@@ -361,6 +381,7 @@ module smmu_tlb #(
             e_v_q       <= {N{1'b0}};
             e_big_q     <= {N{1'b0}};
             e_el1_q     <= {N{1'b0}};
+            fw_v_q      <= 1'b0;
             ist_q       <= I_IDLE;
             q_op        <= 8'd0;
             q_vmid      <= 16'd0;
@@ -394,9 +415,10 @@ module smmu_tlb #(
             endcase
             e_v_q   <= (e_v_q & ~inv_clr & ~fill_clr_m) | fill_set_m;
             if (fill_do) begin
-                e_big_q[f_idx] <= f_size != 6'd12 || fill_gran != GRAN_4K;
-                e_el1_q[f_idx] <= fill_world == W_EL1;
+                e_big_q[f_idx] <= fw_size_q != 6'd12 || fw_gran_q != GRAN_4K;
+                e_el1_q[f_idx] <= fw_world_q == W_EL1;
             end
+            fw_v_q <= fill_ch;
             // NSNH_ALL: every NS-EL1 entry at once, in the cycle it is taken
             if (ist_q == I_IDLE && inv_valid && c_op == CMD_OP_TLBI_NSNH_ALL)
                 e_v_q <= e_v_q & ~e_el1_q & ~fill_set_m;
@@ -404,18 +426,33 @@ module smmu_tlb #(
         end
     end
 
-    // Tag, data and replacement storage carry no reset: e_v_q guards them
+    // Tag, data and replacement storage carry no reset: e_v_q and fw_v_q guard them
     always @(posedge clk) begin
+        if (fill_ch) begin
+            fw_set_q    <= f_set;
+            fw_way_q    <= f_way;
+            fw_conf_q   <= f_conf;
+            fw_adv_q    <= !f_any_conf && !f_any_free;
+            fw_glb_q    <= f_glb;
+            fw_world_q  <= fill_world;
+            fw_stages_q <= fill_stages;
+            fw_vmid_q   <= fill_vmid;
+            fw_asid_q   <= fill_asid;
+            fw_size_q   <= f_size;
+            fw_gran_q   <= fill_gran;
+            fw_gpg_q    <= f_gpg;
+            fw_leaf_q   <= fill_leaf;
+        end
         if (fill_do) begin
-            e_glb[f_idx]    <= f_glb;
-            e_world[f_idx]  <= fill_world;
-            e_stages[f_idx] <= fill_stages;
-            e_vmid[f_idx]   <= fill_vmid;
-            e_asid[f_idx]   <= fill_asid;
-            e_size[f_idx]   <= f_size;
-            e_gran[f_idx]   <= fill_gran;
-            e_page[f_idx]   <= f_gpg;
-            e_leaf[f_idx]   <= fill_leaf;
+            e_glb[f_idx]    <= fw_glb_q;
+            e_world[f_idx]  <= fw_world_q;
+            e_stages[f_idx] <= fw_stages_q;
+            e_vmid[f_idx]   <= fw_vmid_q;
+            e_asid[f_idx]   <= fw_asid_q;
+            e_size[f_idx]   <= fw_size_q;
+            e_gran[f_idx]   <= fw_gran_q;
+            e_page[f_idx]   <= fw_gpg_q;
+            e_leaf[f_idx]   <= fw_leaf_q;
         end
     end
 
@@ -424,8 +461,8 @@ module smmu_tlb #(
     always @(posedge clk) begin
         if (!rst_n) begin
             for (r = 0; r < SETS; r = r + 1) rr_q[r] <= {WW{1'b0}};
-        end else if (fill_do && !f_any_conf && !f_any_free) begin
-            rr_q[f_set] <= rr_q[f_set] + 1'b1;
+        end else if (fill_do && fw_adv_q) begin
+            rr_q[fw_set_q] <= rr_q[fw_set_q] + 1'b1;
         end
     end
 
@@ -456,9 +493,23 @@ module smmu_tlb #(
                       (e_world[f_a] != W_EL1 || e_vmid[f_a] == e_vmid[f_b]) &&
                       (e_glb[f_a] || e_glb[f_b] || e_asid[f_a] == e_asid[f_b]) &&
                       e_gran[f_a] == e_gran[f_b] && e_page[f_a] == e_page[f_b];
+    // An entry k and the pending write (fw_*) would match one lookup
+    function fw_conflict(input [IW-1:0] k);
+        fw_conflict = e_world[k] == fw_world_q && e_stages[k] == fw_stages_q &&
+                      (fw_world_q != W_EL1 || e_vmid[k] == fw_vmid_q) &&
+                      (e_glb[k] || fw_glb_q || e_asid[k] == fw_asid_q) &&
+                      e_gran[k] == fw_gran_q && e_page[k] == fw_gpg_q;
+    endfunction
 `ifndef SMMU_TLB_LEMMA
     // task "invariant": the pairwise invariant holds in every reachable state
     always @* if (f_past && rst_n) assert(!(e_v_q[f_a] && e_v_q[f_b] && f_conflict));
+    // and the pending write's way choice still stands: every valid way of its set that
+    // conflicts with it is the way it writes or one it drops (the set gains no entry between
+    // the choice and the write)
+    always @* if (f_past && rst_n && fw_v_q && fw_set_q == f_s) begin
+        assert(!(e_v_q[f_a] && fw_conflict(f_a) && !fw_conf_q[f_wa] && fw_way_q != f_wa));
+        assert(!(e_v_q[f_b] && fw_conflict(f_b) && !fw_conf_q[f_wb] && fw_way_q != f_wb));
+    end
 `else
     // task "lemma": in any state where it holds, no lookup hits both ways
     always @* begin
