@@ -28,8 +28,8 @@
 //           caller registers them
 //   fill_*  write one entry (no back-pressure; the way is chosen in this cycle, the entry
 //           written in the next, visible to lookups after it) for fill_page, the 4 KB
-//           page the walk was for. global = !leaf.nG, and always for NS-EL2 (no ASID there) and stage-2-only
-//           entries (no stage-1 nG). A way of the set already matching the same page for
+//           page the walk was for. global = !leaf.nG, and always for NS-EL2 (no ASID
+//           there) and stage-2-only entries (no stage-1 nG). A way of the set already matching the same page for
 //           the same {world, stages, VMID, ASID/global} is replaced in place and any
 //           further ones are dropped, so a lookup never hits two entries (IDR3.BBML = 2
 //           relies on it). Otherwise the first free way, else the set's round-robin way.
