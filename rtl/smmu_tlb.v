@@ -26,15 +26,16 @@
 //           an entry covers that granule's page of `page`
 //   lk_*    combinational lookup: lk_hit and lk_leaf of the (only) matching way; the
 //           caller registers them
-//   fill_*  write one entry (no back-pressure; the way is chosen in this cycle, the entry
-//           written in the next, visible to lookups after it) for fill_page, the 4 KB
-//           page the walk was for. global = !leaf.nG, and always for NS-EL2 (no ASID
-//           there) and stage-2-only entries (no stage-1 nG). A way of the set already matching the same page for
-//           the same {world, stages, VMID, ASID/global} is replaced in place and any
-//           further ones are dropped, so a lookup never hits two entries (IDR3.BBML = 2
-//           relies on it). Otherwise the first free way, else the set's round-robin way.
-//           A fill while an invalidation is in progress (from the cycle its command is
-//           taken) is dropped: it may come from a walk the invalidation overlapped.
+//   fill_*  write one entry (no back-pressure) for fill_page, the 4 KB page the walk
+//           was for: the way is chosen in this cycle, the entry written in the next and
+//           visible to lookups after that. global = !leaf.nG, and always for NS-EL2 (no
+//           ASID there) and stage-2-only entries (no stage-1 nG). A way of the set
+//           already matching the same page for the same {world, stages, VMID,
+//           ASID/global} is replaced in place and any further ones are dropped, so a
+//           lookup never hits two entries (IDR3.BBML = 2 relies on it). Otherwise the
+//           first free way, else the set's round-robin way. A fill while an invalidation
+//           is in progress (from the cycle its command is taken) is dropped: it may come
+//           from a walk the invalidation overlapped.
 //   inv_*   the raw command {dw1, dw0} (smmu_cmdq). The scope is decoded and registered,
 //           then applied set by set, one set per cycle; inv_ready rises in the cycle after
 //           the last set. TLBI_NSNH_ALL clears every NS-EL1 entry at once (a flop per
