@@ -351,8 +351,7 @@ module smmu_client_rd #(
     wire take_rb     = r_load && !ab_act_q && rb_go;
     wire [IW-1:0] ab_slot = ab_act_q ? ab_slot_q : ab_pick;
     // the next pick, among the others than the one answering now or still answering
-    wire [N-1:0]  ab_busy = {{(N - 1){1'b0}}, ab_act_q || take_ab_new} << ab_slot;
-    wire [IW:0]   ab_nx   = first(ab_ans & ~ab_busy);
+    wire [IW:0]   ab_nx   = first_except(ab_ans, ab_act_q || take_ab_new, ab_slot);
     wire          ab_last = ab_act_q ? (ab_left_q == 8'd0) : (s_len[ab_pick] == 8'd0);
 
     assign s_up_rvalid = r_v_q || rbyp;

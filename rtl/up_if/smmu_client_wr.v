@@ -320,8 +320,7 @@ module smmu_client_wr #(
     wire           b_any  = b_pk_v_q;
     wire [IW-1:0]  b_pick = b_pk_q;
     wire           b_pk_go = b_load && b_pk_v_q;           // the picked slot is answered now
-    wire [N-1:0]   b_pk_oh = {{(N - 1){1'b0}}, b_pk_go} << b_pk_q;
-    wire [IW:0]    b_pk_nx = first(b_ans & ~b_pk_oh);
+    wire [IW:0]    b_pk_nx = first_except(b_ans, b_pk_go, b_pk_q);
     // a downstream B whose write may be answered now, with no other answer picked (its
     // ID's answer head: no picked answer is of its ID)
     wire           b_direct;
