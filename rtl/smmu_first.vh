@@ -1,7 +1,7 @@
 // The lowest set bit of an N-bit slot vector, {any, index} (index IW bits), and the
-// round-robin pick built on it, for the client port's slot picks (smmu_txn_order,
-// smmu_client_rd, smmu_client_wr). Included inside module bodies that have parameters N
-// and IW = log2(N).
+// picks built on it (round robin; all but one slot), for the client port's slot picks
+// (smmu_txn_order, smmu_client_rd, smmu_client_wr). Included inside module bodies that
+// have parameters N and IW = log2(N).
 //
 // The bit alone is v & -v; bit b of its index is the OR of it over the slots whose number
 // has bit b set (FIRST_IDX_MASK, a constant): a carry chain and IW OR-reductions instead
@@ -34,4 +34,9 @@ function [IW:0] rr_first(input [N-1:0] v, input [N-1:0] after);
         hi       = first(v & after);
         rr_first = hi[IW] ? hi : first(v);
     end
+endfunction
+// The lowest set bit of v other than slot idx when ex is set: a registered pick's next
+// one, made while the slot it holds leaves (or is still answering), must not be that slot.
+function [IW:0] first_except(input [N-1:0] v, input ex, input [IW-1:0] idx);
+    first_except = first(v & ~({{(N - 1){1'b0}}, ex} << idx));
 endfunction

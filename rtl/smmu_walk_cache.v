@@ -190,11 +190,20 @@ module smmu_walk_cache #(
     // at most one entry hits per level: the deepest level that hits selects its one entry
     // by AND-OR. Searched only in a cycle with a lookup (the answer registers are loaded
     // only then: a port looks at them only with its rs_valid).
+    // (the granted port's key, zero without a lookup: computed only with one, so the
+    // simulation skips the port loop; in a variable first: one call, not one per field)
     reg  [KEY_W-1:0] q_key;
-    reg             q_s2, q_nest, q_half;
-    reg  [1:0]      q_world, q_gran;
-    reg  [15:0]     q_vmid, q_asid;
-    reg  [35:0]     q_ia;
+    always @* begin
+        q_key = {KEY_W{1'b0}};
+        if (lk_any)
+            q_key = port_key(lk_g);
+    end
+    wire            q_nest, q_half;
+    wire [1:0]      q_world, q_gran;
+    wire [15:0]     q_vmid, q_asid;
+    wire [35:0]     q_ia;
+    assign {q_world, q_nest, q_vmid, q_asid, q_gran, q_half, q_ia} = q_key;
+    reg             q_s2;
     reg  [N1-1:0]   e1_hit;
     reg  [N2-1:0]   et_hit, el_hit;
     reg  [3:0]      lv_hit;
@@ -204,15 +213,7 @@ module smmu_walk_cache #(
     reg             h_pxnt, h_uxnt;
     reg  [63:0]     h_desc;
     always @* begin
-        q_key    = {KEY_W{1'b0}};
         q_s2     = 1'b0;
-        q_world  = 2'd0;
-        q_nest   = 1'b0;
-        q_vmid   = 16'd0;
-        q_asid   = 16'd0;
-        q_gran   = 2'd0;
-        q_half   = 1'b0;
-        q_ia     = 36'd0;
         e1_hit   = {N1{1'b0}};
         et_hit   = {N2{1'b0}};
         el_hit   = {N2{1'b0}};
@@ -228,8 +229,6 @@ module smmu_walk_cache #(
         h_llvl   = 2'd0;
         hj       = 0;
         if (lk_any) begin
-            q_key = port_key(lk_g);   // one variable first: one call, not one per field
-            {q_world, q_nest, q_vmid, q_asid, q_gran, q_half, q_ia} = q_key;
             q_s2  = (lk_g & lk_s2) != {NP{1'b0}};
             if (!q_s2) begin
                 for (hj = 0; hj < N1; hj = hj + 1)
@@ -312,32 +311,30 @@ module smmu_walk_cache #(
     wire [NP-1:0]   p_g   = lowest(fl_valid);
     wire            p_any = fl_valid != {NP{1'b0}};
     reg  [KEY_W-1:0] p_key;
-    reg  [1:0]      p_kind, p_world, p_gran, p_lvl, p_apt;
-    reg             p_nest, p_half, p_pxnt, p_uxnt;
-    reg  [15:0]     p_vmid, p_asid;
-    reg  [35:0]     p_ia;
+    always @* begin
+        p_key = {KEY_W{1'b0}};
+        if (p_any)
+            p_key = port_key(p_g);
+    end
+    wire [1:0]      p_world, p_gran;
+    wire            p_nest, p_half;
+    wire [15:0]     p_vmid, p_asid;
+    wire [35:0]     p_ia;
+    assign {p_world, p_nest, p_vmid, p_asid, p_gran, p_half, p_ia} = p_key;
+    reg  [1:0]      p_kind, p_lvl, p_apt;
+    reg             p_pxnt, p_uxnt;
     reg  [PA_W-1:0] p_tbl;
     reg  [63:0]     p_desc;
     always @* begin
-        p_key   = {KEY_W{1'b0}};
         p_kind  = 2'd0;
-        p_world = 2'd0;
-        p_gran  = 2'd0;
         p_lvl   = 2'd0;
         p_apt   = 2'd0;
-        p_nest  = 1'b0;
-        p_half  = 1'b0;
         p_pxnt  = 1'b0;
         p_uxnt  = 1'b0;
-        p_vmid  = 16'd0;
-        p_asid  = 16'd0;
-        p_ia    = 36'd0;
         p_tbl   = {PA_W{1'b0}};
         p_desc  = 64'd0;
         fk      = 0;
         if (p_any) begin
-            p_key = port_key(p_g);
-            {p_world, p_nest, p_vmid, p_asid, p_gran, p_half, p_ia} = p_key;
             for (fk = 0; fk < NP; fk = fk + 1)
                 if (p_g[fk]) begin
                     p_kind  = p_kind  | fl_kind[fk*2 +: 2];

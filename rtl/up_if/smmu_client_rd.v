@@ -344,16 +344,13 @@ module smmu_client_rd #(
     wire [N-1:0]    ab_ans = resp_head & have_q & ~ok_q & ~uut_q;
     reg             ab_pk_v_q;
     reg  [IW-1:0]   ab_pk_q;
-    wire [IW-1:0]   ab_pick = ab_pk_q;
-    wire            ab_any  = ab_pk_v_q;
-    wire take_ab_new = r_load && !ab_act_q && !rb_go && ab_any && !rbyp;
+    wire take_ab_new = r_load && !ab_act_q && !rb_go && ab_pk_v_q && !rbyp;
     wire take_ab     = r_load && ab_act_q;
     wire take_rb     = r_load && !ab_act_q && rb_go;
-    wire [IW-1:0] ab_slot = ab_act_q ? ab_slot_q : ab_pick;
+    wire [IW-1:0] ab_slot = ab_act_q ? ab_slot_q : ab_pk_q;
     // the next pick, among the others than the one answering now or still answering
-    wire [N-1:0]  ab_busy = {{(N - 1){1'b0}}, ab_act_q || take_ab_new} << ab_slot;
-    wire [IW:0]   ab_nx   = first(ab_ans & ~ab_busy);
-    wire          ab_last = ab_act_q ? (ab_left_q == 8'd0) : (s_len[ab_pick] == 8'd0);
+    wire [IW:0]   ab_nx   = first_except(ab_ans, ab_act_q || take_ab_new, ab_slot);
+    wire          ab_last = ab_act_q ? (ab_left_q == 8'd0) : (s_len[ab_pk_q] == 8'd0);
 
     assign s_up_rvalid = r_v_q || rbyp;
     assign s_up_rid    = r_v_q ? r_id_q   : m_dn_rid;
@@ -567,7 +564,7 @@ module smmu_client_rd #(
                 r_last_q  <= ab_last;
                 ab_act_q  <= !ab_last;
                 ab_slot_q <= ab_slot;
-                ab_left_q <= take_ab ? ab_left_q - 8'd1 : s_len[ab_pick] - 8'd1;
+                ab_left_q <= take_ab ? ab_left_q - 8'd1 : s_len[ab_pk_q] - 8'd1;
             end
             if (!ab_pk_v_q || take_ab_new) begin
                 ab_pk_v_q <= ab_nx[IW];

@@ -317,17 +317,14 @@ module smmu_client_wr #(
                            (bdone_q | (is_abort & ~uut_q & ~busy_q & ~need_q));
     reg            b_pk_v_q;
     reg  [IW-1:0]  b_pk_q;
-    wire           b_any  = b_pk_v_q;
-    wire [IW-1:0]  b_pick = b_pk_q;
     wire           b_pk_go = b_load && b_pk_v_q;           // the picked slot is answered now
-    wire [N-1:0]   b_pk_oh = {{(N - 1){1'b0}}, b_pk_go} << b_pk_q;
-    wire [IW:0]    b_pk_nx = first(b_ans & ~b_pk_oh);
+    wire [IW:0]    b_pk_nx = first_except(b_ans, b_pk_go, b_pk_q);
     // a downstream B whose write may be answered now, with no other answer picked (its
     // ID's answer head: no picked answer is of its ID)
     wire           b_direct;
-    assign b_direct   = b_load && !b_any && m_dn_bvalid && dn_head_by_id[m_dn_bid];
-    assign free_valid = (b_load && b_any) || b_direct;
-    assign free_idx   = b_any ? b_pick : dn_idx;
+    assign b_direct   = b_load && !b_pk_v_q && m_dn_bvalid && dn_head_by_id[m_dn_bid];
+    assign free_valid = (b_load && b_pk_v_q) || b_direct;
+    assign free_idx   = b_pk_v_q ? b_pk_q : dn_idx;
     assign s_up_bvalid = b_v_q;
     assign s_up_bid    = b_id_q;
     assign s_up_bresp  = b_resp_q;
@@ -531,13 +528,13 @@ module smmu_client_wr #(
                 b_v_q    <= 1'b1;
                 b_id_q   <= s_id[free_idx];
                 b_resp_q <= b_direct ? m_dn_bresp :
-                            is_abort[b_pick] ? RESP_SLVERR : t_bresp[b_pick];
+                            is_abort[b_pk_q] ? RESP_SLVERR : t_bresp[b_pk_q];
                 have_q[free_idx] <= 1'b0;
                 ok_q[free_idx]   <= 1'b0;
                 bad_q[free_idx]  <= 1'b0;
                 // an aborted write's data were never needed
-                if (!b_direct && is_abort[b_pick])
-                    dq_gone_q[s_dqp[b_pick]] <= 1'b1;
+                if (!b_direct && is_abort[b_pk_q])
+                    dq_gone_q[s_dqp[b_pk_q]] <= 1'b1;
             end
 
             snap_q <= sync_snap ? downstream : (snap_q & downstream);

@@ -171,8 +171,7 @@ module smmu_txn_order #(
     // one (the pick was on the path from the decisions to every slot's flags)
     reg           ab_v_q;
     reg  [IW-1:0] ab_q;
-    wire [N-1:0]  ab_oh    = {{(N - 1){1'b0}}, ab_v_q} << ab_q;
-    wire [IW:0]   ab_nx    = first(ihead & is_abort & ~ab_oh);
+    wire [IW:0]   ab_nx    = first_except(ihead & is_abort, ab_v_q, ab_q);
     wire          abort_go = ab_v_q && ihead[ab_q] && is_abort[ab_q];
 
     // the youngest downstream slot of the issuing slot's ID
