@@ -109,17 +109,6 @@ module smmu_s2_arb #(
             assign rsp_valid[g] = a_any && own_q[a_pick] == g;
         end
     endgenerate
-    // The payload buses carry a slice only in the cycle their valid is set (0 otherwise:
-    // a server looks at srv_req only with its srv_req_valid, a requester at rsp only with
-    // its rsp_valid), so the simulator extracts the QW- and RW-bit slices only then, not
-    // whenever a requester's or a server's bundle changes.
-    reg  [QW-1:0]   srv_req_r;
-    always @* begin
-        srv_req_r = {QW{1'b0}};
-        if (gnt)
-            srv_req_r = req[r_pick*QW +: QW];
-    end
-    assign srv_req = srv_req_r;
     assign act     = act_q;
 
     // ---------------- answers: the one offered last cycle and not taken, else the first
@@ -146,13 +135,22 @@ module smmu_s2_arb #(
         if (al_q)
             a_pick = al_srv_q;
     end
+    // The payload buses carry a slice only in the cycle their valid is set (0 otherwise:
+    // a server looks at srv_req only with its srv_req_valid, a requester at rsp only with
+    // its rsp_valid), so the simulator extracts the QW- and RW-bit slices only then, not
+    // whenever a requester's or a server's bundle changes.
+    reg  [QW-1:0]   srv_req_r;
     reg  [RW-1:0]   rsp_r;
     always @* begin
-        rsp_r = {RW{1'b0}};
+        srv_req_r = {QW{1'b0}};
+        rsp_r     = {RW{1'b0}};
+        if (gnt)
+            srv_req_r = req[r_pick*QW +: QW];
         if (a_any)
             rsp_r = srv_rsp[a_pick*RW +: RW];
     end
-    assign rsp = rsp_r;
+    assign srv_req = srv_req_r;
+    assign rsp     = rsp_r;
     wire a_take = a_any && rsp_ready[own_q[a_pick]];
 
     always @(posedge clk) begin
