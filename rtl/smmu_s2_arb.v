@@ -13,6 +13,7 @@
 //              robin), held until that requester takes it; the server is free again then.
 //              (A bus per requester would cost NREQ x NSRV x RW gates; answers seldom end
 //              in the same cycle.)
+//              srv_req and rsp are 0 in a cycle without a grant or an answer.
 //   act, own   per server: it holds a request (granted, answer not yet taken), and for
 //              which requester
 //
@@ -108,7 +109,6 @@ module smmu_s2_arb #(
             assign rsp_valid[g] = a_any && own_q[a_pick] == g;
         end
     endgenerate
-    assign srv_req = req[r_pick*QW +: QW];
     assign act     = act_q;
 
     // ---------------- answers: the one offered last cycle and not taken, else the first
@@ -135,7 +135,22 @@ module smmu_s2_arb #(
         if (al_q)
             a_pick = al_srv_q;
     end
-    assign rsp = srv_rsp[a_pick*RW +: RW];
+    // The payload buses carry a slice only in the cycle their valid is set (0 otherwise:
+    // a server looks at srv_req only with its srv_req_valid, a requester at rsp only with
+    // its rsp_valid), so the simulator extracts the QW- and RW-bit slices only then, not
+    // whenever a requester's or a server's bundle changes.
+    reg  [QW-1:0]   srv_req_r;
+    reg  [RW-1:0]   rsp_r;
+    always @* begin
+        srv_req_r = {QW{1'b0}};
+        rsp_r     = {RW{1'b0}};
+        if (gnt)
+            srv_req_r = req[r_pick*QW +: QW];
+        if (a_any)
+            rsp_r = srv_rsp[a_pick*RW +: RW];
+    end
+    assign srv_req = srv_req_r;
+    assign rsp     = rsp_r;
     wire a_take = a_any && rsp_ready[own_q[a_pick]];
 
     always @(posedge clk) begin

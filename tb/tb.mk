@@ -32,8 +32,12 @@ SIM_VL_INC     := -I$(VERILATOR_ROOT_DIR)/include -I$(VERILATOR_ROOT_DIR)/includ
 # the split of the time by module (docs/performance.md):
 #   make BUILD=build/prof SIM_VEXTRA='--prof-cfuncs -MAKEFLAGS VM_PROFC=0' build/prof/bench-rel/bench
 # The client port's and the caches' tables (up to 256 entries) are traced whole.
-SIM_VFLAGS     := --cc --build -j 2 -O2 --trace-fst --trace-max-array 256 -Wno-fatal \
-                  --top-module smmu_top -Mdir $(SIM_MDIR) $(SIM_GFLAGS) $(RTL_INC) \
+# SIM_VOPTS shape the model's classes: the release bench's model (tb/bench/bench.mk) is
+# Verilated with the same ones and differs only in its C++ flags, so its header is this
+# one's and the release harness objects fit both.
+SIM_VOPTS      := -O2 --trace-fst --trace-max-array 256 -Wno-fatal --top-module smmu_top \
+                  $(SIM_GFLAGS) $(RTL_INC)
+SIM_VFLAGS     := --cc --build -j 2 $(SIM_VOPTS) -Mdir $(SIM_MDIR) \
                   -MAKEFLAGS 'OPT_FAST=$(SIM_OPT) OPT_SLOW=$(SIM_OPT) OPT_GLOBAL=$(SIM_OPT)' $(SIM_VEXTRA)
 
 SIM_HARNESS_SRCS := $(sort $(wildcard tb/harness/*.cpp))

@@ -229,27 +229,32 @@ int MemPort::pick(std::deque<Burst> &q, uint64_t now, bool bug_reorder)
                 }
     }
     int best = -1;
+    uint64_t best_at = 0;
     unsigned n = 0;
-    /* the IDs of the bursts looked at so far (IDs below 256: a bit each; else compared) */
+    /* the IDs of the bursts looked at so far (IDs below 256: a bit each; else compared);
+     * walked with an iterator, which steps through the deque's blocks (an index
+     * recomputes the block of every element: the larger part of this every-cycle scan) */
     uint64_t seen[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < q.size(); i++) {
-        const unsigned id = q[i].a.id;
+    int i = 0;
+    for (auto it = q.begin(); it != q.end(); ++it, i++) {
+        const unsigned id = it->a.id;
         bool older_same_id = false;
         if (id < 256) {
             older_same_id = (seen[id >> 6] >> (id & 63)) & 1u;
             seen[id >> 6] |= uint64_t{1} << (id & 63);
         } else {
-            for (size_t j = 0; j < i && !older_same_id; j++)
-                older_same_id = q[j].a.id == id;
+            for (auto jt = q.begin(); jt != it && !older_same_id; ++jt)
+                older_same_id = jt->a.id == id;
         }
-        if (q[i].ready_at > now || older_same_id)
+        if (it->ready_at > now || older_same_id)
             continue;
         if (order & MEM_ORDER_REORDER) {
             /* reservoir sampling: each candidate equally likely */
             if (rng_.range(0, n++) == 0)
-                best = (int)i;
-        } else if (best < 0 || q[i].ready_at < q[(size_t)best].ready_at) {
-            best = (int)i;
+                best = i;
+        } else if (best < 0 || it->ready_at < best_at) {
+            best = i;
+            best_at = it->ready_at;
         }
     }
     return best;

@@ -346,15 +346,30 @@ private:
         uint64_t t_issue = 0, t_addr = 0, t_first = 0, t_done = 0, tbl_at_issue = 0;
         dn_obs_t dn{};
         bool dn_amb = false;
+        bool ended = false;            /* finished, waiting to leave live_ from the front */
     };
     void finish(int h, Txn &x, uint64_t now);
+    Txn *find_live(int h);
+    Txn &live(int h) /* one the queues hold: live by construction */
+    {
+        Txn *x = find_live(h);
+        if (!x)
+            fatal(sim_, "traffic master: handle %d is not live", h);
+        return *x;
+    }
     unsigned nbeats(const Txn &x) const { return (unsigned)x.t.len + 1; }
     bool expects_same_data(const Txn &x, const std::vector<uint64_t> &got) const;
     void watchdog(uint64_t now);
 
     Sim *sim_;
     int next_handle_ = 0;
-    std::map<int, Txn> live_;                 /* issued, not done (oldest first) */
+    /* Issued transactions by handle. Handles count up, so the table is a window of
+     * consecutive handles from live_base_ (an indexed lookup in every cycle's several
+     * uses, not a tree search); a finished one leaves from the front, so the front is
+     * the oldest still live. */
+    std::deque<Txn> live_;
+    int live_base_ = 0;
+    size_t live_n_ = 0;                       /* issued, not done */
     std::map<int, tm_result_t> done_;         /* done, not yet polled */
     std::deque<int> ar_q_, aw_q_, w_q_;       /* waiting for AR / AW / W data, in order */
     std::vector<std::deque<int>> rd_out_, wr_out_; /* address accepted, per ID, in order */

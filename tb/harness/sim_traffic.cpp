@@ -34,6 +34,7 @@ void TrafficMaster::reset()
 {
     /* Reset ends every transaction: the port forgets them too. */
     live_.clear();
+    live_n_ = 0;
     done_.clear();
     ar_q_.clear();
     aw_q_.clear();
@@ -115,8 +116,22 @@ int TrafficMaster::issue(const tm_txn_t &t, void *rbuf)
         pend_rd_++;
         st.issued_rd++;
     }
-    live_.emplace(h, std::move(x));
+    if (live_.empty())
+        live_base_ = h;
+    live_.push_back(std::move(x));
+    live_n_++;
     return h;
+}
+
+/* Handles are 0..INT_MAX and wrap to 0: the distance from live_base_ modulo 2^31. */
+TrafficMaster::Txn *TrafficMaster::find_live(int h)
+{
+    if (h < 0)
+        return nullptr;
+    size_t i = ((unsigned)h - (unsigned)live_base_) & 0x7fffffffu;
+    if (i >= live_.size() || live_[i].ended)
+        return nullptr;
+    return &live_[i];
 }
 
 /* ---- one cycle ------------------------------------------------------------------------- */
@@ -140,11 +155,11 @@ const UpOut &TrafficMaster::prepare(uint64_t now)
 {
     UpOut o{};
     if (!ar_q_.empty() && rd_inflight_ < cfg.max_rd)
-        o.ar = addr_of(live_.at(ar_q_.front()).t);
+        o.ar = addr_of(live(ar_q_.front()).t);
     if (!aw_q_.empty() && wr_inflight_ < cfg.max_wr)
-        o.aw = addr_of(live_.at(aw_q_.front()).t);
+        o.aw = addr_of(live(aw_q_.front()).t);
     if (!w_q_.empty()) {
-        const Txn &x = live_.at(w_q_.front());
+        const Txn &x = live(w_q_.front());
         /* AXI4 lets write data lead its address; with w_before_aw off the data wait for
          * the AW handshake of their burst. */
         /* a stuck client (wbeats_max) stops there and holds the channel */
@@ -200,7 +215,17 @@ void TrafficMaster::finish(int h, Txn &x, uint64_t now)
         st.done_rd++;
     }
     done_.emplace(h, r);
-    live_.erase(h);
+    /* x leaves the table once every older one has (its vectors now, they are done) */
+    x.ended = true;
+    x.wbeat = {};
+    x.wstrb = {};
+    x.rbeat = {};
+    x.expect = {};
+    live_n_--;
+    while (!live_.empty() && live_.front().ended) {
+        live_.pop_front();
+        live_base_ = (int)(((unsigned)live_base_ + 1u) & 0x7fffffffu);
+    }
 }
 
 void TrafficMaster::commit(const UpIn &in, uint64_t now)
@@ -220,7 +245,7 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
     if (out_.ar.valid && in.arready) {
         int h = ar_q_.front();
         ar_q_.pop_front();
-        Txn &x = live_.at(h);
+        Txn &x = live(h);
         x.addr_done = true;
         x.t_addr = now;
         rd_out_[out_.ar.id].push_back(h);
@@ -230,7 +255,7 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
     if (out_.aw.valid && in.awready) {
         int h = aw_q_.front();
         aw_q_.pop_front();
-        Txn &x = live_.at(h);
+        Txn &x = live(h);
         x.addr_done = true;
         x.t_addr = now;
         wr_out_[out_.aw.id].push_back(h);
@@ -238,7 +263,7 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
             st.peak_wr = wr_inflight_;
     }
     if (out_.wvalid && in.wready) {
-        Txn &x = live_.at(w_q_.front());
+        Txn &x = live(w_q_.front());
         x.w_sent++;
         st.w_beats++;
         if (x.w_sent == x.wbeat.size())
@@ -251,12 +276,12 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
         if (q.empty()) {
             bool queued = false;
             for (int h : ar_q_)
-                queued = queued || (live_.at(h).t.id & mask_bits(kIdW)) == id;
+                queued = queued || (live(h).t.id & mask_bits(kIdW)) == id;
             sim_->violation(queued ? "s_up R: RVALID (rid %u) before the AR handshake"
                                    : "s_up R: RVALID for rid %u with no read outstanding", id);
         } else {
             int h = q.front();
-            Txn &x = live_.at(h);
+            Txn &x = live(h);
             if (x.r_beats == 0)
                 x.t_first = now;
             if (x.r_beats < x.rbeat.size())
@@ -280,7 +305,7 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
                 if (data_bad || resp_bad) {
                     bool younger = false;
                     for (size_t i = 1; i < q.size() && !younger; i++) {
-                        const Txn &y = live_.at(q[i]);
+                        const Txn &y = live(q[i]);
                         younger = data_bad ? expects_same_data(y, x.rbeat)
                                            : y.t.expect_resp == x.worst;
                     }
@@ -304,12 +329,12 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
         if (q.empty()) {
             bool queued = false;
             for (int h : aw_q_)
-                queued = queued || (live_.at(h).t.id & mask_bits(kIdW)) == id;
+                queued = queued || (live(h).t.id & mask_bits(kIdW)) == id;
             sim_->violation(queued ? "s_up B: BVALID (bid %u) before the AW handshake"
                                    : "s_up B: BVALID for bid %u with no write outstanding", id);
         } else {
             int h = q.front();
-            Txn &x = live_.at(h);
+            Txn &x = live(h);
             if (x.w_sent < x.wbeat.size()) {
                 sim_->violation("s_up B: BVALID before the last W beat (bid %u, beat %u of %zu)",
                                 id, x.w_sent, x.wbeat.size());
@@ -319,7 +344,7 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
                 if (x.t.expect_resp >= 0 && x.worst != x.t.expect_resp) {
                     bool younger = false;
                     for (size_t i = 1; i < q.size() && !younger; i++)
-                        younger = live_.at(q[i]).t.expect_resp == x.worst;
+                        younger = live(q[i]).t.expect_resp == x.worst;
                     if (younger)
                         sim_->violation("s_up B: same-ID responses out of order (bid %u: the "
                                         "response of a younger write arrived first)", id);
@@ -339,10 +364,9 @@ void TrafficMaster::commit(const UpIn &in, uint64_t now)
 /* A transaction that never ends is an RTL bug, never a result: name it. */
 void TrafficMaster::watchdog(uint64_t now)
 {
-    if (live_.empty() || hold_forever())
+    if (live_n_ == 0 || hold_forever())
         return;
-    const auto &it = *live_.begin();
-    const Txn &x = it.second;
+    const Txn &x = live_.front();
     if (now - x.t_issue < sim_->timeout)
         return;
     const char *what = !x.addr_done ? (x.t.write ? "AW not accepted" : "AR not accepted")
@@ -363,7 +387,7 @@ void TrafficMaster::on_dn_addr(const AxiAddr &a, bool write)
     Txn *first = nullptr;
     unsigned unattributed = 0;
     for (int h : q) {
-        Txn &x = live_.at(h);
+        Txn &x = live(h);
         if (x.dn.seen || x.t.expect_dn == TM_DN_NONE)
             continue;
         if (x.t.expect_dn == TM_DN_AT) {
@@ -406,10 +430,10 @@ bool TrafficMaster::poll(int h, tm_result_t *out)
 
 bool TrafficMaster::expect_dn(int h, uint8_t kind, unsigned n, const uint64_t *addr)
 {
-    auto it = live_.find(h);
-    if (it == live_.end())
+    Txn *x = find_live(h);
+    if (!x)
         return false;
-    tm_txn_t &t = it->second.t;
+    tm_txn_t &t = x->t;
     t.expect_dn = kind;
     t.expect_dn_n = (uint8_t)(n < 2 ? n : 2);
     for (unsigned k = 0; k < t.expect_dn_n; k++)
@@ -419,20 +443,21 @@ bool TrafficMaster::expect_dn(int h, uint8_t kind, unsigned n, const uint64_t *a
 
 bool TrafficMaster::release_w(int h)
 {
-    auto it = live_.find(h);
-    if (it == live_.end() || !it->second.t.write)
+    Txn *x = find_live(h);
+    if (!x || !x->t.write)
         return false;
-    it->second.t.wbeats_max = 0;
+    x->t.wbeats_max = 0;
     return true;
 }
 
 tm_result_t TrafficMaster::wait(int h)
 {
-    if (!live_.count(h) && !done_.count(h))
+    if (!find_live(h) && !done_.count(h))
         fatal(sim_, "tm_wait: no transaction with handle %d", h);
     tm_result_t r{};
     while (!poll(h, &r)) {
-        if (hold_forever() && live_.count(h) && sim_->cycles - live_.at(h).t_issue >= sim_->timeout)
+        const Txn *x = find_live(h);
+        if (hold_forever() && x && sim_->cycles - x->t_issue >= sim_->timeout)
             fatal(sim_, "tm_wait: handle %d cannot end while the ready signals are held low "
                   "forever", h);
         sim_->tick();
@@ -442,8 +467,8 @@ tm_result_t TrafficMaster::wait(int h)
 
 void TrafficMaster::wait_all()
 {
-    while (!live_.empty()) {
-        if (hold_forever() && sim_->cycles - live_.begin()->second.t_issue >= sim_->timeout)
+    while (live_n_) {
+        if (hold_forever() && sim_->cycles - live_.front().t_issue >= sim_->timeout)
             fatal(sim_, "tm_wait_all: cannot end while the ready signals are held low forever");
         sim_->tick();
     }
