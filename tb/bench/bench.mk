@@ -13,7 +13,8 @@
 # $(BUILD)/bench-rel/. The release bench links a model of its own: the same Verilator
 # output as the tests' model (tb/tb.mk SIM_VOPTS), its C++ at $(BENCH_COPT) with
 # profile feedback. A first build is instrumented (-fprofile-generate), the bench's
-# quick run (every key) on it writes the profile, and the second build uses it
+# quick run on it writes the profile (every key but the speed measurement, --no-speed:
+# the timed loop is not the one the profile was taken on), and the second build uses it
 # (-fprofile-use): about 20 % more simulated cycles per second than the tests' -O1 model
 # (docs/performance.md), for two model builds that only `make bench` pays (`make test`
 # and bench-smoke use the tests' model). The profile follows the model's code, so the
@@ -65,8 +66,8 @@ $(BENCH_MODEL_A): $(RTL_DEPS) $(SIM_PARAMS_TXT) $(BENCH_PARAMS) tb/tb.mk tb/benc
 	  env MAKEFLAGS= $(VERILATOR) $(BENCH_VFLAGS) -Mdir $(BENCH_MTRAIN) -CFLAGS -fprofile-generate $(RTL_SRCS)
 	$(call say,LINK,$(BENCH_TRAIN))$(CXX) -fprofile-generate -o $(BENCH_TRAIN) $(BENCH_OBJS) \
 	  $(BENCH_MTRAIN)/Vsmmu_top__ALL.a $(SIM_VLRT_OBJS) $(SIM_LDLIBS)
-	$(call quietly,TRAIN,bench --quick on the instrumented model,$(BENCH_MTRAIN)/train.log) \
-	  $(BENCH_TRAIN) --quick --json $(BENCH_MTRAIN)/train.json
+	$(call quietly,TRAIN,bench --quick --no-speed on the instrumented model,$(BENCH_MTRAIN)/train.log) \
+	  $(BENCH_TRAIN) --quick --no-speed --json $(BENCH_MTRAIN)/train.json
 	$(Q)mkdir -p $(BENCH_MDIR) && cp $(BENCH_MTRAIN)/*.gcda $(BENCH_MDIR)/
 	$(call quietly,VERILATE,smmu_top -> $(BENCH_MDIR) (release model with the profile),$(BENCH_MDIR)/build.log) \
 	  env MAKEFLAGS= $(VERILATOR) $(BENCH_VFLAGS) -Mdir $(BENCH_MDIR) -CFLAGS -fprofile-use \
