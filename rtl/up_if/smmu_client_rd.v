@@ -225,10 +225,7 @@ module smmu_client_rd #(
     reg [IW-1:0] rb_slot [0:RB-1];
     reg [RB_AW:0] rb_wr_q, rb_rd_q;          // with a wrap bit
     reg [RB_AW:0] credit_q;                  // beats not reserved by reads downstream
-    // empty, as a register (was the pointers' compare, at the start of the path from the
-    // head's answer through the freed slot into the order tables)
-    reg           rb_empty_q;
-    wire          rb_empty = rb_empty_q;
+    wire          rb_empty = rb_wr_q == rb_rd_q;
     // the head entry's slot and last flag in registers (valid while !rb_empty): the
     // head's slot selects its answer flags and, when it is freed, its successor in the
     // order tables; a read of the 256-entry table there was the client port's longest
@@ -391,7 +388,6 @@ module smmu_client_rd #(
             snap_q    <= {N{1'b0}};
             rb_wr_q   <= {(RB_AW + 1){1'b0}};
             rb_rd_q   <= {(RB_AW + 1){1'b0}};
-            rb_empty_q <= 1'b1;
             hd_slot_q <= {IW{1'b0}};
             hd_last_q <= 1'b0;
             credit_q  <= RB[RB_AW:0];
@@ -533,12 +529,6 @@ module smmu_client_rd #(
                 rb_slot[rb_wr_q[RB_AW-1:0]] <= dn_idx;
                 rb_wr_q <= rb_wr_q + 1'b1;
             end
-            // a beat written leaves it non-empty; the head going alone empties it when the
-            // head was the last entry
-            if (rb_push)
-                rb_empty_q <= 1'b0;
-            else if (rb_pop)
-                rb_empty_q <= rb_rd1 == rb_wr_q;
             if (rb_to_head) begin
                 hd_slot_q <= dn_idx;
                 hd_last_q <= m_dn_rlast;
@@ -594,9 +584,6 @@ module smmu_client_rd #(
     // The credits never go negative and cover the buffered beats.
     always @(posedge clk)
         if (rst_n) assert (credit_q <= RB[RB_AW:0] && (rb_wr_q - rb_rd_q) <= RB[RB_AW:0] - credit_q);
-    // The empty register is the pointers' compare.
-    always @(posedge clk)
-        if (rst_n) assert (rb_empty_q == (rb_wr_q == rb_rd_q));
     // The registered abort pick is still a read that may be answered with its abort, and
     // not the one answering.
     always @(posedge clk)
