@@ -1,7 +1,9 @@
 // Unit bench of smmu_tlb (Verilator, default geometry: 256 entries, 64 sets x 4 ways):
 // directed checks of lookup tagging, splintered blocks, fill without multi-hit, per-set
-// replacement, every TLBI scope with range edges and the scan lengths; then a randomized
-// run against a reference model of the sets, the replacement and the scopes. Prints
+// replacement, the two-cycle fill (a fill of the set whose write is pending is dropped),
+// every TLBI scope with range edges and the scan lengths; then a randomized run, fills
+// back to back, against a reference model of the sets, the replacement, the dropped fills
+// and the scopes. Prints
 // "tlb: N passed, N failed". Debugging aids: TLB_DEEP=1 checks every entry after every
 // fill; TLB_DBG=n prints iteration n's fills, sets and command.
 #include "Vsmmu_tlb.h"
@@ -56,7 +58,9 @@ static void step() {
 // 4 KB except in the granule section
 static int cur_gran = 0;
 
-static void fill(const Ent &e) {
+// One cycle of fill_valid: the TLB chooses the way in it and writes the entry in the next
+// cycle (a fill of the set whose write is then pending is dropped)
+static void fill_cycle(const Ent &e) {
     top->fill_valid = 1;
     top->fill_gran = cur_gran;
     top->fill_world = e.world; top->fill_stages = e.stages;
@@ -65,6 +69,11 @@ static void fill(const Ent &e) {
     for (int i = 0; i < 3; i++) top->fill_leaf[i] = w[i];
     step();
     top->fill_valid = 0;
+}
+// A fill and the cycle its write takes: the entry is visible after it
+static void fill(const Ent &e) {
+    fill_cycle(e);
+    step();
 }
 
 // Combinational lookup; returns the OA of the hit (or ~0 on a miss)
@@ -284,6 +293,20 @@ int main(int argc, char **argv) {
     CHECK(hits(vm2) && hits(many[2]) && hits(many[5]), "the VMID spreads a page over the sets");
     flush();
 
+    // ===== back-to-back fills: a fill of the set whose write is pending is dropped =====
+    {
+        Ent p{EL1, S1, 3, 3, true, SZ4K, 0x1200, 0x7100};
+        Ent q{EL1, S1, 3, 3, true, SZ4K, 0x1200 + SETS, 0x7200};    // same set, next page of it
+        Ent r{EL1, S1, 3, 3, true, SZ4K, 0x1201, 0x7300};           // the next set
+        fill_cycle(p); fill_cycle(q); step();
+        CHECK(hits(p) && !hits(q), "a fill of the set whose write is pending is dropped");
+        fill_cycle(q); fill_cycle(r); step();
+        CHECK(hits(p) && hits(q) && hits(r), "back-to-back fills of different sets both land");
+        fill_cycle(p); step(); step();
+        CHECK(hits(p) && hits(q), "a fill after the pending write lands");
+    }
+    flush();
+
     // ===== fill dropped while an invalidation completes =====
     {
         top->inv_valid = 1;
@@ -486,6 +509,9 @@ int main(int argc, char **argv) {
             if (rng() % 4 == 0) { flush(); ref.clear(); all.clear(); }
             std::vector<Ent> v;
             int n = 1 + rng() % 24;
+            // Fills back to back: the set of the previous cycle's accepted fill, whose write is
+            // pending (-1: none); a fill of that set is dropped
+            int pend = -1;
             for (int k = 0; k < n; k++) {
                 Ent e;
                 e.world = rng() % 3;
@@ -503,15 +529,25 @@ int main(int argc, char **argv) {
                         printf(" [%d %llx]", ref.v[ss][w], (unsigned long long)ref.e[ss][w].oa);
                     printf("\n");
                 }
-                fill(e);
-                ref.fill(e);
+                fill_cycle(e);
+                int fs = set_of(e.world, e.vmid, e.page);
+                if (fs == pend) {
+                    pend = -1;
+                } else {
+                    ref.fill(e);
+                    pend = fs;
+                }
                 v.push_back(e);
                 all.push_back(e);
-                if (getenv("TLB_DEEP"))
+                if (getenv("TLB_DEEP")) {
+                    step();                         // the write lands; nothing pending
+                    pend = -1;
                     for (auto &x : all) cmp(it, "deep", x.world, x.stages, x.vmid, x.asid, x.page);
+                }
                 if (it == dbg) printf("  fill w%d s%d vm%u as%u ng%d sz%d page %llx oa %llx\n", e.world, e.stages,
                                       e.vmid, e.asid, e.ng, e.size, (unsigned long long)e.page, (unsigned long long)e.oa);
             }
+            step();                                 // the last fill's write
             for (auto &e : v) {
                 cmp(it, "after fills", e.world, e.stages, e.vmid, e.asid, e.page);
                 cmp(it, "other asid", e.world, e.stages, e.vmid, (uint16_t)((e.asid + 1) % 3), e.page);
