@@ -178,6 +178,18 @@ module smmu_tlb #(
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
 
+    // Two keys {world, stages, VMID, global, ASID, granule, granule page} that one lookup
+    // could both match: no two valid ways of a set may (the fill's conflict check, and the
+    // formal invariant, say it of the fill against the set's ways, of two ways, and of the
+    // pending write against a way)
+    function conflict(input [1:0] wa, input [1:0] sa, input [15:0] va, input ga,
+                      input [15:0] aa, input [1:0] gra, input [43:0] pa,
+                      input [1:0] wb, input [1:0] sb, input [15:0] vb, input gb,
+                      input [15:0] ab, input [1:0] grb, input [43:0] pb);
+        conflict = wa == wb && sa == sb && (wa != W_EL1 || va == vb) && (ga || gb || aa == ab) &&
+                   gra == grb && pa == pb;
+    endfunction
+
     // ---------------- lookup ----------------
     wire [SW-1:0]       lk_gnum = gnum(lk_page, lk_gran);
     wire [43:0]         lk_gpg  = gpage(lk_page, lk_gran);
@@ -254,6 +266,7 @@ module smmu_tlb #(
     reg [WAYS-1:0] f_conf;
     reg [WW-1:0]   f_conf_w, f_free_w;
     reg            f_any_conf, f_any_free;
+    reg [IW-1:0]   fk;
     integer wf;
     always @* begin
         f_conf_w   = {WW{1'b0}};
@@ -261,21 +274,20 @@ module smmu_tlb #(
         f_any_conf = 1'b0;
         f_any_free = 1'b0;
         f_conf     = {WAYS{1'b0}};
+        fk         = {IW{1'b0}};
         wf         = 0;
         // (only in a cycle with a fill: nothing else reads these)
         if (fill_valid) for (wf = WAYS - 1; wf >= 0; wf = wf - 1) begin
-            f_conf[wf] = e_v_q[idx(p2_set, wf[WW-1:0])] && e_world[idx(p2_set, wf[WW-1:0])] == fill_world &&
-                        e_stages[idx(p2_set, wf[WW-1:0])] == fill_stages &&
-                        (fill_world != W_EL1 || e_vmid[idx(p2_set, wf[WW-1:0])] == fill_vmid) &&
-                        (e_glb[idx(p2_set, wf[WW-1:0])] || f_glb ||
-                         e_asid[idx(p2_set, wf[WW-1:0])] == fill_asid) &&
-                        e_gran[idx(p2_set, wf[WW-1:0])] == fill_gran &&
-                        e_page[idx(p2_set, wf[WW-1:0])] == f_gpg;
+            fk         = idx(p2_set, wf[WW-1:0]);
+            f_conf[wf] = e_v_q[fk] &&
+                         conflict(e_world[fk], e_stages[fk], e_vmid[fk], e_glb[fk], e_asid[fk],
+                                  e_gran[fk], e_page[fk], fill_world, fill_stages, fill_vmid,
+                                  f_glb, fill_asid, fill_gran, f_gpg);
             if (f_conf[wf]) begin
                 f_any_conf = 1'b1;
                 f_conf_w   = wf[WW-1:0];
             end
-            if (!e_v_q[idx(p2_set, wf[WW-1:0])]) begin
+            if (!e_v_q[fk]) begin
                 f_any_free = 1'b1;
                 f_free_w   = wf[WW-1:0];
             end
@@ -491,16 +503,15 @@ module smmu_tlb #(
     always @* assume(f_wa < f_wb && (f_s & SMASK) == f_s);
     wire [IW-1:0] f_a = idx(f_s, f_wa);
     wire [IW-1:0] f_b = idx(f_s, f_wb);
-    wire f_conflict = e_world[f_a] == e_world[f_b] && e_stages[f_a] == e_stages[f_b] &&
-                      (e_world[f_a] != W_EL1 || e_vmid[f_a] == e_vmid[f_b]) &&
-                      (e_glb[f_a] || e_glb[f_b] || e_asid[f_a] == e_asid[f_b]) &&
-                      e_gran[f_a] == e_gran[f_b] && e_page[f_a] == e_page[f_b];
+    wire f_conflict = conflict(e_world[f_a], e_stages[f_a], e_vmid[f_a], e_glb[f_a],
+                               e_asid[f_a], e_gran[f_a], e_page[f_a], e_world[f_b],
+                               e_stages[f_b], e_vmid[f_b], e_glb[f_b], e_asid[f_b],
+                               e_gran[f_b], e_page[f_b]);
     // An entry k and the pending write (fw_*) would match one lookup
     function fw_conflict(input [IW-1:0] k);
-        fw_conflict = e_world[k] == fw_world_q && e_stages[k] == fw_stages_q &&
-                      (fw_world_q != W_EL1 || e_vmid[k] == fw_vmid_q) &&
-                      (e_glb[k] || fw_glb_q || e_asid[k] == fw_asid_q) &&
-                      e_gran[k] == fw_gran_q && e_page[k] == fw_gpg_q;
+        fw_conflict = conflict(e_world[k], e_stages[k], e_vmid[k], e_glb[k], e_asid[k],
+                               e_gran[k], e_page[k], fw_world_q, fw_stages_q, fw_vmid_q,
+                               fw_glb_q, fw_asid_q, fw_gran_q, fw_gpg_q);
     endfunction
 `ifndef SMMU_TLB_LEMMA
     // task "invariant": the pairwise invariant holds in every reachable state
