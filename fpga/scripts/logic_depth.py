@@ -51,6 +51,16 @@ def depths(mod):
 
     memo = {}
 
+    def deepest(con, pins, delay):
+        """(the latest arrival among the pins' bits + delay, that bit)"""
+        best = (0.0, None)
+        for p in pins:
+            for x in con.get(p, []):
+                a = arrival(x)[0] + delay
+                if a > best[0]:
+                    best = (a, x)
+        return best
+
     def arrival(bit):
         """(levels, the input bit the deepest path came through) of a net bit"""
         if not isinstance(bit, int):
@@ -65,13 +75,7 @@ def depths(mod):
         con = cells[cell]['connections']
 
         def through(pins, delay):
-            best = (0.0, None)
-            for p in pins:
-                for x in con.get(p, []):
-                    a = arrival(x)[0] + delay
-                    if a > best[0]:
-                        best = (a, x)
-            return best
+            return deepest(con, pins, delay)
         if typ in SEQUENTIAL:
             res = (0.0, None)
         elif typ == 'LUT4':
@@ -109,12 +113,7 @@ def depths(mod):
             pins = [p for p, d in v['port_directions'].items() if d == 'input']
         if not pins:
             continue
-        best = (0.0, None)
-        for p in pins:
-            for x in con.get(p, []):
-                a = arrival(x)[0]
-                if a > best[0]:
-                    best = (a, x)
+        best = deepest(con, pins, 0.0)
         if typ == 'TRELLIS_FF':
             key = re.sub(r'\[\d+\]$', '', base(name[con['Q'][0]][1]))
         else:
