@@ -33,8 +33,9 @@
 // faulted or raced an invalidation fills nothing: the replay then walks for itself, so each
 // transaction still gets its own answer and record).
 // C waits only when it has no room: F busy with a walk result, every walker busy for a
-// walk, or the park full for a miss that would park; B then waits behind it (holding the
-// configuration answer and with it the next lookup). A miss C holds while it waits is not
+// walk, or the park full for a miss that would park; B's answer then goes to C's one-entry
+// skid, and B waits (holding the configuration answer and with it the next lookup) only
+// while the skid is full. A miss C holds while it waits is not
 // looked up again: if the walk that fills its page ends meanwhile, it walks for itself.
 //
 // A fault's response never goes before its event record is taken, so the record of an
@@ -405,18 +406,38 @@ module smmu_xlate #(
                               b_gran};
 
     // ---------------- C: decide ----------------
-    // B's outcome, the request and its contexts (for a walk), registered
-    reg                  c_v_q, c_done_q, c_ok_q, c_byp_q, c_raced_q, c_rp_q;
-    reg [CTX_W-1:0]      c_ctx_q;
-    reg [SCTX_BITS-1:0]  c_sctx_q;
-    reg [S1CTX_BITS-1:0] c_s1ctx_q;
-    reg [LEAF_W-1:0]     c_leaf_q;
-    reg [7:0]            c_ev_type_q;
-    reg [1:0]            c_ev_cls_q;
-    reg                  c_ev_s2_q, c_ev_rec_q;
-    reg [63:0]           c_ev_addr_q;
+    // C's entry: B's outcome, the request and its contexts (for a walk), registered.
+    //   {done, ok, byp, rp, ctx, sctx, s1ctx, leaf, ev_type, ev_s2, ev_cls, ev_addr,
+    //    ev_rec}
+    localparam CE_W = 4 + CTX_W + SCTX_BITS + S1CTX_BITS + LEAF_W + 8 + 1 + 2 + 64 + 1;
+    wire [CE_W-1:0] b_ce = {b_done, cfg_rsp_ok && !b_in_f, cfg_rsp_ok && byp, b_rp_q, b_ctx,
+                            cfg_rsp_sctx, cfg_rsp_s1ctx, tlb_leaf, b_ev_type, b_ev_s2,
+                            b_ev_cls, b_ev_addr, b_ev_rec};
+    reg                  c_v_q, c_raced_q;
+    reg [CE_W-1:0]       c_q;
+    wire                 c_done_q, c_ok_q, c_byp_q, c_rp_q;
+    wire [CTX_W-1:0]     c_ctx_q;
+    wire [SCTX_BITS-1:0] c_sctx_q;
+    wire [S1CTX_BITS-1:0] c_s1ctx_q;
+    wire [LEAF_W-1:0]    c_leaf_q;
+    wire [7:0]           c_ev_type_q;
+    wire [1:0]           c_ev_cls_q;
+    wire                 c_ev_s2_q, c_ev_rec_q;
+    wire [63:0]          c_ev_addr_q;
+    assign {c_done_q, c_ok_q, c_byp_q, c_rp_q, c_ctx_q, c_sctx_q, c_s1ctx_q, c_leaf_q,
+            c_ev_type_q, c_ev_s2_q, c_ev_cls_q, c_ev_addr_q, c_ev_rec_q} = c_q;
     wire                 c_go;            // C's request moves on this cycle
-    assign b_go = b_rdy && (!c_v_q || c_go);
+    // C's skid entry (cs_*): B's answer goes there when C is full and does not move on,
+    // and C takes it back first. B's go then depends on the skid's registered valid, not
+    // on C's decision (which depends on the walk results F takes first): the
+    // back-pressure chain from the walk units through F, C, B and smmu_cfg into the
+    // client port is cut here. Neither throughput nor a hit's latency changes: the skid
+    // only fills in a cycle C cannot take B's answer, and empties in the next cycle C
+    // moves.
+    reg                  cs_v_q, cs_raced_q;
+    reg [CE_W-1:0]       cs_q;
+    wire                 c_free = !c_v_q || c_go;    // C takes an entry this cycle
+    assign b_go = b_rdy && !cs_v_q;
     // C's fields (the layout of b_ctx)
     wire [TAG_W-1:0]     c_tag;
     wire [SID_W-1:0]     c_sid;
@@ -763,7 +784,8 @@ module smmu_xlate #(
                                 f_ev_addr_q);
 
     // (a stage-2 unit busy for smmu_cfg: smmu_cfg's fetch is in flight too)
-    assign busy  = r_v_q || b_v_q || c_v_q || (|w_busy_q) || f_v_q || (|p_v_q) || (|s2_busy);
+    assign busy  = r_v_q || b_v_q || c_v_q || cs_v_q || (|w_busy_q) || f_v_q || (|p_v_q) ||
+                   (|s2_busy);
     assign walks = w_busy_q;
     assign ev_tlb_miss = (c_walk || c_park) && !c_rp_q;
     assign ev_tlb_sid  = c_sid;
@@ -782,7 +804,8 @@ module smmu_xlate #(
             b_rp_q    <= 1'b0;
             c_v_q     <= 1'b0;
             c_raced_q <= 1'b0;
-            c_rp_q    <= 1'b0;
+            cs_v_q    <= 1'b0;
+            cs_raced_q <= 1'b0;
             w_busy_q  <= {NWALK{1'b0}};
             w_raced_q <= {NWALK{1'b0}};
             f_v_q     <= 1'b0;
@@ -795,6 +818,7 @@ module smmu_xlate #(
             if (raced_now) begin
                 b_raced_q <= 1'b1;
                 c_raced_q <= 1'b1;
+                cs_raced_q <= 1'b1;
                 w_raced_q <= {NWALK{1'b1}};
                 f_raced_q <= 1'b1;
             end
@@ -816,25 +840,22 @@ module smmu_xlate #(
                 b_rp_q      <= r_v_q;
             end
 
-            // B -> C
+            // B -> C (or C's skid, when C is full and stays); the skid -> C first
             if (c_go)
                 c_v_q <= 1'b0;
-            if (b_go) begin
-                c_v_q       <= 1'b1;
-                c_done_q    <= b_done;
-                c_ok_q      <= cfg_rsp_ok && !b_in_f;
-                c_byp_q     <= cfg_rsp_ok && byp;
-                c_raced_q   <= b_raced_q || raced_now;
-                c_rp_q      <= b_rp_q;
-                c_ctx_q     <= b_ctx;
-                c_sctx_q    <= cfg_rsp_sctx;
-                c_s1ctx_q   <= cfg_rsp_s1ctx;
-                c_leaf_q    <= tlb_leaf;
-                c_ev_type_q <= b_ev_type;
-                c_ev_s2_q   <= b_ev_s2;
-                c_ev_cls_q  <= b_ev_cls;
-                c_ev_addr_q <= b_ev_addr;
-                c_ev_rec_q  <= b_ev_rec;
+            if (c_free && cs_v_q) begin
+                c_v_q      <= 1'b1;
+                c_q        <= cs_q;
+                c_raced_q  <= cs_raced_q || raced_now;
+                cs_v_q     <= 1'b0;
+            end else if (b_go && c_free) begin
+                c_v_q      <= 1'b1;
+                c_q        <= b_ce;
+                c_raced_q  <= b_raced_q || raced_now;
+            end else if (b_go) begin
+                cs_v_q     <= 1'b1;
+                cs_q       <= b_ce;
+                cs_raced_q <= b_raced_q || raced_now;
             end
 
             // the park: a replay leaves it; a miss enters it; a walk's end releases its
@@ -915,6 +936,8 @@ module smmu_xlate #(
             assert (!(w_to_f && c_to_f));
             // a replay waiting in its register goes before any new request
             if (r_v_q) assert (!req_ready);
+            // C's skid holds an entry only behind one in C
+            if (cs_v_q) assert (c_v_q);
         end
 `endif
 
