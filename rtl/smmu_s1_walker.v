@@ -244,41 +244,21 @@ module smmu_s1_walker #(
     // a TT answer: the descriptor is read at its PA, from this cycle
     wire            r_tt    = waiting && s2r_valid && !r_fault && s2_cls == C_TT;
 
-    // ---------------- the descriptor (stage 1), decoded only in the step that uses it
-    // (ST_EVAL; the functions of smmu_desc_decode.vh and smmu_perm_check.vh): the walk's
-    // registers take the decode, and the leaf's access flag and permission, inside that
-    // step of the FSM below; here the walk cache's fill (looked at only with its valid),
-    // 0 in every other cycle
+    // ---------------- the descriptor (stage 1), decoded in the step that uses it (ST_EVAL,
+    // inside the FSM below; the functions of smmu_desc_decode.vh and smmu_perm_check.vh).
+    // The walk cache's fill of a good table descriptor leaves in the cycle after that
+    // step, from registers: fl_q set, the next table's level and the accumulated
+    // APTable/PXNTable/UXNTable already in s1_lvl, apt, pxnt, uxnt, the descriptor still in
+    // desc (the next one is read no earlier than the cycle after). The decode is then not
+    // on the path into the walk cache's port choice.
     localparam [5:0] PA_W6 = PA_W[5:0];
-    wire            in_eval = (state == ST_EVAL);
-    // (each function's result in one variable: the simulator evaluates it once, not once
-    // per field)
-    reg  [104:0]    dd_dec;
+    reg             fl_q;
+    reg  [47:0]     fl_tbl48;       // the table's address (only while filled)
     always @* begin
-        dd_dec = {105{1'b0}};
-        if (in_eval)
-            dd_dec = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
+        fl_tbl48 = 48'd0;
+        if (fl_q)
+            fl_tbl48 = desc_next_table(desc, s1_g);
     end
-    wire [1:0]      dd_kind;
-    wire [5:0]      dd_size;
-    wire            dd_addr_fault;
-    wire [47:0]     dd_next48, dd_oa48;
-    assign {dd_kind, dd_size, dd_addr_fault, dd_next48, dd_oa48} = dd_dec;
-    // the walk cache's fill: a table descriptor's address field and its
-    // APTable/PXNTable/UXNTable (the other bit fields are taken in ST_EVAL only), in
-    // ST_EVAL only (looked at only with a table's fill and in that step)
-    reg  [47:0]     dd_tbl48;
-    reg  [3:0]      dd_tfl;
-    always @* begin
-        dd_tbl48 = 48'd0;
-        dd_tfl   = 4'd0;
-        if (in_eval) begin
-            dd_tbl48 = desc_next_table(desc, s1_g);
-            dd_tfl   = desc_table_fields(desc, 1'b0);
-        end
-    end
-    wire [1:0]      dd_ap_table = dd_tfl[1:0];
-    wire            dd_pxn_table = dd_tfl[3], dd_uxn_table = dd_tfl[2];
 
     // ---------------- walk attributes (13.8): CD IRx/ORx/SHx, combined with the table
     // address's stage-2 leaf when nested (smmu_attr.vh). {AxCACHE, AxDOMAIN} of a read
@@ -337,14 +317,12 @@ module smmu_s1_walker #(
     assign wc_key_gran  = s1_g;
     assign wc_key_half  = half;
     assign wc_key_ia    = va_r[47:12];
-    wire            dd_good = !desc_err && dd_kind != K_INVALID && !dd_addr_fault;
-    assign wc_fl_valid  = in_eval && dd_good && dd_kind == K_TABLE && !raced &&
-                          !wc_inv;
-    assign wc_fl_lvl    = s1_lvl + 2'd1;
-    assign wc_fl_tbl    = dd_tbl48[PA_W-1:0];
-    assign wc_fl_apt    = apt | dd_ap_table;
-    assign wc_fl_pxnt   = pxnt | dd_pxn_table;
-    assign wc_fl_uxnt   = uxnt | dd_uxn_table;
+    assign wc_fl_valid  = fl_q && !wc_inv;
+    assign wc_fl_lvl    = s1_lvl;
+    assign wc_fl_tbl    = fl_tbl48[PA_W-1:0];
+    assign wc_fl_apt    = apt;
+    assign wc_fl_pxnt   = pxnt;
+    assign wc_fl_uxnt   = uxnt;
 
     // ---------------- FSM
     wire            acc = (state == ST_IDLE) && wk_valid;
@@ -416,9 +394,11 @@ module smmu_s1_walker #(
             f_cls      <= 2'd0;
             f_rec      <= 1'b0;
             raced      <= 1'b0;
+            fl_q       <= 1'b0;
         end else begin
             if (wc_inv)
                 raced <= 1'b1;
+            fl_q <= 1'b0;
             case (state)
                 // (the per-walk state is cleared on acceptance: nothing reads it while
                 // the unit is idle)
@@ -527,6 +507,7 @@ module smmu_s1_walker #(
                     // the decode and the leaf's checks, in this step only
                     `include "smmu_walk_eval.vh"
                     reg  [PA_W-1:0] e_next, e_oa;
+                    reg  [3:0]      e_tfl;   // APTable, PXNTable, UXNTable
                     reg  [2:0]      e_attr_indx;
                     reg             e_ng;
                     e_dec  = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
@@ -552,9 +533,12 @@ module smmu_s1_walker #(
                     end else if (e_afault) begin
                         fault(EVT_F_ADDR_SIZE, C_IN, c_r);
                     end else if (e_kind == K_TABLE) begin
-                        apt      <= apt | dd_ap_table;
-                        pxnt     <= pxnt | dd_pxn_table;
-                        uxnt     <= uxnt | dd_uxn_table;
+                        e_tfl     = desc_table_fields(desc, 1'b0);
+                        apt      <= apt | e_tfl[1:0];
+                        pxnt     <= pxnt | e_tfl[3];
+                        uxnt     <= uxnt | e_tfl[2];
+                        if (!raced && !wc_inv)
+                            fl_q <= 1'b1;
                         s1_da    <= desc_addr(e_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
                                               1'b0, 5'd0);
                         s1_lvl   <= s1_lvl + 2'd1;
@@ -675,6 +659,8 @@ module smmu_s1_walker #(
             if ($past(rsp_valid && !rsp_ready && state == ST_RSP))
                 assert (rsp_valid && $stable(rsp_fault) && $stable(rsp_evt));
             assert (!(s2q_valid && rd_req_valid));
+            // a fill is offered in the cycle after ST_EVAL, from what that step left
+            if (fl_q) assert ($past(state) == ST_EVAL && $stable(desc));
         end
 `endif
 
@@ -682,7 +668,6 @@ module smmu_s1_walker #(
     // context fields other units use travel in ws_q; the decoder's stage-2 outputs are
     // not used at stage 1.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, fin_56[11:0], wk_sctx, wk_s1ctx, dd_size, dd_next48,
-                       dd_oa48, dd_tbl48};
+    wire unused_ok = &{1'b0, rd_last, fin_56[11:0], wk_sctx, wk_s1ctx, fl_tbl48};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -159,53 +159,22 @@ module smmu_s2_walker #(
     reg              raced;
 
     // ---------------- the descriptor: decoded, the leaf's access flag and permission and
-    // the S2PTW check evaluated only in the step that uses them (ST_EVAL; the functions of
-    // smmu_desc_decode.vh, smmu_perm_check.vh, smmu_attr.vh): the walk's registers take
-    // them inside that step of the FSM below; here the walk caches' fill (looked at only
-    // with its valid), 0 in every other cycle. Permission: a stage-1 table or the CD is a
-    // Data read (TTRnW = 1); the IN access is the transaction's own. S2PTW: is the leaf
-    // Device for the table/CD access (its Normal walk attribute, picked when the request
-    // is accepted, combined with the leaf)?
+    // the S2PTW check evaluated in the step that uses them (ST_EVAL, inside the FSM below;
+    // the functions of smmu_desc_decode.vh, smmu_perm_check.vh, smmu_attr.vh). Permission:
+    // a stage-1 table or the CD is a Data read (TTRnW = 1); the IN access is the
+    // transaction's own. S2PTW: is the leaf Device for the table/CD access (its Normal
+    // walk attribute, picked when the request is accepted, combined with the leaf)?
     localparam [5:0] PA_W6 = PA_W[5:0];
-    wire             in_eval = (state == ST_EVAL);
     wire             pc_in   = (cls_q == C_IN);
     reg  [7:0]       a_ptw;              // the access's attributes
     reg  [1:0]       sh_ptw;
-    // the descriptor's bit fields (desc_fields' order), only in ST_EVAL like the rest
-    reg  [23:0]      dd_fld;
-    // (each function's result in one variable: the simulator evaluates it once, not once
-    // per field)
-    reg  [104:0]     dd_dec;
-    reg  [1:0]       pc_res;             // {access flag fault, permission fault}
-    reg              dev_walk;           // the access is Device (S2PTW)
-    always @* begin
-        dd_dec   = {105{1'b0}};
-        dd_fld   = 24'd0;
-        pc_res   = 2'b00;
-        dev_walk = 1'b0;
-        if (in_eval) begin
-            dd_dec   = desc_decode(desc, lvl, d_s2_tg, d_s2_ps_bits, PA_W6, ipa_q[47:0]);
-            dd_fld   = desc_fields(desc, 1'b1);
-            // (the stage-1 fields ap, pxn, uxn play no part at stage 2)
-            pc_res   = perm_check(XNX != 0, 1'b1, pc_in ? rnw_q : 1'b1, priv_q,
-                                  pc_in ? instr_q : 1'b0, d_world, dd_fld[20:19], dd_fld[13],
-                                  dd_fld[12], 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0,
-                                  dd_fld[7:6], dd_fld[5:4], dd_fld[16], d_s2affd);
-            dev_walk = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw, dd_fld[11:8],
-                                      dd_fld[18:17]);
-        end
-    end
-    wire [1:0]       dd_kind;
-    wire [5:0]       dd_size;
-    wire             dd_addr_fault;
-    wire [47:0]      dd_next48, dd_oa48;
-    assign {dd_kind, dd_size, dd_addr_fault, dd_next48, dd_oa48} = dd_dec;
-    wire             pc_af_fault   = pc_res[1];
-    wire             pc_perm_fault = pc_res[0];
-    // the walk caches' fill: a table descriptor's address field (looked at only with a
-    // table's fill)
-    wire [47:0]      dd_tbl48 = desc_next_table(desc, d_s2_tg);
-    wire             ptw_f    = (cls_q != C_IN) && d_s2ptw && dev_walk;
+    // The walk caches' fill leaves in the cycle after ST_EVAL, from registers: fl_q says
+    // that step found a good table (the next table and its level are then in tbl and lvl)
+    // or a good leaf not taken from the leaf cache (desc and lvl, unchanged until the next
+    // request). The decode and the checks are then not on the path into the walk cache's
+    // port choice.
+    localparam [1:0] FL_NONE = 2'd0, FL_TBL = 2'd1, FL_LEAF = 2'd2;
+    reg  [1:0]       fl_q;
 
     // ---------------- walk attributes (13.8): S2IR0/S2OR0/S2SH0 (picked when the request
     // is accepted) as {AxCACHE, AxDOMAIN} of this unit's descriptor reads, set in ST_WC
@@ -232,14 +201,11 @@ module smmu_s2_walker #(
     assign wc_key_vmid = d_vmid;
     assign wc_key_gran = d_s2_tg;
     assign wc_key_ia   = ipa_q[47:12];
-    wire   dd_good = !desc_err && dd_kind != K_INVALID && !dd_addr_fault;
-    wire   fl_t    = in_eval && dd_good && dd_kind == K_TABLE;
-    wire   fl_l    = in_eval && dd_good && dd_kind != K_TABLE && !inj && !pc_af_fault &&
-                     !pc_perm_fault && !ptw_f;
-    assign wc_fl_valid = (fl_t || fl_l) && !raced && !wc_inv;
-    assign wc_fl_kind  = fl_t ? 2'd1 : 2'd2;
-    assign wc_fl_lvl   = fl_t ? lvl + 2'd1 : lvl;
-    assign wc_fl_tbl   = dd_tbl48[PA_W-1:0];
+    // (fl_q's kinds are the walk cache's fill kinds: 1 S2T, 2 S2L)
+    assign wc_fl_valid = (fl_q != FL_NONE) && !wc_inv;
+    assign wc_fl_kind  = fl_q;
+    assign wc_fl_lvl   = lvl;
+    assign wc_fl_tbl   = tbl;
     assign wc_fl_desc  = desc;
 
     // ---------------- FSM
@@ -289,9 +255,11 @@ module smmu_s2_walker #(
             f_rec     <= 1'b0;
             inj       <= 1'b0;
             raced     <= 1'b0;
+            fl_q      <= FL_NONE;
         end else begin
             if (wc_inv)
                 raced <= 1'b1;
+            fl_q <= FL_NONE;
             case (state)
                 // Accept: the IAS check (3.4.1), then the walk caches from S2TTB
                 // (the per-walk state is cleared on acceptance: nothing reads it while
@@ -384,6 +352,8 @@ module smmu_s2_walker #(
                         tbl   <= e_next48[PA_W-1:0];
                         lvl   <= lvl + 2'd1;
                         first <= 1'b0;
+                        if (!raced && !wc_inv)
+                            fl_q <= FL_TBL;
                         state <= ST_RD_REQ;
                     end else begin
                         oa      <= e_oa48[PA_W-1:0];
@@ -403,8 +373,11 @@ module smmu_s2_walker #(
                         else if (e_pc[0] ||
                                  ((cls_q != C_IN) && d_s2ptw && e_dev))
                             fault(EVT_F_PERMISSION, ipa_q, d_s2r);
-                        else
+                        else begin
+                            if (!inj && !raced && !wc_inv)
+                                fl_q <= FL_LEAF;
                             state <= ST_RSP;
+                        end
                     end
                 end
 
@@ -434,6 +407,10 @@ module smmu_s2_walker #(
         if (f_run) begin
             if ($past(rsp_valid && !rsp_ready)) assert (rsp_valid && $stable(rsp));
             if ($past(acc)) assert (state != ST_IDLE);
+            // a fill is offered in the cycle after ST_EVAL, with the fields that step left
+            if (fl_q != FL_NONE) assert ($past(state) == ST_EVAL && $stable(desc));
+            if (fl_q == FL_TBL) assert (state == ST_RD_REQ);
+            if (fl_q == FL_LEAF) assert (state == ST_RSP);
         end
 `endif
 
@@ -441,8 +418,7 @@ module smmu_s2_walker #(
     // here, nor the request fields used only on acceptance (IAS, start level, S2TTB:
     // synthesis drops their registers).
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, dd_fld[23:21], dd_fld[15:14], dd_fld[3:0],
-                       dd_size, dd_next48, dd_tbl48, dd_oa48, q_world, q_fwb, q_tg, q_slb,
+    wire unused_ok = &{1'b0, rd_last, q_world, q_fwb, q_tg, q_slb,
                        q_ps, q_affd, q_ptw, q_sh0, q_vmid,
                        d_s2_sl, d_s2_ias, d_s2_ttb, d_s1cir, d_s1cor, d_s1csh,
                        d_s2ir0, d_s2or0};

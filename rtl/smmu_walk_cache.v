@@ -303,8 +303,9 @@ module smmu_walk_cache #(
     end
 
     // ---------------- fills: the lowest port that fills this cycle, registered (the
-    // duplicate check and the write are the next cycle's: the walk units' decode, the port
-    // choice, the key's mask, the compare with every entry and the write were one path).
+    // duplicate check and the write are the next cycle's: the port choice, the key's mask,
+    // the compare with every entry and the write were one path; the walk units offer
+    // their fills from registers, a cycle after the step that decoded the descriptor).
     // A fill is dropped when an invalidation or flush comes in either cycle.
     // (the port's fields by AND-OR of the one-hot choice; only in a cycle with a fill, and
     // the registers load only then: f_any guards them)
