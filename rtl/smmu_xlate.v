@@ -225,6 +225,7 @@ module smmu_xlate #(
     reg [SID_W-1:0]  b_sid_q;
     reg [SSID_W-1:0] b_ssid_q;
     reg [63:0]       b_addr_q;
+    reg              b_oas_q;         // the address is beyond the OAS (= IAS)
     reg [2:0]        b_prot_q;
     reg [3:0]        b_cache_q;
     reg [1:0]        b_domain_q;
@@ -319,18 +320,18 @@ module smmu_xlate #(
     wire b_instr = b_rnw_q && (d_instcfg[1] ? d_instcfg[0] : b_prot_q[2]);
 
     // input checks (3.4, 3.4.1)
-    wire oas_over = (b_addr_q >> PA_W) != 64'd0;      // beyond the OAS (= IAS)
+    wire oas_over = b_oas_q;                          // beyond the OAS (= IAS)
     // Stage-1 range: VA[55] picks the half (EL2 has TTB0 only: VA[55] must be 0 there);
     // VA[top:64-TxSZ] must all equal the half bit, top = 55 with TBI else 63. A half
-    // disabled by EPDx faults the same way.
+    // disabled by EPDx faults the same way. The checked bits are the top TxSZ (a shift of
+    // ones by TxSZ: no 64 - TxSZ adder on the path), without VA[63:56] under TBI.
     wire        el2    = (d_world == W_EL2);
     wire        half   = !el2 && b_addr_q[55];
     wire [5:0]  tsz    = half ? c_t1_sz : c_t0_sz;
     wire        tbi    = half ? c_tbi1 : c_tbi0;
     wire        h_en   = half ? c_t1_en : c_t0_en;
-    wire [6:0]  ia     = 7'd64 - {1'b0, tsz};
-    wire [63:0] hi_msk = (~64'd0 << ia) & (tbi ? {8'h00, {56{1'b1}}} : ~64'd0);
-    wire        rng_bad = !h_en || ((b_addr_q & hi_msk) != (half ? hi_msk : 64'd0));
+    wire [63:0] hi_msk = ~(~64'd0 >> tsz) & (tbi ? {8'h00, {56{1'b1}}} : ~64'd0);
+    wire        rng_bad = !h_en || ((b_addr_q ^ {64{half}}) & hi_msk) != 64'd0;
 
     // TLB lookup and the permission re-check of a hit
     assign tlb_world  = d_world;
@@ -832,6 +833,7 @@ module smmu_xlate #(
                 b_ssv_q     <= a_ssv;
                 b_ssid_q    <= a_ssid;
                 b_addr_q    <= a_addr;
+                b_oas_q     <= (a_addr >> PA_W) != 64'd0;
                 b_prot_q    <= a_prot;
                 b_cache_q   <= a_cache;
                 b_domain_q  <= a_domain;
