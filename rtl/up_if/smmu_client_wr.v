@@ -230,13 +230,13 @@ module smmu_client_wr #(
 
     wire [IW-1:0] wr_slot = dq[dq_wr_q[IW-1:0]];
     wire          wr_have = dq_wr_q != dq_tail_q;         // a write waits for data
-    wire [8:0]    wr_beats = {1'b0, s_len[wr_slot]} + 9'd1;
     wire          wr_drop = bad_q[wr_slot];               // an illegal burst: not stored
     assign s_up_wready = wr_have && (wr_drop || wb_room);
     wire   w_fire  = s_up_wvalid && s_up_wready;
     wire   w_store = w_fire && !wr_drop;
-    // beats taken so far (stored or not) and whether this one is the AWLEN + 1-th
-    wire   w_cnt_last = s_ncnt[wr_slot] + 9'd1 == wr_beats;
+    // whether this beat is the AWLEN + 1-th: AWLEN beats taken so far (stored or not);
+    // compared without adding 1 to both sides (an adder's carry chain on the W path)
+    wire   w_cnt_last = s_ncnt[wr_slot] == {1'b0, s_len[wr_slot]};
     wire   w_end   = w_fire && (s_up_wlast || w_cnt_last);
     // WLAST before the AWLEN + 1-th beat, or not on it
     wire   w_early = w_fire && s_up_wlast && !w_cnt_last && !bad_q[wr_slot];
