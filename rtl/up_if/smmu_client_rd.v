@@ -151,7 +151,15 @@ module smmu_client_rd #(
     reg [1:0]           t_dom   [0:N-1];
     reg [7:0]           t_attr  [0:N-1];
 
-    integer i;
+    // slot k of v set to d when en, as a mask: Yosys 0.23 lowers a write at a computed bit,
+    // `v[k] <= d`, to a shift with a 32-bit carry chain (about 7 LUT levels for 8 slots)
+    function [N-1:0] put(input [N-1:0] v, input en, input [IW-1:0] k, input d);
+        reg [N-1:0] m;
+        begin
+            m   = {{(N - 1){1'b0}}, en} << k;
+            put = (v & ~m) | ({N{d}} & m);
+        end
+    endfunction
 
     // ---------------- order, allocation ----------------
     wire [N-1:0]  can_issue, is_abort, resp_head, in_use, downstream;
@@ -402,6 +410,18 @@ module smmu_client_rd #(
             /* verilator lint_off UNUSEDSIGNAL */
             reg [18:0] byp;    // its SH field [9:8] is not used
             /* verilator lint_on UNUSEDSIGNAL */
+            // the slot flags, updated in order through masks (put) and stored at the end
+            reg [N-1:0]   need_n, busy_n, have_n, ok_n, stale_n, uut_n, xlt_n, iss_n;
+            reg [8*N-1:0] lenp_n;
+            need_n  = need_q;
+            busy_n  = busy_q;
+            have_n  = have_q;
+            ok_n    = ok_q;
+            stale_n = stale_q;
+            uut_n   = uut_q;
+            xlt_n   = xlt_q;
+            iss_n   = iss_q;
+            lenp_n  = lenp_q;
             byp = 19'd0;
             if (acc && acc_byp)
                 byp = bypass_attr(1'b1, s_up_arcache, s_up_arprot,
@@ -411,22 +431,32 @@ module smmu_client_rd #(
                                   byp_cfg[1:0]);
 
             // an invalidation: translations asked for or not yet used are asked again
-            if (inv) begin
-                stale_q <= stale_q | busy_q;
-                for (i = 0; i < N; i = i + 1)
-                    if (have_q[i] && ok_q[i] && xlt_q[i] && !iss_q[i] &&
-                        !(issue_take && issue_idx == i[IW-1:0])) begin
-                        have_q[i] <= 1'b0;
-                        need_q[i] <= 1'b1;
-                    end
+            if (inv) begin : redo
+                reg [N-1:0] again;
+                again = have_q & ok_q & xlt_q & ~iss_q &
+                        ~({{(N - 1){1'b0}}, issue_take} << issue_idx);
+                stale_n = stale_q | busy_q;
+                have_n  = have_n & ~again;
+                need_n  = need_n | again;
             end
 
+            need_n  = put(need_n, acc, alloc_idx, acc_xl && !acc_fast);
+            busy_n  = put(busy_n, acc, alloc_idx, 1'b0);
+            have_n  = put(have_n, acc, alloc_idx, !acc_xl || acc_fast);
+            ok_n    = put(ok_n, acc, alloc_idx, acc_byp || acc_fast);
+            stale_n = put(stale_n, acc, alloc_idx, 1'b0);
+            uut_n   = put(uut_n, acc, alloc_idx, bad);
+            xlt_n   = put(xlt_n, acc, alloc_idx, acc_fast);
+            iss_n   = put(iss_n, acc, alloc_idx, fast_go);
+            for (b = 0; b < 8; b = b + 1)
+                lenp_n[b*N +: N] = put(lenp_n[b*N +: N], acc, alloc_idx, s_up_arlen[b]);
+            // a micro-TLB answer taken in the cycle of an invalidation is asked again
+            have_n  = put(have_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b0);
+            need_n  = put(need_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b1);
             if (acc) begin
                 s_id[alloc_idx]    <= s_up_arid;
                 s_addr[alloc_idx]  <= s_up_araddr;
                 s_len[alloc_idx]   <= s_up_arlen;
-                for (b = 0; b < 8; b = b + 1)
-                    lenp_q[b*N + {{(32 - IW){1'b0}}, alloc_idx}] <= s_up_arlen[b];
                 s_size[alloc_idx]  <= s_up_arsize;
                 s_burst[alloc_idx] <= s_up_arburst;
                 s_cache[alloc_idx] <= s_up_arcache;
@@ -442,14 +472,6 @@ module smmu_client_rd #(
                     t_dom[alloc_idx]   <= byp[11:10];
                     t_attr[alloc_idx]  <= byp[7:0];
                 end
-                need_q[alloc_idx]  <= acc_xl && !acc_fast;
-                busy_q[alloc_idx]  <= 1'b0;
-                have_q[alloc_idx]  <= !acc_xl || acc_fast;
-                ok_q[alloc_idx]    <= acc_byp || acc_fast;
-                stale_q[alloc_idx] <= 1'b0;
-                uut_q[alloc_idx]   <= bad;
-                xlt_q[alloc_idx]   <= acc_fast;
-                iss_q[alloc_idx]   <= fast_go;
                 if (acc_fast) begin
                     t_pa[alloc_idx]    <= u_pa;
                     t_cache[alloc_idx] <= u_cache;
@@ -457,28 +479,22 @@ module smmu_client_rd #(
                     t_dom[alloc_idx]   <= u_dom;
                     t_attr[alloc_idx]  <= u_attr;
                 end
-                // a micro-TLB answer taken in the cycle of an invalidation is asked again
-                if (acc_fast && inv && !fast_go) begin
-                    have_q[alloc_idx] <= 1'b0;
-                    need_q[alloc_idx] <= 1'b1;
-                end
             end
 
-            if (xq_fire) begin
-                need_q[xq_idx]  <= 1'b0;
-                busy_q[xq_idx]  <= 1'b1;
-                stale_q[xq_idx] <= inv;          // asked in the cycle of an invalidation
-            end
-            if (xr_valid) begin
-                busy_q[xr_idx] <= 1'b0;
+            need_n  = put(need_n, xq_fire, xq_idx, 1'b0);
+            busy_n  = put(busy_n, xq_fire, xq_idx, 1'b1);
+            stale_n = put(stale_n, xq_fire, xq_idx, inv);   // asked in the cycle of an invalidation
+            if (xr_valid) begin : answer
                 // an answer an invalidation overtook is asked again, unless it is a
                 // fault: that is final (its record is written; one record per transaction)
-                if ((stale_q[xr_idx] || inv) && xr_ok) begin
-                    need_q[xr_idx] <= 1'b1;
-                end else begin
-                    have_q[xr_idx]  <= 1'b1;
-                    ok_q[xr_idx]    <= xr_ok;
-                    xlt_q[xr_idx]   <= 1'b1;
+                reg again;
+                again = (stale_q[xr_idx] || inv) && xr_ok;
+                busy_n  = put(busy_n, 1'b1, xr_idx, 1'b0);
+                need_n  = put(need_n, again, xr_idx, 1'b1);
+                have_n  = put(have_n, !again, xr_idx, 1'b1);
+                ok_n    = put(ok_n, !again, xr_idx, xr_ok);
+                xlt_n   = put(xlt_n, !again, xr_idx, 1'b1);
+                if (!again) begin
                     t_pa[xr_idx]    <= xr_pa;
                     t_cache[xr_idx] <= xr_cache;
                     t_prot[xr_idx]  <= xr_prot;
@@ -486,14 +502,13 @@ module smmu_client_rd #(
                     t_attr[xr_idx]  <= xr_attr;
                 end
             end
-            if (uut_fire)
-                uut_q[uu_pick] <= 1'b0;
+            uut_n = put(uut_n, uut_fire, uu_pick, 1'b0);
 
             // downstream AR
             if (m_dn_arvalid && m_dn_arready)
                 ar_v_q <= 1'b0;
+            iss_n = put(iss_n, issue_take, issue_idx, 1'b1);
             if (issue_take) begin
-                iss_q[issue_idx] <= 1'b1;
                 ar_v_q     <= 1'b1;
                 ar_id_q    <= s_id[issue_idx];
                 ar_addr_q  <= t_pa[issue_idx];
@@ -570,10 +585,17 @@ module smmu_client_rd #(
                 ab_pk_v_q <= ab_nx[IW];
                 ab_pk_q   <= ab_nx[IW-1:0];
             end
-            if (free_valid) begin
-                have_q[free_idx] <= 1'b0;
-                ok_q[free_idx]   <= 1'b0;
-            end
+            have_n = put(have_n, free_valid, free_idx, 1'b0);
+            ok_n   = put(ok_n, free_valid, free_idx, 1'b0);
+            need_q  <= need_n;
+            busy_q  <= busy_n;
+            have_q  <= have_n;
+            ok_q    <= ok_n;
+            stale_q <= stale_n;
+            uut_q   <= uut_n;
+            xlt_q   <= xlt_n;
+            iss_q   <= iss_n;
+            lenp_q  <= lenp_n;
 
             // sync: the reads downstream when it started
             snap_q <= sync_snap ? downstream : (snap_q & downstream);

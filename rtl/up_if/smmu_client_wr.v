@@ -144,7 +144,15 @@ module smmu_client_wr #(
     reg [7:0]           t_attr  [0:N-1];
     reg [1:0]           t_bresp [0:N-1];
 
-    integer i;
+    // slot k of v set to d when en, as a mask: Yosys 0.23 lowers a write at a computed bit,
+    // `v[k] <= d`, to a shift with a 32-bit carry chain (about 7 LUT levels for 8 slots)
+    function [N-1:0] put(input [N-1:0] v, input en, input [IW-1:0] k, input d);
+        reg [N-1:0] m;
+        begin
+            m   = {{(N - 1){1'b0}}, en} << k;
+            put = (v & ~m) | ({N{d}} & m);
+        end
+    endfunction
 
     // ---------------- order, allocation ----------------
     wire [N-1:0]  can_issue, is_abort, resp_head, in_use, downstream;
@@ -222,13 +230,13 @@ module smmu_client_wr #(
 
     wire [IW-1:0] wr_slot = dq[dq_wr_q[IW-1:0]];
     wire          wr_have = dq_wr_q != dq_tail_q;         // a write waits for data
-    wire [8:0]    wr_beats = {1'b0, s_len[wr_slot]} + 9'd1;
     wire          wr_drop = bad_q[wr_slot];               // an illegal burst: not stored
     assign s_up_wready = wr_have && (wr_drop || wb_room);
     wire   w_fire  = s_up_wvalid && s_up_wready;
     wire   w_store = w_fire && !wr_drop;
-    // beats taken so far (stored or not) and whether this one is the AWLEN + 1-th
-    wire   w_cnt_last = s_ncnt[wr_slot] + 9'd1 == wr_beats;
+    // whether this beat is the AWLEN + 1-th: AWLEN beats taken so far (stored or not);
+    // compared without adding 1 to both sides (an adder's carry chain on the W path)
+    wire   w_cnt_last = s_ncnt[wr_slot] == {1'b0, s_len[wr_slot]};
     wire   w_end   = w_fire && (s_up_wlast || w_cnt_last);
     // WLAST before the AWLEN + 1-th beat, or not on it
     wire   w_early = w_fire && s_up_wlast && !w_cnt_last && !bad_q[wr_slot];
@@ -365,17 +373,43 @@ module smmu_client_wr #(
             aw_v_q    <= 1'b0;
             b_v_q     <= 1'b0;
             b_pk_v_q  <= 1'b0;
-        end else begin
-            if (inv) begin
-                stale_q <= stale_q | busy_q;
-                for (i = 0; i < N; i = i + 1)
-                    if (have_q[i] && ok_q[i] && xlt_q[i] && !iss_q[i] && !bad_q[i] &&
-                        !(issue_take && issue_idx == i[IW-1:0])) begin
-                        have_q[i] <= 1'b0;
-                        need_q[i] <= 1'b1;
-                    end
+        end else begin : step
+            // the slot flags (and the data order's dq_gone), updated in order through
+            // masks (put) and stored at the end
+            reg [N-1:0] need_n, busy_n, have_n, ok_n, stale_n, uut_n, xlt_n, iss_n, bad_n;
+            reg [N-1:0] wdone_n, bdone_n, gone_n;
+            need_n  = need_q;
+            busy_n  = busy_q;
+            have_n  = have_q;
+            ok_n    = ok_q;
+            stale_n = stale_q;
+            uut_n   = uut_q;
+            xlt_n   = xlt_q;
+            iss_n   = iss_q;
+            bad_n   = bad_q;
+            wdone_n = wdone_q;
+            bdone_n = bdone_q;
+            gone_n  = dq_gone_q;
+            if (inv) begin : redo
+                reg [N-1:0] again;
+                again = have_q & ok_q & xlt_q & ~iss_q & ~bad_q &
+                        ~({{(N - 1){1'b0}}, issue_take} << issue_idx);
+                stale_n = stale_q | busy_q;
+                have_n  = have_n & ~again;
+                need_n  = need_n | again;
             end
 
+            need_n  = put(need_n, acc, alloc_idx, acc_xl && !acc_fast);
+            busy_n  = put(busy_n, acc, alloc_idx, 1'b0);
+            have_n  = put(have_n, acc, alloc_idx, !acc_xl || acc_fast);
+            ok_n    = put(ok_n, acc, alloc_idx, acc_byp || acc_fast);
+            stale_n = put(stale_n, acc, alloc_idx, 1'b0);
+            uut_n   = put(uut_n, acc, alloc_idx, bad);
+            bad_n   = put(bad_n, acc, alloc_idx, bad);
+            xlt_n   = put(xlt_n, acc, alloc_idx, acc_fast);
+            iss_n   = put(iss_n, acc, alloc_idx, 1'b0);
+            wdone_n = put(wdone_n, acc, alloc_idx, 1'b0);
+            bdone_n = put(bdone_n, acc, alloc_idx, 1'b0);
             if (acc) begin
                 s_id[alloc_idx]    <= s_up_awid;
                 s_addr[alloc_idx]  <= s_up_awaddr;
@@ -406,10 +440,6 @@ module smmu_client_wr #(
                     t_dom[alloc_idx]   <= byp[11:10];
                     t_attr[alloc_idx]  <= byp[7:0];
                 end
-                need_q[alloc_idx]  <= acc_xl && !acc_fast;
-                busy_q[alloc_idx]  <= 1'b0;
-                have_q[alloc_idx]  <= !acc_xl || acc_fast;
-                ok_q[alloc_idx]    <= acc_byp || acc_fast;
                 if (acc_fast) begin
                     t_pa[alloc_idx]    <= {u_val[UV_W-1 -: PA_W - 12], s_up_awaddr[11:0]};
                     t_cache[alloc_idx] <= u_val[16:13];
@@ -417,13 +447,6 @@ module smmu_client_wr #(
                     t_dom[alloc_idx]   <= u_val[9:8];
                     t_attr[alloc_idx]  <= u_val[7:0];
                 end
-                stale_q[alloc_idx] <= 1'b0;
-                uut_q[alloc_idx]   <= bad;
-                bad_q[alloc_idx]   <= bad;
-                xlt_q[alloc_idx]   <= acc_fast;
-                iss_q[alloc_idx]   <= 1'b0;
-                wdone_q[alloc_idx] <= 1'b0;
-                bdone_q[alloc_idx] <= 1'b0;
                 s_dqp[alloc_idx]   <= dq_tail_q[IW-1:0];
                 dq[dq_tail_q[IW-1:0]] <= alloc_idx;
                 dq_tail_q <= dq_tail_q + 1'b1;
@@ -440,27 +463,26 @@ module smmu_client_wr #(
                 wb_wr_q <= wb_wr_q + 1'b1;
                 s_nst[wr_slot] <= s_nst[wr_slot] + 9'd1;
             end
+            wdone_n = put(wdone_n, w_end, wr_slot, 1'b1);
+            gone_n  = put(gone_n, w_end, dq_wr_q[IW-1:0], 1'b0);
             if (w_end) begin
-                wdone_q[wr_slot] <= 1'b1;
                 dq_len[dq_wr_q[IW-1:0]] <= s_nst[wr_slot] + (w_store ? 9'd1 : 9'd0);
-                dq_gone_q[dq_wr_q[IW-1:0]] <= 1'b0;
                 dq_wr_q <= dq_wr_q + 1'b1;
             end
 
-            if (xq_fire) begin
-                need_q[xq_idx]  <= 1'b0;
-                busy_q[xq_idx]  <= 1'b1;
-                stale_q[xq_idx] <= inv;
-            end
-            if (xr_valid) begin
-                busy_q[xr_idx] <= 1'b0;
+            need_n  = put(need_n, xq_fire, xq_idx, 1'b0);
+            busy_n  = put(busy_n, xq_fire, xq_idx, 1'b1);
+            stale_n = put(stale_n, xq_fire, xq_idx, inv);
+            if (xr_valid) begin : answer
                 // as on the read side: a stale fault is final
-                if ((stale_q[xr_idx] || inv) && xr_ok && !bad_q[xr_idx]) begin
-                    need_q[xr_idx] <= 1'b1;
-                end else begin
-                    have_q[xr_idx]  <= 1'b1;
-                    ok_q[xr_idx]    <= xr_ok;
-                    xlt_q[xr_idx]   <= 1'b1;
+                reg again;
+                again   = (stale_q[xr_idx] || inv) && xr_ok && !bad_q[xr_idx];
+                busy_n  = put(busy_n, 1'b1, xr_idx, 1'b0);
+                need_n  = put(need_n, again, xr_idx, 1'b1);
+                have_n  = put(have_n, !again, xr_idx, 1'b1);
+                ok_n    = put(ok_n, !again, xr_idx, xr_ok);
+                xlt_n   = put(xlt_n, !again, xr_idx, 1'b1);
+                if (!again) begin
                     t_pa[xr_idx]    <= xr_pa;
                     t_cache[xr_idx] <= xr_cache;
                     t_prot[xr_idx]  <= xr_prot;
@@ -468,22 +490,20 @@ module smmu_client_wr #(
                     t_attr[xr_idx]  <= xr_attr;
                 end
             end
-            if (uut_fire)
-                uut_q[uu_pick] <= 1'b0;
+            uut_n = put(uut_n, uut_fire, uu_pick, 1'b0);
 
             // a write turned bad by its data: no translation request any more
-            if (w_early || w_miss) begin
-                bad_q[wr_slot]  <= 1'b1;
-                uut_q[wr_slot]  <= 1'b1;
-                need_q[wr_slot] <= 1'b0;
-                s_why[wr_slot]  <= w_early ? WHY_EARLY : WHY_MISSING;
-            end
+            bad_n  = put(bad_n, w_early || w_miss, wr_slot, 1'b1);
+            uut_n  = put(uut_n, w_early || w_miss, wr_slot, 1'b1);
+            need_n = put(need_n, w_early || w_miss, wr_slot, 1'b0);
+            if (w_early || w_miss)
+                s_why[wr_slot] <= w_early ? WHY_EARLY : WHY_MISSING;
 
             // downstream AW, then its data
             if (m_dn_awvalid && m_dn_awready)
                 aw_v_q <= 1'b0;
+            iss_n = put(iss_n, issue_take, issue_idx, 1'b1);
             if (issue_take) begin
-                iss_q[issue_idx] <= 1'b1;
                 aw_v_q     <= 1'b1;
                 aw_id_q    <= s_id[issue_idx];
                 aw_addr_q  <= t_pa[issue_idx];
@@ -497,19 +517,18 @@ module smmu_client_wr #(
                 dw[dw_tail_q[IW-1:0]] <= issue_idx;
                 dw_tail_q  <= dw_tail_q + 1'b1;
             end
+            gone_n = put(gone_n, dw_fire && dw_lastb, s_dqp[dw_slot], 1'b1);
             if (dw_fire) begin
                 if (dw_lastb) begin
                     dw_beat_q <= 9'd0;
                     dw_head_q <= dw_head_q + 1'b1;
-                    dq_gone_q[s_dqp[dw_slot]] <= 1'b1;
                 end else begin
                     dw_beat_q <= dw_beat_q + 9'd1;
                 end
             end
-            if (dn_done) begin
-                bdone_q[dn_idx] <= 1'b1;
+            bdone_n = put(bdone_n, dn_done, dn_idx, 1'b1);
+            if (dn_done)
                 t_bresp[dn_idx] <= m_dn_bresp;
-            end
 
             // release buffer space in data order
             if (rel_go) begin
@@ -529,13 +548,25 @@ module smmu_client_wr #(
                 b_id_q   <= s_id[free_idx];
                 b_resp_q <= b_direct ? m_dn_bresp :
                             is_abort[b_pk_q] ? RESP_SLVERR : t_bresp[b_pk_q];
-                have_q[free_idx] <= 1'b0;
-                ok_q[free_idx]   <= 1'b0;
-                bad_q[free_idx]  <= 1'b0;
-                // an aborted write's data were never needed
-                if (!b_direct && is_abort[b_pk_q])
-                    dq_gone_q[s_dqp[b_pk_q]] <= 1'b1;
             end
+            have_n = put(have_n, free_valid, free_idx, 1'b0);
+            ok_n   = put(ok_n, free_valid, free_idx, 1'b0);
+            bad_n  = put(bad_n, free_valid, free_idx, 1'b0);
+            // an aborted write's data were never needed
+            gone_n = put(gone_n, free_valid && !b_direct && is_abort[b_pk_q], s_dqp[b_pk_q],
+                         1'b1);
+            need_q    <= need_n;
+            busy_q    <= busy_n;
+            have_q    <= have_n;
+            ok_q      <= ok_n;
+            stale_q   <= stale_n;
+            uut_q     <= uut_n;
+            xlt_q     <= xlt_n;
+            iss_q     <= iss_n;
+            bad_q     <= bad_n;
+            wdone_q   <= wdone_n;
+            bdone_q   <= bdone_n;
+            dq_gone_q <= gone_n;
 
             snap_q <= sync_snap ? downstream : (snap_q & downstream);
         end

@@ -212,6 +212,25 @@ module smmu_txn_order #(
     assign downstream   = dn_q;
 
     // ---------------- state ----------------
+    // The slot flags are written through masks (put, put_id) into copies that the step
+    // updates in order (a later write of a bit wins, as with nonblocking writes) and
+    // stores at its end: Yosys 0.23 lowers a write at a computed bit, `v[k] <= d`, to a
+    // shift with a 32-bit carry chain, about 7 LUT levels deep for 8 slots where the
+    // mask takes one.
+    function [N-1:0] put(input [N-1:0] v, input en, input [IW-1:0] k, input d);
+        reg [N-1:0] m;
+        begin
+            m   = {{(N - 1){1'b0}}, en} << k;
+            put = (v & ~m) | ({N{d}} & m);
+        end
+    endfunction
+    function [NID-1:0] put_id(input [NID-1:0] v, input en, input [ID_W-1:0] k, input d);
+        reg [NID-1:0] m;
+        begin
+            m      = {{(NID - 1){1'b0}}, en} << k;
+            put_id = (v & ~m) | ({NID{d}} & m);
+        end
+    endfunction
     always @(posedge clk) begin
         if (!rst_n) begin
             used_q      <= {N{1'b0}};
@@ -230,78 +249,85 @@ module smmu_txn_order #(
             succ_v_q    <= {N{1'b0}};
             dsucc_v_q   <= {N{1'b0}};
             own_v_q     <= {NID{1'b0}};
-        end else begin
+        end else begin : step
+            reg [N-1:0]      used, gone, dn, tail, bi, br, sv, dsv;
+            reg [NID-1:0]    dtv, ownv;
+            reg [ID_W*N-1:0] idp;
+            // a predecessor's link to the allocated slot: none when it moves on now
+            reg              a_link;
+            a_link = a_tail[IW] && !a_tail_free;
+            used = used_q;
+            gone = gone_q;
+            dn   = dn_q;
+            tail = tail_q;
+            bi   = blk_issue_q;
+            br   = blk_resp_q;
+            sv   = succ_v_q;
+            dsv  = dsucc_v_q;
+            dtv  = dt_v_q;
+            ownv = own_v_q;
+            idp  = idp_q;
             // the youngest downstream slot of an ID ended: none is left (an issue or a
             // fast-path allocation of that ID below, in the same cycle, sets a new one)
-            if (dn_end && dt_idx_q[dn_id] == dn_idx)
-                dt_v_q[dn_id] <= 1'b0;
+            dtv = put_id(dtv, dn_end && dt_idx_q[dn_id] == dn_idx, dn_id, 1'b0);
             // a predecessor moving on unblocks its successor
-            if (issue && succ_v_q[issue_idx])
-                blk_issue_q[succ_q[issue_idx]] <= 1'b0;
-            if (abort_go && succ_v_q[ab_q])
-                blk_issue_q[succ_q[ab_q]] <= 1'b0;
+            bi = put(bi, issue && succ_v_q[issue_idx], succ_q[issue_idx], 1'b0);
+            bi = put(bi, abort_go && succ_v_q[ab_q], succ_q[ab_q], 1'b0);
             // a freed predecessor has left both orders (an abort may be answered before its
             // turn to leave the issue order comes); the link is dropped so that the next
             // occupant of its slot cannot act on its successor
-            if (free_valid && succ_v_q[free_idx]) begin
-                blk_issue_q[succ_q[free_idx]] <= 1'b0;
-                blk_resp_q[succ_q[free_idx]]  <= 1'b0;
-                has_pred_q[succ_q[free_idx]]  <= 1'b0;
-                succ_v_q[free_idx]            <= 1'b0;
-            end
-            if (dn_end && dsucc_v_q[dn_idx]) begin
+            bi = put(bi, free_valid && succ_v_q[free_idx], succ_q[free_idx], 1'b0);
+            br = put(br, free_valid && succ_v_q[free_idx], succ_q[free_idx], 1'b0);
+            sv = put(sv, free_valid, free_idx, 1'b0);
+            if (free_valid && succ_v_q[free_idx])
+                has_pred_q[succ_q[free_idx]] <= 1'b0;
+            if (dn_end && dsucc_v_q[dn_idx])
                 blk_dn_q[dsucc_q[dn_idx]] <= 1'b0;
-                dsucc_v_q[dn_idx]         <= 1'b0;
-            end
+            dsv = put(dsv, dn_end, dn_idx, 1'b0);
 
+            used = put(used, alloc, alloc_idx, 1'b1);
+            gone = put(gone, alloc, alloc_idx, alloc_issue);
+            dn   = put(dn, alloc, alloc_idx, alloc_issue);
+            tail = put(tail, alloc && a_tail[IW], a_tail[IW-1:0], 1'b0);
+            tail = put(tail, alloc, alloc_idx, 1'b1);
+            for (i = 0; i < ID_W; i = i + 1)
+                idp[i * N +: N] = put(idp[i * N +: N], alloc, alloc_idx, alloc_id[i]);
+            sv   = put(sv, alloc && a_link, a_tail[IW-1:0], 1'b1);
+            sv   = put(sv, alloc, alloc_idx, 1'b0);
+            dsv  = put(dsv, alloc, alloc_idx, 1'b0);
+            bi   = put(bi, alloc, alloc_idx, a_link && !gone_q[a_tail[IW-1:0]] &&
+                                                !(issue && issue_idx == a_tail[IW-1:0]) &&
+                                                !(abort_go && ab_q == a_tail[IW-1:0]));
+            br   = put(br, alloc, alloc_idx, a_link);
+            dtv  = put_id(dtv, go_alloc, alloc_id, 1'b1);
+            dsv  = put(dsv, go_alloc && a_dtail[IW] &&
+                            !(dn_end && dn_idx == a_dtail[IW-1:0]), a_dtail[IW-1:0], 1'b1);
             if (alloc) begin
-                used_q[alloc_idx]      <= 1'b1;
-                gone_q[alloc_idx]      <= 1'b0;
-                dn_q[alloc_idx]        <= 1'b0;
-                tail_q[alloc_idx]      <= 1'b1;
                 blk_dn_q[alloc_idx]    <= 1'b0;
-                for (i = 0; i < ID_W; i = i + 1)
-                    idp_q[i * N + {{(32 - IW){1'b0}}, alloc_idx}] <= alloc_id[i];
                 pred_q[alloc_idx]      <= a_tail[IW-1:0];
-                succ_v_q[alloc_idx]    <= 1'b0;
-                dsucc_v_q[alloc_idx]   <= 1'b0;
-                if (a_tail[IW] && !a_tail_free) begin
-                    succ_v_q[a_tail[IW-1:0]] <= 1'b1;
-                    succ_q[a_tail[IW-1:0]]   <= alloc_idx;
-                end
                 // the predecessor, unless it moves on in this very cycle
-                has_pred_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
-                blk_issue_q[alloc_idx] <= a_tail[IW] && !a_tail_free &&
-                                          !gone_q[a_tail[IW-1:0]] &&
-                                          !(issue && issue_idx == a_tail[IW-1:0]) &&
-                                          !(abort_go && ab_q == a_tail[IW-1:0]);
-                blk_resp_q[alloc_idx]  <= a_tail[IW] && !a_tail_free;
-                if (a_tail[IW])
-                    tail_q[a_tail[IW-1:0]] <= 1'b0;
+                has_pred_q[alloc_idx]  <= a_link;
+                if (a_link)
+                    succ_q[a_tail[IW-1:0]] <= alloc_idx;
                 if (alloc_issue) begin
-                    gone_q[alloc_idx]   <= 1'b1;
-                    dn_q[alloc_idx]     <= 1'b1;
-                    dt_v_q[alloc_id]    <= 1'b1;
                     dt_idx_q[alloc_id]  <= alloc_idx;
                     blk_dn_q[alloc_idx] <= a_dtail[IW] &&
                                            !(dn_end && dn_idx == a_dtail[IW-1:0]);
-                    if (a_dtail[IW] && !(dn_end && dn_idx == a_dtail[IW-1:0])) begin
-                        dsucc_v_q[a_dtail[IW-1:0]] <= 1'b1;
-                        dsucc_q[a_dtail[IW-1:0]]   <= alloc_idx;
-                    end
+                    if (a_dtail[IW] && !(dn_end && dn_idx == a_dtail[IW-1:0]))
+                        dsucc_q[a_dtail[IW-1:0]] <= alloc_idx;
                 end
             end
+            gone = put(gone, issue, issue_idx, 1'b1);
+            dn   = put(dn, issue, issue_idx, 1'b1);
+            dtv  = put_id(dtv, issue, i_id, 1'b1);
+            dsv  = put(dsv, issue && i_dtail[IW] && !(dn_end && dn_idx == i_dtail[IW-1:0]),
+                       i_dtail[IW-1:0], 1'b1);
             if (issue) begin
-                gone_q[issue_idx]  <= 1'b1;
-                dn_q[issue_idx]    <= 1'b1;
-                dt_v_q[i_id]       <= 1'b1;
                 dt_idx_q[i_id]     <= issue_idx;
                 blk_dn_q[issue_idx] <= i_dtail[IW] &&
                                        !(dn_end && dn_idx == i_dtail[IW-1:0]);
-                if (i_dtail[IW] && !(dn_end && dn_idx == i_dtail[IW-1:0])) begin
-                    dsucc_v_q[i_dtail[IW-1:0]] <= 1'b1;
-                    dsucc_q[i_dtail[IW-1:0]]   <= issue_idx;
-                end
+                if (i_dtail[IW] && !(dn_end && dn_idx == i_dtail[IW-1:0]))
+                    dsucc_q[i_dtail[IW-1:0]] <= issue_idx;
             end
             // the pick: kept while it may go and is not taken, else the next one
             if (!(issue_valid && !issue_take)) begin
@@ -309,33 +335,36 @@ module smmu_txn_order #(
                 if (pk_nx[IW])
                     pk_q <= pk_nx[IW-1:0];
             end
-            if (abort_go)
-                gone_q[ab_q] <= 1'b1;
+            gone = put(gone, abort_go, ab_q, 1'b1);
             ab_v_q <= ab_nx[IW];
             ab_q   <= ab_nx[IW-1:0];
-            if (dn_end)
-                dn_q[dn_idx] <= 1'b0;
-            if (free_valid) begin
-                used_q[free_idx] <= 1'b0;
-                tail_q[free_idx] <= 1'b0;
-            end
+            dn   = put(dn, dn_end, dn_idx, 1'b0);
+            used = put(used, free_valid, free_idx, 1'b0);
+            tail = put(tail, free_valid, free_idx, 1'b0);
             // the owners: the ending one's downstream successor takes over (else its ID
             // has none); a slot going downstream that owns its ID's next response becomes
             // the owner (after the above: the one ending now may be of its ID)
-            if (dn_end) begin
-                if (dsucc_v_q[dn_idx])
-                    own_q[dn_id] <= dsucc_q[dn_idx];
-                else
-                    own_v_q[dn_id] <= 1'b0;
-            end
-            if (go_alloc && own_a) begin
-                own_v_q[alloc_id] <= 1'b1;
-                own_q[alloc_id]   <= alloc_idx;
-            end
-            if (issue && own_i) begin
-                own_v_q[i_id] <= 1'b1;
-                own_q[i_id]   <= issue_idx;
-            end
+            if (dn_end && dsucc_v_q[dn_idx])
+                own_q[dn_id] <= dsucc_q[dn_idx];
+            ownv = put_id(ownv, dn_end && !dsucc_v_q[dn_idx], dn_id, 1'b0);
+            ownv = put_id(ownv, go_alloc && own_a, alloc_id, 1'b1);
+            if (go_alloc && own_a)
+                own_q[alloc_id] <= alloc_idx;
+            ownv = put_id(ownv, issue && own_i, i_id, 1'b1);
+            if (issue && own_i)
+                own_q[i_id] <= issue_idx;
+
+            used_q      <= used;
+            gone_q      <= gone;
+            dn_q        <= dn;
+            tail_q      <= tail;
+            blk_issue_q <= bi;
+            blk_resp_q  <= br;
+            succ_v_q    <= sv;
+            dsucc_v_q   <= dsv;
+            dt_v_q      <= dtv;
+            own_v_q     <= ownv;
+            idp_q       <= idp;
         end
     end
 

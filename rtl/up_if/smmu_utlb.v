@@ -101,7 +101,9 @@ module smmu_utlb #(
         end else if (clear) begin
             v_q <= {E{1'b0}};
         end else if (f_v_q) begin
-            v_q[vic]   <= 1'b1;
+            // a mask, not v_q[vic] <= 1: Yosys 0.23 lowers a write at a computed bit to a
+            // shift with a 32-bit carry chain
+            v_q        <= v_q | ({{(E - 1){1'b0}}, 1'b1} << vic);
             key_q[vic] <= f_key_q;
             val_q[vic] <= f_val_q;
             if (!vic_found)
