@@ -1,7 +1,7 @@
 // The lowest set bit of an N-bit slot vector, {any, index} (index IW bits), and the
 // picks built on it (round robin; all but one slot), for the client port's slot picks
-// (smmu_txn_order, smmu_client_rd, smmu_client_wr). Included inside module bodies that
-// have parameters N and IW = log2(N).
+// (smmu_txn_order, smmu_client_rd, smmu_client_wr); and put(), the write of one slot's
+// flag. Included inside module bodies that have parameters N and IW = log2(N).
 //
 // The bit alone is v & -v; bit b of its index is the OR of it over the slots whose number
 // has bit b set (FIRST_IDX_MASK, a constant): a carry chain and IW OR-reductions instead
@@ -39,4 +39,14 @@ endfunction
 // one, made while the slot it holds leaves (or is still answering), must not be that slot.
 function [IW:0] first_except(input [N-1:0] v, input ex, input [IW-1:0] idx);
     first_except = first(v & ~({{(N - 1){1'b0}}, ex} << idx));
+endfunction
+// Slot k of v set to d when en, as a mask: Yosys 0.23 lowers a write at a computed bit,
+// `v[k] <= d`, to a shift with a 32-bit carry chain (about 7 LUT levels for 8 slots) where
+// the mask takes one.
+function [N-1:0] put(input [N-1:0] v, input en, input [IW-1:0] k, input d);
+    reg [N-1:0] m;
+    begin
+        m   = {{(N - 1){1'b0}}, en} << k;
+        put = (v & ~m) | ({N{d}} & m);
+    end
 endfunction

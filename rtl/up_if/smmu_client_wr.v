@@ -144,16 +144,6 @@ module smmu_client_wr #(
     reg [7:0]           t_attr  [0:N-1];
     reg [1:0]           t_bresp [0:N-1];
 
-    // slot k of v set to d when en, as a mask: Yosys 0.23 lowers a write at a computed bit,
-    // `v[k] <= d`, to a shift with a 32-bit carry chain (about 7 LUT levels for 8 slots)
-    function [N-1:0] put(input [N-1:0] v, input en, input [IW-1:0] k, input d);
-        reg [N-1:0] m;
-        begin
-            m   = {{(N - 1){1'b0}}, en} << k;
-            put = (v & ~m) | ({N{d}} & m);
-        end
-    endfunction
-
     // ---------------- order, allocation ----------------
     wire [N-1:0]  can_issue, is_abort, resp_head, in_use, downstream;
     wire          alloc_ready, issue_valid, dn_any;

@@ -217,13 +217,6 @@ module smmu_txn_order #(
     // stores at its end: Yosys 0.23 lowers a write at a computed bit, `v[k] <= d`, to a
     // shift with a 32-bit carry chain, about 7 LUT levels deep for 8 slots where the
     // mask takes one.
-    function [N-1:0] put(input [N-1:0] v, input en, input [IW-1:0] k, input d);
-        reg [N-1:0] m;
-        begin
-            m   = {{(N - 1){1'b0}}, en} << k;
-            put = (v & ~m) | ({N{d}} & m);
-        end
-    endfunction
     function [NID-1:0] put_id(input [NID-1:0] v, input en, input [ID_W-1:0] k, input d);
         reg [NID-1:0] m;
         begin
