@@ -716,6 +716,20 @@ module smmu_xlate #(
             wk_rsp_ready[i] = f_room && wf_any && wf_pick == i[WI-1:0];
     end
     wire w_to_f = f_room && wf_any;
+
+    // The picks as one-hot masks for the flag vectors' writes (Yosys 0.23 lowers a write
+    // at a computed bit, v[k] <= d, to a shift with a 32-bit carry chain; a mask is one
+    // LUT level): the walker a walk starts on, the one whose result F takes, the park
+    // entry that leaves for the replay register, the one a miss enters, and the waiters
+    // the walk leaving for F releases.
+    wire [NWALK-1:0] w_start_m = {{(NWALK - 1){1'b0}}, c_walk} << w_pick;
+    wire [NWALK-1:0] w_end_m   = {{(NWALK - 1){1'b0}}, w_to_f} << wf_pick;
+    wire [NPARK-1:0] p_out_m   = {{(NPARK - 1){1'b0}}, r_load} << rp_pick;
+    wire [NPARK-1:0] p_in_m    = {{(NPARK - 1){1'b0}}, c_park} << pf_pick;
+    reg  [NPARK-1:0] p_rel_m;
+    always @*
+        for (i = 0; i < NPARK; i = i + 1)
+            p_rel_m[i] = w_to_f && p_wk_q[i] == wf_pick;
     wire c_to_f = f_room && !wf_any && c_v_q && c_done_q;
     assign c_go          = c_to_f || c_walk || c_park;
     assign cfg_rsp_ready = b_go;
@@ -820,7 +834,6 @@ module smmu_xlate #(
                 b_raced_q <= 1'b1;
                 c_raced_q <= 1'b1;
                 cs_raced_q <= 1'b1;
-                w_raced_q <= {NWALK{1'b1}};
                 f_raced_q <= 1'b1;
             end
             if (b_go)
@@ -868,27 +881,25 @@ module smmu_xlate #(
             if (r_load) begin
                 r_v_q          <= 1'b1;
                 r_rq_q         <= p_rq_q[rp_pick];
-                p_v_q[rp_pick] <= 1'b0;
             end
-            if (w_to_f)
-                for (i = 0; i < NPARK; i = i + 1)
-                    if (p_wk_q[i] == wf_pick)
-                        p_wait_q[i] <= 1'b0;
+            p_v_q    <= (p_v_q & ~p_out_m) | p_in_m;
+            p_wait_q <= (p_wait_q & ~p_rel_m) | p_in_m;
             if (c_park) begin
-                p_v_q[pf_pick]    <= 1'b1;
-                p_wait_q[pf_pick] <= 1'b1;
                 p_wk_q[pf_pick]   <= w_same;
                 p_rq_q[pf_pick]   <= {c_tag, c_rnw, c_sid, c_ssv, c_ssid, c_addr,
                                       c_prot, c_cache, c_domain, c_nosnoop};
             end
 
             // C -> W
+            // (a walk starts on an idle walker, and one leaving for F is busy: the two
+            // masks never share a walker)
+            w_busy_q  <= (w_busy_q | w_start_m) & ~w_end_m;
+            w_raced_q <= raced_now ? {NWALK{1'b1}} :
+                         (w_raced_q & ~w_start_m) | ({NWALK{c_raced_q}} & w_start_m);
+            w_ssv_q   <= (w_ssv_q & ~w_start_m) | ({NWALK{c_ssv}} & w_start_m);
             if (c_walk) begin
-                w_busy_q[w_pick]  <= 1'b1;
-                w_raced_q[w_pick] <= c_raced_q || raced_now;
                 w_ctx_q[w_pick]   <= c_ctx_q;
                 w_sid_q[w_pick]   <= c_sid;
-                w_ssv_q[w_pick]   <= c_ssv;
                 w_page_q[w_pick]  <= c_addr[63:12];
             end
 
@@ -910,7 +921,6 @@ module smmu_xlate #(
                 f_ev_rec_q   <= wk_rsp_record[wf_pick];
                 // TTRnW is defined for F_PERMISSION with CLASS = TT (7.3.16)
                 f_ev_ttrnw_q <= wk_rsp_ttrnw[wf_pick] && wf_evt == EVT_F_PERMISSION;
-                w_busy_q[wf_pick] <= 1'b0;
                 f_rr_q       <= wf_pick;
             end else if (c_to_f) begin
                 f_v_q        <= 1'b1;
