@@ -71,6 +71,7 @@ module smmu_cd_decode #(
     `include "smmu_gran.vh"
 
     localparam [1:0] W_EL2 = 2'd1;
+    localparam [6:0] PA_W7 = PA_W[6:0];
 
     function [6:0] ps_bits(input [2:0] ps);
         case (ps)
@@ -107,6 +108,55 @@ module smmu_cd_decode #(
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
 
+    // The mask of bits [51:n]
+    function [51:0] at_or_above(input [6:0] n);
+        integer k;
+        begin
+            for (k = 0; k < 52; k = k + 1) at_or_above[k] = ({25'd0, n} <= k);
+        end
+    endfunction
+
+    // The rules above as tables over the few CD bits each result depends on, evaluated at
+    // elaboration: synthesis builds a lookup of those bits instead of comparators,
+    // subtractors and shifters in series (smmu_cfg decodes a CD in the cycle it checks
+    // it), and simulation reads one entry.
+    // {TxSZ in 16..39, start level, VA bits at the start level} of {granule code, TxSZ}
+    localparam GEO_W = 7;
+    function [256*GEO_W-1:0] geo_table(input integer unused);
+        integer e;
+        begin
+            geo_table = {256*GEO_W{1'b0}};
+            for (e = 0; e < 256; e = e + 1)
+                geo_table[e*GEO_W +: GEO_W] = {e[5:0] >= 6'd16 && e[5:0] <= 6'd39,
+                                               start_level(e[5:0], e[7:6]),
+                                               sl_bits(e[5:0], e[7:6])};
+        end
+    endfunction
+    localparam [256*GEO_W-1:0] GEO = geo_table(0);
+    // The TTBx bits kept by the start table's alignment (at or above sl_bits + 3), of
+    // sl_bits
+    function [16*52-1:0] keep_table(input integer unused);
+        integer e;
+        begin
+            for (e = 0; e < 16; e = e + 1)
+                keep_table[e*52 +: 52] = at_or_above({3'b0, e[3:0]} + 7'd3);
+        end
+    endfunction
+    localparam [16*52-1:0] KEEP = keep_table(0);
+    // {effective IPS MIN(IPS, OAS) in bits, the mask of the address bits at or above it}
+    // of the IPS field
+    function [8*58-1:0] ips_table(input integer unused);
+        integer e;
+        reg [6:0] b;
+        begin
+            for (e = 0; e < 8; e = e + 1) begin
+                b = (ps_bits(e[2:0]) < PA_W7) ? ps_bits(e[2:0]) : PA_W7;
+                ips_table[e*58 +: 58] = {b[5:0], at_or_above(b)};
+            end
+        end
+    endfunction
+    localparam [8*58-1:0] IPS = ips_table(0);
+
     // TG0 / S2TG encoding and TG1 encoding -> granule code; valid: a supported granule
     function [2:0] tg0_dec(input [1:0] tg);   // {valid, code}
         case (tg)
@@ -125,7 +175,6 @@ module smmu_cd_decode #(
         endcase
     endfunction
 
-    localparam [6:0] PA_W7 = PA_W[6:0];
     wire       el2    = (world == W_EL2);
 
     wire       v      = cd[CD_V_LSB];
@@ -145,17 +194,17 @@ module smmu_cd_decode #(
     assign t0_sz = cd[CD_T0SZ_LSB +: CD_T0SZ_W];
     assign t1_sz = cd[CD_T1SZ_LSB +: CD_T1SZ_W];
 
-    wire [6:0] ips_raw = ps_bits(cd[CD_IPS_LSB +: CD_IPS_W]);
-    wire [6:0] ips_eff = (ips_raw < PA_W7) ? ips_raw : PA_W7;
+    wire [57:0] ips_t   = IPS[cd[CD_IPS_LSB +: CD_IPS_W]*58 +: 58];
+    wire [51:0] ips_hi  = ips_t[51:0];            // address bits at or above the IPS
+    wire [6:0]  geo0    = GEO[{tg0[1:0], t0_sz}*GEO_W +: GEO_W];
+    wire [6:0]  geo1    = GEO[{tg1[1:0], t1_sz}*GEO_W +: GEO_W];
 
     // TTBx must lie inside the effective IPS and inside 48 bits (DS = 0, no 52-bit PA);
     // TxSZ 16..39 whatever the granule (VAX = 0, no STT); TGx Reserved or unsupported
-    wire [51:0] ttb0_hi = ttb0r >> ips_eff;
-    wire [51:0] ttb1_hi = ttb1r >> ips_eff;
-    wire bad_t0 = (t0_sz < 6'd16) || (t0_sz > 6'd39) || !tg0[2]
-               || (ttb0_hi != 52'd0) || (ttb0r[51:48] != 4'd0);
-    wire bad_t1 = (t1_sz < 6'd16) || (t1_sz > 6'd39) || !tg1[2]
-               || (ttb1_hi != 52'd0) || (ttb1r[51:48] != 4'd0);
+    wire bad_t0 = !geo0[6] || !tg0[2]
+               || ((ttb0r & ips_hi) != 52'd0) || (ttb0r[51:48] != 4'd0);
+    wire bad_t1 = !geo1[6] || !tg1[2]
+               || ((ttb1r & ips_hi) != 52'd0) || (ttb1r[51:48] != 4'd0);
 
     assign cd_bad = !v
                  || !aa64                          // VMSAv8-32 LPAE not implemented
@@ -168,12 +217,12 @@ module smmu_cd_decode #(
 
     assign t0_tg      = tg0[1:0];
     assign t1_tg      = tg1[1:0];
-    assign t0_sl      = start_level(t0_sz, t0_tg);
-    assign t1_sl      = start_level(t1_sz, t1_tg);
-    assign t0_sl_bits = sl_bits(t0_sz, t0_tg);
-    assign t1_sl_bits = sl_bits(t1_sz, t1_tg);
-    wire [51:0] ttb0_al = ttb0r & ~((52'd1 << ({3'b0, t0_sl_bits} + 7'd3)) - 52'd1);
-    wire [51:0] ttb1_al = ttb1r & ~((52'd1 << ({3'b0, t1_sl_bits} + 7'd3)) - 52'd1);
+    assign t0_sl      = geo0[5:4];
+    assign t1_sl      = geo1[5:4];
+    assign t0_sl_bits = geo0[3:0];
+    assign t1_sl_bits = geo1[3:0];
+    wire [51:0] ttb0_al = ttb0r & KEEP[t0_sl_bits*52 +: 52];
+    wire [51:0] ttb1_al = ttb1r & KEEP[t1_sl_bits*52 +: 52];
     assign ttb0 = ttb0_al[PA_W-1:0];
     assign ttb1 = ttb1_al[PA_W-1:0];
 
@@ -188,7 +237,7 @@ module smmu_cd_decode #(
     assign had0 = cd[CD_HAD0_LSB];
     assign had1 = cd[CD_HAD1_LSB] && !el2;
 
-    assign ips_bits = ips_eff[5:0];
+    assign ips_bits = ips_t[57:52];
     assign affd     = cd[CD_AFFD_LSB];
     assign wxn      = cd[CD_WXN_LSB];
     assign pan      = cd[CD_PAN_LSB] && !el2;
@@ -199,6 +248,6 @@ module smmu_cd_decode #(
     // UWXN (IGNORED for AArch64), ASET, E0PDx (RES0 without IDR3.E0PD), AMAIR, IMP DEF and
     // RES0 fields are not used; address bits above the OAS only feed the range checks.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = ^{cd, ttb0_al, ttb1_al, ips_eff};
+    wire unused_ok = ^{cd, ttb0_al, ttb1_al};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

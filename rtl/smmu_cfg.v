@@ -223,37 +223,65 @@ module smmu_cfg #(
     wire       d_s2_en = d_sctx[SCTX_S2_EN_LSB];
 
     // ---------------- stream table geometry ----------------
+    // The mask of bits [63:n] (none for n >= 64): one comparison with a constant per bit,
+    // where shifting an all-ones vector by n would be a shifter in the path
+    function [63:0] keep_from(input [6:0] n);
+        integer k;
+        begin
+            for (k = 0; k < 64; k = k + 1) keep_from[k] = ({25'd0, n} <= k);
+        end
+    endfunction
     wire [5:0] lg_cfg = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_LOG2SIZE_LSB +:
                                         SMMU_STRTAB_BASE_CFG_LOG2SIZE_W];
-    localparam [5:0] SID_W6 = SID_W[5:0];  // SID_W <= 32 (IDR1.SIDSIZE)
-    wire [5:0] lg_eff = (lg_cfg > SID_W6) ? SID_W6 : lg_cfg;
     wire [1:0] fmt    = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_FMT_LSB +:
                                         SMMU_STRTAB_BASE_CFG_FMT_W];
     wire       two_lvl = (ST_LEVEL_2 != 0) && (fmt == 2'b01);   // other FMT: linear
     wire [4:0] split_r = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_SPLIT_LSB +:
                                          SMMU_STRTAB_BASE_CFG_SPLIT_W];
-    wire [4:0] split   = (split_r == 5'd8 || split_r == 5'd10) ? split_r : 5'd6;
+    wire       sp8     = (split_r == 5'd8);
+    wire       sp10    = (split_r == 5'd10);
+    wire [4:0] split   = sp8 ? 5'd8 : sp10 ? 5'd10 : 5'd6;   // other values: 6
     wire [63:0] tbase  = {8'd0, strtab_base[SMMU_STRTAB_BASE_ADDR_LSB +:
                                             SMMU_STRTAB_BASE_ADDR_W], 6'd0};
 
     wire [63:0] sid64   = {{(64-SID_W){1'b0}}, lk_sid};
-    wire        sid_oor = (sid64 >> lg_eff) != 64'd0;
-    // Linear: base aligned to the literal LOG2SIZE (6.3.24), STE at base + SID * 64
-    wire [63:0] lin_ste = (tbase & (~64'd0 << ({1'b0, lg_cfg} + 7'd6))) | (sid64 << 6);
-    // 2-level: L1 table aligned to MAX(64 B, its size 2^(LOG2SIZE - SPLIT + 3))
-    wire [6:0]  l1_sh   = ({1'b0, lg_cfg} >= {2'b0, split} + 7'd3) ?
-                          {1'b0, lg_cfg} - {2'b0, split} + 7'd3 : 7'd6;
-    wire [63:0] l1_addr = (tbase & (~64'd0 << l1_sh)) | ((sid64 >> split) << 3);
+    // StreamID >= 2^MIN(LOG2SIZE, SID_W) (the StreamID has no bits at or above SID_W)
+    wire        sid_oor = (sid64 & keep_from({1'b0, lg_cfg})) != 64'd0;
+    // The table base's alignment masks, as comparisons of LOG2SIZE with constants (one set
+    // per SPLIT value for the L1 table) rather than a shift amount worked out and applied.
+    // Linear: base aligned to the literal LOG2SIZE (6.3.24): bits [63:LOG2SIZE + 6] kept
+    function [63:0] lin_keep(input [5:0] lg);
+        integer k;
+        begin
+            for (k = 0; k < 64; k = k + 1) lin_keep[k] = (k >= 6) && ({26'd0, lg} <= k - 6);
+        end
+    endfunction
+    // 2-level: L1 table aligned to MAX(64 B, its size 2^(LOG2SIZE - SPLIT + 3)): bits
+    // [63:MAX(6, LOG2SIZE - SPLIT + 3)] kept
+    function [63:0] l1_keep(input [5:0] lg, input integer sp);
+        integer k;
+        begin
+            for (k = 0; k < 64; k = k + 1)
+                l1_keep[k] = (k >= 6) && ({26'd0, lg} <= k + sp - 3);
+        end
+    endfunction
+    // Linear: STE at base + SID * 64
+    wire [63:0] lin_ste = (tbase & lin_keep(lg_cfg)) | (sid64 << 6);
+    // 2-level: L1STD at base + SID[SIDSIZE-1:SPLIT] * 8
+    wire [63:0] l1_mask = sp8 ? l1_keep(lg_cfg, 8) : sp10 ? l1_keep(lg_cfg, 10) :
+                                                             l1_keep(lg_cfg, 6);
+    wire [63:0] sid_l1  = sp8 ? (sid64 >> 8) : sp10 ? (sid64 >> 10) : (sid64 >> 6);
+    wire [63:0] l1_addr = (tbase & l1_mask) | (sid_l1 << 3);
 
     // L1STD (5.1): Span 1..11 and <= SPLIT + 1; StreamID[SPLIT-1:0] < 2^(Span-1);
     // the level-2 array is aligned to its size (L2Ptr[5 + Span - 1:0] taken as 0)
     wire [4:0]  span    = rd_data[L1STD_SPAN_LSB +: L1STD_SPAN_W];
     wire [63:0] l2ptr   = {8'd0, rd_data[L1STD_L2PTR_LSB +: L1STD_L2PTR_W], 6'd0};
     wire [63:0] sidq64  = {{(64-SID_W){1'b0}}, sid_q};
-    wire [63:0] sid_lo  = sidq64 & ~(~64'd0 << split);
+    wire [63:0] sid_lo  = sidq64 & ~keep_from({2'b0, split});
     wire        span_bad = (span == 5'd0) || (span > 5'd11) || (span > split + 5'd1) ||
-                           ((sid_lo >> (span - 5'd1)) != 64'd0);
-    wire [63:0] l2_ste  = (l2ptr & (~64'd0 << ({2'b0, span} + 7'd5))) | (sid_lo << 6);
+                           ((sid_lo & keep_from({2'b0, span - 5'd1})) != 64'd0);
+    wire [63:0] l2_ste  = (l2ptr & keep_from({2'b0, span} + 7'd5)) | (sid_lo << 6);
 
     // ---------------- lookups ----------------
     // STE cache: the lookup's StreamID. CD cache: the lookup's {StreamID, SubstreamID},

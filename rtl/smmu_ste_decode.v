@@ -102,6 +102,15 @@ module smmu_ste_decode #(
         endcase
     endfunction
 
+    // The mask of bits [51:n]: one comparison with a constant per bit (shifting an all-ones
+    // vector and subtracting one would cost a shifter and a 52-bit carry chain)
+    function [51:0] at_or_above(input [6:0] n);
+        integer k;
+        begin
+            for (k = 0; k < 52; k = k + 1) at_or_above[k] = ({25'd0, n} <= k);
+        end
+    endfunction
+
     localparam [6:0] PA_W7 = PA_W[6:0];
 
     // ---- raw fields
@@ -135,30 +144,81 @@ module smmu_ste_decode #(
     // ---- stage 2 geometry (Arm ARM AArch64.S2StartLevel, S2InconsistentSL, S2InvalidSL)
     // S2TG: 00 4 KB, 01 64 KB, 10 16 KB, 11 Reserved; a granule IDR5 does not report is
     // ILLEGAL (5.2 S2TG)
-    wire [1:0] gran  = (s2tg == 2'b01) ? GRAN_64K : (s2tg == 2'b10) ? GRAN_16K : GRAN_4K;
-    wire tg_bad      = (s2tg == 2'b11) || (s2tg == 2'b01 && GRAN64K == 0) ||
-                       (s2tg == 2'b10 && GRAN16K == 0);
-    wire [6:0] ias   = 7'd64 - {1'b0, t0sz};
+    function [1:0] s2_gran(input [1:0] tg);
+        s2_gran = (tg == 2'b01) ? GRAN_64K : (tg == 2'b10) ? GRAN_16K : GRAN_4K;
+    endfunction
     // Start level 2 - SL0 (4 KB) or 3 - SL0; SL0 = 3 is level 3 with STT (4 KB), level 0
     // with DS (16 KB) or Reserved (64 KB): ILLEGAL here in every case
-    wire [1:0] sl    = (gran == GRAN_4K) ? 2'd2 - sl0 : 2'd3 - sl0;
-    // Bits below the start level, and what it may resolve: at least 1 bit (2 entries), at
-    // most the stride plus 4 (16 concatenated tables)
-    wire [6:0] base  = {1'b0, gran_lvl_shift(gran, sl)};
-    wire [6:0] strd  = {1'b0, gran_stride(gran)};
-    wire [6:0] slb   = ias - base;   // wraps when ias < base: caught by the range check
-    wire sl_incons   = (sl0 == 2'd3) || (ias <= base) || (ias > base + strd + 7'd4);
-    // S2SL0 = 2 starts at level 0 (4 KB) or 1 (16 KB, 64 KB), which needs a PA size of at
-    // least 44 bits (42 for 16 KB) [project decision: C_BAD_STE, docs/subset.md]
-    wire sl_invalid  = (sl0 == 2'd2) && (PA_W < ((gran == GRAN_16K) ? 42 : 44));
-    // S2T0SZ: at least MAX(16, 64 - IAS), MAX(12, 64 - IAS) for 64 KB; at most 39 (no STT)
-    wire [6:0] t0sz_lo  = (gran == GRAN_64K) ? 7'd12 : 7'd16;
-    wire [6:0] t0sz_min = (7'd64 - PA_W7 > t0sz_lo) ? 7'd64 - PA_W7 : t0sz_lo;
-    wire t0sz_bad    = ({1'b0, t0sz} < t0sz_min) || (t0sz > 6'd39);
+    function [1:0] s2_start(input [1:0] gran, input [1:0] s2sl0);
+        s2_start = (gran == GRAN_4K) ? 2'd2 - s2sl0 : 2'd3 - s2sl0;
+    endfunction
+    // What the geometry needs of S2TG and S2SL0, worked out at elaboration for each of
+    // their 16 values, so that S2T0SZ meets only constants, in parallel (two comparisons,
+    // one subtraction), not a start level, a shift and a subtraction in series (smmu_cfg
+    // decodes an STE in the cycle it checks it):
+    // {the lowest and the highest legal S2T0SZ (lowest > highest: none), 64 - base}, base
+    // the start level's shift (the IPA bits the start level resolves: 64 - base - S2T0SZ)
+    localparam LVL_W = 21;
+    function [LVL_W-1:0] s2_lvl(input [1:0] gran, input [1:0] s2sl0);
+        reg [6:0] base, strd, lo, hi;
+        begin
+            base = {1'b0, gran_lvl_shift(gran, s2_start(gran, s2sl0))};
+            strd = {1'b0, gran_stride(gran)};
+            // S2T0SZ: at least MAX(16, 64 - IAS), MAX(12, 64 - IAS) for 64 KB; at most 39
+            // (no STT)
+            lo   = (gran == GRAN_64K) ? 7'd12 : 7'd16;
+            if (7'd64 - PA_W7 > lo) lo = 7'd64 - PA_W7;
+            hi   = 7'd39;
+            // The start level resolves at least 1 bit (2 entries: 64 - S2T0SZ > base), at
+            // most the stride plus 4 (16 concatenated tables)
+            if (7'd63 - base < hi) hi = 7'd63 - base;
+            if (base + strd + 7'd4 < 7'd64 && 7'd60 - base - strd > lo)
+                lo = 7'd60 - base - strd;
+            // S2SL0 = 2 starts at level 0 (4 KB) or 1 (16 KB, 64 KB), which needs a PA
+            // size of at least 44 bits (42 for 16 KB) [project decision: C_BAD_STE,
+            // docs/subset.md]
+            if (s2sl0 == 2'd3 ||
+                (s2sl0 == 2'd2 && PA_W < ((gran == GRAN_16K) ? 42 : 44))) begin
+                lo = 7'd127;
+                hi = 7'd0;
+            end
+            s2_lvl = {lo, hi, 7'd64 - base};
+        end
+    endfunction
+    function [16*LVL_W-1:0] lvl_table(input integer unused);
+        integer e;
+        begin
+            for (e = 0; e < 16; e = e + 1)
+                lvl_table[e*LVL_W +: LVL_W] = s2_lvl(s2_gran(e[3:2]), e[1:0]);
+        end
+    endfunction
+    localparam [16*LVL_W-1:0] LVL = lvl_table(0);
+    // {effective stage-2 output size MIN(S2PS, OAS) in bits, the mask of the address bits
+    // at or above it} of S2PS, likewise tabulated
+    function [8*58-1:0] ps_table(input integer unused);
+        integer e;
+        reg [6:0] b;
+        begin
+            for (e = 0; e < 8; e = e + 1) begin
+                b = (ps_bits(e[2:0]) < PA_W7) ? ps_bits(e[2:0]) : PA_W7;
+                ps_table[e*58 +: 58] = {b[5:0], at_or_above(b)};
+            end
+        end
+    endfunction
+    localparam [8*58-1:0] PS = ps_table(0);
 
-    wire [6:0] ps_eff = (ps_bits(s2ps) < PA_W7) ? ps_bits(s2ps) : PA_W7;
-    wire [51:0] ttb_hi = ttb >> ps_eff;
-    wire ttb_bad     = (ttb_hi != 52'd0) || (ttb[51:48] != 4'd0);
+    wire [1:0]  gran   = s2_gran(s2tg);
+    wire        tg_bad = (s2tg == 2'b11) || (s2tg == 2'b01 && GRAN64K == 0) ||
+                         (s2tg == 2'b10 && GRAN16K == 0);
+    wire [6:0]  ias    = 7'd64 - {1'b0, t0sz};
+    wire [1:0]  sl     = s2_start(gran, sl0);
+    wire [LVL_W-1:0] lvl = LVL[{s2tg, sl0}*LVL_W +: LVL_W];
+    wire        geo_bad = ({1'b0, t0sz} < lvl[20:14]) || ({1'b0, t0sz} > lvl[13:7]);
+    wire [6:0]  slb    = lvl[6:0] - {1'b0, t0sz};   // wraps when S2T0SZ is out of range
+    wire [6:0]  strd   = {1'b0, gran_stride(gran)};
+    wire [6:0]  over   = slb - strd;
+    wire [57:0] ps_t   = PS[s2ps*58 +: 58];
+    wire ttb_bad     = ((ttb & ps_t[51:0]) != 52'd0) || (ttb[51:48] != 4'd0);
 
     // ---- S1ContextPtr range: a PA beyond the OAS (3.4.3: C_BAD_STE from v3.1), an IPA
     // beyond the IAS [project decision, docs/subset.md]; IAS = OAS here, so one check
@@ -177,8 +237,7 @@ module smmu_ste_decode #(
                  || s2ha || s2hd                        // no HTTU
                  || tg_bad                              // granule (IDR5.GRAN*)
                  || ttb_bad
-                 || t0sz_bad
-                 || sl_incons || sl_invalid
+                 || geo_bad                             // S2T0SZ, S2SL0
                  || s2endi);                            // TTENDIAN = LE only
     assign ste_bad = !v || (translating && (bad_s1 || bad_s2));
 
@@ -204,13 +263,11 @@ module smmu_ste_decode #(
     assign s2_tg          = gran;
     assign s2_sl          = sl;
     assign s2_sl_bits     = slb[4:0];
-    wire [6:0] slb_over   = slb - strd;
-    assign s2_concat_log2 = (slb > strd) ? slb_over[2:0] : 3'd0;
+    assign s2_concat_log2 = (slb > strd) ? over[2:0] : 3'd0;
     // Start table(s) are aligned to their size: 2^(s2_sl_bits + 3) bytes
-    wire [51:0] ttb_mask  = ~((52'd1 << (slb + 7'd3)) - 52'd1);
-    wire [51:0] ttb_al    = ttb & ttb_mask;
+    wire [51:0] ttb_al    = ttb & at_or_above(slb + 7'd3);
     assign s2_ttb         = ttb_al[PA_W-1:0];
-    assign s2_ps_bits     = ps_eff[5:0];
+    assign s2_ps_bits     = ps_t[57:52];
     assign s2affd         = ste[STE_S2AFFD_LSB];
     assign s2ptw          = ste[STE_S2PTW_LSB];
     assign s2r            = ste[STE_S2R_LSB];
@@ -222,6 +279,6 @@ module smmu_ste_decode #(
     // RES0 and dwords 4..7) are IGNORED (5.2: non-zero RES0 ignored [project decision]);
     // the upper bits of the address vectors only feed the range checks.
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = ^{ste, ctxptr, ttb_al, slb, slb_over, ias};
+    wire unused_ok = ^{ste, ctxptr, ttb_al, slb, over, ias};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule
