@@ -72,19 +72,7 @@ module smmu_cd_decode #(
 
     localparam [1:0] W_EL2 = 2'd1;
     localparam [6:0] PA_W7 = PA_W[6:0];
-
-    function [6:0] ps_bits(input [2:0] ps);
-        case (ps)
-            3'd0:    ps_bits = 7'd32;
-            3'd1:    ps_bits = 7'd36;
-            3'd2:    ps_bits = 7'd40;
-            3'd3:    ps_bits = 7'd42;
-            3'd4:    ps_bits = 7'd44;
-            3'd5:    ps_bits = 7'd48;
-            3'd6:    ps_bits = 7'd52;
-            default: ps_bits = 7'd52;   // 0b111 behaves as 0b110 before v3.4
-        endcase
-    endfunction
+    `include "smmu_out_size.vh"
 
     // Stage-1 start level (see the header; TxSZ 16..39, a legal granule)
     function [1:0] start_level(input [5:0] tsz, input [1:0] g);
@@ -107,14 +95,6 @@ module smmu_cd_decode #(
         end
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
-
-    // The mask of bits [51:n]
-    function [51:0] at_or_above(input [6:0] n);
-        integer k;
-        begin
-            for (k = 0; k < 52; k = k + 1) at_or_above[k] = ({25'd0, n} <= k);
-        end
-    endfunction
 
     // The rules above as tables over the few CD bits each result depends on, evaluated at
     // elaboration: synthesis builds a lookup of those bits instead of comparators,
@@ -143,19 +123,6 @@ module smmu_cd_decode #(
         end
     endfunction
     localparam [16*52-1:0] KEEP = keep_table(0);
-    // {effective IPS MIN(IPS, OAS) in bits, the mask of the address bits at or above it}
-    // of the IPS field
-    function [8*58-1:0] ips_table(input integer unused);
-        integer e;
-        reg [6:0] b;
-        begin
-            for (e = 0; e < 8; e = e + 1) begin
-                b = (ps_bits(e[2:0]) < PA_W7) ? ps_bits(e[2:0]) : PA_W7;
-                ips_table[e*58 +: 58] = {b[5:0], at_or_above(b)};
-            end
-        end
-    endfunction
-    localparam [8*58-1:0] IPS = ips_table(0);
 
     // TG0 / S2TG encoding and TG1 encoding -> granule code; valid: a supported granule
     function [2:0] tg0_dec(input [1:0] tg);   // {valid, code}
@@ -194,7 +161,7 @@ module smmu_cd_decode #(
     assign t0_sz = cd[CD_T0SZ_LSB +: CD_T0SZ_W];
     assign t1_sz = cd[CD_T1SZ_LSB +: CD_T1SZ_W];
 
-    wire [57:0] ips_t   = IPS[cd[CD_IPS_LSB +: CD_IPS_W]*58 +: 58];
+    wire [57:0] ips_t   = OUT_SIZE[cd[CD_IPS_LSB +: CD_IPS_W]*58 +: 58];
     wire [51:0] ips_hi  = ips_t[51:0];            // address bits at or above the IPS
     wire [6:0]  geo0    = GEO[{tg0[1:0], t0_sz}*GEO_W +: GEO_W];
     wire [6:0]  geo1    = GEO[{tg1[1:0], t1_sz}*GEO_W +: GEO_W];

@@ -88,30 +88,8 @@ module smmu_ste_decode #(
 
     localparam [1:0] W_EL1 = 2'd0, W_EL2 = 2'd1, W_E2H = 2'd2;
 
-    // Address-size encoding (IPS/PS) to bits; 52/56 are capped to the OAS below anyway
-    function [6:0] ps_bits(input [2:0] ps);
-        case (ps)
-            3'd0:    ps_bits = 7'd32;
-            3'd1:    ps_bits = 7'd36;
-            3'd2:    ps_bits = 7'd40;
-            3'd3:    ps_bits = 7'd42;
-            3'd4:    ps_bits = 7'd44;
-            3'd5:    ps_bits = 7'd48;
-            3'd6:    ps_bits = 7'd52;
-            default: ps_bits = 7'd56;
-        endcase
-    endfunction
-
-    // The mask of bits [51:n]: one comparison with a constant per bit (shifting an all-ones
-    // vector and subtracting one would cost a shifter and a 52-bit carry chain)
-    function [51:0] at_or_above(input [6:0] n);
-        integer k;
-        begin
-            for (k = 0; k < 52; k = k + 1) at_or_above[k] = ({25'd0, n} <= k);
-        end
-    endfunction
-
     localparam [6:0] PA_W7 = PA_W[6:0];
+    `include "smmu_out_size.vh"
 
     // ---- raw fields
     wire       v        = ste[STE_V_LSB];
@@ -193,19 +171,6 @@ module smmu_ste_decode #(
         end
     endfunction
     localparam [16*LVL_W-1:0] LVL = lvl_table(0);
-    // {effective stage-2 output size MIN(S2PS, OAS) in bits, the mask of the address bits
-    // at or above it} of S2PS, likewise tabulated
-    function [8*58-1:0] ps_table(input integer unused);
-        integer e;
-        reg [6:0] b;
-        begin
-            for (e = 0; e < 8; e = e + 1) begin
-                b = (ps_bits(e[2:0]) < PA_W7) ? ps_bits(e[2:0]) : PA_W7;
-                ps_table[e*58 +: 58] = {b[5:0], at_or_above(b)};
-            end
-        end
-    endfunction
-    localparam [8*58-1:0] PS = ps_table(0);
 
     wire [1:0]  gran   = s2_gran(s2tg);
     wire        tg_bad = (s2tg == 2'b11) || (s2tg == 2'b01 && GRAN64K == 0) ||
@@ -217,7 +182,7 @@ module smmu_ste_decode #(
     wire [6:0]  slb    = lvl[6:0] - {1'b0, t0sz};   // wraps when S2T0SZ is out of range
     wire [6:0]  strd   = {1'b0, gran_stride(gran)};
     wire [6:0]  over   = slb - strd;
-    wire [57:0] ps_t   = PS[s2ps*58 +: 58];
+    wire [57:0] ps_t   = OUT_SIZE[s2ps*58 +: 58];
     wire ttb_bad     = ((ttb & ps_t[51:0]) != 52'd0) || (ttb[51:48] != 4'd0);
 
     // ---- S1ContextPtr range: a PA beyond the OAS (3.4.3: C_BAD_STE from v3.1), an IPA
