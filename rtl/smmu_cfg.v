@@ -231,6 +231,17 @@ module smmu_cfg #(
             for (k = 0; k < 64; k = k + 1) keep_from[k] = ({25'd0, n} <= k);
         end
     endfunction
+    // This mask and those below are read from tables computed at elaboration, indexed by
+    // the few bits each depends on: synthesis builds the same per-bit function of them,
+    // and the simulation reads one entry instead of running a 64-step loop in every
+    // evaluation.
+    function [128*64-1:0] keep_from_table(input integer unused);
+        integer e;
+        begin
+            for (e = 0; e < 128; e = e + 1) keep_from_table[e*64 +: 64] = keep_from(e[6:0]);
+        end
+    endfunction
+    localparam [128*64-1:0] KEEP_FROM = keep_from_table(0);
     wire [5:0] lg_cfg = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_LOG2SIZE_LSB +:
                                         SMMU_STRTAB_BASE_CFG_LOG2SIZE_W];
     wire [1:0] fmt    = strtab_base_cfg[SMMU_STRTAB_BASE_CFG_FMT_LSB +:
@@ -246,30 +257,37 @@ module smmu_cfg #(
 
     wire [63:0] sid64   = {{(64-SID_W){1'b0}}, lk_sid};
     // StreamID >= 2^MIN(LOG2SIZE, SID_W) (the StreamID has no bits at or above SID_W)
-    wire        sid_oor = (sid64 & keep_from({1'b0, lg_cfg})) != 64'd0;
+    wire        sid_oor = (sid64 & KEEP_FROM[{1'b0, lg_cfg}*64 +: 64]) != 64'd0;
     // The table base's alignment masks, as comparisons of LOG2SIZE with constants (one set
     // per SPLIT value for the L1 table) rather than a shift amount worked out and applied.
     // Linear: base aligned to the literal LOG2SIZE (6.3.24): bits [63:LOG2SIZE + 6] kept
-    function [63:0] lin_keep(input [5:0] lg);
-        integer k;
+    function [64*64-1:0] lin_keep_table(input integer unused);
+        integer lg, k;
         begin
-            for (k = 0; k < 64; k = k + 1) lin_keep[k] = (k >= 6) && ({26'd0, lg} <= k - 6);
+            for (lg = 0; lg < 64; lg = lg + 1)
+                for (k = 0; k < 64; k = k + 1)
+                    lin_keep_table[lg*64 + k] = (k >= 6) && (lg <= k - 6);
         end
     endfunction
+    localparam [64*64-1:0] LIN_KEEP = lin_keep_table(0);
     // 2-level: L1 table aligned to MAX(64 B, its size 2^(LOG2SIZE - SPLIT + 3)): bits
     // [63:MAX(6, LOG2SIZE - SPLIT + 3)] kept
-    function [63:0] l1_keep(input [5:0] lg, input integer sp);
-        integer k;
+    function [64*64-1:0] l1_keep_table(input integer sp);
+        integer lg, k;
         begin
-            for (k = 0; k < 64; k = k + 1)
-                l1_keep[k] = (k >= 6) && ({26'd0, lg} <= k + sp - 3);
+            for (lg = 0; lg < 64; lg = lg + 1)
+                for (k = 0; k < 64; k = k + 1)
+                    l1_keep_table[lg*64 + k] = (k >= 6) && (lg <= k + sp - 3);
         end
     endfunction
+    localparam [64*64-1:0] L1_KEEP6  = l1_keep_table(6);
+    localparam [64*64-1:0] L1_KEEP8  = l1_keep_table(8);
+    localparam [64*64-1:0] L1_KEEP10 = l1_keep_table(10);
     // Linear: STE at base + SID * 64
-    wire [63:0] lin_ste = (tbase & lin_keep(lg_cfg)) | (sid64 << 6);
+    wire [63:0] lin_ste = (tbase & LIN_KEEP[lg_cfg*64 +: 64]) | (sid64 << 6);
     // 2-level: L1STD at base + SID[SIDSIZE-1:SPLIT] * 8
-    wire [63:0] l1_mask = sp8 ? l1_keep(lg_cfg, 8) : sp10 ? l1_keep(lg_cfg, 10) :
-                                                             l1_keep(lg_cfg, 6);
+    wire [63:0] l1_mask = sp8  ? L1_KEEP8[lg_cfg*64 +: 64] :
+                          sp10 ? L1_KEEP10[lg_cfg*64 +: 64] : L1_KEEP6[lg_cfg*64 +: 64];
     wire [63:0] sid_l1  = sp8 ? (sid64 >> 8) : sp10 ? (sid64 >> 10) : (sid64 >> 6);
     wire [63:0] l1_addr = (tbase & l1_mask) | (sid_l1 << 3);
 
@@ -278,10 +296,10 @@ module smmu_cfg #(
     wire [4:0]  span    = rd_data[L1STD_SPAN_LSB +: L1STD_SPAN_W];
     wire [63:0] l2ptr   = {8'd0, rd_data[L1STD_L2PTR_LSB +: L1STD_L2PTR_W], 6'd0};
     wire [63:0] sidq64  = {{(64-SID_W){1'b0}}, sid_q};
-    wire [63:0] sid_lo  = sidq64 & ~keep_from({2'b0, split});
+    wire [63:0] sid_lo  = sidq64 & ~KEEP_FROM[{2'b0, split}*64 +: 64];
     wire        span_bad = (span == 5'd0) || (span > 5'd11) || (span > split + 5'd1) ||
-                           ((sid_lo & keep_from({2'b0, span - 5'd1})) != 64'd0);
-    wire [63:0] l2_ste  = (l2ptr & keep_from({2'b0, span} + 7'd5)) | (sid_lo << 6);
+                           ((sid_lo & KEEP_FROM[{2'b0, span - 5'd1}*64 +: 64]) != 64'd0);
+    wire [63:0] l2_ste  = (l2ptr & KEEP_FROM[({2'b0, span} + 7'd5)*64 +: 64]) | (sid_lo << 6);
 
     // ---------------- lookups ----------------
     // STE cache: the lookup's StreamID. CD cache: the lookup's {StreamID, SubstreamID},

@@ -90,6 +90,16 @@ module smmu_ste_decode #(
 
     localparam [6:0] PA_W7 = PA_W[6:0];
     `include "smmu_out_size.vh"
+    // S2TTB's bits kept by the start table's alignment (at or above its VA bits + 3), of
+    // those bits: a table computed at elaboration (the simulation reads one entry)
+    function [128*52-1:0] ttb_keep_table(input integer unused);
+        integer e;
+        begin
+            for (e = 0; e < 128; e = e + 1)
+                ttb_keep_table[e*52 +: 52] = at_or_above(e[6:0] + 7'd3);
+        end
+    endfunction
+    localparam [128*52-1:0] TTB_KEEP = ttb_keep_table(0);
 
     // ---- raw fields
     wire       v        = ste[STE_V_LSB];
@@ -230,7 +240,7 @@ module smmu_ste_decode #(
     assign s2_sl_bits     = slb[4:0];
     assign s2_concat_log2 = (slb > strd) ? over[2:0] : 3'd0;
     // Start table(s) are aligned to their size: 2^(s2_sl_bits + 3) bytes
-    wire [51:0] ttb_al    = ttb & at_or_above(slb + 7'd3);
+    wire [51:0] ttb_al    = ttb & TTB_KEEP[slb*52 +: 52];
     assign s2_ttb         = ttb_al[PA_W-1:0];
     assign s2_ps_bits     = ps_t[57:52];
     assign s2affd         = ste[STE_S2AFFD_LSB];
