@@ -101,28 +101,30 @@ module smmu_cd_decode #(
     // subtractors and shifters in series (smmu_cfg decodes a CD in the cycle it checks
     // it), and simulation reads one entry.
     // {TxSZ in 16..39, start level, VA bits at the start level} of {granule code, TxSZ}
-    localparam GEO_W = 7;
-    function [256*GEO_W-1:0] geo_table(input integer unused);
+    // (entries a power of two apart, GEO_S: see smmu_out_size.vh)
+    localparam GEO_W = 7, GEO_S = 8;
+    function [256*GEO_S-1:0] geo_table(input integer unused);
         integer e;
         begin
-            geo_table = {256*GEO_W{1'b0}};
+            geo_table = {256*GEO_S{1'b0}};
             for (e = 0; e < 256; e = e + 1)
-                geo_table[e*GEO_W +: GEO_W] = {e[5:0] >= 6'd16 && e[5:0] <= 6'd39,
+                geo_table[e*GEO_S +: GEO_W] = {e[5:0] >= 6'd16 && e[5:0] <= 6'd39,
                                                start_level(e[5:0], e[7:6]),
                                                sl_bits(e[5:0], e[7:6])};
         end
     endfunction
-    localparam [256*GEO_W-1:0] GEO = geo_table(0);
+    localparam [256*GEO_S-1:0] GEO = geo_table(0);
     // The TTBx bits kept by the start table's alignment (at or above sl_bits + 3), of
     // sl_bits
-    function [16*52-1:0] keep_table(input integer unused);
+    function [16*64-1:0] keep_table(input integer unused);
         integer e;
         begin
+            keep_table = {16*64{1'b0}};
             for (e = 0; e < 16; e = e + 1)
-                keep_table[e*52 +: 52] = at_or_above({3'b0, e[3:0]} + 7'd3);
+                keep_table[e*64 +: 52] = at_or_above({3'b0, e[3:0]} + 7'd3);
         end
     endfunction
-    localparam [16*52-1:0] KEEP = keep_table(0);
+    localparam [16*64-1:0] KEEP = keep_table(0);
 
     // TG0 / S2TG encoding and TG1 encoding -> granule code; valid: a supported granule
     function [2:0] tg0_dec(input [1:0] tg);   // {valid, code}
@@ -161,10 +163,10 @@ module smmu_cd_decode #(
     assign t0_sz = cd[CD_T0SZ_LSB +: CD_T0SZ_W];
     assign t1_sz = cd[CD_T1SZ_LSB +: CD_T1SZ_W];
 
-    wire [57:0] ips_t   = OUT_SIZE[cd[CD_IPS_LSB +: CD_IPS_W]*58 +: 58];
+    wire [57:0] ips_t   = OUT_SIZE[cd[CD_IPS_LSB +: CD_IPS_W]*64 +: 58];
     wire [51:0] ips_hi  = ips_t[51:0];            // address bits at or above the IPS
-    wire [6:0]  geo0    = GEO[{tg0[1:0], t0_sz}*GEO_W +: GEO_W];
-    wire [6:0]  geo1    = GEO[{tg1[1:0], t1_sz}*GEO_W +: GEO_W];
+    wire [6:0]  geo0    = GEO[{tg0[1:0], t0_sz}*GEO_S +: GEO_W];
+    wire [6:0]  geo1    = GEO[{tg1[1:0], t1_sz}*GEO_S +: GEO_W];
 
     // TTBx must lie inside the effective IPS and inside 48 bits (DS = 0, no 52-bit PA);
     // TxSZ 16..39 whatever the granule (VAX = 0, no STT); TGx Reserved or unsupported
@@ -188,8 +190,8 @@ module smmu_cd_decode #(
     assign t1_sl      = geo1[5:4];
     assign t0_sl_bits = geo0[3:0];
     assign t1_sl_bits = geo1[3:0];
-    wire [51:0] ttb0_al = ttb0r & KEEP[t0_sl_bits*52 +: 52];
-    wire [51:0] ttb1_al = ttb1r & KEEP[t1_sl_bits*52 +: 52];
+    wire [51:0] ttb0_al = ttb0r & KEEP[t0_sl_bits*64 +: 52];
+    wire [51:0] ttb1_al = ttb1r & KEEP[t1_sl_bits*64 +: 52];
     assign ttb0 = ttb0_al[PA_W-1:0];
     assign ttb1 = ttb1_al[PA_W-1:0];
 

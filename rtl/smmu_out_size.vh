@@ -29,15 +29,18 @@ endfunction
 
 // {the effective size MIN(PS, OAS) in bits, the mask of the address bits at or above it}
 // of each of the 8 encodings, evaluated at elaboration: the decoders look one entry up
-// (OUT_SIZE[ps*58 +: 58]) instead of comparing and shifting.
-function [8*58-1:0] out_size_table(input integer unused);
+// (OUT_SIZE[ps*64 +: 58]) instead of comparing and shifting. Entries are 64 bits apart:
+// a table index times a stride that is not a power of two is a multiplier in synthesis
+// (on ECP5 a MULT18X18D on the decode path), times 64 a shift.
+function [8*64-1:0] out_size_table(input integer unused);
     integer e;
     reg [6:0] b;
     begin
+        out_size_table = {8*64{1'b0}};
         for (e = 0; e < 8; e = e + 1) begin
             b = (ps_bits(e[2:0]) < PA_W7) ? ps_bits(e[2:0]) : PA_W7;
-            out_size_table[e*58 +: 58] = {b[5:0], at_or_above(b)};
+            out_size_table[e*64 +: 58] = {b[5:0], at_or_above(b)};
         end
     end
 endfunction
-localparam [8*58-1:0] OUT_SIZE = out_size_table(0);
+localparam [8*64-1:0] OUT_SIZE = out_size_table(0);

@@ -92,14 +92,15 @@ module smmu_ste_decode #(
     `include "smmu_out_size.vh"
     // S2TTB's bits kept by the start table's alignment (at or above its VA bits + 3), of
     // those bits: a table computed at elaboration (the simulation reads one entry)
-    function [128*52-1:0] ttb_keep_table(input integer unused);
+    function [128*64-1:0] ttb_keep_table(input integer unused);
         integer e;
         begin
+            ttb_keep_table = {128*64{1'b0}};
             for (e = 0; e < 128; e = e + 1)
-                ttb_keep_table[e*52 +: 52] = at_or_above(e[6:0] + 7'd3);
+                ttb_keep_table[e*64 +: 52] = at_or_above(e[6:0] + 7'd3);
         end
     endfunction
-    localparam [128*52-1:0] TTB_KEEP = ttb_keep_table(0);
+    localparam [128*64-1:0] TTB_KEEP = ttb_keep_table(0);
 
     // ---- raw fields
     wire       v        = ste[STE_V_LSB];
@@ -146,7 +147,7 @@ module smmu_ste_decode #(
     // decodes an STE in the cycle it checks it):
     // {the lowest and the highest legal S2T0SZ (lowest > highest: none), 64 - base}, base
     // the start level's shift (the IPA bits the start level resolves: 64 - base - S2T0SZ)
-    localparam LVL_W = 21;
+    localparam LVL_W = 21, LVL_S = 32;   // entries LVL_S apart (see smmu_out_size.vh)
     function [LVL_W-1:0] s2_lvl(input [1:0] gran, input [1:0] s2sl0);
         reg [6:0] base, strd, lo, hi;
         begin
@@ -173,26 +174,27 @@ module smmu_ste_decode #(
             s2_lvl = {lo, hi, 7'd64 - base};
         end
     endfunction
-    function [16*LVL_W-1:0] lvl_table(input integer unused);
+    function [16*LVL_S-1:0] lvl_table(input integer unused);
         integer e;
         begin
+            lvl_table = {16*LVL_S{1'b0}};
             for (e = 0; e < 16; e = e + 1)
-                lvl_table[e*LVL_W +: LVL_W] = s2_lvl(s2_gran(e[3:2]), e[1:0]);
+                lvl_table[e*LVL_S +: LVL_W] = s2_lvl(s2_gran(e[3:2]), e[1:0]);
         end
     endfunction
-    localparam [16*LVL_W-1:0] LVL = lvl_table(0);
+    localparam [16*LVL_S-1:0] LVL = lvl_table(0);
 
     wire [1:0]  gran   = s2_gran(s2tg);
     wire        tg_bad = (s2tg == 2'b11) || (s2tg == 2'b01 && GRAN64K == 0) ||
                          (s2tg == 2'b10 && GRAN16K == 0);
     wire [6:0]  ias    = 7'd64 - {1'b0, t0sz};
     wire [1:0]  sl     = s2_start(gran, sl0);
-    wire [LVL_W-1:0] lvl = LVL[{s2tg, sl0}*LVL_W +: LVL_W];
+    wire [LVL_W-1:0] lvl = LVL[{s2tg, sl0}*LVL_S +: LVL_W];
     wire        geo_bad = ({1'b0, t0sz} < lvl[20:14]) || ({1'b0, t0sz} > lvl[13:7]);
     wire [6:0]  slb    = lvl[6:0] - {1'b0, t0sz};   // wraps when S2T0SZ is out of range
     wire [6:0]  strd   = {1'b0, gran_stride(gran)};
     wire [6:0]  over   = slb - strd;
-    wire [57:0] ps_t   = OUT_SIZE[s2ps*58 +: 58];
+    wire [57:0] ps_t   = OUT_SIZE[s2ps*64 +: 58];
     wire ttb_bad     = ((ttb & ps_t[51:0]) != 52'd0) || (ttb[51:48] != 4'd0);
 
     // ---- S1ContextPtr range: a PA beyond the OAS (3.4.3: C_BAD_STE from v3.1), an IPA
@@ -240,7 +242,7 @@ module smmu_ste_decode #(
     assign s2_sl_bits     = slb[4:0];
     assign s2_concat_log2 = (slb > strd) ? over[2:0] : 3'd0;
     // Start table(s) are aligned to their size: 2^(s2_sl_bits + 3) bytes
-    wire [51:0] ttb_al    = ttb & TTB_KEEP[slb*52 +: 52];
+    wire [51:0] ttb_al    = ttb & TTB_KEEP[slb*64 +: 52];
     assign s2_ttb         = ttb_al[PA_W-1:0];
     assign s2_ps_bits     = ps_t[57:52];
     assign s2affd         = ste[STE_S2AFFD_LSB];
