@@ -10,7 +10,9 @@ seconds, so the next pipeline cut can be chosen before a 40-minute place and rou
 
 Unit delays, a rough model of an ECP5 slice: a LUT4 is one level, a PFUMX/L6MUX21 (the
 wider-LUT muxes) 0.3, a CCU2C 1 from its data inputs and 0.1 (carry out) or 0.3 (sum)
-from its carry in, a TRELLIS_DPR16X4 (LUT RAM) 1 from its read address. Paths start at
+from its carry in, a TRELLIS_DPR16X4 (LUT RAM) 1 from its read address, an unregistered
+MULT18X18D (what Yosys makes of a multiplication, e.g. a table index times a stride
+that is not a power of two) 3 from its A and B inputs. Paths start at
 flip-flop outputs, block-RAM outputs and the top's inputs; they end at flip-flop inputs
 (data, clock enable, set/reset) and the write inputs of LUT and block RAMs. Routing is
 not modelled: on ECP5 it is most of the delay, roughly in proportion to the levels.
@@ -24,10 +26,17 @@ import json
 import re
 import sys
 
-SEQUENTIAL = {'TRELLIS_FF', 'DP16KD', 'MULT18X18D', 'TRELLIS_IO', 'EHXPLLL', 'DCCA'}
+SEQUENTIAL = {'TRELLIS_FF', 'DP16KD', 'TRELLIS_IO', 'EHXPLLL', 'DCCA'}
+MULT_DELAY = 3.0    # an ECP5 multiplier used combinationally, in LUT levels
 ENDPOINT_PINS = {'TRELLIS_FF': ('DI', 'CE', 'LSR'), 'TRELLIS_DPR16X4': ('DI', 'WAD', 'WRE')}
 # the suffixes Yosys's techmapping appends to a signal's name
 GENERATED = re.compile(r'_(LUT4|PFUMX|L6MUX21|CCU2C|TRELLIS_FF|TRELLIS_DPR16X4|DP16KD)_.*$')
+
+
+def registered(cell):
+    """a MULT18X18D with any of its input, pipeline or output registers in use"""
+    return any(k.startswith('REG_') and str(v).strip('"') != 'NONE'
+               for k, v in cell.get('parameters', {}).items())
 
 
 def depths(mod):
@@ -76,8 +85,10 @@ def depths(mod):
 
         def through(pins, delay):
             return deepest(con, pins, delay)
-        if typ in SEQUENTIAL:
+        if typ in SEQUENTIAL or (typ == 'MULT18X18D' and registered(cells[cell])):
             res = (0.0, None)
+        elif typ == 'MULT18X18D':
+            res = through([p for p in con if re.fullmatch(r'[AB]\d+', p)], MULT_DELAY)
         elif typ == 'LUT4':
             res = through('ABCD', 1.0)
         elif typ == 'PFUMX':
@@ -142,7 +153,8 @@ def self_test():
         'netnames': {'a_q': {'bits': [2]}, 'l1': {'bits': [3]}, 'l2': {'bits': [4]},
                      'mx': {'bits': [5]}, 'cy': {'bits': [6]}, 'b_q': {'bits': [7]},
                      'ram_do': {'bits': [8]}, 'l3': {'bits': [9]}, 'c_q': {'bits': [10]},
-                     '$auto$x': {'bits': [11], 'hide_name': 1}},
+                     '$auto$x': {'bits': [11], 'hide_name': 1}, 'prod': {'bits': [13]},
+                     'd_q': {'bits': [14]}},
         'cells': {
             'ffa': cell('TRELLIS_FF', DI=[7], Q=[2]),
             'lut1': cell('LUT4', A=[2], B=['0'], C=['0'], D=['0'], Z=[3]),
@@ -155,12 +167,17 @@ def self_test():
                         WRE=[2], DO=[8]),
             'lut3': cell('LUT4', A=[8], B=['0'], C=['0'], D=['0'], Z=[9]),
             'ffc': cell('TRELLIS_FF', DI=[9], Q=[10]),
+            'mul': cell('MULT18X18D', A0=[10], B0=[2], P0=[13]),
+            'ffd': cell('TRELLIS_FF', DI=[13], Q=[14]),
         }}
+    mod['cells']['mul']['port_directions']['P0'] = 'output'
     got = depths(mod)
     # b_q: LUT4, LUT4, PFUMX, CCU2C carry out (1 + 1 + 0.3 + 1.1); c_q: LUT RAM read, LUT4
-    want = {'b_q': (3.4, ['a_q', 'l1', 'l2', 'mx', 'cy']), 'c_q': (2.0, ['a_q', 'ram_do', 'l3'])}
+    # d_q: an unregistered multiplier from c_q
+    want = {'b_q': (3.4, ['a_q', 'l1', 'l2', 'mx', 'cy']), 'c_q': (2.0, ['a_q', 'ram_do', 'l3']),
+            'd_q': (MULT_DELAY, ['c_q', 'prod'])}
     bad = []
-    for k in ('b_q', 'c_q'):
+    for k in ('b_q', 'c_q', 'd_q'):
         lev, path = got.get(k, (None, None))
         if lev is None or abs(lev - want[k][0]) > 1e-9 or path != want[k][1]:
             bad.append('%s: got %r, want %r' % (k, got.get(k), want[k]))
@@ -168,7 +185,7 @@ def self_test():
         bad.append('RAM write endpoint: got %r, want 1.0' % (got.get('ram (RAM write)'),))
     for b in bad:
         print('logic_depth self-test: ' + b)
-    print('logic_depth self-test: %s' % ('FAILED' if bad else 'ok (3 endpoints)'))
+    print('logic_depth self-test: %s' % ('FAILED' if bad else 'ok (4 endpoints)'))
     return 1 if bad else 0
 
 
