@@ -105,7 +105,7 @@ module smmu_mem_arb #(
     endfunction
 
     genvar gi;
-    integer i;
+    integer i, wi;   // i: the AR mux; wi: the AW and W mux (two blocks)
 
     // ---------------- AR ----------------
     reg              ar_full;
@@ -210,18 +210,18 @@ module smmu_mem_arb #(
         aw_id_m = {ID_W{1'b0}}; aw_addr_m = {PA_W{1'b0}}; aw_len_m = 8'd0; aw_cache_m = 4'd0;
         aw_dom_m = 2'd0; aw_size_m = 3'd0;
         w_data_m = 64'd0; w_strb_m = 8'd0;
-        for (i = 0; i < NW; i = i + 1) begin
-            if (aw_gnt[i]) begin
-                aw_id_m    = aw_id_m    | i[ID_W-1:0];
-                aw_addr_m  = aw_addr_m  | wr_req_addr[i*PA_W +: PA_W];
-                aw_len_m   = aw_len_m   | wr_req_len[i*8 +: 8];
-                aw_cache_m = aw_cache_m | wr_req_cache[i*4 +: 4];
-                aw_dom_m   = aw_dom_m   | wr_req_domain[i*2 +: 2];
-                aw_size_m  = aw_size_m  | wr_req_size[i*3 +: 3];
+        for (wi = 0; wi < NW; wi = wi + 1) begin
+            if (aw_gnt[wi]) begin
+                aw_id_m    = aw_id_m    | wi[ID_W-1:0];
+                aw_addr_m  = aw_addr_m  | wr_req_addr[wi*PA_W +: PA_W];
+                aw_len_m   = aw_len_m   | wr_req_len[wi*8 +: 8];
+                aw_cache_m = aw_cache_m | wr_req_cache[wi*4 +: 4];
+                aw_dom_m   = aw_dom_m   | wr_req_domain[wi*2 +: 2];
+                aw_size_m  = aw_size_m  | wr_req_size[wi*3 +: 3];
             end
-            if (w_owner[i]) begin
-                w_data_m = w_data_m | wr_data[i*64 +: 64];
-                w_strb_m = w_strb_m | wr_strb[i*8 +: 8];
+            if (w_owner[wi]) begin
+                w_data_m = w_data_m | wr_data[wi*64 +: 64];
+                w_strb_m = w_strb_m | wr_strb[wi*8 +: 8];
             end
         end
     end

@@ -51,7 +51,7 @@ module smmu_s2_arb #(
     localparam RI = (NREQ <= 2) ? 1 : $clog2(NREQ);
     localparam SI = (NSRV <= 2) ? 1 : $clog2(NSRV);
 
-    integer i, u;
+    integer i, u, au, ou;   // one loop variable per always block
 
     reg  [RI-1:0]   rr_q;                 // the requester granted last
     reg  [SI-1:0]   ar_q;                 // the server whose answer went last
@@ -121,12 +121,12 @@ module smmu_s2_arb #(
         a_any    = 1'b0;
         a_hi     = {SI{1'b0}};
         a_hi_any = 1'b0;
-        for (u = NSRV - 1; u >= 0; u = u - 1)
-            if (ans[u]) begin
-                a_pick = u[SI-1:0];
+        for (au = NSRV - 1; au >= 0; au = au - 1)
+            if (ans[au]) begin
+                a_pick = au[SI-1:0];
                 a_any  = 1'b1;
-                if (u[SI-1:0] > ar_q) begin
-                    a_hi     = u[SI-1:0];
+                if (au[SI-1:0] > ar_q) begin
+                    a_hi     = au[SI-1:0];
                     a_hi_any = 1'b1;
                 end
             end
@@ -160,12 +160,12 @@ module smmu_s2_arb #(
             al_q  <= 1'b0;
             al_srv_q <= {SI{1'b0}};
             act_q <= {NSRV{1'b0}};
-            for (u = 0; u < NSRV; u = u + 1)
-                own_q[u] <= {RI{1'b0}};
+            for (ou = 0; ou < NSRV; ou = ou + 1)
+                own_q[ou] <= {RI{1'b0}};
         end else begin
-            for (u = 0; u < NSRV; u = u + 1)
-                if (srv_rsp_valid[u] && srv_rsp_ready[u])
-                    act_q[u] <= 1'b0;
+            for (ou = 0; ou < NSRV; ou = ou + 1)
+                if (srv_rsp_valid[ou] && srv_rsp_ready[ou])
+                    act_q[ou] <= 1'b0;
             al_q     <= a_any && !a_take;
             al_srv_q <= a_pick;
             if (a_take)
@@ -190,8 +190,9 @@ module smmu_s2_arb #(
     `include "smmu_formal.vh"
     reg  [NREQ-1:0] f_pend;                 // asked, not yet answered
     reg  [7:0]      f_wait [0:NREQ-1];      // grants to others while it waits
-    integer fr, fu, fv;
-    always @(posedge clk) begin
+    // (each block its own loop variables: one variable written by two blocks is two drivers)
+    always @(posedge clk) begin : f_track
+        integer fr;
         if (!rst_n) begin
             f_pend <= {NREQ{1'b0}};
             for (fr = 0; fr < NREQ; fr = fr + 1)
@@ -210,7 +211,8 @@ module smmu_s2_arb #(
         end
     end
     // the requesters' and servers' side of the contract
-    always @(posedge clk)
+    always @(posedge clk) begin : f_contract
+        integer fr, fu;
         if (f_run) begin
             for (fr = 0; fr < NREQ; fr = fr + 1)
                 if ($past(req_valid[fr] && !req_ready[fr]))
@@ -223,7 +225,9 @@ module smmu_s2_arb #(
                 if ($past(rsp_valid[fr] && !rsp_ready[fr]))
                     assert (rsp_valid[fr] && $stable(rsp));
         end
-    always @* begin
+    end
+    always @* begin : f_assume
+        integer fr, fu;
         for (fr = 0; fr < NREQ; fr = fr + 1)
             if (rst_n)
                 assume (!(req_valid[fr] && f_pend[fr]));
@@ -236,35 +240,38 @@ module smmu_s2_arb #(
         f_dist = (r > rr_q) ? r - rr_q : r + NREQ - rr_q;
     endfunction
     (* anyconst *) reg [SI-1:0] f_u;
-    always @* if (f_past && rst_n) begin
-        assert (rr_q < NREQ);
-        for (fu = 0; fu < NSRV; fu = fu + 1) begin
-            if (act_q[fu]) begin
-                assert (own_q[fu] < NREQ);
-                assert (f_pend[own_q[fu]]);
+    always @* begin : f_check
+        integer fr, fu, fv;
+        if (f_past && rst_n) begin
+            assert (rr_q < NREQ);
+            for (fu = 0; fu < NSRV; fu = fu + 1) begin
+                if (act_q[fu]) begin
+                    assert (own_q[fu] < NREQ);
+                    assert (f_pend[own_q[fu]]);
+                end
+                for (fv = fu + 1; fv < NSRV; fv = fv + 1)
+                    assert (!(act_q[fu] && act_q[fv] && own_q[fu] == own_q[fv]));
             end
-            for (fv = fu + 1; fv < NSRV; fv = fv + 1)
-                assert (!(act_q[fu] && act_q[fv] && own_q[fu] == own_q[fv]));
+            for (fr = 0; fr < NREQ; fr = fr + 1) begin
+                // a response only to a requester with a request outstanding
+                if (rsp_valid[fr]) assert (f_pend[fr]);
+                // an outstanding request is held by a server
+                if (f_pend[fr]) assert ((act_q & f_owned(fr)) != {NSRV{1'b0}});
+                // fairness: at most NREQ - 1 grants to others while it waits
+                if (req_valid[fr]) assert (f_wait[fr] + f_dist(fr) <= NREQ);
+                assert (f_wait[fr] < NREQ);
+            end
+            // one answer at a time; the offered server's reaches its owner unchanged
+            assert ((rsp_valid & (rsp_valid - 1'b1)) == {NREQ{1'b0}});
+            assert (a_any == (ans != {NSRV{1'b0}}));
+            if (a_any) assert (ans[a_pick]);
+            if (al_q) assert (ans[al_srv_q]);
+            if (f_u < NSRV && a_any && a_pick == f_u)
+                assert (rsp_valid[own_q[f_u]] && rsp == srv_rsp[f_u*RW +: RW]);
+            // a grant goes to a free server
+            for (fu = 0; fu < NSRV; fu = fu + 1)
+                if (srv_req_valid[fu]) assert (!act_q[fu] && srv_req_ready[fu]);
         end
-        for (fr = 0; fr < NREQ; fr = fr + 1) begin
-            // a response only to a requester with a request outstanding
-            if (rsp_valid[fr]) assert (f_pend[fr]);
-            // an outstanding request is held by a server
-            if (f_pend[fr]) assert ((act_q & f_owned(fr)) != {NSRV{1'b0}});
-            // fairness: at most NREQ - 1 grants to others while it waits
-            if (req_valid[fr]) assert (f_wait[fr] + f_dist(fr) <= NREQ);
-            assert (f_wait[fr] < NREQ);
-        end
-        // one answer at a time; the offered server's reaches its owner unchanged
-        assert ((rsp_valid & (rsp_valid - 1'b1)) == {NREQ{1'b0}});
-        assert (a_any == (ans != {NSRV{1'b0}}));
-        if (a_any) assert (ans[a_pick]);
-        if (al_q) assert (ans[al_srv_q]);
-        if (f_u < NSRV && a_any && a_pick == f_u)
-            assert (rsp_valid[own_q[f_u]] && rsp == srv_rsp[f_u*RW +: RW]);
-        // a grant goes to a free server
-        for (fu = 0; fu < NSRV; fu = fu + 1)
-            if (srv_req_valid[fu]) assert (!act_q[fu] && srv_req_ready[fu]);
     end
     function [NSRV-1:0] f_owned(input integer r);
         integer k;

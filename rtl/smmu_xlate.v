@@ -205,7 +205,7 @@ module smmu_xlate #(
     localparam [1:0] C_IN = EVT_CLASS_IN[1:0];
     localparam [1:0] W_EL2 = 2'd1;
 
-    integer i;
+    integer i, pk, wp, ws, pr;   // one loop variable per always block (else two drivers)
 
     // What F needs of a request besides its outcome: the access, the attribute inputs
     // (STE overrides and stages), and the TLB fill key.
@@ -245,13 +245,13 @@ module smmu_xlate #(
         rp_any  = 1'b0;
         pf_pick = {PI{1'b0}};
         pf_any  = 1'b0;
-        for (i = NPARK - 1; i >= 0; i = i - 1) begin
-            if (p_v_q[i] && !p_wait_q[i]) begin
-                rp_pick = i[PI-1:0];
+        for (pk = NPARK - 1; pk >= 0; pk = pk - 1) begin
+            if (p_v_q[pk] && !p_wait_q[pk]) begin
+                rp_pick = pk[PI-1:0];
                 rp_any  = 1'b1;
             end
-            if (!p_v_q[i]) begin
-                pf_pick = i[PI-1:0];
+            if (!p_v_q[pk]) begin
+                pf_pick = pk[PI-1:0];
                 pf_any  = 1'b1;
             end
         end
@@ -475,9 +475,9 @@ module smmu_xlate #(
     always @* begin
         w_pick = {WI{1'b0}};
         w_any  = 1'b0;
-        for (i = NWALK - 1; i >= 0; i = i - 1)
-            if (!w_busy_q[i] && wk_ready[i]) begin
-                w_pick = i[WI-1:0];
+        for (wp = NWALK - 1; wp >= 0; wp = wp - 1)
+            if (!w_busy_q[wp] && wk_ready[wp]) begin
+                w_pick = wp[WI-1:0];
                 w_any  = 1'b1;
             end
     end
@@ -487,12 +487,12 @@ module smmu_xlate #(
     always @* begin
         w_same     = {WI{1'b0}};
         w_same_any = 1'b0;
-        for (i = NWALK - 1; i >= 0; i = i - 1)
+        for (ws = NWALK - 1; ws >= 0; ws = ws - 1)
             // (not one handing its result to F now: its waiters are released this cycle)
-            if (w_busy_q[i] && !(w_to_f && wf_pick == i[WI-1:0]) &&
-                w_sid_q[i] == c_sid && w_ssv_q[i] == c_ssv &&
-                w_page_q[i] == c_addr[63:12]) begin
-                w_same     = i[WI-1:0];
+            if (w_busy_q[ws] && !(w_to_f && wf_pick == ws[WI-1:0]) &&
+                w_sid_q[ws] == c_sid && w_ssv_q[ws] == c_ssv &&
+                w_page_q[ws] == c_addr[63:12]) begin
+                w_same     = ws[WI-1:0];
                 w_same_any = 1'b1;
             end
     end
@@ -728,8 +728,8 @@ module smmu_xlate #(
     wire [NPARK-1:0] p_in_m    = {{(NPARK - 1){1'b0}}, c_park} << pf_pick;
     reg  [NPARK-1:0] p_rel_m;
     always @*
-        for (i = 0; i < NPARK; i = i + 1)
-            p_rel_m[i] = w_to_f && p_wk_q[i] == wf_pick;
+        for (pr = 0; pr < NPARK; pr = pr + 1)
+            p_rel_m[pr] = w_to_f && p_wk_q[pr] == wf_pick;
     wire c_to_f = f_room && !wf_any && c_v_q && c_done_q;
     assign c_go          = c_to_f || c_walk || c_park;
     assign cfg_rsp_ready = b_go;

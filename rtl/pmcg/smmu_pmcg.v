@@ -117,7 +117,7 @@ module smmu_pmcg #(
     reg [2:0]        inc    [0:NCTR-1];   // events this cycle (at most 2: lanes 0 and 1)
     reg [NCTR-1:0]   ovf;                 // counter n passes its maximum this cycle
     reg [CTR_W:0]    sum;
-    integer n;
+    integer n, cn;   // n: the increments (combinational); cn: the counters (clocked)
     always @* begin
         sum = {(CTR_W + 1){1'b0}};
         for (n = 0; n < NCTR; n = n + 1) begin
@@ -169,7 +169,7 @@ module smmu_pmcg #(
     endfunction
 
     reg [63:0] bm_set_en, bm_clr_en, bm_set_int, bm_clr_int, bm_set_ovs, bm_clr_ovs;
-    integer l;
+    integer l, rl;   // l: the bitmap writes; rl: the register read (two blocks)
     always @* begin
         bm_set_en = 64'd0; bm_clr_en = 64'd0; bm_set_int = 64'd0; bm_clr_int = 64'd0;
         bm_set_ovs = 64'd0; bm_clr_ovs = 64'd0;
@@ -225,29 +225,29 @@ module smmu_pmcg #(
             cfg1     <= 32'd0;
             cfg2     <= 32'd0;
             irq      <= 1'b0;
-            for (n = 0; n < NCTR; n = n + 1) begin
-                evtype[n] <= 16'd0;
-                smr[n]    <= {SID_W{1'b0}};
-                cnt[n]    <= {CTR_W{1'b0}};
+            for (cn = 0; cn < NCTR; cn = cn + 1) begin
+                evtype[cn] <= 16'd0;
+                smr[cn]    <= {SID_W{1'b0}};
+                cnt[cn]    <= {CTR_W{1'b0}};
             end
         end else begin
             // counters: the events, or a software write
-            for (n = 0; n < NCTR; n = n + 1)
-                cnt[n] <= cnt[n] + {{(CTR_W - 3){1'b0}}, inc[n]};
+            for (cn = 0; cn < NCTR; cn = cn + 1)
+                cnt[cn] <= cnt[cn] + {{(CTR_W - 3){1'b0}}, inc[cn]};
             // (the per-register decode only in a cycle with a write)
-            if (reg_we) for (n = 0; n < NCTR; n = n + 1) begin
-                if (we32(ctr_off(n, 1'b0), reg_we, reg_waddr, reg_wstrb) && WIDE && we32(ctr_off(n, 1'b1), reg_we, reg_waddr, reg_wstrb))
-                    cnt[n] <= put_hi(put_lo(cnt[n], wd32(ctr_off(n, 1'b0), reg_wdata)), wd32(ctr_off(n, 1'b1), reg_wdata));
-                else if (we32(ctr_off(n, 1'b0), reg_we, reg_waddr, reg_wstrb))
-                    cnt[n] <= put_lo(cnt[n], wd32(ctr_off(n, 1'b0), reg_wdata));
-                else if (WIDE && we32(ctr_off(n, 1'b1), reg_we, reg_waddr, reg_wstrb))
-                    cnt[n] <= put_hi(cnt[n], wd32(ctr_off(n, 1'b1), reg_wdata));
-                if (we32(at4(SMMU_PMCG_EVTYPER0, n), reg_we, reg_waddr, reg_wstrb)) begin
-                    evtype[n] <= wevt(wd32(at4(SMMU_PMCG_EVTYPER0, n), reg_wdata));
-                    span[n]   <= wbit(wd32(at4(SMMU_PMCG_EVTYPER0, n), reg_wdata), SMMU_PMCG_EVTYPER0_FILTER_SID_SPAN_LSB);
+            if (reg_we) for (cn = 0; cn < NCTR; cn = cn + 1) begin
+                if (we32(ctr_off(cn, 1'b0), reg_we, reg_waddr, reg_wstrb) && WIDE && we32(ctr_off(cn, 1'b1), reg_we, reg_waddr, reg_wstrb))
+                    cnt[cn] <= put_hi(put_lo(cnt[cn], wd32(ctr_off(cn, 1'b0), reg_wdata)), wd32(ctr_off(cn, 1'b1), reg_wdata));
+                else if (we32(ctr_off(cn, 1'b0), reg_we, reg_waddr, reg_wstrb))
+                    cnt[cn] <= put_lo(cnt[cn], wd32(ctr_off(cn, 1'b0), reg_wdata));
+                else if (WIDE && we32(ctr_off(cn, 1'b1), reg_we, reg_waddr, reg_wstrb))
+                    cnt[cn] <= put_hi(cnt[cn], wd32(ctr_off(cn, 1'b1), reg_wdata));
+                if (we32(at4(SMMU_PMCG_EVTYPER0, cn), reg_we, reg_waddr, reg_wstrb)) begin
+                    evtype[cn] <= wevt(wd32(at4(SMMU_PMCG_EVTYPER0, cn), reg_wdata));
+                    span[cn]   <= wbit(wd32(at4(SMMU_PMCG_EVTYPER0, cn), reg_wdata), SMMU_PMCG_EVTYPER0_FILTER_SID_SPAN_LSB);
                 end
-                if (we32(at4(SMMU_PMCG_SMR0, n), reg_we, reg_waddr, reg_wstrb))
-                    smr[n] <= wsid(wd32(at4(SMMU_PMCG_SMR0, n), reg_wdata));
+                if (we32(at4(SMMU_PMCG_SMR0, cn), reg_we, reg_waddr, reg_wstrb))
+                    smr[cn] <= wsid(wd32(at4(SMMU_PMCG_SMR0, cn), reg_wdata));
             end
             cnten <= (cnten | bm_set_en[NCTR-1:0]) & ~bm_clr_en[NCTR-1:0];
             inten <= (inten | bm_set_int[NCTR-1:0]) & ~bm_clr_int[NCTR-1:0];
@@ -297,13 +297,13 @@ module smmu_pmcg #(
     reg [16:0] ro;
     always @* begin
         reg_rdata = 64'd0;
-        l  = 0;
+        rl = 0;
         ra = 17'd0;
         ro = 17'd0;
         v  = 32'd0;
         cv = 64'd0;
-        if (reg_re) for (l = 0; l < 2; l = l + 1) begin
-            ra = {reg_raddr, l[0], 2'b00};
+        if (reg_re) for (rl = 0; rl < 2; rl = rl + 1) begin
+            ra = {reg_raddr, rl[0], 2'b00};
             v  = 32'd0;
             // the arrays: the offset from an array's base picks the counter
             ro = ra - SMMU_PMCG_EVTYPER0;
@@ -343,7 +343,7 @@ module smmu_pmcg #(
                 SMMU_PMCG_AIDR:           v = {24'd0, aidr};
                 default: ;
             endcase
-            reg_rdata[l*32 +: 32] = v;
+            reg_rdata[rl*32 +: 32] = v;
         end
     end
 

@@ -94,7 +94,7 @@ module smmu_msi #(
     reg [PA_W-1:2] pick_addr;
     reg [31:0]     pick_data;
     reg [5:0]      pick_attr;
-    integer i;
+    integer i, ai;   // i: the pick; ai: the arming (two blocks)
     always @* begin
         pick = {NI{1'b0}};
         pick_addr = {(PA_W-2){1'b0}};
@@ -117,8 +117,8 @@ module smmu_msi #(
 
     // A trigger counts when the source is enabled and has an MSI address
     reg [NI-1:0] arm;
-    always @* for (i = 0; i < NI; i = i + 1)
-        arm[i] = irq_trig[i] && irq_en[i] && (irq_addr[i*(PA_W-2) +: (PA_W-2)] != {(PA_W-2){1'b0}});
+    always @* for (ai = 0; ai < NI; ai = ai + 1)
+        arm[ai] = irq_trig[ai] && irq_en[ai] && (irq_addr[ai*(PA_W-2) +: (PA_W-2)] != {(PA_W-2){1'b0}});
 
     wire [5:0] axi_sync = msi_axi(sync_attr);
     wire [5:0] axi_pick = msi_axi(pick_attr);

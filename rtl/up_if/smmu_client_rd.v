@@ -256,7 +256,7 @@ module smmu_client_rd #(
     // bit b of slot s's length), MSB first; a credit above 255 fits every length
     reg [8*N-1:0] lenp_q;
     reg [N-1:0]   fits, len_lt, len_eq;
-    integer b;
+    integer b, ab;   // b: the credit compare; ab: the length planes written at accept
     always @* begin
         len_lt = {N{1'b0}};
         len_eq = {N{1'b1}};
@@ -438,8 +438,8 @@ module smmu_client_rd #(
             uut_n   = put(uut_n, acc, alloc_idx, bad);
             xlt_n   = put(xlt_n, acc, alloc_idx, acc_fast);
             iss_n   = put(iss_n, acc, alloc_idx, fast_go);
-            for (b = 0; b < 8; b = b + 1)
-                lenp_n[b*N +: N] = put(lenp_n[b*N +: N], acc, alloc_idx, s_up_arlen[b]);
+            for (ab = 0; ab < 8; ab = ab + 1)
+                lenp_n[ab*N +: N] = put(lenp_n[ab*N +: N], acc, alloc_idx, s_up_arlen[ab]);
             // a micro-TLB answer taken in the cycle of an invalidation is asked again
             have_n  = put(have_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b0);
             need_n  = put(need_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b1);

@@ -89,7 +89,7 @@ module smmu_txn_order #(
     reg [IW-1:0]   succ_q  [0:N-1];
     reg [IW-1:0]   dsucc_q [0:N-1];
 
-    integer i;
+    integer i, ib;   // i: the per-ID heads (combinational); ib: the ID bit planes (clocked)
 
     // the slots (among `used`) whose ID is x
     function [N-1:0] with_id(input [ID_W-1:0] x, input [ID_W*N-1:0] planes,
@@ -283,8 +283,8 @@ module smmu_txn_order #(
             dn   = put(dn, alloc, alloc_idx, alloc_issue);
             tail = put(tail, alloc && a_tail[IW], a_tail[IW-1:0], 1'b0);
             tail = put(tail, alloc, alloc_idx, 1'b1);
-            for (i = 0; i < ID_W; i = i + 1)
-                idp[i * N +: N] = put(idp[i * N +: N], alloc, alloc_idx, alloc_id[i]);
+            for (ib = 0; ib < ID_W; ib = ib + 1)
+                idp[ib * N +: N] = put(idp[ib * N +: N], alloc, alloc_idx, alloc_id[ib]);
             sv   = put(sv, alloc && a_link, a_tail[IW-1:0], 1'b1);
             sv   = put(sv, alloc, alloc_idx, 1'b0);
             dsv  = put(dsv, alloc, alloc_idx, 1'b0);

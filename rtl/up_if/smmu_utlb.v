@@ -54,7 +54,7 @@ module smmu_utlb #(
         end
     end
 
-    integer i;
+    integer hi, vi;   // each always block its own loop variable
 
     // (each comparison only in a cycle that uses it: the lookup while lk_valid, the
     // fill's while f_v_q)
@@ -63,16 +63,16 @@ module smmu_utlb #(
         lk_val = {VAL_W{1'b0}};
         hit_v  = {E{1'b0}};
         same_v = {E{1'b0}};
-        i      = 0;
+        hi     = 0;
         if (lk_valid)
-            for (i = 0; i < E; i = i + 1) begin
-                hit_v[i] = v_q[i] && key_q[i] == lk_key;
-                if (hit_v[i])
-                    lk_val = lk_val | val_q[i];   // at most one entry matches a key
+            for (hi = 0; hi < E; hi = hi + 1) begin
+                hit_v[hi] = v_q[hi] && key_q[hi] == lk_key;
+                if (hit_v[hi])
+                    lk_val = lk_val | val_q[hi];   // at most one entry matches a key
             end
         if (f_v_q)
-            for (i = 0; i < E; i = i + 1)
-                same_v[i] = v_q[i] && key_q[i] == f_key_q;
+            for (hi = 0; hi < E; hi = hi + 1)
+                same_v[hi] = v_q[hi] && key_q[hi] == f_key_q;
     end
     assign lk_hit = |hit_v;
 
@@ -82,14 +82,14 @@ module smmu_utlb #(
     always @* begin
         vic       = rr_q;
         vic_found = 1'b0;
-        for (i = E - 1; i >= 0; i = i - 1)
-            if (!v_q[i]) begin
-                vic       = i[EW-1:0];
+        for (vi = E - 1; vi >= 0; vi = vi - 1)
+            if (!v_q[vi]) begin
+                vic       = vi[EW-1:0];
                 vic_found = 1'b1;
             end
-        for (i = E - 1; i >= 0; i = i - 1)
-            if (same_v[i]) begin
-                vic       = i[EW-1:0];
+        for (vi = E - 1; vi >= 0; vi = vi - 1)
+            if (same_v[vi]) begin
+                vic       = vi[EW-1:0];
                 vic_found = 1'b1;
             end
     end
