@@ -44,8 +44,13 @@ BENCH_MDIR    := $(BENCH_REL)/model
 BENCH_MODEL_A := $(BENCH_MDIR)/Vsmmu_top__ALL.a
 BENCH_TRAIN   := $(BENCH_MTRAIN)/bench
 BENCH_PARAMS  := $(BENCH_REL)/params.txt
-BENCH_PROFDATA ?= $(firstword $(shell command -v llvm-profdata-14 llvm-profdata 2>/dev/null))
-BENCH_CXX     ?= $(if $(and $(shell command -v clang++ 2>/dev/null),$(BENCH_PROFDATA)),clang++,$(CXX))
+# Looked up once (not `?=`, which would run the shells at every expansion).
+ifeq ($(origin BENCH_PROFDATA),undefined)
+BENCH_PROFDATA := $(firstword $(shell command -v llvm-profdata-14 llvm-profdata 2>/dev/null))
+endif
+ifeq ($(origin BENCH_CXX),undefined)
+BENCH_CXX     := $(if $(and $(shell command -v clang++ 2>/dev/null),$(BENCH_PROFDATA)),clang++,$(CXX))
+endif
 ifneq ($(findstring clang,$(BENCH_CXX)),)
 # -gdwarf-4: valgrind 3.19 cannot read clang 14's DWARF 5 (the callgrind measurement).
 BENCH_XFLAGS  := -flto=thin -gdwarf-4
