@@ -12,14 +12,22 @@
 # The harness, the driver and the bench are rebuilt without sanitizers in
 # $(BUILD)/bench-rel/. The release bench links a model of its own: the same Verilator
 # output as the tests' model (tb/tb.mk SIM_VOPTS), its C++ at $(BENCH_COPT) with
-# profile feedback. A first build is instrumented (-fprofile-generate), the bench's
-# quick run on it writes the profile (every key but the speed measurement, --no-speed:
-# the timed loop is not the one the profile was taken on), and the second build uses it
-# (-fprofile-use): about 20 % more simulated cycles per second than the tests' -O1 model
-# (docs/performance.md), for two model builds that only `make bench` pays (`make test`
-# and bench-smoke use the tests' model). The profile follows the model's code, so the
-# model is rebuilt when the RTL, the parameters, SIM_OPT/SIM_VEXTRA (params.txt),
-# BENCH_COPT or these makefiles change, not when the harness or the bench do.
+# profile feedback. A first build is instrumented, the bench's quick run on it writes
+# the profile (every key but the speed measurement, --no-speed: the timed loop is not the
+# one the profile was taken on), and the second build uses it: about 20 % more
+# simulated cycles per second than the tests' -O1 model (docs/performance.md), for two
+# model builds that only `make bench` pays (`make test` and bench-smoke use the tests'
+# model). The profile follows the model's code, so the model is rebuilt when the RTL,
+# the parameters, SIM_OPT/SIM_VEXTRA (params.txt), BENCH_COPT, BENCH_CXX or these
+# makefiles change, not when the harness or the bench do.
+#
+# The model and the release harness (C++) are compiled by clang++ when it and
+# llvm-profdata are installed (clang comes with the `fuzz` set-up group, llvm-profdata
+# with Debian's llvm-14): clang's profile (-fprofile-instr-generate, merged by
+# llvm-profdata) and ThinLTO across the model and the harness simulate about 9 % faster
+# than g++ with its profile (docs/performance.md). Without them BENCH_CXX is $(CXX)
+# with GCC's profile (-fprofile-generate) and no LTO, as before; BENCH_CXX=g++ asks
+# for that build. The driver and the bench (C) are $(CC)'s either way.
 
 BENCH_DIR     := $(BUILD)/bench
 BENCH_REL     := $(BUILD)/bench-rel
@@ -36,18 +44,43 @@ BENCH_MDIR    := $(BENCH_REL)/model
 BENCH_MODEL_A := $(BENCH_MDIR)/Vsmmu_top__ALL.a
 BENCH_TRAIN   := $(BENCH_MTRAIN)/bench
 BENCH_PARAMS  := $(BENCH_REL)/params.txt
+# Looked up once (not `?=`, which would run the shells at every expansion).
+ifeq ($(origin BENCH_PROFDATA),undefined)
+BENCH_PROFDATA := $(firstword $(shell command -v llvm-profdata-14 llvm-profdata 2>/dev/null))
+endif
+ifeq ($(origin BENCH_CXX),undefined)
+BENCH_CXX     := $(if $(and $(shell command -v clang++ 2>/dev/null),$(BENCH_PROFDATA)),clang++,$(CXX))
+endif
+ifneq ($(findstring clang,$(BENCH_CXX)),)
+# -gdwarf-4: valgrind 3.19 cannot read clang 14's DWARF 5 (the callgrind measurement).
+BENCH_XFLAGS  := -flto=thin -gdwarf-4
+BENCH_LTO     := -flto=thin
+BENCH_PGEN    := -fprofile-instr-generate
+BENCH_PUSE     = -fprofile-instr-use=$(abspath $(BENCH_MDIR))/bench.profdata \
+                 -Wno-profile-instr-out-of-date -Wno-profile-instr-unprofiled
+BENCH_PSAVE    = $(BENCH_PROFDATA) merge -o $(BENCH_MDIR)/bench.profdata $(BENCH_MTRAIN)/bench.profraw
+else
+BENCH_XFLAGS  :=
+BENCH_LTO     :=
+BENCH_PGEN    := -fprofile-generate
+BENCH_PUSE    := -fprofile-use -Wno-missing-profile
+BENCH_PSAVE    = cp $(BENCH_MTRAIN)/*.gcda $(BENCH_MDIR)/
+endif
 BENCH_VFLAGS   = --cc --build -j 2 $(SIM_VOPTS) \
-                 -MAKEFLAGS 'OPT_FAST=$(BENCH_COPT) OPT_SLOW=-O1 OPT_GLOBAL=-O1' $(SIM_VEXTRA)
+                 -MAKEFLAGS 'CXX=$(BENCH_CXX) OPT_FAST=$(BENCH_COPT) OPT_SLOW=-O1 OPT_GLOBAL=-O1' \
+                 $(SIM_VEXTRA)
 BENCH_OBJS     = $(BENCH_REL)/tb/bench/bench.o $(BENCH_DRV) $(BENCH_HARNESS)
 
-# BENCH_COPT as a file that changes only when it does (as tb/tb.mk's params.txt).
-$(shell mkdir -p $(BENCH_REL) && echo '$(BENCH_COPT)' > $(BENCH_PARAMS).tmp && \
+# BENCH_COPT and the compiler as a file that changes only when they do (as tb/tb.mk's
+# params.txt).
+$(shell mkdir -p $(BENCH_REL) && echo '$(BENCH_COPT) $(BENCH_CXX)' > $(BENCH_PARAMS).tmp && \
   { cmp -s $(BENCH_PARAMS).tmp $(BENCH_PARAMS) || cp $(BENCH_PARAMS).tmp $(BENCH_PARAMS); }; \
   rm -f $(BENCH_PARAMS).tmp)
 
-$(BENCH_REL)/harness/%.o: tb/harness/%.cpp $(SIM_PARAMS_TXT) | $(SIM_MODEL_A) $(SETUP_DONE)
+$(BENCH_REL)/harness/%.o: tb/harness/%.cpp $(SIM_PARAMS_TXT) $(BENCH_PARAMS) | $(SIM_MODEL_A) $(SETUP_DONE)
 	@mkdir -p $(dir $@)
-	$(call say,CXX,$< (release))$(CXX) -std=c++17 -Wall -Wextra -Werror $(BENCH_FLAGS) $(SIM_DFLAGS) $(SIM_VL_DEFS) \
+	$(call say,CXX,$< (release))$(BENCH_CXX) -std=c++17 -Wall -Wextra -Werror $(BENCH_FLAGS) $(BENCH_XFLAGS) \
+	  $(SIM_DFLAGS) $(SIM_VL_DEFS) \
 	  -Itb/harness -I$(SIM_MDIR) -isystem $(VERILATOR_ROOT_DIR)/include \
 	  -isystem $(VERILATOR_ROOT_DIR)/include/vltstd -MMD -MP -c $< -o $@
 
@@ -57,25 +90,27 @@ $(BENCH_REL)/%.o: %.c $(REGS_GEN) | $(SETUP_DONE)
 	  -MMD -MP -c $< -o $@
 
 # The release model: instrumented build, training run, the build that uses its profile
-# (the .gcda files are found by object name in the build's directory). Verilator's own
-# make runs its -j 2; the parent's jobserver cannot reach it.
+# (GCC finds its .gcda files by object name in the build's directory; clang reads the
+# merged bench.profdata). Verilator's own make runs its -j 2; the parent's jobserver
+# cannot reach it.
 $(BENCH_MODEL_A): $(RTL_DEPS) $(SIM_PARAMS_TXT) $(BENCH_PARAMS) tb/tb.mk tb/bench/bench.mk \
                   | $(BENCH_OBJS) $(SIM_VLRT_OBJS) $(SETUP_DONE)
 	$(Q)rm -rf $(BENCH_MTRAIN) $(BENCH_MDIR)
-	$(call quietly,VERILATE,smmu_top -> $(BENCH_MTRAIN) (release model, instrumented),$(BENCH_MTRAIN)/build.log) \
-	  env MAKEFLAGS= $(VERILATOR) $(BENCH_VFLAGS) -Mdir $(BENCH_MTRAIN) -CFLAGS -fprofile-generate $(RTL_SRCS)
-	$(call say,LINK,$(BENCH_TRAIN))$(CXX) -fprofile-generate -o $(BENCH_TRAIN) $(BENCH_OBJS) \
+	$(call quietly,VERILATE,smmu_top -> $(BENCH_MTRAIN) (release model, $(BENCH_CXX), instrumented),$(BENCH_MTRAIN)/build.log) \
+	  env MAKEFLAGS= $(VERILATOR) $(BENCH_VFLAGS) -Mdir $(BENCH_MTRAIN) -CFLAGS '$(BENCH_PGEN) $(BENCH_LTO)' $(RTL_SRCS)
+	$(call say,LINK,$(BENCH_TRAIN))$(BENCH_CXX) $(BENCH_PGEN) $(BENCH_LTO) $(BENCH_COPT) -o $(BENCH_TRAIN) $(BENCH_OBJS) \
 	  $(BENCH_MTRAIN)/Vsmmu_top__ALL.a $(SIM_VLRT_OBJS) $(SIM_LDLIBS)
 	$(call quietly,TRAIN,bench --quick --no-speed on the instrumented model,$(BENCH_MTRAIN)/train.log) \
+	  env LLVM_PROFILE_FILE=$(abspath $(BENCH_MTRAIN))/bench.profraw \
 	  $(BENCH_TRAIN) --quick --no-speed --json $(BENCH_MTRAIN)/train.json
-	$(Q)mkdir -p $(BENCH_MDIR) && cp $(BENCH_MTRAIN)/*.gcda $(BENCH_MDIR)/
+	$(Q)mkdir -p $(BENCH_MDIR) && $(BENCH_PSAVE)
 	$(call quietly,VERILATE,smmu_top -> $(BENCH_MDIR) (release model with the profile),$(BENCH_MDIR)/build.log) \
-	  env MAKEFLAGS= $(VERILATOR) $(BENCH_VFLAGS) -Mdir $(BENCH_MDIR) -CFLAGS -fprofile-use \
-	  -CFLAGS -Wno-missing-profile $(RTL_SRCS)
+	  env MAKEFLAGS= $(VERILATOR) $(BENCH_VFLAGS) -Mdir $(BENCH_MDIR) -CFLAGS '$(BENCH_PUSE) $(BENCH_LTO)' $(RTL_SRCS)
 	$(Q)touch $@
 
 $(BENCH_REL_BIN): $(BENCH_OBJS) $(BENCH_MODEL_A) $(SIM_VLRT_OBJS)
-	$(call say,LINK,$@)$(CXX) -o $@ $(BENCH_OBJS) $(BENCH_MODEL_A) $(SIM_VLRT_OBJS) $(SIM_LDLIBS)
+	$(call say,LINK,$@)$(BENCH_CXX) $(BENCH_LTO) $(BENCH_COPT) -o $@ $(BENCH_OBJS) $(BENCH_MODEL_A) \
+	  $(SIM_VLRT_OBJS) $(SIM_LDLIBS)
 
 $(BENCH_DIR)/bench.o: tb/bench/bench.c $(REGS_GEN) | $(SETUP_DONE)
 	@mkdir -p $(dir $@)

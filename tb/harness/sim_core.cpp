@@ -78,7 +78,7 @@ void fatal(Sim *s, const char *fmt, ...)
 }
 
 Sim::Sim(const sim_opts_t *opts)
-    : tbl(this, "m_tbl", kTblIdW, kPaW), dn(this, "m_dn", kIdW, kPaW), tm(this), reg(this)
+    : tbl(this, "m_tbl", kTblIdW), dn(this, "m_dn", kIdW), tm(this), reg(this)
 {
     sim_opts_t o = {};
     if (opts)

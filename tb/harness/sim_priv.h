@@ -205,8 +205,8 @@ uint8_t beat_lanes(uint64_t addr, unsigned size);
  * testing the traffic master's checker. */
 class MemPort {
 public:
-    MemPort(Sim *sim, const char *name, unsigned id_w, unsigned addr_w)
-        : sim_(sim), name_(name), id_w_(id_w), addr_w_(addr_w)
+    MemPort(Sim *sim, const char *name, unsigned id_w)
+        : sim_(sim), name_(name), id_w_(id_w)
     {
     }
     void seed(uint64_t s) { rng_.seed(s); }
@@ -259,7 +259,7 @@ private:
 
     Sim *sim_;
     const char *name_;
-    unsigned id_w_, addr_w_;
+    unsigned id_w_;
     Rng rng_;
     std::deque<Burst> rq_;      /* accepted reads, arrival order */
     int r_active_ = -1;         /* index in rq_ of the burst being returned */
