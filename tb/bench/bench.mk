@@ -21,13 +21,12 @@
 # the parameters, SIM_OPT/SIM_VEXTRA (params.txt), BENCH_COPT, BENCH_CXX or these
 # makefiles change, not when the harness or the bench do.
 #
-# The model and the release harness (C++) are compiled by clang++ when it and
-# llvm-profdata are installed (clang comes with the `fuzz` set-up group, llvm-profdata
-# with Debian's llvm-14): clang's profile (-fprofile-instr-generate, merged by
-# llvm-profdata) and ThinLTO across the model and the harness simulate about 9 % faster
-# than g++ with its profile (docs/performance.md). Without them BENCH_CXX is $(CXX)
-# with GCC's profile (-fprofile-generate) and no LTO, as before; BENCH_CXX=g++ asks
-# for that build. The driver and the bench (C) are $(CC)'s either way.
+# The model and the release harness (C++) are compiled by clang++ (the `bench` set-up
+# group installs clang and Debian's llvm-14 for llvm-profdata): clang's profile
+# (-fprofile-instr-generate, merged by llvm-profdata) and ThinLTO across the model and
+# the harness simulate about 9 % faster than g++ with its profile (docs/performance.md).
+# BENCH_CXX=g++ builds as before: GCC's profile (-fprofile-generate), no LTO. The driver
+# and the bench (C) are $(CC)'s either way.
 
 BENCH_DIR     := $(BUILD)/bench
 BENCH_REL     := $(BUILD)/bench-rel
@@ -44,13 +43,15 @@ BENCH_MDIR    := $(BENCH_REL)/model
 BENCH_MODEL_A := $(BENCH_MDIR)/Vsmmu_top__ALL.a
 BENCH_TRAIN   := $(BENCH_MTRAIN)/bench
 BENCH_PARAMS  := $(BENCH_REL)/params.txt
-# Looked up once (not `?=`, which would run the shells at every expansion).
+# clang++ unless BENCH_CXX says otherwise, not "if installed": the set-up group is
+# installed before the first compile, so a fresh machine's first `make bench` builds
+# what later runs build. llvm-profdata's name is looked up once (not `?=`, which would
+# run the shell at every expansion).
+BENCH_CXX     ?= clang++
 ifeq ($(origin BENCH_PROFDATA),undefined)
-BENCH_PROFDATA := $(firstword $(shell command -v llvm-profdata-14 llvm-profdata 2>/dev/null))
+BENCH_PROFDATA := $(or $(firstword $(shell command -v llvm-profdata-14 llvm-profdata 2>/dev/null)),llvm-profdata-14)
 endif
-ifeq ($(origin BENCH_CXX),undefined)
-BENCH_CXX     := $(if $(and $(shell command -v clang++ 2>/dev/null),$(BENCH_PROFDATA)),clang++,$(CXX))
-endif
+SETUP_BENCH   := $(call setup_for,bench)
 ifneq ($(findstring clang,$(BENCH_CXX)),)
 # -gdwarf-4: valgrind 3.19 cannot read clang 14's DWARF 5 (the callgrind measurement).
 BENCH_XFLAGS  := -flto=thin -gdwarf-4
@@ -77,7 +78,7 @@ $(shell mkdir -p $(BENCH_REL) && echo '$(BENCH_COPT) $(BENCH_CXX)' > $(BENCH_PAR
   { cmp -s $(BENCH_PARAMS).tmp $(BENCH_PARAMS) || cp $(BENCH_PARAMS).tmp $(BENCH_PARAMS); }; \
   rm -f $(BENCH_PARAMS).tmp)
 
-$(BENCH_REL)/harness/%.o: tb/harness/%.cpp $(SIM_PARAMS_TXT) $(BENCH_PARAMS) | $(SIM_MODEL_A) $(SETUP_DONE)
+$(BENCH_REL)/harness/%.o: tb/harness/%.cpp $(SIM_PARAMS_TXT) $(BENCH_PARAMS) | $(SIM_MODEL_A) $(SETUP_DONE) $(SETUP_BENCH)
 	@mkdir -p $(dir $@)
 	$(call say,CXX,$< (release))$(BENCH_CXX) -std=c++17 -Wall -Wextra -Werror $(BENCH_FLAGS) $(BENCH_XFLAGS) \
 	  $(SIM_DFLAGS) $(SIM_VL_DEFS) \
@@ -94,7 +95,7 @@ $(BENCH_REL)/%.o: %.c $(REGS_GEN) | $(SETUP_DONE)
 # merged bench.profdata). Verilator's own make runs its -j 2; the parent's jobserver
 # cannot reach it.
 $(BENCH_MODEL_A): $(RTL_DEPS) $(SIM_PARAMS_TXT) $(BENCH_PARAMS) tb/tb.mk tb/bench/bench.mk \
-                  | $(BENCH_OBJS) $(SIM_VLRT_OBJS) $(SETUP_DONE)
+                  | $(BENCH_OBJS) $(SIM_VLRT_OBJS) $(SETUP_DONE) $(SETUP_BENCH)
 	$(Q)rm -rf $(BENCH_MTRAIN) $(BENCH_MDIR)
 	$(call quietly,VERILATE,smmu_top -> $(BENCH_MTRAIN) (release model, $(BENCH_CXX), instrumented),$(BENCH_MTRAIN)/build.log) \
 	  env MAKEFLAGS= $(VERILATOR) $(BENCH_VFLAGS) -Mdir $(BENCH_MTRAIN) -CFLAGS '$(BENCH_PGEN) $(BENCH_LTO)' $(RTL_SRCS)
