@@ -21,8 +21,12 @@
 // Ports (NP walkers):
 //   lk_valid[p]   lookup request, key fields (key_*, one bundle per port) held until
 //                 rs_valid[p]; lk_s2[p] 0: S1, 1: S2T and S2L at once. One lookup is granted
-//                 per cycle (round robin); its answer is registered: rs_valid[p] in the
-//                 next cycle with rs_* (shared by all ports).
+//                 per cycle (round robin), in two steps: the grant and the granted key
+//                 are registered, the next cycle compares that key with every entry and
+//                 registers the answer: rs_valid[p] two cycles after the grant, with rs_*
+//                 (shared by all ports). (The grant, the key's selection among 14 ports,
+//                 the compare and the deepest level's answer were one cycle: the placed
+//                 critical path.)
 //   fl_valid[p]   fill (one cycle, no back-pressure): fl_kind 0 S1, 1 S2T, 2 S2L, with
 //                 the port's key and fl_lvl / fl_tbl / fl_apt / fl_pxnt / fl_uxnt /
 //                 fl_desc. One fill per cycle (lowest port); the others are dropped
@@ -179,7 +183,9 @@ module smmu_walk_cache #(
     // port number times the field width became a multiplier on the path from the request
     // to the answer, and "the deepest level so far" an NP- or N-step priority chain.
     reg  [NP-1:0] lk_last_q;                       // the port granted last (one-hot)
-    wire [NP-1:0] lk_req = lk_valid & ~rs_valid;   // a port being answered waits for it
+    reg  [NP-1:0] g_q;                             // granted, being compared (one-hot)
+    // a port being compared or answered waits for its answer
+    wire [NP-1:0] lk_req = lk_valid & ~rs_valid & ~g_q;
     // the first requester above the last one granted, else the first one
     wire [NP-1:0] lk_above = lk_req & ~((lk_last_q << 1) - {{(NP - 1){1'b0}}, 1'b1});
     wire [NP-1:0] lk_g     = (lk_above != {NP{1'b0}}) ? lowest(lk_above) : lowest(lk_req);
@@ -190,20 +196,30 @@ module smmu_walk_cache #(
     // at most one entry hits per level: the deepest level that hits selects its one entry
     // by AND-OR. Searched only in a cycle with a lookup (the answer registers are loaded
     // only then: a port looks at them only with its rs_valid).
-    // (the granted port's key, zero without a lookup: computed only with one, so the
-    // simulation skips the port loop; in a variable first: one call, not one per field)
+    // The granted port's key and kind, registered with the grant (loaded only in a cycle
+    // with a grant; the compare looks at them only with g_q).
     reg  [KEY_W-1:0] q_key;
-    always @* begin
-        q_key = {KEY_W{1'b0}};
-        if (lk_any)
-            q_key = port_key(lk_g);
+    reg              q_s2;
+    wire             q_any = g_q != {NP{1'b0}};
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            g_q       <= {NP{1'b0}};
+            lk_last_q <= {{(NP - 1){1'b0}}, 1'b1};
+        end else begin
+            g_q <= lk_g;
+            if (lk_any)
+                lk_last_q <= lk_g;
+        end
+        if (lk_any) begin
+            q_key <= port_key(lk_g);
+            q_s2  <= (lk_g & lk_s2) != {NP{1'b0}};
+        end
     end
     wire            q_nest, q_half;
     wire [1:0]      q_world, q_gran;
     wire [15:0]     q_vmid, q_asid;
     wire [35:0]     q_ia;
     assign {q_world, q_nest, q_vmid, q_asid, q_gran, q_half, q_ia} = q_key;
-    reg             q_s2;
     reg  [N1-1:0]   e1_hit;
     reg  [N2-1:0]   et_hit, el_hit;
     reg  [3:0]      lv_hit;
@@ -212,8 +228,18 @@ module smmu_walk_cache #(
     reg  [PA_W-1:0] h_tbl_pa;
     reg             h_pxnt, h_uxnt;
     reg  [63:0]     h_desc;
+    reg  [PA_W-1:0] b_pa   [0:3];      // per level: the hit entry's table (S1 or S2T)
+    reg  [1:0]      b_apt  [0:3];
+    reg  [3:0]      b_pxnt, b_uxnt;
+    integer         hl;
     always @* begin
-        q_s2     = 1'b0;
+        for (hl = 0; hl < 4; hl = hl + 1) begin
+            b_pa[hl]  = {PA_W{1'b0}};
+            b_apt[hl] = 2'b00;
+        end
+        b_pxnt   = 4'd0;
+        b_uxnt   = 4'd0;
+        hl       = 0;
         e1_hit   = {N1{1'b0}};
         et_hit   = {N2{1'b0}};
         el_hit   = {N2{1'b0}};
@@ -228,8 +254,7 @@ module smmu_walk_cache #(
         h_desc   = 64'd0;
         h_llvl   = 2'd0;
         hj       = 0;
-        if (lk_any) begin
-            q_s2  = (lk_g & lk_s2) != {NP{1'b0}};
+        if (q_any) begin
             if (!q_s2) begin
                 for (hj = 0; hj < N1; hj = hj + 1)
                     if (s1_v_q[hj] && ((q_ia & s1_msk_q[hj]) == s1_ia_q[hj]) &&
@@ -252,16 +277,26 @@ module smmu_walk_cache #(
             end
             h_tbl = lv_hit != 4'd0;
             h_lvl = lv_hit[3] ? 2'd3 : lv_hit[2] ? 2'd2 : lv_hit[1] ? 2'd1 : 2'd0;
+            // each level's answer beside the compare (at most one entry per level hits),
+            // then the deepest level's: not the deepest level first and the entries
+            // selected by it after
             for (hj = 0; hj < N1; hj = hj + 1)
-                if (e1_hit[hj] && s1_lvl_q[hj] == h_lvl) begin
-                    h_tbl_pa = h_tbl_pa | s1_tbl_q[hj];
-                    h_apt    = h_apt    | s1_apt_q[hj];
-                    h_pxnt   = h_pxnt   | s1_pxnt_q[hj];
-                    h_uxnt   = h_uxnt   | s1_uxnt_q[hj];
-                end
+                for (hl = 0; hl < 4; hl = hl + 1)
+                    if (e1_hit[hj] && s1_lvl_q[hj] == hl[1:0]) begin
+                        b_pa[hl]   = b_pa[hl]   | s1_tbl_q[hj];
+                        b_apt[hl]  = b_apt[hl]  | s1_apt_q[hj];
+                        b_pxnt[hl] = b_pxnt[hl] | s1_pxnt_q[hj];
+                        b_uxnt[hl] = b_uxnt[hl] | s1_uxnt_q[hj];
+                    end
+            for (hj = 0; hj < N2; hj = hj + 1)
+                for (hl = 0; hl < 4; hl = hl + 1)
+                    if (et_hit[hj] && t_lvl_q[hj] == hl[1:0])
+                        b_pa[hl] = b_pa[hl] | t_tbl_q[hj];
+            h_tbl_pa = b_pa[h_lvl];
+            h_apt    = b_apt[h_lvl];
+            h_pxnt   = b_pxnt[h_lvl];
+            h_uxnt   = b_uxnt[h_lvl];
             for (hj = 0; hj < N2; hj = hj + 1) begin
-                if (et_hit[hj] && t_lvl_q[hj] == h_lvl)
-                    h_tbl_pa = h_tbl_pa | t_tbl_q[hj];
                 if (el_hit[hj]) begin
                     h_leaf = 1'b1;
                     h_desc = h_desc | l_desc_q[hj];
@@ -274,7 +309,6 @@ module smmu_walk_cache #(
     always @(posedge clk) begin
         if (!rst_n) begin
             rs_valid    <= {NP{1'b0}};
-            lk_last_q   <= {{(NP - 1){1'b0}}, 1'b1};
             rs_tbl_hit  <= 1'b0;
             rs_lvl      <= 2'd0;
             rs_tbl      <= {PA_W{1'b0}};
@@ -285,10 +319,10 @@ module smmu_walk_cache #(
             rs_desc     <= 64'd0;
             rs_leaf_lvl <= 2'd0;
         end else begin
-            rs_valid <= lk_g;
-            if (lk_any) begin
-                lk_last_q   <= lk_g;
+            rs_valid <= g_q;
+            if (q_any) begin
                 // an answer registered in an invalidation's cycle would be stale: a miss
+                // (one granted in that cycle compares the next, with the entries it left)
                 rs_tbl_hit  <= h_tbl && !inv_fire && !flush;
                 rs_lvl      <= h_lvl;
                 rs_tbl      <= h_tbl_pa;
@@ -536,7 +570,8 @@ module smmu_walk_cache #(
 
 `ifdef FORMAL
     // ---------------- properties (make formal: formal/smmu_walk_cache.sby) ----------------
-    // Every input is free. Proven: no cache ever holds two valid entries for one key (S1:
+    // Every input is free. Proven: the lookup's grant and answer are each one-hot and
+    // never the same port; no cache ever holds two valid entries for one key (S1:
     // tag, level, mask and prefix; S2T: VMID, granule, level, mask, prefix; S2L: VMID,
     // granule, page), so a lookup never finds two answers for one level, one of them
     // possibly stale. For any two entries (chosen freely, fixed for the run) the pairwise
@@ -560,6 +595,11 @@ module smmu_walk_cache #(
     wire f_l_same  = l_vmid_q[f_a2] == l_vmid_q[f_b2] && l_gran_q[f_a2] == l_gran_q[f_b2] &&
                      l_ia_q[f_a2] == l_ia_q[f_b2];
     always @* if (f_past && rst_n) begin
+        // the lookup's two steps: at most one port in each, never the same port in both
+        // (a port is granted again only after its answer)
+        assert((g_q & (g_q - 1'b1)) == {NP{1'b0}});
+        assert((rs_valid & (rs_valid - 1'b1)) == {NP{1'b0}});
+        assert((g_q & rs_valid) == {NP{1'b0}});
         assert(!(s1_v_q[f_a1] && s1_v_q[f_b1] && f_s1_same));
         assert(!(t_v_q[f_a2] && t_v_q[f_b2] && f_t_same));
         assert(!(l_v_q[f_a2] && l_v_q[f_b2] && f_l_same));
