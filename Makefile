@@ -243,6 +243,7 @@ synth: | $(call setup_for,synth-check)
 
 # Formal proofs with SymbiYosys from the project's .venv (scripts/setup.sh installs it).
 formal: | $(call setup_for,formal)
+	@$(VENV_PY) scripts/formal.py --check-mutants
 	@BUILD=$(BUILD) VENV=$(VENV) $(VENV_PY) scripts/formal.py
 
 formal-mutants: | $(call setup_for,formal)

@@ -6,6 +6,8 @@
     formal.py --mutants [NAME]   apply each injected bug of formal/mutants.toml to a copy
                                  of rtl/, run its proof as a bounded model check and
                                  expect a named assertion to fail; exit 1 otherwise
+    formal.py --check-mutants    only check that every mutant still applies to the RTL
+                                 as it is (make formal runs it first; no tools needed)
 
 A task named `lemma` (mode bmc, depth 1, no reset assumption on what it asserts) checks
 a combinational implication from an unconstrained state, so it counts as complete.
@@ -184,11 +186,44 @@ def mutants(names):
     return n_caught == len(table)
 
 
+def check_mutants():
+    """Every mutant still applies: each edit's text is in its file once (in order), each
+    sby edit once, and the assertion expected to catch it is in the mutated file. A
+    change to the RTL that moves a mutant's text must move the mutant with it; without
+    this, only a full --mutants run (not part of make test) would notice."""
+    table = tomllib.loads((ROOT / "formal" / "mutants.toml").read_text())["mutant"]
+    bad = []
+    for i, m in enumerate(table):
+        text = (ROOT / m["file"]).read_text()
+        for old, new in m["edits"]:
+            if text.count(old) != 1:
+                bad.append(f"mutant {i} ({m['bug']}): edit text found {text.count(old)} "
+                           f"times in {m['file']}: {old!r}")
+            text = text.replace(old, new)
+        sby_text = (ROOT / "formal" / f"{m['proof']}.sby").read_text()
+        for old, _ in m.get("sby_edits", []):
+            if sby_text.count(old) != 1:
+                bad.append(f"mutant {i} ({m['bug']}): sby edit text found "
+                           f"{sby_text.count(old)} times: {old!r}")
+        want = m["caught_by"] if isinstance(m["caught_by"], list) else [m["caught_by"]]
+        if not any(w in text for w in want):
+            bad.append(f"mutant {i} ({m['bug']}): no assertion {want} in {m['file']}")
+    for b in bad:
+        print(f"formal-mutants-check FAIL {b}")
+    print(f"formal-mutants-check: {len(table)} mutants, {len(table) - len(bad)} apply, "
+          f"{len(bad)} do not")
+    return not bad
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mutants", action="store_true")
+    ap.add_argument("--check-mutants", action="store_true",
+                    help="only check that every mutant's edits still apply (no proof)")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
+    if a.check_mutants:
+        sys.exit(0 if check_mutants() else 1)
     ok = mutants(a.names) if a.mutants else prove(a.names)
     sys.exit(0 if ok else 1)
 
