@@ -131,6 +131,25 @@ def prove(names):
     return not failed
 
 
+def apply_mutant(i, m):
+    """Mutant i's RTL file and proof script with its edits applied (each edit's text must
+    be found exactly once, in order), and what did not apply."""
+    bad = []
+    text = (ROOT / m["file"]).read_text()
+    for old, new in m["edits"]:
+        if text.count(old) != 1:
+            bad.append(f"mutant {i} ({m['bug']}): edit text found {text.count(old)} "
+                       f"times in {m['file']}: {old!r}")
+        text = text.replace(old, new)
+    sby_text = (ROOT / "formal" / f"{m['proof']}.sby").read_text()
+    for old, new in m.get("sby_edits", []):     # e.g. a smaller geometry for the BMC
+        if sby_text.count(old) != 1:
+            bad.append(f"mutant {i} ({m['bug']}): sby edit text found "
+                       f"{sby_text.count(old)} times: {old!r}")
+        sby_text = sby_text.replace(old, new)
+    return text, sby_text, bad
+
+
 def mutants(names):
     table = tomllib.loads((ROOT / "formal" / "mutants.toml").read_text())["mutant"]
     if names:
@@ -145,19 +164,10 @@ def mutants(names):
         shutil.copytree(ROOT / "rtl", wd / "rtl")
         (wd / "formal").mkdir(parents=True)
         src = wd / m["file"]
-        text = src.read_text()
-        for old, new in m["edits"]:
-            if text.count(old) != 1:
-                sys.exit(f"formal: mutant {i} ({m['bug']}): edit text found "
-                         f"{text.count(old)} times in {m['file']}: {old!r}")
-            text = text.replace(old, new)
+        text, sby_text, bad = apply_mutant(i, m)
+        if bad:
+            sys.exit(f"formal: {bad[0]}")
         src.write_text(text)
-        sby_text = (ROOT / "formal" / f"{m['proof']}.sby").read_text()
-        for old, new in m.get("sby_edits", []):     # e.g. a smaller geometry for the BMC
-            if sby_text.count(old) != 1:
-                sys.exit(f"formal: mutant {i} ({m['bug']}): sby edit text found "
-                         f"{sby_text.count(old)} times: {old!r}")
-            sby_text = sby_text.replace(old, new)
         task = m.get("task", "")
         _, opts = sby_options(sby_text)
         depth = m.get("depth", opts[task][1])
@@ -194,17 +204,8 @@ def check_mutants():
     table = tomllib.loads((ROOT / "formal" / "mutants.toml").read_text())["mutant"]
     bad = []
     for i, m in enumerate(table):
-        text = (ROOT / m["file"]).read_text()
-        for old, new in m["edits"]:
-            if text.count(old) != 1:
-                bad.append(f"mutant {i} ({m['bug']}): edit text found {text.count(old)} "
-                           f"times in {m['file']}: {old!r}")
-            text = text.replace(old, new)
-        sby_text = (ROOT / "formal" / f"{m['proof']}.sby").read_text()
-        for old, _ in m.get("sby_edits", []):
-            if sby_text.count(old) != 1:
-                bad.append(f"mutant {i} ({m['bug']}): sby edit text found "
-                           f"{sby_text.count(old)} times: {old!r}")
+        text, _, errs = apply_mutant(i, m)
+        bad += errs
         want = m["caught_by"] if isinstance(m["caught_by"], list) else [m["caught_by"]]
         if not any(w in text for w in want):
             bad.append(f"mutant {i} ({m['bug']}): no assertion {want} in {m['file']}")

@@ -54,8 +54,8 @@ endif
 SETUP_BENCH   := $(call setup_for,bench)
 ifneq ($(findstring clang,$(BENCH_CXX)),)
 # -gdwarf-4: valgrind 3.19 cannot read clang 14's DWARF 5 (the callgrind measurement).
-BENCH_XFLAGS  := -flto=thin -gdwarf-4
 BENCH_LTO     := -flto=thin
+BENCH_XFLAGS  := $(BENCH_LTO) -gdwarf-4
 BENCH_PGEN    := -fprofile-instr-generate
 BENCH_PUSE     = -fprofile-instr-use=$(abspath $(BENCH_MDIR))/bench.profdata \
                  -Wno-profile-instr-out-of-date -Wno-profile-instr-unprofiled
