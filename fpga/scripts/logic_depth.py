@@ -39,17 +39,22 @@ def registered(cell):
                for k, v in cell.get('parameters', {}).items())
 
 
-def depths(mod):
-    """{endpoint register: (levels, [named signals from the start to it])}"""
+def depths(mod, hops=None):
+    """{endpoint register: (levels, [named signals from the start to it])}; with hops (a
+    dict), also hops[endpoint] = every step of its deepest path, from the start: (levels,
+    cell type, the names of the step's output bit)"""
     cells = mod['cells']
 
     # a readable name per net bit: a named net before a generated one, the shorter first
     name = {}
+    alias = {}      # every named net bit of a net bit, as NAME[INDEX]
     for n, v in mod['netnames'].items():
         rank = (v.get('hide_name', 0), len(n))
-        for b in v['bits']:
+        for i, b in enumerate(v['bits']):
             if isinstance(b, int) and (b not in name or rank < name[b][0]):
                 name[b] = (rank, n)
+            if isinstance(b, int) and not v.get('hide_name', 0):
+                alias.setdefault(b, []).append('%s[%d]' % (n, i) if len(v['bits']) > 1 else n)
     driver = {}
     for c, v in cells.items():
         for p, d in v['port_directions'].items():
@@ -66,7 +71,9 @@ def depths(mod):
         for p in pins:
             for x in con.get(p, []):
                 a = arrival(x)[0] + delay
-                if a > best[0]:
+                # (a tie goes to a net over a constant pin, so the path ends at a register)
+                if a > best[0] or (a == best[0] and isinstance(x, int)
+                                   and not isinstance(best[1], int)):
                     best = (a, x)
         return best
 
@@ -140,6 +147,14 @@ def depths(mod):
             bit = arrival(bit)[1]
         path.reverse()
         out[key] = (lev, [p for p in dict.fromkeys(path) if not p.startswith('$')])
+        if hops is not None:
+            steps, bit = [], ends[key][1]
+            while bit is not None:
+                typ = cells[driver[bit][0]]['type'] if bit in driver else 'input'
+                steps.append((arrival(bit)[0], typ,
+                              sorted(alias.get(bit, ['?']), key=len)[:4]))
+                bit = arrival(bit)[1]
+            hops[key] = steps[::-1]
     return out
 
 
@@ -194,6 +209,8 @@ def main():
     ap.add_argument('netlist', nargs='?')
     ap.add_argument('--top', type=int, default=20, help='endpoint registers to list')
     ap.add_argument('--module', help='top module (default: the netlist\'s top)')
+    ap.add_argument('--path', metavar='REGEX',
+                    help='every step of the deepest path into the endpoints matching REGEX')
     ap.add_argument('--self-test', action='store_true',
                     help='check the delay model on a hand-made netlist (make test)')
     args = ap.parse_args()
@@ -205,8 +222,19 @@ def main():
     modules = json.load(open(args.netlist))['modules']
     top = args.module or next(m for m, v in modules.items()
                               if v.get('attributes', {}).get('top'))
-    for key, (lev, named) in sorted(depths(modules[top]).items(),
-                                    key=lambda e: -e[1][0])[:args.top]:
+    hops = {}
+    ends = depths(modules[top], hops)
+    if args.path:
+        keys = sorted((k for k in ends if re.search(args.path, k)), key=lambda k: -ends[k][0])
+        if not keys:
+            print('logic_depth: no endpoint matches %s' % args.path, file=sys.stderr)
+            return 1
+        for key in keys[:args.top]:
+            print('%5.1f  %s' % (ends[key][0], key))
+            for lev, typ, names in hops[key]:
+                print('  %5.1f  %-15s %s' % (lev, typ, '  '.join(names)))
+        return 0
+    for key, (lev, named) in sorted(ends.items(), key=lambda e: -e[1][0])[:args.top]:
         print('%5.1f  %s  <-  %s' % (lev, key, named[0] if named else '?'))
         if len(named) > 1:
             print('       through ' + ' > '.join(named[1:]))
