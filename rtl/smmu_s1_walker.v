@@ -162,7 +162,7 @@ module smmu_s1_walker #(
 
     localparam [3:0] ST_IDLE = 4'd0, ST_START = 4'd1, ST_RD_REQ = 4'd2, ST_RD_DATA = 4'd3,
                      ST_EVAL = 4'd4, ST_S2_REQ = 4'd5, ST_S2_WAIT = 4'd6, ST_RSP = 4'd7,
-                     ST_WC = 4'd9;
+                     ST_DEC = 4'd8, ST_WC = 4'd9;
     localparam [1:0] J_S1 = 2'd0, J_S2 = 2'd1, J_NEST = 2'd2;
     localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1;
     localparam [1:0] C_TT = EVT_CLASS_TT[1:0], C_IN = EVT_CLASS_IN[1:0];
@@ -218,6 +218,15 @@ module smmu_s1_walker #(
     reg  [PA_W-1:0] rd_addr_q;       // FetchAddr of the read in flight / just done
     reg  [63:0]     desc;
     reg             desc_err;
+    // the descriptor decoded (ST_DEC), for the step that acts on it (ST_EVAL): the decode
+    // and the leaf's checks in one cycle, the choice of what to do in the next, so the
+    // two are not one path (docs/fpga.md)
+    reg  [1:0]      dq_kind;
+    reg             dq_afault;
+    reg  [5:0]      dq_size;
+    reg  [PA_W-1:0] dq_oa;           // a leaf's output address
+    reg  [PA_W-1:0] dq_da;           // a table's next descriptor address (nested: IPA)
+    reg  [1:0]      dq_pc;           // a leaf's {access flag fault, permission fault}
     // a fault of this unit's own
     reg             f_fault;
     reg  [7:0]      f_evt;
@@ -244,9 +253,9 @@ module smmu_s1_walker #(
     // a TT answer: the descriptor is read at its PA, from this cycle
     wire            r_tt    = waiting && s2r_valid && !r_fault && s2_cls == C_TT;
 
-    // ---------------- the descriptor (stage 1), decoded in the step that uses it (ST_EVAL,
-    // inside the FSM below; the functions of smmu_desc_decode.vh and smmu_perm_check.vh).
-    // The walk cache's fill of a good table descriptor leaves in the cycle after that
+    // ---------------- the descriptor (stage 1): decoded and the leaf's checks made in
+    // ST_DEC, acted on in ST_EVAL (inside the FSM below; the functions of
+    // smmu_desc_decode.vh and smmu_perm_check.vh). The walk cache's fill of a good table descriptor leaves in the cycle after that
     // step, from registers: fl_q set, the next table's level and the accumulated
     // APTable/PXNTable/UXNTable already in s1_lvl, apt, pxnt, uxnt, the descriptor still in
     // desc (the next one is read no earlier than the cycle after). The decode is then not
@@ -389,6 +398,12 @@ module smmu_s1_walker #(
             rd_addr_q  <= {PA_W{1'b0}};
             desc       <= 64'd0;
             desc_err   <= 1'b0;
+            dq_kind    <= K_INVALID;
+            dq_afault  <= 1'b0;
+            dq_size    <= 6'd12;
+            dq_oa      <= {PA_W{1'b0}};
+            dq_da      <= {PA_W{1'b0}};
+            dq_pc      <= 2'b00;
             f_fault    <= 1'b0;
             f_evt      <= 8'd0;
             f_cls      <= 2'd0;
@@ -500,53 +515,72 @@ module smmu_s1_walker #(
                 ST_RD_DATA: if (rd_valid) begin
                     desc     <= rd_data;
                     desc_err <= rd_err;
-                    state    <= ST_EVAL;
+                    state    <= ST_DEC;
                 end
 
-                ST_EVAL: begin : eval_step
-                    // the decode and the leaf's checks, in this step only
+                // the decode and the leaf's checks, in this step only
+                ST_DEC: begin : dec_step
                     `include "smmu_walk_eval.vh"
-                    reg  [PA_W-1:0] e_next, e_oa;
-                    reg  [3:0]      e_tfl;   // APTable, PXNTable, UXNTable
-                    reg  [2:0]      e_attr_indx;
-                    reg             e_ng;
+                    reg  [PA_W-1:0] e_next;
                     e_dec  = desc_decode(desc, s1_lvl, s1_g, c_ips_bits, PA_W6, va_r[47:0]);
                     e_fld  = desc_fields(desc, 1'b0);
-                    e_attr_indx = e_fld[23:21];
                     e_ap   = e_fld[20:19];
-                    e_sh   = e_fld[18:17];
                     e_af   = e_fld[16];
-                    e_ng   = e_fld[15];
                     e_pxn  = e_fld[13];
                     e_uxn  = e_fld[12];
                     {e_kind, e_size, e_afault, e_next48, e_oa48} = e_dec;
                     e_next = e_next48[PA_W-1:0];
-                    e_oa   = e_oa48[PA_W-1:0];
+                    e_pc = perm_check(XNX != 0, 1'b0, rnw_r, priv_r, instr_r, d_world,
+                                      e_ap, e_pxn, e_uxn, apt, pxnt, uxnt, had_x,
+                                      c_pan, c_wxn, 2'b00, 2'b00, e_af, c_affd);
+                    dq_kind   <= e_kind;
+                    dq_afault <= e_afault;
+                    dq_size   <= e_size;
+                    dq_oa     <= e_oa48[PA_W-1:0];
+                    dq_da     <= desc_addr(e_next, va_r[47:0], s1_g, s1_lvl + 2'd1, 1'b0,
+                                           5'd0);
+                    dq_pc     <= e_pc;
+                    state     <= ST_EVAL;
+                end
+
+                ST_EVAL: begin : eval_step
+                    // act on the decode of ST_DEC
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [23:0]     e_fld;   // the leaf's fields it keeps (not all)
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    reg  [3:0]      e_tfl;   // APTable, PXNTable, UXNTable
+                    reg  [2:0]      e_attr_indx;
+                    reg  [1:0]      e_ap, e_sh;
+                    reg             e_ng, e_pxn, e_uxn;
+                    e_fld  = desc_fields(desc, 1'b0);
+                    e_attr_indx = e_fld[23:21];
+                    e_ap   = e_fld[20:19];
+                    e_sh   = e_fld[18:17];
+                    e_ng   = e_fld[15];
+                    e_pxn  = e_fld[13];
+                    e_uxn  = e_fld[12];
                     if (desc_err) begin
                         f_fault <= 1'b1;
                         f_evt   <= EVT_F_WALK_EABT;
                         f_cls   <= C_TT;
                         f_rec   <= 1'b1;
                         state   <= ST_RSP;
-                    end else if (e_kind == K_INVALID) begin
+                    end else if (dq_kind == K_INVALID) begin
                         fault(EVT_F_TRANSLATION, C_IN, c_r);
-                    end else if (e_afault) begin
+                    end else if (dq_afault) begin
                         fault(EVT_F_ADDR_SIZE, C_IN, c_r);
-                    end else if (e_kind == K_TABLE) begin
+                    end else if (dq_kind == K_TABLE) begin
                         e_tfl     = desc_table_fields(desc, 1'b0);
                         apt      <= apt | e_tfl[1:0];
                         pxnt     <= pxnt | e_tfl[3];
                         uxnt     <= uxnt | e_tfl[2];
                         if (!raced && !wc_inv)
                             fl_q <= 1'b1;
-                        s1_da    <= desc_addr(e_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
-                                              1'b0, 5'd0);
+                        s1_da    <= dq_da;
                         s1_lvl   <= s1_lvl + 2'd1;
                         via_s2   <= 1'b0;
                         if (nested) begin
-                            s2_ipa <= {{(64 - PA_W){1'b0}},
-                                       desc_addr(e_next, va_r[47:0], s1_g, s1_lvl + 2'd1,
-                                                 1'b0, 5'd0)};
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, dq_da};
                             s2_cls <= C_TT;
                             state  <= ST_S2_REQ;
                         end else begin
@@ -554,8 +588,8 @@ module smmu_s1_walker #(
                         end
                     end else begin
                         // Leaf: keep what the bundle needs, then AF and permission
-                        s1_oa   <= e_oa;
-                        s1_size <= e_size;
+                        s1_oa   <= dq_oa;
+                        s1_size <= dq_size;
                         s1_mair <= c_mair[{e_attr_indx, 3'b000} +: 8];
                         s1_sh   <= e_sh;
                         s1_ap   <= {e_ap[1] | (!had_x & apt[1]),
@@ -563,15 +597,12 @@ module smmu_s1_walker #(
                         s1_pxn  <= e_pxn | (!had_x & pxnt);
                         s1_uxn  <= e_uxn | (!had_x & uxnt);
                         s1_ng   <= e_ng;
-                        e_pc = perm_check(XNX != 0, 1'b0, rnw_r, priv_r, instr_r, d_world,
-                                          e_ap, e_pxn, e_uxn, apt, pxnt, uxnt, had_x,
-                                          c_pan, c_wxn, 2'b00, 2'b00, e_af, c_affd);
-                        if (e_pc[1]) begin
+                        if (dq_pc[1]) begin
                             fault(EVT_F_ACCESS, C_IN, c_r);
-                        end else if (e_pc[0]) begin
+                        end else if (dq_pc[0]) begin
                             fault(EVT_F_PERMISSION, C_IN, c_r);
                         end else if (nested) begin
-                            s2_ipa <= {{(64 - PA_W){1'b0}}, e_oa};
+                            s2_ipa <= {{(64 - PA_W){1'b0}}, dq_oa};
                             s2_cls <= C_IN;
                             state  <= ST_S2_REQ;
                         end else begin
