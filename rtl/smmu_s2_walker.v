@@ -95,7 +95,7 @@ module smmu_s2_walker #(
     endgenerate
 
     localparam [2:0] ST_IDLE = 3'd0, ST_WC = 3'd1, ST_RD_REQ = 3'd2, ST_RD_DATA = 3'd3,
-                     ST_EVAL = 3'd4, ST_RSP = 3'd5;
+                     ST_EVAL = 3'd4, ST_RSP = 3'd5, ST_DEC = 3'd6;
     localparam [1:0] K_INVALID = 2'd0, K_TABLE = 2'd1;
     localparam [1:0] C_CD = EVT_CLASS_CD[1:0], C_IN = EVT_CLASS_IN[1:0];
 
@@ -149,6 +149,13 @@ module smmu_s2_walker #(
     reg  [PA_W-1:0]  rd_addr_q;      // FetchAddr of the read in flight / just done
     reg  [63:0]      desc;
     reg              desc_err;
+    // the descriptor decoded and the leaf checked (ST_DEC), for the step that acts on it
+    // (ST_EVAL): not one path from the descriptor to every register it decides
+    reg  [1:0]       dq_kind;
+    reg              dq_afault;
+    reg  [5:0]       dq_size;
+    reg  [PA_W-1:0]  dq_next, dq_oa;  // a table's next table; a leaf's output address
+    reg              dq_af, dq_perm;  // a leaf's access flag and permission faults
     reg              f_fault;
     reg  [7:0]       f_evt;
     reg  [63:0]      f_addr;
@@ -159,7 +166,7 @@ module smmu_s2_walker #(
     reg              raced;
 
     // ---------------- the descriptor: decoded, the leaf's access flag and permission and
-    // the S2PTW check evaluated in the step that uses them (ST_EVAL, inside the FSM below;
+    // the S2PTW check evaluated in ST_DEC, acted on in ST_EVAL (inside the FSM below;
     // the functions of smmu_desc_decode.vh, smmu_perm_check.vh, smmu_attr.vh). Permission:
     // a stage-1 table or the CD is a Data read (TTRnW = 1); the IN access is the
     // transaction's own. S2PTW: is the leaf Device for the table/CD access (its Normal
@@ -249,6 +256,13 @@ module smmu_s2_walker #(
             rd_addr_q <= {PA_W{1'b0}};
             desc      <= 64'd0;
             desc_err  <= 1'b0;
+            dq_kind   <= K_INVALID;
+            dq_afault <= 1'b0;
+            dq_size   <= 6'd12;
+            dq_next   <= {PA_W{1'b0}};
+            dq_oa     <= {PA_W{1'b0}};
+            dq_af     <= 1'b0;
+            dq_perm   <= 1'b0;
             f_fault   <= 1'b0;
             f_evt     <= 8'd0;
             f_addr    <= 64'd0;
@@ -261,9 +275,8 @@ module smmu_s2_walker #(
                 raced <= 1'b1;
             fl_q <= FL_NONE;
             case (state)
-                // Accept: the IAS check (3.4.1), then the walk caches from S2TTB
-                // (the per-walk state is cleared on acceptance: nothing reads it while
-                // the unit is idle)
+                // Accept, then the walk caches from S2TTB (the per-walk state is cleared on
+                // acceptance: nothing reads it while the unit is idle)
                 ST_IDLE: if (acc) begin
                     reads   <= 5'd0;
                     f_fault <= 1'b0;
@@ -284,23 +297,25 @@ module smmu_s2_walker #(
                                 (q_s1cir == 2'b11) ? 4'hd : wnib(q_s1cir)} : q_wattr;
                     sh_ptw  <= (q_cls == C_CD) ? q_s1csh : q_wsh;
                     a_s2walk <= {wnib(q_or0), wnib(q_ir0)};
-                    if ((q_ipa >> q_ias) != 64'd0)
-                        fault(EVT_F_TRANSLATION, q_ipa, q_s2r);
-                    else
-                        state <= ST_WC;
+                    state    <= ST_WC;
                 end
 
-                // A leaf of this IPA's page is evaluated as if just read; else resume
-                // below the deepest table descriptor held; else walk from S2TTB
+                // The IAS check (3.4.1) on the held IPA, while the walk caches answer (not
+                // on the request's path through the arbiter; the answer is awaited either
+                // way, so the port is free for the next request). Then a leaf of this
+                // IPA's page is evaluated as if just read; else resume below the deepest
+                // table descriptor held; else walk from S2TTB
                 ST_WC: begin
                     rd_attr <= attr_walk_rd(1'b0, 1'b0, a_s2walk, d_s2sh0, 4'd0, 2'b00);
                     if (wc_rs_valid) begin
-                        if (wc_rs_leaf_hit) begin
+                        if ((ipa_q >> d_s2_ias) != 64'd0) begin
+                            fault(EVT_F_TRANSLATION, ipa_q, d_s2r);
+                        end else if (wc_rs_leaf_hit) begin
                             desc     <= wc_rs_desc;
                             desc_err <= 1'b0;
                             lvl      <= wc_rs_leaf_lvl;
                             inj      <= 1'b1;
-                            state    <= ST_EVAL;
+                            state    <= ST_DEC;
                         end else begin
                             if (wc_rs_tbl_hit) begin
                                 tbl   <= wc_rs_tbl;
@@ -322,11 +337,11 @@ module smmu_s2_walker #(
                 ST_RD_DATA: if (rd_valid) begin
                     desc     <= rd_data;
                     desc_err <= rd_err;
-                    state    <= ST_EVAL;
+                    state    <= ST_DEC;
                 end
 
-                ST_EVAL: begin : eval_step
-                    // the decode and the leaf's checks, in this step only
+                // the decode and the leaf's checks, in this step only
+                ST_DEC: begin : dec_step
                     `include "smmu_walk_eval.vh"
                     reg             e_dev;   // the access is Device (S2PTW)
                     reg  [1:0]      e_s2ap, e_s2xn;
@@ -342,36 +357,51 @@ module smmu_s2_walker #(
                     e_s2ap    = e_fld[7:6];
                     e_s2xn    = e_fld[5:4];
                     {e_kind, e_size, e_afault, e_next48, e_oa48} = e_dec;
+                    e_pc  = perm_check(XNX != 0, 1'b1, pc_in ? rnw_q : 1'b1, priv_q,
+                                       pc_in ? instr_q : 1'b0, d_world, e_ap, e_pxn,
+                                       e_uxn, 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, e_s2ap,
+                                       e_s2xn, e_af, d_s2affd);
+                    e_dev = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw,
+                                           e_memattr, e_sh);
+                    dq_kind   <= e_kind;
+                    dq_afault <= e_afault;
+                    dq_size   <= e_size;
+                    dq_next   <= e_next48[PA_W-1:0];
+                    dq_oa     <= e_oa48[PA_W-1:0];
+                    dq_af     <= e_pc[1];
+                    dq_perm   <= e_pc[0] || ((cls_q != C_IN) && d_s2ptw && e_dev);
+                    state     <= ST_EVAL;
+                end
+
+                ST_EVAL: begin : eval_step
+                    // act on the decode of ST_DEC
+                    /* verilator lint_off UNUSEDSIGNAL */
+                    reg  [23:0]     e_fld;   // the leaf's fields it keeps (not all)
+                    /* verilator lint_on UNUSEDSIGNAL */
+                    e_fld = desc_fields(desc, 1'b1);
                     if (desc_err) begin
                         fault(EVT_F_WALK_EABT, {{(64 - PA_W){1'b0}}, rd_addr_q}, 1'b1);
-                    end else if (e_kind == K_INVALID) begin
+                    end else if (dq_kind == K_INVALID) begin
                         fault(EVT_F_TRANSLATION, ipa_q, d_s2r);
-                    end else if (e_afault) begin
+                    end else if (dq_afault) begin
                         fault(EVT_F_ADDR_SIZE, ipa_q, d_s2r);
-                    end else if (e_kind == K_TABLE) begin
-                        tbl   <= e_next48[PA_W-1:0];
+                    end else if (dq_kind == K_TABLE) begin
+                        tbl   <= dq_next;
                         lvl   <= lvl + 2'd1;
                         first <= 1'b0;
                         if (!raced && !wc_inv)
                             fl_q <= FL_TBL;
                         state <= ST_RD_REQ;
                     end else begin
-                        oa      <= e_oa48[PA_W-1:0];
-                        size    <= e_size;
-                        memattr <= e_memattr;
-                        sh      <= e_sh;
-                        ap      <= e_s2ap;
-                        xn      <= e_s2xn;
-                        e_pc  = perm_check(XNX != 0, 1'b1, pc_in ? rnw_q : 1'b1, priv_q,
-                                           pc_in ? instr_q : 1'b0, d_world, e_ap, e_pxn,
-                                           e_uxn, 2'b00, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, e_s2ap,
-                                           e_s2xn, e_af, d_s2affd);
-                        e_dev = attr_s2_device((FWB != 0) && d_s2fwb, a_ptw, sh_ptw,
-                                               e_memattr, e_sh);
-                        if (e_pc[1])
+                        oa      <= dq_oa;
+                        size    <= dq_size;
+                        memattr <= e_fld[11:8];
+                        sh      <= e_fld[18:17];
+                        ap      <= e_fld[7:6];
+                        xn      <= e_fld[5:4];
+                        if (dq_af)
                             fault(EVT_F_ACCESS, ipa_q, d_s2r);
-                        else if (e_pc[0] ||
-                                 ((cls_q != C_IN) && d_s2ptw && e_dev))
+                        else if (dq_perm)
                             fault(EVT_F_PERMISSION, ipa_q, d_s2r);
                         else begin
                             if (!inj && !raced && !wc_inv)
@@ -415,12 +445,12 @@ module smmu_s2_walker #(
 `endif
 
     // rd_last: every read is one beat. The decoder's stage-1 outputs are not needed
-    // here, nor the request fields used only on acceptance (IAS, start level, S2TTB:
+    // here, nor the request fields used only on acceptance (start level, S2TTB:
     // synthesis drops their registers).
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused_ok = &{1'b0, rd_last, q_world, q_fwb, q_tg, q_slb,
-                       q_ps, q_affd, q_ptw, q_sh0, q_vmid,
-                       d_s2_sl, d_s2_ias, d_s2_ttb, d_s1cir, d_s1cor, d_s1csh,
+    wire unused_ok = &{1'b0, rd_last, q_world, q_fwb, q_ias, q_tg, q_slb,
+                       q_ps, q_affd, q_ptw, q_s2r, q_sh0, q_vmid,
+                       d_s2_sl, d_s2_ttb, d_s1cir, d_s1cor, d_s1csh,
                        d_s2ir0, d_s2or0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule
