@@ -162,7 +162,8 @@ module smmu_cfg #(
 
     localparam [3:0] S_IDLE = 4'd0, S_L1_REQ = 4'd1, S_L1_DATA = 4'd2, S_STE_REQ = 4'd3,
                      S_STE_DATA = 4'd4, S_STE_CHK = 4'd5, S_S2_REQ = 4'd6, S_S2_RSP = 4'd7,
-                     S_CD_REQ = 4'd8, S_CD_DATA = 4'd9, S_CD_CHK = 4'd10, S_RSP = 4'd11;
+                     S_CD_REQ = 4'd8, S_CD_DATA = 4'd9, S_CD_CHK = 4'd10, S_RSP = 4'd11,
+                     S_L1_CHK = 4'd12;
 
     reg [3:0]        state;
     reg [SID_W-1:0]  sid_q;
@@ -174,6 +175,8 @@ module smmu_cfg #(
     reg              raced;        // a CFGI arrived while this miss was served
     reg [SIW-1:0]    s_rr;
     reg [CIW-1:0]    c_rr;
+    reg [4:0]        l1_span_q;    // the L1STD fetched: Span and L2Ptr (checked in S_L1_CHK)
+    reg [L1STD_L2PTR_W-1:0] l1_l2ptr_q;
     reg [255:0]      ste_q;        // the STE / CD being fetched, beat by beat
     reg [255:0]      cd_q;
     reg [SCTX_W-1:0]  sctx_q;      // the answer's contexts
@@ -292,9 +295,11 @@ module smmu_cfg #(
     wire [63:0] l1_addr = (tbase & l1_mask) | (sid_l1 << 3);
 
     // L1STD (5.1): Span 1..11 and <= SPLIT + 1; StreamID[SPLIT-1:0] < 2^(Span-1);
-    // the level-2 array is aligned to its size (L2Ptr[5 + Span - 1:0] taken as 0)
-    wire [4:0]  span    = rd_data[L1STD_SPAN_LSB +: L1STD_SPAN_W];
-    wire [63:0] l2ptr   = {8'd0, rd_data[L1STD_L2PTR_LSB +: L1STD_L2PTR_W], 6'd0};
+    // the level-2 array is aligned to its size (L2Ptr[5 + Span - 1:0] taken as 0).
+    // Checked from a register in the step after the read (S_L1_CHK), not from the read
+    // data in the cycle it arrives: the data comes from the table port's R channel.
+    wire [4:0]  span    = l1_span_q;
+    wire [63:0] l2ptr   = {8'd0, l1_l2ptr_q, 6'd0};
     wire [63:0] sidq64  = {{(64-SID_W){1'b0}}, sid_q};
     wire [63:0] sid_lo  = sidq64 & ~KEEP_FROM[{2'b0, split}*64 +: 64];
     wire        span_bad = (span == 5'd0) || (span > 5'd11) || (span > split + 5'd1) ||
@@ -524,14 +529,19 @@ module smmu_cfg #(
                             rsp_addr   <= addr_q;
                             rsp_record <= 1'b1;
                             state      <= S_RSP;
-                        end else if (span_bad) begin
-                            rsp_evt    <= cr2_recinvsid ? EVT_C_BAD_STREAMID : 8'd0;
-                            rsp_record <= cr2_recinvsid;
-                            state      <= S_RSP;
                         end else begin
-                            addr_q <= l2_ste;
-                            state  <= S_STE_REQ;
+                            state <= S_L1_CHK;
                         end
+                    end
+                end
+                S_L1_CHK: begin
+                    if (span_bad) begin
+                        rsp_evt    <= cr2_recinvsid ? EVT_C_BAD_STREAMID : 8'd0;
+                        rsp_record <= cr2_recinvsid;
+                        state      <= S_RSP;
+                    end else begin
+                        addr_q <= l2_ste;
+                        state  <= S_STE_REQ;
                     end
                 end
                 S_STE_REQ: if (rd_req_ready) begin
@@ -662,6 +672,10 @@ module smmu_cfg #(
 
     // Entry and staging storage: no reset (s_v / c_v guard the entries)
     always @(posedge clk) begin
+        if (state == S_L1_DATA && rd_valid) begin
+            l1_span_q  <= rd_data[L1STD_SPAN_LSB +: L1STD_SPAN_W];
+            l1_l2ptr_q <= rd_data[L1STD_L2PTR_LSB +: L1STD_L2PTR_W];
+        end
         if (state == S_STE_DATA && rd_valid)
             ste_q <= put_dw(ste_q, beat, rd_data);
         if (state == S_CD_DATA && rd_valid)
