@@ -172,7 +172,8 @@ def self_test():
                      'd_q': {'bits': [14]}},
         'cells': {
             'ffa': cell('TRELLIS_FF', DI=[7], Q=[2]),
-            'lut1': cell('LUT4', A=[2], B=['0'], C=['0'], D=['0'], Z=[3]),
+            # (a constant on its first pin: the path still goes back to a_q)
+            'lut1': cell('LUT4', A=['0'], B=[2], C=['0'], D=['0'], Z=[3]),
             'lut2': cell('LUT4', A=[3], B=[2], C=['0'], D=['0'], Z=[4]),
             'mux': cell('PFUMX', ALUT=[4], BLUT=[2], C0=[2], Z=[5]),
             'ccu': cell('CCU2C', A0=[5], B0=['0'], C0=['0'], D0=['0'], A1=['0'], B1=['0'],
@@ -186,7 +187,8 @@ def self_test():
             'ffd': cell('TRELLIS_FF', DI=[13], Q=[14]),
         }}
     mod['cells']['mul']['port_directions']['P0'] = 'output'
-    got = depths(mod)
+    hops = {}
+    got = depths(mod, hops)
     # b_q: LUT4, LUT4, PFUMX, CCU2C carry out (1 + 1 + 0.3 + 1.1); c_q: LUT RAM read, LUT4
     # d_q: an unregistered multiplier from c_q
     want = {'b_q': (3.4, ['a_q', 'l1', 'l2', 'mx', 'cy']), 'c_q': (2.0, ['a_q', 'ram_do', 'l3']),
@@ -198,6 +200,12 @@ def self_test():
             bad.append('%s: got %r, want %r' % (k, got.get(k), want[k]))
     if 'ram (RAM write)' not in got or abs(got['ram (RAM write)'][0] - 1.0) > 1e-9:
         bad.append('RAM write endpoint: got %r, want 1.0' % (got.get('ram (RAM write)'),))
+    # --path: b_q's steps from its start register, each with its level and cell type
+    steps = [(round(lev, 6), typ) for lev, typ, _ in hops.get('b_q', [])]
+    want_steps = [(0.0, 'TRELLIS_FF'), (1.0, 'LUT4'), (2.0, 'LUT4'), (2.3, 'PFUMX'),
+                  (3.4, 'CCU2C')]
+    if steps != want_steps:
+        bad.append('b_q steps: got %r, want %r' % (steps, want_steps))
     for b in bad:
         print('logic_depth self-test: ' + b)
     print('logic_depth self-test: %s' % ('FAILED' if bad else 'ok (4 endpoints)'))
