@@ -218,9 +218,18 @@ module smmu_client_wr #(
     wire [WB_AW:0] wb_used = wb_wr_q - wb_rel_q;
     wire          wb_room = wb_used != WB[WB_AW:0];
 
-    wire [IW-1:0] wr_slot = dq[dq_wr_q[IW-1:0]];
-    wire          wr_have = dq_wr_q != dq_tail_q;         // a write waits for data
-    wire          wr_drop = bad_q[wr_slot];               // an illegal burst: not stored
+    // The data head, the write the next W beat belongs to, in registers: hd_v_q is
+    // dq_wr_q != dq_tail_q (a write waits for data), hd_slot_q is dq[dq_wr_q] and
+    // hd_drop_q its bad_q (an illegal burst: its data are not stored). WREADY and the
+    // buffer's write enable then start at registers, not at the data order's RAM read and
+    // a pick among the N slots' flags (the ECP5 clock's path, docs/fpga.md). A slot's
+    // bad flag changes while it is the head only with the beat that ends its data.
+    reg           hd_v_q;
+    reg [IW-1:0]  hd_slot_q;
+    reg           hd_drop_q;
+    wire [IW-1:0] wr_slot = hd_slot_q;
+    wire          wr_have = hd_v_q;
+    wire          wr_drop = hd_drop_q;
     assign s_up_wready = wr_have && (wr_drop || wb_room);
     wire   w_fire  = s_up_wvalid && s_up_wready;
     wire   w_store = w_fire && !wr_drop;
@@ -229,8 +238,15 @@ module smmu_client_wr #(
     wire   w_cnt_last = s_ncnt[wr_slot] == {1'b0, s_len[wr_slot]};
     wire   w_end   = w_fire && (s_up_wlast || w_cnt_last);
     // WLAST before the AWLEN + 1-th beat, or not on it
-    wire   w_early = w_fire && s_up_wlast && !w_cnt_last && !bad_q[wr_slot];
-    wire   w_miss  = w_fire && !s_up_wlast && w_cnt_last && !bad_q[wr_slot];
+    wire   w_early = w_fire && s_up_wlast && !w_cnt_last && !wr_drop;
+    wire   w_miss  = w_fire && !s_up_wlast && w_cnt_last && !wr_drop;
+    // the next head: once the head's data end, the entry after it if the order holds one
+    // (its slot and bad flag read from registers, whatever the beat does), else the write
+    // accepted in this cycle, if any
+    wire [IW:0]   hd_after   = dq_wr_q + 1'b1;
+    wire [IW-1:0] hd_after_s = dq[hd_after[IW-1:0]];
+    wire          hd_after_v = hd_after != dq_tail_q;
+    wire          hd_after_b = bad_q[hd_after_s];
 
     // ---------------- decisions, downstream AW ----------------
     assign can_issue  = have_q & ok_q & ~stale_q & ~bad_q & wdone_q;
@@ -354,6 +370,7 @@ module smmu_client_wr #(
             snap_q    <= {N{1'b0}};
             dq_tail_q <= {(IW + 1){1'b0}};
             dq_wr_q   <= {(IW + 1){1'b0}};
+            hd_v_q    <= 1'b0;
             dq_rel_q  <= {(IW + 1){1'b0}};
             dw_head_q <= {(IW + 1){1'b0}};
             dw_tail_q <= {(IW + 1){1'b0}};
@@ -443,7 +460,7 @@ module smmu_client_wr #(
             end
 
             // W beats of the write at the data head
-            if (w_fire && s_nst[wr_slot] == 9'd0 && !bad_q[wr_slot])
+            if (w_fire && s_nst[wr_slot] == 9'd0 && !wr_drop)
                 s_start[wr_slot] <= wb_wr_q;
             if (w_fire)
                 s_ncnt[wr_slot] <= s_ncnt[wr_slot] + 9'd1;
@@ -458,6 +475,16 @@ module smmu_client_wr #(
             if (w_end) begin
                 dq_len[dq_wr_q[IW-1:0]] <= s_nst[wr_slot] + (w_store ? 9'd1 : 9'd0);
                 dq_wr_q <= dq_wr_q + 1'b1;
+            end
+            if (w_end && hd_after_v) begin
+                hd_slot_q <= hd_after_s;
+                hd_drop_q <= hd_after_b;
+            end else if (w_end || !hd_v_q) begin
+                // (the order holds nothing after the head, or nothing at all: the write
+                // accepted now, at the tail, becomes the head)
+                hd_v_q    <= acc;
+                hd_slot_q <= alloc_idx;
+                hd_drop_q <= bad;
             end
 
             need_n  = put(need_n, xq_fire, xq_idx, 1'b0);
@@ -568,6 +595,12 @@ module smmu_client_wr #(
     // answerable slot's terms but its own answer).
     always @(posedge clk)
         if (rst_n && b_pk_v_q) assert (b_ans[b_pk_q]);
+    // The data head's registers mirror the data order and the head slot's bad flag.
+    always @(posedge clk)
+        if (rst_n) begin
+            assert (hd_v_q == (dq_wr_q != dq_tail_q));
+            if (hd_v_q) assert (hd_slot_q == dq[dq_wr_q[IW-1:0]] && hd_drop_q == bad_q[hd_slot_q]);
+        end
 `endif
 
 endmodule
