@@ -686,10 +686,14 @@ module smmu_xlate #(
             f_privcfg, f_instcfg, f_world, f_vmid, f_asid, f_gran} = f_ctx_q;
 
     // F is emptied this cycle: a good result goes out at once, a fault with its record
-    // when the event queue takes it
+    // when the event queue takes it. F takes a new result unless it holds a fault to
+    // record (from registers alone: not when the event queue takes that record, whose
+    // ready comes through the event arbiter from the client port's own event picks; that
+    // chain into the walk units' result pick and C was the ECP5 clock's critical path):
+    // a recorded fault costs a cycle in which F takes nothing.
     wire f_rec  = f_v_q && !f_ok_q && f_ev_rec_q;
     wire f_out  = f_v_q && (!f_rec || evt_ready);
-    wire f_room = !f_v_q || f_out;
+    wire f_room = !f_rec;
 
     // walk results first (round robin: the first ready walker after the last one served,
     // else the first ready one), then C
