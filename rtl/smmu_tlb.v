@@ -191,8 +191,11 @@ module smmu_tlb #(
     endfunction
 
     // ---------------- lookup ----------------
+    // A way's page is compared with the looked-up page masked by the way's own granule:
+    // a way of another granule does not match anyway (its granule is compared), and the
+    // page compare then does not wait for the lookup's granule (the caller's pick from
+    // the configuration answer).
     wire [SW-1:0]       lk_gnum = gnum(lk_page, lk_gran);
-    wire [43:0]         lk_gpg  = gpage(lk_page, lk_gran);
     wire [SW-1:0]       lk_set  = set_of(lk_gnum, lk_world, lk_vmid[SW-1:0]);
     reg [WAYS-1:0]      lk_m;
     reg [LEAF_BITS-1:0] lk_sel;
@@ -205,7 +208,8 @@ module smmu_tlb #(
                       (lk_world != W_EL1 || e_vmid[idx(lk_set, w[WW-1:0])] == lk_vmid) &&
                       (e_glb[idx(lk_set, w[WW-1:0])] || e_asid[idx(lk_set, w[WW-1:0])] == lk_asid) &&
                       e_gran[idx(lk_set, w[WW-1:0])] == lk_gran &&
-                      e_page[idx(lk_set, w[WW-1:0])] == lk_gpg;
+                      e_page[idx(lk_set, w[WW-1:0])] ==
+                      gpage(lk_page, e_gran[idx(lk_set, w[WW-1:0])]);
             if (lk_m[w]) lk_sel = e_leaf[idx(lk_set, w[WW-1:0])];   // at most one (proven)
         end
     end

@@ -26,7 +26,9 @@
 //                 registers the answer: rs_valid[p] two cycles after the grant, with rs_*
 //                 (shared by all ports). (The grant, the key's selection among 14 ports,
 //                 the compare and the deepest level's answer were one cycle: the placed
-//                 critical path.)
+//                 critical path.) What is registered is each level's answer; rs_lvl,
+//                 rs_tbl, rs_apt, rs_pxnt and rs_uxnt are the deepest hit level's,
+//                 picked from those registers in the cycle the port reads them.
 //   fl_valid[p]   fill (one cycle, no back-pressure): fl_kind 0 S1, 1 S2T, 2 S2L, with
 //                 the port's key and fl_lvl / fl_tbl / fl_apt / fl_pxnt / fl_uxnt /
 //                 fl_desc. One fill per cycle (lowest port); the others are dropped
@@ -64,11 +66,11 @@ module smmu_walk_cache #(
 
     output reg  [NP-1:0]      rs_valid,
     output reg                rs_tbl_hit,   // S1 or S2T: resume at rs_lvl from rs_tbl
-    output reg  [1:0]         rs_lvl,
-    output reg  [PA_W-1:0]    rs_tbl,
-    output reg  [1:0]         rs_apt,
-    output reg                rs_pxnt,
-    output reg                rs_uxnt,
+    output wire [1:0]         rs_lvl,
+    output wire [PA_W-1:0]    rs_tbl,
+    output wire [1:0]         rs_apt,
+    output wire               rs_pxnt,
+    output wire               rs_uxnt,
     output reg                rs_leaf_hit,  // S2L: rs_desc at level rs_leaf_lvl
     output reg  [63:0]        rs_desc,
     output reg  [1:0]         rs_leaf_lvl,
@@ -125,6 +127,7 @@ module smmu_walk_cache #(
     reg  [35:0]     s1_msk_q   [0:N1-1];
     reg  [35:0]     s1_ia_q    [0:N1-1];    // masked
     reg  [1:0]      s1_lvl_q   [0:N1-1];
+    reg  [3:0]      s1_loh_q   [0:N1-1];    // s1_lvl_q one-hot (the lookup's level pick)
     reg  [PA_W-1:0] s1_tbl_q   [0:N1-1];
     reg  [1:0]      s1_apt_q   [0:N1-1];
     reg             s1_pxnt_q  [0:N1-1];
@@ -137,6 +140,7 @@ module smmu_walk_cache #(
     reg  [35:0]     t_msk_q    [0:N2-1];
     reg  [35:0]     t_ia_q     [0:N2-1];
     reg  [1:0]      t_lvl_q    [0:N2-1];
+    reg  [3:0]      t_loh_q    [0:N2-1];    // t_lvl_q one-hot
     reg  [PA_W-1:0] t_tbl_q    [0:N2-1];
     reg  [I2-1:0]   t_rr_q;
 
@@ -224,9 +228,7 @@ module smmu_walk_cache #(
     reg  [N2-1:0]   et_hit, el_hit;
     reg  [3:0]      lv_hit;
     reg             h_tbl, h_leaf;
-    reg  [1:0]      h_lvl, h_apt, h_llvl;
-    reg  [PA_W-1:0] h_tbl_pa;
-    reg             h_pxnt, h_uxnt;
+    reg  [1:0]      h_llvl;
     reg  [63:0]     h_desc;
     reg  [PA_W-1:0] b_pa   [0:3];      // per level: the hit entry's table (S1 or S2T)
     reg  [1:0]      b_apt  [0:3];
@@ -245,11 +247,6 @@ module smmu_walk_cache #(
         el_hit   = {N2{1'b0}};
         lv_hit   = 4'd0;
         h_tbl    = 1'b0;
-        h_lvl    = 2'd0;
-        h_tbl_pa = {PA_W{1'b0}};
-        h_apt    = 2'b00;
-        h_pxnt   = 1'b0;
-        h_uxnt   = 1'b0;
         h_leaf   = 1'b0;
         h_desc   = 64'd0;
         h_llvl   = 2'd0;
@@ -261,28 +258,26 @@ module smmu_walk_cache #(
                         s1_tag_eq(s1_world_q[hj], s1_nest_q[hj], s1_vmid_q[hj],
                                   s1_asid_q[hj], s1_gran_q[hj], s1_half_q[hj], q_world,
                                   q_nest, q_vmid, q_asid, q_gran, q_half)) begin
-                        e1_hit[hj]             = 1'b1;
-                        lv_hit[s1_lvl_q[hj]] = 1'b1;
+                        e1_hit[hj] = 1'b1;
+                        lv_hit     = lv_hit | s1_loh_q[hj];
                     end
             end else begin
                 for (hj = 0; hj < N2; hj = hj + 1) begin
                     if (t_v_q[hj] && ((q_ia & t_msk_q[hj]) == t_ia_q[hj]) &&
                         t_vmid_q[hj] == q_vmid && t_gran_q[hj] == q_gran) begin
-                        et_hit[hj]            = 1'b1;
-                        lv_hit[t_lvl_q[hj]] = 1'b1;
+                        et_hit[hj] = 1'b1;
+                        lv_hit     = lv_hit | t_loh_q[hj];
                     end
                     el_hit[hj] = l_v_q[hj] && l_ia_q[hj] == (q_ia & pfx_mask(q_gran, 2'd3)) &&
                                  l_vmid_q[hj] == q_vmid && l_gran_q[hj] == q_gran;
                 end
             end
             h_tbl = lv_hit != 4'd0;
-            h_lvl = lv_hit[3] ? 2'd3 : lv_hit[2] ? 2'd2 : lv_hit[1] ? 2'd1 : 2'd0;
             // each level's answer beside the compare (at most one entry per level hits),
-            // then the deepest level's: not the deepest level first and the entries
-            // selected by it after
+            // registered; the deepest level's is picked from the registers (below)
             for (hj = 0; hj < N1; hj = hj + 1)
                 for (hl = 0; hl < 4; hl = hl + 1)
-                    if (e1_hit[hj] && s1_lvl_q[hj] == hl[1:0]) begin
+                    if (e1_hit[hj] && s1_loh_q[hj][hl]) begin
                         b_pa[hl]   = b_pa[hl]   | s1_tbl_q[hj];
                         b_apt[hl]  = b_apt[hl]  | s1_apt_q[hj];
                         b_pxnt[hl] = b_pxnt[hl] | s1_pxnt_q[hj];
@@ -290,12 +285,8 @@ module smmu_walk_cache #(
                     end
             for (hj = 0; hj < N2; hj = hj + 1)
                 for (hl = 0; hl < 4; hl = hl + 1)
-                    if (et_hit[hj] && t_lvl_q[hj] == hl[1:0])
+                    if (et_hit[hj] && t_loh_q[hj][hl])
                         b_pa[hl] = b_pa[hl] | t_tbl_q[hj];
-            h_tbl_pa = b_pa[h_lvl];
-            h_apt    = b_apt[h_lvl];
-            h_pxnt   = b_pxnt[h_lvl];
-            h_uxnt   = b_uxnt[h_lvl];
             for (hj = 0; hj < N2; hj = hj + 1) begin
                 if (el_hit[hj]) begin
                     h_leaf = 1'b1;
@@ -306,15 +297,26 @@ module smmu_walk_cache #(
         end
     end
 
+    // The answer registers hold every level's answer (a_*: the hit entry's table,
+    // APTable, PXNTable, UXNTable per level, a_lv the levels that hit); rs_* are the
+    // deepest level's, picked from them: the compare and the pick were one path (the
+    // deepest), the pick now lies in the cycle that reads the answer.
+    reg  [3:1]      a_lv;              // (a level-0 answer is picked when no other hit)
+    reg  [3:0]      a_pxnt, a_uxnt;
+    reg  [PA_W-1:0] a_pa  [0:3];
+    reg  [1:0]      a_apt [0:3];
+    integer         al;
     always @(posedge clk) begin
         if (!rst_n) begin
             rs_valid    <= {NP{1'b0}};
             rs_tbl_hit  <= 1'b0;
-            rs_lvl      <= 2'd0;
-            rs_tbl      <= {PA_W{1'b0}};
-            rs_apt      <= 2'b00;
-            rs_pxnt     <= 1'b0;
-            rs_uxnt     <= 1'b0;
+            a_lv        <= 3'd0;
+            a_pxnt      <= 4'd0;
+            a_uxnt      <= 4'd0;
+            for (al = 0; al < 4; al = al + 1) begin
+                a_pa[al]  <= {PA_W{1'b0}};
+                a_apt[al] <= 2'b00;
+            end
             rs_leaf_hit <= 1'b0;
             rs_desc     <= 64'd0;
             rs_leaf_lvl <= 2'd0;
@@ -324,17 +326,25 @@ module smmu_walk_cache #(
                 // an answer registered in an invalidation's cycle would be stale: a miss
                 // (one granted in that cycle compares the next, with the entries it left)
                 rs_tbl_hit  <= h_tbl && !inv_fire && !flush;
-                rs_lvl      <= h_lvl;
-                rs_tbl      <= h_tbl_pa;
-                rs_apt      <= h_apt;
-                rs_pxnt     <= h_pxnt;
-                rs_uxnt     <= h_uxnt;
+                a_lv        <= lv_hit[3:1];
+                a_pxnt      <= b_pxnt;
+                a_uxnt      <= b_uxnt;
+                for (al = 0; al < 4; al = al + 1) begin
+                    a_pa[al]  <= b_pa[al];
+                    a_apt[al] <= b_apt[al];
+                end
                 rs_leaf_hit <= h_leaf && !inv_fire && !flush;
                 rs_desc     <= h_desc;
                 rs_leaf_lvl <= h_llvl;
             end
         end
     end
+    // the deepest level that hit (0 with none: every level's answer is 0 then)
+    assign rs_lvl  = a_lv[3] ? 2'd3 : a_lv[2] ? 2'd2 : a_lv[1] ? 2'd1 : 2'd0;
+    assign rs_tbl  = a_pa[rs_lvl];
+    assign rs_apt  = a_apt[rs_lvl];
+    assign rs_pxnt = a_pxnt[rs_lvl];
+    assign rs_uxnt = a_uxnt[rs_lvl];
 
     // ---------------- fills: the lowest port that fills this cycle, registered (the
     // duplicate check and the write are the next cycle's: the port choice, the key's mask,
@@ -387,6 +397,7 @@ module smmu_walk_cache #(
 
     reg             f_any;
     reg  [1:0]      f_kind, f_world, f_gran, f_lvl, f_apt;
+    reg  [3:0]      f_loh;
     reg             f_nest, f_half, f_pxnt, f_uxnt;
     reg  [15:0]     f_vmid, f_asid;
     reg  [35:0]     f_msk, f_key, f_page;
@@ -404,6 +415,7 @@ module smmu_walk_cache #(
             f_gran  <= p_gran;
             f_half  <= p_half;
             f_lvl   <= p_lvl;
+            f_loh   <= 4'd1 << p_lvl;
             f_tbl   <= p_tbl;
             f_apt   <= p_apt;
             f_pxnt  <= p_pxnt;
@@ -546,6 +558,7 @@ module smmu_walk_cache #(
             s1_msk_q[f_w1]   <= f_msk;
             s1_ia_q[f_w1]    <= f_key;
             s1_lvl_q[f_w1]   <= f_lvl;
+            s1_loh_q[f_w1]   <= f_loh;
             s1_tbl_q[f_w1]   <= f_tbl;
             s1_apt_q[f_w1]   <= f_apt;
             s1_pxnt_q[f_w1]  <= f_pxnt;
@@ -557,6 +570,7 @@ module smmu_walk_cache #(
             t_msk_q[f_w2]  <= f_msk;
             t_ia_q[f_w2]   <= f_key;
             t_lvl_q[f_w2]  <= f_lvl;
+            t_loh_q[f_w2]  <= f_loh;
             t_tbl_q[f_w2]  <= f_tbl;
         end
         if (fl) begin
