@@ -12,9 +12,10 @@
 //     result from it in one round robin), so both kinds of walk keep one result path and
 //     one slot count, and the stage-2 request leaves in the cycle after acceptance either
 //     way (the cycle the stage-1 start takes).
-// An answer that ends the walk (a stage-2 fault, or the IN leaf) is passed through to
-// rsp_* in the cycle it arrives, and an answered TT is read in that cycle, so a walk
-// costs what it cost with stage 2 inside one walker (docs/translation.md).
+// An answer that ends the walk (a stage-2 fault, or the IN leaf) is held and offered as
+// the result in the next cycle (a register between the arbiter's answer and smmu_xlate's
+// result pick, for the ECP5 clock); an answered TT is read in the cycle it arrives
+// (docs/translation.md).
 //
 // A stage-1 walk starts with a lookup in the stage-1 walk cache (smmu_walk_cache) and
 // resumes below the deepest table descriptor held. Table descriptors that produced no
@@ -248,8 +249,18 @@ module smmu_s1_walker #(
             r_reads} = s2r;
     wire [PA_W-1:0] r_oa = r_addr[PA_W-1:0];     // the PA, when not a fault
     wire            waiting = (state == ST_S2_WAIT);
-    // the answer ends the walk (a fault, or the IN leaf): passed through to rsp_*
+    // the answer ends the walk (a fault, or the IN leaf): held (a_*) and offered from
+    // ST_RSP in the next cycle, not passed through to rsp_* in the cycle it arrives (the
+    // arbiter's answer would otherwise run through this unit into smmu_xlate's pick of
+    // the walk results and C: the ECP5 clock's critical path)
     wire            r_end   = waiting && s2r_valid && (r_fault || s2_cls == C_IN);
+    reg             a_held;          // the result is the held answer's
+    reg             a_fault, a_rec;
+    reg  [7:0]      a_evt;
+    reg  [63:0]     a_addr;
+    reg  [5:0]      a_size;
+    reg  [3:0]      a_memattr;
+    reg  [1:0]      a_sh, a_ap, a_xn;
     // a TT answer: the descriptor is read at its PA, from this cycle
     wire            r_tt    = waiting && s2r_valid && !r_fault && s2_cls == C_TT;
 
@@ -315,7 +326,7 @@ module smmu_s1_walker #(
     assign s2q_valid = (state == ST_S2_REQ);
     assign s2q       = s2q_b;
     // an answer is taken when it arrives, unless it ends the walk: then with rsp_ready
-    assign s2r_ready = waiting && (!r_end || rsp_ready);
+    assign s2r_ready = waiting;
 
     // ---------------- stage-1 walk cache: the key (this walk's VA) and the fills
     assign wc_lk_valid  = (state == ST_WC);
@@ -410,6 +421,16 @@ module smmu_s1_walker #(
             f_rec      <= 1'b0;
             raced      <= 1'b0;
             fl_q       <= 1'b0;
+            a_held     <= 1'b0;
+            a_fault    <= 1'b0;
+            a_rec      <= 1'b0;
+            a_evt      <= 8'd0;
+            a_addr     <= 64'd0;
+            a_size     <= 6'd12;
+            a_memattr  <= 4'd0;
+            a_sh       <= 2'd0;
+            a_ap       <= 2'd0;
+            a_xn       <= 2'd0;
         end else begin
             if (wc_inv)
                 raced <= 1'b1;
@@ -420,6 +441,7 @@ module smmu_s1_walker #(
                 ST_IDLE: if (acc) begin
                     reads   <= 5'd0;
                     f_fault <= 1'b0;
+                    a_held  <= 1'b0;
                     via_s2  <= 1'b0;
                     apt     <= 2'b00;
                     pxnt    <= 1'b0;
@@ -617,8 +639,18 @@ module smmu_s1_walker #(
                 // hand it on as the walk's result
                 ST_S2_WAIT: if (s2r_valid) begin
                     if (r_end) begin
-                        if (rsp_ready)
-                            state <= ST_IDLE;
+                        a_held    <= 1'b1;
+                        a_fault   <= r_fault;
+                        a_rec     <= r_rec;
+                        a_evt     <= r_evt;
+                        a_addr    <= r_addr;
+                        a_size    <= r_size;
+                        a_memattr <= r_memattr;
+                        a_sh      <= r_sh;
+                        a_ap      <= r_ap;
+                        a_xn      <= r_xn;
+                        reads     <= reads + r_reads;
+                        state     <= ST_RSP;
                     end else begin
                         reads      <= reads + r_reads + (rd_req_ready ? 5'd1 : 5'd0);
                         tt_pa      <= r_oa;
@@ -635,7 +667,7 @@ module smmu_s1_walker #(
         end
     end
 
-    // ---------------- results: this unit's (ST_RSP) or the stage-2 answer passed through.
+    // ---------------- results (ST_RSP): this unit's, or the stage-2 answer held.
     // The leaf bundle is built only while a result can be offered (its consumer looks at
     // it only with rsp_valid), so an idle unit does not assemble it every cycle.
     reg  [5:0]      fin_size;
@@ -647,38 +679,38 @@ module smmu_s1_walker #(
         leaf     = {LEAF_W{1'b0}};
         fin_size = 6'd0;
         fin_56   = 56'd0;
-        if (state == ST_RSP || waiting) begin
+        if (state == ST_RSP) begin
             fin_size = (job == J_S1) ? s1_size :
-                       (job == J_S2) ? r_size :
-                       (s1_size < r_size) ? s1_size : r_size;
-            fin_56   = {{(56 - PA_W){1'b0}}, (job == J_S1) ? s1_oa : r_oa} &
+                       (job == J_S2) ? a_size :
+                       (s1_size < a_size) ? s1_size : a_size;
+            fin_56   = {{(56 - PA_W){1'b0}}, (job == J_S1) ? s1_oa : a_addr[PA_W-1:0]} &
                        ~leaf_off_mask(fin_size);
             leaf[LEAF_OA_LSB +: LEAF_OA_W]               = fin_56[55:12];
             leaf[LEAF_SIZE_LSB +: LEAF_SIZE_W]           = fin_size;
             leaf[LEAF_S1ATTR_LSB +: LEAF_S1ATTR_W]       = s1_mair;
             leaf[LEAF_S1SH_LSB +: LEAF_S1SH_W]           = s1_sh;
-            leaf[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W] = thru ? r_memattr : 4'd0;
-            leaf[LEAF_S2SH_LSB +: LEAF_S2SH_W]           = thru ? r_sh : 2'd0;
+            leaf[LEAF_S2MEMATTR_LSB +: LEAF_S2MEMATTR_W] = thru ? a_memattr : 4'd0;
+            leaf[LEAF_S2SH_LSB +: LEAF_S2SH_W]           = thru ? a_sh : 2'd0;
             leaf[LEAF_S1AP_LSB +: LEAF_S1AP_W]           = s1_ap;
             leaf[LEAF_S1PXN_LSB]                         = s1_pxn;
             leaf[LEAF_S1UXN_LSB]                         = s1_uxn;
             leaf[LEAF_NG_LSB]                            = s1_ng;
-            leaf[LEAF_S2AP_LSB +: LEAF_S2AP_W]           = thru ? r_ap : 2'd0;
-            leaf[LEAF_S2XN_LSB +: LEAF_S2XN_W]           = thru ? r_xn : 2'd0;
+            leaf[LEAF_S2AP_LSB +: LEAF_S2AP_W]           = thru ? a_ap : 2'd0;
+            leaf[LEAF_S2XN_LSB +: LEAF_S2XN_W]           = thru ? a_xn : 2'd0;
         end
     end
 
-    assign rsp_valid  = (state == ST_RSP) || r_end;
-    assign rsp_fault  = waiting ? r_fault : f_fault;
-    assign rsp_evt    = waiting ? r_evt : f_evt;
-    assign rsp_s2     = waiting && r_fault;
-    assign rsp_class  = waiting ? s2_cls : f_cls;
-    assign rsp_addr   = waiting ? r_addr :
+    assign rsp_valid  = (state == ST_RSP);
+    assign rsp_fault  = a_held ? a_fault : f_fault;
+    assign rsp_evt    = a_held ? a_evt : f_evt;
+    assign rsp_s2     = a_held && a_fault;
+    assign rsp_class  = a_held ? s2_cls : f_cls;
+    assign rsp_addr   = a_held ? a_addr :
                         (f_evt == EVT_F_WALK_EABT) ? {{(64 - PA_W){1'b0}}, rd_addr_q} : 64'd0;
-    assign rsp_record = waiting ? r_rec : f_rec;
-    assign rsp_ttrnw  = waiting && r_fault && (s2_cls == C_TT);
+    assign rsp_record = a_held ? a_rec : f_rec;
+    assign rsp_ttrnw  = a_held && a_fault && (s2_cls == C_TT);
     assign rsp_leaf   = leaf;
-    assign rsp_reads  = waiting ? reads + r_reads : reads;
+    assign rsp_reads  = reads;
 
 `ifdef FORMAL
     `include "smmu_formal.vh"
