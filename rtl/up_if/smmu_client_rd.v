@@ -346,8 +346,13 @@ module smmu_client_rd #(
     wire take_ab     = r_load && ab_act_q;
     wire take_rb     = r_load && !ab_act_q && rb_go;
     wire [IW-1:0] ab_slot = ab_act_q ? ab_slot_q : ab_pk_q;
-    // the next pick, among the others than the one answering now or still answering
-    wire [IW:0]   ab_nx   = first_except(ab_ans, ab_act_q || take_ab_new, ab_slot);
+    // the next pick, among the others than the one answering now or still answering. It
+    // is loaded only with no pick held (then the one still answering, if any, is
+    // excluded) or as the pick is taken (ab_pk_v_q: it is excluded): so the exclusion
+    // follows from registers alone, not from take_ab_new, which the client's RREADY and
+    // the downstream R inputs decide (the simulator evaluates logic on top-level inputs
+    // on each of its evaluations).
+    wire [IW:0]   ab_nx   = first_except(ab_ans, ab_act_q || ab_pk_v_q, ab_slot);
     wire          ab_last = ab_act_q ? (ab_left_q == 8'd0) : (s_len[ab_pk_q] == 8'd0);
 
     assign s_up_rvalid = r_v_q || rbyp;
