@@ -407,7 +407,6 @@ module smmu_client_rd #(
             /* verilator lint_on UNUSEDSIGNAL */
             // the slot flags, updated in order through masks (put) and stored at the end
             reg [N-1:0]   need_n, busy_n, have_n, ok_n, stale_n, uut_n, xlt_n, iss_n;
-            reg [8*N-1:0] lenp_n;
             need_n  = need_q;
             busy_n  = busy_q;
             have_n  = have_q;
@@ -416,7 +415,6 @@ module smmu_client_rd #(
             uut_n   = uut_q;
             xlt_n   = xlt_q;
             iss_n   = iss_q;
-            lenp_n  = lenp_q;
             byp = 19'd0;
             if (acc && acc_byp)
                 byp = bypass_attr(1'b1, s_up_arcache, s_up_arprot,
@@ -443,8 +441,6 @@ module smmu_client_rd #(
             uut_n   = put(uut_n, acc, alloc_idx, bad);
             xlt_n   = put(xlt_n, acc, alloc_idx, acc_fast);
             iss_n   = put(iss_n, acc, alloc_idx, fast_go);
-            for (ab = 0; ab < 8; ab = ab + 1)
-                lenp_n[ab*N +: N] = put(lenp_n[ab*N +: N], acc, alloc_idx, s_up_arlen[ab]);
             // a micro-TLB answer taken in the cycle of an invalidation is asked again
             have_n  = put(have_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b0);
             need_n  = put(need_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b1);
@@ -590,12 +586,19 @@ module smmu_client_rd #(
             uut_q   <= uut_n;
             xlt_q   <= xlt_n;
             iss_q   <= iss_n;
-            lenp_q  <= lenp_n;
 
             // sync: the reads downstream when it started
             snap_q <= sync_snap ? downstream : (snap_q & downstream);
         end
     end
+
+    // The length planes (512 bits) change only with an acceptance: written in a block of
+    // their own that does nothing in the other cycles (in the step above the simulator
+    // copied them in and out every cycle).
+    always @(posedge clk)
+        if (rst_n && acc)
+            for (ab = 0; ab < 8; ab = ab + 1)
+                lenp_q[ab*N +: N] <= put(lenp_q[ab*N +: N], 1'b1, alloc_idx, s_up_arlen[ab]);
 
 `ifdef FORMAL
     // The credits never go negative and cover the buffered beats.
