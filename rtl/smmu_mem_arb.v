@@ -140,9 +140,15 @@ module smmu_mem_arb #(
     generate
         for (gi = 0; gi < NR; gi = gi + 1) begin : g_rd
             assign rd_req_ready[gi] = ar_load && ar_gnt[gi];
-            assign rd_valid[gi]     = m_rvalid && (m_rid == gi);
         end
     endgenerate
+    // the client of the read data beat: one decode of the ID (a top-level input, whose
+    // logic the simulator evaluates on each of its evaluations) rather than a compare per
+    // client; an ID above the clients' decodes to none, as the compares did
+    /* verilator lint_off UNUSEDSIGNAL */  // the bits above the clients are not read
+    wire [NR+(1<<ID_W)-1:0] rd_dec = {{(NR + (1 << ID_W) - 1){1'b0}}, m_rvalid} << m_rid;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign rd_valid = rd_dec[NR-1:0];
 
     always @(posedge clk) begin
         if (!rst_n) begin

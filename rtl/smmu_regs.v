@@ -401,30 +401,33 @@ module smmu_regs #(
             end
             if (r_pend && s_reg_rready) r_pend <= 1'b0;
 
-            // registers
-            if (we_cr0) cr0 <= `SMMU_WD(SMMU_CR0) & CR0_M;
-            if (we_cr1) cr1 <= (cr1 & ~cr1_m) | (`SMMU_WD(SMMU_CR1) & cr1_m);
-            if (we_cr2 && !g_smmuen) cr2 <= `SMMU_WD(SMMU_CR2) & CR2_M;
-            if (we_irq) irq_ctrl <= `SMMU_WD(SMMU_IRQ_CTRL) & IRQ_M;
             irq_ctrlack <= irq_ctrl | (irq_ctrlack & ack_hold);
-            if (we_gerrorn) gerrorn <= `SMMU_WD(SMMU_GERRORN) & GERR_M;
-            if (we_st_lo && !g_smmuen) st_lo <= `SMMU_WD(SMMU_STRTAB_BASE) & STRTAB_M[31:0];
-            if (we_st_hi && !g_smmuen) st_hi <= `SMMU_WD(STRTAB_BASE_HI) & STRTAB_M[63:32];
-            if (we_stcfg && !g_smmuen) strtab_base_cfg <= `SMMU_WD(SMMU_STRTAB_BASE_CFG) & STCFG_M;
-            if (we_cqb_lo && !g_cmdq) cqb_lo <= `SMMU_WD(SMMU_CMDQ_BASE) & CMDQB_M[31:0];
-            if (we_cqb_hi && !g_cmdq) cqb_hi <= `SMMU_WD(CMDQ_BASE_HI) & CMDQB_M[63:32];
-            if (we_cq_prod) cmdq_prod <= `SMMU_WD(SMMU_CMDQ_PROD) & CMDQ_IDX_M;
-            if (we_eqb_lo && !g_evtq) eqb_lo <= `SMMU_WD(SMMU_EVENTQ_BASE) & EVTQB_M[31:0];
-            if (we_eqb_hi && !g_evtq) eqb_hi <= `SMMU_WD(EVENTQ_BASE_HI) & EVTQB_M[63:32];
-            if (we_eq_cons) eventq_cons <= `SMMU_WD(SMMU_EVENTQ_CONS) & EVTQ_CONS_M;
-            if (we_gc0_lo && !g_girq) gc0_lo <= `SMMU_WD(SMMU_GERROR_IRQ_CFG0) & MSIA_M[31:0];
-            if (we_gc0_hi && !g_girq) gc0_hi <= `SMMU_WD(GERROR_IRQ_CFG0_HI) & MSIA_M[63:32];
-            if (we_gc1 && !g_girq)    gc1    <= `SMMU_WD(SMMU_GERROR_IRQ_CFG1) & MSID_M;
-            if (we_gc2 && !g_girq)    gc2    <= `SMMU_WD(SMMU_GERROR_IRQ_CFG2) & MSIT_M;
-            if (we_ec0_lo && !g_eirq) ec0_lo <= `SMMU_WD(SMMU_EVENTQ_IRQ_CFG0) & MSIA_M[31:0];
-            if (we_ec0_hi && !g_eirq) ec0_hi <= `SMMU_WD(EVENTQ_IRQ_CFG0_HI) & MSIA_M[63:32];
-            if (we_ec1 && !g_eirq)    ec1    <= `SMMU_WD(SMMU_EVENTQ_IRQ_CFG1) & MSID_M;
-            if (we_ec2 && !g_eirq)    ec2    <= `SMMU_WD(SMMU_EVENTQ_IRQ_CFG2) & MSIT_M;
+            // registers (the write decode only in a cycle with a write: every write
+            // enable includes wr_go, and the simulator then skips the decode otherwise)
+            if (wr_go) begin
+                if (we_cr0) cr0 <= `SMMU_WD(SMMU_CR0) & CR0_M;
+                if (we_cr1) cr1 <= (cr1 & ~cr1_m) | (`SMMU_WD(SMMU_CR1) & cr1_m);
+                if (we_cr2 && !g_smmuen) cr2 <= `SMMU_WD(SMMU_CR2) & CR2_M;
+                if (we_irq) irq_ctrl <= `SMMU_WD(SMMU_IRQ_CTRL) & IRQ_M;
+                if (we_gerrorn) gerrorn <= `SMMU_WD(SMMU_GERRORN) & GERR_M;
+                if (we_st_lo && !g_smmuen) st_lo <= `SMMU_WD(SMMU_STRTAB_BASE) & STRTAB_M[31:0];
+                if (we_st_hi && !g_smmuen) st_hi <= `SMMU_WD(STRTAB_BASE_HI) & STRTAB_M[63:32];
+                if (we_stcfg && !g_smmuen) strtab_base_cfg <= `SMMU_WD(SMMU_STRTAB_BASE_CFG) & STCFG_M;
+                if (we_cqb_lo && !g_cmdq) cqb_lo <= `SMMU_WD(SMMU_CMDQ_BASE) & CMDQB_M[31:0];
+                if (we_cqb_hi && !g_cmdq) cqb_hi <= `SMMU_WD(CMDQ_BASE_HI) & CMDQB_M[63:32];
+                if (we_cq_prod) cmdq_prod <= `SMMU_WD(SMMU_CMDQ_PROD) & CMDQ_IDX_M;
+                if (we_eqb_lo && !g_evtq) eqb_lo <= `SMMU_WD(SMMU_EVENTQ_BASE) & EVTQB_M[31:0];
+                if (we_eqb_hi && !g_evtq) eqb_hi <= `SMMU_WD(EVENTQ_BASE_HI) & EVTQB_M[63:32];
+                if (we_eq_cons) eventq_cons <= `SMMU_WD(SMMU_EVENTQ_CONS) & EVTQ_CONS_M;
+                if (we_gc0_lo && !g_girq) gc0_lo <= `SMMU_WD(SMMU_GERROR_IRQ_CFG0) & MSIA_M[31:0];
+                if (we_gc0_hi && !g_girq) gc0_hi <= `SMMU_WD(GERROR_IRQ_CFG0_HI) & MSIA_M[63:32];
+                if (we_gc1 && !g_girq)    gc1    <= `SMMU_WD(SMMU_GERROR_IRQ_CFG1) & MSID_M;
+                if (we_gc2 && !g_girq)    gc2    <= `SMMU_WD(SMMU_GERROR_IRQ_CFG2) & MSIT_M;
+                if (we_ec0_lo && !g_eirq) ec0_lo <= `SMMU_WD(SMMU_EVENTQ_IRQ_CFG0) & MSIA_M[31:0];
+                if (we_ec0_hi && !g_eirq) ec0_hi <= `SMMU_WD(EVENTQ_IRQ_CFG0_HI) & MSIA_M[63:32];
+                if (we_ec1 && !g_eirq)    ec1    <= `SMMU_WD(SMMU_EVENTQ_IRQ_CFG1) & MSID_M;
+                if (we_ec2 && !g_eirq)    ec2    <= `SMMU_WD(SMMU_EVENTQ_IRQ_CFG2) & MSIT_M;
+            end
 
             // GBPA: only a write with UPDATE = 1 while UPDATE reads 0 is taken (6.3.14)
             if (gbpa_taken) gbpa[SMMU_GBPA_UPDATE_LSB] <= 1'b0;

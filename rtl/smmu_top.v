@@ -658,17 +658,19 @@ module smmu_top #(
     // master (the arbiter takes one read a cycle) with the StreamID of its walk (a stage-2
     // unit serving smmu_cfg's CD address: the configuration's StreamID); 5 a
     // configuration read with the StreamID being fetched.
-    reg              wk_rd_any;
+    // (the StreamID searched for only in a cycle with such a read: the grant depends on
+    // the table master's ARREADY, a top-level input, and logic on it runs on each of the
+    // simulator's evaluations)
+    wire [NWK-1:0]   wk_rd     = wk_req_valid & wk_req_ready;
+    wire             wk_rd_any = |wk_rd;
     reg [SID_W-1:0]  wk_rd_sid;
     integer          pi;
     always @* begin
-        wk_rd_any = 1'b0;
         wk_rd_sid = {SID_W{1'b0}};
-        for (pi = 0; pi < NWK; pi = pi + 1)
-            if (wk_req_valid[pi] && wk_req_ready[pi]) begin
-                wk_rd_any = 1'b1;
-                wk_rd_sid = xl_rd_cfg[pi] ? cf_cur_sid : xl_wk_sid[pi*SID_W +: SID_W];
-            end
+        if (wk_rd_any)
+            for (pi = 0; pi < NWK; pi = pi + 1)
+                if (wk_rd[pi])
+                    wk_rd_sid = xl_rd_cfg[pi] ? cf_cur_sid : xl_wk_sid[pi*SID_W +: SID_W];
     end
     wire [5:0] pm_ev = {cf_req_valid && cf_req_ready, wk_rd_any,
                         cf_ev_miss && !xl_lk_replay, xl_ev_miss,

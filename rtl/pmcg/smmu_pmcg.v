@@ -232,8 +232,10 @@ module smmu_pmcg #(
             end
         end else begin
             // counters: the events, or a software write
+            // (each only when it counts: the simulator skips the others' adders)
             for (cn = 0; cn < NCTR; cn = cn + 1)
-                cnt[cn] <= cnt[cn] + {{(CTR_W - 3){1'b0}}, inc[cn]};
+                if (inc[cn] != 3'd0)
+                    cnt[cn] <= cnt[cn] + {{(CTR_W - 3){1'b0}}, inc[cn]};
             // (the per-register decode only in a cycle with a write)
             if (reg_we) for (cn = 0; cn < NCTR; cn = cn + 1) begin
                 if (we32(ctr_off(cn, 1'b0), reg_we, reg_waddr, reg_wstrb) && WIDE && we32(ctr_off(cn, 1'b1), reg_we, reg_waddr, reg_wstrb))

@@ -355,11 +355,19 @@ module smmu_client_port #(
     wire [UF_W-1:0]      u_user = user_full(u_w ? wu_user : ru_user);
     wire [SSID_W+19:0]   u_ssid = {20'd0, u_user[SID_W+4 +: SSID_W]};
     // Reason (IMPLEMENTATION DEFINED): smmu_burst_check's code of the violated rule
+    // (the record only while one is offered: the event arbiter looks at a source's record
+    // only with its valid, and the simulator then skips the packing in the other cycles)
     assign evt_valid = ru_valid || wu_valid;
-    assign evt_evd   = evd_pack(EVT_F_UUT, u_user[SID_W+3], u_ssid[19:0],
-                                {{(32 - SID_W){1'b0}}, u_user[SID_W-1:0]}, u_prot[0],
-                                !u_w && u_prot[2], !u_w, 1'b0, 2'd0, 1'b0, {13'd0, u_why},
-                                u_addr, 64'd0);
+    reg [EVD_W-1:0] u_evd;
+    always @* begin
+        u_evd = {EVD_W{1'b0}};
+        if (evt_valid)
+            u_evd = evd_pack(EVT_F_UUT, u_user[SID_W+3], u_ssid[19:0],
+                             {{(32 - SID_W){1'b0}}, u_user[SID_W-1:0]}, u_prot[0],
+                             !u_w && u_prot[2], !u_w, 1'b0, 2'd0, 1'b0, {13'd0, u_why},
+                             u_addr, 64'd0);
+    end
+    assign evt_evd = u_evd;
     assign ru_ready  = evt_ready && !u_w;
     assign wu_ready  = evt_ready && u_w;
 

@@ -346,8 +346,13 @@ module smmu_client_rd #(
     wire take_ab     = r_load && ab_act_q;
     wire take_rb     = r_load && !ab_act_q && rb_go;
     wire [IW-1:0] ab_slot = ab_act_q ? ab_slot_q : ab_pk_q;
-    // the next pick, among the others than the one answering now or still answering
-    wire [IW:0]   ab_nx   = first_except(ab_ans, ab_act_q || take_ab_new, ab_slot);
+    // the next pick, among the others than the one answering now or still answering. It
+    // is loaded only with no pick held (then the one still answering, if any, is
+    // excluded) or as the pick is taken (ab_pk_v_q: it is excluded): so the exclusion
+    // follows from registers alone, not from take_ab_new, which the client's RREADY and
+    // the downstream R inputs decide (the simulator evaluates logic on top-level inputs
+    // on each of its evaluations).
+    wire [IW:0]   ab_nx   = first_except(ab_ans, ab_act_q || ab_pk_v_q, ab_slot);
     wire          ab_last = ab_act_q ? (ab_left_q == 8'd0) : (s_len[ab_pk_q] == 8'd0);
 
     assign s_up_rvalid = r_v_q || rbyp;
@@ -402,7 +407,6 @@ module smmu_client_rd #(
             /* verilator lint_on UNUSEDSIGNAL */
             // the slot flags, updated in order through masks (put) and stored at the end
             reg [N-1:0]   need_n, busy_n, have_n, ok_n, stale_n, uut_n, xlt_n, iss_n;
-            reg [8*N-1:0] lenp_n;
             need_n  = need_q;
             busy_n  = busy_q;
             have_n  = have_q;
@@ -411,7 +415,6 @@ module smmu_client_rd #(
             uut_n   = uut_q;
             xlt_n   = xlt_q;
             iss_n   = iss_q;
-            lenp_n  = lenp_q;
             byp = 19'd0;
             if (acc && acc_byp)
                 byp = bypass_attr(1'b1, s_up_arcache, s_up_arprot,
@@ -438,8 +441,6 @@ module smmu_client_rd #(
             uut_n   = put(uut_n, acc, alloc_idx, bad);
             xlt_n   = put(xlt_n, acc, alloc_idx, acc_fast);
             iss_n   = put(iss_n, acc, alloc_idx, fast_go);
-            for (ab = 0; ab < 8; ab = ab + 1)
-                lenp_n[ab*N +: N] = put(lenp_n[ab*N +: N], acc, alloc_idx, s_up_arlen[ab]);
             // a micro-TLB answer taken in the cycle of an invalidation is asked again
             have_n  = put(have_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b0);
             need_n  = put(need_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b1);
@@ -585,12 +586,19 @@ module smmu_client_rd #(
             uut_q   <= uut_n;
             xlt_q   <= xlt_n;
             iss_q   <= iss_n;
-            lenp_q  <= lenp_n;
 
             // sync: the reads downstream when it started
             snap_q <= sync_snap ? downstream : (snap_q & downstream);
         end
     end
+
+    // The length planes (512 bits) change only with an acceptance: written in a block of
+    // their own that does nothing in the other cycles (in the step above the simulator
+    // copied them in and out every cycle).
+    always @(posedge clk)
+        if (rst_n && acc)
+            for (ab = 0; ab < 8; ab = ab + 1)
+                lenp_q[ab*N +: N] <= put(lenp_q[ab*N +: N], 1'b1, alloc_idx, s_up_arlen[ab]);
 
 `ifdef FORMAL
     // The credits never go negative and cover the buffered beats.

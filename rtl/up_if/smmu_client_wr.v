@@ -332,7 +332,11 @@ module smmu_client_wr #(
     reg            b_pk_v_q;
     reg  [IW-1:0]  b_pk_q;
     wire           b_pk_go = b_load && b_pk_v_q;           // the picked slot is answered now
-    wire [IW:0]    b_pk_nx = first_except(b_ans, b_pk_go, b_pk_q);
+    // The next pick is loaded only with no pick held or as the held one is answered, so
+    // the held one (b_pk_v_q) is the one to exclude: from registers alone, not from
+    // b_pk_go, which the client's BREADY decides (logic on top-level inputs runs on each
+    // of the simulator's evaluations).
+    wire [IW:0]    b_pk_nx = first_except(b_ans, b_pk_v_q, b_pk_q);
     // a downstream B whose write may be answered now, with no other answer picked (its
     // ID's answer head: no picked answer is of its ID)
     wire           b_direct;

@@ -245,7 +245,6 @@ module smmu_txn_order #(
         end else begin : step
             reg [N-1:0]      used, gone, dn, tail, bi, br, sv, dsv;
             reg [NID-1:0]    dtv, ownv;
-            reg [ID_W*N-1:0] idp;
             // a predecessor's link to the allocated slot: none when it moves on now
             reg              a_link;
             a_link = a_tail[IW] && !a_tail_free;
@@ -259,7 +258,6 @@ module smmu_txn_order #(
             dsv  = dsucc_v_q;
             dtv  = dt_v_q;
             ownv = own_v_q;
-            idp  = idp_q;
             // the youngest downstream slot of an ID ended: none is left (an issue or a
             // fast-path allocation of that ID below, in the same cycle, sets a new one)
             dtv = put_id(dtv, dn_end && dt_idx_q[dn_id] == dn_idx, dn_id, 1'b0);
@@ -283,8 +281,6 @@ module smmu_txn_order #(
             dn   = put(dn, alloc, alloc_idx, alloc_issue);
             tail = put(tail, alloc && a_tail[IW], a_tail[IW-1:0], 1'b0);
             tail = put(tail, alloc, alloc_idx, 1'b1);
-            for (ib = 0; ib < ID_W; ib = ib + 1)
-                idp[ib * N +: N] = put(idp[ib * N +: N], alloc, alloc_idx, alloc_id[ib]);
             sv   = put(sv, alloc && a_link, a_tail[IW-1:0], 1'b1);
             sv   = put(sv, alloc, alloc_idx, 1'b0);
             dsv  = put(dsv, alloc, alloc_idx, 1'b0);
@@ -357,9 +353,15 @@ module smmu_txn_order #(
             dsucc_v_q   <= dsv;
             dt_v_q      <= dtv;
             own_v_q     <= ownv;
-            idp_q       <= idp;
         end
     end
+    // The ID planes change only with an allocation: written in a block of their own that
+    // does nothing in the other cycles (in the step above the simulator copied all
+    // ID_W * N bits in and out every cycle).
+    always @(posedge clk)
+        if (rst_n && alloc)
+            for (ib = 0; ib < ID_W; ib = ib + 1)
+                idp_q[ib * N +: N] <= put(idp_q[ib * N +: N], 1'b1, alloc_idx, alloc_id[ib]);
 
 `ifdef FORMAL
     // What the client port must respect: checked in place, the assumptions of the proof

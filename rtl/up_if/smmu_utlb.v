@@ -54,15 +54,15 @@ module smmu_utlb #(
         end
     end
 
-    integer hi, vi;   // each always block its own loop variable
+    integer hi, si, vi;   // each always block its own loop variable
 
     // (each comparison only in a cycle that uses it: the lookup while lk_valid, the
-    // fill's while f_v_q)
+    // fill's while f_v_q; in two blocks, so that only the lookup depends on the lookup's
+    // inputs, top-level ones that the simulator evaluates on each of its evaluations)
     reg [E-1:0] hit_v, same_v;
     always @* begin
         lk_val = {VAL_W{1'b0}};
         hit_v  = {E{1'b0}};
-        same_v = {E{1'b0}};
         hi     = 0;
         if (lk_valid)
             for (hi = 0; hi < E; hi = hi + 1) begin
@@ -70,9 +70,13 @@ module smmu_utlb #(
                 if (hit_v[hi])
                     lk_val = lk_val | val_q[hi];   // at most one entry matches a key
             end
+    end
+    always @* begin
+        same_v = {E{1'b0}};
+        si     = 0;
         if (f_v_q)
-            for (hi = 0; hi < E; hi = hi + 1)
-                same_v[hi] = v_q[hi] && key_q[hi] == f_key_q;
+            for (si = 0; si < E; si = si + 1)
+                same_v[si] = v_q[si] && key_q[si] == f_key_q;
     end
     assign lk_hit = |hit_v;
 
