@@ -702,11 +702,12 @@ module smmu_client_wr #(
         end
 
     // The registered B pick is still a write that may be answered (nothing clears an
-    // answerable slot's terms but its own answer).
-    always @(posedge clk)
+    // answerable slot's terms but its own answer). (Combinational, as the ones below:
+    // checked in the state itself, up to the last step of the bounded check.)
+    always @*
         if (rst_n && b_pk_v_q) assert (b_ans[b_pk_q]);
     // The data head's registers mirror the data order and the head slot's bad flag.
-    always @(posedge clk)
+    always @*
         if (rst_n) begin
             assert (hd_v_q == (dq_wr_q != dq_tail_q));
             if (hd_v_q) assert (hd_slot_q == dq[dq_wr_q[IW-1:0]] && hd_drop_q == bad_q[hd_slot_q]);
