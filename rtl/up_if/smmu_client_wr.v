@@ -595,12 +595,119 @@ module smmu_client_wr #(
 
     wire unused_ok = &{1'b0, dn_any, aw_user_x, dw_pos[WB_AW], id_clear_unused};
 `ifdef FORMAL
-    // The registered B pick is still a write that may be answered (nothing clears an
-    // answerable slot's terms but its own answer).
+    // ---------------- properties (make formal: formal/smmu_client_wr.sby) ----------------
+    `include "smmu_formal.vh"
+    // What the translation unit guarantees (smmu_client_port and smmu_xlate): an answer
+    // only for a slot that asked (a taken request) and has not been answered since.
+    // Assumed when the module is proven alone (SMMU_CLIENT_WR_ALONE), else checked.
+`ifdef SMMU_CLIENT_WR_ALONE
+    `define SMMU_CWR_ENV assume
+`else
+    `define SMMU_CWR_ENV assert
+`endif
+    reg [N-1:0] f_asked;
     always @(posedge clk)
+        if (!rst_n) f_asked <= {N{1'b0}};
+        else f_asked <= put(put(f_asked, xq_fire, xq_idx, 1'b1), xr_valid, xr_idx, 1'b0);
+    always @* if (rst_n && xr_valid) `SMMU_CWR_ENV (f_asked[xr_idx]);
+    `undef SMMU_CWR_ENV
+    // What an AXI4 slave guarantees downstream (A3.3.1): a B only for a write of that ID
+    // whose address and all data it has taken; the oldest such write of the ID is the
+    // one smmu_txn_order names (dn_idx, its proof). f_aw_slot: the slot in the AW register.
+    reg [N-1:0]  f_awsent, f_wsent;
+    reg [IW-1:0] f_aw_slot;
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_awsent <= {N{1'b0}};
+            f_wsent  <= {N{1'b0}};
+        end else begin
+            f_awsent <= put(put(f_awsent, m_dn_awvalid && m_dn_awready, f_aw_slot, 1'b1),
+                            acc, alloc_idx, 1'b0);
+            f_wsent  <= put(put(f_wsent, dw_fire && dw_lastb, dw_slot, 1'b1),
+                            acc, alloc_idx, 1'b0);
+            if (issue_take) f_aw_slot <= issue_idx;
+        end
+    always @* if (rst_n && m_dn_bvalid) assume (dn_any && f_awsent[dn_idx] && f_wsent[dn_idx]);
+
+    // A translation in flight keeps its slot: busy_q is exactly "asked and not answered",
+    // so no slot is freed and reused while an answer for it may still come (it would
+    // land on the next write in the slot).
+    always @* if (rst_n) assert (busy_q == f_asked);
+
+    // Nothing of a failed write reaches memory: f_fail marks a write terminated by its
+    // burst (smmu_burst_check), by GBPA.ABORT or an address beyond the OAS while SMMUEN
+    // is 0, by a translation fault (final, stale or not) or by its WLAST; such a write
+    // is never issued, and its address and data never appear downstream. Its B is SLVERR.
+    reg [N-1:0] f_fail;
+    reg         f_b_fail;
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_fail <= {N{1'b0}};
+        end else begin
+            f_fail <= put(put(put(f_fail, acc, alloc_idx,
+                                  bad || (!xlate_on && (gbpa_abort || beyond))),
+                              xr_valid && !xr_ok, xr_idx, 1'b1),
+                          w_early || w_miss, wr_slot, 1'b1);
+            if (free_valid) f_b_fail <= f_fail[free_idx];
+        end
+    always @*
+        if (rst_n) begin
+            if (issue_take)   assert (!f_fail[issue_idx]);
+            if (m_dn_awvalid) assert (!f_fail[f_aw_slot]);
+            if (m_dn_wvalid)  assert (!f_fail[dw_slot]);
+            if (s_up_bvalid && f_b_fail) assert (s_up_bresp == RESP_SLVERR);
+        end
+    // One B per accepted AW, with its ID: per ID, the writes accepted and not yet
+    // answered (B handshake) are the slots of that ID in use plus the B register's.
+    localparam NID = 1 << ID_W;
+    reg [IW+1:0] f_open [0:NID-1];
+    integer fi, fs;
+    reg [IW+1:0] f_held;
+    always @(posedge clk)
+        for (fi = 0; fi < NID; fi = fi + 1)
+            if (!rst_n)
+                f_open[fi] <= {(IW + 2){1'b0}};
+            else
+                f_open[fi] <= f_open[fi] + (acc && s_up_awid == fi[ID_W-1:0]) -
+                              (s_up_bvalid && s_up_bready && s_up_bid == fi[ID_W-1:0]);
+    always @*
+        if (rst_n)
+            for (fi = 0; fi < NID; fi = fi + 1) begin
+                f_held = {(IW + 1){1'b0}} + (b_v_q && b_id_q == fi[ID_W-1:0]);
+                for (fs = 0; fs < N; fs = fs + 1)
+                    f_held = f_held + (in_use[fs] && s_id[fs] == fi[ID_W-1:0]);
+                assert (f_open[fi] == f_held);
+            end
+    // W beats are taken only for an accepted AW whose data have not ended.
+    reg [IW+1:0] f_wopen;
+    always @(posedge clk)
+        if (!rst_n) f_wopen <= {(IW + 2){1'b0}};
+        else        f_wopen <= f_wopen + acc - w_end;
+    always @*
+        if (rst_n) begin
+            assert (f_wopen == dq_tail_q - dq_wr_q);
+            if (s_up_wready) assert (f_wopen != {(IW + 2){1'b0}});
+        end
+    // AXI4 (A3.2.1): B up and downstream AW and W hold VALID and their payload until READY.
+    always @(posedge clk)
+        if (f_run) begin
+            if ($past(s_up_bvalid && !s_up_bready))
+                assert (s_up_bvalid && $stable({s_up_bid, s_up_bresp}));
+            if ($past(m_dn_awvalid && !m_dn_awready))
+                assert (m_dn_awvalid && $stable({m_dn_awid, m_dn_awaddr, m_dn_awlen,
+                        m_dn_awsize, m_dn_awburst, m_dn_awcache, m_dn_awprot, m_dn_awdomain,
+                        m_dn_awuser}));
+            if ($past(m_dn_wvalid && !m_dn_wready))
+                assert (m_dn_wvalid && $stable({m_dn_wdata, m_dn_wstrb, m_dn_wlast}));
+        end
+
+    // The registered B pick is still a write that may be answered (nothing clears an
+    // answerable slot's terms but its own answer). (Combinational, as the ones below:
+    // checked in the state itself, up to the last step of the bounded check.)
+    always @*
         if (rst_n && b_pk_v_q) assert (b_ans[b_pk_q]);
     // The data head's registers mirror the data order and the head slot's bad flag.
-    always @(posedge clk)
+    always @*
         if (rst_n) begin
             assert (hd_v_q == (dq_wr_q != dq_tail_q));
             if (hd_v_q) assert (hd_slot_q == dq[dq_wr_q[IW-1:0]] && hd_drop_q == bad_q[hd_slot_q]);
