@@ -667,6 +667,7 @@ module smmu_top #(
     integer          pi;
     always @* begin
         wk_rd_sid = {SID_W{1'b0}};
+        pi        = 0;    // assigned on every path, or Yosys infers a latch for it
         if (wk_rd_any)
             for (pi = 0; pi < NWK; pi = pi + 1)
                 if (wk_rd[pi])
