@@ -246,10 +246,11 @@ module smmu_client_rd #(
     reg [7:0]       ar_attr_q;
     wire ar_load = !ar_v_q || m_dn_arready;
     // the fast path: decided at acceptance, nothing of its ID waiting, the AR register free
-    // and not taken by a regular issue, room for its data
-    assign fast_go = acc && (acc_fast || acc_byp) && id_clear && ar_load && !issue_valid &&
-                     ({{(RB_AW - 7){1'b0}}, s_up_arlen} < credit_q);
-    wire [RB_AW:0] fast_beats = {{(RB_AW - 7){1'b0}}, s_up_arlen} + 1'b1;
+    // and not taken by a regular issue, room for its data. The micro-TLB's hit, the key
+    // compare with every entry, is the latest of these: it comes in last.
+    wire fast_ok = acc && id_clear && ar_load && !issue_valid &&
+                   ({{(RB_AW - 7){1'b0}}, s_up_arlen} < credit_q);
+    assign fast_go = fast_ok && (acc_byp || (acc_xl && u_hit));
 
     // a read goes downstream with a current decision and room for all its data: every
     // slot's s_len < credit_q at once, on the lengths as bit planes (bit s of plane b is
@@ -272,7 +273,6 @@ module smmu_client_rd #(
     assign can_issue  = have_q & ok_q & ~stale_q & fits;
     assign is_abort   = have_q & ~ok_q;
     assign issue_take = issue_valid && ar_load;
-    wire [RB_AW:0] issue_beats = {{(RB_AW - 7){1'b0}}, s_len[issue_idx]} + 1'b1;
 
     assign m_dn_arvalid  = ar_v_q;
     assign m_dn_arid     = ar_id_q;
@@ -372,6 +372,22 @@ module smmu_client_rd #(
                         (rbyp && m_dn_rlast);
     assign free_idx   = take_rb ? rb_head_slot : rbyp ? dn_idx : ab_slot;
 
+    // The credits after this cycle: a read sent downstream (the fast path's or a regular
+    // issue, never both) reserves its beats, a beat leaving for the client returns one.
+    // Each of the six outcomes is formed from registers and the request's length, and the
+    // choice comes last: the fast-path decision (after the micro-TLB's compare) and the
+    // returned beat (after the buffer head's answer flag) no longer go through an adder.
+    // (credit - (len + 1) + 1 = credit - len)
+    wire [RB_AW:0] f_len = {{(RB_AW - 7){1'b0}}, s_up_arlen};
+    wire [RB_AW:0] i_len = {{(RB_AW - 7){1'b0}}, s_len[issue_idx]};
+    wire [RB_AW:0] cr_f0 = credit_q - f_len - 1'b1, cr_f1 = credit_q - f_len;
+    wire [RB_AW:0] cr_i0 = credit_q - i_len - 1'b1, cr_i1 = credit_q - i_len;
+    wire [RB_AW:0] cr_n1 = credit_q + 1'b1;
+    wire           cr_ret = rb_pop || rbyp;
+    wire [RB_AW:0] credit_n = fast_go    ? (cr_ret ? cr_f1 : cr_f0) :
+                              issue_take ? (cr_ret ? cr_i1 : cr_i0) :
+                                           (cr_ret ? cr_n1 : credit_q);
+
     // ---------------- sync ----------------
     reg [N-1:0] snap_q;
     assign sync_pending = |(snap_q & downstream);
@@ -433,17 +449,7 @@ module smmu_client_rd #(
                 need_n  = need_n | again;
             end
 
-            need_n  = put(need_n, acc, alloc_idx, acc_xl && !acc_fast);
-            busy_n  = put(busy_n, acc, alloc_idx, 1'b0);
-            have_n  = put(have_n, acc, alloc_idx, !acc_xl || acc_fast);
-            ok_n    = put(ok_n, acc, alloc_idx, acc_byp || acc_fast);
-            stale_n = put(stale_n, acc, alloc_idx, 1'b0);
-            uut_n   = put(uut_n, acc, alloc_idx, bad);
-            xlt_n   = put(xlt_n, acc, alloc_idx, acc_fast);
-            iss_n   = put(iss_n, acc, alloc_idx, fast_go);
-            // a micro-TLB answer taken in the cycle of an invalidation is asked again
-            have_n  = put(have_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b0);
-            need_n  = put(need_n, acc && acc_fast && inv && !fast_go, alloc_idx, 1'b1);
+            // (the allocated slot's flags are written at the end of the step)
             if (acc) begin
                 s_id[alloc_idx]    <= s_up_arid;
                 s_addr[alloc_idx]  <= s_up_araddr;
@@ -454,22 +460,15 @@ module smmu_client_rd #(
                 s_prot[alloc_idx]  <= s_up_arprot;
                 s_user[alloc_idx]  <= s_up_aruser;
                 s_why[alloc_idx]   <= why;
-                t_pa[alloc_idx]    <= s_up_araddr[PA_W-1:0];
-                // the bypass attributes, for a bypass only (the other slots take theirs
-                // with the translation, or never go downstream)
-                if (acc_byp) begin
-                    t_cache[alloc_idx] <= byp[18:15];
-                    t_prot[alloc_idx]  <= byp[14:12];
-                    t_dom[alloc_idx]   <= byp[11:10];
-                    t_attr[alloc_idx]  <= byp[7:0];
-                end
-                if (acc_fast) begin
-                    t_pa[alloc_idx]    <= u_pa;
-                    t_cache[alloc_idx] <= u_cache;
-                    t_prot[alloc_idx]  <= u_prot;
-                    t_dom[alloc_idx]   <= u_dom;
-                    t_attr[alloc_idx]  <= u_attr;
-                end
+                // the PA and attributes: the micro-TLB's with translation on, else the
+                // bypass's. Only a micro-TLB hit or a bypass uses them; the other slots
+                // take theirs with the translation, or never go downstream, so the
+                // choice waits for neither the hit nor the burst check.
+                t_pa[alloc_idx]    <= xlate_on ? u_pa : s_up_araddr[PA_W-1:0];
+                t_cache[alloc_idx] <= xlate_on ? u_cache : byp[18:15];
+                t_prot[alloc_idx]  <= xlate_on ? u_prot : byp[14:12];
+                t_dom[alloc_idx]   <= xlate_on ? u_dom : byp[11:10];
+                t_attr[alloc_idx]  <= xlate_on ? u_attr : byp[7:0];
             end
 
             need_n  = put(need_n, xq_fire, xq_idx, 1'b0);
@@ -514,18 +513,17 @@ module smmu_client_rd #(
             if (fast_go) begin
                 ar_v_q     <= 1'b1;
                 ar_id_q    <= s_up_arid;
-                ar_addr_q  <= acc_fast ? u_pa : s_up_araddr[PA_W-1:0];
+                // (a micro-TLB hit with translation on, a bypass with it off)
+                ar_addr_q  <= xlate_on ? u_pa : s_up_araddr[PA_W-1:0];
                 ar_len_q   <= s_up_arlen;
                 ar_size_q  <= s_up_arsize;
                 ar_burst_q <= s_up_arburst;
-                ar_cache_q <= acc_fast ? u_cache : byp[18:15];
-                ar_prot_q  <= acc_fast ? u_prot : byp[14:12];
-                ar_dom_q   <= acc_fast ? u_dom : byp[11:10];
-                ar_attr_q  <= acc_fast ? u_attr : byp[7:0];
+                ar_cache_q <= xlate_on ? u_cache : byp[18:15];
+                ar_prot_q  <= xlate_on ? u_prot : byp[14:12];
+                ar_dom_q   <= xlate_on ? u_dom : byp[11:10];
+                ar_attr_q  <= xlate_on ? u_attr : byp[7:0];
             end
-            credit_q <= credit_q - (issue_take ? issue_beats : {(RB_AW + 1){1'b0}}) -
-                        (fast_go ? fast_beats : {(RB_AW + 1){1'b0}}) +
-                        {{RB_AW{1'b0}}, rb_pop || rbyp};
+            credit_q <= credit_n;
 
             // read data in
             if (rb_push) begin
@@ -578,6 +576,22 @@ module smmu_client_rd #(
             end
             have_n = put(have_n, free_valid, free_idx, 1'b0);
             ok_n   = put(ok_n, free_valid, free_idx, 1'b0);
+            // The allocated slot's flags, last: the slot is free, and no other write of
+            // this cycle names a free slot (each names a slot that needs a translation,
+            // waits for one, has a record to hand over, is issued or is freed), so the
+            // order does not matter; last, the micro-TLB's answer passes one mux into the
+            // flags, not every later write's. A micro-TLB answer taken in the cycle of
+            // an invalidation is asked again (a fast-path read has gone: it stays).
+            need_n  = put(need_n, acc, alloc_idx,
+                          acc_xl && (!u_hit || (inv && !fast_go)));
+            busy_n  = put(busy_n, acc, alloc_idx, 1'b0);
+            have_n  = put(have_n, acc, alloc_idx,
+                          !acc_xl || (u_hit && !(inv && !fast_go)));
+            ok_n    = put(ok_n, acc, alloc_idx, acc_byp || acc_fast);
+            stale_n = put(stale_n, acc, alloc_idx, 1'b0);
+            uut_n   = put(uut_n, acc, alloc_idx, bad);
+            xlt_n   = put(xlt_n, acc, alloc_idx, acc_fast);
+            iss_n   = put(iss_n, acc, alloc_idx, fast_go);
             need_q  <= need_n;
             busy_q  <= busy_n;
             have_q  <= have_n;

@@ -433,30 +433,29 @@ module smmu_client_wr #(
                 s_why[alloc_idx]   <= why;
                 s_nst[alloc_idx]   <= 9'd0;
                 s_ncnt[alloc_idx]  <= 9'd0;
-                t_pa[alloc_idx]    <= s_up_awaddr[PA_W-1:0];
-                // the GBPA bypass attributes (smmu_bypass_attr.vh), evaluated for a
-                // bypass only (the other slots take theirs with the translation, or never
-                // go downstream)
-                if (acc_byp) begin : byp_step
+                // the PA and attributes: the micro-TLB's with translation on, else the
+                // GBPA bypass's (smmu_bypass_attr.vh, evaluated for a bypass only). Only a
+                // micro-TLB hit or a bypass uses them; the other slots take theirs with
+                // the translation, or never go downstream, so the choice waits for
+                // neither the hit nor the burst check.
+                begin : t_step
                     /* verilator lint_off UNUSEDSIGNAL */
                     reg [18:0] byp;    // its SH field [9:8] is not used
                     /* verilator lint_on UNUSEDSIGNAL */
-                    byp = bypass_attr(1'b0, s_up_awcache, s_up_awprot,
-                                      s_up_awuser[SID_W+2:SID_W+1],
-                                      s_up_awuser[SID_W] && !canwbs, byp_cfg[14],
-                                      byp_cfg[13:10], byp_cfg[9:6], byp_cfg[5:4],
-                                      byp_cfg[3:2], byp_cfg[1:0]);
-                    t_cache[alloc_idx] <= byp[18:15];
-                    t_prot[alloc_idx]  <= byp[14:12];
-                    t_dom[alloc_idx]   <= byp[11:10];
-                    t_attr[alloc_idx]  <= byp[7:0];
-                end
-                if (acc_fast) begin
-                    t_pa[alloc_idx]    <= {u_val[UV_W-1 -: PA_W - 12], s_up_awaddr[11:0]};
-                    t_cache[alloc_idx] <= u_val[16:13];
-                    t_prot[alloc_idx]  <= u_val[12:10];
-                    t_dom[alloc_idx]   <= u_val[9:8];
-                    t_attr[alloc_idx]  <= u_val[7:0];
+                    byp = 19'd0;
+                    if (acc_byp)
+                        byp = bypass_attr(1'b0, s_up_awcache, s_up_awprot,
+                                          s_up_awuser[SID_W+2:SID_W+1],
+                                          s_up_awuser[SID_W] && !canwbs, byp_cfg[14],
+                                          byp_cfg[13:10], byp_cfg[9:6], byp_cfg[5:4],
+                                          byp_cfg[3:2], byp_cfg[1:0]);
+                    t_pa[alloc_idx]    <= xlate_on ?
+                                          {u_val[UV_W-1 -: PA_W - 12], s_up_awaddr[11:0]} :
+                                          s_up_awaddr[PA_W-1:0];
+                    t_cache[alloc_idx] <= xlate_on ? u_val[16:13] : byp[18:15];
+                    t_prot[alloc_idx]  <= xlate_on ? u_val[12:10] : byp[14:12];
+                    t_dom[alloc_idx]   <= xlate_on ? u_val[9:8] : byp[11:10];
+                    t_attr[alloc_idx]  <= xlate_on ? u_val[7:0] : byp[7:0];
                 end
                 s_dqp[alloc_idx]   <= dq_tail_q[IW-1:0];
                 dq[dq_tail_q[IW-1:0]] <= alloc_idx;
