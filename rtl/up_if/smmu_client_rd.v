@@ -615,6 +615,8 @@ module smmu_client_rd #(
                 lenp_q[ab*N +: N] <= put(lenp_q[ab*N +: N], 1'b1, alloc_idx, s_up_arlen[ab]);
 
 `ifdef FORMAL
+    // ---------------- properties (make formal: formal/smmu_client_rd.sby) ----------------
+    `include "smmu_formal.vh"
     // The credits never go negative and cover the buffered beats.
     always @(posedge clk)
         if (rst_n) assert (credit_q <= RB[RB_AW:0] && (rb_wr_q - rb_rd_q) <= RB[RB_AW:0] - credit_q);
@@ -628,6 +630,159 @@ module smmu_client_rd #(
         if (rst_n && !rb_empty)
             assert (hd_slot_q == rb_slot[rb_rd_q[RB_AW-1:0]] &&
                     hd_last_q == rb_last[rb_rd_q[RB_AW-1:0]]);
+
+    // What the translation unit guarantees (smmu_client_port and smmu_xlate): an answer
+    // only for a slot that asked (a taken request) and has not been answered since.
+    // Assumed when the module is proven alone (SMMU_CLIENT_RD_ALONE), else checked.
+`ifdef SMMU_CLIENT_RD_ALONE
+    `define SMMU_CRD_ENV assume
+`else
+    `define SMMU_CRD_ENV assert
+`endif
+    reg [N-1:0] f_asked;
+    always @(posedge clk)
+        if (!rst_n) f_asked <= {N{1'b0}};
+        else f_asked <= put(put(f_asked, xq_fire, xq_idx, 1'b1), xr_valid, xr_idx, 1'b0);
+    always @* if (rst_n && xr_valid) `SMMU_CRD_ENV (f_asked[xr_idx]);
+    `undef SMMU_CRD_ENV
+    // What an AXI4 slave guarantees downstream: R data only for a read whose address it
+    // has taken (A3.3.1), the oldest of that ID (per-ID order; smmu_txn_order names it,
+    // dn_idx, its proof), ARLEN + 1 beats with RLAST on the last (A3.4.1). f_ar_slot: the
+    // slot in the AR register; f_dlen: the ARLEN the slave took; f_rcnt: beats it sent.
+    reg [N-1:0]  f_arsent;
+    reg [IW-1:0] f_ar_slot;
+    reg [7:0]    f_dlen [0:N-1];
+    reg [8:0]    f_rcnt [0:N-1];
+    integer fi, fs, fr, fn;   // each always block its own loop variable
+    always @(posedge clk)
+        if (!rst_n) begin
+            f_arsent <= {N{1'b0}};
+        end else begin
+            f_arsent <= put(put(f_arsent, m_dn_arvalid && m_dn_arready, f_ar_slot, 1'b1),
+                            acc, alloc_idx, 1'b0);
+            if (fast_go || issue_take) f_ar_slot <= fast_go ? alloc_idx : issue_idx;
+            if (m_dn_arvalid && m_dn_arready) f_dlen[f_ar_slot] <= m_dn_arlen;
+            for (fr = 0; fr < N; fr = fr + 1)
+                if (acc && alloc_idx == fr[IW-1:0])
+                    f_rcnt[fr] <= 9'd0;
+                else if (m_dn_rvalid && dn_idx == fr[IW-1:0])
+                    f_rcnt[fr] <= f_rcnt[fr] + 9'd1;
+        end
+    always @*
+        if (rst_n && m_dn_rvalid)
+            assume (dn_any && f_arsent[dn_idx] &&
+                    m_dn_rlast == (f_rcnt[dn_idx] == {1'b0, f_dlen[dn_idx]}));
+
+    // A translation in flight keeps its slot: busy_q is exactly "asked and not answered",
+    // so no slot is freed and reused while an answer for it may still come (it would
+    // land on the next read in the slot).
+    always @* if (rst_n) assert (busy_q == f_asked);
+
+    // Nothing of a failed read reaches memory: f_fail marks a read terminated by its
+    // burst (smmu_burst_check), by GBPA.ABORT or an address beyond the OAS while SMMUEN
+    // is 0, or by a translation fault (final, stale or not); such a read is never issued
+    // and never shows on the downstream AR. The AR register holds its slot's ID and length.
+    reg [N-1:0] f_fail;
+    always @(posedge clk)
+        if (!rst_n)
+            f_fail <= {N{1'b0}};
+        else
+            f_fail <= put(put(f_fail, acc, alloc_idx,
+                              bad || (!xlate_on && (gbpa_abort || beyond))),
+                          xr_valid && !xr_ok, xr_idx, 1'b1);
+    always @*
+        if (rst_n) begin
+            if (issue_take)   assert (!f_fail[issue_idx]);
+            if (m_dn_arvalid) assert (!f_fail[f_ar_slot] && in_use[f_ar_slot] &&
+                                      downstream[f_ar_slot] && m_dn_arid == s_id[f_ar_slot] &&
+                                      m_dn_arlen == s_len[f_ar_slot]);
+        end
+    // Each beat answered (loaded into the R register or passed through) belongs to a read
+    // in use at its ID's answer head (per-ID order), never past its ARLEN + 1 beats;
+    // RLAST is on its last beat only and it carries the read's ID; a failed read's beats
+    // (the abort answers, and only those) are SLVERR with data 0. f_nans: beats answered.
+    reg [8:0]     f_nans [0:N-1];
+    wire          f_ans_v    = take_rb || rbyp || take_ab || take_ab_new;
+    wire [IW-1:0] f_ans_slot = take_rb ? rb_head_slot : rbyp ? dn_idx : ab_slot;
+    wire          f_ans_last = f_nans[f_ans_slot] == {1'b0, s_len[f_ans_slot]};
+    reg           f_ld_v, f_ld_last, f_ld_fail;
+    reg [ID_W-1:0] f_ld_id;
+    always @(posedge clk) begin
+        for (fn = 0; fn < N; fn = fn + 1)
+            if (acc && alloc_idx == fn[IW-1:0])
+                f_nans[fn] <= 9'd0;
+            else if (f_ans_v && f_ans_slot == fn[IW-1:0])
+                f_nans[fn] <= f_nans[fn] + 9'd1;
+        f_ld_v    <= rst_n && f_ans_v && !rbyp;
+        f_ld_last <= f_ans_last;
+        f_ld_id   <= s_id[f_ans_slot];
+        f_ld_fail <= f_fail[f_ans_slot];
+    end
+    always @*
+        if (rst_n) begin
+            if (f_ans_v)
+                assert (in_use[f_ans_slot] && resp_head[f_ans_slot] &&
+                        f_nans[f_ans_slot] <= {1'b0, s_len[f_ans_slot]});
+            if (take_ab || take_ab_new) assert (f_fail[ab_slot]);
+            if (rbyp) assert (s_up_rlast == f_ans_last && s_up_rid == s_id[dn_idx] &&
+                              !f_fail[dn_idx]);
+            if (f_ld_v) assert (r_v_q && r_last_q == f_ld_last && r_id_q == f_ld_id &&
+                                (!f_ld_fail || (r_resp_q == RESP_SLVERR && r_data_q == 64'd0)));
+        end
+    // One R burst per accepted AR, with its ID: per ID, the reads accepted and not yet
+    // answered to the end (RLAST handshake) are the slots of that ID in use plus a last
+    // beat waiting in the R register (a slot is freed as its last beat is answered).
+    localparam NID = 1 << ID_W;
+    reg [IW+1:0] f_open [0:NID-1];
+    reg [IW+1:0] f_held;
+    always @(posedge clk)
+        for (fi = 0; fi < NID; fi = fi + 1)
+            if (!rst_n)
+                f_open[fi] <= {(IW + 2){1'b0}};
+            else
+                f_open[fi] <= f_open[fi] + (acc && s_up_arid == fi[ID_W-1:0]) -
+                              (s_up_rvalid && s_up_rready && s_up_rlast &&
+                               s_up_rid == fi[ID_W-1:0]);
+    always @*
+        if (rst_n)
+            for (fi = 0; fi < NID; fi = fi + 1) begin
+                f_held = {(IW + 1){1'b0}} + (r_v_q && r_last_q && r_id_q == fi[ID_W-1:0]);
+                for (fs = 0; fs < N; fs = fs + 1)
+                    f_held = f_held + (in_use[fs] && s_id[fs] == fi[ID_W-1:0]);
+                assert (f_open[fi] == f_held);
+            end
+    // AXI4 (A3.2.1): R up and AR down hold VALID and their payload until READY.
+    always @(posedge clk)
+        if (f_run) begin
+            if ($past(s_up_rvalid && !s_up_rready))
+                assert (s_up_rvalid && $stable({s_up_rid, s_up_rdata, s_up_rresp, s_up_rlast}));
+            if ($past(m_dn_arvalid && !m_dn_arready))
+                assert (m_dn_arvalid && $stable({m_dn_arid, m_dn_araddr, m_dn_arlen,
+                        m_dn_arsize, m_dn_arburst, m_dn_arcache, m_dn_arprot, m_dn_ardomain,
+                        m_dn_aruser}));
+        end
+
+    // The allocated slot's flags are written last in the step, on the grounds that the
+    // slot is free and no other write of the cycle names it: a free slot has none of the
+    // flags those writes act on (they name a slot that needs a translation, waits for one,
+    // has a record to hand over, is issued or is freed), and in a cycle with an
+    // acceptance no request, answer, record, issue, free, abort answer or invalidation
+    // redo names alloc_idx.
+    wire [N-1:0] f_again = have_q & ok_q & xlt_q & ~iss_q &
+                           ~({{(N - 1){1'b0}}, issue_take} << issue_idx);
+    always @*
+        if (rst_n) begin
+            assert ((~in_use & (need_q | busy_q | have_q | ok_q | uut_q)) == {N{1'b0}});
+            if (acc)
+                assert (!in_use[alloc_idx] &&
+                        !(xq_fire && xq_idx == alloc_idx) &&
+                        !(xr_valid && xr_idx == alloc_idx) &&
+                        !(uut_fire && uu_pick == alloc_idx) &&
+                        !(issue_take && issue_idx == alloc_idx) &&
+                        !(free_valid && free_idx == alloc_idx) &&
+                        !((take_ab || take_ab_new) && ab_slot == alloc_idx) &&
+                        !(inv && (busy_q[alloc_idx] || f_again[alloc_idx])));
+        end
 `endif
 
     // m_dn_rid selects dn_idx; an R beat of an ID with nothing downstream cannot happen
