@@ -617,16 +617,18 @@ module smmu_client_rd #(
 `ifdef FORMAL
     // ---------------- properties (make formal: formal/smmu_client_rd.sby) ----------------
     `include "smmu_formal.vh"
+    // (Combinational, as the ones below: checked in the state itself, up to the last step
+    // of the bounded check.)
     // The credits never go negative and cover the buffered beats.
-    always @(posedge clk)
+    always @*
         if (rst_n) assert (credit_q <= RB[RB_AW:0] && (rb_wr_q - rb_rd_q) <= RB[RB_AW:0] - credit_q);
     // The registered abort pick is still a read that may be answered with its abort, and
     // not the one answering.
-    always @(posedge clk)
+    always @*
         if (rst_n && ab_pk_v_q)
             assert (ab_ans[ab_pk_q] && !(ab_act_q && ab_slot_q == ab_pk_q));
     // The head registers are the head entry's.
-    always @(posedge clk)
+    always @*
         if (rst_n && !rb_empty)
             assert (hd_slot_q == rb_slot[rb_rd_q[RB_AW-1:0]] &&
                     hd_last_q == rb_last[rb_rd_q[RB_AW-1:0]]);
