@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`make formal`: every proof in formal/*.sby with SymbiYosys (Yosys' SMT flow).
 
-    formal.py [NAME...]          run the proofs (default: all); one line per proof, then
+    formal.py [-j N] [NAME...]   run the proofs (default: all; their tasks N at a time,
+                                 default one per CPU); one line per proof, then
                                  `formal: N proofs, ...`; exit 1 if any does not pass
     formal.py --mutants [NAME]   apply each injected bug of formal/mutants.toml to a copy
                                  of rtl/, run its proof as a bounded model check and
@@ -18,6 +19,7 @@ Debian. Work
 directories go to $BUILD/formal (default build/formal).
 """
 import argparse
+import concurrent.futures
 import os
 import pathlib
 import re
@@ -86,21 +88,52 @@ def run_task(sby_file, task, workdir):
     return (m.group(1) if m else "ERROR"), out, time.monotonic() - t0
 
 
-def prove(names):
+def prove(names, jobs):
+    """Every task of the chosen proofs, `jobs` at a time (each task is one solver process:
+    the tasks of a proof and the proofs are independent), the longest first (the run times
+    of the last run, kept in the work directories; else the bounded checks first, the
+    deeper first), then one line per proof in name order."""
     sbys = sorted((ROOT / "formal").glob("*.sby"))
     if names:
         sbys = [s for s in sbys if s.stem in names]
     BUILD.mkdir(parents=True, exist_ok=True)
-    n_ok = n_complete = n_bounded = 0
-    failed = []
     t_all = time.monotonic()
+    work = []           # (sby, task, mode, depth, workdir)
     for sby in sbys:
         tasks, opts = sby_options(sby.read_text())
-        parts, ok, secs = [], True, 0.0
         for task in tasks:
             mode, depth = opts[task]
-            wd = BUILD / (sby.stem + (f"_{task}" if task else ""))
-            status, out, dt = run_task(sby, task, wd)
+            work.append((sby, task, mode, depth,
+                         BUILD / (sby.stem + (f"_{task}" if task else ""))))
+
+    def last_time(w):
+        # without a last run: the bounded checks first (the deep unrollings are the
+        # long tasks), the deeper first
+        t = w[4] / "time.txt"
+        try:
+            return (float(t.read_text()), 0)
+        except (OSError, ValueError):
+            return (1e6 if w[2] == "bmc" else 0.0, w[3])
+
+    def one(w):
+        status, out, dt = run_task(w[0], w[1], w[4])
+        try:
+            (w[4] / "time.txt").write_text(f"{dt:.1f}\n")
+        except OSError:
+            pass
+        return status, out, dt
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futs = {id(w): pool.submit(one, w) for w in sorted(work, key=last_time, reverse=True)}
+        results = {k: f.result() for k, f in futs.items()}
+
+    n_ok = n_complete = n_bounded = 0
+    failed = []
+    for sby in sbys:
+        parts, ok, secs = [], True, 0.0
+        for w in (w for w in work if w[0] == sby):
+            _, task, mode, depth, wd = w
+            status, out, dt = results[id(w)]
             secs += dt
             label = f"{task}: " if task else ""
             if status != "PASS":
@@ -127,7 +160,7 @@ def prove(names):
               flush=True)
     total = time.monotonic() - t_all
     print(f"formal: {len(sbys)} proofs, {n_ok} passed ({n_complete} complete, {n_bounded} "
-          f"bounded), {len(failed)} failed, {total:.0f} s")
+          f"bounded), {len(failed)} failed, {total:.0f} s ({jobs} at a time)")
     return not failed
 
 
@@ -221,11 +254,13 @@ def main():
     ap.add_argument("--mutants", action="store_true")
     ap.add_argument("--check-mutants", action="store_true",
                     help="only check that every mutant's edits still apply (no proof)")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                    help="tasks run at once (default: one per CPU)")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     if a.check_mutants:
         sys.exit(0 if check_mutants() else 1)
-    ok = mutants(a.names) if a.mutants else prove(a.names)
+    ok = mutants(a.names) if a.mutants else prove(a.names, a.jobs)
     sys.exit(0 if ok else 1)
 
 
