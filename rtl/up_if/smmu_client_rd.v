@@ -633,20 +633,12 @@ module smmu_client_rd #(
             assert (hd_slot_q == rb_slot[rb_rd_q[RB_AW-1:0]] &&
                     hd_last_q == rb_last[rb_rd_q[RB_AW-1:0]]);
 
-    // What the translation unit guarantees (smmu_client_port and smmu_xlate): an answer
-    // only for a slot that asked (a taken request) and has not been answered since.
-    // Assumed when the module is proven alone (SMMU_CLIENT_RD_ALONE), else checked.
+    // the translation unit's answers (assumed when this side is proven alone)
 `ifdef SMMU_CLIENT_RD_ALONE
-    `define SMMU_CRD_ENV assume
-`else
-    `define SMMU_CRD_ENV assert
+    `define SMMU_CLIENT_ALONE
 `endif
-    reg [N-1:0] f_asked;
-    always @(posedge clk)
-        if (!rst_n) f_asked <= {N{1'b0}};
-        else f_asked <= put(put(f_asked, xq_fire, xq_idx, 1'b1), xr_valid, xr_idx, 1'b0);
-    always @* if (rst_n && xr_valid) `SMMU_CRD_ENV (f_asked[xr_idx]);
-    `undef SMMU_CRD_ENV
+    `include "smmu_formal_xl.vh"
+    `undef SMMU_CLIENT_ALONE
     // What an AXI4 slave guarantees downstream: R data only for a read whose address it
     // has taken (A3.3.1), the oldest of that ID (per-ID order; smmu_txn_order names it,
     // dn_idx, its proof), ARLEN + 1 beats with RLAST on the last (A3.4.1). f_ar_slot: the

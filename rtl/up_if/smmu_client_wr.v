@@ -596,20 +596,12 @@ module smmu_client_wr #(
 `ifdef FORMAL
     // ---------------- properties (make formal: formal/smmu_client_wr.sby) ----------------
     `include "smmu_formal.vh"
-    // What the translation unit guarantees (smmu_client_port and smmu_xlate): an answer
-    // only for a slot that asked (a taken request) and has not been answered since.
-    // Assumed when the module is proven alone (SMMU_CLIENT_WR_ALONE), else checked.
+    // the translation unit's answers (assumed when this side is proven alone)
 `ifdef SMMU_CLIENT_WR_ALONE
-    `define SMMU_CWR_ENV assume
-`else
-    `define SMMU_CWR_ENV assert
+    `define SMMU_CLIENT_ALONE
 `endif
-    reg [N-1:0] f_asked;
-    always @(posedge clk)
-        if (!rst_n) f_asked <= {N{1'b0}};
-        else f_asked <= put(put(f_asked, xq_fire, xq_idx, 1'b1), xr_valid, xr_idx, 1'b0);
-    always @* if (rst_n && xr_valid) `SMMU_CWR_ENV (f_asked[xr_idx]);
-    `undef SMMU_CWR_ENV
+    `include "smmu_formal_xl.vh"
+    `undef SMMU_CLIENT_ALONE
     // What an AXI4 slave guarantees downstream (A3.3.1): a B only for a write of that ID
     // whose address and all data it has taken; the oldest such write of the ID is the
     // one smmu_txn_order names (dn_idx, its proof). f_aw_slot: the slot in the AW register.
