@@ -477,7 +477,6 @@ module smmu_cfg #(
             s_s1       <= {NS{1'b0}};
             c_v        <= {NC{1'b0}};
             sctx_q     <= {SCTX_W{1'b0}};
-            s1ctx_q    <= {S1CTX_W{1'b0}};
             rsp_ok     <= 1'b0;
             rsp_evt    <= 8'd0;
             rsp_s2     <= 1'b0;
@@ -506,7 +505,6 @@ module smmu_cfg #(
                 rsp_evt    <= 8'd0;
                 rsp_ok     <= 1'b0;
                 sctx_q     <= h_sctx;
-                s1ctx_q    <= (s_hit && h_s1 && c_hit) ? c_ctx[c_hit_idx] : {S1CTX_W{1'b0}};
                 if (s_hit) begin
                     if (h_done) begin
                         rsp_ok <= !h_ab && !lk_ssv;
@@ -606,9 +604,9 @@ module smmu_cfg #(
                     end
                 end
                 S_CD_HIT: begin
-                    // c_ctx does not change between S_STE_CHK and here (no CD fill), and
-                    // an invalidation meanwhile only stops fills, as for any miss
-                    s1ctx_q <= c_ctx[c_sel_q];
+                    // s1ctx_q is loaded from c_ctx[c_sel_q] (below): c_ctx does not change
+                    // between S_STE_CHK and here (no CD fill), and an invalidation
+                    // meanwhile only stops fills, as for any miss
                     rsp_ok  <= 1'b1;
                     state   <= S_RSP;
                 end
@@ -648,7 +646,6 @@ module smmu_cfg #(
                     end
                 end
                 S_CD_CHK: begin
-                    s1ctx_q <= d_s1ctx;
                     if (d_cd_bad) begin
                         rsp_evt    <= EVT_C_BAD_CD;
                         rsp_record <= 1'b1;
@@ -692,6 +689,24 @@ module smmu_cfg #(
                 c_v <= {NC{1'b0}};
             end
         end
+    end
+
+    // The stage-1 answer: a lookup's cached CD (the hit's entry), the entry S_CD_HIT names,
+    // or the CD fetched (S_CD_CHK). One read of the CD cache serves the first two, so its
+    // entry number is chosen from registers and the search, and the lookup itself (lk_new,
+    // through the client's ready and the B stage's) only enables the register. A lookup
+    // that gets no CD from the cache (no STE hit, no stage 1 or no CD hit) clears it with
+    // the register's synchronous reset instead of through its data: all zero without
+    // stage 1, as the response promises.
+    wire [CIW-1:0]     c_rd_idx  = (state == S_CD_HIT) ? c_sel_q : c_hit_idx;
+    wire [S1CTX_W-1:0] c_rd_ctx  = c_ctx[c_rd_idx];
+    wire               s1ctx_clr = lk_new && !(s_hit && h_s1 && c_hit);
+    wire               s1ctx_ld  = lk_new || (state == S_CD_HIT) || (state == S_CD_CHK);
+    always @(posedge clk) begin
+        if (!rst_n || s1ctx_clr)
+            s1ctx_q <= {S1CTX_W{1'b0}};
+        else if (s1ctx_ld)
+            s1ctx_q <= (state == S_CD_CHK) ? d_s1ctx : c_rd_ctx;
     end
 
     // Entry and staging storage: no reset (s_v / c_v guard the entries)
