@@ -21,7 +21,9 @@
 // are unused by this subset) into a staging register and validates it; when stage 1 is on
 // and the CD cache misses, it fetches CD dwords 0..3 (the nested CD address is an IPA,
 // translated first by the stage-2 service) and validates it. An STE-cache hit whose CD
-// misses (a CFGI_CD, or the CD evicted) fetches the CD alone.
+// misses (a CFGI_CD, or the CD evicted) fetches the CD alone; an STE-cache miss whose CD
+// is still cached (the STE evicted) answers from that CD entry in the cycle after the
+// STE's checks (S_CD_HIT).
 //
 // Response (rsp_*, held until rsp_ready):
 //   rsp_ok       1: rsp_sctx/rsp_s1ctx hold the stream and stage-1 contexts (smmu_ctx.vh;
@@ -163,7 +165,7 @@ module smmu_cfg #(
     localparam [3:0] S_IDLE = 4'd0, S_L1_REQ = 4'd1, S_L1_DATA = 4'd2, S_STE_REQ = 4'd3,
                      S_STE_DATA = 4'd4, S_STE_CHK = 4'd5, S_S2_REQ = 4'd6, S_S2_RSP = 4'd7,
                      S_CD_REQ = 4'd8, S_CD_DATA = 4'd9, S_CD_CHK = 4'd10, S_RSP = 4'd11,
-                     S_L1_CHK = 4'd12;
+                     S_L1_CHK = 4'd12, S_CD_HIT = 4'd13;
 
     reg [3:0]        state;
     reg [SID_W-1:0]  sid_q;
@@ -181,6 +183,8 @@ module smmu_cfg #(
     reg [255:0]      cd_q;
     reg [SCTX_W-1:0]  sctx_q;      // the answer's contexts
     reg [S1CTX_W-1:0] s1ctx_q;
+    reg [NC-1:0]      c_km_q;      // CD entries whose key is the lookup's (c_v aside)
+    reg [CIW-1:0]     c_sel_q;     // the CD entry S_CD_HIT answers with
 
     // ---------------- STE cache ----------------
     reg [NS-1:0]     s_v;
@@ -307,14 +311,17 @@ module smmu_cfg #(
     wire [63:0] l2_ste  = (l2ptr & KEEP_FROM[({2'b0, span} + 7'd5)*64 +: 64]) | (sid_lo << 6);
 
     // ---------------- lookups ----------------
-    // STE cache: the lookup's StreamID. CD cache: the lookup's {StreamID, SubstreamID},
-    // or, in S_STE_CHK (no lookup is taken then), the one being served after an STE miss.
-    wire              c_by_q  = (state == S_STE_CHK);
-    wire [SID_W-1:0]  c_k_sid = c_by_q ? sid_q : lk_sid;
-    wire [SSID_W-1:0] c_k_ss  = c_by_q ? ssid_q : (lk_ssv ? lk_ssid : {SSID_W{1'b0}});
+    // STE cache: the lookup's StreamID. CD cache: the lookup's {StreamID, SubstreamID}.
+    // The CD key match is also kept (c_km_q) for S_STE_CHK, which asks again after an STE
+    // miss: the keys of the CD entries cannot change before then (a CD is filled only in
+    // S_CD_CHK, after S_STE_CHK), only their valid bits (an invalidation or flush), so the
+    // kept match ANDed with c_v is that search, without a second comparator set and
+    // without the state choosing the key on the lookup's own path.
+    wire [SSID_W-1:0] lk_ss   = lk_ssv ? lk_ssid : {SSID_W{1'b0}};
     reg [SIW-1:0] s_hit_idx, s_free_idx;
-    reg [CIW-1:0] c_hit_idx, c_free_idx;
-    reg           s_hit, s_any_free, c_hit, c_any_free;
+    reg [CIW-1:0] c_hit_idx, c_free_idx, cq_hit_idx;
+    reg [NC-1:0]  c_km;
+    reg           s_hit, s_any_free, c_hit, c_any_free, cq_hit;
     integer i, j;
     always @* begin
         s_hit = 1'b0;
@@ -335,12 +342,19 @@ module smmu_cfg #(
     always @* begin
         c_hit = 1'b0;
         c_any_free = 1'b0;
+        cq_hit = 1'b0;
         c_hit_idx  = {CIW{1'b0}};
         c_free_idx = {CIW{1'b0}};
+        cq_hit_idx = {CIW{1'b0}};
         for (j = NC - 1; j >= 0; j = j - 1) begin
-            if (c_v[j] && c_sid[j] == c_k_sid && c_ssid[j] == c_k_ss) begin
+            c_km[j] = (c_sid[j] == lk_sid) && (c_ssid[j] == lk_ss);
+            if (c_v[j] && c_km[j]) begin
                 c_hit = 1'b1;
                 c_hit_idx = j[CIW-1:0];
+            end
+            if (c_v[j] && c_km_q[j]) begin
+                cq_hit = 1'b1;
+                cq_hit_idx = j[CIW-1:0];
             end
             if (!c_v[j]) begin
                 c_any_free = 1'b1;
@@ -457,12 +471,12 @@ module smmu_cfg #(
             raced      <= 1'b0;
             s_rr       <= {SIW{1'b0}};
             c_rr       <= {CIW{1'b0}};
+            c_sel_q    <= {CIW{1'b0}};
             s_v        <= {NS{1'b0}};
             s_ab       <= {NS{1'b0}};
             s_s1       <= {NS{1'b0}};
             c_v        <= {NC{1'b0}};
             sctx_q     <= {SCTX_W{1'b0}};
-            s1ctx_q    <= {S1CTX_W{1'b0}};
             rsp_ok     <= 1'b0;
             rsp_evt    <= 8'd0;
             rsp_s2     <= 1'b0;
@@ -491,7 +505,6 @@ module smmu_cfg #(
                 rsp_evt    <= 8'd0;
                 rsp_ok     <= 1'b0;
                 sctx_q     <= h_sctx;
-                s1ctx_q    <= (s_hit && h_s1 && c_hit) ? c_ctx[c_hit_idx] : {S1CTX_W{1'b0}};
                 if (s_hit) begin
                     if (h_done) begin
                         rsp_ok <= !h_ab && !lk_ssv;
@@ -574,11 +587,13 @@ module smmu_cfg #(
                         rsp_evt    <= EVT_C_BAD_SUBSTREAMID;
                         rsp_record <= 1'b1;
                         state      <= S_RSP;
-                    end else if (d_s1_en && c_hit) begin
-                        // the CD outlived its STE's entry (no CFGI dropped it)
-                        s1ctx_q <= c_ctx[c_hit_idx];
-                        rsp_ok  <= 1'b1;
-                        state   <= S_RSP;
+                    end else if (d_s1_en && cq_hit) begin
+                        // the CD outlived its STE's entry (no CFGI dropped it): answered
+                        // from that entry in S_CD_HIT, so the wide answer register is
+                        // loaded from a registered entry number, not through this STE's
+                        // checks and the search (one cycle more, on an STE miss only)
+                        c_sel_q <= cq_hit_idx;
+                        state   <= S_CD_HIT;
                     end else if (d_s1_en) begin
                         addr_q <= {{(64-PA_W){1'b0}}, d_cd_ptr};
                         state  <= d_s2_en ? S_S2_REQ : S_CD_REQ;
@@ -587,6 +602,13 @@ module smmu_cfg #(
                         rsp_ok <= (d_cfg != 3'd0);
                         state  <= S_RSP;
                     end
+                end
+                S_CD_HIT: begin
+                    // s1ctx_q is loaded from c_ctx[c_sel_q] (below): c_ctx does not change
+                    // between S_STE_CHK and here (no CD fill), and an invalidation
+                    // meanwhile only stops fills, as for any miss
+                    rsp_ok  <= 1'b1;
+                    state   <= S_RSP;
                 end
                 S_S2_REQ: if (s2_req_ready) state <= S_S2_RSP;
                 S_S2_RSP: if (s2_rsp_valid) begin
@@ -624,7 +646,6 @@ module smmu_cfg #(
                     end
                 end
                 S_CD_CHK: begin
-                    s1ctx_q <= d_s1ctx;
                     if (d_cd_bad) begin
                         rsp_evt    <= EVT_C_BAD_CD;
                         rsp_record <= 1'b1;
@@ -670,8 +691,27 @@ module smmu_cfg #(
         end
     end
 
+    // The stage-1 answer: a lookup's cached CD (the hit's entry), the entry S_CD_HIT names,
+    // or the CD fetched (S_CD_CHK). One read of the CD cache serves the first two, so its
+    // entry number is chosen from registers and the search, and the lookup itself (lk_new,
+    // through the client's ready and the B stage's) only enables the register. A lookup
+    // that gets no CD from the cache (no STE hit, no stage 1 or no CD hit) clears it with
+    // the register's synchronous reset instead of through its data: all zero without
+    // stage 1, as the response promises.
+    wire [CIW-1:0]     c_rd_idx  = (state == S_CD_HIT) ? c_sel_q : c_hit_idx;
+    wire [S1CTX_W-1:0] c_rd_ctx  = c_ctx[c_rd_idx];
+    wire               s1ctx_clr = lk_new && !(s_hit && h_s1 && c_hit);
+    wire               s1ctx_ld  = lk_new || (state == S_CD_HIT) || (state == S_CD_CHK);
+    always @(posedge clk) begin
+        if (!rst_n || s1ctx_clr)
+            s1ctx_q <= {S1CTX_W{1'b0}};
+        else if (s1ctx_ld)
+            s1ctx_q <= (state == S_CD_CHK) ? d_s1ctx : c_rd_ctx;
+    end
+
     // Entry and staging storage: no reset (s_v / c_v guard the entries)
     always @(posedge clk) begin
+        if (lk_new) c_km_q <= c_km;
         if (state == S_L1_DATA && rd_valid) begin
             l1_span_q  <= rd_data[L1STD_SPAN_LSB +: L1STD_SPAN_W];
             l1_l2ptr_q <= rd_data[L1STD_L2PTR_LSB +: L1STD_L2PTR_W];

@@ -414,8 +414,18 @@ module smmu_xlate #(
     wire [CE_W-1:0] b_ce = {b_done, cfg_rsp_ok && !b_in_f, cfg_rsp_ok && byp, b_rp_q, b_ctx,
                             cfg_rsp_sctx, cfg_rsp_s1ctx, tlb_leaf, b_ev_type, b_ev_s2,
                             b_ev_cls, b_ev_addr, b_ev_rec};
-    reg                  c_v_q, c_raced_q;
-    reg [CE_W-1:0]       c_q;
+    // C and its skid (below) are one two-entry queue: B's answer is written into the free
+    // entry, C is the head entry, and C moving on flips the head pointer. The entries'
+    // write enables come from registers and B's go; C's own decision (c_go, behind the
+    // walk results and F) drives only the pointer and the two valid flags. (With C a
+    // register of its own, c_go was the clock enable of all of C's bits: the longest
+    // routed net of the ECP5 placement.)
+    reg                  c_v_q;           // C holds an entry (the head)
+    reg [CE_W-1:0]       e0_q, e1_q;      // the two entries
+    reg [1:0]            e_raced_q;
+    reg                  hd_q;            // the entry C is
+    wire [CE_W-1:0]      c_q       = hd_q ? e1_q : e0_q;
+    wire                 c_raced_q = e_raced_q[hd_q];
     wire                 c_done_q, c_ok_q, c_byp_q, c_rp_q;
     wire [CTX_W-1:0]     c_ctx_q;
     wire [SCTX_BITS-1:0] c_sctx_q;
@@ -428,16 +438,15 @@ module smmu_xlate #(
     assign {c_done_q, c_ok_q, c_byp_q, c_rp_q, c_ctx_q, c_sctx_q, c_s1ctx_q, c_leaf_q,
             c_ev_type_q, c_ev_s2_q, c_ev_cls_q, c_ev_addr_q, c_ev_rec_q} = c_q;
     wire                 c_go;            // C's request moves on this cycle
-    // C's skid entry (cs_*): B's answer goes there when C is full and does not move on,
-    // and C takes it back first. B's go then depends on the skid's registered valid, not
+    // C's skid (the queue's entry after C): B's answer goes there when C is full and does
+    // not move on, and C takes it next. B's go then depends on the skid's registered valid, not
     // on C's decision (which depends on the walk results F takes first): the
     // back-pressure chain from the walk units through F, C, B and smmu_cfg into the
     // client port is cut here. Neither throughput nor a hit's latency changes: the skid
     // only fills in a cycle C cannot take B's answer, and empties in the next cycle C
     // moves.
-    reg                  cs_v_q, cs_raced_q;
-    reg [CE_W-1:0]       cs_q;
-    wire                 c_free = !c_v_q || c_go;    // C takes an entry this cycle
+    reg                  cs_v_q;          // the skid holds an entry (the one after C)
+    wire                 e_tl = hd_q ^ c_v_q;    // the free entry, when !cs_v_q
     assign b_go = b_rdy && !cs_v_q;
     // C's fields (the layout of b_ctx)
     wire [TAG_W-1:0]     c_tag;
@@ -822,9 +831,9 @@ module smmu_xlate #(
             b_raced_q <= 1'b0;
             b_rp_q    <= 1'b0;
             c_v_q     <= 1'b0;
-            c_raced_q <= 1'b0;
             cs_v_q    <= 1'b0;
-            cs_raced_q <= 1'b0;
+            hd_q      <= 1'b0;
+            e_raced_q <= 2'b00;
             w_busy_q  <= {NWALK{1'b0}};
             w_raced_q <= {NWALK{1'b0}};
             f_v_q     <= 1'b0;
@@ -836,8 +845,7 @@ module smmu_xlate #(
             // A -> B
             if (raced_now) begin
                 b_raced_q <= 1'b1;
-                c_raced_q <= 1'b1;
-                cs_raced_q <= 1'b1;
+                e_raced_q <= 2'b11;
                 f_raced_q <= 1'b1;
             end
             if (b_go)
@@ -859,23 +867,19 @@ module smmu_xlate #(
                 b_rp_q      <= r_v_q;
             end
 
-            // B -> C (or C's skid, when C is full and stays); the skid -> C first
-            if (c_go)
-                c_v_q <= 1'b0;
-            if (c_free && cs_v_q) begin
-                c_v_q      <= 1'b1;
-                c_q        <= cs_q;
-                c_raced_q  <= cs_raced_q || raced_now;
-                cs_v_q     <= 1'b0;
-            end else if (b_go && c_free) begin
-                c_v_q      <= 1'b1;
-                c_q        <= b_ce;
-                c_raced_q  <= b_raced_q || raced_now;
-            end else if (b_go) begin
-                cs_v_q     <= 1'b1;
-                cs_q       <= b_ce;
-                cs_raced_q <= b_raced_q || raced_now;
+            // B -> the free entry (C's, or the skid's when C is full and stays); C moving
+            // on makes the skid's entry C's (B goes only while the skid is empty)
+            if (b_go) begin
+                e_raced_q[e_tl] <= b_raced_q || raced_now;
+                if (e_tl)
+                    e1_q <= b_ce;
+                else
+                    e0_q <= b_ce;
             end
+            if (c_go)
+                hd_q <= !hd_q;
+            c_v_q  <= cs_v_q || (c_v_q ? (!c_go || b_go) : b_go);
+            cs_v_q <= cs_v_q ? !c_go : (c_v_q && !c_go && b_go);
 
             // the park: a replay leaves it; a miss enters it; a walk's end releases its
             // waiters (a parked request's own race state does not matter: it is asked
