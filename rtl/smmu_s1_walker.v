@@ -23,8 +23,11 @@
 // come decoded (the typed contexts of smmu_ctx.vh); the unit keeps the fields it uses.
 //
 // Ports:
-//   wk_valid/wk_ready   walk request; fields held stable while valid (taken into registers
-//                       when accepted)
+//   wk_valid/wk_ready   walk request; fields held stable while valid
+//   wk_load             the fields are those of a walk that may start: an idle unit copies
+//                       them into its registers in every such cycle, so the registers'
+//                       enable is this and the idle state, not the caller's start decision
+//                       (which then only moves the state). Must be 1 whenever wk_valid is.
 //     wk_sctx, wk_s1ctx the stream and stage-1 contexts; wk_s1ctx is ignored for a
 //                       stage-2-only stream
 //     wk_addr           VA (stage 1 on; the caller has done the TxSZ/TBI/EPD range check)
@@ -76,6 +79,7 @@ module smmu_s1_walker #(
 
     input  wire                 wk_valid,
     output wire                 wk_ready,
+    input  wire                 wk_load,
     input  wire [SCTX_BITS-1:0]  wk_sctx,
     input  wire [S1CTX_BITS-1:0] wk_s1ctx,
     input  wire [63:0]          wk_addr,
@@ -436,52 +440,56 @@ module smmu_s1_walker #(
                 raced <= 1'b1;
             fl_q <= 1'b0;
             case (state)
-                // (the per-walk state is cleared on acceptance: nothing reads it while
-                // the unit is idle)
-                ST_IDLE: if (acc) begin
-                    reads   <= 5'd0;
-                    f_fault <= 1'b0;
-                    a_held  <= 1'b0;
-                    via_s2  <= 1'b0;
-                    apt     <= 2'b00;
-                    pxnt    <= 1'b0;
-                    uxnt    <= 1'b0;
-                    raced   <= wc_inv;
-                    s1_en_q <= wk_sctx[SCTX_S1_EN_LSB];
-                    s2_en_q <= wk_sctx[SCTX_S2_EN_LSB];
-                    ws_q    <= ws2_pick(wk_sctx);
-                    va_r    <= wk_addr;
-                    rnw_r   <= wk_rnw;
-                    priv_r  <= wk_priv;
-                    instr_r <= wk_instr;
-                    half    <= wk_addr[55];
-                    if (wk_addr[55]) begin
-                        s1_g     <= wk_s1ctx[S1CTX_T1TG_LSB +: S1CTX_T1TG_W];
-                        c_sl     <= wk_s1ctx[S1CTX_T1SL_LSB +: S1CTX_T1SL_W];
-                        c_slb    <= wk_s1ctx[S1CTX_T1SLB_LSB +: S1CTX_T1SLB_W];
-                        c_ttb    <= wk_s1ctx[S1CTX_TTB1_LSB +: PA_W];
-                        a_s1walk <= {wnib(wk_s1ctx[S1CTX_OR1_LSB +: S1CTX_OR1_W]),
-                                     wnib(wk_s1ctx[S1CTX_IR1_LSB +: S1CTX_IR1_W])};
-                        w_sh     <= wk_s1ctx[S1CTX_SH1_LSB +: S1CTX_SH1_W];
-                        had_x    <= (HAD != 0) && wk_s1ctx[S1CTX_HAD1_LSB];
-                    end else begin
-                        s1_g     <= wk_s1ctx[S1CTX_T0TG_LSB +: S1CTX_T0TG_W];
-                        c_sl     <= wk_s1ctx[S1CTX_T0SL_LSB +: S1CTX_T0SL_W];
-                        c_slb    <= wk_s1ctx[S1CTX_T0SLB_LSB +: S1CTX_T0SLB_W];
-                        c_ttb    <= wk_s1ctx[S1CTX_TTB0_LSB +: PA_W];
-                        a_s1walk <= {wnib(wk_s1ctx[S1CTX_OR0_LSB +: S1CTX_OR0_W]),
-                                     wnib(wk_s1ctx[S1CTX_IR0_LSB +: S1CTX_IR0_W])};
-                        w_sh     <= wk_s1ctx[S1CTX_SH0_LSB +: S1CTX_SH0_W];
-                        had_x    <= (HAD != 0) && wk_s1ctx[S1CTX_HAD0_LSB];
+                // (the per-walk state is loaded while idle from every candidate walk,
+                // the last load being the accepted one's: nothing reads it while the
+                // unit is idle)
+                ST_IDLE: begin
+                    if (wk_load) begin
+                        reads   <= 5'd0;
+                        f_fault <= 1'b0;
+                        a_held  <= 1'b0;
+                        via_s2  <= 1'b0;
+                        apt     <= 2'b00;
+                        pxnt    <= 1'b0;
+                        uxnt    <= 1'b0;
+                        raced   <= wc_inv;
+                        s1_en_q <= wk_sctx[SCTX_S1_EN_LSB];
+                        s2_en_q <= wk_sctx[SCTX_S2_EN_LSB];
+                        ws_q    <= ws2_pick(wk_sctx);
+                        va_r    <= wk_addr;
+                        rnw_r   <= wk_rnw;
+                        priv_r  <= wk_priv;
+                        instr_r <= wk_instr;
+                        half    <= wk_addr[55];
+                        if (wk_addr[55]) begin
+                            s1_g     <= wk_s1ctx[S1CTX_T1TG_LSB +: S1CTX_T1TG_W];
+                            c_sl     <= wk_s1ctx[S1CTX_T1SL_LSB +: S1CTX_T1SL_W];
+                            c_slb    <= wk_s1ctx[S1CTX_T1SLB_LSB +: S1CTX_T1SLB_W];
+                            c_ttb    <= wk_s1ctx[S1CTX_TTB1_LSB +: PA_W];
+                            a_s1walk <= {wnib(wk_s1ctx[S1CTX_OR1_LSB +: S1CTX_OR1_W]),
+                                         wnib(wk_s1ctx[S1CTX_IR1_LSB +: S1CTX_IR1_W])};
+                            w_sh     <= wk_s1ctx[S1CTX_SH1_LSB +: S1CTX_SH1_W];
+                            had_x    <= (HAD != 0) && wk_s1ctx[S1CTX_HAD1_LSB];
+                        end else begin
+                            s1_g     <= wk_s1ctx[S1CTX_T0TG_LSB +: S1CTX_T0TG_W];
+                            c_sl     <= wk_s1ctx[S1CTX_T0SL_LSB +: S1CTX_T0SL_W];
+                            c_slb    <= wk_s1ctx[S1CTX_T0SLB_LSB +: S1CTX_T0SLB_W];
+                            c_ttb    <= wk_s1ctx[S1CTX_TTB0_LSB +: PA_W];
+                            a_s1walk <= {wnib(wk_s1ctx[S1CTX_OR0_LSB +: S1CTX_OR0_W]),
+                                         wnib(wk_s1ctx[S1CTX_IR0_LSB +: S1CTX_IR0_W])};
+                            w_sh     <= wk_s1ctx[S1CTX_SH0_LSB +: S1CTX_SH0_W];
+                            had_x    <= (HAD != 0) && wk_s1ctx[S1CTX_HAD0_LSB];
+                        end
+                        c_affd     <= wk_s1ctx[S1CTX_AFFD_LSB];
+                        c_wxn      <= wk_s1ctx[S1CTX_WXN_LSB];
+                        c_pan      <= wk_s1ctx[S1CTX_PAN_LSB];
+                        c_r        <= wk_s1ctx[S1CTX_R_LSB];
+                        c_ips_bits <= wk_s1ctx[S1CTX_IPS_LSB +: S1CTX_IPS_W];
+                        c_mair     <= wk_s1ctx[S1CTX_MAIR_LSB +: S1CTX_MAIR_W];
+                        c_asid     <= wk_s1ctx[S1CTX_ASID_LSB +: S1CTX_ASID_W];
                     end
-                    c_affd     <= wk_s1ctx[S1CTX_AFFD_LSB];
-                    c_wxn      <= wk_s1ctx[S1CTX_WXN_LSB];
-                    c_pan      <= wk_s1ctx[S1CTX_PAN_LSB];
-                    c_r        <= wk_s1ctx[S1CTX_R_LSB];
-                    c_ips_bits <= wk_s1ctx[S1CTX_IPS_LSB +: S1CTX_IPS_W];
-                    c_mair     <= wk_s1ctx[S1CTX_MAIR_LSB +: S1CTX_MAIR_W];
-                    c_asid     <= wk_s1ctx[S1CTX_ASID_LSB +: S1CTX_ASID_W];
-                    state   <= ST_START;
+                    if (acc)
+                        state <= ST_START;
                 end
 
                 // The held context: pick the path and the first table
@@ -716,6 +724,8 @@ module smmu_s1_walker #(
     `include "smmu_formal.vh"
     // the stage-2 request is held until taken; a response is held until taken; one read
     // or one stage-2 request at a time
+    // the caller's contract: a request's fields are loaded in the cycle it is accepted
+    always @* if (rst_n) assume (!wk_valid || wk_load);
     always @(posedge clk)
         if (f_run) begin
             if ($past(s2q_valid && !s2q_ready)) assert (s2q_valid && $stable(s2q));

@@ -205,7 +205,7 @@ module smmu_xlate #(
     localparam [1:0] C_IN = EVT_CLASS_IN[1:0];
     localparam [1:0] W_EL2 = 2'd1;
 
-    integer i, pk, wp, ws, pr;   // one loop variable per always block (else two drivers)
+    integer i, pk, wp, ws, pr, wl; // one loop variable per always block (else two drivers)
 
     // What F needs of a request besides its outcome: the access, the attribute inputs
     // (STE overrides and stages), and the TLB fill key.
@@ -581,7 +581,7 @@ module smmu_xlate #(
                              .LEAF_BITS(LEAF_W), .SCTX_BITS(SCTX_W),
                              .S1CTX_BITS(S1CTX_W), .Q_BITS(S2Q_W), .R_BITS(S2R_W)) u_walker (
                 .clk(clk), .rst_n(rst_n),
-                .wk_valid(c_walk && w_pick == gw), .wk_ready(wk_ready[gw]),
+                .wk_valid(c_walk && w_pick == gw), .wk_ready(wk_ready[gw]), .wk_load(c_miss),
                 .wk_sctx(c_sctx_q), .wk_s1ctx(c_s1ctx_q),
                 .wk_addr(c_addr), .wk_rnw(c_rnw), .wk_priv(c_priv),
                 .wk_instr(c_instr),
@@ -892,7 +892,9 @@ module smmu_xlate #(
             end
             p_v_q    <= (p_v_q & ~p_out_m) | p_in_m;
             p_wait_q <= (p_wait_q & ~p_rel_m) | p_in_m;
-            if (c_park) begin
+            // (the free entry copies every miss C holds, parked or not: its enable is not
+            // the park decision; nothing reads an entry that is not valid)
+            if (c_miss && pf_any) begin
                 p_wk_q[pf_pick]   <= w_same;
                 p_rq_q[pf_pick]   <= {c_tag, c_rnw, c_sid, c_ssv, c_ssid, c_addr,
                                       c_prot, c_cache, c_domain, c_nosnoop};
@@ -905,11 +907,17 @@ module smmu_xlate #(
             w_raced_q <= raced_now ? {NWALK{1'b1}} :
                          (w_raced_q & ~w_start_m) | ({NWALK{c_raced_q}} & w_start_m);
             w_ssv_q   <= (w_ssv_q & ~w_start_m) | ({NWALK{c_ssv}} & w_start_m);
-            if (c_walk) begin
-                w_ctx_q[w_pick]   <= c_ctx_q;
-                w_sid_q[w_pick]   <= c_sid;
-                w_page_q[w_pick]  <= c_addr[63:12];
-            end
+            // Every walker not busy copies C's head while it holds a miss, the last copy
+            // before a start being the started walk's: the registers' enable is C's
+            // valid and the walker's busy flag, not the park / walk-start decision (the
+            // stage-1 units load their context the same way, wk_load). Nothing reads a
+            // free walker's registers.
+            for (wl = 0; wl < NWALK; wl = wl + 1)
+                if (c_miss && !w_busy_q[wl]) begin
+                    w_ctx_q[wl]  <= c_ctx_q;
+                    w_sid_q[wl]  <= c_sid;
+                    w_page_q[wl] <= c_addr[63:12];
+                end
 
             // -> F
             if (f_out)

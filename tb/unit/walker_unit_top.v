@@ -133,10 +133,13 @@ module walker_unit_top #(
     assign wc_fl_valid   = fl1 || fl2;
     assign busy          = busy1 || busy2;
 
+    // wk_load = 1: the stage-1 unit copies whatever the bench drives in every idle cycle
+    // (the loosest use of its contract; the accepted request's copy is the last)
     /* verilator lint_off PINCONNECTEMPTY */
     smmu_s1_walker #(.PA_W(PA_W), .FWB(FWB), .XNX(XNX), .HAD(HAD)) u_walker (
         .clk(clk), .rst_n(rst_n),
-        .wk_valid(wk_valid), .wk_ready(wk_ready), .wk_sctx(sctx), .wk_s1ctx(s1ctx),
+        .wk_valid(wk_valid), .wk_ready(wk_ready), .wk_load(1'b1), .wk_sctx(sctx),
+        .wk_s1ctx(s1ctx),
         .wk_addr(wk_addr), .wk_rnw(wk_rnw), .wk_priv(wk_priv), .wk_instr(wk_instr),
         .rsp_valid(rsp_valid), .rsp_ready(rsp_ready), .rsp_fault(rsp_fault),
         .rsp_evt(rsp_evt), .rsp_s2(rsp_s2), .rsp_class(rsp_class), .rsp_addr(rsp_addr),
