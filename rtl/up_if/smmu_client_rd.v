@@ -498,8 +498,14 @@ module smmu_client_rd #(
             if (m_dn_arvalid && m_dn_arready)
                 ar_v_q <= 1'b0;
             iss_n = put(iss_n, issue_take, issue_idx, 1'b1);
-            if (issue_take) begin
-                ar_v_q     <= 1'b1;
+            if (issue_take || fast_go)
+                ar_v_q <= 1'b1;
+            // The payload: whenever the register is free or being taken, the regular
+            // issue's when one is offered, else the fast-path candidate's (used only if
+            // fast_go): the payload's enable is the register's handshake, not the
+            // fast-path decision after the micro-TLB's compare. Nothing reads the payload
+            // while ARVALID is low; a held AR is not reloaded (AXI stability).
+            if (ar_load && issue_valid) begin
                 ar_id_q    <= s_id[issue_idx];
                 ar_addr_q  <= t_pa[issue_idx];
                 ar_len_q   <= s_len[issue_idx];
@@ -510,8 +516,7 @@ module smmu_client_rd #(
                 ar_dom_q   <= t_dom[issue_idx];
                 ar_attr_q  <= t_attr[issue_idx];
             end
-            if (fast_go) begin
-                ar_v_q     <= 1'b1;
+            if (ar_load && !issue_valid) begin
                 ar_id_q    <= s_up_arid;
                 // (a micro-TLB hit with translation on, a bypass with it off)
                 ar_addr_q  <= xlate_on ? u_pa : s_up_araddr[PA_W-1:0];
