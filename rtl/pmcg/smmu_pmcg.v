@@ -114,12 +114,19 @@ module smmu_pmcg #(
 
     // Per counter, only the lanes of its event are looked at (event 1: lanes 0 and 1;
     // events 2..5: lane 2..5), and only while it counts.
+    // A counter passes its maximum when it adds 1 at the maximum or 2 at one below it:
+    // two compares of the counter alone (registers), so the overflow is not the carry
+    // out of the increment's adder after the event lanes and the StreamID filter.
     reg [2:0]        inc    [0:NCTR-1];   // events this cycle (at most 2: lanes 0 and 1)
     reg [NCTR-1:0]   ovf;                 // counter n passes its maximum this cycle
-    reg [CTR_W:0]    sum;
+    reg [NCTR-1:0]   at_max, at_max1;     // counter n is at its maximum / one below
+    localparam [CTR_W-1:0] CMAX = {CTR_W{1'b1}};
     integer n, cn;   // n: the increments (combinational); cn: the counters (clocked)
     always @* begin
-        sum = {(CTR_W + 1){1'b0}};
+        for (n = 0; n < NCTR; n = n + 1) begin
+            at_max[n]  = cnt[n] == CMAX;
+            at_max1[n] = cnt[n] == CMAX - 1'b1;
+        end
         for (n = 0; n < NCTR; n = n + 1) begin
             inc[n] = 3'd0;
             ovf[n] = 1'b0;
@@ -133,8 +140,7 @@ module smmu_pmcg #(
                                                      ev_sid, smr[n], span[n])};
                     default: ;
                 endcase
-                sum    = {1'b0, cnt[n]} + {{(CTR_W - 2){1'b0}}, inc[n]};
-                ovf[n] = sum[CTR_W];
+                ovf[n] = (at_max[n] && inc[n] != 3'd0) || (at_max1[n] && inc[n][1]);
             end
         end
     end
@@ -351,7 +357,7 @@ module smmu_pmcg #(
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused_ok = &{1'b0, cfg0[1:0], cfg2[31:6], bm_set_en, bm_clr_en, bm_set_int,
-                       bm_clr_int, bm_set_ovs, bm_clr_ovs, sum};
+                       bm_clr_int, bm_set_ovs, bm_clr_ovs};
     /* verilator lint_on UNUSEDSIGNAL */
 
 `ifdef FORMAL
@@ -364,6 +370,9 @@ module smmu_pmcg #(
     genvar fn;
     generate
         for (fn = 0; fn < NCTR; fn = fn + 1) begin : g_fctr
+            // the overflow is the carry out of the counter plus its increment
+            wire [CTR_W:0] f_sum = {1'b0, cnt[fn]} + {{(CTR_W - 2){1'b0}}, inc[fn]};
+            always @* if (rst_n) assert(ovf[fn] == f_sum[CTR_W]);
             always @(posedge clk) if (f_run) begin
                 if (!$past(cr_e && cnten[fn]) && !$past(reg_we))
                     assert(cnt[fn] == $past(cnt[fn]));
