@@ -263,8 +263,11 @@ module smmu_client_wr #(
     reg [7:0]       aw_attr_q;
     // writes downstream whose data are still to be sent, in AW order
     reg [IW-1:0]    dw [0:N-1];
+    reg [WB_AW:0]   dw_start [0:N-1];        // each one's first beat in the buffer
+    reg [7:0]       dw_len   [0:N-1];        // and its AWLEN
     reg [IW:0]      dw_head_q, dw_tail_q;
     reg [8:0]       dw_beat_q;               // beats of the head write already sent
+    reg [WB_AW:0]   dw_pos_q;                // the buffer position of the head's next beat
     wire ar_load = !aw_v_q || m_dn_awready;
     assign issue_take = issue_valid && ar_load;
 
@@ -280,14 +283,17 @@ module smmu_client_wr #(
     wire [DN_USER_W+7:0] aw_user_x = {{DN_USER_W{1'b0}}, aw_attr_q};
     assign m_dn_awuser   = aw_user_x[DN_USER_W-1:0];
 
-    // downstream W: the head write's beats from its region, WLAST on its last
+    // downstream W: the head write's beats from its region, WLAST on its last. The
+    // buffer is read at a register (dw_pos_q: the head's start, then one more per beat)
+    // and WLAST compares with the queue's own copy of AWLEN: the W outputs are one
+    // buffer read from registers, not the queue -> slot -> start -> adder chain.
     wire          dw_have  = dw_head_q != dw_tail_q;
+    wire [IW:0]   dw_head1 = dw_head_q + 1'b1;
     wire [IW-1:0] dw_slot  = dw[dw_head_q[IW-1:0]];
-    wire [WB_AW:0] dw_pos  = s_start[dw_slot] + {{(WB_AW - 8){1'b0}}, dw_beat_q};
-    wire          dw_lastb = dw_beat_q == {1'b0, s_len[dw_slot]};
+    wire          dw_lastb = dw_beat_q == {1'b0, dw_len[dw_head_q[IW-1:0]]};
     assign m_dn_wvalid = dw_have;
-    assign m_dn_wdata  = wb_data[dw_pos[WB_AW-1:0]];
-    assign m_dn_wstrb  = wb_strb[dw_pos[WB_AW-1:0]];
+    assign m_dn_wdata  = wb_data[dw_pos_q[WB_AW-1:0]];
+    assign m_dn_wstrb  = wb_strb[dw_pos_q[WB_AW-1:0]];
     assign m_dn_wlast  = dw_lastb;
     wire   dw_fire     = m_dn_wvalid && m_dn_wready;
 
@@ -379,6 +385,7 @@ module smmu_client_wr #(
             dw_head_q <= {(IW + 1){1'b0}};
             dw_tail_q <= {(IW + 1){1'b0}};
             dw_beat_q <= 9'd0;
+            dw_pos_q  <= {(WB_AW + 1){1'b0}};
             wb_wr_q   <= {(WB_AW + 1){1'b0}};
             wb_rel_q  <= {(WB_AW + 1){1'b0}};
             aw_v_q    <= 1'b0;
@@ -534,16 +541,25 @@ module smmu_client_wr #(
                 aw_prot_q  <= t_prot[issue_idx];
                 aw_dom_q   <= t_dom[issue_idx];
                 aw_attr_q  <= t_attr[issue_idx];
-                dw[dw_tail_q[IW-1:0]] <= issue_idx;
+                dw[dw_tail_q[IW-1:0]]       <= issue_idx;
+                dw_start[dw_tail_q[IW-1:0]] <= s_start[issue_idx];
+                dw_len[dw_tail_q[IW-1:0]]   <= s_len[issue_idx];
                 dw_tail_q  <= dw_tail_q + 1'b1;
             end
             gone_n = put(gone_n, dw_fire && dw_lastb, s_dqp[dw_slot], 1'b1);
+            // the position: an empty queue takes the pushed write's start; the last beat
+            // moves to the next write's (queued, or pushed in this cycle)
+            if (!dw_have && issue_take)
+                dw_pos_q <= s_start[issue_idx];
             if (dw_fire) begin
                 if (dw_lastb) begin
                     dw_beat_q <= 9'd0;
-                    dw_head_q <= dw_head_q + 1'b1;
+                    dw_head_q <= dw_head1;
+                    dw_pos_q  <= (dw_head1 != dw_tail_q) ? dw_start[dw_head1[IW-1:0]] :
+                                                           s_start[issue_idx];
                 end else begin
                     dw_beat_q <= dw_beat_q + 9'd1;
+                    dw_pos_q  <= dw_pos_q + 1'b1;
                 end
             end
             bdone_n = put(bdone_n, dn_done, dn_idx, 1'b1);
@@ -592,7 +608,7 @@ module smmu_client_wr #(
         end
     end
 
-    wire unused_ok = &{1'b0, dn_any, aw_user_x, dw_pos[WB_AW], id_clear_unused};
+    wire unused_ok = &{1'b0, dn_any, aw_user_x, dw_pos_q[WB_AW], id_clear_unused};
 `ifdef FORMAL
     // ---------------- properties (make formal: formal/smmu_client_wr.sby) ----------------
     `include "smmu_formal.vh"
@@ -646,6 +662,10 @@ module smmu_client_wr #(
             if (issue_take)   assert (!f_fail[issue_idx]);
             if (m_dn_awvalid) assert (!f_fail[f_aw_slot]);
             if (m_dn_wvalid)  assert (!f_fail[dw_slot]);
+            // the W registers are what the slot's start, its length and the beat give
+            if (dw_have) assert (dw_pos_q == s_start[dw_slot] +
+                                             {{(WB_AW - 8){1'b0}}, dw_beat_q});
+            if (dw_have) assert (dw_len[dw_head_q[IW-1:0]] == s_len[dw_slot]);
             if (s_up_bvalid && f_b_fail) assert (s_up_bresp == RESP_SLVERR);
         end
     // One B per accepted AW, with its ID: per ID, the writes accepted and not yet
