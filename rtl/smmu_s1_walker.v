@@ -341,7 +341,9 @@ module smmu_s1_walker #(
     assign wc_key_gran  = s1_g;
     assign wc_key_half  = half;
     assign wc_key_ia    = va_r[47:12];
-    assign wc_fl_valid  = fl_q && !wc_inv;
+    // (an invalidation or flush in the fill's cycle: smmu_walk_cache drops the fill
+    // itself, so the fill's valid, which enables its fill registers, is a register)
+    assign wc_fl_valid  = fl_q;
     assign wc_fl_lvl    = s1_lvl;
     assign wc_fl_tbl    = fl_tbl48[PA_W-1:0];
     assign wc_fl_apt    = apt;

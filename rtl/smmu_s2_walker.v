@@ -209,7 +209,9 @@ module smmu_s2_walker #(
     assign wc_key_gran = d_s2_tg;
     assign wc_key_ia   = ipa_q[47:12];
     // (fl_q's kinds are the walk cache's fill kinds: 1 S2T, 2 S2L)
-    assign wc_fl_valid = (fl_q != FL_NONE) && !wc_inv;
+    // (an invalidation or flush in the fill's cycle: smmu_walk_cache drops the fill
+    // itself, as smmu_s1_walker's)
+    assign wc_fl_valid = (fl_q != FL_NONE);
     assign wc_fl_kind  = fl_q;
     assign wc_fl_lvl   = lvl;
     assign wc_fl_tbl   = tbl;
