@@ -578,6 +578,10 @@ module smmu_cfg #(
                 end
                 S_STE_CHK: begin
                     sctx_q <= d_sctx;
+                    // the CD's address whatever the checks decide: it is read only on
+                    // the way to the CD fetch (S_S2_REQ, S_CD_REQ, S_CD_DATA), so its
+                    // register does not wait for the STE's checks
+                    addr_q <= {{(64-PA_W){1'b0}}, d_cd_ptr};
                     if (d_ste_bad) begin
                         rsp_evt    <= EVT_C_BAD_STE;
                         rsp_record <= 1'b1;
@@ -595,7 +599,6 @@ module smmu_cfg #(
                         c_sel_q <= cq_hit_idx;
                         state   <= S_CD_HIT;
                     end else if (d_s1_en) begin
-                        addr_q <= {{(64-PA_W){1'b0}}, d_cd_ptr};
                         state  <= d_s2_en ? S_S2_REQ : S_CD_REQ;
                     end else begin
                         // bypass, stage 2 only, or Config = abort (no event)
